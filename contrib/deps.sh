@@ -1,0 +1,28 @@
+#!/bin/sh
+# Install the Debian/Ubuntu packages capsuled needs, when missing.
+#   contrib/deps.sh          build and run
+#   contrib/deps.sh --test   also what `make check` and `make bench` use
+set -eu
+
+pkgs="build-essential pkg-config libssl-dev libyaml-dev libmd4c-dev \
+libevent-dev openssl"
+if [ "${1:-}" = "--test" ]; then
+	pkgs="$pkgs clang libclang-rt-14-dev python3 curl lynx sacc gopher \
+tmux amfora socat iproute2 molly-brown gophernicus"
+fi
+
+missing=""
+for p in $pkgs; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+	    grep -q 'install ok installed'; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "installing:$missing"
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo=sudo
+$sudo apt-get update
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends $missing

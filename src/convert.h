@@ -1,0 +1,36 @@
+/*
+ * Markdown body (after front matter) to document model: the Liquid
+ * pass, the kramdown pass, then md4c (CONVERSION.md 5.1).
+ */
+#ifndef CAPSULED_CONVERT_H
+#define CAPSULED_CONVERT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "doc.h"
+#include "liquid.h"
+
+struct convert_env {
+	struct liquid_env liquid;	/* file, first_line, diags, ctx */
+	/*
+	 * Map a link or image target found in the text (CONVERSION.md
+	 * 5.6) to the URL of its link line.  Returns a new string, or NULL
+	 * when the link has no line (a fragment-only link).  line is where
+	 * the link is, for warnings.  NULL callback: targets kept as is.
+	 */
+	char		*(*map_url)(void *ctx, const char *target,
+			    unsigned line);
+	bool		 smart_quotes;	/* curl straight quotes */
+};
+
+/*
+ * Convert a Markdown body and append its lines to doc.  Never fails:
+ * problems are reported to env->liquid.diags and the best rendering is
+ * produced.
+ */
+void	convert_body(const char *body, size_t len, const struct convert_env *,
+	    struct doc *);
+
+#endif

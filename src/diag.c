@@ -1,0 +1,72 @@
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "diag.h"
+#include "util.h"
+
+void
+diag_add(struct diags *d, enum diag_level level, const char *file,
+    unsigned line, unsigned column, const char *fmt, ...)
+{
+	struct diag	*e;
+	struct buf	 msg = BUF_INIT;
+	va_list		 ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+
+	grow_array(&d->v, &d->cap, d->n + 1, sizeof(*d->v));
+	e = &d->v[d->n++];
+	e->level = level;
+	e->file = xstrdup(file ? file : "-");
+	e->line = line;
+	e->column = column;
+	e->msg = buf_detach(&msg, NULL);
+	if (level == DIAG_ERROR)
+		d->errors++;
+	else
+		d->warnings++;
+}
+
+void
+diag_print(const struct diags *d, FILE *fp)
+{
+	const struct diag	*e;
+	size_t			 i;
+
+	for (i = 0; i < d->n; i++) {
+		e = &d->v[i];
+		fprintf(fp, "%s:%u:%u: %s: %s\n", e->file, e->line, e->column,
+		    e->level == DIAG_ERROR ? "error" : "warning", e->msg);
+	}
+}
+
+void
+diag_move(struct diags *dst, struct diags *src)
+{
+	size_t	i;
+
+	grow_array(&dst->v, &dst->cap, dst->n + src->n, sizeof(*dst->v));
+	for (i = 0; i < src->n; i++)
+		dst->v[dst->n++] = src->v[i];
+	dst->warnings += src->warnings;
+	dst->errors += src->errors;
+	free(src->v);
+	src->v = NULL;
+	src->n = src->cap = src->warnings = src->errors = 0;
+}
+
+void
+diag_free(struct diags *d)
+{
+	size_t	i;
+
+	for (i = 0; i < d->n; i++) {
+		free(d->v[i].file);
+		free(d->v[i].msg);
+	}
+	free(d->v);
+	d->v = NULL;
+	d->n = d->cap = d->warnings = d->errors = 0;
+}

@@ -1,0 +1,40 @@
+/*
+ * Diagnostics: every warning and error found while loading a capsule,
+ * each with the file, line and column it is about.
+ */
+#ifndef CAPSULED_DIAG_H
+#define CAPSULED_DIAG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+enum diag_level {
+	DIAG_WARNING,
+	DIAG_ERROR,
+};
+
+struct diag {
+	enum diag_level	 level;
+	char		*file;
+	unsigned	 line;		/* 1-based; 0 when unknown */
+	unsigned	 column;	/* 1-based; 0 when unknown */
+	char		*msg;
+};
+
+struct diags {
+	struct diag	*v;
+	size_t		 n, cap;
+	size_t		 warnings;
+	size_t		 errors;
+};
+
+void	diag_add(struct diags *, enum diag_level, const char *file,
+	    unsigned line, unsigned column, const char *fmt, ...)
+	    __attribute__((format(printf, 6, 7)));
+/* Print as "file:line:column: warning: message", one per line. */
+void	diag_print(const struct diags *, FILE *);
+/* Move every diagnostic of src to the end of dst; src is left empty. */
+void	diag_move(struct diags *dst, struct diags *src);
+void	diag_free(struct diags *);
+
+#endif

@@ -1,0 +1,144 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc.h"
+
+static char *
+dup_or_null(const char *s)
+{
+	return (s == NULL || *s == '\0') ? NULL : xstrdup(s);
+}
+
+struct line *
+doc_add(struct doc *d, enum line_kind kind, bool starts_block,
+    const char *text)
+{
+	struct line	*l;
+
+	grow_array(&d->lines, &d->cap, d->n + 1, sizeof(*d->lines));
+	l = &d->lines[d->n++];
+	memset(l, 0, sizeof(*l));
+	l->kind = kind;
+	l->starts_block = starts_block;
+	l->text = dup_or_null(text);
+	return l;
+}
+
+struct line *
+doc_add_link(struct doc *d, bool starts_block, const char *url,
+    const char *label)
+{
+	struct line	*l;
+
+	l = doc_add(d, LINE_LINK, starts_block, label);
+	l->url = xstrdup(url);
+	return l;
+}
+
+struct line *
+doc_add_heading(struct doc *d, int level, const char *text)
+{
+	struct line	*l;
+
+	l = doc_add(d, LINE_HEADING, true, text);
+	l->level = level < 1 ? 1 : level > 3 ? 3 : level;
+	return l;
+}
+
+struct line *
+doc_add_pre(struct doc *d, const char *alt, const char *body)
+{
+	struct line	*l;
+
+	l = doc_add(d, LINE_PRE, true, body);
+	l->alt = dup_or_null(alt);
+	return l;
+}
+
+void
+doc_append(struct doc *dst, struct doc *src)
+{
+	grow_array(&dst->lines, &dst->cap, dst->n + src->n,
+	    sizeof(*dst->lines));
+	memcpy(dst->lines + dst->n, src->lines, src->n * sizeof(*src->lines));
+	dst->n += src->n;
+	free(src->lines);
+	src->lines = NULL;
+	src->n = src->cap = 0;
+}
+
+void
+doc_free(struct doc *d)
+{
+	size_t	i;
+
+	for (i = 0; i < d->n; i++) {
+		free(d->lines[i].text);
+		free(d->lines[i].url);
+		free(d->lines[i].alt);
+		free(d->lines[i].marker);
+	}
+	free(d->lines);
+	d->lines = NULL;
+	d->n = d->cap = 0;
+}
+
+/* Preformatted body: a line that would read as a toggle gets a space. */
+static void
+write_pre_body(const char *body, struct buf *out)
+{
+	const char	*p = body, *nl;
+	size_t		 len;
+
+	while (p != NULL && *p != '\0') {
+		nl = strchr(p, '\n');
+		len = nl ? (size_t)(nl - p) : strlen(p);
+		if (len >= 3 && strncmp(p, "```", 3) == 0)
+			buf_putc(out, ' ');
+		buf_append(out, p, len);
+		buf_putc(out, '\n');
+		p = nl ? nl + 1 : NULL;
+	}
+}
+
+void
+doc_write_gemtext(const struct doc *d, struct buf *out)
+{
+	const struct line	*l;
+	size_t			 i;
+
+	for (i = 0; i < d->n; i++) {
+		l = &d->lines[i];
+		if (i > 0 && l->starts_block)
+			buf_putc(out, '\n');
+		switch (l->kind) {
+		case LINE_TEXT:
+			buf_printf(out, "%s\n", l->text ? l->text : "");
+			break;
+		case LINE_LINK:
+			buf_printf(out, "=> %s%s%s\n", l->url,
+			    l->text ? " " : "", l->text ? l->text : "");
+			break;
+		case LINE_HEADING:
+			buf_printf(out, "%.*s %s\n", l->level, "###",
+			    l->text ? l->text : "");
+			break;
+		case LINE_ITEM:
+			if (l->marker)
+				buf_printf(out, "%s %s\n", l->marker,
+				    l->text ? l->text : "");
+			else
+				buf_printf(out, "* %s\n",
+				    l->text ? l->text : "");
+			break;
+		case LINE_QUOTE:
+			buf_printf(out, "> %s\n", l->text ? l->text : "");
+			break;
+		case LINE_PRE:
+			buf_printf(out, "```%s\n", l->alt ? l->alt : "");
+			write_pre_body(l->text, out);
+			buf_puts(out, "```\n");
+			break;
+		}
+	}
+}

@@ -1,0 +1,44 @@
+/*
+ * A route table: request path (Gemini) or selector (Gopher) to the ready
+ * bytes of the response body and its type.  Built once, then sealed
+ * (sorted) and only read, by any number of threads.
+ */
+#ifndef CAPSULED_ROUTES_H
+#define CAPSULED_ROUTES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct route {
+	char		*path;
+	char		*type;		/* MIME type with parameters (Gemini meta) */
+	const char	*body;
+	size_t		 len;
+	bool		 owns_body;	/* free body with the table */
+};
+
+struct routes {
+	struct route	*v;
+	size_t		 n, cap;
+	bool		 sealed;
+};
+
+/*
+ * Add a route.  When owns_body is true the table takes body and frees
+ * it; otherwise body must outlive the table (a static file shared by
+ * both protocols is owned by one table and borrowed by the other).
+ * Returns false (and adds nothing) when the path is already routed.
+ */
+bool			 routes_add(struct routes *, const char *path,
+			    const char *type, const char *body, size_t len,
+			    bool owns_body);
+/* Sort for lookup; after this the table is read-only. */
+void			 routes_seal(struct routes *);
+const struct route	*routes_find(const struct routes *, const char *path,
+			    size_t len);
+/* True when some route lies below path + "/": path names a directory. */
+bool			 routes_is_dir(const struct routes *, const char *path,
+			    size_t len);
+void			 routes_free(struct routes *);
+
+#endif

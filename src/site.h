@@ -1,0 +1,100 @@
+/*
+ * The site snapshot: everything the capsule serves, built once from the
+ * capsule root (at start-up and on reload), then immutable and shared
+ * by every worker.
+ */
+#ifndef CAPSULED_SITE_H
+#define CAPSULED_SITE_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "frontmatter.h"
+#include "routes.h"
+
+enum permalink_style {
+	PERMALINK_POSTS,	/* /posts/SLUG.gmi (default) */
+	PERMALINK_JEKYLL,	/* /YYYY/MM/DD/SLUG/ */
+};
+
+/* What the snapshot needs to know about the server it is built for. */
+struct site_options {
+	const char		*root;		/* capsule directory */
+	const char		*hostname;	/* first configured name */
+	int			 gemini_port;
+	const char		*gopher_host;	/* public Gopher host name */
+	int			 gopher_port;	/* 0: no Gopher routes */
+	enum permalink_style	 permalink;
+};
+
+struct post {
+	char		 *source;	/* file, relative to the root */
+	char		 *slug;		/* file name without date and .md */
+	char		 *date;		/* YYYY-MM-DD, front matter first */
+	char		 *title;
+	char		 *author;
+	char		 *excerpt;	/* plain text, may be NULL */
+	char		 *lang;		/* the post's or the site's */
+	char		**categories;
+	size_t		  ncategories;
+	char		**tags;
+	size_t		  ntags;
+	char		 *path;		/* Gemini path, e.g. /posts/SLUG.gmi */
+};
+
+struct page {
+	char		*source;
+	char		*title;
+	char		*path;		/* e.g. /about.gmi */
+};
+
+/* A category or a tag, and the posts (indexes into posts) it holds. */
+struct taxon {
+	char		*name;
+	char		*path;		/* e.g. /categories/BPF.gmi */
+	size_t		*posts;
+	size_t		 nposts;
+};
+
+struct static_file {
+	char		*path;		/* request path, e.g. /img/a.png */
+	const char	*body;		/* owned by the Gemini route */
+	size_t		 len;
+};
+
+struct snapshot {
+	atomic_uint		 refs;
+	struct site_config	 config;
+	struct post		*posts;		/* newest first */
+	size_t			 nposts;
+	struct page		*pages;
+	size_t			 npages;
+	struct taxon		*categories;	/* sorted by name */
+	size_t			 ncategories;
+	struct taxon		*tags;		/* sorted by name */
+	size_t			 ntags;
+	struct static_file	*statics;
+	size_t			 nstatics;
+	struct routes		 gemini;	/* path -> body, MIME type */
+	struct routes		 gopher;	/* selector -> body */
+	size_t			 source_bytes;	/* Markdown read */
+	double			 build_seconds;
+};
+
+/*
+ * Build a snapshot from opts->root.  Every problem goes to diags (broken
+ * posts are reported and skipped).  Returns NULL only when nothing can
+ * be served at all (the root is missing, or _config.yml is invalid).
+ * The snapshot starts with one reference.
+ */
+struct snapshot	*snapshot_build(const struct site_options *, struct diags *);
+struct snapshot	*snapshot_ref(struct snapshot *);
+void		 snapshot_unref(struct snapshot *);
+
+/* Write every Gemini route under dir as files (--export). */
+int		 snapshot_export(const struct snapshot *, const char *dir,
+		    struct diags *);
+
+#endif

@@ -1,0 +1,226 @@
+#include <stdlib.h>
+
+#include "utf8.h"
+#include "util.h"
+
+size_t
+utf8_decode(const char *str, size_t len, uint32_t *cp)
+{
+	const unsigned char	*s = (const unsigned char *)str;
+	uint32_t		 c, min;
+	size_t			 n, i;
+
+	if (len == 0)
+		return 0;
+	c = s[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if (c >= 0xc2 && c <= 0xdf) {
+		n = 2; c &= 0x1f; min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3; c &= 0x0f; min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4; c &= 0x07; min = 0x10000;
+	} else
+		return 0;
+	if (len < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+size_t
+utf8_encode(uint32_t cp, char *out)
+{
+	unsigned char	*o = (unsigned char *)out;
+
+	if (cp < 0x80) {
+		o[0] = cp;
+		return 1;
+	} else if (cp < 0x800) {
+		o[0] = 0xc0 | (cp >> 6);
+		o[1] = 0x80 | (cp & 0x3f);
+		return 2;
+	} else if (cp < 0x10000) {
+		o[0] = 0xe0 | (cp >> 12);
+		o[1] = 0x80 | ((cp >> 6) & 0x3f);
+		o[2] = 0x80 | (cp & 0x3f);
+		return 3;
+	}
+	o[0] = 0xf0 | (cp >> 18);
+	o[1] = 0x80 | ((cp >> 12) & 0x3f);
+	o[2] = 0x80 | ((cp >> 6) & 0x3f);
+	o[3] = 0x80 | (cp & 0x3f);
+	return 4;
+}
+
+bool
+utf8_valid(const char *s, size_t len)
+{
+	uint32_t	cp;
+	size_t		i, n;
+
+	for (i = 0; i < len; i += n) {
+		if ((unsigned char)s[i] < 0x80) {
+			n = 1;
+			continue;
+		}
+		if ((n = utf8_decode(s + i, len - i, &cp)) == 0)
+			return false;
+	}
+	return true;
+}
+
+char *
+utf8_sanitize(const char *s, size_t len, size_t *outlen, const char *file,
+    struct diags *diags)
+{
+	struct buf	 out = BUF_INIT;
+	uint32_t	 cp;
+	size_t		 i, n, start = 0;
+	unsigned	 line = 1, col = 1, reported = 0;
+
+	if (len >= 3 && (unsigned char)s[0] == 0xef &&
+	    (unsigned char)s[1] == 0xbb && (unsigned char)s[2] == 0xbf)
+		start = 3;
+	buf_reserve(&out, len);
+	for (i = start; i < len; i += n) {
+		unsigned char c = s[i];
+
+		if (c == '\r') {
+			buf_putc(&out, '\n');
+			n = (i + 1 < len && s[i + 1] == '\n') ? 2 : 1;
+			line++;
+			col = 1;
+			continue;
+		}
+		if (c == '\n') {
+			buf_putc(&out, '\n');
+			n = 1;
+			line++;
+			col = 1;
+			continue;
+		}
+		if (c < 0x80) {
+			buf_putc(&out, c);
+			n = 1;
+			col++;
+			continue;
+		}
+		if ((n = utf8_decode(s + i, len - i, &cp)) == 0) {
+			/* One replacement per invalid byte, as decoders do. */
+			n = 1;
+			buf_append(&out, "\xef\xbf\xbd", 3);
+			if (reported++ < 10)
+				diag_add(diags, DIAG_WARNING, file, line, col,
+				    "invalid UTF-8 byte 0x%02x replaced by "
+				    "U+FFFD", c);
+		} else
+			buf_append(&out, s + i, n);
+		col++;
+	}
+	if (reported > 10)
+		diag_add(diags, DIAG_WARNING, file, 0, 0,
+		    "%u more invalid UTF-8 bytes replaced", reported - 10);
+	return buf_detach(&out, outlen);
+}
+
+struct range {
+	uint32_t	lo, hi;
+};
+
+/* Combining and zero-width characters (the common blocks). */
+static const struct range zero_width[] = {
+	{ 0x0300, 0x036f }, { 0x0483, 0x0489 }, { 0x0591, 0x05bd },
+	{ 0x0610, 0x061a }, { 0x064b, 0x065f }, { 0x0670, 0x0670 },
+	{ 0x06d6, 0x06dc }, { 0x0900, 0x0903 }, { 0x093a, 0x094f },
+	{ 0x1ab0, 0x1aff }, { 0x1dc0, 0x1dff }, { 0x200b, 0x200f },
+	{ 0x202a, 0x202e }, { 0x2060, 0x2064 }, { 0x20d0, 0x20ff },
+	{ 0xfe00, 0xfe0f }, { 0xfe20, 0xfe2f }, { 0xfeff, 0xfeff },
+	{ 0xe0100, 0xe01ef },
+};
+
+/* East Asian Wide and Fullwidth, and emoji presentation. */
+static const struct range double_width[] = {
+	{ 0x1100, 0x115f }, { 0x231a, 0x231b }, { 0x2329, 0x232a },
+	{ 0x23e9, 0x23ec }, { 0x23f0, 0x23f0 }, { 0x23f3, 0x23f3 },
+	{ 0x25fd, 0x25fe }, { 0x2614, 0x2615 }, { 0x2648, 0x2653 },
+	{ 0x267f, 0x267f }, { 0x2693, 0x2693 }, { 0x26a1, 0x26a1 },
+	{ 0x26aa, 0x26ab }, { 0x26bd, 0x26be }, { 0x26c4, 0x26c5 },
+	{ 0x26ce, 0x26ce }, { 0x26d4, 0x26d4 }, { 0x26ea, 0x26ea },
+	{ 0x26f2, 0x26f3 }, { 0x26f5, 0x26f5 }, { 0x26fa, 0x26fa },
+	{ 0x26fd, 0x26fd }, { 0x2705, 0x2705 }, { 0x270a, 0x270b },
+	{ 0x2728, 0x2728 }, { 0x274c, 0x274c }, { 0x274e, 0x274e },
+	{ 0x2753, 0x2755 }, { 0x2757, 0x2757 }, { 0x2795, 0x2797 },
+	{ 0x27b0, 0x27b0 }, { 0x27bf, 0x27bf }, { 0x2b1b, 0x2b1c },
+	{ 0x2b50, 0x2b50 }, { 0x2b55, 0x2b55 }, { 0x2e80, 0x303e },
+	{ 0x3041, 0x33ff }, { 0x3400, 0x4dbf }, { 0x4e00, 0x9fff },
+	{ 0xa000, 0xa4cf }, { 0xa960, 0xa97f }, { 0xac00, 0xd7a3 },
+	{ 0xf900, 0xfaff }, { 0xfe10, 0xfe19 }, { 0xfe30, 0xfe6f },
+	{ 0xff00, 0xff60 }, { 0xffe0, 0xffe6 }, { 0x16fe0, 0x16fe4 },
+	{ 0x17000, 0x18cff }, { 0x1b000, 0x1b2ff }, { 0x1f004, 0x1f004 },
+	{ 0x1f0cf, 0x1f0cf }, { 0x1f18e, 0x1f18e }, { 0x1f191, 0x1f19a },
+	{ 0x1f200, 0x1f251 }, { 0x1f300, 0x1f64f }, { 0x1f680, 0x1f6ff },
+	{ 0x1f7e0, 0x1f7eb }, { 0x1f90c, 0x1f9ff }, { 0x1fa70, 0x1faff },
+	{ 0x20000, 0x2fffd }, { 0x30000, 0x3fffd },
+};
+
+static bool
+in_ranges(uint32_t cp, const struct range *r, size_t n)
+{
+	size_t	lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (cp < r[mid].lo)
+			hi = mid;
+		else if (cp > r[mid].hi)
+			lo = mid + 1;
+		else
+			return true;
+	}
+	return false;
+}
+
+int
+utf8_cp_width(uint32_t cp)
+{
+	if (cp < 0x300)
+		return 1;
+	if (in_ranges(cp, zero_width, nitems(zero_width)))
+		return 0;
+	if (in_ranges(cp, double_width, nitems(double_width)))
+		return 2;
+	return 1;
+}
+
+size_t
+utf8_width(const char *s, size_t len)
+{
+	uint32_t	cp;
+	size_t		i, n, w = 0;
+
+	for (i = 0; i < len; i += n) {
+		if ((unsigned char)s[i] < 0x80) {
+			n = 1;
+			w++;
+			continue;
+		}
+		if ((n = utf8_decode(s + i, len - i, &cp)) == 0) {
+			n = 1;
+			w++;
+			continue;
+		}
+		w += utf8_cp_width(cp);
+	}
+	return w;
+}

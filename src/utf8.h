@@ -1,0 +1,39 @@
+/*
+ * UTF-8: validation with repair, decoding, and terminal display width.
+ */
+#ifndef CAPSULED_UTF8_H
+#define CAPSULED_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+
+/*
+ * Return a copy of the text with CRLF (and lone CR) turned into LF and
+ * every invalid UTF-8 sequence replaced by U+FFFD; each replacement is
+ * reported as a warning at its line and column.  A leading BOM is dropped.
+ */
+char	*utf8_sanitize(const char *s, size_t len, size_t *outlen,
+	    const char *file, struct diags *);
+
+/* True when s[0..len) is well-formed UTF-8 (no overlongs, surrogates). */
+bool	 utf8_valid(const char *s, size_t len);
+
+/*
+ * Decode the code point at s (at most len bytes); store it in *cp and
+ * return the sequence length, or return 0 for an invalid sequence.
+ */
+size_t	 utf8_decode(const char *s, size_t len, uint32_t *cp);
+
+/* Encode cp into out (4 bytes at most); return the length. */
+size_t	 utf8_encode(uint32_t cp, char *out);
+
+/* Columns a code point takes on a terminal: 0, 1 or 2. */
+int	 utf8_cp_width(uint32_t cp);
+
+/* Display width of a UTF-8 string (invalid bytes count 1). */
+size_t	 utf8_width(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * Small helpers used everywhere: checked allocation and a growable
+ * byte buffer.
+ */
+#ifndef CAPSULED_UTIL_H
+#define CAPSULED_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Allocation that never returns NULL: out of memory is fatal. */
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xrealloc(void *, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+char	*xasprintf(const char *, ...)
+	    __attribute__((format(printf, 1, 2)));
+
+/* Grow *v (an array of *cap elements of size sz) to hold at least need. */
+void	 grow_array(void *vp, size_t *cap, size_t need, size_t sz);
+
+/* A growable byte string, always NUL-terminated once anything is added. */
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+};
+
+#define BUF_INIT	{ NULL, 0, 0 }
+
+void	 buf_reserve(struct buf *, size_t more);
+void	 buf_append(struct buf *, const void *, size_t);
+void	 buf_puts(struct buf *, const char *);
+void	 buf_putc(struct buf *, char);
+void	 buf_printf(struct buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 buf_vprintf(struct buf *, const char *, va_list);
+void	 buf_truncate(struct buf *, size_t len);
+/* Hand the bytes to the caller (NUL-terminated, never NULL); buf is reset. */
+char	*buf_detach(struct buf *, size_t *lenp);
+void	 buf_free(struct buf *);
+
+/* Read a whole file; NULL with errno set on failure. */
+char	*read_file(const char *path, size_t *lenp);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * A small unit-test harness: CHECK macros that record failures with
+ * file and line, and a summary line "N passed, M failed" that
+ * tests/run.sh adds up.
+ */
+#ifndef CAPSULED_HARNESS_H
+#define CAPSULED_HARNESS_H
+
+#include <stdio.h>
+#include <string.h>
+
+static int	harness_passed, harness_failed, harness_test_failed;
+
+#define CHECK(cond) do {						\
+	if (!(cond)) {							\
+		fprintf(stderr, "%s:%d: CHECK(%s) failed\n",		\
+		    __FILE__, __LINE__, #cond);				\
+		harness_test_failed = 1;				\
+	}								\
+} while (0)
+
+#define CHECK_STR(got, want) do {					\
+	const char *g_ = (got), *w_ = (want);				\
+	if (g_ == NULL || w_ == NULL ? g_ != w_ : strcmp(g_, w_) != 0) {\
+		fprintf(stderr, "%s:%d: %s\n  got:  [%s]\n  want: [%s]\n",\
+		    __FILE__, __LINE__, #got, g_ ? g_ : "(null)",	\
+		    w_ ? w_ : "(null)");				\
+		harness_test_failed = 1;				\
+	}								\
+} while (0)
+
+#define CHECK_INT(got, want) do {					\
+	long long g_ = (long long)(got), w_ = (long long)(want);	\
+	if (g_ != w_) {							\
+		fprintf(stderr, "%s:%d: %s = %lld, want %lld\n",	\
+		    __FILE__, __LINE__, #got, g_, w_);			\
+		harness_test_failed = 1;				\
+	}								\
+} while (0)
+
+#define RUN(fn) do {							\
+	harness_test_failed = 0;					\
+	fn();								\
+	if (harness_test_failed) {					\
+		harness_failed++;					\
+		printf("FAIL %s\n", #fn);				\
+	} else {							\
+		harness_passed++;					\
+		printf("ok   %s\n", #fn);				\
+	}								\
+} while (0)
+
+#define HARNESS_END() (						\
+	printf("%d passed, %d failed\n", harness_passed, harness_failed),\
+	harness_failed ? 1 : 0)
+
+#endif
