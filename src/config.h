@@ -1,0 +1,74 @@
+/*
+ * Server settings: defaults, then the YAML file (capsuled.yml), then the
+ * command line, each later one winning.
+ */
+#ifndef CAPSULED_CONFIG_H
+#define CAPSULED_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "site.h"
+
+enum log_dest {
+	LOG_STDERR,
+	LOG_FILE,
+	LOG_SYSLOG,
+	LOG_NONE,
+};
+
+enum run_mode {
+	MODE_SERVE,
+	MODE_CHECK,		/* --check: validate config and content */
+	MODE_EXPORT,		/* --export OUT */
+	MODE_VERSION,
+	MODE_HELP,
+};
+
+struct config {
+	enum run_mode	 mode;
+	char		*config_file;	/* -c; NULL: none */
+	char		*export_dir;
+
+	char		*root;		/* -r, default ./capsule */
+	char	       **hostnames;	/* -H, default "localhost" */
+	size_t		 nhostnames;
+	char	       **listen;	/* -l, default 127.0.0.1 and ::1 */
+	size_t		 nlisten;
+	int		 port;		/* -p, default 1965 */
+	int		 public_port;	/* port in URLs and the request check;
+					   default: port */
+	bool		 check_port;	/* reject requests for another port */
+	int		 gopher_port;	/* -g, default 7070; 0 = off */
+	char		*gopher_host;	/* host in menus, default hostnames[0] */
+	int		 gopher_public_port; /* port in menus, default gopher_port */
+	char		*certs_dir;	/* --certs, default ./certs */
+	char		*cert_file;	/* default certs_dir/cert.pem */
+	char		*key_file;	/* default certs_dir/key.pem */
+	enum permalink_style permalink;
+
+	int		 workers;	/* default: online CPUs */
+	int		 max_connections;	/* per process */
+	int		 request_timeout;	/* s: handshake + request line */
+	int		 write_timeout;		/* s: per write progress */
+
+	enum log_dest	 log_dest;
+	char		*log_file;
+	bool		 log_anonymize;	/* truncate client addresses */
+	bool		 daemonize;	/* --daemon */
+	char		*pidfile;
+	char		*user;		/* drop to this user when root */
+	bool		 chroot;	/* chroot to the root when root */
+};
+
+/*
+ * Fill cfg from defaults, the config file named by -c (if any) and argv.
+ * On a bad setting print a message naming it (and file:line for the
+ * file) to stderr and return -1.
+ */
+int	config_load(struct config *cfg, int argc, char *argv[]);
+/* The snapshot options that follow from the settings. */
+void	config_site_options(const struct config *, struct site_options *);
+void	config_free(struct config *);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * The Gemini protocol: one request line in, one response out.  Pure:
+ * no sockets, so it is unit-tested and fuzzed directly.
+ */
+#ifndef CAPSULED_GEMINI_H
+#define CAPSULED_GEMINI_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "site.h"
+
+#define GEMINI_MAX_REQUEST	1024	/* URL bytes, CRLF not counted */
+
+struct gemini_response {
+	int		 status;	/* 20, 31, 51, 53, 59 ... */
+	char		 header[1029 + 3]; /* "NN meta\r\n" */
+	size_t		 header_len;
+	const char	*body;		/* NULL unless status is 20 */
+	size_t		 body_len;
+	char		 path[GEMINI_MAX_REQUEST + 1]; /* decoded, for the log */
+};
+
+/*
+ * Scan buf for a complete request line.  Returns the length of the line
+ * including its CRLF when one is there, 0 when more bytes are needed, or
+ * -1 when the request can never be valid (over the limit without CRLF).
+ * A bare LF does not end a request.
+ */
+long	gemini_request_end(const char *buf, size_t len);
+
+/*
+ * Answer one request (the line without CRLF).  sni is the TLS server
+ * name the client sent, or NULL.
+ */
+void	gemini_respond(const struct snapshot *, const struct config *,
+	    const char *sni, const char *line, size_t len,
+	    struct gemini_response *);
+
+#endif

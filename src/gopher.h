@@ -1,0 +1,36 @@
+/*
+ * The Gopher protocol (RFC 1436): one selector in, one response out.
+ * Pure, like gemini.h.  The menus and texts themselves are rendered at
+ * snapshot time (gophertext.h) and looked up here.
+ */
+#ifndef CAPSULED_GOPHER_H
+#define CAPSULED_GOPHER_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "site.h"
+
+#define GOPHER_MAX_SELECTOR	1024
+
+struct gopher_response {
+	const char	*body;		/* borrowed from the snapshot, or ... */
+	size_t		 len;
+	char		*owned;		/* ... an error menu built here */
+	char		 selector[GOPHER_MAX_SELECTOR + 1]; /* for the log */
+	int		 status;	/* for the log: 0 ok, 3 error */
+};
+
+/*
+ * Scan buf for a complete selector line (ended by CRLF or LF).  Returns
+ * its length including the line end, 0 when more bytes are needed, -1
+ * when it can never be valid.
+ */
+long	gopher_request_end(const char *buf, size_t len);
+
+/* Answer one request line (without its line end). */
+void	gopher_respond(const struct snapshot *, const struct config *,
+	    const char *line, size_t len, struct gopher_response *);
+void	gopher_response_free(struct gopher_response *);
+
+#endif

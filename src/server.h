@@ -1,0 +1,26 @@
+/*
+ * The daemon: listeners, workers with one event loop each, TLS for
+ * Gemini and plain TCP for Gopher, limits, signals and reload.
+ */
+#ifndef CAPSULED_SERVER_H
+#define CAPSULED_SERVER_H
+
+#include "config.h"
+#include "site.h"
+
+/*
+ * Build a fresh snapshot from the settings (start-up and SIGHUP).
+ * Returns NULL when the content cannot be loaded at all; problems are
+ * logged.
+ */
+typedef struct snapshot *(*snapshot_loader)(const struct config *);
+
+/*
+ * Bind, load or create the certificate, drop privileges, start the
+ * workers and serve snap until SIGTERM or SIGINT.  Takes the reference
+ * to snap.  Returns the process exit status.
+ */
+int	server_run(const struct config *, struct snapshot *snap,
+	    snapshot_loader reload);
+
+#endif
