@@ -1,0 +1,44 @@
+/*
+ * Messages and the access log.  Destination from the settings
+ * (cfg->log_dest: stderr by default, a file, syslog or nothing).
+ * Every function here may be called from any worker thread at any time
+ * after log_init; each line is written whole (one write per line).
+ */
+#ifndef CAPSULED_LOG_H
+#define CAPSULED_LOG_H
+
+#include <sys/socket.h>
+
+#include <stddef.h>
+
+#include "config.h"
+
+/*
+ * Open the destination of cfg (the log file, or syslog).  Before it is
+ * called, messages go to stderr.  Returns -1 (reason on stderr) when the
+ * log file cannot be opened.
+ */
+int	log_init(const struct config *);
+/* Switch stderr logging to syslog (after --daemon detached). */
+void	log_detach(void);
+
+/* An error or a warning, and an informational message. */
+void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+/* One served request. */
+struct access_entry {
+	const struct sockaddr	*peer;	/* client; truncated when
+					   cfg->log_anonymize */
+	const char		*proto;	/* "gemini" or "gopher" */
+	const char		*host;	/* TLS SNI, NULL when none */
+	const char		*path;	/* decoded path or selector */
+	int			 status;
+	size_t			 bytes;	/* sent: header and body */
+	double			 seconds;	/* accept to last byte */
+};
+
+/* Time, client, host, path, status, bytes, duration: one line. */
+void	log_access(const struct access_entry *);
+
+#endif
