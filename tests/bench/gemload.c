@@ -75,11 +75,11 @@ struct options {
 	const char		*path;
 	const char		*hostname;	/* URL host and SNI */
 	bool			 sni;		/* hostname is not an IP */
-	int			 conns;
-	int			 threads;
-	int			 seconds;
+	long			 conns;
+	long			 threads;
+	long			 seconds;
 	long			 requests;	/* 0: run for seconds */
-	int			 timeout;	/* s per request */
+	long			 timeout;	/* s per request */
 	bool			 resume;
 	bool			 tls12;
 	char			*request;	/* the line sent, with CRLF */
@@ -727,7 +727,7 @@ report(const struct worker *w, double secs)
 
 	for (k = 0; k < NFAILURES; k++)
 		nerr += w->failures[k];
-	printf("gemload: %s%.*s on %s port %d, %d connections, %d thread%s, "
+	printf("gemload: %s%.*s on %s port %d, %ld connections, %ld thread%s, "
 	    "%s%s\n", opt.proto == PROTO_GEMINI ? "" : "gopher selector ",
 	    (int)opt.request_len - 2, opt.request, opt.target, opt.port,
 	    opt.conns, opt.threads, opt.threads > 1 ? "s" : "",
@@ -761,7 +761,7 @@ report(const struct worker *w, double secs)
 	for (k = 0; k < NFAILURES; k++)
 		printf(" %s: %llu", failure_names[k],
 		    (unsigned long long)w->failures[k]);
-	printf("\nRESULT proto=%s conns=%d ok=%zu errors=%llu seconds=%.2f "
+	printf("\nRESULT proto=%s conns=%ld ok=%zu errors=%llu seconds=%.2f "
 	    "rps=%.1f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f "
 	    "handshakes=%llu resumed=%llu bytes=%llu\n",
 	    opt.proto == PROTO_GEMINI ? "gemini" : "gopher", opt.conns,
@@ -779,6 +779,33 @@ static void
 on_signal(int sig)
 {
 	atomic_store(&interrupted, 1);
+}
+
+/* The options that take a bounded number. */
+static bool
+numeric_option(int ch, const char *arg)
+{
+	static const struct {
+		int		 ch;
+		const char	*name;
+		long		*dst;
+		long		 lo, hi;
+	} nums[] = {
+		{ 'c', "concurrency", &opt.conns, 1, MAX_CONNS },
+		{ 't', "threads", &opt.threads, 1, MAX_THREADS },
+		{ 'd', "duration", &opt.seconds, 1, MAX_SECONDS },
+		{ 'n', "requests", &opt.requests, 1, LONG_MAX / 2 },
+		{ 'T', "timeout", &opt.timeout, 1, MAX_SECONDS },
+	};
+	size_t	 i;
+
+	for (i = 0; i < nitems(nums); i++)
+		if (nums[i].ch == ch) {
+			*nums[i].dst = number(arg, nums[i].name, nums[i].lo,
+			    nums[i].hi);
+			return true;
+		}
+	return false;
 }
 
 static void
@@ -823,29 +850,11 @@ parse_args(int argc, char *argv[])
 			else
 				die("protocol must be gemini or gopher");
 			break;
-		case 'c':
-			opt.conns = number(optarg, "concurrency", 1,
-			    MAX_CONNS);
-			break;
-		case 't':
-			opt.threads = number(optarg, "threads", 1,
-			    MAX_THREADS);
-			break;
-		case 'd':
-			opt.seconds = number(optarg, "duration", 1,
-			    MAX_SECONDS);
-			break;
-		case 'n':
-			opt.requests = number(optarg, "requests", 1,
-			    LONG_MAX / 2);
-			break;
-		case 'T':
-			opt.timeout = number(optarg, "timeout", 1,
-			    MAX_SECONDS);
-			break;
 		case 'r': opt.resume = true; break;
 		case '2': opt.tls12 = true; break;
-		default: usage();
+		default:
+			if (!numeric_option(ch, optarg))
+				usage();
 		}
 	}
 	if (optind != argc)

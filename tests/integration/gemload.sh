@@ -74,32 +74,24 @@ EOF
 if openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
     -keyout "$T_TMP/fake.key" -out "$T_TMP/fake.pem" -days 1 \
     -subj /CN=localhost >/dev/null 2>&1; then
-	for mode in good noclose garbage; do
+	# fake MODE RC PATTERN DESCRIPTION: gemload's exit status against
+	# the fake server (0 or 1) and a pattern its report must contain.
+	fake() {
 		port=$(free_port)
-		fake_server "$port" "$mode"
+		fake_server "$port" "$1"
 		out=$("$G" -a localhost -p "$port" -n 3 -c 1 -T 5 2>&1)
 		rc=$?
-		case $mode in
-		good)
-			if [ $rc -eq 0 ] && echo "$out" | grep -q 'ok=3 errors=0'; then
-				ok "a clean response counts as ok"
-			else
-				fail "a clean response counts as ok: $out"
-			fi ;;
-		noclose)
-			if [ $rc -ne 0 ] && echo "$out" | grep -q 'no_close_notify: 3'; then
-				ok "a response without close_notify is an error"
-			else
-				fail "a response without close_notify is an error: $out"
-			fi ;;
-		garbage)
-			if [ $rc -ne 0 ] && echo "$out" | grep -q 'bad_response: 3'; then
-				ok "a response without a status line is an error"
-			else
-				fail "a response without a status line is an error: $out"
-			fi ;;
-		esac
-	done
+		if [ $rc -eq "$2" ] && echo "$out" | grep -q "$3"; then
+			ok "$4"
+		else
+			fail "$4: $out"
+		fi
+	}
+	fake good 0 'ok=3 errors=0' "a clean response counts as ok"
+	fake noclose 1 'no_close_notify: 3' \
+	    "a response without close_notify is an error"
+	fake garbage 1 'bad_response: 3' \
+	    "a response without a status line is an error"
 else
 	skip "openssl cannot make a certificate: no fake server checks"
 fi
