@@ -1,0 +1,209 @@
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "gopher.h"
+#include "util.h"
+
+#define NOT_FOUND	"3Not found\t\terror.host\t1\r\n.\r\n"
+
+long
+gopher_request_end(const char *buf, size_t len)
+{
+	const char	*nl;
+	size_t		 scan;
+
+	/* The selector, an optional CR and the LF. */
+	scan = len < GOPHER_MAX_SELECTOR + 2 ? len : GOPHER_MAX_SELECTOR + 2;
+	nl = memchr(buf, '\n', scan);
+	if (nl != NULL)
+		return (long)(nl - buf) + 1;
+	return len >= GOPHER_MAX_SELECTOR + 2 ? -1 : 0;
+}
+
+static void
+answer(struct gopher_response *res, char *owned, size_t len, int status)
+{
+	res->owned = owned;
+	res->body = owned;
+	res->len = len;
+	res->status = status;
+}
+
+static void
+not_found(struct gopher_response *res)
+{
+	answer(res, xstrdup(NOT_FOUND), strlen(NOT_FOUND), 3);
+}
+
+/* Text for HTML, attribute values included. */
+static void
+html_escape(struct buf *out, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '&':
+			buf_puts(out, "&amp;");
+			break;
+		case '<':
+			buf_puts(out, "&lt;");
+			break;
+		case '>':
+			buf_puts(out, "&gt;");
+			break;
+		case '"':
+			buf_puts(out, "&quot;");
+			break;
+		case '\'':
+			buf_puts(out, "&#39;");
+			break;
+		default:
+			buf_putc(out, *s);
+		}
+	}
+}
+
+/*
+ * Only URLs with a scheme, and none that would run code in the
+ * browser: the page is ours even when the link is not.
+ */
+static bool
+redirect_allowed(const char *url)
+{
+	static const char	*denied[] = { "javascript", "vbscript", "data" };
+	size_t			 i, n;
+
+	if (!isalpha((unsigned char)url[0]))
+		return false;
+	for (n = 1; isalnum((unsigned char)url[n]) || url[n] == '+' ||
+	    url[n] == '-' || url[n] == '.'; n++)
+		;
+	if (url[n] != ':')
+		return false;
+	for (i = 0; i < nitems(denied); i++)
+		if (strlen(denied[i]) == n && strncasecmp(url, denied[i], n) == 0)
+			return false;
+	return true;
+}
+
+/* "URL:..." selectors: a page that sends a web browser on its way. */
+static void
+url_redirect(const char *url, struct gopher_response *res)
+{
+	struct buf	 b = BUF_INIT;
+	size_t		 len;
+	char		*body;
+
+	if (!redirect_allowed(url)) {
+		not_found(res);
+		return;
+	}
+	buf_puts(&b, "<!DOCTYPE html>\n<html>\n<head>\n"
+	    "<meta charset=\"utf-8\">\n"
+	    "<meta http-equiv=\"refresh\" content=\"2; url=");
+	html_escape(&b, url);
+	buf_puts(&b, "\">\n<title>Link to the web</title>\n</head>\n<body>\n"
+	    "<p>This link leads out of Gopherspace, to <a href=\"");
+	html_escape(&b, url);
+	buf_puts(&b, "\">");
+	html_escape(&b, url);
+	buf_puts(&b, "</a>.</p>\n</body>\n</html>\n");
+	body = buf_detach(&b, &len);
+	answer(res, body, len, 0);
+}
+
+/*
+ * An HTTP request on the Gopher port: answer in HTTP, so that a web
+ * browser shows why nothing is there.
+ */
+static bool
+is_http(const char *line, size_t len)
+{
+	static const char	*methods[] = { "GET ", "HEAD ", "POST " };
+	size_t			 i, m;
+
+	for (i = 0; i < nitems(methods); i++) {
+		m = strlen(methods[i]);
+		if (len > m + 9 && strncmp(line, methods[i], m) == 0)
+			return memcmp(line + len - 9, " HTTP/1.", 8) == 0;
+	}
+	return false;
+}
+
+static void
+http_answer(const struct config *cfg, struct gopher_response *res)
+{
+	struct buf	 b = BUF_INIT;
+	size_t		 len;
+	char		*body;
+
+	buf_printf(&b, "HTTP/1.0 400 Bad Request\r\n"
+	    "Content-Type: text/html; charset=utf-8\r\n"
+	    "Connection: close\r\n\r\n"
+	    "<!DOCTYPE html>\n<html>\n<head><title>Gopher server</title>"
+	    "</head>\n<body>\n<p>This is a Gopher server: open <a href=\"");
+	html_escape(&b, "gopher://");
+	html_escape(&b, cfg->gopher_host ? cfg->gopher_host : "localhost");
+	if (cfg->gopher_public_port != 70)
+		buf_printf(&b, ":%d", cfg->gopher_public_port);
+	buf_puts(&b, "/\">it</a> with a Gopher client.</p>\n</body>\n"
+	    "</html>\n");
+	body = buf_detach(&b, &len);
+	answer(res, body, len, 3);
+}
+
+void
+gopher_respond(const struct snapshot *snap, const struct config *cfg,
+    const char *line, size_t len, struct gopher_response *res)
+{
+	const struct route	*r;
+	const char		*tab;
+	char			*url;
+
+	memset(res, 0, sizeof(*res));
+	/* Tolerate a caller that left the line end in. */
+	if (len > 0 && line[len - 1] == '\n')
+		len--;
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	if (len > GOPHER_MAX_SELECTOR || memchr(line, '\0', len) != NULL) {
+		memcpy(res->selector, line, len > GOPHER_MAX_SELECTOR ?
+		    GOPHER_MAX_SELECTOR : len);
+		not_found(res);
+		return;
+	}
+	memcpy(res->selector, line, len);
+	if (is_http(line, len)) {
+		http_answer(cfg, res);
+		return;
+	}
+	/*
+	 * A TAB ends the selector: what follows is a search string or a
+	 * Gopher+ suffix ("\t+", "\t$", "\t!").  We speak plain Gopher:
+	 * the item is served as to a Gopher0 client.
+	 */
+	if ((tab = memchr(line, '\t', len)) != NULL)
+		len = tab - line;
+	if (len >= 4 && strncmp(line, "URL:", 4) == 0) {
+		url = xstrndup(line + 4, len - 4);
+		url_redirect(url, res);
+		free(url);
+		return;
+	}
+	if ((r = routes_find(&snap->gopher, line, len)) == NULL) {
+		not_found(res);
+		return;
+	}
+	res->body = r->body;
+	res->len = r->len;
+}
+
+void
+gopher_response_free(struct gopher_response *res)
+{
+	free(res->owned);
+	res->owned = NULL;
+	res->body = NULL;
+	res->len = 0;
+}

@@ -1,0 +1,402 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "gophersite.h"
+#include "gophertext.h"
+
+/* Where the items point, and what the capsule holds. */
+struct gsite {
+	struct gopher_render		 render;
+	const struct snapshot		*snap;
+	const struct site_options	*opts;
+};
+
+/* The public host name: a configured name, never an IPv6 literal. */
+static const char *
+public_host(const struct site_options *o)
+{
+	if (o->gopher_host != NULL && strchr(o->gopher_host, ':') == NULL)
+		return o->gopher_host;
+	if (o->hostname != NULL && strchr(o->hostname, ':') == NULL)
+		return o->hostname;
+	return "localhost";
+}
+
+/* path without its suffix (".gmi", or a trailing "/"), then add. */
+static char *
+replace_suffix(const char *path, const char *add)
+{
+	size_t	len = strlen(path);
+
+	if (len > 4 && strcmp(path + len - 4, ".gmi") == 0)
+		len -= 4;
+	else if (len > 1 && path[len - 1] == '/')
+		len--;
+	return xasprintf("%.*s%s", (int)len, path, add);
+}
+
+static char *
+post_selector(const struct post *p)
+{
+	return xasprintf("/posts/%s.txt", p->slug);
+}
+
+static char *
+post_menu_selector(const struct post *p)
+{
+	return xasprintf("/posts/%s/", p->slug);
+}
+
+static bool
+taxon_selector(const struct taxon *v, size_t n, const char *path,
+    char **selector)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].path, path) == 0) {
+			*selector = replace_suffix(path, "/");
+			return true;
+		}
+	return false;
+}
+
+/* The generated Gemini pages that have a Gopher menu of their own. */
+static bool
+generated_selector(const char *path, char **selector)
+{
+	static const struct {
+		const char	*gemini, *gopher;
+	} gen[] = {
+		{ "/", "" }, { "/index.gmi", "" },
+		{ "/archive.gmi", "/archive/" }, { "/archive/", "/archive/" },
+		{ "/categories.gmi", "/categories/" },
+		{ "/categories/", "/categories/" },
+		{ "/tags.gmi", "/tags/" }, { "/tags/", "/tags/" },
+	};
+	size_t	i;
+
+	for (i = 0; i < nitems(gen); i++)
+		if (strcmp(path, gen[i].gemini) == 0) {
+			*selector = xstrdup(gen[i].gopher);
+			return true;
+		}
+	return false;
+}
+
+/* resolve callback: a Gemini path of the capsule to its Gopher item. */
+static bool
+resolve(void *ctx, const char *path, char *type, char **selector)
+{
+	const struct gsite	*g = ctx;
+	const struct snapshot	*s = g->snap;
+	size_t			 i;
+
+	for (i = 0; i < s->nposts; i++)
+		if (strcmp(s->posts[i].path, path) == 0) {
+			*type = '0';
+			*selector = post_selector(&s->posts[i]);
+			return true;
+		}
+	for (i = 0; i < s->npages; i++)
+		if (strcmp(s->pages[i].path, path) == 0) {
+			*type = '0';
+			*selector = replace_suffix(path, ".txt");
+			return true;
+		}
+	*type = '1';
+	if (generated_selector(path, selector) ||
+	    taxon_selector(s->categories, s->ncategories, path, selector) ||
+	    taxon_selector(s->tags, s->ntags, path, selector))
+		return true;
+	/* Taxonomies may be built after the posts. */
+	if ((strncmp(path, "/categories/", 12) == 0 ||
+	    strncmp(path, "/tags/", 6) == 0) &&
+	    strlen(path) > 4 && strcmp(path + strlen(path) - 4, ".gmi") == 0) {
+		*selector = replace_suffix(path, "/");
+		return true;
+	}
+	return false;
+}
+
+static void
+gsite_init(struct gsite *g, const struct snapshot *s,
+    const struct site_options *o)
+{
+	g->render.host = public_host(o);
+	g->render.port = o->gopher_port;
+	g->render.resolve = resolve;
+	g->render.ctx = g;
+	g->snap = s;
+	g->opts = o;
+}
+
+/* The route's type is the item type, for the log. */
+static bool
+add_body(struct snapshot *s, const char *selector, char type,
+    const char *body, size_t len, bool owns)
+{
+	char	 t[2] = { type, '\0' };
+
+	return routes_add(&s->gopher, selector, t, body, len, owns);
+}
+
+static void
+add_route(struct snapshot *s, const char *selector, char type,
+    struct buf *b)
+{
+	size_t	 len;
+	char	*body;
+
+	body = buf_detach(b, &len);
+	add_body(s, selector, type, body, len, true);
+}
+
+static void
+menu_home_item(const struct gsite *g, struct buf *b)
+{
+	gmenu_info(b, "");
+	gmenu_item(b, '1', "Main menu", "", g->render.host, g->render.port);
+}
+
+/*
+ * A document twice: as text at txt, and as a menu at menu whose items
+ * are its links, with the text version on top.
+ */
+static void
+add_doc(struct snapshot *s, const struct site_options *o,
+    const char *txt, const char *menu, const struct doc *d)
+{
+	struct gsite	 g;
+	struct buf	 b = BUF_INIT;
+
+	gsite_init(&g, s, o);
+	gophertext_text(d, &g.render, &b);
+	add_route(s, txt, '0', &b);
+	gmenu_item(&b, '0', "This page as plain text", txt, g.render.host,
+	    g.render.port);
+	gmenu_info(&b, "");
+	gophertext_menu(d, &g.render, &b);
+	menu_home_item(&g, &b);
+	gmenu_end(&b);
+	add_route(s, menu, '1', &b);
+}
+
+void
+gophersite_post(struct snapshot *s, const struct site_options *o,
+    size_t i, const struct doc *d)
+{
+	char	*txt, *menu;
+
+	if (o->gopher_port == 0)
+		return;
+	txt = post_selector(&s->posts[i]);
+	menu = post_menu_selector(&s->posts[i]);
+	add_doc(s, o, txt, menu, d);
+	free(txt);
+	free(menu);
+}
+
+void
+gophersite_page(struct snapshot *s, const struct site_options *o,
+    size_t i, const struct doc *d)
+{
+	char	*txt, *menu;
+
+	if (o->gopher_port == 0)
+		return;
+	txt = replace_suffix(s->pages[i].path, ".txt");
+	menu = replace_suffix(s->pages[i].path, "/");
+	add_doc(s, o, txt, menu, d);
+	free(txt);
+	free(menu);
+}
+
+/* "YYYY-MM-DD - Title" as a text item, then its menu. */
+static void
+post_items(const struct gsite *g, struct buf *b, const struct post *p,
+    bool with_menu)
+{
+	char	*display, *sel;
+
+	display = xasprintf("%s - %s", p->date ? p->date : "undated",
+	    p->title ? p->title : p->slug);
+	sel = post_selector(p);
+	gmenu_item(b, '0', display, sel, g->render.host, g->render.port);
+	free(sel);
+	free(display);
+	if (!with_menu)
+		return;
+	sel = post_menu_selector(p);
+	gmenu_item(b, '1', "    the same, with its links as items", sel,
+	    g->render.host, g->render.port);
+	free(sel);
+}
+
+static void
+gemini_item(const struct gsite *g, struct buf *b)
+{
+	const char	*h = g->opts->hostname ? g->opts->hostname : "localhost";
+	bool		 v6 = strchr(h, ':') != NULL;
+	char		*url;
+
+	if (g->opts->gemini_port != 1965 && g->opts->gemini_port != 0)
+		url = xasprintf("URL:gemini://%s%s%s:%d/", v6 ? "[" : "", h,
+		    v6 ? "]" : "", g->opts->gemini_port);
+	else
+		url = xasprintf("URL:gemini://%s%s%s/", v6 ? "[" : "", h,
+		    v6 ? "]" : "");
+	gmenu_item(b, 'h', "This capsule on Gemini", url, g->render.host,
+	    g->render.port);
+	free(url);
+}
+
+static void
+main_menu(struct snapshot *s, const struct gsite *g)
+{
+	struct buf	 b = BUF_INIT;
+	size_t		 i;
+	char		*sel;
+
+	gmenu_info(&b, s->config.title ? s->config.title : "Capsule");
+	if (s->config.description != NULL) {
+		gmenu_info(&b, "");
+		gmenu_info(&b, s->config.description);
+	}
+	gmenu_info(&b, "");
+	for (i = 0; i < s->nposts; i++)
+		post_items(g, &b, &s->posts[i], false);
+	gmenu_info(&b, "");
+	gmenu_item(&b, '1', "Archive by year", "/archive/", g->render.host,
+	    g->render.port);
+	gmenu_item(&b, '1', "Categories", "/categories/", g->render.host,
+	    g->render.port);
+	gmenu_item(&b, '1', "Tags", "/tags/", g->render.host, g->render.port);
+	for (i = 0; i < s->npages; i++) {
+		sel = replace_suffix(s->pages[i].path, ".txt");
+		gmenu_item(&b, '0', s->pages[i].title ? s->pages[i].title :
+		    sel, sel, g->render.host, g->render.port);
+		free(sel);
+	}
+	gemini_item(g, &b);
+	gmenu_end(&b);
+	sel = buf_detach(&b, &i);
+	if (add_body(s, "", '1', sel, i, true))
+		add_body(s, "/", '1', sel, i, false);
+}
+
+/* A menu of posts (indexes into s->posts), titled. */
+static void
+posts_menu(struct snapshot *s, const struct gsite *g, const char *selector,
+    const char *title, const size_t *idx, size_t n)
+{
+	struct buf	 b = BUF_INIT;
+	size_t		 i;
+
+	gmenu_info(&b, title);
+	gmenu_info(&b, "");
+	for (i = 0; i < n; i++)
+		post_items(g, &b, &s->posts[idx[i]], true);
+	menu_home_item(g, &b);
+	gmenu_end(&b);
+	add_route(s, selector, '1', &b);
+}
+
+static void
+taxonomy_menus(struct snapshot *s, const struct gsite *g,
+    const char *selector, const char *what, const struct taxon *v, size_t n)
+{
+	struct buf	 b = BUF_INIT;
+	char		*sel, *display, *title;
+	size_t		 i;
+
+	gmenu_info(&b, what);
+	gmenu_info(&b, "");
+	for (i = 0; i < n; i++) {
+		sel = replace_suffix(v[i].path, "/");
+		display = xasprintf("%s (%zu)", v[i].name, v[i].nposts);
+		gmenu_item(&b, '1', display, sel, g->render.host,
+		    g->render.port);
+		title = xasprintf("%s: %s", what, v[i].name);
+		posts_menu(s, g, sel, title, v[i].posts, v[i].nposts);
+		free(title);
+		free(display);
+		free(sel);
+	}
+	menu_home_item(g, &b);
+	gmenu_end(&b);
+	add_route(s, selector, '1', &b);
+}
+
+static const char *
+post_year(const struct post *p)
+{
+	return p->date != NULL && strlen(p->date) >= 4 ? p->date : "????";
+}
+
+/* /archive/ and one menu per year; posts are newest first. */
+static void
+archive_menus(struct snapshot *s, const struct gsite *g)
+{
+	struct buf	 b = BUF_INIT;
+	size_t		*idx, i, j, n;
+	char		*sel, *display, *title;
+
+	idx = xreallocarray(NULL, s->nposts + 1, sizeof(*idx));
+	gmenu_info(&b, "Archive by year");
+	gmenu_info(&b, "");
+	for (i = 0; i < s->nposts; i = j) {
+		for (j = i, n = 0; j < s->nposts && strncmp(post_year(
+		    &s->posts[i]), post_year(&s->posts[j]), 4) == 0; j++)
+			idx[n++] = j;
+		sel = xasprintf("/archive/%.4s/", post_year(&s->posts[i]));
+		display = xasprintf("%.4s (%zu)", post_year(&s->posts[i]), n);
+		title = xasprintf("Posts of %.4s", post_year(&s->posts[i]));
+		gmenu_item(&b, '1', display, sel, g->render.host,
+		    g->render.port);
+		posts_menu(s, g, sel, title, idx, n);
+		free(title);
+		free(display);
+		free(sel);
+	}
+	menu_home_item(g, &b);
+	gmenu_end(&b);
+	add_route(s, "/archive/", '1', &b);
+	free(idx);
+}
+
+static void
+static_routes(struct snapshot *s)
+{
+	const struct static_file	*f;
+	struct buf			 b = BUF_INIT;
+	size_t				 i;
+	char				 type;
+
+	for (i = 0; i < s->nstatics; i++) {
+		f = &s->statics[i];
+		type = gopher_type_for_path(f->path);
+		if (type == '0') {
+			gophertext_plain(f->body, f->len, &b);
+			add_route(s, f->path, type, &b);
+		} else
+			add_body(s, f->path, type, f->body, f->len, false);
+	}
+}
+
+void
+gophersite_finish(struct snapshot *s, const struct site_options *o)
+{
+	struct gsite	 g;
+
+	if (o->gopher_port == 0)
+		return;
+	gsite_init(&g, s, o);
+	static_routes(s);
+	main_menu(s, &g);
+	archive_menus(s, &g);
+	taxonomy_menus(s, &g, "/categories/", "Categories", s->categories,
+	    s->ncategories);
+	taxonomy_menus(s, &g, "/tags/", "Tags", s->tags, s->ntags);
+	routes_seal(&s->gopher);
+}

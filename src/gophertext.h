@@ -1,0 +1,72 @@
+/*
+ * The Gopher writers (CONVERSION.md section 6): the document model as a
+ * type 0 text (wrapped at 70 columns, numbered link references) and as
+ * a type 1 menu (the same text as info lines, every link a real item),
+ * plus the menu primitives the generated menus are made of.
+ *
+ * CRLF line ends; a text has its lines starting with "." doubled and
+ * ends with the "." line; a menu is left open for the caller to add
+ * items and end it with gmenu_end().
+ */
+#ifndef CAPSULED_GOPHERTEXT_H
+#define CAPSULED_GOPHERTEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "doc.h"
+#include "util.h"
+
+#define GOPHER_WIDTH	70	/* columns of text and of menu displays */
+
+/*
+ * Where the items point.  host is the public Gopher host name (never an
+ * IPv6 literal), port the public Gopher port.  resolve maps a capsule
+ * target (a root-relative path, fragment removed) to its item type and
+ * a new selector string; it returns false when the path is not part of
+ * the capsule.  NULL resolve: types by file name, selector = path.
+ */
+struct gopher_render {
+	const char	*host;
+	int		 port;
+	bool		(*resolve)(void *ctx, const char *path, char *type,
+			    char **selector);
+	void		*ctx;
+};
+
+/* What a link target becomes in a menu. */
+struct gopher_item {
+	char		 type;
+	char		*selector;
+	char		*host;
+	int		 port;
+	bool		 capsule;	/* served by us, from the snapshot */
+};
+
+/* Classify any link target (capsule path, gopher://, other URL). */
+void	gopher_item_for(const struct gopher_render *, const char *url,
+	    struct gopher_item *);
+void	gopher_item_free(struct gopher_item *);
+
+/* Item type of a file by its name: I, g, 9, 0 (text, .gmi), 1 (dir/). */
+char	gopher_type_for_path(const char *path);
+
+/* The document as a complete type 0 text / as the lines of a menu. */
+void	gophertext_text(const struct doc *, const struct gopher_render *,
+	    struct buf *);
+void	gophertext_menu(const struct doc *, const struct gopher_render *,
+	    struct buf *);
+
+/*
+ * Raw text (a static .txt or .gmi file) as a type 0 text: CRLF line
+ * ends, dot-stuffing and the final "." line; nothing wrapped.
+ */
+void	gophertext_plain(const char *text, size_t len, struct buf *);
+
+/* Menu lines.  Display strings are sanitised (no TAB, CR or LF). */
+void	gmenu_info(struct buf *, const char *text);	/* wrapped */
+void	gmenu_item(struct buf *, char type, const char *display,
+	    const char *selector, const char *host, int port);
+void	gmenu_end(struct buf *);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * RFC 1436 checks shared by the Gopher tests: a menu is lines of four
+ * TAB-separated fields (type character and display, selector, host,
+ * port) ended by CRLF, then a "." line and nothing after it.
+ */
+#ifndef CAPSULED_GOPHER_CHECK_H
+#define CAPSULED_GOPHER_CHECK_H
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Returns NULL when the menu parses, else a static message. */
+static const char *
+menu_error(const char *m, size_t len)
+{
+	const char	*p = m, *end = m + len, *eol, *f;
+	int		 tabs;
+	char		*num;
+	long		 port;
+
+	while (p < end) {
+		eol = memchr(p, '\r', end - p);
+		if (eol == NULL || eol + 1 >= end || eol[1] != '\n')
+			return "line without CRLF";
+		if (memchr(p, '\n', eol - p) != NULL)
+			return "bare LF inside a line";
+		if (eol - p == 1 && p[0] == '.')
+			return eol + 2 == end ? NULL : "bytes after the . line";
+		if (eol == p || p[0] == '\t')
+			return "no item type";
+		if (p[0] <= ' ' || p[0] > '~')
+			return "item type not a visible character";
+		for (tabs = 0, f = p; f < eol; f++)
+			if (*f == '\t')
+				tabs++;
+		if (tabs != 3)
+			return "not four fields";
+		f = eol;
+		while (f[-1] != '\t')
+			f--;
+		port = strtol(f, &num, 10);
+		if (num != eol || port < 0 || port > 65535)
+			return "bad port";
+		p = eol + 2;
+	}
+	return "no final . line";
+}
+
+#endif

@@ -1,0 +1,398 @@
+/* Gopher requests and the snapshot's Gopher routes. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gopher.h"
+#include "gophersite.h"
+
+#include "harness.h"
+#include "gopher_check.h"
+
+#define NOT_FOUND	"3Not found\t\terror.host\t1\r\n.\r\n"
+
+static const char	png[] = "\x89PNG\r\n\x1a\n\0binary";
+static const char	txt[] = "plain\n.dot line\n";
+
+static const struct site_options opts = {
+	"/nonexistent", "capsule.example.org", 1966, "gopher.example.org",
+	7070, PERMALINK_POSTS
+};
+
+static void
+set_post(struct post *p, const char *slug, const char *date,
+    const char *title)
+{
+	p->slug = xstrdup(slug);
+	p->date = xstrdup(date);
+	p->title = xstrdup(title);
+	p->path = xasprintf("/posts/%s.gmi", slug);
+}
+
+static void
+set_taxon(struct taxon *t, const char *name, const char *path,
+    size_t post)
+{
+	t->name = xstrdup(name);
+	t->path = xstrdup(path);
+	t->posts = xcalloc(1, sizeof(*t->posts));
+	t->posts[0] = post;
+	t->nposts = 1;
+}
+
+/* A small snapshot, built the way snapshot_build drives the calls. */
+static struct snapshot *
+build(void)
+{
+	struct snapshot	*s = xcalloc(1, sizeof(*s));
+	struct doc	 d = { 0 };
+
+	s->config.title = xstrdup("Whirl Offload");
+	s->config.description = xstrdup("A blog about\tpacket processing.");
+	s->nposts = 3;
+	s->posts = xcalloc(s->nposts, sizeof(*s->posts));
+	set_post(&s->posts[0], "bpffs", "2023-11-04", "Did you know? bpffs");
+	set_post(&s->posts[1], "sdn", "2016-07-08", "Introduction to SDN");
+	set_post(&s->posts[2], "welcome", "2016-07-07", "Welcome!");
+	s->npages = 1;
+	s->pages = xcalloc(1, sizeof(*s->pages));
+	s->pages[0].title = xstrdup("About");
+	s->pages[0].path = xstrdup("/about.gmi");
+	s->ncategories = s->ntags = 1;
+	s->categories = xcalloc(1, sizeof(*s->categories));
+	s->tags = xcalloc(1, sizeof(*s->tags));
+	set_taxon(&s->categories[0], "BPF", "/categories/BPF.gmi", 0);
+	set_taxon(&s->tags[0], "SDN", "/tags/SDN.gmi", 1);
+	s->nstatics = 2;
+	s->statics = xcalloc(2, sizeof(*s->statics));
+	s->statics[0].path = xstrdup("/img/a.png");
+	s->statics[0].body = png;
+	s->statics[0].len = sizeof(png) - 1;
+	s->statics[1].path = xstrdup("/notes.txt");
+	s->statics[1].body = txt;
+	s->statics[1].len = sizeof(txt) - 1;
+
+	doc_add_heading(&d, 1, "Welcome!");
+	doc_add(&d, LINE_TEXT, true, "Hello. See the next post.");
+	doc_add_link(&d, false, "/posts/sdn.gmi", "Introduction to SDN");
+	doc_add_link(&d, false, "/img/a.png", "A picture");
+	doc_add_link(&d, false, "/categories/BPF.gmi", "BPF posts");
+	doc_add_link(&d, false, "/about.gmi", "About");
+	doc_add_link(&d, false, "https://example.org/", "The web");
+	gophersite_post(s, &opts, 2, &d);
+	gophersite_post(s, &opts, 1, &d);
+	gophersite_post(s, &opts, 0, &d);
+	gophersite_page(s, &opts, 0, &d);
+	doc_free(&d);
+	gophersite_finish(s, &opts);
+	return s;
+}
+
+static void
+free_taxon(struct taxon *t)
+{
+	free(t->name);
+	free(t->path);
+	free(t->posts);
+}
+
+static void
+destroy(struct snapshot *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nposts; i++) {
+		free(s->posts[i].slug);
+		free(s->posts[i].date);
+		free(s->posts[i].title);
+		free(s->posts[i].path);
+	}
+	free(s->posts);
+	free(s->pages[0].title);
+	free(s->pages[0].path);
+	free(s->pages);
+	free_taxon(&s->categories[0]);
+	free_taxon(&s->tags[0]);
+	free(s->categories);
+	free(s->tags);
+	for (i = 0; i < s->nstatics; i++)
+		free(s->statics[i].path);
+	free(s->statics);
+	free(s->config.title);
+	free(s->config.description);
+	routes_free(&s->gopher);
+	free(s);
+}
+
+static struct snapshot	*snap;
+static struct config	 cfg;
+
+/* Ask for sel; return the response as a string (caller frees). */
+static char *
+ask(const char *sel, size_t len, int *status)
+{
+	struct gopher_response	 res;
+	char			*out;
+
+	gopher_respond(snap, &cfg, sel, len, &res);
+	out = xstrndup(res.body, res.len);
+	if (status != NULL)
+		*status = res.status;
+	gopher_response_free(&res);
+	return out;
+}
+
+static void
+test_request_end(void)
+{
+	char	big[GOPHER_MAX_SELECTOR + 8];
+
+	CHECK_INT(gopher_request_end("/a\r\n", 4), 4);
+	CHECK_INT(gopher_request_end("/a\n", 3), 3);
+	CHECK_INT(gopher_request_end("\r\n", 2), 2);
+	CHECK_INT(gopher_request_end("/a\r", 3), 0);
+	CHECK_INT(gopher_request_end("", 0), 0);
+	memset(big, 'a', sizeof(big));
+	CHECK_INT(gopher_request_end(big, GOPHER_MAX_SELECTOR + 1), 0);
+	CHECK_INT(gopher_request_end(big, GOPHER_MAX_SELECTOR + 2), -1);
+	big[GOPHER_MAX_SELECTOR] = '\r';
+	big[GOPHER_MAX_SELECTOR + 1] = '\n';
+	CHECK_INT(gopher_request_end(big, sizeof(big)),
+	    GOPHER_MAX_SELECTOR + 2);
+	big[GOPHER_MAX_SELECTOR + 1] = 'a';
+	big[GOPHER_MAX_SELECTOR + 2] = '\n';
+	CHECK_INT(gopher_request_end(big, sizeof(big)), -1);
+}
+
+static void
+test_main_menu(void)
+{
+	char	*m, *slash;
+	int	 st;
+
+	m = ask("", 0, &st);
+	CHECK_INT(st, 0);
+	CHECK(menu_error(m, strlen(m)) == NULL);
+	CHECK(strncmp(m, "iWhirl Offload\t", 15) == 0);
+	CHECK(strstr(m, "iA blog about packet processing.\t") != NULL);
+	CHECK(strstr(m,
+	    "02023-11-04 - Did you know? bpffs\t/posts/bpffs.txt\t"
+	    "gopher.example.org\t7070\r\n"
+	    "02016-07-08 - Introduction to SDN\t/posts/sdn.txt\t"
+	    "gopher.example.org\t7070\r\n"
+	    "02016-07-07 - Welcome!\t/posts/welcome.txt\t") != NULL);
+	CHECK(strstr(m, "1Archive by year\t/archive/\t") != NULL);
+	CHECK(strstr(m, "1Categories\t/categories/\t") != NULL);
+	CHECK(strstr(m, "1Tags\t/tags/\t") != NULL);
+	CHECK(strstr(m, "0About\t/about.txt\t") != NULL);
+	CHECK(strstr(m, "hThis capsule on Gemini\t"
+	    "URL:gemini://capsule.example.org:1966/\tgopher.example.org\t"
+	    "7070\r\n") != NULL);
+	slash = ask("/", 1, NULL);
+	CHECK_STR(slash, m);
+	free(slash);
+	slash = ask("\r\n", 2, NULL);
+	CHECK_STR(slash, m);
+	free(slash);
+	free(m);
+}
+
+/* Every menu the snapshot holds parses; every text ends with ".". */
+static void
+test_every_route(void)
+{
+	const struct route	*r;
+	size_t			 i, n = 0;
+	const char		*err;
+
+	for (i = 0; i < snap->gopher.n; i++) {
+		r = &snap->gopher.v[i];
+		if (r->type[0] == '1') {
+			n++;
+			err = menu_error(r->body, r->len);
+			if (err != NULL)
+				fprintf(stderr, "%s: %s\n", r->path, err);
+			CHECK(err == NULL);
+		} else if (r->type[0] == '0') {
+			CHECK(r->len >= 3 &&
+			    memcmp(r->body + r->len - 3, ".\r\n", 3) == 0);
+		}
+	}
+	/* "" "/" about/ posts/x/ (3) archive (3) categories (2) tags (2) */
+	CHECK_INT(n, 13);
+	CHECK(routes_find(&snap->gopher, "/archive/2016/", 14) != NULL);
+	CHECK(routes_find(&snap->gopher, "/categories/BPF/", 16) != NULL);
+	CHECK(routes_find(&snap->gopher, "/tags/SDN/", 10) != NULL);
+}
+
+static void
+test_post(void)
+{
+	char	*t;
+
+	t = ask("/posts/welcome.txt", 18, NULL);
+	CHECK_STR(t,
+	    "Welcome!\r\n"
+	    "========\r\n"
+	    "\r\n"
+	    "Hello. See the next post.\r\n"
+	    "[1] Introduction to SDN\r\n"
+	    "    gopher://gopher.example.org:7070/0/posts/sdn.txt\r\n"
+	    "[2] A picture\r\n"
+	    "    gopher://gopher.example.org:7070/I/img/a.png\r\n"
+	    "[3] BPF posts\r\n"
+	    "    gopher://gopher.example.org:7070/1/categories/BPF/\r\n"
+	    "[4] About\r\n"
+	    "    gopher://gopher.example.org:7070/0/about.txt\r\n"
+	    "[5] The web\r\n"
+	    "    https://example.org/\r\n"
+	    ".\r\n");
+	free(t);
+	t = ask("/posts/welcome/", 15, NULL);
+	CHECK(strstr(t, "0This page as plain text\t/posts/welcome.txt\t") == t);
+	CHECK(strstr(t, "0Introduction to SDN\t/posts/sdn.txt\t"
+	    "gopher.example.org\t7070\r\n"
+	    "IA picture\t/img/a.png\tgopher.example.org\t7070\r\n"
+	    "1BPF posts\t/categories/BPF/\tgopher.example.org\t7070\r\n"
+	    "0About\t/about.txt\tgopher.example.org\t7070\r\n"
+	    "hThe web\tURL:https://example.org/\tgopher.example.org\t7070\r\n")
+	    != NULL);
+	free(t);
+}
+
+static void
+test_statics(void)
+{
+	struct gopher_response	 res;
+	char			*t;
+
+	gopher_respond(snap, &cfg, "/img/a.png", 10, &res);
+	CHECK(res.body == png);
+	CHECK_INT(res.len, sizeof(png) - 1);
+	CHECK(res.owned == NULL);
+	gopher_response_free(&res);
+	t = ask("/notes.txt", 10, NULL);
+	CHECK_STR(t, "plain\r\n..dot line\r\n.\r\n");
+	free(t);
+}
+
+static void
+expect_not_found(const char *sel, size_t len)
+{
+	char	*t;
+	int	 st;
+
+	t = ask(sel, len, &st);
+	CHECK_STR(t, NOT_FOUND);
+	CHECK_INT(st, 3);
+	free(t);
+}
+
+static void
+test_bad_input(void)
+{
+	char	big[GOPHER_MAX_SELECTOR + 1];
+
+	memset(big, '/', sizeof(big));
+	expect_not_found(big, sizeof(big));
+	expect_not_found("/posts/welcome.txt\0", 19);
+	expect_not_found("/posts/../../../etc/passwd", 26);
+	expect_not_found("../../etc/passwd", 16);
+	expect_not_found("/posts/%2e%2e/%2e%2e/etc/passwd", 31);
+	expect_not_found("/img/%61.png", 12);
+	expect_not_found("/img/a.png/", 11);
+	expect_not_found("//img/a.png", 11);
+	expect_not_found("\xff\xfe\x01\x02garbage\x80", 12);
+	expect_not_found("URL:javascript:alert(1)", 23);
+	expect_not_found("URL:no scheme", 13);
+}
+
+static void
+test_gopher_plus(void)
+{
+	char	*want, *t;
+
+	want = ask("/posts/sdn.txt", 14, NULL);
+	t = ask("/posts/sdn.txt\t+", 16, NULL);
+	CHECK_STR(t, want);
+	free(t);
+	t = ask("/posts/sdn.txt\t$\r\n", 18, NULL);
+	CHECK_STR(t, want);
+	free(t);
+	t = ask("/posts/sdn.txt\t!", 16, NULL);
+	CHECK_STR(t, want);
+	free(t);
+	free(want);
+}
+
+static void
+test_http(void)
+{
+	char	*t;
+	int	 st;
+
+	t = ask("GET / HTTP/1.1\r\n", 16, &st);
+	CHECK(strncmp(t, "HTTP/1.0 400 Bad Request\r\n", 26) == 0);
+	CHECK(strstr(t, "gopher://gopher.example.org:7070/") != NULL);
+	CHECK_INT(st, 3);
+	free(t);
+	/* A selector that merely starts like HTTP is looked up. */
+	expect_not_found("GET /", 5);
+}
+
+static void
+test_url_redirect(void)
+{
+	char	*t;
+
+	t = ask("URL:https://example.org/?a=<b>&c=\"d\"", 36, NULL);
+	CHECK(strstr(t, "<meta http-equiv=\"refresh\" content=\"2; url="
+	    "https://example.org/?a=&lt;b&gt;&amp;c=&quot;d&quot;\">")
+	    != NULL);
+	CHECK(strstr(t, "<a href=\"https://example.org/?a=&lt;b&gt;&amp;c="
+	    "&quot;d&quot;\">") != NULL);
+	CHECK(strstr(t, "<b>") == NULL);
+	free(t);
+	t = ask("URL:gemini://example.org/\t+", 27, NULL);
+	CHECK(strstr(t, "url=gemini://example.org/\"") != NULL);
+	free(t);
+}
+
+/* Two builds of the same content give the same bytes (no timestamps). */
+static void
+test_stable(void)
+{
+	struct snapshot	*again = build();
+	size_t		 i;
+
+	CHECK_INT(again->gopher.n, snap->gopher.n);
+	for (i = 0; i < snap->gopher.n && i < again->gopher.n; i++) {
+		CHECK_STR(again->gopher.v[i].path, snap->gopher.v[i].path);
+		CHECK(again->gopher.v[i].len == snap->gopher.v[i].len &&
+		    memcmp(again->gopher.v[i].body, snap->gopher.v[i].body,
+		    snap->gopher.v[i].len) == 0);
+	}
+	destroy(again);
+}
+
+int
+main(void)
+{
+	int	rc;
+
+	cfg.gopher_host = "gopher.example.org";
+	cfg.gopher_public_port = 7070;
+	snap = build();
+	RUN(test_request_end);
+	RUN(test_main_menu);
+	RUN(test_every_route);
+	RUN(test_post);
+	RUN(test_statics);
+	RUN(test_bad_input);
+	RUN(test_gopher_plus);
+	RUN(test_http);
+	RUN(test_url_redirect);
+	RUN(test_stable);
+	rc = HARNESS_END();
+	destroy(snap);
+	return rc;
+}

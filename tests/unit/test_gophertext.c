@@ -1,0 +1,382 @@
+/* The Gopher writers: wrapped text, link references, menus. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gophertext.h"
+#include "utf8.h"
+
+#include "harness.h"
+#include "gopher_check.h"
+
+/* Posts are /posts/SLUG.gmi on Gemini, /posts/SLUG.txt on Gopher. */
+static bool
+test_resolve(void *ctx, const char *path, char *type, char **selector)
+{
+	size_t	len = strlen(path);
+
+	(void)ctx;
+	if (strncmp(path, "/posts/", 7) != 0 || len < 11 ||
+	    strcmp(path + len - 4, ".gmi") != 0)
+		return false;
+	*type = '0';
+	*selector = xasprintf("%.*s.txt", (int)(len - 4), path);
+	return true;
+}
+
+static const struct gopher_render render = {
+	"gopher.example.org", 7070, test_resolve, NULL
+};
+
+static char *
+text_of(const struct doc *d)
+{
+	struct buf	b = BUF_INIT;
+
+	gophertext_text(d, &render, &b);
+	return buf_detach(&b, NULL);
+}
+
+static char *
+menu_of(const struct doc *d)
+{
+	struct buf	b = BUF_INIT;
+
+	gophertext_menu(d, &render, &b);
+	gmenu_end(&b);
+	return buf_detach(&b, NULL);
+}
+
+/* Every line of a text: CRLF-ended, at most max columns. */
+static size_t
+widest_line(const char *t)
+{
+	const char	*p = t, *eol;
+	size_t		 w, max = 0;
+
+	while ((eol = strstr(p, "\r\n")) != NULL) {
+		w = utf8_width(p, eol - p);
+		if (w > max)
+			max = w;
+		p = eol + 2;
+	}
+	return max;
+}
+
+static const char *para =
+    "For a few months now I have been working at 6WIND, a company "
+    "providing packet processing software and trying to eliminate "
+    "performance bottlenecks for physical and virtual Linux applications.";
+
+static void
+test_wrap_paragraph(void)
+{
+	struct doc	 d = { 0 };
+	char		*t;
+
+	doc_add(&d, LINE_TEXT, true, para);
+	t = text_of(&d);
+	CHECK_STR(t,
+	    "For a few months now I have been working at 6WIND, a company "
+	    "providing\r\n"
+	    "packet processing software and trying to eliminate performance\r\n"
+	    "bottlenecks for physical and virtual Linux applications.\r\n"
+	    ".\r\n");
+	CHECK(widest_line(t) <= 70);
+	free(t);
+	doc_free(&d);
+}
+
+/* bt-thread's "thread :-)" with a no-break space stays together. */
+static void
+test_wrap_nbsp(void)
+{
+	struct doc	 d = { 0 };
+	char		*t;
+
+	/* 64 columns of words, then "thread\u00a0:-)" (10 columns). */
+	doc_add(&d, LINE_TEXT, true, "aaaaaaaaa bbbbbbbbb ccccccccc "
+	    "ddddddddd eeeeeeeee fffffffff ggg thread\xc2\xa0:-) end");
+	t = text_of(&d);
+	CHECK_STR(t, "aaaaaaaaa bbbbbbbbb ccccccccc ddddddddd eeeeeeeee "
+	    "fffffffff ggg\r\nthread\xc2\xa0:-) end\r\n.\r\n");
+	free(t);
+	doc_free(&d);
+}
+
+static void
+test_wrap_long_word(void)
+{
+	struct doc	 d = { 0 };
+	char		*t;
+	const char	*url = "https://example.org/a/very/long/path/that/goes/"
+	    "on/and/on/beyond/seventy/columns.html";
+
+	doc_add(&d, LINE_TEXT, true, "");
+	free(d.lines[0].text);
+	d.lines[0].text = xasprintf("see %s here", url);
+	t = text_of(&d);
+	CHECK(strstr(t, "see\r\n") == t);
+	CHECK(strstr(t, "\r\nhere\r\n.\r\n") != NULL);
+	CHECK(strstr(t, url) != NULL);
+	CHECK(strstr(t, "\r\nhttps://") != NULL);
+	free(t);
+	doc_free(&d);
+}
+
+/* Wide characters count two columns: six words of 5 fit, not seven. */
+static void
+test_wrap_cjk(void)
+{
+	struct doc	 d = { 0 };
+	struct buf	 b = BUF_INIT;
+	char		*t, *want;
+	int		 i;
+
+	for (i = 0; i < 7; i++)
+		buf_puts(&b, i ? " 漢字漢字漢" : "漢字漢字漢");
+	doc_add(&d, LINE_TEXT, true, b.data);
+	t = text_of(&d);
+	want = xasprintf("%.*s\r\n漢字漢字漢\r\n.\r\n",
+	    6 * 15 + 5, b.data);
+	CHECK_STR(t, want);
+	CHECK_INT(widest_line(t), 65);
+	free(want);
+	free(t);
+	buf_free(&b);
+	doc_free(&d);
+}
+
+static void
+test_headings(void)
+{
+	struct doc	 d = { 0 };
+	char		*t;
+
+	doc_add_heading(&d, 1, "Welcome to Whirl Offload!");
+	doc_add_heading(&d, 2, "Café");
+	doc_add_heading(&d, 3, "Third");
+	doc_add_heading(&d, 1, "Un titre assez long pour qu'il faille le "
+	    "couper en deux lignes de texte");
+	t = text_of(&d);
+	CHECK_STR(t,
+	    "Welcome to Whirl Offload!\r\n"
+	    "=========================\r\n"
+	    "\r\n"
+	    "Café\r\n"
+	    "----\r\n"
+	    "\r\n"
+	    "Third\r\n"
+	    "\r\n"
+	    "Un titre assez long pour qu'il faille le couper en deux lignes de\r\n"
+	    "texte\r\n"
+	    "=================================================================\r\n"
+	    ".\r\n");
+	free(t);
+	doc_free(&d);
+}
+
+static void
+test_items_quotes(void)
+{
+	struct doc	 d = { 0 };
+	struct line	*l;
+	char		*t;
+
+	doc_add(&d, LINE_ITEM, true, para);
+	l = doc_add(&d, LINE_ITEM, false, para);
+	l->marker = xstrdup("10.");
+	doc_add(&d, LINE_QUOTE, true, para);
+	t = text_of(&d);
+	CHECK_STR(t,
+	    "* For a few months now I have been working at 6WIND, a company\r\n"
+	    "  providing packet processing software and trying to eliminate\r\n"
+	    "  performance bottlenecks for physical and virtual Linux "
+	    "applications.\r\n"
+	    "10. For a few months now I have been working at 6WIND, a company\r\n"
+	    "    providing packet processing software and trying to eliminate\r\n"
+	    "    performance bottlenecks for physical and virtual Linux\r\n"
+	    "    applications.\r\n"
+	    "\r\n"
+	    "> For a few months now I have been working at 6WIND, a company\r\n"
+	    "> providing packet processing software and trying to eliminate\r\n"
+	    "> performance bottlenecks for physical and virtual Linux "
+	    "applications.\r\n"
+	    ".\r\n");
+	free(t);
+	doc_free(&d);
+}
+
+static void
+test_preformatted_and_dots(void)
+{
+	struct doc	 d = { 0 };
+	char		*t;
+
+	doc_add(&d, LINE_TEXT, true, ".hidden files start with a dot");
+	doc_add_pre(&d, "c", "int\n\tmain(void)  /* a line of code that is "
+	    "much longer than seventy columns, kept */\n.\n");
+	t = text_of(&d);
+	CHECK_STR(t,
+	    "..hidden files start with a dot\r\n"
+	    "\r\n"
+	    "int\r\n"
+	    "\tmain(void)  /* a line of code that is much longer than seventy "
+	    "columns, kept */\r\n"
+	    "..\r\n"
+	    ".\r\n");
+	CHECK(strstr(t, "c\r\n") == NULL);
+	free(t);
+	doc_free(&d);
+}
+
+/* The welcome example of CONVERSION.md 6, from its document. */
+static void
+test_link_references(void)
+{
+	struct doc	 d = { 0 };
+	char		*t;
+
+	doc_add(&d, LINE_TEXT, true, "Some text.");
+	doc_add_link(&d, false, "http://6wind.com", "6WIND");
+	doc_add_link(&d, false, "/posts/2016-07-08-introduction-to-sdn.gmi",
+	    "Introduction to SDN");
+	doc_add_link(&d, false, "/img/net/oldnetwork.svg",
+	    "Traditional network");
+	doc_add_link(&d, false, "gemini://other.example/", NULL);
+	doc_add_link(&d, true, "https://example.org/x", "A label long enough "
+	    "that it has to be wrapped over two lines of the text document");
+	t = text_of(&d);
+	CHECK_STR(t,
+	    "Some text.\r\n"
+	    "[1] 6WIND\r\n"
+	    "    http://6wind.com\r\n"
+	    "[2] Introduction to SDN\r\n"
+	    "    gopher://gopher.example.org:7070/0/posts/"
+	    "2016-07-08-introduction-to-sdn.txt\r\n"
+	    "[3] Traditional network\r\n"
+	    "    gopher://gopher.example.org:7070/I/img/net/oldnetwork.svg\r\n"
+	    "[4] gemini://other.example/\r\n"
+	    "    gemini://other.example/\r\n"
+	    "\r\n"
+	    "[5] A label long enough that it has to be wrapped over two lines of\r\n"
+	    "    the text document\r\n"
+	    "    https://example.org/x\r\n"
+	    ".\r\n");
+	free(t);
+	doc_free(&d);
+}
+
+static void
+test_doc_menu(void)
+{
+	struct doc	 d = { 0 };
+	char		*m;
+
+	doc_add_heading(&d, 1, "Title");
+	doc_add(&d, LINE_TEXT, true, para);
+	doc_add_link(&d, false, "/posts/2016-07-07-welcome.gmi#frag",
+	    "Welcome");
+	doc_add_link(&d, false, "/img/a.png", "An image");
+	doc_add_link(&d, false, "/img/b.GIF", NULL);
+	doc_add_link(&d, false, "https://example.org/?a=b&c=d", "Web");
+	doc_add_link(&d, false, "gemini://example.org/", "Gem");
+	doc_add_link(&d, false, "gopher://example.net:7071/1/a%20b", "Hole");
+	doc_add_pre(&d, NULL, "a\tb\tc\n");
+	m = menu_of(&d);
+	CHECK(menu_error(m, strlen(m)) == NULL);
+	CHECK_STR(m,
+	    "iTitle\tfake\t(NULL)\t0\r\n"
+	    "i=====\tfake\t(NULL)\t0\r\n"
+	    "i\tfake\t(NULL)\t0\r\n"
+	    "iFor a few months now I have been working at 6WIND, a company "
+	    "providing\tfake\t(NULL)\t0\r\n"
+	    "ipacket processing software and trying to eliminate performance"
+	    "\tfake\t(NULL)\t0\r\n"
+	    "ibottlenecks for physical and virtual Linux applications."
+	    "\tfake\t(NULL)\t0\r\n"
+	    "0Welcome\t/posts/2016-07-07-welcome.txt\tgopher.example.org\t7070\r\n"
+	    "IAn image\t/img/a.png\tgopher.example.org\t7070\r\n"
+	    "g/img/b.GIF\t/img/b.GIF\tgopher.example.org\t7070\r\n"
+	    "hWeb\tURL:https://example.org/?a=b&c=d\tgopher.example.org\t7070\r\n"
+	    "hGem\tURL:gemini://example.org/\tgopher.example.org\t7070\r\n"
+	    "1Hole\t/a b\texample.net\t7071\r\n"
+	    "i\tfake\t(NULL)\t0\r\n"
+	    "ia       b       c\tfake\t(NULL)\t0\r\n"
+	    ".\r\n");
+	free(m);
+	doc_free(&d);
+}
+
+static void
+test_menu_fields(void)
+{
+	struct buf	 b = BUF_INIT;
+	char		*m, *want;
+	const char	*label = "A title of more than seventy columns, which "
+	    "has to be cut short in a menu: é";
+
+	gmenu_item(&b, '0', label, "/sel\twith tab", "host", 70);
+	gmenu_item(&b, '1', "tab\there\r\nand line", "/", "host", 70);
+	gmenu_info(&b, "");
+	gmenu_end(&b);
+	m = buf_detach(&b, NULL);
+	CHECK(menu_error(m, strlen(m)) == NULL);
+	want = xasprintf("0%.69s…\t/sel with tab\thost\t70\r\n"
+	    "1tab here  and line\t/\thost\t70\r\n"
+	    "i\tfake\t(NULL)\t0\r\n.\r\n", label);
+	CHECK_STR(m, want);
+	free(want);
+	free(m);
+	/* The checker itself rejects broken menus. */
+	CHECK(menu_error("iabc\tfake\t(NULL)\t0\r\n", 21) != NULL);
+	CHECK(menu_error("iabc\tfake\t(NULL)\r\n.\r\n", 20) != NULL);
+	CHECK(menu_error("0a\tb\tc\t70\n.\r\n", 13) != NULL);
+}
+
+static void
+test_item_types(void)
+{
+	CHECK_INT(gopher_type_for_path("/img/a.png"), 'I');
+	CHECK_INT(gopher_type_for_path("/img/a.JPG"), 'I');
+	CHECK_INT(gopher_type_for_path("/img/a.jpeg"), 'I');
+	CHECK_INT(gopher_type_for_path("/img/a.svg"), 'I');
+	CHECK_INT(gopher_type_for_path("/img/a.webp"), 'I');
+	CHECK_INT(gopher_type_for_path("/img/a.gif"), 'g');
+	CHECK_INT(gopher_type_for_path("/robots.txt"), '0');
+	CHECK_INT(gopher_type_for_path("/notes.gmi"), '0');
+	CHECK_INT(gopher_type_for_path("/file.tar.gz"), '9');
+	CHECK_INT(gopher_type_for_path("/a.dir/noext"), '9');
+	CHECK_INT(gopher_type_for_path("/archive/"), '1');
+}
+
+static void
+test_plain(void)
+{
+	struct buf	 b = BUF_INIT;
+	const char	 in[] = "line one\r\n.dot\nlast";
+
+	gophertext_plain(in, sizeof(in) - 1, &b);
+	CHECK_STR(b.data, "line one\r\n..dot\r\nlast\r\n.\r\n");
+	buf_free(&b);
+	gophertext_plain("", 0, &b);
+	CHECK_STR(b.data, ".\r\n");
+	buf_free(&b);
+}
+
+int
+main(void)
+{
+	RUN(test_wrap_paragraph);
+	RUN(test_wrap_nbsp);
+	RUN(test_wrap_long_word);
+	RUN(test_wrap_cjk);
+	RUN(test_headings);
+	RUN(test_items_quotes);
+	RUN(test_preformatted_and_dots);
+	RUN(test_link_references);
+	RUN(test_doc_menu);
+	RUN(test_menu_fields);
+	RUN(test_item_types);
+	RUN(test_plain);
+	return HARNESS_END();
+}
