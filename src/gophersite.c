@@ -161,11 +161,11 @@ menu_home_item(const struct gsite *g, struct buf *b)
 
 /*
  * A document twice: as text at txt, and as a menu at menu whose items
- * are its links, with the text version on top.
+ * are its links, with the text version on top.  Frees both selectors.
  */
 static void
-add_doc(struct snapshot *s, const struct site_options *o,
-    const char *txt, const char *menu, const struct doc *d)
+add_doc(struct snapshot *s, const struct site_options *o, char *txt,
+    char *menu, const struct doc *d)
 {
 	struct gsite	 g;
 	struct buf	 b = BUF_INIT;
@@ -180,36 +180,26 @@ add_doc(struct snapshot *s, const struct site_options *o,
 	menu_home_item(&g, &b);
 	gmenu_end(&b);
 	add_route(s, menu, '1', &b);
+	free(txt);
+	free(menu);
 }
 
 void
 gophersite_post(struct snapshot *s, const struct site_options *o,
     size_t i, const struct doc *d)
 {
-	char	*txt, *menu;
-
-	if (o->gopher_port == 0)
-		return;
-	txt = post_selector(&s->posts[i]);
-	menu = post_menu_selector(&s->posts[i]);
-	add_doc(s, o, txt, menu, d);
-	free(txt);
-	free(menu);
+	if (o->gopher_port != 0)
+		add_doc(s, o, post_selector(&s->posts[i]),
+		    post_menu_selector(&s->posts[i]), d);
 }
 
 void
 gophersite_page(struct snapshot *s, const struct site_options *o,
     size_t i, const struct doc *d)
 {
-	char	*txt, *menu;
-
-	if (o->gopher_port == 0)
-		return;
-	txt = replace_suffix(s->pages[i].path, ".txt");
-	menu = replace_suffix(s->pages[i].path, "/");
-	add_doc(s, o, txt, menu, d);
-	free(txt);
-	free(menu);
+	if (o->gopher_port != 0)
+		add_doc(s, o, replace_suffix(s->pages[i].path, ".txt"),
+		    replace_suffix(s->pages[i].path, "/"), d);
 }
 
 /* "YYYY-MM-DD - Title" as a text item, then its menu. */

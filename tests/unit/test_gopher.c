@@ -141,6 +141,17 @@ ask(const char *sel, size_t len, int *status)
 	return out;
 }
 
+/* sel gets the same answer as want, byte for byte. */
+static void
+same_answer(const char *sel, size_t len, const char *want)
+{
+	char	*t;
+
+	t = ask(sel, len, NULL);
+	CHECK_STR(t, want);
+	free(t);
+}
+
 static void
 test_request_end(void)
 {
@@ -166,7 +177,7 @@ test_request_end(void)
 static void
 test_main_menu(void)
 {
-	char	*m, *slash;
+	char	*m;
 	int	 st;
 
 	m = ask("", 0, &st);
@@ -187,12 +198,8 @@ test_main_menu(void)
 	CHECK(strstr(m, "hThis capsule on Gemini\t"
 	    "URL:gemini://capsule.example.org:1966/\tgopher.example.org\t"
 	    "7070\r\n") != NULL);
-	slash = ask("/", 1, NULL);
-	CHECK_STR(slash, m);
-	free(slash);
-	slash = ask("\r\n", 2, NULL);
-	CHECK_STR(slash, m);
-	free(slash);
+	same_answer("/", 1, m);
+	same_answer("\r\n", 2, m);
 	free(m);
 }
 
@@ -309,18 +316,13 @@ test_bad_input(void)
 static void
 test_gopher_plus(void)
 {
-	char	*want, *t;
+	char	*want;
 
 	want = ask("/posts/sdn.txt", 14, NULL);
-	t = ask("/posts/sdn.txt\t+", 16, NULL);
-	CHECK_STR(t, want);
-	free(t);
-	t = ask("/posts/sdn.txt\t$\r\n", 18, NULL);
-	CHECK_STR(t, want);
-	free(t);
-	t = ask("/posts/sdn.txt\t!", 16, NULL);
-	CHECK_STR(t, want);
-	free(t);
+	same_answer("/posts/sdn.txt\t+", 16, want);
+	same_answer("/posts/sdn.txt\t$\r\n", 18, want);
+	same_answer("/posts/sdn.txt\t!", 16, want);
+	same_answer("/posts/sdn.txt\tsearch words", 27, want);
 	free(want);
 }
 
