@@ -7,14 +7,18 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "site.h"
 
+#define CAPSULED_VERSION	"0.1"
+
+/* LOGDEST_: syslog.h owns the LOG_ prefix (LOG_SYSLOG is a facility). */
 enum log_dest {
-	LOG_STDERR,
-	LOG_FILE,
-	LOG_SYSLOG,
-	LOG_NONE,
+	LOGDEST_STDERR,
+	LOGDEST_FILE,
+	LOGDEST_SYSLOG,
+	LOGDEST_NONE,
 };
 
 enum run_mode {
@@ -64,11 +68,15 @@ struct config {
 /*
  * Fill cfg from defaults, the config file named by -c (if any) and argv.
  * On a bad setting print a message naming it (and file:line for the
- * file) to stderr and return -1.
+ * file) to stderr and return -1.  The first -H (or -l) replaces the
+ * list of the file or the defaults; more add to it.  With --help or
+ * --version only the mode is set.  cfg is to be freed either way.
  */
 int	config_load(struct config *cfg, int argc, char *argv[]);
 /* The snapshot options that follow from the settings. */
 void	config_site_options(const struct config *, struct site_options *);
 void	config_free(struct config *);
+/* The --help text. */
+void	config_usage(FILE *);
 
 #endif

@@ -18,7 +18,8 @@ struct gemini_response {
 	size_t		 header_len;
 	const char	*body;		/* NULL unless status is 20 */
 	size_t		 body_len;
-	char		 path[GEMINI_MAX_REQUEST + 1]; /* decoded, for the log */
+	char		 path[GEMINI_MAX_REQUEST + 2]; /* decoded, for the log */
+	char		 host[GEMINI_MAX_REQUEST + 1]; /* as requested, or "" */
 };
 
 /*
@@ -31,7 +32,11 @@ long	gemini_request_end(const char *buf, size_t len);
 
 /*
  * Answer one request (the line without CRLF).  sni is the TLS server
- * name the client sent, or NULL.
+ * name the client sent, or NULL.  The host is ours when it is one of
+ * cfg->hostnames, or an IP literal that is a loopback address, one of
+ * cfg->listen, or any IP literal when we listen on a wildcard address
+ * (0.0.0.0 or ::).  A directory path ending in '/' serves its route,
+ * else its "index.gmi"; without the '/' it redirects (31) there.
  */
 void	gemini_respond(const struct snapshot *, const struct config *,
 	    const char *sni, const char *line, size_t len,

@@ -41,4 +41,17 @@ struct access_entry {
 /* Time, client, host, path, status, bytes, duration: one line. */
 void	log_access(const struct access_entry *);
 
+/*
+ * The parts of log_access, for tests.  The client address as text, its
+ * last bits zeroed when anonymize is set (IPv4 to its /24, IPv6 to its
+ * /48; an IPv4-mapped IPv6 address is shown as IPv4); out holds
+ * LOG_ADDR_MAX bytes.  The line without its time and newline: host and
+ * path have bytes outside printable ASCII, the quote and the backslash
+ * escaped as \xHH.
+ */
+#define LOG_ADDR_MAX	64
+void	log_format_addr(const struct sockaddr *, bool anonymize, char *out);
+size_t	log_format_access(char *out, size_t outsz,
+	    const struct access_entry *, bool anonymize);
+
 #endif

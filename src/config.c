@@ -1,0 +1,710 @@
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <yaml.h>
+
+#include "config.h"
+#include "util.h"
+
+#define CONFIG_FILE_MAX	(1024 * 1024)
+#define ERR_MAX		512
+
+enum kind {
+	K_STRING,
+	K_INT,
+	K_BOOL,
+	K_LIST,		/* char ** at off, its size_t count at noff */
+	K_LOG,
+	K_PERMALINK,
+};
+
+struct setting {
+	const char	*key;		/* in capsuled.yml */
+	enum kind	 kind;
+	size_t		 off, noff;
+	int		 min, max;	/* K_INT */
+	const char	*what;		/* K_INT, K_STRING, K_LIST: "a port" */
+	bool		 (*valid)(const char *);	/* K_STRING, K_LIST */
+};
+
+static bool	valid_nonempty(const char *);
+static bool	valid_hostname(const char *);
+static bool	valid_address(const char *);
+
+#define OFF(f)	offsetof(struct config, f)
+
+static const struct setting settings[] = {
+	{ "root", K_STRING, OFF(root), 0, 0, 0, "a directory",
+	    valid_nonempty },
+	{ "hostnames", K_LIST, OFF(hostnames), OFF(nhostnames), 0, 0,
+	    "a host name", valid_hostname },
+	{ "listen", K_LIST, OFF(listen), OFF(nlisten), 0, 0, "an IP address",
+	    valid_address },
+	{ "port", K_INT, OFF(port), 0, 1, 65535, "a port (1-65535)", NULL },
+	{ "public_port", K_INT, OFF(public_port), 0, 1, 65535,
+	    "a port (1-65535)", NULL },
+	{ "check_port", K_BOOL, OFF(check_port), 0, 0, 0, NULL, NULL },
+	{ "gopher_port", K_INT, OFF(gopher_port), 0, 0, 65535,
+	    "a port (1-65535, or 0 for no Gopher)", NULL },
+	{ "gopher_host", K_STRING, OFF(gopher_host), 0, 0, 0, "a host name",
+	    valid_hostname },
+	{ "gopher_public_port", K_INT, OFF(gopher_public_port), 0, 1, 65535,
+	    "a port (1-65535)", NULL },
+	{ "certs", K_STRING, OFF(certs_dir), 0, 0, 0, "a directory",
+	    valid_nonempty },
+	{ "cert", K_STRING, OFF(cert_file), 0, 0, 0, "a file",
+	    valid_nonempty },
+	{ "key", K_STRING, OFF(key_file), 0, 0, 0, "a file", valid_nonempty },
+	{ "permalink", K_PERMALINK, OFF(permalink), 0, 0, 0, NULL, NULL },
+	{ "workers", K_INT, OFF(workers), 0, 1, 1024,
+	    "a number of workers (1-1024)", NULL },
+	{ "max_connections", K_INT, OFF(max_connections), 0, 1, 1000000,
+	    "a number of connections (1-1000000)", NULL },
+	{ "request_timeout", K_INT, OFF(request_timeout), 0, 1, 3600,
+	    "a number of seconds (1-3600)", NULL },
+	{ "write_timeout", K_INT, OFF(write_timeout), 0, 1, 3600,
+	    "a number of seconds (1-3600)", NULL },
+	{ "log", K_LOG, OFF(log_dest), 0, 0, 0, NULL, NULL },
+	{ "log_file", K_STRING, OFF(log_file), 0, 0, 0, "a file",
+	    valid_nonempty },
+	{ "log_anonymize", K_BOOL, OFF(log_anonymize), 0, 0, 0, NULL, NULL },
+	{ "daemon", K_BOOL, OFF(daemonize), 0, 0, 0, NULL, NULL },
+	{ "pidfile", K_STRING, OFF(pidfile), 0, 0, 0, "a file",
+	    valid_nonempty },
+	{ "user", K_STRING, OFF(user), 0, 0, 0, "a user name",
+	    valid_nonempty },
+	{ "chroot", K_BOOL, OFF(chroot), 0, 0, 0, NULL, NULL },
+};
+
+/* Command-line options: a setting, a mode, or the config file. */
+enum flag_action {
+	F_SETTING,
+	F_CONFIG,
+	F_CHECK,
+	F_EXPORT,
+	F_VERSION,
+	F_HELP,
+};
+
+struct flag {
+	const char		*name;
+	int			 shortopt;	/* 0: long only */
+	int			 has_arg;
+	enum flag_action	 action;
+	const char		*key;		/* F_SETTING */
+	const char		*value;		/* for flags without argument */
+};
+
+static const struct flag flags[] = {
+	{ "root", 'r', 1, F_SETTING, "root", NULL },
+	{ "hostname", 'H', 1, F_SETTING, "hostnames", NULL },
+	{ "listen", 'l', 1, F_SETTING, "listen", NULL },
+	{ "port", 'p', 1, F_SETTING, "port", NULL },
+	{ "public-port", 0, 1, F_SETTING, "public_port", NULL },
+	{ "no-check-port", 0, 0, F_SETTING, "check_port", "false" },
+	{ "gopher-port", 'g', 1, F_SETTING, "gopher_port", NULL },
+	{ "gopher-host", 0, 1, F_SETTING, "gopher_host", NULL },
+	{ "gopher-public-port", 0, 1, F_SETTING, "gopher_public_port", NULL },
+	{ "certs", 0, 1, F_SETTING, "certs", NULL },
+	{ "cert", 0, 1, F_SETTING, "cert", NULL },
+	{ "key", 0, 1, F_SETTING, "key", NULL },
+	{ "permalink", 0, 1, F_SETTING, "permalink", NULL },
+	{ "workers", 0, 1, F_SETTING, "workers", NULL },
+	{ "max-connections", 0, 1, F_SETTING, "max_connections", NULL },
+	{ "request-timeout", 0, 1, F_SETTING, "request_timeout", NULL },
+	{ "write-timeout", 0, 1, F_SETTING, "write_timeout", NULL },
+	{ "log", 0, 1, F_SETTING, "log", NULL },
+	{ "log-anonymize", 0, 0, F_SETTING, "log_anonymize", "true" },
+	{ "daemon", 0, 0, F_SETTING, "daemon", "true" },
+	{ "pidfile", 0, 1, F_SETTING, "pidfile", NULL },
+	{ "user", 0, 1, F_SETTING, "user", NULL },
+	{ "chroot", 0, 0, F_SETTING, "chroot", "true" },
+	{ "config", 'c', 1, F_CONFIG, NULL, NULL },
+	{ "check", 0, 0, F_CHECK, NULL, NULL },
+	{ "export", 0, 1, F_EXPORT, NULL, NULL },
+	{ "version", 'V', 0, F_VERSION, NULL, NULL },
+	{ "help", 'h', 0, F_HELP, NULL, NULL },
+};
+
+static const char usage_text[] =
+"usage: capsuled [options]\n"
+"\n"
+"Serve a Jekyll-style blog over Gemini (TLS) and Gopher.  Runs in the\n"
+"foreground and logs to stderr unless told otherwise.  Every setting is\n"
+"also a key of the YAML file given with -c (key in brackets).\n"
+"\n"
+"  -r, --root DIR           capsule root [root] (./capsule)\n"
+"  -H, --hostname NAME      a name we answer for, repeatable [hostnames]\n"
+"                           (localhost)\n"
+"  -l, --listen ADDR        an IP address to bind, repeatable [listen]\n"
+"                           (127.0.0.1 and ::1; :: or 0.0.0.0 for all)\n"
+"  -p, --port N             Gemini port [port] (1965)\n"
+"      --public-port N      port in URLs and requests [public_port] (port)\n"
+"      --no-check-port      accept requests naming another port\n"
+"                           [check_port: false]\n"
+"  -g, --gopher-port N      Gopher port, 0 for none [gopher_port] (7070)\n"
+"      --gopher-host NAME   host in Gopher menus [gopher_host] (first name)\n"
+"      --gopher-public-port N  port in Gopher menus [gopher_public_port]\n"
+"      --certs DIR          certificate directory [certs] (./certs)\n"
+"      --cert FILE          certificate [cert] (CERTS/cert.pem)\n"
+"      --key FILE           private key [key] (CERTS/key.pem)\n"
+"      --permalink STYLE    posts (/posts/SLUG.gmi) or jekyll\n"
+"                           (/YYYY/MM/DD/SLUG/) [permalink] (posts)\n"
+"      --workers N          worker threads [workers] (online CPUs)\n"
+"      --max-connections N  simultaneous connections [max_connections]\n"
+"                           (1024)\n"
+"      --request-timeout S  handshake and request line [request_timeout]\n"
+"                           (10)\n"
+"      --write-timeout S    a slow reader's deadline [write_timeout] (30)\n"
+"      --log DEST           stderr, file:PATH, syslog or none (no access\n"
+"                           log) [log, log_file] (stderr)\n"
+"      --log-anonymize      log client addresses as /24 and /48\n"
+"                           [log_anonymize]\n"
+"      --daemon             detach [daemon]\n"
+"      --pidfile FILE       write the pid there [pidfile]\n"
+"      --user USER          when started as root, drop to USER [user]\n"
+"      --chroot             when started as root, chroot to the root\n"
+"                           [chroot]\n"
+"  -c, --config FILE        read settings from FILE (YAML); flags win\n"
+"      --check              check the settings and the content, then exit\n"
+"      --export OUT         write every Gemini page under OUT, then exit\n"
+"  -V, --version            print the version\n"
+"  -h, --help               print this help\n";
+
+void
+config_usage(FILE *fp)
+{
+	fputs(usage_text, fp);
+}
+
+static bool
+valid_nonempty(const char *s)
+{
+	return *s != '\0';
+}
+
+static bool
+valid_hostname(const char *s)
+{
+	size_t	len = strlen(s);
+
+	if (len == 0 || len > 253)
+		return false;
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s <= ' ' || *s == 0x7f ||
+		    strchr("/?#@[]\\\"%", *s) != NULL)
+			return false;
+	return true;
+}
+
+static bool
+valid_address(const char *s)
+{
+	unsigned char	a[sizeof(struct in6_addr)];
+
+	return inet_pton(AF_INET, s, a) == 1 || inet_pton(AF_INET6, s, a) == 1;
+}
+
+static const struct setting *
+find_setting(const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(settings); i++)
+		if (strcmp(settings[i].key, key) == 0)
+			return &settings[i];
+	return NULL;
+}
+
+static bool
+parse_bool(const char *v, bool *b)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0" };
+	size_t	i;
+
+	for (i = 0; i < nitems(yes); i++) {
+		if (strcasecmp(v, yes[i]) == 0) {
+			*b = true;
+			return true;
+		}
+		if (strcasecmp(v, no[i]) == 0) {
+			*b = false;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool
+parse_int(const char *v, int min, int max, int *out)
+{
+	char	*end;
+	long	 n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || errno != 0 || n < min || n > max)
+		return false;
+	*out = n;
+	return true;
+}
+
+/* "file:PATH" sets the file too. */
+static bool
+parse_log(struct config *cfg, const char *v)
+{
+	if (strncmp(v, "file:", 5) == 0 && v[5] != '\0') {
+		free(cfg->log_file);
+		cfg->log_file = xstrdup(v + 5);
+		cfg->log_dest = LOGDEST_FILE;
+	} else if (strcmp(v, "file") == 0)
+		cfg->log_dest = LOGDEST_FILE;
+	else if (strcmp(v, "stderr") == 0)
+		cfg->log_dest = LOGDEST_STDERR;
+	else if (strcmp(v, "syslog") == 0)
+		cfg->log_dest = LOGDEST_SYSLOG;
+	else if (strcmp(v, "none") == 0)
+		cfg->log_dest = LOGDEST_NONE;
+	else
+		return false;
+	return true;
+}
+
+static void
+list_clear(char ***v, size_t *n)
+{
+	size_t	i;
+
+	for (i = 0; i < *n; i++)
+		free((*v)[i]);
+	free(*v);
+	*v = NULL;
+	*n = 0;
+}
+
+static void
+list_add(char ***v, size_t *n, const char *s)
+{
+	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = xstrdup(s);
+}
+
+/*
+ * Set one value (for a list: add one item).  On error write why into
+ * err, without the setting's name, and return -1.
+ */
+static int
+apply(struct config *cfg, const struct setting *s, const char *v,
+    char *err, size_t errsz)
+{
+	char	*base = (char *)cfg;
+	char   **str = (char **)(base + s->off);
+	bool	 ok = true;
+
+	switch (s->kind) {
+	case K_STRING:
+		if ((ok = s->valid(v))) {
+			free(*str);
+			*str = xstrdup(v);
+		}
+		break;
+	case K_LIST:
+		if ((ok = s->valid(v)))
+			list_add((char ***)(base + s->off),
+			    (size_t *)(base + s->noff), v);
+		break;
+	case K_INT:
+		ok = parse_int(v, s->min, s->max, (int *)(base + s->off));
+		break;
+	case K_BOOL:
+		if (!parse_bool(v, (bool *)(base + s->off))) {
+			snprintf(err, errsz, "'%s' is not true or false", v);
+			return -1;
+		}
+		return 0;
+	case K_LOG:
+		if (!parse_log(cfg, v)) {
+			snprintf(err, errsz, "'%s' is not stderr, file:PATH, "
+			    "syslog or none", v);
+			return -1;
+		}
+		return 0;
+	case K_PERMALINK:
+		if (strcmp(v, "posts") == 0)
+			cfg->permalink = PERMALINK_POSTS;
+		else if (strcmp(v, "jekyll") == 0)
+			cfg->permalink = PERMALINK_JEKYLL;
+		else {
+			snprintf(err, errsz, "'%s' is not posts or jekyll", v);
+			return -1;
+		}
+		return 0;
+	}
+	if (!ok) {
+		snprintf(err, errsz, "'%s' is not %s", v, s->what);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+defaults(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->mode = MODE_SERVE;
+	cfg->root = xstrdup("./capsule");
+	list_add(&cfg->hostnames, &cfg->nhostnames, "localhost");
+	list_add(&cfg->listen, &cfg->nlisten, "127.0.0.1");
+	list_add(&cfg->listen, &cfg->nlisten, "::1");
+	cfg->port = 1965;
+	cfg->check_port = true;
+	cfg->gopher_port = 7070;
+	cfg->certs_dir = xstrdup("./certs");
+	cfg->permalink = PERMALINK_POSTS;
+	cfg->max_connections = 1024;
+	cfg->request_timeout = 10;
+	cfg->write_timeout = 30;
+	cfg->log_dest = LOGDEST_STDERR;
+}
+
+/* Settings that default to others, filled once everything is read. */
+static int
+finish(struct config *cfg)
+{
+	long	ncpu;
+
+	if (cfg->public_port == 0)
+		cfg->public_port = cfg->port;
+	if (cfg->gopher_host == NULL)
+		cfg->gopher_host = xstrdup(cfg->hostnames[0]);
+	if (cfg->gopher_public_port == 0)
+		cfg->gopher_public_port = cfg->gopher_port;
+	if (cfg->cert_file == NULL)
+		cfg->cert_file = xasprintf("%s/cert.pem", cfg->certs_dir);
+	if (cfg->key_file == NULL)
+		cfg->key_file = xasprintf("%s/key.pem", cfg->certs_dir);
+	if (cfg->workers == 0) {
+		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		cfg->workers = ncpu < 1 ? 1 : ncpu > 1024 ? 1024 : ncpu;
+	}
+	if (cfg->log_dest == LOGDEST_FILE && cfg->log_file == NULL) {
+		fprintf(stderr, "capsuled: setting 'log': file needs a path "
+		    "(file:PATH, or the setting 'log_file')\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* Report a bad value of the file; always -1. */
+static int
+file_error(const char *file, const yaml_node_t *n, const char *key,
+    const char *why)
+{
+	fprintf(stderr, "%s:%lu: setting '%s': %s\n", file,
+	    (unsigned long)n->start_mark.line + 1, key, why);
+	return -1;
+}
+
+static int
+apply_scalar(struct config *cfg, const char *file, const struct setting *s,
+    const yaml_node_t *n)
+{
+	char	err[ERR_MAX];
+
+	if (n->type != YAML_SCALAR_NODE)
+		return file_error(file, n, s->key, "expected a value, "
+		    "not a list or mapping");
+	if (apply(cfg, s, (const char *)n->data.scalar.value, err,
+	    sizeof(err)) == -1)
+		return file_error(file, n, s->key, err);
+	return 0;
+}
+
+/* A value of the file: a scalar, or a sequence of them for a list. */
+static int
+apply_node(struct config *cfg, const char *file, yaml_document_t *doc,
+    const struct setting *s, const yaml_node_t *n)
+{
+	yaml_node_item_t	*it;
+
+	if (s->kind != K_LIST)
+		return apply_scalar(cfg, file, s, n);
+	list_clear((char ***)((char *)cfg + s->off),
+	    (size_t *)((char *)cfg + s->noff));
+	if (n->type != YAML_SEQUENCE_NODE)
+		return apply_scalar(cfg, file, s, n);
+	if (n->data.sequence.items.start == n->data.sequence.items.top)
+		return file_error(file, n, s->key, "the list is empty");
+	for (it = n->data.sequence.items.start;
+	    it < n->data.sequence.items.top; it++)
+		if (apply_scalar(cfg, file, s,
+		    yaml_document_get_node(doc, *it)) == -1)
+			return -1;
+	return 0;
+}
+
+static int
+apply_document(struct config *cfg, const char *file, yaml_document_t *doc)
+{
+	yaml_node_t		*root, *k, *v;
+	yaml_node_pair_t	*pair;
+	const struct setting	*s;
+	bool			 seen[nitems(settings)] = { false };
+
+	if ((root = yaml_document_get_root_node(doc)) == NULL)
+		return 0;	/* an empty file */
+	if (root->type != YAML_MAPPING_NODE) {
+		fprintf(stderr, "%s:%lu: expected a mapping of settings\n",
+		    file, (unsigned long)root->start_mark.line + 1);
+		return -1;
+	}
+	for (pair = root->data.mapping.pairs.start;
+	    pair < root->data.mapping.pairs.top; pair++) {
+		k = yaml_document_get_node(doc, pair->key);
+		v = yaml_document_get_node(doc, pair->value);
+		if (k->type != YAML_SCALAR_NODE ||
+		    (s = find_setting((char *)k->data.scalar.value)) == NULL) {
+			fprintf(stderr, "%s:%lu: unknown setting '%s'\n", file,
+			    (unsigned long)k->start_mark.line + 1,
+			    k->type == YAML_SCALAR_NODE ?
+			    (char *)k->data.scalar.value : "?");
+			return -1;
+		}
+		if (seen[s - settings])
+			return file_error(file, k, s->key, "given twice");
+		seen[s - settings] = true;
+		if (apply_node(cfg, file, doc, s, v) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+load_file(struct config *cfg, const char *file)
+{
+	yaml_parser_t	 parser;
+	yaml_document_t	 doc;
+	char		*text;
+	size_t		 len;
+	int		 rc = -1;
+
+	if ((text = read_file(file, &len)) == NULL) {
+		fprintf(stderr, "capsuled: %s: %s\n", file, strerror(errno));
+		return -1;
+	}
+	if (len > CONFIG_FILE_MAX) {
+		fprintf(stderr, "%s: larger than %d bytes\n", file,
+		    CONFIG_FILE_MAX);
+		free(text);
+		return -1;
+	}
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, (unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		fprintf(stderr, "%s:%lu:%lu: %s\n", file,
+		    (unsigned long)parser.problem_mark.line + 1,
+		    (unsigned long)parser.problem_mark.column + 1,
+		    parser.problem != NULL ? parser.problem : "invalid YAML");
+	} else {
+		rc = apply_document(cfg, file, &doc);
+		yaml_document_delete(&doc);
+	}
+	yaml_parser_delete(&parser);
+	free(text);
+	return rc;
+}
+
+/* One option of the command line, applied after the file. */
+struct given {
+	const struct flag	*flag;
+	const char		*arg;
+};
+
+/* Apply the setting flags in order; the first -H or -l replaces the list. */
+static int
+apply_flags(struct config *cfg, const struct given *g, size_t n)
+{
+	const struct setting	*s;
+	char			 err[ERR_MAX];
+	bool			 cleared[nitems(settings)] = { false };
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		if (g[i].flag->action != F_SETTING)
+			continue;
+		s = find_setting(g[i].flag->key);
+		if (s->kind == K_LIST && !cleared[s - settings]) {
+			list_clear((char ***)((char *)cfg + s->off),
+			    (size_t *)((char *)cfg + s->noff));
+			cleared[s - settings] = true;
+		}
+		if (apply(cfg, s, g[i].flag->value != NULL ?
+		    g[i].flag->value : g[i].arg, err, sizeof(err)) == -1) {
+			fprintf(stderr, "capsuled: option --%s: %s\n",
+			    g[i].flag->name, err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Modes and the config file name. */
+static void
+apply_actions(struct config *cfg, const struct given *g, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		switch (g[i].flag->action) {
+		case F_SETTING:
+			break;
+		case F_CONFIG:
+			free(cfg->config_file);
+			cfg->config_file = xstrdup(g[i].arg);
+			break;
+		case F_CHECK:
+			cfg->mode = MODE_CHECK;
+			break;
+		case F_EXPORT:
+			free(cfg->export_dir);
+			cfg->export_dir = xstrdup(g[i].arg);
+			cfg->mode = MODE_EXPORT;
+			break;
+		case F_VERSION:
+			cfg->mode = MODE_VERSION;
+			break;
+		case F_HELP:
+			cfg->mode = MODE_HELP;
+			break;
+		}
+	}
+}
+
+static void
+bad_option(const char *arg, bool noarg)
+{
+	int	len = strcspn(arg, "=");
+
+	if (strncmp(arg, "--", 2) == 0 || optopt == 0 || optopt >= 256)
+		fprintf(stderr, "capsuled: option %.*s %s\n", len, arg,
+		    noarg ? "needs a value" : "is unknown");
+	else
+		fprintf(stderr, "capsuled: option -%c %s\n", optopt,
+		    noarg ? "needs a value" : "is unknown");
+}
+
+/*
+ * Read the options with getopt_long into g (room for argc entries).
+ * Returns their number, or -1 on a bad option.
+ */
+static long
+scan_options(int argc, char *argv[], struct given *g)
+{
+	struct option	 longopts[nitems(flags) + 1];
+	char		 shortopts[2 * nitems(flags) + 2] = ":";
+	size_t		 i, n = 0, s = 1;
+	int		 ch, idx;
+
+	for (i = 0; i < nitems(flags); i++) {
+		longopts[i].name = flags[i].name;
+		longopts[i].has_arg = flags[i].has_arg ? required_argument :
+		    no_argument;
+		longopts[i].flag = NULL;
+		longopts[i].val = flags[i].shortopt != 0 ? flags[i].shortopt :
+		    256 + (int)i;
+		if (flags[i].shortopt != 0) {
+			shortopts[s++] = flags[i].shortopt;
+			if (flags[i].has_arg)
+				shortopts[s++] = ':';
+		}
+	}
+	shortopts[s] = '\0';
+	memset(&longopts[i], 0, sizeof(longopts[i]));
+	optind = 0;	/* glibc: start over, as config_load may run again */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, shortopts, longopts, &idx)) != -1) {
+		if (ch == '?' || ch == ':') {
+			bad_option(argv[optind - 1], ch == ':');
+			return -1;
+		}
+		for (i = 0; i < nitems(flags); i++)
+			if (ch == (flags[i].shortopt != 0 ?
+			    flags[i].shortopt : 256 + (int)i))
+				break;
+		g[n].flag = &flags[i];
+		g[n++].arg = optarg;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "capsuled: unexpected argument '%s'\n",
+		    argv[optind]);
+		return -1;
+	}
+	return n;
+}
+
+int
+config_load(struct config *cfg, int argc, char *argv[])
+{
+	struct given	*g;
+	long		 n;
+	int		 rc = -1;
+
+	defaults(cfg);
+	g = xcalloc(argc + 1, sizeof(*g));
+	if ((n = scan_options(argc, argv, g)) == -1) {
+		fprintf(stderr, "Try 'capsuled --help'.\n");
+		goto out;
+	}
+	apply_actions(cfg, g, n);
+	if (cfg->mode == MODE_HELP || cfg->mode == MODE_VERSION) {
+		rc = 0;
+		goto out;
+	}
+	if (cfg->config_file != NULL && load_file(cfg, cfg->config_file) == -1)
+		goto out;
+	if (apply_flags(cfg, g, n) == -1 || finish(cfg) == -1)
+		goto out;
+	rc = 0;
+out:
+	free(g);
+	return rc;
+}
+
+void
+config_site_options(const struct config *cfg, struct site_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->root = cfg->root;
+	o->hostname = cfg->hostnames[0];
+	o->gemini_port = cfg->public_port;
+	o->gopher_host = cfg->gopher_host;
+	o->gopher_port = cfg->gopher_port == 0 ? 0 : cfg->gopher_public_port;
+	o->permalink = cfg->permalink;
+}
+
+void
+config_free(struct config *cfg)
+{
+	free(cfg->config_file);
+	free(cfg->export_dir);
+	free(cfg->root);
+	list_clear(&cfg->hostnames, &cfg->nhostnames);
+	list_clear(&cfg->listen, &cfg->nlisten);
+	free(cfg->gopher_host);
+	free(cfg->certs_dir);
+	free(cfg->cert_file);
+	free(cfg->key_file);
+	free(cfg->log_file);
+	free(cfg->pidfile);
+	free(cfg->user);
+	memset(cfg, 0, sizeof(*cfg));
+}

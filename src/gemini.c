@@ -1,0 +1,214 @@
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gemini.h"
+#include "url.h"
+
+#define META_MAX	1024
+
+/* An IP address of either family, in network order. */
+struct ipaddr {
+	int		af;
+	unsigned char	a[16];
+};
+
+long
+gemini_request_end(const char *buf, size_t len)
+{
+	const char	*cr;
+	size_t		 scan;
+
+	/* The CR of a valid request is at index GEMINI_MAX_REQUEST at most. */
+	scan = len < GEMINI_MAX_REQUEST + 1 ? len : GEMINI_MAX_REQUEST + 1;
+	for (cr = buf; (cr = memchr(cr, '\r', scan - (cr - buf))) != NULL;
+	    cr++) {
+		if ((size_t)(cr - buf) + 1 == len)
+			return 0;	/* the LF may follow */
+		if (cr[1] == '\n')
+			return cr - buf + 2;
+	}
+	return len > GEMINI_MAX_REQUEST ? -1 : 0;
+}
+
+/* meta is at most META_MAX bytes without CR or LF. */
+static void
+respond(struct gemini_response *r, int status, const char *meta)
+{
+	r->status = status;
+	r->header_len = snprintf(r->header, sizeof(r->header), "%d %s\r\n",
+	    status, meta);
+}
+
+static bool
+ip_parse(const char *s, struct ipaddr *ip)
+{
+	memset(ip, 0, sizeof(*ip));
+	if (inet_pton(AF_INET, s, ip->a) == 1)
+		ip->af = AF_INET;
+	else if (inet_pton(AF_INET6, s, ip->a) == 1)
+		ip->af = AF_INET6;
+	else
+		return false;
+	return true;
+}
+
+static bool
+ip_is_loopback(const struct ipaddr *ip)
+{
+	if (ip->af == AF_INET)
+		return ip->a[0] == 127;
+	return memcmp(ip->a, &in6addr_loopback, 16) == 0;
+}
+
+/*
+ * An IP literal is ours when it is a loopback address or one we listen
+ * on; a wildcard listener takes every address, and we cannot tell ours
+ * from the rest without the socket, so any literal is accepted then.
+ */
+static bool
+ip_is_ours(const struct config *cfg, const char *host)
+{
+	static const unsigned char	 any[16];
+	struct ipaddr			 ip, l;
+	size_t				 i;
+
+	if (!ip_parse(host, &ip))
+		return false;
+	if (ip_is_loopback(&ip))
+		return true;
+	for (i = 0; i < cfg->nlisten; i++) {
+		if (!ip_parse(cfg->listen[i], &l))
+			continue;
+		if (memcmp(l.a, any, sizeof(any)) == 0)
+			return true;
+		if (l.af == ip.af && memcmp(l.a, ip.a, sizeof(ip.a)) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool
+host_is_ours(const struct config *cfg, const char *host)
+{
+	size_t	i;
+
+	for (i = 0; i < cfg->nhostnames; i++)
+		if (url_host_equal(cfg->hostnames[i], host))
+			return true;
+	return ip_is_ours(cfg, host);
+}
+
+static void
+serve_route(struct gemini_response *r, const struct route *e)
+{
+	if (strlen(e->type) > META_MAX) {
+		respond(r, 40, "Temporary failure");
+		return;
+	}
+	respond(r, 20, e->type);
+	r->body = e->body;
+	r->body_len = e->len;
+}
+
+/* 31 to the same URL with a '/' after the path, query kept. */
+static void
+redirect_to_dir(struct gemini_response *r, const struct url *u)
+{
+	char	path[URL_MAX * 3 + 1], target[META_MAX + 2], port[8] = "";
+	bool	v6 = u->host_kind == URL_HOST_IPV6;
+	int	n;
+
+	if (u->port != -1)
+		snprintf(port, sizeof(port), ":%d", u->port);
+	if (url_encode_path(u->path, path, sizeof(path)) < 0)
+		n = -1;
+	else
+		n = snprintf(target, sizeof(target), "gemini://%s%s%s%s%s/%s%s",
+		    v6 ? "[" : "", u->host, v6 ? "]" : "", port, path,
+		    u->has_query ? "?" : "", u->query);
+	if (n < 0 || n > META_MAX)
+		respond(r, 59, "URL too long");
+	else
+		respond(r, 31, target);
+}
+
+static void
+serve(const struct snapshot *snap, const struct url *u,
+    struct gemini_response *r)
+{
+	const struct routes	*rt = &snap->gemini;
+	const struct route	*e;
+	char			 index[sizeof(u->path) + sizeof("index.gmi")];
+	size_t			 len = strlen(u->path);
+
+	if ((e = routes_find(rt, u->path, len)) != NULL) {
+		serve_route(r, e);
+		return;
+	}
+	if (u->path[len - 1] == '/') {
+		len = snprintf(index, sizeof(index), "%sindex.gmi", u->path);
+		if ((e = routes_find(rt, index, len)) != NULL) {
+			serve_route(r, e);
+			return;
+		}
+	} else if (routes_is_dir(rt, u->path, len)) {
+		redirect_to_dir(r, u);
+		return;
+	}
+	respond(r, 51, "Not found");
+}
+
+/* The checks of the request that come before the path: 59 and 53. */
+static bool
+acceptable(const struct config *cfg, const char *sni, const struct url *u,
+    struct gemini_response *r)
+{
+	if (u->has_userinfo)
+		respond(r, 59, "Bad request: userinfo is not allowed");
+	else if (u->has_fragment)
+		respond(r, 59, "Bad request: fragment is not allowed");
+	else if (strcmp(u->scheme, "gemini") != 0)
+		respond(r, 53, "Proxy request refused");
+	else if (u->host[0] == '\0')
+		respond(r, 59, "Bad request: no host");
+	else if (!host_is_ours(cfg, u->host))
+		respond(r, 53, "Proxy request refused");
+	else if (cfg->check_port && u->port != -1 &&
+	    u->port != cfg->public_port)
+		respond(r, 53, "Proxy request refused: wrong port");
+	else if (sni != NULL && !host_is_ours(cfg, sni))
+		respond(r, 53, "Proxy request refused: wrong server name");
+	else
+		return true;
+	return false;
+}
+
+void
+gemini_respond(const struct snapshot *snap, const struct config *cfg,
+    const char *sni, const char *line, size_t len,
+    struct gemini_response *r)
+{
+	struct url	 u;
+	const char	*err;
+	char		 meta[64];
+
+	r->body = NULL;
+	r->body_len = 0;
+	r->path[0] = r->host[0] = '\0';
+	if (len == 0) {
+		respond(r, 59, "Bad request: empty");
+		return;
+	}
+	if (url_parse(line, len, &u, &err) == -1) {
+		snprintf(meta, sizeof(meta), "Bad request: %s", err);
+		respond(r, 59, meta);
+		return;
+	}
+	memcpy(r->path, u.path, strlen(u.path) + 1);
+	memcpy(r->host, u.host, strlen(u.host) + 1);
+	if (acceptable(cfg, sni, &u, r))
+		serve(snap, &u, r);
+}

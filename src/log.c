@@ -1,0 +1,216 @@
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+#define LINE_MAX_LEN	8192
+
+static enum log_dest	dest = LOGDEST_STDERR;
+static int		log_fd = STDERR_FILENO;
+static bool		anonymize;
+
+int
+log_init(const struct config *cfg)
+{
+	int	fd;
+
+	switch (cfg->log_dest) {
+	case LOGDEST_FILE:
+		fd = open(cfg->log_file, O_WRONLY | O_APPEND | O_CREAT |
+		    O_CLOEXEC, 0640);
+		if (fd == -1) {
+			fprintf(stderr, "capsuled: log file %s: %s\n",
+			    cfg->log_file, strerror(errno));
+			return -1;
+		}
+		log_fd = fd;
+		break;
+	case LOGDEST_SYSLOG:
+		openlog("capsuled", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+		break;
+	case LOGDEST_STDERR:
+	case LOGDEST_NONE:
+		break;
+	}
+	dest = cfg->log_dest;
+	anonymize = cfg->log_anonymize;
+	return 0;
+}
+
+void
+log_detach(void)
+{
+	if (dest != LOGDEST_STDERR)
+		return;
+	openlog("capsuled", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	dest = LOGDEST_SYSLOG;
+}
+
+/* Write all of a line, retrying short writes; errors are dropped. */
+static void
+write_line(int fd, const char *s, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		n = write(fd, s, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		s += n;
+		len -= n;
+	}
+}
+
+/* "2026-11-22T03:00:19Z " into out (at least 32 bytes). */
+static size_t
+timestamp(char *out, size_t outsz)
+{
+	struct tm	tm;
+	time_t		now = time(NULL);
+
+	gmtime_r(&now, &tm);
+	return strftime(out, outsz, "%Y-%m-%dT%H:%M:%SZ ", &tm);
+}
+
+/*
+ * Emit a formatted line (text without time or newline).  Messages with
+ * LOGDEST_NONE still go to stderr: only the access log is turned off.
+ */
+static void
+emit(int prio, const char *text)
+{
+	char	line[LINE_MAX_LEN + 2];
+	size_t	n;
+	int	fd = dest == LOGDEST_FILE ? log_fd : STDERR_FILENO;
+
+	if (dest == LOGDEST_SYSLOG) {
+		syslog(prio, "%s", text);
+		return;
+	}
+	n = timestamp(line, sizeof(line));
+	n += snprintf(line + n, LINE_MAX_LEN - n, "%s", text);
+	if (n > LINE_MAX_LEN)
+		n = LINE_MAX_LEN;
+	line[n++] = '\n';
+	write_line(fd, line, n);
+}
+
+static void
+vmessage(int prio, const char *fmt, va_list ap)
+{
+	char	text[LINE_MAX_LEN];
+
+	vsnprintf(text, sizeof(text), fmt, ap);
+	emit(prio, text);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vmessage(LOG_INFO, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vmessage(LOG_WARNING, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_format_addr(const struct sockaddr *sa, bool anon, char *out)
+{
+	struct in_addr	a4;
+	struct in6_addr	a6;
+
+	if (sa != NULL && sa->sa_family == AF_INET6) {
+		memcpy(&a6, &((const struct sockaddr_in6 *)(const void *)sa)->
+		    sin6_addr, sizeof(a6));
+		if (!IN6_IS_ADDR_V4MAPPED(&a6)) {
+			if (anon)
+				memset(a6.s6_addr + 6, 0, 10);
+			inet_ntop(AF_INET6, &a6, out, LOG_ADDR_MAX);
+			return;
+		}
+		/* An IPv4 client of a dual-stack socket. */
+		memcpy(&a4, a6.s6_addr + 12, sizeof(a4));
+	} else if (sa != NULL && sa->sa_family == AF_INET)
+		a4 = ((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+	else {
+		snprintf(out, LOG_ADDR_MAX, "-");
+		return;
+	}
+	if (anon)
+		((unsigned char *)&a4)[3] = 0;
+	inet_ntop(AF_INET, &a4, out, LOG_ADDR_MAX);
+}
+
+/* Copy s into out, escaping what could forge or garble a log line. */
+static size_t
+escape(char *out, size_t outsz, const char *s)
+{
+	static const char	hex[] = "0123456789abcdef";
+	size_t			n = 0;
+	unsigned char		c;
+
+	for (; *s != '\0' && n + 5 < outsz; s++) {
+		c = *s;
+		if (c > 0x20 && c < 0x7f && c != '"' && c != '\\')
+			out[n++] = c;
+		else {
+			out[n++] = '\\';
+			out[n++] = 'x';
+			out[n++] = hex[c >> 4];
+			out[n++] = hex[c & 0xf];
+		}
+	}
+	out[n] = '\0';
+	return n;
+}
+
+size_t
+log_format_access(char *out, size_t outsz, const struct access_entry *e,
+    bool anon)
+{
+	char	addr[LOG_ADDR_MAX], host[256 * 4 + 1], path[LINE_MAX_LEN / 2];
+	int	n;
+
+	log_format_addr(e->peer, anon, addr);
+	escape(host, sizeof(host), e->host != NULL && *e->host != '\0' ?
+	    e->host : "-");
+	escape(path, sizeof(path), e->path != NULL ? e->path : "");
+	n = snprintf(out, outsz, "%s %s %s \"%s\" %d %zu %.1fms", addr,
+	    e->proto != NULL ? e->proto : "-", host, path, e->status,
+	    e->bytes, e->seconds * 1000);
+	if (n < 0)
+		n = 0;
+	return (size_t)n < outsz ? (size_t)n : outsz - 1;
+}
+
+void
+log_access(const struct access_entry *e)
+{
+	char	text[LINE_MAX_LEN];
+
+	if (dest == LOGDEST_NONE)
+		return;
+	log_format_access(text, sizeof(text), e, anonymize);
+	emit(LOG_INFO, text);
+}
