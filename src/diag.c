@@ -70,3 +70,26 @@ diag_free(struct diags *d)
 	d->v = NULL;
 	d->n = d->cap = d->warnings = d->errors = 0;
 }
+
+char *
+diag_excerpt(const char *s, size_t n, size_t max)
+{
+	struct buf	 b = BUF_INIT;
+	size_t		 i, cut;
+	unsigned char	 c;
+
+	cut = n;
+	if (n > max) {
+		/* Back off to the first byte of a UTF-8 sequence. */
+		cut = max;
+		while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+			cut--;
+	}
+	for (i = 0; i < cut; i++) {
+		c = (unsigned char)s[i];
+		buf_putc(&b, c < 0x20 || c == 0x7f ? '?' : (char)c);
+	}
+	if (cut < n)
+		buf_puts(&b, "...");
+	return buf_detach(&b, NULL);
+}

@@ -37,4 +37,11 @@ void	diag_print(const struct diags *, FILE *);
 void	diag_move(struct diags *dst, struct diags *src);
 void	diag_free(struct diags *);
 
+/*
+ * A copy of s[0..n) fit to quote in a message: at most max bytes (cut
+ * at a character boundary, "..." appended), control characters shown
+ * as '?'.  The caller frees it.
+ */
+char	*diag_excerpt(const char *s, size_t n, size_t max);
+
 #endif

@@ -10,15 +10,27 @@
 
 #include "diag.h"
 
-/* A top-level key whose value is a scalar or a sequence of scalars. */
+/*
+ * A top-level key whose value is a scalar or a sequence of scalars.  A
+ * null value (`excerpt:`) has no values.  Deeper structure is skipped:
+ * a mapping or an alias (never expanded) is kept with no values, and a
+ * sequence keeps only its scalar items (none for a list of maps).
+ */
 struct yaml_entry {
 	char		 *key;
 	char		**values;	/* one for a scalar, n for a sequence */
 	size_t		  nvalues;
 	bool		  is_sequence;
+	bool		  is_mapping;	/* a mapping or an alias */
 	unsigned	  line;		/* 1-based, in the file */
 };
 
+/*
+ * The known keys.  title and author have their whitespace collapsed
+ * (they are one-line display strings); categories and tags are lists
+ * whether written as a sequence or as a scalar split at whitespace
+ * (the singular `category` / `tag` win, as in Jekyll).
+ */
 struct frontmatter {
 	char		 *title;
 	char		 *date;		/* "YYYY-MM-DD", validated, or NULL */
@@ -38,12 +50,15 @@ struct frontmatter {
 /*
  * Split text at its front matter and parse it.  When the text does not
  * start with a "---" line there is no front matter: *body_off is 0 and
- * the result is 0.  On success *body_off is the offset of the body and
- * *body_line its 1-based line number in the file.  Returns -1 (and
+ * the result is 0.  On success (0 too) *body_off is the offset of the
+ * body, > 0 when there was a front matter block, and *body_line its
+ * 1-based line number in the file.  The block ends at a "---" or "..."
+ * line and holds at most 1 MiB of YAML nested at most 64 deep.  Returns -1 (and
  * reports an error with file:line:column) when the YAML is invalid, the
  * block is not terminated, or a known key has the wrong shape; unusable
  * values of optional keys (an unparsable date) are reported and left
- * NULL.
+ * NULL.  The struct is always initialised: frontmatter_free is safe
+ * after an error.
  */
 int	frontmatter_parse(const char *text, size_t len, const char *file,
 	    struct frontmatter *, size_t *body_off, unsigned *body_line,
@@ -52,9 +67,13 @@ int	frontmatter_parse(const char *text, size_t len, const char *file,
 const char *frontmatter_get(const struct frontmatter *, const char *key);
 void	frontmatter_free(struct frontmatter *);
 
-/* The site's _config.yml. */
+/*
+ * The site's _config.yml.  Without a title key the title is "" (what
+ * the author wrote, nothing invented: a caller wanting a fallback such
+ * as the host name tests for the empty string).
+ */
 struct site_config {
-	char		 *title;
+	char		 *title;	/* default "" */
 	char		 *description;
 	char		 *author;
 	char		 *lang;		/* default "en" */
@@ -70,7 +89,14 @@ struct site_config {
  */
 int	site_config_load(const char *path, struct site_config *,
 	    struct diags *);
-/* A string value of _config.yml for {{ site.KEY }}; NULL when unset. */
+/* The same from text in memory; file names it in diagnostics. */
+int	site_config_parse(const char *text, size_t len, const char *file,
+	    struct site_config *, struct diags *);
+/*
+ * A string value of _config.yml for {{ site.KEY }}: a top-level scalar
+ * (title and lang with their defaults); NULL when unset, null, a list
+ * or a map.
+ */
 const char *site_config_get(const struct site_config *, const char *key);
 void	site_config_free(struct site_config *);
 

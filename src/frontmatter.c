@@ -1,0 +1,830 @@
+/*
+ * YAML front matter and _config.yml, read with libyaml's event API.
+ *
+ * Only the top level is kept: each key with its scalar value or the
+ * scalars of its sequence.  Deeper structure is skipped event by event
+ * with an explicit nesting bound, so no input can drive recursion, and
+ * the YAML text itself is bounded in size.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "diag.h"
+#include "frontmatter.h"
+#include "util.h"
+
+#define YAML_MAX_DEPTH	64
+#define YAML_MAX_BYTES	(1024 * 1024)
+#define EXCERPT_MAX	60
+
+struct reader {
+	yaml_parser_t	 parser;
+	const char	*text;
+	const char	*file;
+	unsigned	 line0;		/* file line of the YAML's first line */
+	unsigned	 depth;		/* open mappings and sequences */
+	struct diags	*diags;
+};
+
+/* A known key kept as a string field, at offset off of its struct. */
+struct scalar_key {
+	const char	*key;
+	size_t		 off;
+};
+
+static const struct scalar_key fm_scalars[] = {
+	{ "title",	offsetof(struct frontmatter, title) },
+	{ "date",	offsetof(struct frontmatter, date) },
+	{ "author",	offsetof(struct frontmatter, author) },
+	{ "excerpt",	offsetof(struct frontmatter, excerpt) },
+	{ "lang",	offsetof(struct frontmatter, lang) },
+	{ "permalink",	offsetof(struct frontmatter, permalink) },
+	{ "layout",	offsetof(struct frontmatter, layout) },
+};
+
+static const struct scalar_key cfg_scalars[] = {
+	{ "title",	offsetof(struct site_config, title) },
+	{ "description", offsetof(struct site_config, description) },
+	{ "author",	offsetof(struct site_config, author) },
+	{ "lang",	offsetof(struct site_config, lang) },
+	{ "url",	offsetof(struct site_config, url) },
+	{ "baseurl",	offsetof(struct site_config, baseurl) },
+};
+
+static unsigned
+mark_line(const struct reader *r, const yaml_mark_t *m)
+{
+	return r->line0 + (unsigned)m->line;
+}
+
+static void
+report_yaml_error(struct reader *r)
+{
+	yaml_parser_t	*p = &r->parser;
+	yaml_mark_t	 m = p->problem_mark;
+	size_t		 i;
+
+	if (p->error == YAML_MEMORY_ERROR) {
+		diag_add(r->diags, DIAG_ERROR, r->file, r->line0, 0,
+		    "invalid YAML: out of memory");
+		return;
+	}
+	if (p->error == YAML_READER_ERROR) {
+		/* The reader gives a byte offset, not a mark. */
+		memset(&m, 0, sizeof(m));
+		for (i = 0; i < p->problem_offset; i++) {
+			if (r->text[i] == '\n') {
+				m.line++;
+				m.column = 0;
+			} else if (((unsigned char)r->text[i] & 0xc0) != 0x80)
+				m.column++;
+		}
+	}
+	if (p->context != NULL)
+		diag_add(r->diags, DIAG_ERROR, r->file, mark_line(r, &m),
+		    (unsigned)m.column + 1, "invalid YAML: %s (%s on line %u)",
+		    p->problem ? p->problem : "error", p->context,
+		    mark_line(r, &p->context_mark));
+	else
+		diag_add(r->diags, DIAG_ERROR, r->file, mark_line(r, &m),
+		    (unsigned)m.column + 1, "invalid YAML: %s",
+		    p->problem ? p->problem : "error");
+}
+
+/*
+ * The next event, keeping count of the nesting.  A parse error, nesting
+ * beyond YAML_MAX_DEPTH or an early end is reported and gives -1 (the
+ * event is then empty and need not be deleted).
+ */
+static int
+next_event(struct reader *r, yaml_event_t *ev)
+{
+	if (!yaml_parser_parse(&r->parser, ev)) {
+		report_yaml_error(r);
+		return -1;
+	}
+	switch (ev->type) {
+	case YAML_NO_EVENT:
+		diag_add(r->diags, DIAG_ERROR, r->file, r->line0, 0,
+		    "invalid YAML: unexpected end");
+		return -1;
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		if (++r->depth > YAML_MAX_DEPTH) {
+			diag_add(r->diags, DIAG_ERROR, r->file,
+			    mark_line(r, &ev->start_mark),
+			    (unsigned)ev->start_mark.column + 1,
+			    "YAML nested deeper than %d levels", YAML_MAX_DEPTH);
+			yaml_event_delete(ev);
+			return -1;
+		}
+		break;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		r->depth--;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* Skip the rest of the mapping or sequence just opened. */
+static int
+skip_nested(struct reader *r)
+{
+	yaml_event_t	ev;
+	unsigned	target = r->depth - 1;
+
+	while (r->depth > target) {
+		if (next_event(r, &ev) == -1)
+			return -1;
+		yaml_event_delete(&ev);
+	}
+	return 0;
+}
+
+static bool
+is_null(const yaml_event_t *ev)
+{
+	const char	*v = (const char *)ev->data.scalar.value;
+	const char	*tag = (const char *)ev->data.scalar.tag;
+
+	if (tag != NULL)
+		return strcmp(tag, YAML_NULL_TAG) == 0;
+	if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return false;
+	return *v == '\0' || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 ||
+	    strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0;
+}
+
+static void
+add_value(struct yaml_entry *e, size_t *cap, const yaml_event_t *ev)
+{
+	grow_array(&e->values, cap, e->nvalues + 1, sizeof(*e->values));
+	e->values[e->nvalues++] = xstrndup((const char *)ev->data.scalar.value,
+	    ev->data.scalar.length);
+}
+
+static void
+entry_clear(struct yaml_entry *e)
+{
+	size_t	i;
+
+	for (i = 0; i < e->nvalues; i++)
+		free(e->values[i]);
+	free(e->values);
+	free(e->key);
+	memset(e, 0, sizeof(*e));
+}
+
+static void
+entries_free(struct yaml_entry *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		entry_clear(&v[i]);
+	free(v);
+}
+
+/* The scalar items of a sequence; nested collections are skipped. */
+static int
+read_sequence(struct reader *r, struct yaml_entry *e)
+{
+	yaml_event_t	ev;
+	size_t		cap = 0;
+
+	for (;;) {
+		if (next_event(r, &ev) == -1)
+			return -1;
+		switch (ev.type) {
+		case YAML_SEQUENCE_END_EVENT:
+			yaml_event_delete(&ev);
+			return 0;
+		case YAML_SCALAR_EVENT:
+			if (!is_null(&ev))
+				add_value(e, &cap, &ev);
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			yaml_event_delete(&ev);
+			if (skip_nested(r) == -1)
+				return -1;
+			continue;
+		default:	/* an alias */
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+}
+
+/* Read the value of a top-level key into e. */
+static int
+read_value(struct reader *r, struct yaml_entry *e)
+{
+	yaml_event_t	ev;
+	size_t		cap = 0;
+
+	if (next_event(r, &ev) == -1)
+		return -1;
+	switch (ev.type) {
+	case YAML_SCALAR_EVENT:
+		if (!is_null(&ev))
+			add_value(e, &cap, &ev);
+		yaml_event_delete(&ev);
+		return 0;
+	case YAML_SEQUENCE_START_EVENT:
+		yaml_event_delete(&ev);
+		e->is_sequence = true;
+		return read_sequence(r, e);
+	case YAML_MAPPING_START_EVENT:
+		yaml_event_delete(&ev);
+		e->is_mapping = true;
+		return skip_nested(r);
+	default:	/* an alias: not expanded */
+		yaml_event_delete(&ev);
+		e->is_mapping = true;
+		return 0;
+	}
+}
+
+static struct yaml_entry *
+entry_find(struct yaml_entry *v, size_t n, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].key, key) == 0)
+			return &v[i];
+	return NULL;
+}
+
+/*
+ * Handle a key that is not a plain string (an alias, or a collection
+ * used as a key): warn and skip the key and its value.
+ */
+static int
+skip_odd_key(struct reader *r, yaml_event_t *ev)
+{
+	struct yaml_entry	scratch;
+	int			rc = 0;
+
+	memset(&scratch, 0, sizeof(scratch));
+	diag_add(r->diags, DIAG_WARNING, r->file, mark_line(r, &ev->start_mark),
+	    (unsigned)ev->start_mark.column + 1,
+	    "YAML key that is not a string ignored");
+	if (ev->type == YAML_MAPPING_START_EVENT ||
+	    ev->type == YAML_SEQUENCE_START_EVENT)
+		rc = skip_nested(r);
+	yaml_event_delete(ev);
+	if (rc == 0)
+		rc = read_value(r, &scratch);
+	entry_clear(&scratch);
+	return rc;
+}
+
+/* The pairs of the top-level mapping, up to its end. */
+static int
+read_mapping(struct reader *r, struct yaml_entry **vp, size_t *np)
+{
+	struct yaml_entry	 e, *old;
+	yaml_event_t		 ev;
+	size_t			 cap = 0;
+
+	for (;;) {
+		if (next_event(r, &ev) == -1)
+			return -1;
+		if (ev.type == YAML_MAPPING_END_EVENT) {
+			yaml_event_delete(&ev);
+			return 0;
+		}
+		if (ev.type != YAML_SCALAR_EVENT) {
+			if (skip_odd_key(r, &ev) == -1)
+				return -1;
+			continue;
+		}
+		memset(&e, 0, sizeof(e));
+		e.key = xstrndup((const char *)ev.data.scalar.value,
+		    ev.data.scalar.length);
+		e.line = mark_line(r, &ev.start_mark);
+		yaml_event_delete(&ev);
+		if (read_value(r, &e) == -1) {
+			entry_clear(&e);
+			return -1;
+		}
+		if ((old = entry_find(*vp, *np, e.key)) != NULL) {
+			/* As in Jekyll, the last one wins. */
+			diag_add(r->diags, DIAG_WARNING, r->file, e.line, 0,
+			    "duplicate key '%s': line %u replaces line %u",
+			    e.key, e.line, old->line);
+			entry_clear(old);
+			*old = e;
+			continue;
+		}
+		grow_array(vp, &cap, *np + 1, sizeof(**vp));
+		(*vp)[(*np)++] = e;
+	}
+}
+
+/* The first document, which must be a mapping (or empty). */
+static int
+read_document(struct reader *r, struct yaml_entry **vp, size_t *np)
+{
+	yaml_event_t		ev;
+	yaml_event_type_t	type;
+	int			rc = 0;
+
+
+	do {
+		if (next_event(r, &ev) == -1)
+			return -1;
+		type = ev.type;
+		yaml_event_delete(&ev);
+		if (type == YAML_STREAM_END_EVENT)
+			return 0;
+	} while (type != YAML_DOCUMENT_START_EVENT);
+
+	if (next_event(r, &ev) == -1)
+		return -1;
+	if (ev.type == YAML_MAPPING_START_EVENT)
+		rc = read_mapping(r, vp, np);
+	else if (ev.type != YAML_SCALAR_EVENT || !is_null(&ev)) {
+		diag_add(r->diags, DIAG_ERROR, r->file,
+		    mark_line(r, &ev.start_mark),
+		    (unsigned)ev.start_mark.column + 1,
+		    "YAML top level is not a mapping of keys to values");
+		rc = -1;
+	}
+	yaml_event_delete(&ev);
+	return rc;
+}
+
+/* Parse YAML text whose first line is line0 of file into entries. */
+static int
+yaml_read(const char *text, size_t len, const char *file, unsigned line0,
+    struct yaml_entry **vp, size_t *np, struct diags *diags)
+{
+	struct reader	r;
+	int		rc;
+
+	*vp = NULL;
+	*np = 0;
+	if (text == NULL)
+		text = "";
+	if (len > YAML_MAX_BYTES) {
+		diag_add(diags, DIAG_ERROR, file, line0, 0,
+		    "YAML larger than %d bytes", YAML_MAX_BYTES);
+		return -1;
+	}
+	memset(&r, 0, sizeof(r));
+	r.text = text;
+	r.file = file;
+	r.line0 = line0;
+	r.diags = diags;
+	if (!yaml_parser_initialize(&r.parser)) {
+		diag_add(diags, DIAG_ERROR, file, line0, 0,
+		    "cannot initialise the YAML parser");
+		return -1;
+	}
+	yaml_parser_set_encoding(&r.parser, YAML_UTF8_ENCODING);
+	yaml_parser_set_input_string(&r.parser, (const unsigned char *)text,
+	    len);
+	rc = read_document(&r, vp, np);
+	yaml_parser_delete(&r.parser);
+	if (rc == -1) {
+		entries_free(*vp, *np);
+		*vp = NULL;
+		*np = 0;
+	}
+	return rc;
+}
+
+/* Replace every run of whitespace by one space; trim both ends. */
+static void
+collapse_space(char *s)
+{
+	char	*w = s, *start = s;
+	bool	 space = false;
+
+	for (; *s != '\0'; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+			space = w != start;
+			continue;
+		}
+		if (space)
+			*w++ = ' ';
+		space = false;
+		*w++ = *s;
+	}
+	*w = '\0';
+}
+
+/*
+ * Copy the known single-valued keys into the string fields of base;
+ * a list or a map there is an error.
+ */
+static int
+take_scalars(const struct scalar_key *keys, size_t nkeys, void *base,
+    struct yaml_entry *v, size_t n, const char *file, struct diags *diags)
+{
+	struct yaml_entry	*e;
+	size_t			 i;
+	int			 rc = 0;
+
+	for (i = 0; i < nkeys; i++) {
+		if ((e = entry_find(v, n, keys[i].key)) == NULL)
+			continue;
+		if (e->is_sequence || e->is_mapping) {
+			diag_add(diags, DIAG_ERROR, file, e->line, 0,
+			    "'%s' must be a single value, not a list or a map",
+			    e->key);
+			rc = -1;
+		} else if (e->nvalues == 1)
+			*(char **)((char *)base + keys[i].off) =
+			    xstrdup(e->values[0]);
+	}
+	return rc;
+}
+
+static int
+digits(const char **sp, int n, int *v)
+{
+	const char	*s = *sp;
+	int		 i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	*sp = s + n;
+	return 0;
+}
+
+/* "HH:MM[:SS[.frac]]" then an optional zone "Z", "+HH", "+HH:MM", "+HHMM". */
+static bool
+valid_time(const char *s)
+{
+	int	v;
+
+	if (digits(&s, 2, &v) == -1 || v > 23 || *s++ != ':' ||
+	    digits(&s, 2, &v) == -1 || v > 59)
+		return false;
+	if (*s == ':') {
+		s++;
+		if (digits(&s, 2, &v) == -1 || v > 60)
+			return false;
+		if (*s == '.')
+			for (s++; *s >= '0' && *s <= '9'; s++)
+				continue;
+	}
+	s += strspn(s, " \t");
+	if (*s == 'Z' || *s == 'z')
+		s++;
+	else if (*s == '+' || *s == '-') {
+		s++;
+		if (digits(&s, 2, &v) == -1 || v > 14)
+			return false;
+		if (*s == ':')
+			s++;
+		if (*s >= '0' && *s <= '9' &&
+		    (digits(&s, 2, &v) == -1 || v > 59))
+			return false;
+	}
+	return s[strspn(s, " \t")] == '\0';
+}
+
+/*
+ * A YAML date or timestamp as Jekyll takes it: "YYYY-MM-DD", optionally
+ * followed by a time.  Only the date is kept, in out.
+ */
+static bool
+parse_date(const char *s, char out[11])
+{
+	static const int	 mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31,
+	    30, 31, 30, 31 };
+	const char		*p = s;
+	int			 y, m, d;
+	bool			 leap;
+
+	if (digits(&p, 4, &y) == -1 || *p++ != '-' ||
+	    digits(&p, 2, &m) == -1 || *p++ != '-' ||
+	    digits(&p, 2, &d) == -1)
+		return false;
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
+	    (m == 2 && d == 29 && !leap))
+		return false;
+	if (*p == 'T' || *p == 't')
+		p++;
+	else
+		p += strspn(p, " \t");
+	if (*p != '\0' && !valid_time(p))
+		return false;
+	memcpy(out, s, 10);
+	out[10] = '\0';
+	return true;
+}
+
+static void
+check_date(struct frontmatter *fm, struct yaml_entry *v, size_t n,
+    const char *file, struct diags *diags)
+{
+	struct yaml_entry	*e;
+	char			 date[11], *ex;
+
+	if (fm->date == NULL)
+		return;
+	if (parse_date(fm->date, date)) {
+		memcpy(fm->date, date, sizeof(date));
+		return;
+	}
+	e = entry_find(v, n, "date");
+	ex = diag_excerpt(fm->date, strlen(fm->date), EXCERPT_MAX);
+	diag_add(diags, DIAG_WARNING, file, e->line, 0,
+	    "date '%s' is not YYYY-MM-DD", ex);
+	free(ex);
+	free(fm->date);
+	fm->date = NULL;
+}
+
+/* Split s at whitespace, appending the words to *listp. */
+static void
+split_words(const char *s, char ***listp, size_t *np, size_t *cap)
+{
+	size_t	n;
+
+	for (;;) {
+		s += strspn(s, " \t\r\n");
+		if ((n = strcspn(s, " \t\r\n")) == 0)
+			return;
+		grow_array(listp, cap, *np + 1, sizeof(**listp));
+		(*listp)[(*np)++] = xstrndup(s, n);
+		s += n;
+	}
+}
+
+/*
+ * categories and tags, Jekyll's way: the singular key as one item if
+ * present, else the plural key, a sequence or a scalar split at
+ * whitespace.
+ */
+static int
+take_list(const char *singular, const char *plural, char ***listp,
+    size_t *np, struct yaml_entry *v, size_t n, const char *file,
+    struct diags *diags)
+{
+	struct yaml_entry	*e;
+	size_t			 i, cap = 0;
+
+	if ((e = entry_find(v, n, singular)) != NULL && e->nvalues == 1 &&
+	    !e->is_sequence) {
+		grow_array(listp, &cap, 1, sizeof(**listp));
+		(*listp)[(*np)++] = xstrdup(e->values[0]);
+		return 0;
+	}
+	if ((e = entry_find(v, n, plural)) == NULL)
+		return 0;
+	if (e->is_mapping) {
+		diag_add(diags, DIAG_ERROR, file, e->line, 0,
+		    "'%s' must be a word list or a sequence, not a map",
+		    e->key);
+		return -1;
+	}
+	if (!e->is_sequence) {
+		for (i = 0; i < e->nvalues; i++)
+			split_words(e->values[i], listp, np, &cap);
+		return 0;
+	}
+	for (i = 0; i < e->nvalues; i++) {
+		grow_array(listp, &cap, *np + 1, sizeof(**listp));
+		(*listp)[(*np)++] = xstrdup(e->values[i]);
+	}
+	return 0;
+}
+
+static void
+report_unterminated(const char *file, struct diags *diags)
+{
+	diag_add(diags, DIAG_ERROR, file, 1, 1,
+	    "front matter is not terminated (missing closing ---)");
+}
+
+/* True when the line p[0..n) is mark ("---" or "...") and blanks. */
+static bool
+is_fence(const char *p, size_t n, const char *mark)
+{
+	size_t	i;
+
+	if (n < 3 || memcmp(p, mark, 3) != 0)
+		return false;
+	for (i = 3; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+			return false;
+	return true;
+}
+
+/* The length of the line at p, without its newline. */
+static size_t
+line_len(const char *p, size_t left)
+{
+	const char	*nl = memchr(p, '\n', left);
+
+	return nl ? (size_t)(nl - p) : left;
+}
+
+/*
+ * Find the closing line of a front matter block whose YAML starts at
+ * off (line 2).  Returns its offset, with its line in *line, or len.
+ */
+static size_t
+find_close(const char *text, size_t len, size_t off, unsigned *line)
+{
+	size_t	n;
+
+	for (*line = 2; off < len; (*line)++) {
+		n = line_len(text + off, len - off);
+		if (is_fence(text + off, n, "---") ||
+		    is_fence(text + off, n, "..."))
+			return off;
+		off += n + 1;
+	}
+	return len;
+}
+
+int
+frontmatter_parse(const char *text, size_t len, const char *file,
+    struct frontmatter *fm, size_t *body_off, unsigned *body_line,
+    struct diags *diags)
+{
+	struct yaml_entry	*v;
+	size_t			 n, start, close;
+	unsigned		 line;
+	int			 rc;
+
+	memset(fm, 0, sizeof(*fm));
+	*body_off = 0;
+	*body_line = 1;
+	if (len == 0)
+		return 0;
+	n = line_len(text, len);
+	if (!is_fence(text, n, "---"))
+		return 0;
+	if (n == len) {
+		report_unterminated(file, diags);
+		return -1;
+	}
+	start = n + 1;
+	if ((close = find_close(text, len, start, &line)) == len) {
+		report_unterminated(file, diags);
+		return -1;
+	}
+	if (yaml_read(text + start, close - start, file, 2, &v, &n,
+	    diags) == -1)
+		return -1;
+	fm->entries = v;
+	fm->nentries = n;
+	rc = take_scalars(fm_scalars, nitems(fm_scalars), fm, v, n, file,
+	    diags);
+	if (take_list("category", "categories", &fm->categories,
+	    &fm->ncategories, v, n, file, diags) == -1 ||
+	    take_list("tag", "tags", &fm->tags, &fm->ntags, v, n, file,
+	    diags) == -1)
+		rc = -1;
+	if (rc == -1) {
+		frontmatter_free(fm);
+		return -1;
+	}
+	if (fm->title != NULL)
+		collapse_space(fm->title);
+	if (fm->author != NULL)
+		collapse_space(fm->author);
+	check_date(fm, v, n, file, diags);
+	close += line_len(text + close, len - close);
+	*body_off = close < len ? close + 1 : len;
+	*body_line = line + 1;
+	return 0;
+}
+
+static const char *
+first_value(const struct yaml_entry *v, size_t n, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].key, key) == 0)
+			return v[i].nvalues > 0 ? v[i].values[0] : NULL;
+	return NULL;
+}
+
+const char *
+frontmatter_get(const struct frontmatter *fm, const char *key)
+{
+	return first_value(fm->entries, fm->nentries, key);
+}
+
+static void
+list_free(char **v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+frontmatter_free(struct frontmatter *fm)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(fm_scalars); i++)
+		free(*(char **)((char *)fm + fm_scalars[i].off));
+	list_free(fm->categories, fm->ncategories);
+	list_free(fm->tags, fm->ntags);
+	entries_free(fm->entries, fm->nentries);
+	memset(fm, 0, sizeof(*fm));
+}
+
+int
+site_config_parse(const char *text, size_t len, const char *file,
+    struct site_config *cfg, struct diags *diags)
+{
+	struct yaml_entry	*v;
+	size_t			 n;
+	int			 rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if ((rc = yaml_read(text, len, file, 1, &v, &n, diags)) == 0) {
+		cfg->entries = v;
+		cfg->nentries = n;
+		if ((rc = take_scalars(cfg_scalars, nitems(cfg_scalars), cfg,
+		    v, n, file, diags)) == -1)
+			site_config_free(cfg);
+	}
+	/* The defaults, also after an error: the struct stays usable. */
+	if (cfg->title == NULL)
+		cfg->title = xstrdup("");
+	collapse_space(cfg->title);
+	if (cfg->lang == NULL)
+		cfg->lang = xstrdup("en");
+	return rc;
+}
+
+int
+site_config_load(const char *path, struct site_config *cfg,
+    struct diags *diags)
+{
+	char	*text;
+	size_t	 len;
+	int	 rc, saved;
+
+	if ((text = read_file(path, &len)) == NULL) {
+		saved = errno;
+		site_config_parse("", 0, path, cfg, diags);
+		if (saved == ENOENT)
+			return 0;
+		diag_add(diags, DIAG_ERROR, path, 0, 0, "cannot read: %s",
+		    strerror(saved));
+		return -1;
+	}
+	rc = site_config_parse(text, len, path, cfg, diags);
+	free(text);
+	return rc;
+}
+
+const char *
+site_config_get(const struct site_config *cfg, const char *key)
+{
+	size_t	i;
+
+	if (strcmp(key, "title") == 0)
+		return cfg->title;
+	if (strcmp(key, "lang") == 0)
+		return cfg->lang;
+	for (i = 0; i < cfg->nentries; i++) {
+		if (strcmp(cfg->entries[i].key, key) != 0)
+			continue;
+		if (cfg->entries[i].is_sequence || cfg->entries[i].nvalues != 1)
+			return NULL;
+		return cfg->entries[i].values[0];
+	}
+	return NULL;
+}
+
+void
+site_config_free(struct site_config *cfg)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(cfg_scalars); i++)
+		free(*(char **)((char *)cfg + cfg_scalars[i].off));
+	entries_free(cfg->entries, cfg->nentries);
+	memset(cfg, 0, sizeof(*cfg));
+}

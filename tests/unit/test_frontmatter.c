@@ -1,0 +1,578 @@
+/*
+ * Front matter and _config.yml: the shapes of the Whirl Offload posts,
+ * bad YAML reported at the right place of the file, hostile nesting.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "diag.h"
+#include "frontmatter.h"
+#include "harness.h"
+#include "util.h"
+
+static struct frontmatter	fm;
+static struct diags		dg;
+static size_t			body_off;
+static unsigned			body_line;
+
+static int
+parse(const char *text)
+{
+	frontmatter_free(&fm);
+	diag_free(&dg);
+	return frontmatter_parse(text, strlen(text), "post.md", &fm,
+	    &body_off, &body_line, &dg);
+}
+
+/* The diagnostic whose message contains what, or NULL. */
+static const struct diag *
+find_diag(const char *what)
+{
+	size_t	i;
+
+	for (i = 0; i < dg.n; i++)
+		if (strstr(dg.v[i].msg, what) != NULL)
+			return &dg.v[i];
+	return NULL;
+}
+
+static void
+test_no_front_matter(void)
+{
+	CHECK_INT(parse("# Title\n\n---\n"), 0);
+	CHECK_INT(body_off, 0);
+	CHECK_INT(body_line, 1);
+	CHECK(fm.title == NULL);
+	CHECK_INT(dg.n, 0);
+	/* "----" is a rule, not a fence. */
+	CHECK_INT(parse("----\ntitle: x\n---\n"), 0);
+	CHECK_INT(body_off, 0);
+	CHECK(fm.title == NULL);
+}
+
+static void
+test_empty_file(void)
+{
+	CHECK_INT(frontmatter_parse(NULL, 0, "empty.md", &fm, &body_off,
+	    &body_line, &dg), 0);
+	CHECK_INT(body_off, 0);
+	CHECK_INT(dg.n, 0);
+	CHECK_INT(parse(""), 0);
+	CHECK_INT(body_off, 0);
+}
+
+/* os-ebpf: the date differs from the file name; categories is a list. */
+static void
+test_os_ebpf(void)
+{
+	const char	*t =
+	    "---\n"
+	    "layout: post\n"
+	    "title:  \"Implementing OpenState with eBPF\"\n"
+	    "date:   2017-02-11\n"
+	    "author: Quentin Monnet\n"
+	    "employer: 6wind\n"
+	    "categories: [BPF, BEBA]\n"
+	    "tags: [BPF, BEBA, SDN]\n"
+	    "---\n"
+	    "\n"
+	    "Body.\n";
+
+	CHECK_INT(parse(t), 0);
+	CHECK_INT(dg.n, 0);
+	CHECK_STR(fm.title, "Implementing OpenState with eBPF");
+	CHECK_STR(fm.date, "2017-02-11");
+	CHECK_STR(fm.author, "Quentin Monnet");
+	CHECK_STR(fm.layout, "post");
+	CHECK(fm.excerpt == NULL);
+	CHECK_INT(fm.ncategories, 2);
+	if (fm.ncategories == 2) {
+		CHECK_STR(fm.categories[0], "BPF");
+		CHECK_STR(fm.categories[1], "BEBA");
+	}
+	CHECK_INT(fm.ntags, 3);
+	if (fm.ntags == 3)
+		CHECK_STR(fm.tags[2], "SDN");
+	CHECK_STR(frontmatter_get(&fm, "employer"), "6wind");
+	CHECK(frontmatter_get(&fm, "nokey") == NULL);
+	CHECK_INT(fm.nentries, 7);
+	CHECK_STR(t + body_off, "\nBody.\n");
+	CHECK_INT(body_line, 10);
+	if (fm.nentries == 7) {
+		CHECK_STR(fm.entries[0].key, "layout");
+		CHECK_INT(fm.entries[0].line, 2);
+		CHECK_INT(fm.entries[6].line, 8);
+		CHECK(fm.entries[6].is_sequence);
+	}
+}
+
+/* arp: a plain scalar folded over indented lines, Markdown inside. */
+static void
+test_arp_excerpt(void)
+{
+	CHECK_INT(parse(
+	    "---\n"
+	    "layout: post\n"
+	    "title:  \"In-switch ARP handling with OpenState\"\n"
+	    "date:   2016-11-05\n"
+	    "categories: BEBA\n"
+	    "excerpt: ARP is a basic component of most IPv4 networks, where it is used by\n"
+	    "  the machines that want to retrieve the MAC address of a recipient possessing\n"
+	    "  a given IP address. Of course, it is often implemented in Software-Defined\n"
+	    "  Networks (SDN)\xe2\x80\xa6 where it comes with a number of disadvantages. And _of\n"
+	    "  course_ we can improve it with the mechanisms designed as part of the BEBA\n"
+	    "  research project!\n"
+	    "tags: [BEBA, SDN, ARP]\n"
+	    "---\n"), 0);
+	CHECK_STR(fm.excerpt, "ARP is a basic component of most IPv4 networks, "
+	    "where it is used by the machines that want to retrieve the MAC "
+	    "address of a recipient possessing a given IP address. Of "
+	    "course, it is often implemented in Software-Defined Networks "
+	    "(SDN)\xe2\x80\xa6 where it comes with a number of disadvantages. "
+	    "And _of course_ we can improve it with the mechanisms designed "
+	    "as part of the BEBA research project!");
+	/* A scalar category is a one-item list. */
+	CHECK_INT(fm.ncategories, 1);
+	if (fm.ncategories == 1)
+		CHECK_STR(fm.categories[0], "BEBA");
+	CHECK_INT(fm.ntags, 3);
+	/* The body is empty: the closing line ends the file. */
+	CHECK_INT(body_line, 14);
+	CHECK_INT(dg.n, 0);
+}
+
+/* buzzing: continuation lines indented by 4; santa: an empty excerpt. */
+static void
+test_excerpt_shapes(void)
+{
+	CHECK_INT(parse(
+	    "---\n"
+	    "title:  \"Buzzing Across Space: The Illustrated Children's Guide to eBPF\"\n"
+	    "excerpt: Based on The Illustrated Children's Guide to Kubernetes, Bill and\n"
+	    "    Quentin have created a children's book for eBPF.\n"
+	    "---\n"), 0);
+	CHECK_STR(fm.title,
+	    "Buzzing Across Space: The Illustrated Children's Guide to eBPF");
+	CHECK_STR(fm.excerpt, "Based on The Illustrated Children's Guide to "
+	    "Kubernetes, Bill and Quentin have created a children's book for "
+	    "eBPF.");
+	CHECK_INT(parse(
+	    "---\n"
+	    "title:  \"Santa switches to Cilium\"\n"
+	    "excerpt:\n"
+	    "categories: Cilium\n"
+	    "tags: [Cilium, humor]\n"
+	    "---\n"), 0);
+	CHECK(fm.excerpt == NULL);
+	CHECK(frontmatter_get(&fm, "excerpt") == NULL);
+	CHECK_INT(fm.nentries, 4);
+	CHECK_INT(dg.n, 0);
+}
+
+/* Titles with ':', typographic quotes and apostrophes, and escapes. */
+static void
+test_titles(void)
+{
+	CHECK_INT(parse("---\n"
+	    "title:  \"Understanding tc \xe2\x80\x9c" "direct action\xe2\x80\x9d mode for BPF\"\n"
+	    "---\n"), 0);
+	CHECK_STR(fm.title, "Understanding tc \xe2\x80\x9c" "direct action"
+	    "\xe2\x80\x9d mode for BPF");
+	CHECK_INT(parse("---\n"
+	    "title:  \"Use cases for BEBA\xe2\x80\x99s stateful packet processing\"\n"
+	    "---\n"), 0);
+	CHECK_STR(fm.title, "Use cases for BEBA\xe2\x80\x99s stateful packet "
+	    "processing");
+	CHECK_INT(parse("---\ntitle: 'It''s: a \"test\"?!'\n---\n"), 0);
+	CHECK_STR(fm.title, "It's: a \"test\"?!");
+	/* A newline in a title would break a gemtext line: collapsed. */
+	CHECK_INT(parse("---\ntitle: \"  one\\n\\ttwo  \"\nauthor: \" A  B \"\n---\n"),
+	    0);
+	CHECK_STR(fm.title, "one two");
+	CHECK_STR(fm.author, "A B");
+}
+
+static void
+test_dates(void)
+{
+	CHECK_INT(parse("---\ndate: 2016-07-07 10:30:00 +0200\n---\n"), 0);
+	CHECK_STR(fm.date, "2016-07-07");
+	CHECK_INT(parse("---\ndate: 2016-07-07T10:30Z\n---\n"), 0);
+	CHECK_STR(fm.date, "2016-07-07");
+	CHECK_INT(parse("---\ndate: \"2024-02-29 23:59\"\n---\n"), 0);
+	CHECK_STR(fm.date, "2024-02-29");
+	CHECK_INT(dg.n, 0);
+
+	CHECK_INT(parse("---\ntitle: x\ndate: 2017-13-45\n---\nbody\n"), 0);
+	CHECK(fm.date == NULL);
+	CHECK_STR(fm.title, "x");
+	CHECK_INT(dg.warnings, 1);
+	CHECK_INT(dg.errors, 0);
+	if (dg.n == 1) {
+		CHECK_STR(dg.v[0].msg, "date '2017-13-45' is not YYYY-MM-DD");
+		CHECK_INT(dg.v[0].line, 3);
+	}
+	/* Not a leap year; then a day out of range; then junk. */
+	CHECK_INT(parse("---\ndate: 2023-02-29\n---\n"), 0);
+	CHECK(fm.date == NULL);
+	CHECK_INT(parse("---\ndate: 2023-04-31\n---\n"), 0);
+	CHECK(fm.date == NULL);
+	CHECK_INT(parse("---\ndate: 2023-04-01 noon\n---\n"), 0);
+	CHECK(fm.date == NULL);
+	CHECK_INT(parse("---\ndate: yesterday\n---\n"), 0);
+	CHECK(fm.date == NULL);
+	CHECK(find_diag("date 'yesterday'") != NULL);
+}
+
+static void
+test_lists(void)
+{
+	CHECK_INT(parse("---\ncategories: BPF  tc\n  XDP\n"
+	    "tags:\n  - a b\n  - c\n---\n"), 0);
+	CHECK_INT(fm.ncategories, 3);
+	if (fm.ncategories == 3) {
+		CHECK_STR(fm.categories[0], "BPF");
+		CHECK_STR(fm.categories[2], "XDP");
+	}
+	/* Items of a sequence are not split. */
+	CHECK_INT(fm.ntags, 2);
+	if (fm.ntags == 2)
+		CHECK_STR(fm.tags[0], "a b");
+	/* Jekyll's singular keys take precedence. */
+	CHECK_INT(parse("---\ncategory: Other things\ncategories: [A, B]\n"
+	    "---\n"), 0);
+	CHECK_INT(fm.ncategories, 1);
+	if (fm.ncategories == 1)
+		CHECK_STR(fm.categories[0], "Other things");
+	CHECK_INT(parse("---\ntags: []\n---\n"), 0);
+	CHECK_INT(fm.ntags, 0);
+	/* A map where a list is expected is an error. */
+	CHECK_INT(parse("---\ntags: {a: b}\n---\n"), -1);
+	CHECK(find_diag("'tags'") != NULL);
+	CHECK_INT(parse("---\ntitle: [a, b]\n---\n"), -1);
+	CHECK(find_diag("'title' must be a single value") != NULL);
+	CHECK(fm.entries == NULL);
+}
+
+/* Maps and lists of maps, anchors and aliases: kept, no values. */
+static void
+test_nested_and_aliases(void)
+{
+	CHECK_INT(parse("---\n"
+	    "socnet_users:\n"
+	    "  - twitter_username: Qeole\n"
+	    "    github_username:  qmonnet\n"
+	    "  - twitter_username: 6WINDsoftware\n"
+	    "    github_username:  6WIND\n"
+	    "nested: {a: {b: [1, 2]}}\n"
+	    "base: &anchor value\n"
+	    "copy: *anchor\n"
+	    "title: after\n"
+	    "---\n"), 0);
+	CHECK_INT(dg.n, 0);
+	CHECK_INT(fm.nentries, 5);
+	if (fm.nentries == 5) {
+		CHECK_STR(fm.entries[0].key, "socnet_users");
+		CHECK(fm.entries[0].is_sequence);
+		CHECK_INT(fm.entries[0].nvalues, 0);
+		CHECK(fm.entries[1].is_mapping);
+		CHECK_INT(fm.entries[1].nvalues, 0);
+		CHECK_STR(fm.entries[2].values[0], "value");
+		CHECK(fm.entries[3].is_mapping);
+		CHECK_INT(fm.entries[3].nvalues, 0);
+	}
+	CHECK(frontmatter_get(&fm, "copy") == NULL);
+	CHECK_STR(fm.title, "after");
+	/* A key that is itself a list is skipped with a warning. */
+	CHECK_INT(parse("---\n? [a, b]\n: c\ntitle: t\n---\n"), 0);
+	CHECK_INT(dg.warnings, 1);
+	CHECK_STR(fm.title, "t");
+	CHECK_INT(fm.nentries, 1);
+	/* Duplicate keys: the last wins, with a warning. */
+	CHECK_INT(parse("---\ntitle: one\ntitle: two\n---\n"), 0);
+	CHECK_STR(fm.title, "two");
+	CHECK(find_diag("duplicate key 'title'") != NULL);
+}
+
+static void
+test_invalid_yaml_position(void)
+{
+	const struct diag	*d;
+
+	/* The bad line is line 4 of the file, line 3 of the YAML. */
+	CHECK_INT(parse("---\n"
+	    "layout: post\n"
+	    "title: \"Offload is coming\"\n"
+	    "date: 2017-12-04: what\n"
+	    "---\n"
+	    "body\n"), -1);
+	CHECK_INT(dg.errors, 1);
+	if (dg.n == 1) {
+		d = &dg.v[0];
+		CHECK_STR(d->file, "post.md");
+		CHECK_INT(d->line, 4);
+		CHECK_INT(d->column, 17);
+		CHECK(strstr(d->msg, "invalid YAML: mapping values are not "
+		    "allowed") != NULL);
+	}
+	/* The struct is empty after an error. */
+	CHECK(fm.title == NULL && fm.entries == NULL);
+
+	/* An unclosed quote: libyaml names the context and its line. */
+	CHECK_INT(parse("---\ntitle: \"abc\nauthor: x\n---\n"), -1);
+	CHECK_INT(dg.errors, 1);
+	if (dg.n == 1) {
+		CHECK_INT(dg.v[0].line, 4);
+		CHECK(strstr(dg.v[0].msg, "quoted scalar") != NULL);
+		CHECK(strstr(dg.v[0].msg, "on line 2") != NULL);
+	}
+}
+
+static void
+test_tabs(void)
+{
+	/* A tab after the colon is a separator... */
+	CHECK_INT(parse("---\ntitle:\tTabbed\n---\n"), 0);
+	CHECK_STR(fm.title, "Tabbed");
+	/* ...but YAML forbids tabs for indentation. */
+	CHECK_INT(parse("---\ntitle: x\nexcerpt:\n\tindented\n---\n"), -1);
+	CHECK_INT(dg.errors, 1);
+	if (dg.n == 1) {
+		CHECK_INT(dg.v[0].line, 4);
+		CHECK_INT(dg.v[0].column, 1);
+		CHECK(strstr(dg.v[0].msg, "cannot start any token") != NULL);
+	}
+}
+
+static void
+test_unterminated(void)
+{
+	const char	*forms[] = {
+		"---\ntitle: x\n\nbody without end\n",
+		"---\n",
+		"---",
+		"---  \n-- \n.... \n",
+	};
+	size_t		 i;
+
+	for (i = 0; i < nitems(forms); i++) {
+		CHECK_INT(parse(forms[i]), -1);
+		CHECK_INT(dg.errors, 1);
+		if (dg.n == 1) {
+			CHECK_STR(dg.v[0].msg, "front matter is not terminated "
+			    "(missing closing ---)");
+			CHECK_INT(dg.v[0].line, 1);
+		}
+	}
+}
+
+static void
+test_fences(void)
+{
+	/* Trailing blanks on both fences; "..." closes too. */
+	CHECK_INT(parse("---   \ntitle: a\n... \t\nbody"), 0);
+	CHECK_STR(fm.title, "a");
+	CHECK_INT(body_line, 4);
+	CHECK_INT(body_off, strlen("---   \ntitle: a\n... \t\n"));
+	/* An empty block, and a block closing at the end of the file. */
+	CHECK_INT(parse("---\n---\nbody\n"), 0);
+	CHECK_INT(body_off, 8);
+	CHECK_INT(body_line, 3);
+	CHECK_INT(fm.nentries, 0);
+	CHECK_INT(parse("---\ntitle: b\n---"), 0);
+	CHECK_INT(body_off, strlen("---\ntitle: b\n---"));
+	/* Comments only: no document at all. */
+	CHECK_INT(parse("---\n# nothing\n---\n"), 0);
+	CHECK_INT(fm.nentries, 0);
+}
+
+static void
+test_not_a_mapping(void)
+{
+	CHECK_INT(parse("---\n- a\n- b\n---\n"), -1);
+	CHECK(find_diag("not a mapping") != NULL);
+	if (dg.n == 1)
+		CHECK_INT(dg.v[0].line, 2);
+	CHECK_INT(parse("---\njust a sentence\n---\n"), -1);
+	CHECK(find_diag("not a mapping") != NULL);
+	/* A null document is an empty mapping. */
+	CHECK_INT(parse("---\n~\n---\n"), 0);
+	CHECK_INT(fm.nentries, 0);
+}
+
+/* Nesting is bounded: no recursion, no crash, an error at the bound. */
+static void
+test_deep_nesting(void)
+{
+	struct buf	b = BUF_INIT;
+	size_t		i;
+
+	buf_puts(&b, "---\nx: ");
+	for (i = 0; i < 100000; i++)
+		buf_putc(&b, '[');
+	buf_puts(&b, "\n---\n");
+	CHECK_INT(parse(b.data), -1);
+	CHECK(find_diag("nested deeper than") != NULL);
+	if (dg.n == 1) {
+		CHECK_INT(dg.v[0].line, 2);
+		CHECK_INT(dg.v[0].column, 4 + 63);
+	}
+	buf_free(&b);
+
+	/* 60 levels closed properly are fine. */
+	buf_puts(&b, "---\nx: ");
+	for (i = 0; i < 60; i++)
+		buf_putc(&b, '[');
+	for (i = 0; i < 60; i++)
+		buf_putc(&b, ']');
+	buf_puts(&b, "\ny: z\n---\n");
+	CHECK_INT(parse(b.data), 0);
+	CHECK_STR(frontmatter_get(&fm, "y"), "z");
+	buf_free(&b);
+}
+
+static void
+test_size_bound(void)
+{
+	struct buf	b = BUF_INIT;
+
+	buf_puts(&b, "---\nexcerpt: ");
+	while (b.len < 1100 * 1024)
+		buf_puts(&b, "word word word word word word word word\n  ");
+	buf_puts(&b, "end\n---\n");
+	CHECK_INT(parse(b.data), -1);
+	CHECK(find_diag("larger than") != NULL);
+	buf_free(&b);
+}
+
+static void
+test_invalid_utf8(void)
+{
+	CHECK_INT(parse("---\ntitle: ok\nauthor: \xff\n---\n"), -1);
+	CHECK_INT(dg.errors, 1);
+	if (dg.n == 1) {
+		CHECK_INT(dg.v[0].line, 3);
+		CHECK_INT(dg.v[0].column, 9);
+	}
+}
+
+static void
+test_site_config_text(void)
+{
+	struct site_config	 cfg;
+	const char		*t =
+	    "url: \"https://example.org\"\n"
+	    "title: Whirl   Offload\n"
+	    "socnet_users:\n"
+	    "  - twitter_username: Qeole\n"
+	    "answer: 42\n"
+	    "list: [a, b]\n";
+
+	CHECK_INT(site_config_parse(t, strlen(t), "_config.yml", &cfg, &dg),
+	    0);
+	CHECK_STR(cfg.title, "Whirl Offload");
+	CHECK_STR(cfg.lang, "en");
+	CHECK_STR(cfg.url, "https://example.org");
+	CHECK(cfg.baseurl == NULL);
+	CHECK_STR(site_config_get(&cfg, "title"), "Whirl Offload");
+	CHECK_STR(site_config_get(&cfg, "answer"), "42");
+	CHECK_STR(site_config_get(&cfg, "lang"), "en");
+	CHECK(site_config_get(&cfg, "socnet_users") == NULL);
+	CHECK(site_config_get(&cfg, "list") == NULL);
+	CHECK(site_config_get(&cfg, "missing") == NULL);
+	site_config_free(&cfg);
+
+	/* Empty: the defaults. */
+	CHECK_INT(site_config_parse("", 0, "_config.yml", &cfg, &dg), 0);
+	CHECK_STR(cfg.title, "");
+	CHECK_STR(cfg.lang, "en");
+	site_config_free(&cfg);
+
+	/* Invalid: an error with the line, and still the defaults. */
+	diag_free(&dg);
+	CHECK_INT(site_config_parse("a: b\nc: [d\n", 11, "_config.yml",
+	    &cfg, &dg), -1);
+	CHECK_INT(dg.errors, 1);
+	if (dg.n == 1) {
+		CHECK_STR(dg.v[0].file, "_config.yml");
+		CHECK_INT(dg.v[0].line, 3);
+	}
+	CHECK_STR(cfg.lang, "en");
+	site_config_free(&cfg);
+	diag_free(&dg);
+}
+
+static void
+test_site_config_missing(void)
+{
+	struct site_config	cfg;
+
+	CHECK_INT(site_config_load("/nonexistent/_config.yml", &cfg, &dg), 0);
+	CHECK_INT(dg.n, 0);
+	CHECK_STR(cfg.title, "");
+	CHECK_STR(cfg.lang, "en");
+	site_config_free(&cfg);
+	/* A directory cannot be read: an error. */
+	CHECK_INT(site_config_load("tests", &cfg, &dg), -1);
+	CHECK_INT(dg.errors, 1);
+	site_config_free(&cfg);
+	diag_free(&dg);
+}
+
+static void
+test_corpus_config(void)
+{
+	struct site_config	 cfg;
+	struct stat		 st;
+	const char		*path =
+	    "../shared/corpus/whirl-offload/_config.yml";
+
+	if (stat(path, &st) == -1) {
+		printf("skip test_corpus_config: %s not found\n", path);
+		return;
+	}
+	CHECK_INT(site_config_load(path, &cfg, &dg), 0);
+	CHECK_INT(dg.n, 0);
+	CHECK_STR(cfg.title, "Whirl Offload");
+	CHECK_STR(cfg.url, "https://qmonnet.github.io");
+	CHECK_STR(cfg.baseurl, "/whirl-offload");
+	CHECK_STR(cfg.author, "Quentin Monnet");
+	CHECK_STR(cfg.lang, "en");
+	CHECK_STR(cfg.description, "Superfast networking technologies and "
+	    "open-source software \xe2\x80\x94 among other things.");
+	CHECK_STR(site_config_get(&cfg, "permalink"),
+	    "/:year/:month/:day/:title/");
+	CHECK_STR(site_config_get(&cfg, "markdown"), "kramdown");
+	CHECK(site_config_get(&cfg, "socnet_users") == NULL);
+	site_config_free(&cfg);
+}
+
+int
+main(void)
+{
+	RUN(test_no_front_matter);
+	RUN(test_empty_file);
+	RUN(test_os_ebpf);
+	RUN(test_arp_excerpt);
+	RUN(test_excerpt_shapes);
+	RUN(test_titles);
+	RUN(test_dates);
+	RUN(test_lists);
+	RUN(test_nested_and_aliases);
+	RUN(test_invalid_yaml_position);
+	RUN(test_tabs);
+	RUN(test_unterminated);
+	RUN(test_fences);
+	RUN(test_not_a_mapping);
+	RUN(test_deep_nesting);
+	RUN(test_size_bound);
+	RUN(test_invalid_utf8);
+	RUN(test_site_config_text);
+	RUN(test_site_config_missing);
+	RUN(test_corpus_config);
+	frontmatter_free(&fm);
+	diag_free(&dg);
+	return HARNESS_END();
+}
