@@ -1,0 +1,87 @@
+#!/bin/sh
+# Gopher speed: requests/s, p99 latency and the server's CPU time per
+# request for the main menu (selector "") and a post (the first type 0
+# item of the menu) at 16 and 64 connections; then the same for
+# gophernicus serving the same text (its menu as a gophermap, the post
+# as a file), inetd style under socat as gophernicus is meant to run,
+# and the ratios.  Fork-per-connection is gophernicus's design, so its
+# CPU per request includes socat's fork and exec.
+set -u
+: "${TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${TOOLS:=$TOP/build/tools}"
+: "${CAPSULED:=$TOP/capsuled}"
+. "$TOP/tests/bench/lib.sh"
+
+# run_set SERVER PID PORT: the points for one server.
+run_set() {
+	for c in 16 64; do
+		point "$1" "$2" "menu/$c" -P gopher -p "$3" -u "" -c "$c"
+		point "$1" "$2" "post/$c" -P gopher -p "$3" -u "$POST" -c "$c"
+	done
+}
+
+if [ ! -x "$CAPSULED" ] || ! "$CAPSULED" --help >/dev/null 2>&1; then
+	echo "skip: no runnable $CAPSULED"
+	exit 0
+fi
+if ! start_capsuled --root "$TOP/capsule" --listen 127.0.0.1 \
+    --hostname localhost; then
+	echo "capsuled did not start"
+	exit 1
+fi
+gopher_fetch "$GOPHER_PORT" "" >"$T_TMP/menu" 2>/dev/null
+POST=$(awk -F '\t' '/^0/ { print $2; exit }' "$T_TMP/menu")
+if [ -z "$POST" ]; then
+	echo "skip: capsuled does not answer Gopher with a menu that lists" \
+	    "a text item yet"
+	exit 0
+fi
+gopher_fetch "$GOPHER_PORT" "$POST" >"$T_TMP/post"
+echo "capsuled, main menu ($(wc -c <"$T_TMP/menu") bytes) and $POST" \
+    "($(wc -c <"$T_TMP/post") bytes), $SECONDS_PER_POINT s per point:"
+run_set capsuled "$CAPSULED_PID" "$GOPHER_PORT"
+
+echo
+if ! command -v socat >/dev/null 2>&1 || [ ! -x /usr/sbin/gophernicus ]; then
+	echo "skip gophernicus: gophernicus or socat not installed" \
+	    "(make bench installs them)"
+	exit 0
+fi
+case $POST in
+/*) ;;
+*) echo "skip gophernicus: selector $POST is not a path"; exit 0 ;;
+esac
+if echo "$POST" | grep -q '\.\.'; then
+	echo "skip gophernicus: selector $POST has .. in it"
+	exit 0
+fi
+# gophernicus refuses to run as root: a docroot that nobody can read.
+root="$T_TMP/gopher"
+mkdir -p "$root$(dirname "$POST")"
+cp "$T_TMP/post" "$root$POST"
+tr -d '\r' <"$T_TMP/post" >"$T_TMP/post.lf"
+grep -v "$(printf '^\\.\r*$')" "$T_TMP/menu" >"$root/gophermap"
+chmod 711 "$T_TMP"
+chmod -R a+rX "$root"
+port=$(free_port)
+socat TCP-LISTEN:"$port",bind=127.0.0.1,fork,reuseaddr,backlog=511 \
+    EXEC:"/usr/sbin/gophernicus -nf -h localhost -p $port -r $root",su=nobody \
+    2>"$T_TMP/socat.log" &
+SOCAT_PID=$!
+T_PIDS="$T_PIDS $SOCAT_PID"
+# (gophernicus sends text with CRLF line ends: compare without CR.)
+if ! wait_port "$port" || ! gopher_fetch "$port" "$POST" | tr -d '\r' |
+    cmp -s - "$T_TMP/post.lf"; then
+	echo "skip gophernicus: it does not serve the post as capsuled does:"
+	gopher_fetch "$port" "$POST" 2>&1 | head -n 5
+	cat "$T_TMP/socat.log"
+	exit 0
+fi
+echo "gophernicus $(dpkg-query -W -f='${Version}' gophernicus 2>/dev/null)" \
+    "under socat, same menu and post:"
+run_set gophernicus "$SOCAT_PID" "$port"
+
+echo
+echo "capsuled / gophernicus (CPU per request: below 1 is better;" \
+    "req/s: above 1 is better):"
+compare capsuled gophernicus
