@@ -68,8 +68,8 @@ floor_ratios() {
 				continue
 			fl = f[k[l[2]]]
 			printf "  %-26s %7.1f us/req = %5.2f x floor (%.1f us)%s\n",
-			    r[2], r[7], fl > 0 ? r[7] / fl : 0, fl,
-			    l[1] == "big" ? ", plus 100 KB of records" : ""
+			    r[2], r[7], (fl > 0 ? r[7] / fl : 0), fl,
+			    (l[1] == "big" ? ", plus 100 KB of records" : "")
 		}
 	}'
 }

@@ -105,7 +105,7 @@ point() {
 	}
 	{
 		ok = get("ok")
-		cpu = ok > 0 ? $NF * 1e6 / hz / ok : 0
+		cpu = (ok > 0 ? $NF * 1e6 / hz / ok : 0)
 		printf "%s %s %s %s %s %s %.1f\n", $1, $2, get("rps"),
 		    get("p50_ms"), get("p99_ms"), get("errors"), cpu
 	}' >>"$RESULTS"
@@ -125,12 +125,12 @@ compare() {
 	$1 == a { rps[$2] = $3; cpu[$2] = $7; order[++n] = $2 }
 	$1 == b { orps[$2] = $3; ocpu[$2] = $7 }
 	END {
-		printf "  %-26s %14s %14s\n", "", a " cpu/" b, a " req/s/" b
+		printf "  %-26s %12s %12s\n", "", "CPU/request", "requests/s"
 		for (i = 1; i <= n; i++) {
 			l = order[i]
 			if (!(l in ocpu) || ocpu[l] == 0 || orps[l] == 0)
 				continue
-			printf "  %-26s %14.2f %14.2f\n", l, cpu[l] / ocpu[l],
+			printf "  %-26s %11.2fx %11.2fx\n", l, cpu[l] / ocpu[l],
 			    rps[l] / orps[l]
 		}
 	}' "$RESULTS"
