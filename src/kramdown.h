@@ -3,6 +3,12 @@
  * not know, rewritten into CommonMark/GFM before md4c sees the text.
  * ToC markers and IAL lines are removed, footnotes extracted, kramdown
  * tables normalised to GFM, risky link destinations wrapped in <...>.
+ *
+ * Code (fenced, indented, also inside list items), HTML blocks and code
+ * spans are never rewritten.  Removed lines (ToC item and its {:toc},
+ * IAL/ALD lines, footnote definitions) are replaced by empty lines, so
+ * that the text keeps its line count and paragraphs stay apart; only
+ * tables change the number of lines (see `lines`).
  */
 #ifndef CAPSULED_KRAMDOWN_H
 #define CAPSULED_KRAMDOWN_H
@@ -25,15 +31,29 @@ struct kramdown_out {
 	 * were replaced by "\[N\]". */
 	struct footnote	*notes;
 	size_t		 nnotes;
-	/* Per GFM table in document order: how many rows were header
-	 * rows in the kramdown source (the first is GFM's header). */
+	/*
+	 * Per GFM table in document order: how many rows were header rows
+	 * in the kramdown source.  GFM has one header row: with N > 1, the
+	 * first N - 1 body rows are header rows too.  With 0 (a kramdown
+	 * table without header rule), the GFM header row is an empty row
+	 * made up by the pass, which the renderer must not print.  Every
+	 * row has the same number of cells; the alignment row comes from
+	 * the kramdown header rule (":-" left, "-:" right, ":-:" centre).
+	 */
 	unsigned	*table_heads;
 	size_t		 ntables;
 	/* The link reference definitions of the text, one per line, to be
 	 * appended to each footnote's text when it is parsed. */
 	char		*refdefs;
+	/*
+	 * Extension: lines[i] is the line in the file of line i of
+	 * markdown (nlines of them), for diagnostics about the text.
+	 */
+	unsigned	*lines;
+	size_t		 nlines;
 };
 
+/* Never fails; warnings (unreferenced footnotes...) go to diags. */
 void	kramdown_pass(const char *src, size_t len, const char *file,
 	    unsigned first_line, struct diags *, struct kramdown_out *);
 void	kramdown_out_free(struct kramdown_out *);

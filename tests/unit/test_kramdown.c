@@ -1,0 +1,796 @@
+/*
+ * The kramdown pass: ToC, IALs, footnotes, tables, link destinations,
+ * code left alone, hostile inputs, and the real corpus when present.
+ */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "harness.h"
+#include "kramdown.h"
+#include "util.h"
+
+static struct kramdown_out	o;
+static struct diags		d;
+
+/* The footnotes, NULL or -1 when out of range. */
+static const char *
+note_text(size_t i)
+{
+	return i < o.nnotes ? o.notes[i].text : NULL;
+}
+
+static const char *
+note_label(size_t i)
+{
+	return i < o.nnotes ? o.notes[i].label : NULL;
+}
+
+static long
+note_num(size_t i, char what)
+{
+	if (i >= o.nnotes)
+		return -1;
+	return what == 'n' ? o.notes[i].number : (long)o.notes[i].line;
+}
+
+static const char *
+pass(const char *src)
+{
+	kramdown_out_free(&o);
+	diag_free(&d);
+	memset(&d, 0, sizeof(d));
+	kramdown_pass(src, strlen(src), "post.md", 10, &d, &o);
+	return o.markdown;
+}
+
+static void
+t_empty(void)
+{
+	pass("");
+	CHECK_STR(o.markdown, "");
+	CHECK_INT(o.len, 0);
+	CHECK_INT(o.nnotes, 0);
+	CHECK_INT(o.ntables, 0);
+	CHECK_STR(o.refdefs, "");
+	CHECK_INT(o.nlines, 0);
+}
+
+static void
+t_plain_unchanged(void)
+{
+	const char *src = "# Title\n\nSome *text* with `code` and a\n"
+	    "[link](http://example.com/a).\n\n* item\n* item 2\n\n"
+	    "No final newline";
+
+	CHECK_STR(pass(src), src);
+	CHECK_INT(o.nlines, 9);
+	CHECK_INT(o.lines[0], 10);
+	CHECK_INT(o.lines[8], 18);
+	CHECK_INT(d.n, 0);
+}
+
+static void
+t_toc(void)
+{
+	/* sdn: "* ToC" then "{:toc}" as a lazy continuation line. */
+	CHECK_STR(pass("Intro.\n\n* ToC\n{:toc}\n\n# Section\n"),
+	    "Intro.\n\n\n\n\n# Section\n");
+	/* windows spells it TOC; an indented {:toc} also counts. */
+	CHECK_STR(pass("* TOC\n  {:toc}\n\nText\n"), "\n\n\nText\n");
+	CHECK_STR(pass("- Table of contents\n{:toc}\n"), "\n\n");
+	/* Without {:toc}, a list item named ToC is just a list item. */
+	CHECK_STR(pass("* ToC\n* Other\n"), "* ToC\n* Other\n");
+}
+
+static void
+t_ial(void)
+{
+	CHECK_STR(pass("Para\n{: .note}\nNext para\n"),
+	    "Para\n\nNext para\n");
+	CHECK_STR(pass("{::options parse_block_html=\"true\" /}\nText\n"),
+	    "\nText\n");
+	CHECK_STR(pass("{:toc}\n{:.class}\n{: #id }\n"), "\n\n\n");
+	/* Not an IAL: braces in prose, and IAL-like text in code. */
+	CHECK_STR(pass("Use {: x } here\n"), "Use {: x } here\n");
+	CHECK_STR(pass("```\n{: .x }\n```\n"), "```\n{: .x }\n```\n");
+	CHECK_STR(pass("Text\n\n    {: .x }\n"), "Text\n\n    {: .x }\n");
+}
+
+static void
+t_footnote_arp(void)
+{
+	const char *src =
+	    "ARP works very well on the whole[^1], but depending on the "
+	    "context, it may be\npreferable not to deploy it.\n\n"
+	    "[^1]: ARP has some issues, such as—regarding security—"
+	    "vulnerability to\n"
+	    "      [ARP cache poisoning attacks]"
+	    "(https://en.wikipedia.org/wiki/ARP_spoofing).\n"
+	    "      They are not covered by this article.\n\n"
+	    "So “classic” ARP can add\n";
+
+	CHECK_STR(pass(src),
+	    "ARP works very well on the whole\\[1\\], but depending on the "
+	    "context, it may be\npreferable not to deploy it.\n\n"
+	    "\n\n\n\nSo “classic” ARP can add\n");
+	CHECK_INT(o.nnotes, 1);
+	CHECK_STR(note_label(0), "1");
+	CHECK_INT(note_num(0, 'n'), 1);
+	CHECK_INT(note_num(0, 'l'), 13);
+	/* Six-space continuation: four columns removed; the link's
+	 * destination has a '_', so it is wrapped. */
+	CHECK_STR(note_text(0),
+	    "ARP has some issues, such as—regarding security—"
+	    "vulnerability to\n"
+	    "  [ARP cache poisoning attacks]"
+	    "(<https://en.wikipedia.org/wiki/ARP_spoofing>).\n"
+	    "  They are not covered by this article.");
+	CHECK_INT(d.n, 0);
+	CHECK_INT(o.nlines, 8);
+}
+
+static void
+t_footnote_order(void)
+{
+	/* os-ebpf: [^paths] is referenced first, [^2] later: 1 and 2. */
+	const char *src =
+	    "* A “standard path[^paths]” for packets requiring more.\n"
+	    "  In this case, the switch is not able.\n\n"
+	    "[^paths]: The “shortcut path” and the “standard path” "
+	    "mentioned in this article\n"
+	    "    are usually referred to as “fast path” and “slow path”.\n\n"
+	    "<figure>\n</figure>\n\n"
+	    "* 0.81 Mpps with the eBPF token bucket attached[^2].\n\n"
+	    "[^2]: The token bucket has been modified in order to let all "
+	    "packets pass. The\n"
+	    "    processing of packets.\n";
+
+	CHECK_STR(pass(src),
+	    "* A “standard path\\[1\\]” for packets requiring more.\n"
+	    "  In this case, the switch is not able.\n\n\n\n\n"
+	    "<figure>\n</figure>\n\n"
+	    "* 0.81 Mpps with the eBPF token bucket attached\\[2\\].\n\n"
+	    "\n\n");
+	CHECK_INT(o.nnotes, 2);
+	CHECK_STR(note_label(0), "paths");
+	CHECK_INT(note_num(0, 'n'), 1);
+	CHECK_STR(note_text(0), "The “shortcut path” and the “standard "
+	    "path” mentioned in this article\nare usually referred to as "
+	    "“fast path” and “slow path”.");
+	CHECK_STR(note_label(1), "2");
+	CHECK_INT(note_num(1, 'n'), 2);
+
+	/* Numbering by first reference, not by label or definition. */
+	pass("A[^b] B[^a] C[^b].\n\n[^a]: Alpha.\n\n[^b]: Beta.\n");
+	CHECK_STR(o.markdown, "A\\[1\\] B\\[2\\] C\\[1\\].\n\n\n\n\n");
+	CHECK_INT(o.nnotes, 2);
+	CHECK_STR(note_label(0), "b");
+	CHECK_STR(note_text(0), "Beta.");
+	CHECK_STR(note_label(1), "a");
+}
+
+static void
+t_footnote_llvm_asm(void)
+{
+	/* llvm-asm: named labels, definitions right after the paragraph,
+	 * one with a reference link resolved through refdefs. */
+	const char *src =
+	    "GCC has no eBPF backend[^gcc] yet, and clang needs a\n"
+	    "target[^bpf_target].\n\n"
+	    "[^gcc]: GCC support was added later, see the\n"
+	    "    [Cilium Guide][cilium].\n"
+	    "[^bpf_target]: Use `-target bpf`.\n\n"
+	    "More text.\n\n"
+	    "[cilium]: https://docs.cilium.io/en/latest/bpf/\n";
+
+	CHECK_STR(pass(src),
+	    "GCC has no eBPF backend\\[1\\] yet, and clang needs a\n"
+	    "target\\[2\\].\n\n\n\n\n\nMore text.\n\n"
+	    "[cilium]: https://docs.cilium.io/en/latest/bpf/\n");
+	CHECK_INT(o.nnotes, 2);
+	CHECK_STR(note_label(0), "gcc");
+	CHECK_STR(note_text(0),
+	    "GCC support was added later, see the\n[Cilium Guide][cilium].");
+	CHECK_STR(note_label(1), "bpf_target");
+	CHECK_STR(note_text(1), "Use `-target bpf`.");
+	CHECK_STR(o.refdefs, "[cilium]: https://docs.cilium.io/en/latest/bpf/\n");
+}
+
+static void
+t_footnote_multi_paragraph(void)
+{
+	/* Blank lines between indented lines belong to the definition;
+	 * a lazy line after an indented one too (kramdown). */
+	pass("X[^n].\n\n[^n]: First.\n    more\n\n    Second para.\n"
+	    "lazy line\n\nAfter.\n");
+	CHECK_STR(o.markdown, "X\\[1\\].\n\n\n\n\n\n\n\nAfter.\n");
+	CHECK_STR(note_text(0), "First.\nmore\n\nSecond para.\nlazy line");
+	/* A blank line then an unindented line ends it. */
+	pass("X[^n].\n\n[^n]: Only.\n\nBody again.\n");
+	CHECK_STR(o.markdown, "X\\[1\\].\n\n\n\nBody again.\n");
+	CHECK_STR(note_text(0), "Only.");
+	/* A tab indents a continuation line too. */
+	pass("X[^t].\n\n[^t]: One\n\ttwo\n");
+	CHECK_STR(note_text(0), "One\ntwo");
+}
+
+static void
+t_footnote_url_only(void)
+{
+	/* md4c would read "[^1]: https://..." as a link reference
+	 * definition and "[^1]" as a link: the definition must go. */
+	pass("See this[^1].\n\n[^1]: https://example.com/a_b\n");
+	CHECK_STR(o.markdown, "See this\\[1\\].\n\n\n");
+	CHECK_STR(note_text(0), "https://example.com/a_b");
+	CHECK_STR(o.refdefs, "");
+}
+
+static void
+t_footnote_unreferenced(void)
+{
+	pass("Text.\n\n[^lost]: Never used.\n    really.\n");
+	CHECK_STR(o.markdown, "Text.\n\n\n\n");
+	CHECK_INT(o.nnotes, 0);
+	CHECK_INT(d.n, 1);
+	CHECK_INT(d.v[0].line, 12);
+	CHECK_STR(d.v[0].file, "post.md");
+	CHECK_STR(d.v[0].msg,
+	    "footnote 'lost' is defined but never referenced");
+}
+
+static void
+t_footnote_undefined(void)
+{
+	/* Stays literal, escaped so that md4c makes no link of it. */
+	CHECK_STR(pass("Ref[^none] here.\n"), "Ref\\[^none\\] here.\n");
+	CHECK_INT(o.nnotes, 0);
+	/* Not references: escaped bracket, invalid labels. */
+	CHECK_STR(pass("\\[^1] [^] [^-x] [^a b]\n"),
+	    "\\[^1] [^] [^-x] [^a b]\n");
+}
+
+static void
+t_footnote_duplicate(void)
+{
+	pass("A[^x].\n\n[^x]: One.\n\n[^x]: Two.\n    more two.\n\nEnd.\n");
+	CHECK_STR(o.markdown, "A\\[1\\].\n\n\n\n\n\n\nEnd.\n");
+	CHECK_INT(o.nnotes, 1);
+	CHECK_STR(note_text(0), "One.");
+	CHECK_INT(d.n, 1);
+	CHECK_INT(d.v[0].line, 14);
+}
+
+static void
+t_footnote_in_paragraph(void)
+{
+	/* A definition-like line inside a paragraph is paragraph text in
+	 * kramdown: it is a reference there. */
+	pass("Line one\n[^a]: not a definition\n\n[^a]: Real.\n");
+	CHECK_STR(o.markdown, "Line one\n\\[1\\]: not a definition\n\n\n");
+	CHECK_STR(note_text(0), "Real.");
+}
+
+static void
+t_footnote_inside_note(void)
+{
+	pass("A[^a].\n\n[^a]: See[^b].\n\n[^b]: Inner.\n");
+	CHECK_INT(o.nnotes, 2);
+	CHECK_STR(note_text(0), "See\\[2\\].");
+	CHECK_STR(note_label(1), "b");
+}
+
+static void
+t_refdefs_bt_mirror(void)
+{
+	/* bt-mirror: [0]: [1]: [2]: definitions must not turn the
+	 * footnote marker \[1\] into a link: it is escaped. */
+	const char *src =
+	    "This mirror is similar in spirit to [the one for libbpf][0], "
+	    "and its\ncreation[^1] was lead by [these][1] [reasons][2].\n\n"
+	    "[^1]: A note.\n\n"
+	    "---\n\n"
+	    "[0]: https://github.com/libbpf/libbpf\n"
+	    "[1]: https://lore.kernel.org/bpf/a_b/\n"
+	    "   [2]: https://example.com \"Title\"\n";
+
+	CHECK_STR(pass(src),
+	    "This mirror is similar in spirit to [the one for libbpf][0], "
+	    "and its\ncreation\\[1\\] was lead by [these][1] [reasons][2].\n\n"
+	    "\n\n---\n\n"
+	    "[0]: https://github.com/libbpf/libbpf\n"
+	    "[1]: https://lore.kernel.org/bpf/a_b/\n"
+	    "   [2]: https://example.com \"Title\"\n");
+	CHECK_STR(o.refdefs,
+	    "[0]: https://github.com/libbpf/libbpf\n"
+	    "[1]: https://lore.kernel.org/bpf/a_b/\n"
+	    "[2]: https://example.com \"Title\"\n");
+	/* Not definitions: inside a paragraph, in code, indented 4. */
+	pass("Text\n[x]: http://a\n\n```\n[y]: http://b\n```\n\n"
+	    "    [z]: http://c\n");
+	CHECK_STR(o.refdefs, "");
+}
+
+static void
+t_code_fences(void)
+{
+	const char *src =
+	    "```\n| a | b |\n[^1] and ](x_y) {: .c }\n```\n"
+	    "~~~~ c\n```\n|---|\n~~~~\n"
+	    "  ```\n[^1]\n ```\n"
+	    "Text[^1].\n\n[^1]: Note.\n";
+
+	CHECK_STR(pass(src),
+	    "```\n| a | b |\n[^1] and ](x_y) {: .c }\n```\n"
+	    "~~~~ c\n```\n|---|\n~~~~\n"
+	    "  ```\n[^1]\n ```\n"
+	    "Text\\[1\\].\n\n\n");
+	CHECK_INT(o.ntables, 0);
+	/* A backtick line with a backtick in its info is no fence. */
+	CHECK_STR(pass("``` a`b\n[^x]\n"), "``` a`b\n\\[^x\\]\n");
+	/* A shorter closing run does not close. */
+	CHECK_STR(pass("````\n```\n[^x]\n````\n[^x]\n"),
+	    "````\n```\n[^x]\n````\n\\[^x\\]\n");
+}
+
+static void
+t_unterminated_fence(void)
+{
+	const char *src = "Text\n\n```\n| a |\n[^1]\n{: .x }\n";
+
+	CHECK_STR(pass(src), src);
+	CHECK_INT(o.ntables, 0);
+}
+
+static void
+t_indented_code(void)
+{
+	/* Indented code after a blank line is code; inside a paragraph
+	 * the same indentation is a continuation line. */
+	CHECK_STR(pass("Para\n\n    | not | table |\n    [^1] {: .x }\n"),
+	    "Para\n\n    | not | table |\n    [^1] {: .x }\n");
+	CHECK_STR(pass("Para\n    [^x]\n"), "Para\n    \\[^x\\]\n");
+	/* Blank lines inside indented code keep it going. */
+	CHECK_STR(pass("\n    a\n\n    [^x]\nb[^x]\n"),
+	    "\n    a\n\n    [^x]\nb\\[^x\\]\n");
+	/* Tabs count as 4 columns. */
+	CHECK_STR(pass("\n\t[^x]\n"), "\n\t[^x]\n");
+}
+
+static void
+t_code_in_list_dive(void)
+{
+	/* dive: 6-space code inside a "* " item; 4 spaces would be a
+	 * second paragraph of the item, not code. */
+	const char *src =
+	    "* When using the `bcc` shell function provided by `tc-bpf` "
+	    "man page (to compile\n"
+	    "  C code into BPF): I once had to add includes[^x]:\n\n"
+	    "      __bcc() {\n"
+	    "              clang -O2 -I \"/usr/src/[^x]/include/\" \\\n"
+	    "      }\n\n"
+	    "  (seems fixed as of today)[^x].\n\n"
+	    "* Item two\n\n"
+	    "    Second paragraph of item two[^x].\n\n"
+	    "[^x]: N.\n";
+
+	CHECK_STR(pass(src),
+	    "* When using the `bcc` shell function provided by `tc-bpf` "
+	    "man page (to compile\n"
+	    "  C code into BPF): I once had to add includes\\[1\\]:\n\n"
+	    "      __bcc() {\n"
+	    "              clang -O2 -I \"/usr/src/[^x]/include/\" \\\n"
+	    "      }\n\n"
+	    "  (seems fixed as of today)\\[1\\].\n\n"
+	    "* Item two\n\n"
+	    "    Second paragraph of item two\\[1\\].\n\n\n");
+	/* After the list ends, 4 spaces are code again. */
+	CHECK_STR(pass("* a\n\nb\n\n    [^x]\n"), "* a\n\nb\n\n    [^x]\n");
+	/* Ordered items: content column after "12. ". */
+	CHECK_STR(pass("12. a\n\n        [^x]\n     [^x]\n"),
+	    "12. a\n\n        [^x]\n     \\[^x\\]\n");
+}
+
+static void
+t_fence_in_list(void)
+{
+	/* tc-da style: a fence indented under an ordered item. */
+	const char *src = "3. Item:\n\n   ```c\n   x[^1] = 1;\n   ```\n\n"
+	    "Text[^1]\n\n[^1]: n\n";
+
+	CHECK_STR(pass(src), "3. Item:\n\n   ```c\n   x[^1] = 1;\n   ```\n\n"
+	    "Text\\[1\\]\n\n\n");
+}
+
+static void
+t_code_spans(void)
+{
+	CHECK_STR(pass("a `[^x]` b ``c ` [^x] `` d[^x]\n"),
+	    "a `[^x]` b ``c ` [^x] `` d\\[^x\\]\n");
+	/* A code span over a line break. */
+	CHECK_STR(pass("a `x\n[^x]` b\n"), "a `x\n[^x]` b\n");
+	/* An unmatched run is literal, what follows is text. */
+	CHECK_STR(pass("a `` b [^x] ` c\n"), "a `` b \\[^x\\] ` c\n");
+	/* An escaped backtick opens nothing. */
+	CHECK_STR(pass("a \\`[^x]` b\n"), "a \\`\\[^x\\]` b\n");
+	CHECK_STR(pass("[a](x_`y`)\n"), "[a](<x_`y`>)\n");
+}
+
+static void
+t_link_dest(void)
+{
+	/* dive: the _posts destination inside _..._ emphasis. */
+	CHECK_STR(pass("_~ [Updated](https://github.com/qmonnet/whirl-offload/"
+	    "commits/gh-pages/_posts/2016-09-01-dive-into-bpf.md) "
+	    "2019-01-10 ~_\n"),
+	    "_~ [Updated](<https://github.com/qmonnet/whirl-offload/"
+	    "commits/gh-pages/_posts/2016-09-01-dive-into-bpf.md>) "
+	    "2019-01-10 ~_\n");
+	CHECK_STR(pass("[a](x*y \"the title\") [b](c_d 'e') [c](d_e (f))\n"),
+	    "[a](<x*y> \"the title\") [b](<c_d> 'e') [c](<d_e> (f))\n");
+	/* Balanced parentheses stay inside. */
+	CHECK_STR(pass("[w](https://en.wikipedia.org/wiki/A_(b))\n"),
+	    "[w](<https://en.wikipedia.org/wiki/A_(b)>)\n");
+	/* Left alone: no _ or *, already <...>, a space without a title,
+	 * no opening bracket, in code, an image is handled too. */
+	CHECK_STR(pass("[a](http://x/y) [b](<x_y>) [c](x_y z) d](x_y)\n"),
+	    "[a](http://x/y) [b](<x_y>) [c](x_y z) d](x_y)\n");
+	CHECK_STR(pass("`[a](x_y)` ![i](a_b.png)\n"),
+	    "`[a](x_y)` ![i](<a_b.png>)\n");
+	/* Link text over two lines (132 such links in the corpus). */
+	CHECK_STR(pass("[a\nb](x_y)\n"), "[a\nb](<x_y>)\n");
+	/* A title on the next line. */
+	CHECK_STR(pass("[a](x_y\n\"t\")\n"), "[a](<x_y>\n\"t\")\n");
+	CHECK_STR(pass("[a](x_y \"t\" z)\n"), "[a](x_y \"t\" z)\n");
+}
+
+static void
+t_table_xfsm(void)
+{
+	/* os-ebpf (and openstate): two header rows, alignment row,
+	 * framing rules, IALs after. */
+	const char *src =
+	    "to the packet.\n\n"
+	    "|-----------------------+-------+---------+------------+\n"
+	    "| Flow matching pattern |       | Actions |            |\n"
+	    "| State   | Event               | Action  | Next state |\n"
+	    "|:--------|:--------------------|:--------|:-----------|\n"
+	    "| …       | …                   | …       | …          |\n"
+	    "| DEFAULT | UDP dst port = 1111 | Drop    | STEP\\_1    |\n"
+	    "| *       | Port = *            | Drop    | DEFAULT    |\n"
+	    "|---------+---------------------+---------+------------+\n"
+	    "{: .decorated-table }\n"
+	    "{: #xfsm-table }\n"
+	    "\n<script>\n</script>\n";
+
+	CHECK_STR(pass(src),
+	    "to the packet.\n\n"
+	    "| Flow matching pattern |       | Actions |            |\n"
+	    "|:--|:--|:--|:--|\n"
+	    "| State   | Event               | Action  | Next state |\n"
+	    "| …       | …                   | …       | …          |\n"
+	    "| DEFAULT | UDP dst port = 1111 | Drop    | STEP\\_1    |\n"
+	    "| *       | Port = *            | Drop    | DEFAULT    |\n"
+	    "\n\n\n<script>\n</script>\n");
+	CHECK_INT(o.ntables, 1);
+	CHECK_INT(o.table_heads[0], 2);
+	/* Line map: the alignment row comes from the kramdown rule. */
+	CHECK_INT(o.nlines, 13);
+	CHECK_INT(o.lines[2], 13);
+	CHECK_INT(o.lines[3], 15);
+	CHECK_INT(o.lines[4], 14);
+	CHECK_INT(o.lines[5], 16);
+	CHECK_INT(o.lines[7], 18);
+	CHECK_INT(o.lines[8], 20);
+}
+
+static void
+t_table_arp(void)
+{
+	/* arp: rows without trailing pipe, <br /> in cells, a rule with
+	 * '+' junctions, the header rule "|------|:---------|:---|". */
+	const char *src =
+	    "look like this:\n\n"
+	    "|------|----------+----------------------------+\n"
+	    "| ID   | Template | Copy operations to perform\n"
+	    "|------|:---------|:---------------------------|\n"
+	    "| 1337 | Ether (aa:bb:cc:dd:ee:ff, X1)<br />ARP (reply, "
+	    "aa:bb:cc:dd:ee:ff, 10.1.1.1, X2, Y2) | Copy MAC source address "
+	    "in X1<br />Copy ARP IP source address in Y2\n"
+	    "|------|----------+----------------------------+\n"
+	    "{: .decorated-table }\n\n"
+	    "|-------------------------------+-----------------+\n"
+	    "| Matching pattern              | Actions\n"
+	    "|:------------------------------|:----------------|\n"
+	    "| Ether (\\*, broadcast)<br />ARP (request, \\*, \\*, 10.1.1.1)"
+	    " | GENERATE\\_FROM\\_PTE(1337),<br />OUTPUT (flow\\_table)\n"
+	    "| Ether (\\*, aa:bb:cc:dd:ee:ff) | OUTPUT(port\\_n)\n"
+	    "|-------------------------------+-----------------+\n";
+
+	CHECK_STR(pass(src),
+	    "look like this:\n\n"
+	    "| ID   | Template | Copy operations to perform|\n"
+	    "|---|:--|:--|\n"
+	    "| 1337 | Ether (aa:bb:cc:dd:ee:ff, X1)<br />ARP (reply, "
+	    "aa:bb:cc:dd:ee:ff, 10.1.1.1, X2, Y2) | Copy MAC source address "
+	    "in X1<br />Copy ARP IP source address in Y2|\n"
+	    "\n\n"
+	    "| Matching pattern              | Actions|\n"
+	    "|:--|:--|\n"
+	    "| Ether (\\*, broadcast)<br />ARP (request, \\*, \\*, 10.1.1.1)"
+	    " | GENERATE\\_FROM\\_PTE(1337),<br />OUTPUT (flow\\_table)|\n"
+	    "| Ether (\\*, aa:bb:cc:dd:ee:ff) | OUTPUT(port\\_n)|\n");
+	CHECK_INT(o.ntables, 2);
+	CHECK_INT(o.table_heads[0], 1);
+	CHECK_INT(o.table_heads[1], 1);
+}
+
+static void
+t_table_shapes(void)
+{
+	/* No header rule: an empty GFM header row, 0 header rows. */
+	CHECK_STR(pass("|---|---|\n| a | b |\n| c |\n|---|---|\n"),
+	    "| | |\n|---|---|\n| a | b |\n| c | |\n");
+	CHECK_INT(o.ntables, 1);
+	CHECK_INT(o.table_heads[0], 0);
+	/* No rule at all. */
+	CHECK_STR(pass("| a | b |\n"), "| | |\n|---|---|\n| a | b |\n");
+	CHECK_INT(o.table_heads[0], 0);
+	/* Alignment: right, centre; rows padded to the widest row. */
+	CHECK_STR(pass("| h | i | j\n|--:|:-:|\n| 1 |\n"),
+	    "| h | i | j|\n|--:|:-:|---|\n| 1 | | |\n");
+	/* Preceded by a paragraph line and followed by one: blank lines
+	 * are added so md4c sees the table and ends it. */
+	CHECK_STR(pass("Text\n| a |\n|---|\n| b |\nMore\n"),
+	    "Text\n\n| a |\n|---|\n| b |\n\nMore\n");
+	CHECK_INT(o.nlines, 7);
+	CHECK_INT(o.lines[0], 10);
+	CHECK_INT(o.lines[1], 11);
+	CHECK_INT(o.lines[6], 14);
+	/* Escaped pipes and pipes in code spans are not cell breaks. */
+	CHECK_STR(pass("| a \\| b | `c|d` |\n|---|\n| 1 | 2 |\n"),
+	    "| a \\| b | `c|d` |\n|---|---|\n| 1 | 2 |\n");
+	/* Footer rule (===) and body rules are dropped. */
+	CHECK_STR(pass("| h |\n|---|\n| 1 |\n|---|\n| 2 |\n|===|\n| f |\n"),
+	    "| h |\n|---|\n| 1 |\n| 2 |\n| f |\n");
+	/* Footnotes and destinations inside cells are rewritten. */
+	CHECK_STR(pass("| a[^n] | [l](x_y) |\n\n[^n]: N\n"),
+	    "| | |\n|---|---|\n| a\\[1\\] | [l](<x_y>) |\n\n\n");
+	CHECK_INT(o.nnotes, 1);
+	/* Indented by up to three spaces: the indentation is kept. */
+	CHECK_STR(pass("  | a |\n  |---|\n  | b |\n"),
+	    "  | a |\n  |---|\n  | b |\n");
+	/* A table closed by a rule after its only row has no head. */
+	CHECK_STR(pass("| a |\n|---|\n"), "| |\n|---|\n| a |\n");
+	CHECK_INT(o.table_heads[0], 0);
+	/* Only rules: not a table, left as is. */
+	CHECK_STR(pass("|---|\n|===|\n"), "|---|\n|===|\n");
+	CHECK_INT(o.ntables, 0);
+}
+
+static void
+t_table_too_wide(void)
+{
+	struct buf	b = BUF_INIT;
+	int		i;
+
+	for (i = 0; i < 200; i++)
+		buf_puts(&b, "| x ");
+	buf_puts(&b, "|\n|---|\n");
+	CHECK_STR(pass(b.data), b.data);
+	CHECK_INT(o.ntables, 0);
+	CHECK_INT(d.n, 1);
+	buf_free(&b);
+}
+
+static void
+t_html_block(void)
+{
+	/* HTML blocks are md4c's raw HTML: nothing inside is rewritten. */
+	const char *src = "<figure>\n  <img alt=\"[^x]\" src=\"a_b\"/>\n"
+	    "| x |\n</figure>\n\nText[^x]\n";
+
+	CHECK_STR(pass(src), "<figure>\n  <img alt=\"[^x]\" src=\"a_b\"/>\n"
+	    "| x |\n</figure>\n\nText\\[^x\\]\n");
+	CHECK_STR(pass("<script>\n\n| x |\n</script>\n| y |\n"),
+	    "<script>\n\n| x |\n</script>\n\n| |\n|---|\n| y |\n");
+	CHECK_STR(pass("<!-- [^x]\n\n[^x] -->\n[^x]\n"),
+	    "<!-- [^x]\n\n[^x] -->\n\\[^x\\]\n");
+	/* Inline HTML in a paragraph is text. */
+	CHECK_STR(pass("a <span>[^x]</span>\n"), "a <span>\\[^x\\]</span>\n");
+}
+
+/* Hostile inputs: large, linear, no crash (the time bound is loose). */
+static void
+t_hostile(void)
+{
+	struct buf	 b = BUF_INIT;
+	clock_t		 t0 = clock();
+	int		 i;
+
+	for (i = 0; i < 100000; i++)
+		buf_puts(&b, "|\n");
+	pass(b.data);
+	CHECK_INT(o.ntables, 1);
+	CHECK_INT(o.table_heads[0], 0);
+	CHECK_INT(o.len, 4 + 6 + 100000 * 4);
+
+	buf_truncate(&b, 0);
+	for (i = 0; i < 100000; i++)
+		buf_puts(&b, "[^");
+	pass(b.data);
+	CHECK_INT(o.len, b.len);
+
+	buf_truncate(&b, 0);
+	for (i = 0; i < 100000; i++)
+		buf_puts(&b, "[^a] ");
+	buf_puts(&b, "\n\n[^a]: x\n");
+	pass(b.data);
+	CHECK_INT(o.nnotes, 1);
+
+	buf_truncate(&b, 0);
+	for (i = 0; i < 20000; i++)
+		buf_puts(&b, "[^x]: y\n\n");
+	pass(b.data);
+	CHECK_INT(d.n, 20000);
+
+	buf_truncate(&b, 0);
+	for (i = 1; i < 2000; i++) {
+		buf_putc(&b, 'a');
+		buf_append(&b, "````````````````````````````````", (size_t)(i % 32));
+	}
+	pass(b.data);
+	CHECK_INT(o.len, b.len);
+
+	buf_truncate(&b, 0);
+	buf_puts(&b, "[");
+	for (i = 0; i < 50000; i++)
+		buf_puts(&b, "](a_(");
+	pass(b.data);
+	CHECK_INT(o.len, b.len);
+
+	buf_truncate(&b, 0);
+	for (i = 0; i < 50000; i++)
+		buf_puts(&b, "[a](b_ \"");
+	pass(b.data);
+	CHECK_INT(o.len, b.len);
+
+	buf_truncate(&b, 0);
+	for (i = 0; i < 30000; i++)
+		buf_puts(&b, "* ");
+	buf_puts(&b, "x\n\n");
+	for (i = 0; i < 1000; i++)
+		buf_puts(&b, "```\n");
+	pass(b.data);
+	CHECK_INT(o.len, b.len);
+
+	buf_free(&b);
+	CHECK((clock() - t0) / CLOCKS_PER_SEC < 20);
+}
+
+static int
+has_line_prefix(const char *text, const char *prefix)
+{
+	const char	*p = text;
+	size_t		 l = strlen(prefix);
+
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (strncmp(p, prefix, l) == 0)
+			return 1;
+		if ((p = strchr(p, '\n')) == NULL)
+			return 0;
+		p++;
+	}
+}
+
+/* "[^" outside fenced code and code spans (corpus posts have no
+ * indented code with it, and no spans over lines with it). */
+static int
+has_footnote_marker(const char *text)
+{
+	const char	*p = text;
+	int		 fence = 0, span = 0;
+
+	for (; *p; p++) {
+		if ((p == text || p[-1] == '\n') && strncmp(p, "```", 3) == 0)
+			fence = !fence;
+		else if (*p == '`' && !fence)
+			span = !span;
+		else if (*p == '\n')
+			span = 0;
+		else if (!fence && !span && p[0] == '[' && p[1] == '^' &&
+		    (p == text || p[-1] != '\\'))
+			return 1;
+	}
+	return 0;
+}
+
+static void
+t_corpus(void)
+{
+	const char	*dir = "../shared/corpus/whirl-offload/_posts";
+	struct dirent	*e;
+	DIR		*dp;
+	char		*path, *text;
+	size_t		 len, tables = 0, posts = 0, notes = 0;
+
+	if ((dp = opendir(dir)) == NULL) {
+		printf("skip t_corpus: %s absent\n", dir);
+		return;
+	}
+	while ((e = readdir(dp)) != NULL) {
+		if (strlen(e->d_name) < 4 ||
+		    strcmp(e->d_name + strlen(e->d_name) - 3, ".md") != 0)
+			continue;
+		path = xasprintf("%s/%s", dir, e->d_name);
+		text = read_file(path, &len);
+		CHECK(text != NULL);
+		if (text != NULL) {
+			pass(text);
+			posts++;
+			if (has_line_prefix(o.markdown, "{:")) {
+				printf("  '{:' line left in %s\n", e->d_name);
+				CHECK(0);
+			}
+			if (has_footnote_marker(o.markdown)) {
+				printf("  '[^' left in %s\n", e->d_name);
+				CHECK(0);
+			}
+			if (strstr(e->d_name, "in-switch-arp"))
+				CHECK_INT(o.ntables, 2);
+			if (strstr(e->d_name, "implementing-openstate-with"))
+				CHECK_INT(o.ntables, 3);
+			if (strstr(e->d_name, "implementing-openstate-with"))
+				CHECK_INT(o.table_heads[1], 2);
+			tables += o.ntables;
+			notes += o.nnotes;
+			CHECK_INT(d.n, 0);
+			free(text);
+		}
+		free(path);
+	}
+	closedir(dp);
+	printf("  corpus: %zu posts, %zu tables, %zu footnotes\n", posts,
+	    tables, notes);
+	CHECK(posts > 0);
+}
+
+int
+main(void)
+{
+	RUN(t_empty);
+	RUN(t_plain_unchanged);
+	RUN(t_toc);
+	RUN(t_ial);
+	RUN(t_footnote_arp);
+	RUN(t_footnote_order);
+	RUN(t_footnote_llvm_asm);
+	RUN(t_footnote_multi_paragraph);
+	RUN(t_footnote_url_only);
+	RUN(t_footnote_unreferenced);
+	RUN(t_footnote_undefined);
+	RUN(t_footnote_duplicate);
+	RUN(t_footnote_in_paragraph);
+	RUN(t_footnote_inside_note);
+	RUN(t_refdefs_bt_mirror);
+	RUN(t_code_fences);
+	RUN(t_unterminated_fence);
+	RUN(t_indented_code);
+	RUN(t_code_in_list_dive);
+	RUN(t_fence_in_list);
+	RUN(t_code_spans);
+	RUN(t_link_dest);
+	RUN(t_table_xfsm);
+	RUN(t_table_arp);
+	RUN(t_table_shapes);
+	RUN(t_table_too_wide);
+	RUN(t_html_block);
+	RUN(t_hostile);
+	RUN(t_corpus);
+	kramdown_out_free(&o);
+	diag_free(&d);
+	return HARNESS_END();
+}
