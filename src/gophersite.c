@@ -388,5 +388,4 @@ gophersite_finish(struct snapshot *s, const struct site_options *o)
 	taxonomy_menus(s, &g, "/categories/", "Categories", s->categories,
 	    s->ncategories);
 	taxonomy_menus(s, &g, "/tags/", "Tags", s->tags, s->ntags);
-	routes_seal(&s->gopher);
 }

@@ -243,7 +243,10 @@ hexval(char c)
 	return -1;
 }
 
-/* Percent-decode a gopher URL's selector; it ends at a TAB (search). */
+/*
+ * Percent-decode a link path or a gopher URL's selector; it ends at a
+ * TAB (a search string follows) or a NUL.
+ */
 static char *
 decode_selector(const char *s)
 {
@@ -312,11 +315,14 @@ void
 gopher_item_for(const struct gopher_render *r, const char *url,
     struct gopher_item *it)
 {
-	char	*path;
+	char	*path, *tmp;
 
 	memset(it, 0, sizeof(*it));
 	if (url[0] == '/' && url[1] != '/') {
 		path = xstrndup(url, strcspn(url, "#"));
+		tmp = decode_selector(path);
+		free(path);
+		path = tmp;
 		it->capsule = true;
 		it->host = xstrdup(r->host);
 		it->port = r->port;

@@ -22,9 +22,10 @@
 /*
  * Where the items point.  host is the public Gopher host name (never an
  * IPv6 literal), port the public Gopher port.  resolve maps a capsule
- * target (a root-relative path, fragment removed) to its item type and
- * a new selector string; it returns false when the path is not part of
- * the capsule.  NULL resolve: types by file name, selector = path.
+ * target (a root-relative path, fragment removed, percent-decoded) to
+ * its item type and a new selector string; it returns false when the
+ * path is not part of the capsule.  NULL resolve: types by file name,
+ * selector = path.
  */
 struct gopher_render {
 	const char	*host;

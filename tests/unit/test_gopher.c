@@ -84,6 +84,7 @@ build(void)
 	gophersite_page(s, &opts, 0, &d);
 	doc_free(&d);
 	gophersite_finish(s, &opts);
+	routes_seal(&s->gopher);
 	return s;
 }
 

@@ -278,6 +278,7 @@ test_doc_menu(void)
 	    "Welcome");
 	doc_add_link(&d, false, "/img/a.png", "An image");
 	doc_add_link(&d, false, "/img/b.GIF", NULL);
+	doc_add_link(&d, false, "/img/a%20b.jpg", "Encoded");
 	doc_add_link(&d, false, "https://example.org/?a=b&c=d", "Web");
 	doc_add_link(&d, false, "gemini://example.org/", "Gem");
 	doc_add_link(&d, false, "gopher://example.net:7071/1/a%20b", "Hole");
@@ -297,6 +298,7 @@ test_doc_menu(void)
 	    "0Welcome\t/posts/2016-07-07-welcome.txt\tgopher.example.org\t7070\r\n"
 	    "IAn image\t/img/a.png\tgopher.example.org\t7070\r\n"
 	    "g/img/b.GIF\t/img/b.GIF\tgopher.example.org\t7070\r\n"
+	    "IEncoded\t/img/a b.jpg\tgopher.example.org\t7070\r\n"
 	    "hWeb\tURL:https://example.org/?a=b&c=d\tgopher.example.org\t7070\r\n"
 	    "hGem\tURL:gemini://example.org/\tgopher.example.org\t7070\r\n"
 	    "1Hole\t/a b\texample.net\t7071\r\n"

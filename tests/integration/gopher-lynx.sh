@@ -1,0 +1,41 @@
+#!/bin/sh
+# lynx -dump of the main menu, a post as text and the post's menu.
+. "$(dirname "$0")/lib.sh"
+command -v lynx >/dev/null || { echo "skip: no lynx"; exit 77; }
+command -v curl >/dev/null || { echo "skip: no curl"; exit 77; }
+. "$(dirname "$0")/gopher-common"
+
+home=$T_TMP/home
+mkdir -p "$home"
+dump() {
+	HOME=$home timeout 20 lynx -dump -nolist -force_html=off \
+	    -display_charset=utf-8 "$1" 2>&1
+}
+
+title=$(curl -s --max-time 10 "$GURL/1/" | head -n 1 | cut -f 1 | cut -c 2-)
+post=$(first_post)
+ptitle=$(curl -s --max-time 10 "$GURL/1/" |
+    awk -F '\t' '/^0/ { sub(/^0[0-9-]* - /, "", $1); print $1; exit }')
+
+dump "$GURL/1/" >"$T_TMP/menu"
+grep -qF "$title" "$T_TMP/menu" && ok "lynx: main menu shows the title" ||
+    fail "lynx: main menu shows the title"
+grep -q "(FILE) .*$(echo "$ptitle" | cut -c 1-20)" "$T_TMP/menu" &&
+    ok "lynx: the newest post is a text item" ||
+    fail "lynx: the newest post is a text item"
+grep -q '(DIR) .*Archive by year' "$T_TMP/menu" &&
+    ok "lynx: archive menu item" || fail "lynx: archive menu item"
+
+dump "$GURL/0$post" >"$T_TMP/post"
+grep -qF "$(echo "$ptitle" | cut -c 1-20)" "$T_TMP/post" &&
+    ok "lynx: post text shows its title" ||
+    fail "lynx: post text shows its title"
+! grep -q '^\.$' "$T_TMP/post" && ok "lynx: no stray . line in the text" ||
+    fail "lynx: no stray . line in the text"
+
+menu=$(echo "$post" | sed 's/\.txt$/\//')
+dump "$GURL/1$menu" >"$T_TMP/pmenu"
+grep -q '(FILE) .*This page as plain text' "$T_TMP/pmenu" &&
+    ok "lynx: post menu opens" || fail "lynx: post menu opens"
+check "daemon alive, no sanitizer report" daemon_healthy
+finish

@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""Gopher checks for the integration tests (loopback only).
+
+  gopher_client.py crawl PORT   fetch every item reachable from the main
+                                menu with curl, check every menu parses
+                                (RFC 1436), every text ends with ".",
+                                images are images, URL: pages redirect
+  gopher_client.py bad PORT TIMEOUT
+                                the bad-input list over a raw socket
+
+Prints "ok MESSAGE" / "FAIL MESSAGE" lines for lib.sh, exits 0.
+"""
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+
+HOST = "127.0.0.1"
+OUR_HOSTS = ("localhost", "127.0.0.1")
+MAX_ITEMS = 3000
+TYPES = "01379ghIi"
+
+
+def report(good, msg):
+    print(("ok   " if good else "FAIL ") + msg, flush=True)
+
+
+def curl(port, itype, selector):
+    url = "gopher://%s:%d/%s%s" % (HOST, port, itype,
+                                   urllib.parse.quote(selector, safe="/:"))
+    r = subprocess.run(["curl", "-s", "--max-time", "10", url],
+                       stdout=subprocess.PIPE, check=False)
+    if r.returncode != 0:
+        raise ValueError("curl exit %d for %s" % (r.returncode, url))
+    return r.stdout
+
+
+def parse_menu(data):
+    """The items of a menu, or ValueError with the first problem."""
+    if not data.endswith(b".\r\n"):
+        raise ValueError("no final . line")
+    lines = data[:-3].split(b"\r\n")
+    if lines[-1] != b"":
+        raise ValueError("last line without CRLF")
+    items = []
+    for n, raw in enumerate(lines[:-1], 1):
+        if b"\n" in raw or b"\r" in raw:
+            raise ValueError("line %d: bare CR or LF" % n)
+        fields = raw.decode("utf-8").split("\t")
+        if len(fields) != 4 or fields[0] == "":
+            raise ValueError("line %d: %d fields: %r" % (n, len(fields), raw))
+        if fields[0][0] not in TYPES:
+            raise ValueError("line %d: item type %r" % (n, fields[0][0]))
+        if fields[0][0] == "3":
+            raise ValueError("line %d: error item %r" % (n, raw))
+        if not fields[3].isdigit() or int(fields[3]) > 65535:
+            raise ValueError("line %d: port %r" % (n, fields[3]))
+        items.append((fields[0][0], fields[0][1:], fields[1], fields[2],
+                      int(fields[3])))
+    return items
+
+
+def check_text(data):
+    if not data.endswith(b"\r\n.\r\n") and data != b".\r\n":
+        raise ValueError("text does not end with a . line")
+    if b"\n" in data.replace(b"\r\n", b""):
+        raise ValueError("bare LF in text")
+    for line in data.split(b"\r\n")[:-2]:
+        if line.startswith(b".") and not line.startswith(b".."):
+            raise ValueError("line starting with . not doubled")
+    data.decode("utf-8")
+
+
+def check_image(itype, selector, data):
+    sigs = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"RIFF", b"<?xml",
+            b"<svg")
+    if not data:
+        raise ValueError("empty image")
+    if itype == "g" and not data.startswith(b"GIF8"):
+        raise ValueError("type g is not a GIF")
+    if not any(data.lstrip().startswith(s) for s in sigs):
+        raise ValueError("not an image: %r" % data[:16])
+
+
+def check_redirect(selector, data):
+    text = data.decode("utf-8")
+    if 'http-equiv="refresh"' not in text or "<a href=" not in text:
+        raise ValueError("no redirect page")
+
+
+def crawl(port):
+    todo = [("1", "")]
+    seen = set(todo)
+    counts = {}
+    problems = 0
+    while todo and len(seen) <= MAX_ITEMS:
+        itype, sel = todo.pop(0)
+        try:
+            data = curl(port, itype, sel)
+            if itype == "1":
+                for t, _, s, h, p in parse_menu(data):
+                    if t == "i" or h not in OUR_HOSTS or p != port:
+                        continue
+                    if (t, s) not in seen:
+                        seen.add((t, s))
+                        todo.append((t, s))
+            elif itype == "0":
+                check_text(data)
+            elif itype in "Ig":
+                check_image(itype, sel, data)
+            elif itype == "h":
+                check_redirect(sel, data)
+            elif not data:
+                raise ValueError("empty body")
+        except (ValueError, UnicodeDecodeError) as e:
+            problems += 1
+            report(False, "%s%s: %s" % (itype, sel, e))
+            continue
+        counts[itype] = counts.get(itype, 0) + 1
+    summary = ", ".join("%d of type %s" % (n, t)
+                        for t, n in sorted(counts.items()))
+    report(problems == 0 and len(seen) <= MAX_ITEMS,
+           "crawled %d items (%s)" % (len(seen), summary))
+    report(counts.get("1", 0) >= 5, "menus: main, archive, categories, "
+           "tags and per-post menus reached")
+    report(counts.get("0", 0) >= 2, "texts reached")
+
+
+def exchange(port, payload, wait=10.0, pause=None):
+    """Send payload, read until close; return (bytes, seconds)."""
+    t0 = time.monotonic()
+    s = socket.create_connection((HOST, port), 5)
+    s.settimeout(wait)
+    out = b""
+    try:
+        if pause is None:
+            s.sendall(payload)
+        else:
+            for chunk in payload:
+                s.sendall(chunk)
+                time.sleep(pause)
+        while True:
+            b = s.recv(65536)
+            if not b:
+                break
+            out += b
+    except (socket.timeout, ConnectionError, OSError):
+        pass
+    s.close()
+    return out, time.monotonic() - t0
+
+
+NOT_FOUND = b"3Not found\t\terror.host\t1\r\n.\r\n"
+
+
+def error_or_closed(out):
+    return out in (NOT_FOUND, b"") or (out.startswith(b"3") and
+                                       out.endswith(b".\r\n"))
+
+
+def bad(port, timeout):
+    main_menu, _ = exchange(port, b"\r\n")
+    report(main_menu.endswith(b".\r\n") and b"\t" in main_menu,
+           "main menu before the bad input")
+    out, _ = exchange(port, b"a" * 1025 + b"\r\n")
+    report(error_or_closed(out), "selector of 1025 bytes: error or closed")
+    out, _ = exchange(port, b"/" * 5000)
+    report(error_or_closed(out), "5000 bytes without a line end")
+    out, _ = exchange(port, b"/posts/\x00/x\r\n")
+    report(out == NOT_FOUND, "NUL in the selector: type 3 error")
+    for sel in (b"../../../../etc/passwd", b"/../../../etc/passwd",
+                b"/posts/../../../etc/passwd", b"%2e%2e/%2e%2e/etc/passwd",
+                b"/posts/..%2f..%2f..%2fetc%2fpasswd", b"/etc/passwd",
+                b"..", b"/img/../../../etc/passwd"):
+        out, _ = exchange(port, sel + b"\r\n")
+        report(out == NOT_FOUND and b"root:" not in out,
+               "%r: not found" % sel)
+    for suffix in (b"\t+", b"\t$", b"\t!", b"\t+application/gopher-menu"):
+        out, _ = exchange(port, suffix + b"\r\n")
+        report(out == main_menu, "Gopher+ suffix %r: plain answer" % suffix)
+    out, _ = exchange(port, b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+    report(out.startswith(b"HTTP/1.0 400 "), "HTTP request: HTTP answer")
+    out, _ = exchange(port, bytes(range(256)) * 2)
+    report(error_or_closed(out), "binary garbage")
+    out, _ = exchange(port, b"\xff\xfe\x80garbage\x01\r\n")
+    report(out == NOT_FOUND, "garbage line: type 3 error")
+    out, _ = exchange(port, b"URL:https://example.org/?a=<b>\r\n")
+    report(b"&lt;b&gt;" in out and b"<b>" not in out,
+           "URL: selector: escaped redirect page")
+    out, _ = exchange(port, b"/posts\n")
+    report(out == NOT_FOUND, "LF alone ends the selector")
+    # A slow client: the selector in pieces, still answered.
+    out, _ = exchange(port, [b"\t", b"+", b"\r", b"\n"], pause=0.2)
+    report(out == main_menu, "selector sent in pieces")
+    # No line end: the server hangs up by itself after its timeout.
+    out, took = exchange(port, b"/posts", wait=timeout + 10)
+    report(error_or_closed(out) and took < timeout + 5,
+           "no line end: closed after %.1f s (timeout %d s)" %
+           (took, timeout))
+    out, _ = exchange(port, b"\r\n")
+    report(out == main_menu, "main menu after the bad input")
+
+
+def main():
+    if sys.argv[1] == "crawl":
+        crawl(int(sys.argv[2]))
+    elif sys.argv[1] == "bad":
+        bad(int(sys.argv[2]), int(sys.argv[3]))
+
+
+if __name__ == "__main__":
+    main()
