@@ -31,6 +31,8 @@ log_init(const struct config *cfg)
 			    cfg->log_file, strerror(errno));
 			return -1;
 		}
+		if (dest == LOGDEST_FILE)
+			close(log_fd);	/* opened again: the old one goes */
 		log_fd = fd;
 		break;
 	case LOGDEST_SYSLOG:

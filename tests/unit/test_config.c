@@ -1,0 +1,365 @@
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "harness.h"
+#include "util.h"
+
+static struct config	cfg;
+static char		yml[] = "/tmp/capsuled-test-XXXXXX";
+static char		errtext[4096];
+
+/* Write text as the config file. */
+static void
+write_yml(const char *text)
+{
+	FILE	*fp = fopen(yml, "w");
+
+	fputs(text, fp);
+	fclose(fp);
+}
+
+/*
+ * config_load with the NULL-terminated arguments after argv[0],
+ * stderr captured into errtext.
+ */
+static int
+load(const char *arg, ...)
+{
+	char	*argv[64], errfile[] = "/tmp/capsuled-err-XXXXXX";
+	va_list	 ap;
+	int	 argc = 0, saved, fd, rc;
+	ssize_t	 n;
+
+	argv[argc++] = "capsuled";
+	va_start(ap, arg);
+	for (; arg != NULL && argc < 63; arg = va_arg(ap, const char *))
+		argv[argc++] = (char *)arg;
+	va_end(ap);
+	argv[argc] = NULL;
+
+	config_free(&cfg);
+	fd = mkstemp(errfile);
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	dup2(fd, STDERR_FILENO);
+	rc = config_load(&cfg, argc, argv);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	n = pread(fd, errtext, sizeof(errtext) - 1, 0);
+	errtext[n > 0 ? n : 0] = '\0';
+	close(fd);
+	unlink(errfile);
+	return rc;
+}
+
+#define CHECK_ERR(want) do {						\
+	if (strstr(errtext, (want)) == NULL) {				\
+		fprintf(stderr, "%s:%d: stderr [%s] lacks [%s]\n",	\
+		    __FILE__, __LINE__, errtext, (want));		\
+		harness_test_failed = 1;				\
+	}								\
+} while (0)
+
+static void
+test_defaults(void)
+{
+	CHECK_INT(load(NULL), 0);
+	CHECK_INT(cfg.mode, MODE_SERVE);
+	CHECK_STR(cfg.root, "./capsule");
+	CHECK_INT(cfg.nhostnames, 1);
+	CHECK_STR(cfg.hostnames[0], "localhost");
+	CHECK_INT(cfg.nlisten, 2);
+	CHECK_STR(cfg.listen[0], "127.0.0.1");
+	CHECK_STR(cfg.listen[1], "::1");
+	CHECK_INT(cfg.port, 1965);
+	CHECK_INT(cfg.public_port, 1965);
+	CHECK(cfg.check_port);
+	CHECK_INT(cfg.gopher_port, 7070);
+	CHECK_INT(cfg.gopher_public_port, 7070);
+	CHECK_STR(cfg.gopher_host, "localhost");
+	CHECK_STR(cfg.certs_dir, "./certs");
+	CHECK_STR(cfg.cert_file, "./certs/cert.pem");
+	CHECK_STR(cfg.key_file, "./certs/key.pem");
+	CHECK_INT(cfg.workers, sysconf(_SC_NPROCESSORS_ONLN));
+	CHECK_INT(cfg.max_connections, 1024);
+	CHECK_INT(cfg.request_timeout, 10);
+	CHECK_INT(cfg.write_timeout, 30);
+	CHECK_INT(cfg.log_dest, LOGDEST_STDERR);
+	CHECK_INT(cfg.permalink, PERMALINK_POSTS);
+	CHECK(!cfg.daemonize && !cfg.chroot && !cfg.log_anonymize);
+	CHECK(cfg.config_file == NULL && cfg.user == NULL);
+}
+
+static void
+test_file(void)
+{
+	write_yml("# a comment\n"
+	    "root: /srv/capsule\n"
+	    "hostnames: [example.org, www.example.org]\n"
+	    "listen:\n  - 0.0.0.0\n  - '::'\n"
+	    "port: 1966\n"
+	    "public_port: 443\n"
+	    "check_port: no\n"
+	    "gopher_port: 0\n"
+	    "certs: /etc/capsuled\n"
+	    "key: /etc/secret/key.pem\n"
+	    "permalink: jekyll\n"
+	    "workers: 3\n"
+	    "max_connections: 50\n"
+	    "request_timeout: 5\n"
+	    "write_timeout: 7\n"
+	    "log: file:/var/log/capsuled.log\n"
+	    "log_anonymize: true\n"
+	    "daemon: yes\n"
+	    "pidfile: /run/capsuled.pid\n"
+	    "user: _capsuled\n"
+	    "chroot: on\n");
+	CHECK_INT(load("-c", yml, NULL), 0);
+	CHECK_STR(cfg.config_file, yml);
+	CHECK_STR(cfg.root, "/srv/capsule");
+	CHECK_INT(cfg.nhostnames, 2);
+	CHECK_STR(cfg.hostnames[1], "www.example.org");
+	CHECK_INT(cfg.nlisten, 2);
+	CHECK_STR(cfg.listen[1], "::");
+	CHECK_INT(cfg.port, 1966);
+	CHECK_INT(cfg.public_port, 443);
+	CHECK(!cfg.check_port);
+	CHECK_INT(cfg.gopher_port, 0);
+	CHECK_STR(cfg.gopher_host, "example.org");
+	CHECK_STR(cfg.cert_file, "/etc/capsuled/cert.pem");
+	CHECK_STR(cfg.key_file, "/etc/secret/key.pem");
+	CHECK_INT(cfg.permalink, PERMALINK_JEKYLL);
+	CHECK_INT(cfg.workers, 3);
+	CHECK_INT(cfg.max_connections, 50);
+	CHECK_INT(cfg.request_timeout, 5);
+	CHECK_INT(cfg.write_timeout, 7);
+	CHECK_INT(cfg.log_dest, LOGDEST_FILE);
+	CHECK_STR(cfg.log_file, "/var/log/capsuled.log");
+	CHECK(cfg.log_anonymize && cfg.daemonize && cfg.chroot);
+	CHECK_STR(cfg.pidfile, "/run/capsuled.pid");
+	CHECK_STR(cfg.user, "_capsuled");
+}
+
+/* Flags win over the file; the first -H replaces the file's list. */
+static void
+test_precedence(void)
+{
+	write_yml("port: 1966\nhostnames: [a.org, b.org]\nworkers: 3\n"
+	    "log: syslog\n");
+	CHECK_INT(load("-p", "2000", "-c", yml, "-H", "c.org",
+	    "--hostname", "d.org", "--log", "none", NULL), 0);
+	CHECK_INT(cfg.port, 2000);
+	CHECK_INT(cfg.public_port, 2000);
+	CHECK_INT(cfg.workers, 3);
+	CHECK_INT(cfg.nhostnames, 2);
+	CHECK_STR(cfg.hostnames[0], "c.org");
+	CHECK_STR(cfg.hostnames[1], "d.org");
+	CHECK_INT(cfg.log_dest, LOGDEST_NONE);
+	/* Without flags the file's values hold. */
+	CHECK_INT(load("--config", yml, NULL), 0);
+	CHECK_INT(cfg.port, 1966);
+	CHECK_INT(cfg.nhostnames, 2);
+	CHECK_STR(cfg.hostnames[0], "a.org");
+	CHECK_INT(cfg.log_dest, LOGDEST_SYSLOG);
+}
+
+static void
+test_flags(void)
+{
+	CHECK_INT(load("-r", "site", "-l", "::", "-g", "0", "--certs", "c",
+	    "--workers", "2", "--max-connections", "9", "--request-timeout",
+	    "4", "--write-timeout=6", "--log", "file:/tmp/x.log",
+	    "--log-anonymize", "--permalink", "jekyll", "--daemon",
+	    "--pidfile", "p", "--user", "nobody", "--chroot", "--no-check-port",
+	    "--public-port", "443", "--gopher-host", "g.org",
+	    "--gopher-public-port", "70", NULL), 0);
+	CHECK_STR(cfg.root, "site");
+	CHECK_INT(cfg.nlisten, 1);
+	CHECK_STR(cfg.listen[0], "::");
+	CHECK_INT(cfg.gopher_port, 0);
+	CHECK_STR(cfg.cert_file, "c/cert.pem");
+	CHECK_INT(cfg.workers, 2);
+	CHECK_INT(cfg.max_connections, 9);
+	CHECK_INT(cfg.request_timeout, 4);
+	CHECK_INT(cfg.write_timeout, 6);
+	CHECK_INT(cfg.log_dest, LOGDEST_FILE);
+	CHECK_STR(cfg.log_file, "/tmp/x.log");
+	CHECK(cfg.log_anonymize && cfg.daemonize && cfg.chroot);
+	CHECK(!cfg.check_port);
+	CHECK_INT(cfg.public_port, 443);
+	CHECK_STR(cfg.gopher_host, "g.org");
+	CHECK_INT(cfg.gopher_public_port, 70);
+	CHECK_INT(cfg.permalink, PERMALINK_JEKYLL);
+}
+
+static void
+test_modes(void)
+{
+	CHECK_INT(load("--check", NULL), 0);
+	CHECK_INT(cfg.mode, MODE_CHECK);
+	CHECK_INT(load("--export", "out", NULL), 0);
+	CHECK_INT(cfg.mode, MODE_EXPORT);
+	CHECK_STR(cfg.export_dir, "out");
+	CHECK_INT(load("--help", NULL), 0);
+	CHECK_INT(cfg.mode, MODE_HELP);
+	CHECK_INT(load("-V", NULL), 0);
+	CHECK_INT(cfg.mode, MODE_VERSION);
+	/* --help does not read the file. */
+	CHECK_INT(load("-c", "/nonexistent/capsuled.yml", "-h", NULL), 0);
+	CHECK_INT(cfg.mode, MODE_HELP);
+}
+
+static void
+test_bad_values_in_file(void)
+{
+	write_yml("root: capsule\n\nport: 70000\n");
+	CHECK_INT(load("-c", yml, NULL), -1);
+	CHECK_ERR(":3: setting 'port': '70000' is not a port (1-65535)");
+	CHECK(strncmp(errtext, yml, strlen(yml)) == 0);
+
+	write_yml("listen:\n  - 127.0.0.1\n  - localhost\n");
+	CHECK_INT(load("-c", yml, NULL), -1);
+	CHECK_ERR(":3: setting 'listen': 'localhost' is not an IP address");
+
+	write_yml("workers: lots\n");
+	CHECK_INT(load("-c", yml, NULL), -1);
+	CHECK_ERR(":1: setting 'workers': 'lots' is not a number of workers");
+
+	write_yml("check_port: maybe\n");
+	CHECK_INT(load("-c", yml, NULL), -1);
+	CHECK_ERR(":1: setting 'check_port': 'maybe' is not true or false");
+
+	write_yml("port: [1, 2]\n");
+	CHECK_INT(load("-c", yml, NULL), -1);
+	CHECK_ERR(":1: setting 'port': expected a value");
+
+	write_yml("hostnames: []\n");
+	CHECK_INT(load("-c", yml, NULL), -1);
+	CHECK_ERR(":1: setting 'hostnames': the list is empty");
+
+	write_yml("hostnames: [ok.org, 'bad name']\n");
+	CHECK_INT(load("-c", yml, NULL), -1);
+	CHECK_ERR("setting 'hostnames': 'bad name' is not a host name");
+
+	write_yml("log: carrier-pigeon\n");
+	CHECK_INT(load("-c", yml, NULL), -1);
+	CHECK_ERR(":1: setting 'log': 'carrier-pigeon' is not stderr");
+
+	write_yml("log: file\n");
+	CHECK_INT(load("-c", yml, NULL), -1);
+	CHECK_ERR("setting 'log': file needs a path");
+
+	write_yml("port: 1\nport: 2\n");
+	CHECK_INT(load("-c", yml, NULL), -1);
+	CHECK_ERR(":2: setting 'port': given twice");
+}
+
+static void
+test_unknown_key(void)
+{
+	write_yml("port: 1965\nhostname: example.org\n");
+	CHECK_INT(load("-c", yml, NULL), -1);
+	CHECK_ERR(":2: unknown setting 'hostname'");
+	write_yml("- port\n");
+	CHECK_INT(load("-c", yml, NULL), -1);
+	CHECK_ERR(":1: expected a mapping of settings");
+}
+
+static void
+test_bad_yaml(void)
+{
+	write_yml("port: 1965\nroot: [unclosed\n");
+	CHECK_INT(load("-c", yml, NULL), -1);
+	CHECK(strncmp(errtext, yml, strlen(yml)) == 0);
+	CHECK_INT(load("-c", "/nonexistent/capsuled.yml", NULL), -1);
+	CHECK_ERR("/nonexistent/capsuled.yml: No such file");
+	write_yml("");
+	CHECK_INT(load("-c", yml, NULL), 0);	/* empty: all defaults */
+	CHECK_INT(cfg.port, 1965);
+}
+
+static void
+test_bad_flags(void)
+{
+	CHECK_INT(load("-p", "0", NULL), -1);
+	CHECK_ERR("option --port: '0' is not a port (1-65535)");
+	CHECK_INT(load("--gopher-port", "-1", NULL), -1);
+	CHECK_ERR("option --gopher-port: '-1' is not a port");
+	CHECK_INT(load("--request-timeout", "0", NULL), -1);
+	CHECK_ERR("option --request-timeout: '0' is not a number of seconds");
+	CHECK_INT(load("--frobnicate", NULL), -1);
+	CHECK_ERR("option --frobnicate is unknown");
+	CHECK_INT(load("-x", NULL), -1);
+	CHECK_ERR("option -x is unknown");
+	CHECK_INT(load("--port", NULL), -1);
+	CHECK_ERR("option --port needs a value");
+	CHECK_INT(load("-p", NULL), -1);
+	CHECK_ERR("option -p needs a value");
+	CHECK_INT(load("stray", NULL), -1);
+	CHECK_ERR("unexpected argument 'stray'");
+	CHECK_INT(load("--permalink", "pretty", NULL), -1);
+	CHECK_ERR("option --permalink: 'pretty' is not posts or jekyll");
+	CHECK_INT(load("-l", "example.org", NULL), -1);
+	CHECK_ERR("option --listen: 'example.org' is not an IP address");
+}
+
+static void
+test_site_options(void)
+{
+	struct site_options	o;
+
+	CHECK_INT(load("-H", "a.org", "-g", "70", "--public-port", "443",
+	    "--gopher-public-port", "7000", NULL), 0);
+	config_site_options(&cfg, &o);
+	CHECK_STR(o.root, "./capsule");
+	CHECK_STR(o.hostname, "a.org");
+	CHECK_INT(o.gemini_port, 443);
+	CHECK_STR(o.gopher_host, "a.org");
+	CHECK_INT(o.gopher_port, 7000);
+	CHECK_INT(load("-g", "0", NULL), 0);
+	config_site_options(&cfg, &o);
+	CHECK_INT(o.gopher_port, 0);
+}
+
+static void
+test_usage(void)
+{
+	char	*buf = NULL;
+	size_t	 len = 0;
+	FILE	*fp = open_memstream(&buf, &len);
+
+	config_usage(fp);
+	fclose(fp);
+	CHECK(strstr(buf, "usage: capsuled") != NULL);
+	CHECK(strstr(buf, "--hostname NAME") != NULL);
+	CHECK(strstr(buf, "--log-anonymize") != NULL);
+	free(buf);
+}
+
+int
+main(void)
+{
+	int	fd = mkstemp(yml);
+
+	close(fd);
+	RUN(test_defaults);
+	RUN(test_file);
+	RUN(test_precedence);
+	RUN(test_flags);
+	RUN(test_modes);
+	RUN(test_bad_values_in_file);
+	RUN(test_unknown_key);
+	RUN(test_bad_yaml);
+	RUN(test_bad_flags);
+	RUN(test_site_options);
+	RUN(test_usage);
+	config_free(&cfg);
+	unlink(yml);
+	return HARNESS_END();
+}

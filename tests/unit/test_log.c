@@ -1,0 +1,132 @@
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "log.h"
+#include "util.h"
+
+static char	addr[LOG_ADDR_MAX];
+
+static const char *
+fmt4(const char *ip, bool anon)
+{
+	struct sockaddr_in	sin;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	inet_pton(AF_INET, ip, &sin.sin_addr);
+	log_format_addr((struct sockaddr *)&sin, anon, addr);
+	return addr;
+}
+
+static const char *
+fmt6(const char *ip, bool anon)
+{
+	struct sockaddr_in6	sin6;
+
+	memset(&sin6, 0, sizeof(sin6));
+	sin6.sin6_family = AF_INET6;
+	inet_pton(AF_INET6, ip, &sin6.sin6_addr);
+	log_format_addr((struct sockaddr *)&sin6, anon, addr);
+	return addr;
+}
+
+static void
+test_addresses(void)
+{
+	CHECK_STR(fmt4("192.0.2.77", false), "192.0.2.77");
+	CHECK_STR(fmt4("192.0.2.77", true), "192.0.2.0");
+	CHECK_STR(fmt6("2001:db8:aaaa:bbbb::1", false),
+	    "2001:db8:aaaa:bbbb::1");
+	CHECK_STR(fmt6("2001:db8:aaaa:bbbb::1", true), "2001:db8:aaaa::");
+	CHECK_STR(fmt6("::ffff:198.51.100.9", false), "198.51.100.9");
+	CHECK_STR(fmt6("::ffff:198.51.100.9", true), "198.51.100.0");
+	log_format_addr(NULL, false, addr);
+	CHECK_STR(addr, "-");
+}
+
+static void
+test_access_line(void)
+{
+	struct sockaddr_in	sin;
+	struct access_entry	e;
+	char			line[512];
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	inet_pton(AF_INET, "203.0.113.5", &sin.sin_addr);
+	e.peer = (struct sockaddr *)&sin;
+	e.proto = "gemini";
+	e.host = "example.org";
+	e.path = "/posts/a.gmi";
+	e.status = 20;
+	e.bytes = 1234;
+	e.seconds = 0.0042;
+	log_format_access(line, sizeof(line), &e, false);
+	CHECK_STR(line, "203.0.113.5 gemini example.org \"/posts/a.gmi\" 20 "
+	    "1234 4.2ms");
+	log_format_access(line, sizeof(line), &e, true);
+	CHECK(strncmp(line, "203.0.113.0 ", 12) == 0);
+
+	/* Nothing in a path or host can forge a line or a field. */
+	e.host = NULL;
+	e.path = "/a b\"\n203.0.113.6 x\\\x1b[2J\xc3\xa9";
+	log_format_access(line, sizeof(line), &e, false);
+	CHECK_STR(line, "203.0.113.5 gemini - \"/a\\x20b\\x22\\x0a203.0.113.6"
+	    "\\x20x\\x5c\\x1b[2J\\xc3\\xa9\" 20 1234 4.2ms");
+	CHECK(strchr(line, '\n') == NULL);
+
+	/* Truncated, never overflowing. */
+	CHECK(log_format_access(line, 10, &e, false) == 9);
+	CHECK_INT(strlen(line), 9);
+}
+
+/* log_init with a file: one line per call, appended. */
+static void
+test_file(void)
+{
+	struct config		cfg;
+	struct access_entry	e;
+	char			path[] = "/tmp/capsuled-log-XXXXXX", *text;
+	size_t			len;
+	int			fd = mkstemp(path);
+
+	close(fd);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.log_dest = LOGDEST_FILE;
+	cfg.log_file = path;
+	CHECK_INT(log_init(&cfg), 0);
+	memset(&e, 0, sizeof(e));
+	e.proto = "gopher";
+	e.path = "/sel";
+	e.status = 0;
+	log_access(&e);
+	log_warnx("disk %s", "full");
+	log_info("started");
+	text = read_file(path, &len);
+	CHECK(text != NULL);
+	if (text != NULL) {
+		CHECK(strstr(text, "Z - gopher - \"/sel\" 0 0 0.0ms\n") != NULL);
+		CHECK(strstr(text, "Z disk full\n") != NULL);
+		CHECK(strstr(text, "Z started\n") != NULL);
+		CHECK(text[4] == '-' && text[10] == 'T');
+		CHECK_INT(len - strlen(text), 0);
+	}
+	free(text);
+
+	cfg.log_file = "/nonexistent/dir/log";
+	CHECK_INT(log_init(&cfg), -1);
+	unlink(path);
+}
+
+int
+main(void)
+{
+	RUN(test_addresses);
+	RUN(test_access_line);
+	RUN(test_file);
+	return HARNESS_END();
+}
