@@ -10,40 +10,36 @@
 
 static char	addr[LOG_ADDR_MAX];
 
+/* Format an IPv4 or IPv6 address (by the ':' in it) as a client. */
 static const char *
-fmt4(const char *ip, bool anon)
+fmt(const char *ip, bool anon)
 {
-	struct sockaddr_in	sin;
+	struct sockaddr_storage	 ss;
+	struct sockaddr_in	*sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&ss;
 
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	inet_pton(AF_INET, ip, &sin.sin_addr);
-	log_format_addr((struct sockaddr *)&sin, anon, addr);
-	return addr;
-}
-
-static const char *
-fmt6(const char *ip, bool anon)
-{
-	struct sockaddr_in6	sin6;
-
-	memset(&sin6, 0, sizeof(sin6));
-	sin6.sin6_family = AF_INET6;
-	inet_pton(AF_INET6, ip, &sin6.sin6_addr);
-	log_format_addr((struct sockaddr *)&sin6, anon, addr);
+	memset(&ss, 0, sizeof(ss));
+	if (strchr(ip, ':') != NULL) {
+		sin6->sin6_family = AF_INET6;
+		inet_pton(AF_INET6, ip, &sin6->sin6_addr);
+	} else {
+		sin->sin_family = AF_INET;
+		inet_pton(AF_INET, ip, &sin->sin_addr);
+	}
+	log_format_addr((struct sockaddr *)&ss, anon, addr);
 	return addr;
 }
 
 static void
 test_addresses(void)
 {
-	CHECK_STR(fmt4("192.0.2.77", false), "192.0.2.77");
-	CHECK_STR(fmt4("192.0.2.77", true), "192.0.2.0");
-	CHECK_STR(fmt6("2001:db8:aaaa:bbbb::1", false),
+	CHECK_STR(fmt("192.0.2.77", false), "192.0.2.77");
+	CHECK_STR(fmt("192.0.2.77", true), "192.0.2.0");
+	CHECK_STR(fmt("2001:db8:aaaa:bbbb::1", false),
 	    "2001:db8:aaaa:bbbb::1");
-	CHECK_STR(fmt6("2001:db8:aaaa:bbbb::1", true), "2001:db8:aaaa::");
-	CHECK_STR(fmt6("::ffff:198.51.100.9", false), "198.51.100.9");
-	CHECK_STR(fmt6("::ffff:198.51.100.9", true), "198.51.100.0");
+	CHECK_STR(fmt("2001:db8:aaaa:bbbb::1", true), "2001:db8:aaaa::");
+	CHECK_STR(fmt("::ffff:198.51.100.9", false), "198.51.100.9");
+	CHECK_STR(fmt("::ffff:198.51.100.9", true), "198.51.100.0");
 	log_format_addr(NULL, false, addr);
 	CHECK_STR(addr, "-");
 }
