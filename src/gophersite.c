@@ -365,6 +365,8 @@ static_routes(struct snapshot *s)
 
 	for (i = 0; i < s->nstatics; i++) {
 		f = &s->statics[i];
+		if (f->body == NULL)	/* not served: its path was taken */
+			continue;
 		type = gopher_type_for_path(f->path);
 		if (type == '0') {
 			gophertext_plain(f->body, f->len, &b);
