@@ -53,7 +53,9 @@ struct scan {
 	int		 in_fence;
 	char		 fence_ch;
 	size_t		 fence_len;
-	unsigned	 fence_base;	/* content column of its container */
+	unsigned	 fence_base;	/* content column of its list item */
+	size_t		 fence_q;	/* blockquote depth it is in */
+	size_t		 quote_q;	/* blockquote depth of the last line */
 	int		 in_icode;
 	unsigned	 icode_base;
 	int		 html_type;	/* CommonMark HTML block type, 0: none */
@@ -187,7 +189,7 @@ is_rule(const char *s, size_t n)
 
 /*
  * A list marker at s: its width ("* " is 1, "12." is 3), or 0.
- * *ordered_one tells whether it may interrupt a paragraph.
+ * *may_interrupt tells whether it may interrupt a paragraph.
  */
 static size_t
 list_marker(const char *s, size_t n, int *may_interrupt)
@@ -302,6 +304,29 @@ static const char *const html_end[] = {
 	NULL, "</script>", "-->", "?>", ">", "]]>",
 };
 
+/* Type 7: one complete open or closing tag alone on its line. */
+static int
+lone_tag(const char *s, size_t n, size_t j)
+{
+	size_t	i;
+	char	q = 0;
+
+	if (j >= n || !isalpha((unsigned char)s[j]))
+		return 0;
+	for (i = j; i < n; i++) {
+		if (q != 0) {
+			if (s[i] == q)
+				q = 0;
+		} else if (s[i] == '"' || s[i] == '\'')
+			q = s[i];
+		else if (s[i] == '>')
+			return is_blank(s + i + 1, n - i - 1);
+		else if (s[i] == '<')
+			return 0;
+	}
+	return 0;
+}
+
 /* The CommonMark HTML block type starting at s, or 0. */
 static int
 html_start(const char *s, size_t n, int para_open)
@@ -337,10 +362,7 @@ html_start(const char *s, size_t n, int para_open)
 		    (l == n || s[l] == ' ' || s[l] == '\t' || s[l] == '>' ||
 		    (s[l] == '/' && l + 1 < n && s[l + 1] == '>')))
 			return 6;
-	/* Type 7: a lone complete tag, never inside a paragraph. */
-	if (!para_open && isalpha((unsigned char)s[j]) && s[n - 1] == '>')
-		return 7;
-	return 0;
+	return !para_open && lone_tag(s, n, j) ? 7 : 0;
 }
 
 static int
@@ -592,6 +614,7 @@ block_line(struct kctx *k, struct scan *st, size_t li, int prev_refdef,
 		st->fence_ch = s[0];
 		st->fence_len = m;
 		st->fence_base = list_base(st);
+		st->fence_q = 0;
 		st->para_open = 0;
 		return LK_CODE;
 	}
@@ -635,18 +658,74 @@ block_line(struct kctx *k, struct scan *st, size_t li, int prev_refdef,
 	return LK_TEXT;
 }
 
+/* Skip up to max blockquote markers, counted in *q; the content offset. */
+static size_t
+quote_strip(const char *s, size_t n, size_t max, size_t *q)
+{
+	size_t	i = 0, j;
+
+	for (*q = 0; *q < max; (*q)++) {
+		for (j = i; j < n && j - i < 3 && s[j] == ' '; j++)
+			;
+		if (j >= n || s[j] != '>')
+			break;
+		i = j + 1;
+		if (i < n && s[i] == ' ')
+			i++;
+	}
+	return i;
+}
+
+/*
+ * A line inside a blockquote (content s after q markers): only code
+ * matters here, fenced or indented; the rest is text.
+ */
+static enum lkind
+quote_line(struct scan *st, const char *s, size_t n, size_t q)
+{
+	size_t		pos, m;
+	unsigned	ind = indent_of(s, n, &pos);
+
+	if (q != st->quote_q)
+		st->para_open = 0;
+	st->quote_q = q;
+	if (pos == n) {
+		st->para_open = 0;
+		return LK_TEXT;
+	}
+	if (ind <= 3 && (m = fence_open(s + pos, n - pos)) != 0) {
+		st->in_fence = 1;
+		st->fence_ch = s[pos];
+		st->fence_len = m;
+		st->fence_base = 0;
+		st->fence_q = q;
+		st->para_open = 0;
+		return LK_CODE;
+	}
+	if (!st->para_open && ind >= 4)
+		return LK_CODE;
+	st->para_open = !is_heading(s + pos, n - pos);
+	return LK_TEXT;
+}
+
 static size_t
 classify(struct kctx *k, struct scan *st, size_t li)
 {
 	struct kline	*l = &k->lines[li];
 	const char	*s = k->src + l->off, *next = NULL;
 	size_t		 n = l->len, pos, nnext = 0;
+	size_t		 q, off;
 	unsigned	 ind;
 	int		 prev_refdef = st->prev_refdef;
 
 	st->prev_refdef = 0;
-	if (st->in_fence && in_fence_line(st, s, n, &l->kind))
-		return 1;
+	if (st->in_fence) {
+		off = quote_strip(s, n, st->fence_q, &q);
+		if (q < st->fence_q)
+			st->in_fence = 0;	/* its blockquote ended */
+		else if (in_fence_line(st, s + off, n - off, &l->kind))
+			return 1;
+	}
 	if (st->html_type) {
 		if (st->html_type < 6 || !is_blank(s, n)) {
 			if (html_ends(st->html_type, s, n))
@@ -662,6 +741,7 @@ classify(struct kctx *k, struct scan *st, size_t li)
 		l->kind = LK_BLANK;
 		st->prev_blank = 1;
 		st->para_open = 0;
+		st->quote_q = 0;
 		return 1;
 	}
 	ind = indent_of(s, n, &pos);
@@ -682,6 +762,12 @@ classify(struct kctx *k, struct scan *st, size_t li)
 		return 1;
 	}
 	st->prev_blank = 0;
+	off = quote_strip(s, n, SIZE_MAX, &q);
+	if (q > 0) {
+		l->kind = quote_line(st, s + off, n - off, q);
+		return 1;
+	}
+	st->quote_q = 0;
 	if (li + 1 < k->nlines) {
 		next = k->src + l[1].off;
 		nnext = l[1].len;
@@ -821,17 +907,10 @@ spans_skip(struct spans *sp, size_t i)
 	return i + len;
 }
 
+/* A reference to definition d: its number, given at first reference. */
 static void
-footnote_ref(struct kctx *k, const char *label, size_t l, struct buf *out)
+footnote_ref(struct kctx *k, size_t d, struct buf *out)
 {
-	size_t	d = def_find(k, label, l);
-
-	if (d == NONE) {
-		buf_puts(out, "\\[^");
-		buf_append(out, label, l);
-		buf_puts(out, "\\]");
-		return;
-	}
 	if (k->defs[d].number == 0) {
 		grow_array(&k->order, &k->caporder, k->norder + 1,
 		    sizeof(*k->order));
@@ -903,11 +982,28 @@ risky_dest(const char *s, size_t n, size_t i, size_t *startp)
 	return i < n && s[i] == ')' ? p : NONE;
 }
 
+/* A reference without definition stays literal, escaped for md4c. */
 static void
-inline_rewrite(struct kctx *k, const char *s, size_t n, struct buf *out)
+footnote_undefined(struct kctx *k, const char *label, size_t l,
+    unsigned line, struct buf *out)
+{
+	diag_add(k->diags, DIAG_WARNING, k->file, line, 0,
+	    "footnote '%.*s' is referenced but not defined", (int)l, label);
+	buf_puts(out, "\\[^");
+	buf_append(out, label, l);
+	buf_puts(out, "\\]");
+}
+
+/*
+ * Rewrite a piece of inline text that starts on file line `line` (for
+ * warnings).  Newlines are copied as they are.
+ */
+static void
+inline_rewrite(struct kctx *k, const char *s, size_t n, unsigned line,
+    struct buf *out)
 {
 	struct spans	 sp;
-	size_t		 i, l, start, end, depth = 0;
+	size_t		 i, l, d, start, end, depth = 0, counted = 0;
 
 	spans_init(&sp, k, s, n);
 	for (i = 0; i < n; ) {
@@ -920,7 +1016,13 @@ inline_rewrite(struct kctx *k, const char *s, size_t n, struct buf *out)
 			buf_append(out, s + i, end - i);
 			i = end;
 		} else if ((l = footnote_label(s + i, n - i)) != 0) {
-			footnote_ref(k, s + i + 2, l, out);
+			if ((d = def_find(k, s + i + 2, l)) != NONE)
+				footnote_ref(k, d, out);
+			else {
+				for (; counted < i; counted++)
+					line += s[counted] == '\n';
+				footnote_undefined(k, s + i + 2, l, line, out);
+			}
 			i += l + 3;
 		} else if (s[i] == ']' && depth > 0 && i + 1 < n &&
 		    s[i + 1] == '(' &&
@@ -948,7 +1050,7 @@ emit_text(struct kctx *k, size_t a, size_t b)
 	size_t			 i;
 
 	inline_rewrite(k, k->src + la->off, lb->off + lb->len - la->off,
-	    &k->out);
+	    k->first_line + (unsigned)a, &k->out);
 	/* The rewrites keep newlines: one output line per source line. */
 	for (i = a; i + 1 < b; i++)
 		end_line(k, i, 0, 0);
@@ -1099,7 +1201,8 @@ emit_row(struct kctx *k, const struct table *t, const struct trow *r,
 	for (i = 0; i < t->ncols; i++) {
 		if (r != NULL && i < r->ncells) {
 			c = &t->cells[r->first + i];
-			inline_rewrite(k, k->src + c->off, c->len, &k->out);
+			inline_rewrite(k, k->src + c->off, c->len,
+			    k->first_line + (unsigned)r->line, &k->out);
 		} else
 			buf_putc(&k->out, ' ');
 		buf_putc(&k->out, '|');
@@ -1194,7 +1297,7 @@ finish_notes(struct kctx *k, struct kramdown_out *o)
 		memset(&t, 0, sizeof(t));
 		buf_reserve(&t, 0);
 		inline_rewrite(k, d->text.data ? d->text.data : "",
-		    d->text.len, &t);
+		    d->text.len, d->line, &t);
 		buf_free(&d->text);
 		d->text = t;
 	}

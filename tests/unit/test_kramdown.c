@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <md4c.h>
+
 #include "harness.h"
 #include "kramdown.h"
 #include "util.h"
@@ -246,6 +248,17 @@ t_footnote_undefined(void)
 	/* Stays literal, escaped so that md4c makes no link of it. */
 	CHECK_STR(pass("Ref[^none] here.\n"), "Ref\\[^none\\] here.\n");
 	CHECK_INT(o.nnotes, 0);
+	/* Warned about, on its line (also in a table and in a note). */
+	pass("Line\nand `[^x]` [^none] [^x]\n\n| [^cell] |\n\n"
+	    "[^x]: one\n    two [^deep]\n");
+	CHECK_INT(d.n, 3);
+	if (d.n == 3) {
+		CHECK_INT(d.v[0].line, 11);
+		CHECK_STR(d.v[0].msg,
+		    "footnote 'none' is referenced but not defined");
+		CHECK_INT(d.v[1].line, 13);
+		CHECK_INT(d.v[2].line, 16);
+	}
 	/* Not references: escaped bracket, invalid labels. */
 	CHECK_STR(pass("\\[^1] [^] [^-x] [^a b]\n"),
 	    "\\[^1] [^] [^-x] [^a b]\n");
@@ -401,6 +414,24 @@ t_fence_in_list(void)
 
 	CHECK_STR(pass(src), "3. Item:\n\n   ```c\n   x[^1] = 1;\n   ```\n\n"
 	    "Text\\[1\\]\n\n\n");
+}
+
+static void
+t_blockquote_code(void)
+{
+	/* Fenced and indented code inside a blockquote. */
+	CHECK_STR(pass("> ```\n> [^x]\n> ```\n> [^x]\n"),
+	    "> ```\n> [^x]\n> ```\n> \\[^x\\]\n");
+	CHECK_STR(pass("> text\n>\n>     [^x]\n> text\n>     [^x]\n"),
+	    "> text\n>\n>     [^x]\n> text\n>     \\[^x\\]\n");
+	/* The end of the quote ends its fence. */
+	CHECK_STR(pass("> ~~~\n> [^x]\n\n[^x]\n"),
+	    "> ~~~\n> [^x]\n\n\\[^x\\]\n");
+	/* A top-level fence holds quote-like lines verbatim. */
+	CHECK_STR(pass("```\n> [^x]\n```\n"), "```\n> [^x]\n```\n");
+	/* ctx-ptr: code spans in a quote. */
+	CHECK_STR(pass("> Why are `ctx->data` and `[^x]` 32-bit long?\n"),
+	    "> Why are `ctx->data` and `[^x]` 32-bit long?\n");
 }
 
 static void
@@ -599,6 +630,12 @@ t_html_block(void)
 	    "<!-- [^x]\n\n[^x] -->\n\\[^x\\]\n");
 	/* Inline HTML in a paragraph is text. */
 	CHECK_STR(pass("a <span>[^x]</span>\n"), "a <span>\\[^x\\]</span>\n");
+	CHECK_STR(pass("<a href=\"x\">l</a> [^x]\n"),
+	    "<a href=\"x\">l</a> \\[^x\\]\n");
+	/* A lone tag starts an HTML block, but not inside a paragraph. */
+	CHECK_STR(pass("<span a=\">\">\n[^x]\n\n[^x]\n"),
+	    "<span a=\">\">\n[^x]\n\n\\[^x\\]\n");
+	CHECK_STR(pass("text\n<span>\n[^x]\n"), "text\n<span>\n\\[^x\\]\n");
 }
 
 /* Hostile inputs: large, linear, no crash (the time bound is loose). */
@@ -667,6 +704,104 @@ t_hostile(void)
 
 	buf_free(&b);
 	CHECK((clock() - t0) / CLOCKS_PER_SEC < 20);
+}
+
+/*
+ * What md4c 0.4.8 makes of the output: a trace of tables, paragraphs,
+ * links and emphasis, with the text.
+ */
+static struct buf	trace;
+
+static int
+tr_enter(MD_BLOCKTYPE t, void *detail, void *u)
+{
+	static const char *const names[] = { "", "", "", "", "", "", "",
+	    "", "", "P", "TABLE", "HEAD", "BODY", "TR", "TH", "TD" };
+
+	if ((size_t)t < nitems(names) && names[t][0] != '\0')
+		buf_printf(&trace, "<%s>", names[t]);
+	return 0;
+}
+
+static int
+tr_leave(MD_BLOCKTYPE t, void *detail, void *u)
+{
+	if (t == MD_BLOCK_P || t == MD_BLOCK_TR)
+		buf_putc(&trace, '\n');
+	return 0;
+}
+
+static int
+tr_enter_span(MD_SPANTYPE t, void *detail, void *u)
+{
+	MD_SPAN_A_DETAIL	*a = detail;
+
+	if (t == MD_SPAN_A)
+		buf_printf(&trace, "[A %.*s]", (int)a->href.size, a->href.text);
+	else if (t == MD_SPAN_EM)
+		buf_putc(&trace, '{');
+	return 0;
+}
+
+static int
+tr_leave_span(MD_SPANTYPE t, void *detail, void *u)
+{
+	if (t == MD_SPAN_A)
+		buf_puts(&trace, "[/A]");
+	else if (t == MD_SPAN_EM)
+		buf_putc(&trace, '}');
+	return 0;
+}
+
+static int
+tr_text(MD_TEXTTYPE t, const MD_CHAR *s, MD_SIZE n, void *u)
+{
+	buf_append(&trace, s, n);
+	return 0;
+}
+
+static const char *
+md4c_trace(const char *md)
+{
+	MD_PARSER	p = { 0, MD_FLAG_TABLES, tr_enter, tr_leave,
+			    tr_enter_span, tr_leave_span, tr_text, NULL, NULL };
+
+	buf_truncate(&trace, 0);
+	buf_puts(&trace, "");
+	md_parse(md, (MD_SIZE)strlen(md), &p, NULL);
+	return trace.data;
+}
+
+static void
+t_md4c(void)
+{
+	/* Without the escape md4c links [1] to bt-mirror's [1]: ... */
+	CHECK_STR(md4c_trace("creation[1] was\n\n[1]: https://x/\n"),
+	    "<P>creation[A https://x/]1[/A] was\n");
+	/* ... with it, the marker stays text. */
+	pass("creation[^1] was\n\n[^1]: https://e/\n\n[1]: https://x/\n");
+	CHECK_STR(md4c_trace(o.markdown), "<P>creation[1] was\n");
+	/* dive: md4c drops the emphasis opener (a leave without an
+	 * enter) unless the destination is wrapped. */
+	CHECK_STR(md4c_trace("_~ [U](https://x/gh-pages/_posts/a.md) 2019 ~_\n"),
+	    "<P>_~ [A https://x/gh-pages/_posts/a.md]U[/A] 2019 ~}\n");
+	pass("_~ [U](https://x/gh-pages/_posts/a.md) 2019 ~_\n");
+	CHECK_STR(md4c_trace(o.markdown),
+	    "<P>{~ [A https://x/gh-pages/_posts/a.md]U[/A] 2019 ~}\n");
+	/* The XFSM table: 4 columns, the second header row first in the
+	 * body (table_heads says 2). */
+	pass("|---+---+---|\n| Flow | | Actions |\n| State | Event | Action\n"
+	    "|:--|:-:|--:|\n| * | Port = * | Drop |\n|---+---+---|\n"
+	    "{: .decorated-table }\nText\n");
+	CHECK_STR(md4c_trace(o.markdown),
+	    "<TABLE><HEAD><TR><TH>Flow<TH><TH>Actions\n"
+	    "<BODY><TR><TD>State<TD>Event<TD>Action\n"
+	    "<TR><TD>*<TD>Port = *<TD>Drop\n<P>Text\n");
+	/* No header rule: the made-up header row is empty. */
+	pass("| a | b\n| c\n");
+	CHECK_STR(md4c_trace(o.markdown),
+	    "<TABLE><HEAD><TR><TH><TH>\n<BODY><TR><TD>a<TD>b\n<TR><TD>c<TD>\n");
+	buf_free(&trace);
 }
 
 static int
@@ -781,6 +916,7 @@ main(void)
 	RUN(t_indented_code);
 	RUN(t_code_in_list_dive);
 	RUN(t_fence_in_list);
+	RUN(t_blockquote_code);
 	RUN(t_code_spans);
 	RUN(t_link_dest);
 	RUN(t_table_xfsm);
@@ -788,6 +924,7 @@ main(void)
 	RUN(t_table_shapes);
 	RUN(t_table_too_wide);
 	RUN(t_html_block);
+	RUN(t_md4c);
 	RUN(t_hostile);
 	RUN(t_corpus);
 	kramdown_out_free(&o);
