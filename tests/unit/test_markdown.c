@@ -1,0 +1,466 @@
+/*
+ * The Markdown renderer on GFM input (what the kramdown pass hands
+ * over): CONVERSION.md 5.7 to 5.12, one rule per test.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "harness.h"
+#include "markdown.h"
+#include "utf8.h"
+
+static struct diags	diags;
+
+/* Absolute URLs and /img/ paths kept, fragments dropped. */
+static char *
+map_url(void *ctx, const char *target, unsigned line)
+{
+	(void)ctx;
+	(void)line;
+	if (strstr(target, "://") != NULL || strncmp(target, "mailto:", 7) == 0
+	    || strncmp(target, "/img/", 5) == 0 ||
+	    strncmp(target, "/posts/", 7) == 0)
+		return xstrdup(target);
+	return NULL;
+}
+
+static char *
+render_opts(const char *md, const unsigned *heads, size_t nheads,
+    struct footnote *notes, size_t nnotes, const char *refdefs)
+{
+	struct convert_env	env;
+	struct kramdown_out	ko;
+	struct doc		doc = { NULL, 0, 0 };
+	struct buf		out = BUF_INIT;
+
+	memset(&env, 0, sizeof(env));
+	env.liquid.file = "test.md";
+	env.liquid.first_line = 1;
+	env.liquid.diags = &diags;
+	env.map_url = map_url;
+	memset(&ko, 0, sizeof(ko));
+	ko.markdown = (char *)md;
+	ko.len = strlen(md);
+	ko.table_heads = (unsigned *)heads;
+	ko.ntables = nheads;
+	ko.notes = notes;
+	ko.nnotes = nnotes;
+	ko.refdefs = (char *)refdefs;
+	markdown_render(&ko, &env, &doc);
+	doc_write_gemtext(&doc, &out);
+	doc_free(&doc);
+	buf_puts(&out, "");
+	return buf_detach(&out, NULL);
+}
+
+/* Check the rendering of md with kramdown's header row counts. */
+static void
+check_table(const char *md, const unsigned *heads, size_t nheads,
+    const char *want)
+{
+	char	*got = render_opts(md, heads, nheads, NULL, 0, NULL);
+
+	CHECK_STR(got, want);
+	free(got);
+}
+
+static char *
+render(const char *md)
+{
+	return render_opts(md, NULL, 0, NULL, 0, NULL);
+}
+
+#define CHECK_MD(md, want) do {						\
+	char *got_ = render(md);					\
+	CHECK_STR(got_, want);						\
+	free(got_);							\
+} while (0)
+
+static void
+test_paragraph(void)
+{
+	/* Soft breaks and whitespace runs collapse; NBSP stays. */
+	CHECK_MD("Hello\nworld  again\n", "Hello world again\n");
+	CHECK_MD("thread&nbsp;:-)\n", "thread\xc2\xa0:-)\n");
+	CHECK_MD("  lead\tand trail\t\n", "lead and trail\n");
+	/* Blocks are separated by one blank line. */
+	CHECK_MD("one\n\n\n\ntwo\n", "one\n\ntwo\n");
+	/* A line never starts or ends with a blank, NBSP included. */
+	CHECK_MD("&nbsp;x&nbsp;\n", "x\n");
+}
+
+static void
+test_typography(void)
+{
+	CHECK_MD("offload---Handling, a -- b, wait...\n",
+	    "offload\xe2\x80\x94Handling, a \xe2\x80\x93 b, wait\xe2\x80\xa6\n");
+	/* Not in code spans. */
+	CHECK_MD("`DROP TABLE Children; --` ok\n",
+	    "`DROP TABLE Children; --` ok\n");
+	/* Emphasis removed, escapes resolved, code keeps its backticks. */
+	CHECK_MD("**B**erkeley **_filter_** `bpf()` STEP\\_2 \\*x\n",
+	    "Berkeley filter `bpf()` STEP_2 *x\n");
+	/* Entities decoded, a bare & stays. */
+	CHECK_MD("R&D &amp; &lt;id&gt; &#8594; &#x2192; &bogus;\n",
+	    "R&D & <id> \xe2\x86\x92 \xe2\x86\x92 &bogus;\n");
+}
+
+static void
+test_links(void)
+{
+	CHECK_MD("At [6WIND](http://6wind.com), a [*company*](http://c.com)\n"
+	    "and [6WIND again](http://6wind.com).\n",
+	    "At 6WIND, a company and 6WIND again.\n"
+	    "=> http://6wind.com 6WIND\n"
+	    "=> http://c.com company\n");
+	/* Label: typography, code kept, whitespace collapsed. */
+	CHECK_MD("See [the\n`bpf()` offload---Handling](http://x.org/a_b).\n",
+	    "See the `bpf()` offload\xe2\x80\x94Handling.\n"
+	    "=> http://x.org/a_b the `bpf()` offload\xe2\x80\x94Handling\n");
+	/* Fragment-only, unmapped and dead links keep their text only. */
+	CHECK_MD("Go [below](#about-xdp-1), [there](/Articles/1/) or "
+	    "[gone](capsuled-missing:2016-01-01-x).\n",
+	    "Go below, there or gone.\n");
+	/* Reference links of every form. */
+	CHECK_MD("[text][Spec 1.5.1], [Netronome][], [Isovalent] and "
+	    "[0] [one][0].\n\n"
+	    "[spec 1.5.1]: https://spec/\n[netronome]: https://n/\n"
+	    "[isovalent]: https://i/\n[0]: https://zero/\n",
+	    "text, Netronome, Isovalent and 0 one.\n"
+	    "=> https://spec/ text\n=> https://n/ Netronome\n"
+	    "=> https://i/ Isovalent\n=> https://zero/ 0\n");
+}
+static void
+test_autolinks(void)
+{
+	/* Link-only unit: the link line alone, no label for autolinks. */
+	CHECK_MD("at:\n\n<https://github.com/libbpf/bpftool>\n\nThis\n",
+	    "at:\n\n=> https://github.com/libbpf/bpftool\n\nThis\n");
+	/* In prose the URL stays, untouched by typography. */
+	CHECK_MD("See <https://a.org/x---y...> or <me@b.org>.\n",
+	    "See https://a.org/x---y... or me@b.org.\n"
+	    "=> https://a.org/x---y...\n=> mailto:me@b.org\n");
+	/* A labelled link alone, trailing punctuation allowed. */
+	CHECK_MD("[**_Buzzing Across Space_**][pdf].\n\n[pdf]: https://p/b.pdf\n",
+	    "=> https://p/b.pdf Buzzing Across Space\n");
+	/* Two links are not link-only. */
+	CHECK_MD("[a](http://a) [b](http://b)\n",
+	    "a b\n=> http://a a\n=> http://b b\n");
+}
+
+static void
+test_headings(void)
+{
+	CHECK_MD("# \xe2\x80\x9c_I want to know more!_\xe2\x80\x9d\n\n"
+	    "#### Dear Santa, [welcome](http://w)\n\n###### deep\ntext\n",
+	    "# \xe2\x80\x9cI want to know more!\xe2\x80\x9d\n\n"
+	    "### Dear Santa, welcome\n=> http://w welcome\n\n"
+	    "### deep\n\ntext\n");
+	/* <br> in a heading is a space; setext headings too. */
+	CHECK_MD("Title<br/>more\n===\n", "# Title more\n");
+	/* A heading that is only a link stays a heading. */
+	CHECK_MD("## [Link](http://l)\n", "## Link\n=> http://l Link\n");
+}
+
+static void
+test_lists(void)
+{
+	CHECK_MD("Intro:\n\n"
+	    "1. [Introduction to SDN](/posts/sdn.gmi) \xe2\x80\x94 not "
+	    "directly\n   related.\n"
+	    "2. The present article.\n"
+	    "3. _Filters_ are attached,<br />values:\n"
+	    "     * 0, which denotes a [mismatch](http://m)\n"
+	    "     * 1\n"
+	    "4. last\n\nAfter.\n",
+	    "Intro:\n\n"
+	    "1. Introduction to SDN \xe2\x80\x94 not directly related.\n"
+	    "=> /posts/sdn.gmi Introduction to SDN\n"
+	    "2. The present article.\n"
+	    "3. Filters are attached, values:\n"
+	    "* 0, which denotes a mismatch\n"
+	    "=> http://m mismatch\n"
+	    "* 1\n"
+	    "4. last\n\nAfter.\n");
+	/* Start number kept; loose items with a second paragraph. */
+	CHECK_MD("7. one\n\n   second para.\n\n8. two\n",
+	    "7. one\nsecond para.\n8. two\n");
+	/* A link-only item is its link line. */
+	CHECK_MD("* [Cilium](https://cilium.io)\n* text\n",
+	    "=> https://cilium.io Cilium\n* text\n");
+	/* Empty items produce nothing (no "* " line). */
+	CHECK_MD("*\n* a\n", "* a\n");
+}
+
+static void
+test_list_code(void)
+{
+	/* dive: an indented code block inside a list item. */
+	CHECK_MD("* When using the `bcc` shell function (to compile\n"
+	    "  C code into BPF):\n\n"
+	    "      __bcc() {\n"
+	    "              clang -O2 \\\n"
+	    "      }\n\n"
+	    "  (seems fixed as of today).\n"
+	    "* next\n",
+	    "* When using the `bcc` shell function (to compile C code "
+	    "into BPF):\n\n"
+	    "```\n__bcc() {\n        clang -O2 \\\n}\n```\n\n"
+	    "(seems fixed as of today).\n* next\n");
+}
+
+static void
+test_quotes(void)
+{
+	CHECK_MD("> _I'm asking the questions!_\n\nText.\n",
+	    "> I'm asking the questions!\n\nText.\n");
+	CHECK_MD("> one [l](http://l)\n>\n> two\n>> nested\n",
+	    "> one l\n=> http://l l\n> two\n> nested\n");
+	CHECK_MD("> * item\n> 2. num\n", "> * item\n> 2. num\n");
+}
+
+static void
+test_code(void)
+{
+	/* Language: first word of the info string; tabs preserved. */
+	CHECK_MD("``` c  extra\n\tint x;\n\t\ty = 1;\n\n```\n",
+	    "```c\n\tint x;\n\t\ty = 1;\n```\n");
+	/* Indented code: empty alt text; a tab after the indent kept. */
+	CHECK_MD("text\n\n    \tfoo\n    bar --- ...\n\nmore\n",
+	    "text\n\n```\n\tfoo\nbar --- ...\n```\n\nmore\n");
+	/* A closing fence indented by one space; a toggle-like line. */
+	CHECK_MD("```\n```inner\n &lt;\n ```\n", "```\n ```inner\n &lt;\n```\n");
+	/* Horizontal rules produce nothing. */
+	CHECK_MD("a\n\n---\n\nb\n", "a\n\nb\n");
+}
+static void
+test_figures(void)
+{
+	/* sdn: alt, caption on its own lines. */
+	CHECK_MD("<figure>\n"
+	    "  <img src=\"/img/net/oldnetwork.svg\" alt=\"Traditional network\"/>\n"
+	    "  <figcaption>\n"
+	    "    A traditional wired LAN, with hardware switches\n"
+	    "  </figcaption>\n</figure>\n",
+	    "=> /img/net/oldnetwork.svg Traditional network\n"
+	    "A traditional wired LAN, with hardware switches\n");
+	/* os-ebpf: <a> around its own image, <br /> in the caption. */
+	CHECK_MD("<figure>\n  <a href=\"/img/misc/pk.png\"><img\n"
+	    "  src=\"/img/misc/pk.png\" alt=\"Port knocking: screenshot\"/></a>\n"
+	    "  <figcaption>Screenshot. Packets are initially droped, but"
+	    "<br />\n  they pass. (Click to view full size)</figcaption>\n"
+	    "</figure>\n",
+	    "=> /img/misc/pk.png Port knocking: screenshot\n"
+	    "Screenshot. Packets are initially droped, but they pass. "
+	    "(Click to view full size)\n");
+	/* No alt: the caption; neither: the file name; <i> removed. */
+	CHECK_MD("<figure><img src=\"/img/a/b.png\" style=\"width:50%\">"
+	    "<figcaption><i>Front</i> cover</figcaption></figure>\n\n"
+	    "<figure>\n<img src=\"/img/icons/x.svg?v=1\"/>\n</figure>\n",
+	    "=> /img/a/b.png Front cover\nFront cover\n\n"
+	    "=> /img/icons/x.svg?v=1 Image: x.svg\n");
+	/* Alt over several lines with entities; another <a> target. */
+	CHECK_MD("<figure>\n<a href=\"https://ext/\"><img alt=\"Captain Tux\n"
+	    "  (a penguin) &amp; eBee\" src=\"/img/b.png\"/></a>\n</figure>\n",
+	    "=> /img/b.png Captain Tux (a penguin) & eBee\n"
+	    "=> https://ext/ Captain Tux (a penguin) & eBee\n");
+}
+
+static void
+test_html_blocks(void)
+{
+	/* Scripts, comments and a lone <br> disappear. */
+	CHECK_MD("a\n\n<script>\nvar x = \"<b>\";\n</script>\n\n"
+	    "<!-- Dasher\nRudolph -->\n\n<br />\n\nb\n", "a\n\nb\n");
+	/* An <hN> block is a heading; other blocks are text. */
+	CHECK_MD("<h1>\n  <a href=\"/posts/x.gmi\">\n    <img src=\"/img/f.svg\"/>\n"
+	    "    <br />\n    404: Page flew away\n  </a>\n</h1>\n",
+	    "# 404: Page flew away\n=> /img/f.svg Image: f.svg\n"
+	    "=> /posts/x.gmi 404: Page flew away\n");
+	CHECK_MD("<h5>Deep</h5>\n", "### Deep\n");
+	diags.warnings = 0;
+	CHECK_MD("<div class=\"x\">\n<p>Some &amp; text</p><p>two</p>\n</div>\n",
+	    "Some & text\ntwo\n");
+	CHECK_INT(diags.warnings, 1);
+}
+
+static void
+test_inline_html(void)
+{
+	/* A tag over two lines arrives in pieces: joined first. */
+	CHECK_MD("to the <acronym title=\"Network Interface\nCard\">NIC"
+	    "</acronym> instead <span style=\"x\">of</span> <u>u</u>\n",
+	    "to the NIC instead of u\n");
+	/* <br> splits a paragraph; in an item it is a space. */
+	CHECK_MD("Best regards,<br />\nQuentin\"\n",
+	    "Best regards,\nQuentin\"\n");
+	CHECK_MD("* one<br >\n  two\n", "* one two\n");
+	CHECK_MD("S<sub>0</sub>, P4<sub>16</sub>, D<sub>n</sub>, x<sup>2</sup>,"
+	    " f<sub>ij q</sub>, e<sup>&pi;</sup>\n",
+	    "S\xe2\x82\x80, P4\xe2\x82\x81\xe2\x82\x86, D\xe2\x82\x99, "
+	    "x\xc2\xb2, f_ij q, e^\xcf\x80\n");
+	CHECK_MD("<q>Probably when [they] get</q> it\n",
+	    "\xe2\x80\x9cProbably when [they] get\xe2\x80\x9d it\n");
+	CHECK_MD("an <img src=\"/img/i.png\" alt=\"icon\"> and "
+	    "<a href=\"http://a\">a <b>link</b></a> and <foo>bar</foo>\n",
+	    "an and a link and bar\n=> /img/i.png icon\n=> http://a a link\n");
+}
+
+static void
+test_unbalanced(void)
+{
+	/* dive: md4c leaves an emphasis it never entered. */
+	CHECK_MD("_~ [Updated](https://g/gh-pages/_posts/x) 2019-01-10 ~_\n",
+	    "_~ Updated 2019-01-10 ~\n"
+	    "=> https://g/gh-pages/_posts/x Updated\n");
+	CHECK_MD("a </a></sub></q> b\n", "a \xe2\x80\x9d b\n");
+}
+static void
+test_tables(void)
+{
+	static const unsigned	two[] = { 2 }, one[] = { 1, 1 };
+
+	/* openstate's XFSM table: a grouping row, then the header row. */
+	check_table("| Flow matching pattern | | Actions | |\n"
+	    "|:--|:--|:--|:--|\n"
+	    "| State | Event | Action | Next state |\n"
+	    "| DEFAULT | UDP dst port = 1111 | Drop | STEP\\_1 |\n"
+	    "| \\* | Port = * | **Drop** | DEFAULT |\n", two, 1, "```table\n"
+	    "| Flow matching pattern |                     | Actions |            |\n"
+	    "| State                 | Event               | Action  | Next state |\n"
+	    "|-----------------------|---------------------|---------|------------|\n"
+	    "| DEFAULT               | UDP dst port = 1111 | Drop    | STEP_1     |\n"
+	    "| *                     | Port = *            | Drop    | DEFAULT    |\n"
+	    "```\n");
+	/* arp: <br /> in cells; alignment by display width; links after. */
+	check_table("Before.\n\n| ID | Template | Copy |\n|---|:-:|--:|\n"
+	    "| 1337 | Ether (aa, X1)<br />ARP (reply, X2) | "
+	    "Copy in X1<br />Copy in X2<br />[Copy](http://c) Y2 |\n"
+	    "| \xc3\x97\xe2\x86\x92 | \xf0\x9f\x90\x9d | \xe2\x80\xa6 |\n\n"
+	    "After.\n", one, 2, "Before.\n\n```table\n"
+	    "| ID   |    Template     |       Copy |\n"
+	    "|------|-----------------|------------|\n"
+	    "| 1337 | Ether (aa, X1)  | Copy in X1 |\n"
+	    "|      | ARP (reply, X2) | Copy in X2 |\n"
+	    "|      |                 |    Copy Y2 |\n"
+	    "| \xc3\x97\xe2\x86\x92   |       \xf0\x9f\x90\x9d        |          \xe2\x80\xa6 |\n"
+	    "```\n=> http://c Copy\n\nAfter.\n");
+}
+
+static void
+test_footnotes(void)
+{
+	struct footnote	notes[2] = {
+		{ "1", "ARP has some issues, such as---regarding security---"
+		    "vulnerability to\n[ARP cache poisoning attacks]"
+		    "(https://en.wikipedia.org/wiki/ARP_spoofing).", 9, 1 },
+		{ "manpage", "See the [Cilium Guide][cilium], *really*.", 12, 2 },
+	};
+	char		*got;
+
+	got = render_opts("whole\\[1\\], and \\[2\\].\n", NULL, 0, notes, 2,
+	    "[cilium]: https://docs.cilium.io/\n");
+	CHECK_STR(got, "whole[1], and [2].\n\n## Footnotes\n\n"
+	    "[1] ARP has some issues, such as\xe2\x80\x94regarding security"
+	    "\xe2\x80\x94vulnerability to ARP cache poisoning attacks.\n"
+	    "=> https://en.wikipedia.org/wiki/ARP_spoofing ARP cache poisoning "
+	    "attacks\n\n"
+	    "[2] See the Cilium Guide, really.\n"
+	    "=> https://docs.cilium.io/ Cilium Guide\n");
+	free(got);
+}
+
+/* Render s, checking the time taken and the framing of the output. */
+static void
+check_hostile(const char *what, const char *s)
+{
+	struct timespec	 a, b;
+	char		*got, *line, *nl;
+	double		 secs;
+	bool		 pre = false;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	got = render(s);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	secs = (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9;
+	if (secs > 2.0)
+		fprintf(stderr, "%s: %.2f s\n", what, secs);
+	CHECK(secs < 2.0);
+	CHECK(utf8_valid(got, strlen(got)));
+	for (line = got; *line != '\0'; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (strncmp(line, "```", 3) == 0)
+			pre = !pre;
+		else if (!pre && nl > line)
+			CHECK(line[0] != ' ' && line[0] != '\t' &&
+			    nl[-1] != ' ' && nl[-1] != '\t');
+	}
+	CHECK(!pre);
+	free(got);
+}
+
+static char *
+repeat(const char *head, const char *unit, size_t n, const char *tail)
+{
+	struct buf	b = BUF_INIT;
+
+	buf_puts(&b, head);
+	while (n-- > 0)
+		buf_puts(&b, unit);
+	buf_puts(&b, tail);
+	return buf_detach(&b, NULL);
+}
+
+static void
+test_hostile(void)
+{
+	static const struct {
+		const char	*head, *unit, *tail;
+	} cases[] = {
+		{ "", "[", "x" },
+		{ "", "[a](", "x" },
+		{ "", ">", " quote\n" },
+		{ "", "* ", "item\n" },
+		{ "", "1. ", "item\n" },
+		{ "", "<sub>", "x" },
+		{ "", "<a href=\"http://x\">", "x" },
+		{ "", "![", "x" },
+		{ "", "**_", "x" },
+		{ "<div>", "<a b='>", "\n" },
+		{ "", "<a <a ", ">" },
+		{ "", "| a ", "|\n|-|\n" },
+		{ "", "`", "x" },
+		{ "<figure>", "<img src=\"/img/x\">", "</figure>" },
+	};
+	char	*s;
+	size_t	 i;
+
+	for (i = 0; i < nitems(cases); i++) {
+		s = repeat(cases[i].head, cases[i].unit, 100000,
+		    cases[i].tail);
+		check_hostile(cases[i].unit, s);
+		free(s);
+	}
+}
+int
+main(void)
+{
+	RUN(test_paragraph);
+	RUN(test_typography);
+	RUN(test_links);
+	RUN(test_autolinks);
+	RUN(test_headings);
+	RUN(test_lists);
+	RUN(test_list_code);
+	RUN(test_quotes);
+	RUN(test_code);
+	RUN(test_figures);
+	RUN(test_html_blocks);
+	RUN(test_inline_html);
+	RUN(test_unbalanced);
+	RUN(test_tables);
+	RUN(test_footnotes);
+	RUN(test_hostile);
+	return HARNESS_END();
+}
