@@ -33,6 +33,8 @@ struct config {
 	enum run_mode	 mode;
 	char		*config_file;	/* -c; NULL: none */
 	char		*export_dir;
+	bool		 quiet;		/* -q: --check, --export without
+					   the list of problems */
 
 	char		*root;		/* -r, default ./capsule */
 	char	       **hostnames;	/* -H, default "localhost" */

@@ -203,6 +203,9 @@ test_modes(void)
 {
 	CHECK_INT(load("--check", NULL), 0);
 	CHECK_INT(cfg.mode, MODE_CHECK);
+	CHECK(!cfg.quiet);
+	CHECK_INT(load("--check", "-q", NULL), 0);
+	CHECK(cfg.quiet);
 	CHECK_INT(load("--export", "out", NULL), 0);
 	CHECK_INT(cfg.mode, MODE_EXPORT);
 	CHECK_STR(cfg.export_dir, "out");
