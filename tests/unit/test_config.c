@@ -297,6 +297,31 @@ test_bad_flags(void)
 	CHECK_ERR("option --listen: 'example.org' is not an IP address");
 }
 
+/* The example in contrib/ loads and says what the defaults are. */
+static void
+test_example_file(void)
+{
+	struct config	d;
+
+	CHECK_INT(load(NULL), 0);
+	d = cfg;
+	memset(&cfg, 0, sizeof(cfg));
+	CHECK_INT(load("-c", "contrib/capsuled.yml", NULL), 0);
+	CHECK_STR(cfg.root, d.root);
+	CHECK_INT(cfg.nhostnames, d.nhostnames);
+	CHECK_INT(cfg.nlisten, d.nlisten);
+	CHECK_STR(cfg.listen[1], d.listen[1]);
+	CHECK_INT(cfg.port, d.port);
+	CHECK_INT(cfg.gopher_port, d.gopher_port);
+	CHECK_STR(cfg.key_file, d.key_file);
+	CHECK_INT(cfg.max_connections, d.max_connections);
+	CHECK_INT(cfg.request_timeout, d.request_timeout);
+	CHECK_INT(cfg.write_timeout, d.write_timeout);
+	CHECK_INT(cfg.log_dest, d.log_dest);
+	CHECK(cfg.check_port == d.check_port && cfg.chroot == d.chroot);
+	config_free(&d);
+}
+
 static void
 test_site_options(void)
 {
@@ -344,6 +369,7 @@ main(void)
 	RUN(test_bad_values_in_file);
 	RUN(test_bad_yaml);
 	RUN(test_bad_flags);
+	RUN(test_example_file);
 	RUN(test_site_options);
 	RUN(test_usage);
 	config_free(&cfg);
