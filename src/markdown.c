@@ -1271,9 +1271,7 @@ table_begin(struct render *r)
 {
 	struct table	*t = &r->tab;
 
-	t->heads = 1;
-	if (r->tableno < r->nheads && r->heads[r->tableno] > 0)
-		t->heads = r->heads[r->tableno];
+	t->heads = r->tableno < r->nheads ? r->heads[r->tableno] : 1;
 	r->tableno++;
 	unit_begin(r, U_TABLE);
 }
@@ -1427,24 +1425,27 @@ table_emit(struct render *r)
 	struct table	*t = &r->tab;
 	struct buf	 b = BUF_INIT;
 	const char	*s;
-	size_t		*width, ncols = t->nalign, i, c, k, len, w;
+	size_t		*width, ncols = t->nalign, i, c, k, len, w, first;
 
-	if (t->nrows == 0 || ncols == 0) {
+	/* No header rows: md4c's header is the empty row kramdown.c made. */
+	first = t->heads == 0 ? 1 : 0;
+	if (t->nrows <= first || ncols == 0) {
 		table_free(t);
 		emit_links(r);
 		return;
 	}
 	width = xcalloc(ncols, sizeof(*width));
-	for (i = 0; i < t->nrows; i++)
+	for (i = first; i < t->nrows; i++)
 		for (c = 0; c < t->rows[i].n; c++)
 			for (k = 0; k < cell_lines(t->rows[i].cells[c]); k++) {
 				s = cell_line(t->rows[i].cells[c], k, &len);
 				if ((w = utf8_width(s, len)) > width[c])
 					width[c] = w;
 			}
-	for (i = 0; i < t->nrows; i++) {
+	for (i = first; i < t->nrows; i++) {
 		table_row(&b, t, &t->rows[i], width, ncols);
-		if (i + 1 == t->heads || (i + 1 == t->nrows && t->heads > i))
+		if (t->heads > 0 && (i + 1 == t->heads ||
+		    (i + 1 == t->nrows && t->heads > i)))
 			table_rule(&b, width, ncols);
 	}
 	doc_add_pre(r->doc, "table", b.data);
