@@ -87,6 +87,8 @@ diag_excerpt(const char *s, size_t n, size_t max)
 	}
 	for (i = 0; i < cut; i++) {
 		c = (unsigned char)s[i];
+		if (c == '\n' || c == '\t' || c == '\r')
+			c = ' ';
 		buf_putc(&b, c < 0x20 || c == 0x7f ? '?' : (char)c);
 	}
 	if (cut < n)

@@ -39,8 +39,8 @@ void	diag_free(struct diags *);
 
 /*
  * A copy of s[0..n) fit to quote in a message: at most max bytes (cut
- * at a character boundary, "..." appended), control characters shown
- * as '?'.  The caller frees it.
+ * at a character boundary, "..." appended), line breaks and tabs as
+ * spaces, other control characters as '?'.  The caller frees it.
  */
 char	*diag_excerpt(const char *s, size_t n, size_t max);
 

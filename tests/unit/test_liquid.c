@@ -1,0 +1,476 @@
+/*
+ * The Liquid pre-pass on the constructs of the Whirl Offload posts,
+ * malformed tags, and linear time on hostile input.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "diag.h"
+#include "harness.h"
+#include "liquid.h"
+#include "util.h"
+
+static struct diags	dg;
+static char		*out;
+static size_t		 outlen;
+static char		 pathbuf[256];
+
+static const char *
+site_var(void *ctx, const char *key)
+{
+	if (strcmp(key, "title") == 0)
+		return "Whirl Offload";
+	if (strcmp(key, "author") == 0)
+		return "Quentin Monnet";
+	return NULL;
+}
+
+/* The posts that exist: two of the corpus. */
+static const char *
+post_path(void *ctx, const char *slug)
+{
+	if (strcmp(slug, "2016-07-15-beba-research-project") != 0 &&
+	    strcmp(slug, "2016-07-17-openstate-stateful-packet-processing") !=
+	    0 && strcmp(slug, "2016-09-01-dive-into-bpf") != 0 &&
+	    strcmp(slug, "2016-07-08-introduction-to-sdn") != 0 &&
+	    strcmp(slug, "2016-08-26-stateful-processing-use-cases") != 0)
+		return NULL;
+	snprintf(pathbuf, sizeof(pathbuf), "/posts/%s.gmi", slug);
+	return pathbuf;
+}
+
+static const char *
+link_path(void *ctx, const char *path)
+{
+	return strcmp(path, "about.md") == 0 ? "/about.gmi" : NULL;
+}
+
+static struct liquid_env env = {
+	"post.md", 1, &dg, site_var, post_path, link_path, NULL
+};
+
+static const char *
+render_at(const char *text, size_t len, unsigned first_line)
+{
+	free(out);
+	diag_free(&dg);
+	env.first_line = first_line;
+	out = liquid_render(text, len, &env, &outlen);
+	return out;
+}
+
+static const char *
+render(const char *text)
+{
+	return render_at(text, strlen(text), 1);
+}
+
+static const struct diag *
+find_diag(const char *what)
+{
+	size_t	i;
+
+	for (i = 0; i < dg.n; i++)
+		if (strstr(dg.v[i].msg, what) != NULL)
+			return &dg.v[i];
+	return NULL;
+}
+
+static void
+test_plain_text(void)
+{
+	CHECK_STR(render("No Liquid { here } {x} %} }}\n"),
+	    "No Liquid { here } {x} %} }}\n");
+	CHECK_INT(dg.n, 0);
+	CHECK_STR(render(""), "");
+	CHECK_INT(outlen, 0);
+	CHECK_STR(render_at(NULL, 0, 1), "");
+	CHECK_STR(render("ends with {"), "ends with {");
+}
+
+/* welcome and about: the site title in text, attributes and headings. */
+static void
+test_site_title(void)
+{
+	CHECK_STR(render("It is called {{ site.title }}, what could that "
+	    "mean?"), "It is called Whirl Offload, what could that mean?");
+	CHECK_STR(render("  <img alt=\"{{ site.title }}'s logo\" "
+	    "src=\"{{ site.baseurl }}/img/site/frigate.svg\" "
+	    "style=\"width:500px;\" />\n"),
+	    "  <img alt=\"Whirl Offload's logo\" src=\"/img/site/frigate.svg\" "
+	    "style=\"width:500px;\" />\n");
+	CHECK_STR(render("# About {{ site.title }}\n"),
+	    "# About Whirl Offload\n");
+	CHECK_STR(render("_{{site.title}}_ by {{\n site.author\n}}"),
+	    "_Whirl Offload_ by Quentin Monnet");
+	CHECK_INT(dg.n, 0);
+}
+
+static void
+test_baseurl_elsewhere(void)
+{
+	CHECK_STR(render("new articles [about BPF]({{ site.baseurl "
+	    "}}/categories/#BPF)!"), "new articles [about BPF]"
+	    "(/categories/#BPF)!");
+	CHECK_STR(render("[feed]({{ site.url }}{{ site.baseurl}}/feed.xml)"),
+	    "[feed](/feed.xml)");
+	CHECK_STR(render("<img src=\"{{\nsite.baseurl }}/img/x.svg\"/>"),
+	    "<img src=\"/img/x.svg\"/>");
+	CHECK_INT(dg.n, 0);
+}
+
+/* The post_url shapes of CONVERSION.md 2.2, as the posts write them. */
+static void
+test_post_url_forms(void)
+{
+	/* use-cases: no inner space, slug on the next line. */
+	CHECK_STR(render("In previous articles [I gave an overview]({{ "
+	    "site.baseurl}}{% post_url\n2016-07-15-beba-research-project %}) "
+	    "of the"), "In previous articles [I gave an overview]"
+	    "(/posts/2016-07-15-beba-research-project.gmi) of the");
+	/* os-ebpf: site.url, "/", slug and "%}" on their own lines. */
+	CHECK_STR(render("Remember [we already used port knocking as an "
+	    "example use case for\nOpenState]({{ site.url }}/{% post_url\n"
+	    "2016-07-17-openstate-stateful-packet-processing\n"
+	    "%}/#a-simple-example-port-knocking)? As a reminder"),
+	    "Remember [we already used port knocking as an example use case "
+	    "for\nOpenState](/posts/2016-07-17-openstate-stateful-packet-"
+	    "processing.gmi)? As a reminder");
+	/* arp: "post_url" itself on the next line. */
+	CHECK_STR(render("[the description of BEBA]({{ site.baseurl }}{%\n"
+	    "post_url 2016-07-15-beba-research-project %}), then"),
+	    "[the description of BEBA](/posts/2016-07-15-beba-research-"
+	    "project.gmi), then");
+	/* tc-da: the output split, and a fragment. */
+	CHECK_STR(render("[somewhat documented]({{\nsite.baseurl }}{% "
+	    "post_url 2016-09-01-dive-into-bpf %}#about-tc)). It"),
+	    "[somewhat documented](/posts/2016-09-01-dive-into-bpf.gmi)). It");
+	/* debrief: "}}" on the next line. */
+	CHECK_STR(render("(see also [this post]({{ site.baseurl\n}}{% post_url "
+	    "2016-08-26-stateful-processing-use-cases %})).\n"),
+	    "(see also [this post](/posts/2016-08-26-stateful-processing-"
+	    "use-cases.gmi)).\n");
+	/* os-ebpf: "%}" alone on the next line. */
+	CHECK_STR(render("wrote [an article]({{ site.baseurl }}{% post_url "
+	    "2016-07-08-introduction-to-sdn\n%}) on the topic."),
+	    "wrote [an article](/posts/2016-07-08-introduction-to-sdn.gmi) on "
+	    "the topic.");
+	/* beba: inside an indented list item. */
+	CHECK_STR(render("1. [Introduction to SDN]({{ site.baseurl }}{% "
+	    "post_url\n   2016-07-08-introduction-to-sdn %}) \xe2\x80\x94 not "
+	    "directly related to BEBA.\n"), "1. [Introduction to SDN]"
+	    "(/posts/2016-07-08-introduction-to-sdn.gmi) \xe2\x80\x94 not "
+	    "directly related to BEBA.\n");
+	/* Bare, with whitespace-control dashes, and a trailing "/". */
+	CHECK_STR(render("See {%- post_url 2016-09-01-dive-into-bpf -%} ."),
+	    "See/posts/2016-09-01-dive-into-bpf.gmi.");
+	CHECK_STR(render("[x]({% post_url 2016-09-01-dive-into-bpf %}/)"),
+	    "[x](/posts/2016-09-01-dive-into-bpf.gmi)");
+	/* A "/" that starts a longer path is not dropped. */
+	CHECK_STR(render("{% post_url 2016-09-01-dive-into-bpf %}/x"),
+	    "/posts/2016-09-01-dive-into-bpf.gmi/x");
+	CHECK_INT(dg.n, 0);
+}
+
+static void
+test_post_url_dead_link(void)
+{
+	const char		*t = "line one\n[OpenState with eBPF]({{ "
+	    "site.baseurl }}{% post_url\n   2017-02-21-implementing-openstate-"
+	    "with-ebpf %}#x), providing";
+	const struct diag	*d;
+
+	CHECK_STR(render_at(t, strlen(t), 20), "line one\n[OpenState with "
+	    "eBPF](" LIQUID_DEAD_LINK "2017-02-21-implementing-openstate-with-"
+	    "ebpf), providing");
+	CHECK_INT(dg.n, 1);
+	d = find_diag("post_url: no post "
+	    "'2017-02-21-implementing-openstate-with-ebpf'");
+	CHECK(d != NULL);
+	if (d != NULL) {
+		CHECK_STR(d->file, "post.md");
+		CHECK_INT(d->line, 21);
+		CHECK_INT(d->column, 41);
+		CHECK(d->level == DIAG_WARNING);
+	}
+	CHECK_STR(render("{% post_url %}"), "");
+	CHECK(find_diag("without a target") != NULL);
+}
+
+static void
+test_link(void)
+{
+	CHECK_STR(render("[About]({{ site.baseurl }}{% link about.md %})"),
+	    "[About](/about.gmi)");
+	CHECK_INT(dg.n, 0);
+	CHECK_STR(render("[Gone]({% link gone.md %})"),
+	    "[Gone](" LIQUID_DEAD_LINK "gone.md)");
+	CHECK(find_diag("link: no file 'gone.md'") != NULL);
+}
+
+/* beba hides two list items in a comment; the seed post ends with one. */
+static void
+test_comments(void)
+{
+	CHECK_STR(render(
+	    "8. Hopefully, more to come!\n"
+	    "\n"
+	    "{% comment %}\n"
+	    "These are work in progress, or simply post ideas\n"
+	    "5. Software acceleration, because _speed matters_.\n"
+	    "6. Open Packet Processor, the final version of BEBA's abstraction layer.\n"
+	    "{% endcomment %}\n"
+	    "\n"
+	    "**Please note** that all the articles\n"),
+	    "8. Hopefully, more to come!\n\n\n\n**Please note** that all the "
+	    "articles\n");
+	CHECK_INT(dg.n, 0);
+	CHECK_STR(render("to help us on this topic. Brace yourselves: Offload "
+	    "is coming!\n\n{% comment %} vim: set syntax=markdown spell tw=79 "
+	    "fo+=a: {% endcomment %}\n"), "to help us on this topic. Brace "
+	    "yourselves: Offload is coming!\n\n\n");
+	/* Tags inside a comment are not evaluated and give no warning. */
+	CHECK_STR(render("a{% comment %}{% for x %}{{ y }}{% endcomment %}b"),
+	    "ab");
+	CHECK_INT(dg.n, 0);
+	/* Dashes strip around the block; the first endcomment closes. */
+	CHECK_STR(render("a \n {%- comment %}x{% comment %}y{%endcomment-%}"
+	    "\n b{% endcomment %}"), "ab");
+	CHECK(find_diag("unknown Liquid tag 'endcomment'") != NULL);
+}
+
+static void
+test_raw(void)
+{
+	CHECK_STR(render("{% raw %}{{ site.title }} {% post_url x %}"
+	    "{% endraw %}!"), "{{ site.title }} {% post_url x %}!");
+	CHECK_INT(dg.n, 0);
+	CHECK_STR(render("a {%- raw -%} {{x}} {%- endraw -%} b"), "a{{x}}b");
+	CHECK_STR(render("{% raw %}{% endraw %}"), "");
+}
+
+static void
+test_highlight(void)
+{
+	CHECK_STR(render("text\n{% highlight c %}\n\nint x = "
+	    "\"{{ site.title }}\";\n\n{% endhighlight %}\nafter\n"),
+	    "text\n```c\nint x = \"Whirl Offload\";\n```\nafter\n");
+	CHECK_INT(dg.n, 0);
+	/* On one line: the fences get lines of their own. */
+	CHECK_STR(render("a {% highlight sh linenos %}ls{% endhighlight %} b"),
+	    "a \n```sh\nls\n```\n b");
+	/* A longer fence than the backticks inside; an empty block. */
+	CHECK_STR(render("{% highlight md %}\n```\ncode\n```\n"
+	    "{% endhighlight %}"), "````md\n```\ncode\n```\n````");
+	CHECK_STR(render("{% highlight %}{% endhighlight %}\n"),
+	    "```\n```\n");
+	/* The language cannot break the fence. */
+	CHECK_STR(render("{% highlight `x` %}y{% endhighlight %}"),
+	    "```x\ny\n```");
+	/* The end tag hidden in a raw block: closed at the end, warned. */
+	CHECK_STR(render("{% highlight c %}\nx\n{% raw %}{% endhighlight %}"
+	    "{% endraw %}\n"), "```c\nx\n{% endhighlight %}\n```\n");
+	CHECK(find_diag("highlight block of line 1 not closed") != NULL);
+	CHECK_STR(render("{% endhighlight %}x"), "x");
+	CHECK(find_diag("endhighlight without highlight") != NULL);
+	CHECK_STR(render("{% highlight a %}1{% highlight b %}2"
+	    "{% endhighlight %}"), "```a\n12\n```");
+	CHECK(find_diag("highlight inside a highlight") != NULL);
+}
+
+/* Templates' Liquid in a post: dropped with a warning each. */
+static void
+test_unknown(void)
+{
+	CHECK_STR(render("{% if x %}yes{% endif %}"), "yes");
+	CHECK_INT(dg.warnings, 2);
+	CHECK(find_diag("unknown Liquid tag 'if' dropped") != NULL);
+	CHECK(find_diag("unknown Liquid tag 'endif' dropped") != NULL);
+	CHECK_STR(render("<ul>\n{% for post in site.posts %}\n  <li>{{ "
+	    "post.date | date: \"%b %-d, %Y\" }} {{ page.title }}</li>\n"
+	    "{% endfor %}\n</ul>\n{% include footer.html %}"),
+	    "<ul>\n\n  <li> </li>\n\n</ul>\n");
+	CHECK_INT(dg.warnings, 5);
+	CHECK(find_diag("unknown Liquid tag 'for' dropped") != NULL);
+	CHECK(find_diag("Liquid output '{{ post.date | date: \"%b %-d, %Y\" "
+	    "}}' dropped") != NULL);
+	CHECK(find_diag("Liquid output '{{ page.title }}' dropped") != NULL);
+	CHECK(find_diag("unknown Liquid tag 'include' dropped") != NULL);
+	CHECK_STR(render("{{ site.nothing }}{{ site.title | upcase }}{{ }}"
+	    "{% %}"), "");
+	CHECK(find_diag("site variable 'nothing' is not set") != NULL);
+	CHECK(find_diag("'{{ site.title | upcase }}' dropped") != NULL);
+	CHECK(find_diag("empty Liquid tag") != NULL);
+	CHECK_INT(dg.warnings, 4);
+}
+
+static void
+test_warning_position(void)
+{
+	const struct diag	*d;
+
+	CHECK_STR(render_at("a\nb\n{% for x %}\n", 16, 10), "a\nb\n\n");
+	CHECK_INT(dg.n, 1);
+	if (dg.n == 1) {
+		d = &dg.v[0];
+		CHECK_INT(d->line, 12);
+		CHECK_INT(d->column, 1);
+	}
+	/* Columns count characters, not bytes. */
+	render_at("\xc3\xa9t\xc3\xa9 {% if %}", 12, 3);
+	CHECK_INT(dg.n, 1);
+	if (dg.n == 1) {
+		CHECK_INT(dg.v[0].line, 3);
+		CHECK_INT(dg.v[0].column, 5);
+	}
+}
+
+/* Malformed Liquid keeps the text: never lose the rest of a post. */
+static void
+test_unterminated(void)
+{
+	struct buf	b = BUF_INIT;
+	size_t		i;
+
+	CHECK_STR(render("a {{ b\n\nthe rest {{ of the post\n"),
+	    "a {{ b\n\nthe rest {{ of the post\n");
+	CHECK_INT(dg.n, 1);
+	CHECK(find_diag("'{{' is not closed; kept as text") != NULL);
+	CHECK_STR(render("x {% if\n\nrest"), "x {% if\n\nrest");
+	CHECK(find_diag("'{%' is not closed") != NULL);
+	CHECK_STR(render("x {% comment %} y {{ site.title }}"),
+	    "x {% comment %} y Whirl Offload");
+	CHECK(find_diag("'comment' block without 'endcomment'") != NULL);
+	CHECK_STR(render("x {% raw %} {{ site.title }}"),
+	    "x {% raw %} Whirl Offload");
+	CHECK(find_diag("'raw' block without 'endraw'") != NULL);
+	CHECK_STR(render("{% highlight c %}\nint x;\n"),
+	    "{% highlight c %}\nint x;\n");
+	CHECK(find_diag("'highlight' block without 'endhighlight'") != NULL);
+
+	/* A closing too far away does not swallow the text between. */
+	buf_puts(&b, "{{ a");
+	for (i = 0; i < 2000; i++)
+		buf_putc(&b, 'x');
+	buf_puts(&b, "}} {{ site.title }}");
+	render(b.data);
+	CHECK_INT(outlen, b.len - strlen("{{ site.title }}") +
+	    strlen("Whirl Offload"));
+	CHECK(find_diag("not closed within 1024 bytes") != NULL);
+	buf_free(&b);
+}
+
+static void
+test_warning_cap(void)
+{
+	struct buf	b = BUF_INIT;
+	size_t		i;
+
+	for (i = 0; i < 1000; i++)
+		buf_puts(&b, "{{ x }}\n");
+	render(b.data);
+	CHECK_INT(outlen, 1000);
+	CHECK_INT(dg.n, 51);
+	CHECK(find_diag("the rest not shown") != NULL);
+	if (dg.n == 51)
+		CHECK_INT(dg.v[49].line, 50);
+	buf_free(&b);
+}
+
+static double
+now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Time to render n bytes made of pattern repeated. */
+static double
+time_pattern(const char *pattern, size_t n)
+{
+	char	*s;
+	size_t	 i, plen = strlen(pattern);
+	double	 t0;
+
+	s = xmalloc(n);
+	for (i = 0; i < n; i++)
+		s[i] = pattern[i % plen];
+	t0 = now();
+	render_at(s, n, 1);
+	t0 = now() - t0;
+	free(s);
+	return t0;
+}
+
+/* 50 MB of openings: linear, so seconds at most even under ASan. */
+static void
+test_linear_time(void)
+{
+	const char	*patterns[] = {
+		"{{", "{%", "{% comment %}", "{% raw %}", "{% highlight c %}",
+		"{{ x }}", "{% endhighlight %}", "{{ site.url }}/",
+		"{{ site.title }}", "{% post_url 2016-09-01-dive-into-bpf %}",
+		"{% post_url a %}", "{% %}", "{% highlight %}{% endhighlight %}",
+	};
+	size_t		 i, n;
+	double		 t;
+
+	for (i = 0; i < nitems(patterns); i++) {
+		n = i < 2 ? 50u << 20 : 4u << 20;
+		t = time_pattern(patterns[i], n);
+		printf("  %zu MB of \"%s\": %.2f s, %zu bytes out, %zu "
+		    "warnings\n", n >> 20, patterns[i], t, outlen, dg.n);
+		CHECK(t < 20);
+		CHECK(dg.n <= 51);
+	}
+	free(out);
+	out = NULL;
+}
+
+static void
+test_seed_post(void)
+{
+	const char	*path = "../shared/seeds/2017-12-04-offload-coming.md";
+	struct stat	 st;
+	char		*text;
+	size_t		 len;
+
+	if (stat(path, &st) == -1 || (text = read_file(path, &len)) == NULL) {
+		printf("skip test_seed_post: %s not found\n", path);
+		return;
+	}
+	render(text);
+	CHECK_INT(dg.n, 0);
+	CHECK(strstr(out, "vim:") == NULL);
+	CHECK(strstr(out, "{%") == NULL && strstr(out, "{{") == NULL);
+	CHECK(strstr(out, "Offload is coming!\n\n\n") != NULL);
+	free(text);
+}
+
+int
+main(void)
+{
+	RUN(test_plain_text);
+	RUN(test_site_title);
+	RUN(test_baseurl_elsewhere);
+	RUN(test_post_url_forms);
+	RUN(test_post_url_dead_link);
+	RUN(test_link);
+	RUN(test_comments);
+	RUN(test_raw);
+	RUN(test_highlight);
+	RUN(test_unknown);
+	RUN(test_warning_position);
+	RUN(test_unterminated);
+	RUN(test_warning_cap);
+	RUN(test_linear_time);
+	RUN(test_seed_post);
+	free(out);
+	diag_free(&dg);
+	return HARNESS_END();
+}
