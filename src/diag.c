@@ -1,5 +1,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "diag.h"
 #include "util.h"
@@ -69,6 +70,17 @@ diag_free(struct diags *d)
 	free(d->v);
 	d->v = NULL;
 	d->n = d->cap = d->warnings = d->errors = 0;
+}
+
+const struct diag *
+diag_find(const struct diags *d, const char *what)
+{
+	size_t	i;
+
+	for (i = 0; i < d->n; i++)
+		if (strstr(d->v[i].msg, what) != NULL)
+			return &d->v[i];
+	return NULL;
 }
 
 char *

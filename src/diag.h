@@ -36,6 +36,8 @@ void	diag_print(const struct diags *, FILE *);
 /* Move every diagnostic of src to the end of dst; src is left empty. */
 void	diag_move(struct diags *dst, struct diags *src);
 void	diag_free(struct diags *);
+/* The first diagnostic whose message contains what, or NULL. */
+const struct diag *diag_find(const struct diags *, const char *what);
 
 /*
  * A copy of s[0..n) fit to quote in a message: at most max bytes (cut

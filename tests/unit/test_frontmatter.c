@@ -30,12 +30,7 @@ parse(const char *text)
 static const struct diag *
 find_diag(const char *what)
 {
-	size_t	i;
-
-	for (i = 0; i < dg.n; i++)
-		if (strstr(dg.v[i].msg, what) != NULL)
-			return &dg.v[i];
-	return NULL;
+	return diag_find(&dg, what);
 }
 
 static void
