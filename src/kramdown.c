@@ -1147,46 +1147,57 @@ parse_table(struct kctx *k, size_t a, size_t b, struct table *t)
 		if (t->rows[t->nrows - 1].ncells > t->ncols)
 			t->ncols = t->rows[t->nrows - 1].ncells;
 	}
-	if (t->heads == t->nrows)	/* a rule after every row: no head */
+	if (t->heads == t->nrows) {	/* only a closing rule: no head */
 		t->heads = 0;
+		t->sep = NONE;
+	}
 	if (t->ncols == 0)
 		t->ncols = 1;
 }
 
-/* The GFM alignment cell of column col, from the kramdown header rule. */
+/* The GFM alignment cell for one cell of the kramdown header rule. */
 static const char *
-align_of(struct kctx *k, const struct table *t, size_t col)
+align_cell(const char *c, size_t n)
 {
-	const struct kline	*l;
-	const char		*s, *c;
-	size_t			 n, i, start, at = 0, cl;
+	trim(&c, &n);
+	if (n == 0 || c[0] != ':')
+		return n > 0 && c[n - 1] == ':' ? "--:" : "---";
+	return n > 1 && c[n - 1] == ':' ? ":-:" : ":--";
+}
 
-	if (t->sep == NONE)
-		return "---";
-	l = &k->lines[t->sep];
-	s = k->src + l->off;
-	n = l->len;
-	for (i = 0; s[i] != '|'; i++)
-		;
-	start = ++i;
-	for (; i <= n; i++) {
-		if (i < n && s[i] != '|' && s[i] != '+')
-			continue;
-		if (at++ == col) {
-			c = s + start;
-			cl = i - start;
-			trim(&c, &cl);
-			if (cl == 0)
-				return "---";
-			if (c[0] == ':' && cl > 1 && c[cl - 1] == ':')
-				return ":-:";
-			if (c[0] == ':')
-				return ":--";
-			return c[cl - 1] == ':' ? "--:" : "---";
-		}
-		start = i + 1;
+/* The GFM alignment row, from the kramdown header rule if there is one. */
+static void
+emit_aligns(struct kctx *k, const struct table *t, const char *indent,
+    size_t nindent)
+{
+	const char	*s = "";
+	size_t		 n = 0, i = 0, start, col = 0;
+
+	if (t->sep != NONE) {
+		s = k->src + k->lines[t->sep].off;
+		n = k->lines[t->sep].len;
+		while (s[i] != '|')
+			i++;
+		i++;
 	}
-	return "---";
+	buf_append(&k->out, indent, nindent);
+	buf_putc(&k->out, '|');
+	for (start = i; i < n && col < t->ncols; i++) {
+		if (s[i] != '|' && s[i] != '+')
+			continue;
+		buf_puts(&k->out, align_cell(s + start, i - start));
+		buf_putc(&k->out, '|');
+		start = i + 1;
+		col++;
+	}
+	if (start < n && col < t->ncols) {	/* no closing pipe */
+		buf_puts(&k->out, align_cell(s + start, n - start));
+		buf_putc(&k->out, '|');
+		col++;
+	}
+	for (; col < t->ncols; col++)
+		buf_puts(&k->out, "---|");
+	end_line(k, t->sep != NONE ? t->sep : t->rows[0].line, 1, 0);
 }
 
 static void
@@ -1234,13 +1245,7 @@ emit_table(struct kctx *k, size_t a, size_t b)
 	if (k->out.len > 0 && !k->out_blank)
 		emit_line(k, a, "", 0, 1);
 	emit_row(k, &t, t.heads ? &t.rows[0] : NULL, indent, nindent);
-	buf_append(&k->out, indent, nindent);
-	buf_putc(&k->out, '|');
-	for (i = 0; i < t.ncols; i++) {
-		buf_puts(&k->out, align_of(k, &t, i));
-		buf_putc(&k->out, '|');
-	}
-	end_line(k, t.sep != NONE ? t.sep : a, 1, 0);
+	emit_aligns(k, &t, indent, nindent);
 	for (i = t.heads ? 1 : 0; i < t.nrows; i++)
 		emit_row(k, &t, &t.rows[i], indent, nindent);
 	grow_array(&k->heads, &k->capheads, k->ntables + 1, sizeof(*k->heads));

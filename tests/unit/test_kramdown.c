@@ -571,6 +571,11 @@ t_table_shapes(void)
 	/* Alignment: right, centre; rows padded to the widest row. */
 	CHECK_STR(pass("| h | i | j\n|--:|:-:|\n| 1 |\n"),
 	    "| h | i | j|\n|--:|:-:|---|\n| 1 | | |\n");
+	/* A header rule without closing pipe, or longer than the rows. */
+	CHECK_STR(pass("| a | b | c |\n|:-:|--:\n| 1 | 2 | 3 |\n"),
+	    "| a | b | c |\n|:-:|--:|---|\n| 1 | 2 | 3 |\n");
+	CHECK_STR(pass("| a |\n|---|:-:|\n| 1 |\n"),
+	    "| a |\n|---|\n| 1 |\n");
 	/* Preceded by a paragraph line and followed by one: blank lines
 	 * are added so md4c sees the table and ends it. */
 	CHECK_STR(pass("Text\n| a |\n|---|\n| b |\nMore\n"),
