@@ -837,6 +837,8 @@ end_line(struct kctx *k, size_t li, int nl, int blank)
 static void
 emit_line(struct kctx *k, size_t li, const char *s, size_t n, int nl)
 {
+	if (n == 0 && !nl)
+		return;		/* an empty last line is no line */
 	buf_append(&k->out, s, n);
 	end_line(k, li, nl, is_blank(s, n));
 }
