@@ -599,7 +599,18 @@ start_footnote(struct kctx *k, struct scan *st, const char *s, size_t n,
 	buf_append(&k->defs[st->fn].text, s + i, n - i);
 }
 
-/* A line that starts a block (not a lazy paragraph line). */
+static void
+start_fence(struct scan *st, char ch, size_t len, unsigned base, size_t q)
+{
+	st->in_fence = 1;
+	st->fence_ch = ch;
+	st->fence_len = len;
+	st->fence_base = base;
+	st->fence_q = q;
+	st->para_open = 0;
+}
+
+/* A line that may start a block (outside blockquotes); else text. */
 static enum lkind
 block_line(struct kctx *k, struct scan *st, size_t li, int prev_refdef,
     unsigned ind, const char *s, size_t n, int *unit_start)
@@ -610,12 +621,7 @@ block_line(struct kctx *k, struct scan *st, size_t li, int prev_refdef,
 
 	if ((m = fence_open(s, n)) != 0) {
 		pop_lists(st, ind);
-		st->in_fence = 1;
-		st->fence_ch = s[0];
-		st->fence_len = m;
-		st->fence_base = list_base(st);
-		st->fence_q = 0;
-		st->para_open = 0;
+		start_fence(st, s[0], m, list_base(st), 0);
 		return LK_CODE;
 	}
 	if ((st->html_type = html_start(s, n, st->para_open)) != 0) {
@@ -694,12 +700,7 @@ quote_line(struct scan *st, const char *s, size_t n, size_t q)
 		return LK_TEXT;
 	}
 	if (ind <= 3 && (m = fence_open(s + pos, n - pos)) != 0) {
-		st->in_fence = 1;
-		st->fence_ch = s[pos];
-		st->fence_len = m;
-		st->fence_base = 0;
-		st->fence_q = q;
-		st->para_open = 0;
+		start_fence(st, s[pos], m, 0, q);
 		return LK_CODE;
 	}
 	if (!st->para_open && ind >= 4)

@@ -848,6 +848,40 @@ has_footnote_marker(const char *text)
 	return 0;
 }
 
+/* Source lines that start a footnote definition. */
+static size_t
+count_defs(const char *text)
+{
+	const char	*p;
+	size_t		 n = strncmp(text, "[^", 2) == 0;
+
+	for (p = text; (p = strstr(p, "\n[^")) != NULL; p++)
+		n++;
+	return n;
+}
+
+/* Every fenced code block of src (fences at column 0) is in out. */
+static int
+fences_kept(const char *src, const char *out)
+{
+	const char	*p = src, *end;
+	char		*block;
+	int		 ok = 1;
+
+	while ((p = strstr(p, "\n```")) != NULL) {
+		if ((end = strstr(p + 4, "\n```")) == NULL)
+			break;
+		block = xstrndup(p + 1, (size_t)(end - p));
+		if (strstr(out, block) == NULL)
+			ok = 0;
+		free(block);
+		p = end + 4;
+		if ((p = strchr(p, '\n')) == NULL)
+			break;
+	}
+	return ok;
+}
+
 static void
 t_corpus(void)
 {
@@ -879,8 +913,16 @@ t_corpus(void)
 				printf("  '[^' left in %s\n", e->d_name);
 				CHECK(0);
 			}
+			if (o.nnotes != count_defs(text) ||
+			    !fences_kept(text, o.markdown)) {
+				printf("  notes or code changed in %s\n",
+				    e->d_name);
+				CHECK(0);
+			}
 			if (strstr(e->d_name, "in-switch-arp"))
 				CHECK_INT(o.ntables, 2);
+			if (strstr(e->d_name, "openstate-stateful"))
+				CHECK_INT(o.ntables, 5);
 			if (strstr(e->d_name, "implementing-openstate-with"))
 				CHECK_INT(o.ntables, 3);
 			if (strstr(e->d_name, "implementing-openstate-with"))
