@@ -181,7 +181,7 @@ is_rule(const char *s, size_t n)
 	for (i = 0; i < n; i++) {
 		if (s[i] == '-' || s[i] == '=')
 			dash = 1;
-		else if (strchr("|+: \t", s[i]) == NULL)
+		else if (s[i] == '\0' || strchr("|+: \t", s[i]) == NULL)
 			return 0;
 	}
 	return dash;

@@ -38,13 +38,19 @@ note_num(size_t i, char what)
 }
 
 static const char *
-pass(const char *src)
+pass_n(const char *src, size_t len)
 {
 	kramdown_out_free(&o);
 	diag_free(&d);
 	memset(&d, 0, sizeof(d));
-	kramdown_pass(src, strlen(src), "post.md", 10, &d, &o);
+	kramdown_pass(src, len, "post.md", 10, &d, &o);
 	return o.markdown;
+}
+
+static const char *
+pass(const char *src)
+{
+	return pass_n(src, strlen(src));
 }
 
 static void
@@ -600,6 +606,13 @@ t_table_shapes(void)
 	/* A table closed by a rule after its only row has no head. */
 	CHECK_STR(pass("| a |\n|---|\n"), "| |\n|---|\n| a |\n");
 	CHECK_INT(o.table_heads[0], 0);
+	/* A NUL byte is no rule character: this is a body row. */
+	pass_n("| a |\n|-\0-|\n", 12);
+	CHECK_INT(o.ntables, 1);
+	CHECK_INT(o.table_heads[0], 0);
+	CHECK_INT(o.len, 22);
+	CHECK(o.len == 22 &&
+	    memcmp(o.markdown, "| |\n|---|\n| a |\n|-\0-|\n", 22) == 0);
 	/* Only rules: not a table, left as is. */
 	CHECK_STR(pass("|---|\n|===|\n"), "|---|\n|===|\n");
 	CHECK_INT(o.ntables, 0);
