@@ -1065,6 +1065,7 @@ hblock_flush(struct render *r, struct hblock *hb)
 	}
 	unit_clear(u);
 	hblock_reset(hb);
+	block_done(r);	/* each figure is a block of its own */
 }
 
 static void

@@ -1,0 +1,206 @@
+/*
+ * Golden conversions: every tests/golden/NAME.gmi is what convert_body
+ * must make of tests/golden/NAME.md (or, when there is no such file, of
+ * the body of the capsule's post capsule/_posts/NAME.md), in a fixed
+ * environment.  Each golden pair was written from CONVERSION.md.
+ */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "convert.h"
+#include "gemtext_check.h"
+#include "harness.h"
+
+static const char *const slugs[] = {
+	"2016-07-08-introduction-to-sdn",
+	"2016-07-15-beba-research-project",
+	"2016-07-17-openstate-stateful-packet-processing",
+	"2016-08-26-stateful-processing-use-cases",
+	"2016-11-05-in-switch-arp-with-openstate",
+};
+
+static const char *
+site_var(void *ctx, const char *key)
+{
+	(void)ctx;
+	if (strcmp(key, "title") == 0)
+		return "Whirl Offload";
+	if (strcmp(key, "author") == 0)
+		return "Quentin Monnet";
+	return NULL;
+}
+
+static const char *
+post_path(void *ctx, const char *slug)
+{
+	static char	path[128];
+	size_t		i;
+
+	(void)ctx;
+	for (i = 0; i < nitems(slugs); i++)
+		if (strcmp(slug, slugs[i]) == 0) {
+			snprintf(path, sizeof(path), "/posts/%s.gmi", slug);
+			return path;
+		}
+	return NULL;
+}
+
+/* Absolute URLs kept, capsule paths of posts and images kept. */
+static char *
+map_url(void *ctx, const char *target, unsigned line)
+{
+	(void)ctx;
+	(void)line;
+	if (strncmp(target, "/img/", 5) == 0 ||
+	    strncmp(target, "/posts/", 7) == 0 ||
+	    strncmp(target, "mailto:", 7) == 0 ||
+	    (target[0] != '/' && strstr(target, "://") != NULL))
+		return xstrdup(target);
+	return NULL;
+}
+
+static char *
+convert(const char *body, size_t len, unsigned first_line)
+{
+	struct convert_env	 env;
+	struct diags		 diags;
+	struct doc		 doc = { NULL, 0, 0 };
+	struct buf		 out = BUF_INIT;
+
+	memset(&env, 0, sizeof(env));
+	memset(&diags, 0, sizeof(diags));
+	env.liquid.file = "golden.md";
+	env.liquid.first_line = first_line;
+	env.liquid.diags = &diags;
+	env.liquid.site_var = site_var;
+	env.liquid.post_path = post_path;
+	env.map_url = map_url;
+	convert_body(body, len, &env, &doc);
+	doc_write_gemtext(&doc, &out);
+	doc_free(&doc);
+	diag_free(&diags);
+	buf_puts(&out, "");
+	return buf_detach(&out, NULL);
+}
+
+/* The body of a post: what follows its front matter. */
+static const char *
+post_body(const char *s, size_t *len, unsigned *first_line)
+{
+	const char	*end, *p;
+
+	*first_line = 1;
+	if (strncmp(s, "---\n", 4) != 0 ||
+	    (end = strstr(s + 3, "\n---\n")) == NULL)
+		return s;
+	end += 5;
+	for (p = s; p < end; p++)
+		if (*p == '\n')
+			++*first_line;
+	*len -= end - s;
+	return end;
+}
+
+/* Report the first line where got and want differ. */
+static void
+show_diff(const char *name, const char *got, const char *want)
+{
+	unsigned	line = 1;
+	size_t		i, start = 0;
+
+	for (i = 0; got[i] != '\0' && got[i] == want[i]; i++)
+		if (got[i] == '\n') {
+			line++;
+			start = i + 1;
+		}
+	fprintf(stderr, "%s.gmi: differs at line %u\n  got:  [%.*s]\n"
+	    "  want: [%.*s]\n", name, line, (int)strcspn(got + start, "\n"),
+	    got + start, (int)strcspn(want + start, "\n"), want + start);
+}
+
+static void
+golden(const char *top, const char *name)
+{
+	char		*path, *md, *want, *got;
+	const char	*body;
+	const char	*err;
+	size_t		 len, wlen;
+	unsigned	 first_line = 1;
+
+	path = xasprintf("%s/tests/golden/%s.gmi", top, name);
+	want = read_file(path, &wlen);
+	free(path);
+	path = xasprintf("%s/tests/golden/%s.md", top, name);
+	if ((md = read_file(path, &len)) != NULL)
+		body = md;
+	else {
+		free(path);
+		path = xasprintf("%s/capsule/_posts/%s.md", top, name);
+		if ((md = read_file(path, &len)) == NULL) {
+			fprintf(stderr, "%s: no input\n", name);
+			harness_test_failed = 1;
+			free(path);
+			free(want);
+			return;
+		}
+		body = post_body(md, &len, &first_line);
+	}
+	free(path);
+	got = convert(body, len, first_line);
+	if (want == NULL || strcmp(got, want) != 0) {
+		show_diff(name, got, want ? want : "");
+		harness_test_failed = 1;
+	}
+	if ((err = gemtext_error(got, strlen(got))) != NULL) {
+		fprintf(stderr, "%s: %s\n", name, err);
+		harness_test_failed = 1;
+	}
+	free(got);
+	free(want);
+	free(md);
+}
+
+static int
+by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+int
+main(void)
+{
+	struct dirent	**ents;
+	const char	 *top = getenv("TOP");
+	char		 *dir, *name;
+	int		  n, i;
+	size_t		  len;
+
+	if (top == NULL)
+		top = ".";
+	dir = xasprintf("%s/tests/golden", top);
+	if ((n = scandir(dir, &ents, NULL, by_name)) < 0) {
+		fprintf(stderr, "%s: cannot read\n", dir);
+		free(dir);
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		len = strlen(ents[i]->d_name);
+		if (len > 4 && strcmp(ents[i]->d_name + len - 4, ".gmi") == 0) {
+			name = xstrndup(ents[i]->d_name, len - 4);
+			harness_test_failed = 0;
+			golden(top, name);
+			if (harness_test_failed)
+				harness_failed++;
+			else
+				harness_passed++;
+			printf("%s %s\n", harness_test_failed ? "FAIL" : "ok  ",
+			    name);
+			free(name);
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	free(dir);
+	return HARNESS_END();
+}
