@@ -20,14 +20,23 @@ static const char *const slugs[] = {
 	"2016-11-05-in-switch-arp-with-openstate",
 };
 
+/* The site's variables (_config.yml) that posts use. */
+static const char *const site_vars[][2] = {
+	{ "title", "Whirl Offload" },
+	{ "author", "Quentin Monnet" },
+	{ "description", "Superfast networking technologies and open-source "
+	    "software \xe2\x80\x94 among other things." },
+};
+
 static const char *
 site_var(void *ctx, const char *key)
 {
+	size_t	i;
+
 	(void)ctx;
-	if (strcmp(key, "title") == 0)
-		return "Whirl Offload";
-	if (strcmp(key, "author") == 0)
-		return "Quentin Monnet";
+	for (i = 0; i < nitems(site_vars); i++)
+		if (strcmp(key, site_vars[i][0]) == 0)
+			return site_vars[i][1];
 	return NULL;
 }
 
