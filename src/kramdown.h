@@ -8,7 +8,8 @@
  * spans are never rewritten.  Removed lines (ToC item and its {:toc},
  * IAL/ALD lines, footnote definitions) are replaced by empty lines, so
  * that the text keeps its line count and paragraphs stay apart; only
- * tables change the number of lines (see `lines`).
+ * tables change the number of lines (rules dropped, an alignment row
+ * and empty lines around added; see `lines`).
  */
 #ifndef CAPSULED_KRAMDOWN_H
 #define CAPSULED_KRAMDOWN_H
@@ -19,7 +20,8 @@
 
 struct footnote {
 	char		*label;		/* as written, without [^ ] */
-	char		*text;		/* Markdown, continuation de-indented */
+	char		*text;		/* Markdown, continuation de-indented;
+					 * its line i is file line line + i */
 	unsigned	 line;		/* of the definition, in the file */
 	int		 number;	/* 1.. by first reference */
 };
@@ -35,8 +37,9 @@ struct kramdown_out {
 	 * Per GFM table in document order: how many rows were header rows
 	 * in the kramdown source.  GFM has one header row: with N > 1, the
 	 * first N - 1 body rows are header rows too.  With 0 (a kramdown
-	 * table without header rule), the GFM header row is an empty row
-	 * made up by the pass, which the renderer must not print.  Every
+	 * table without a rule after its first rows, or whose only rule
+	 * closes it), the GFM header row is an empty row made up by the
+	 * pass, which the renderer must not print.  Every
 	 * row has the same number of cells; the alignment row comes from
 	 * the kramdown header rule (":-" left, "-:" right, ":-:" centre).
 	 */
