@@ -32,6 +32,18 @@ char	*liquid_render(const char *src, size_t len, const struct liquid_env *,
 	    size_t *outlen);
 
 /*
+ * The same, and where each output line comes from: (*linesp)[i] is the
+ * line of the text (counted from env->first_line) where output line i
+ * (0-based) starts; *nlinesp is the number of output lines.  Tags that
+ * span line breaks make the output shorter than the text: this maps
+ * the lines of later stages back to the file.  The caller frees
+ * *linesp.
+ */
+char	*liquid_render_lines(const char *src, size_t len,
+	    const struct liquid_env *, size_t *outlen, unsigned **linesp,
+	    size_t *nlinesp);
+
+/*
  * What liquid_render writes in place of a link destination that cannot
  * be resolved; the Markdown stage keeps the link text and drops the link.
  */

@@ -1,6 +1,7 @@
 /*
  * Fuzz the Liquid pass: every byte string renders, within bounds, with
- * lookups that succeed for some names and fail for others.
+ * lookups that succeed for some names and fail for others, and the line
+ * map stays consistent with the output.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -26,12 +27,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct liquid_env	 env = {
 		"fuzz.md", 1, &d, lookup, lookup, lookup, NULL
 	};
+	unsigned		*lines;
 	char			*out;
-	size_t			 len;
+	size_t			 len, nlines, i, breaks = 0;
 
-	out = liquid_render((const char *)data, size, &env, &len);
+	out = liquid_render_lines((const char *)data, size, &env, &len,
+	    &lines, &nlines);
 	if (strlen(out) > len)
 		abort();
+	/* One map entry per output line, in order, within the text. */
+	for (i = 0; i < len; i++)
+		breaks += out[i] == '\n';
+	if (nlines != breaks + 1 || lines[0] != 1)
+		abort();
+	for (i = 1; i < nlines; i++)
+		if (lines[i] < lines[i - 1] || lines[i] > 1 + size)
+			abort();
+	free(lines);
 	free(out);
 	diag_free(&d);
 	return 0;

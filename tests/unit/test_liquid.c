@@ -375,6 +375,54 @@ test_warning_cap(void)
 	buf_free(&b);
 }
 
+/* Render with the line map; check it against want[0..n). */
+static void
+check_lines(const char *text, unsigned first_line, const unsigned *want,
+    size_t n)
+{
+	unsigned	*lines;
+	size_t		 nlines, i, breaks = 0;
+
+	free(out);
+	diag_free(&dg);
+	env.first_line = first_line;
+	out = liquid_render_lines(text, strlen(text), &env, &outlen, &lines,
+	    &nlines);
+	for (i = 0; i < outlen; i++)
+		breaks += out[i] == '\n';
+	CHECK_INT(nlines, breaks + 1);
+	CHECK_INT(nlines, n);
+	for (i = 0; i < n && i < nlines; i++)
+		if (lines[i] != want[i]) {
+			fprintf(stderr, "output line %zu: from line %u, want "
+			    "%u\n", i, lines[i], want[i]);
+			CHECK(lines[i] == want[i]);
+		}
+	free(lines);
+}
+
+/* Later stages find the file line of their input through the map. */
+static void
+test_line_map(void)
+{
+	static const unsigned	split[] = { 10, 11, 14, 15 };
+	static const unsigned	hl[] = { 1, 2, 4, 6, 7 };
+	static const unsigned	comment[] = { 70, 71, 72, 76, 77 };
+	static const unsigned	dash[] = { 5 };
+
+	check_lines("a\n[x]({{ site.url }}/{% post_url\n"
+	    "2016-07-17-openstate-stateful-packet-processing\n%}/#frag) b\n"
+	    "next\n", 10, split, nitems(split));
+	CHECK_STR(out, "a\n[x](/posts/2016-07-17-openstate-stateful-packet-"
+	    "processing.gmi) b\nnext\n");
+	check_lines("t\n{% highlight c %}\n\nx\n\n{% endhighlight %}\n"
+	    "after", 1, hl, nitems(hl));
+	check_lines("8. more\n\n{% comment %}\na\nb\n{% endcomment %}\n\n"
+	    "**Please**", 70, comment, nitems(comment));
+	check_lines("a \n\n {%- if x -%} \n b", 5, dash, nitems(dash));
+	CHECK_STR(out, "ab");
+}
+
 static double
 now(void)
 {
@@ -463,6 +511,7 @@ main(void)
 	RUN(test_warning_position);
 	RUN(test_unterminated);
 	RUN(test_warning_cap);
+	RUN(test_line_map);
 	RUN(test_linear_time);
 	RUN(test_seed_post);
 	free(out);
