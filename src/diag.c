@@ -26,20 +26,25 @@ diag_add(struct diags *d, enum diag_level level, const char *file,
 	e->msg = buf_detach(&msg, NULL);
 	if (level == DIAG_ERROR)
 		d->errors++;
-	else
+	else if (level == DIAG_WARNING)
 		d->warnings++;
 }
 
 void
 diag_print(const struct diags *d, FILE *fp)
 {
+	static const char *const names[] = {
+		[DIAG_WARNING] = "warning",
+		[DIAG_ERROR] = "error",
+		[DIAG_NOTE] = "note",
+	};
 	const struct diag	*e;
 	size_t			 i;
 
 	for (i = 0; i < d->n; i++) {
 		e = &d->v[i];
 		fprintf(fp, "%s:%u:%u: %s: %s\n", e->file, e->line, e->column,
-		    e->level == DIAG_ERROR ? "error" : "warning", e->msg);
+		    names[e->level], e->msg);
 	}
 }
 

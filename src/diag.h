@@ -11,6 +11,7 @@
 enum diag_level {
 	DIAG_WARNING,
 	DIAG_ERROR,
+	DIAG_NOTE,	/* information (a file not served): counted nowhere */
 };
 
 struct diag {

@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "diag.h"
 #include "frontmatter.h"
@@ -31,6 +32,7 @@ struct site_options {
 
 struct post {
 	char		 *source;	/* file, relative to the root */
+	char		 *name;		/* file name without .md: DATE-SLUG */
 	char		 *slug;		/* file name without date and .md */
 	char		 *date;		/* YYYY-MM-DD, front matter first */
 	char		 *title;
@@ -42,18 +44,23 @@ struct post {
 	char		**tags;
 	size_t		  ntags;
 	char		 *path;		/* Gemini path, e.g. /posts/SLUG.gmi */
+	char		 *url;		/* path percent-encoded, for links */
 };
 
 struct page {
 	char		*source;
 	char		*title;
+	char		*lang;		/* the page's or the site's */
+	char		*permalink;	/* web permalink (front matter), or NULL */
 	char		*path;		/* e.g. /about.gmi */
+	char		*url;		/* path percent-encoded, for links */
 };
 
 /* A category or a tag, and the posts (indexes into posts) it holds. */
 struct taxon {
 	char		*name;
 	char		*path;		/* e.g. /categories/BPF.gmi */
+	char		*url;		/* path percent-encoded, for links */
 	size_t		*posts;
 	size_t		 nposts;
 };
@@ -92,6 +99,13 @@ struct snapshot {
 struct snapshot	*snapshot_build(const struct site_options *, struct diags *);
 struct snapshot	*snapshot_ref(struct snapshot *);
 void		 snapshot_unref(struct snapshot *);
+
+/*
+ * One line: posts, pages, static files, warnings, errors and the time
+ * the build took ("capsuled: 16 posts, 1 page, ...").
+ */
+void		 snapshot_summary(const struct snapshot *, const struct diags *,
+		    FILE *);
 
 /* Write every Gemini route under dir as files (--export). */
 int		 snapshot_export(const struct snapshot *, const char *dir,

@@ -1,0 +1,294 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "pages.h"
+#include "util.h"
+
+void
+pages_post_link(struct doc *d, const struct post *p, bool starts_block)
+{
+	char	*label;
+
+	label = xasprintf("%s - %s", p->date, p->title);
+	doc_add_link(d, starts_block, p->url, label);
+	free(label);
+}
+
+void
+pages_home(const struct snapshot *snap, struct doc *d)
+{
+	const struct site_config	*c = &snap->config;
+	size_t				 i;
+	bool				 first = true;
+
+	doc_add_heading(d, 1, c->title ? c->title : "Posts");
+	if (c->description)
+		doc_add(d, LINE_TEXT, true, c->description);
+	for (i = 0; i < snap->npages; i++, first = false)
+		doc_add_link(d, first, snap->pages[i].url,
+		    snap->pages[i].title);
+	doc_add_link(d, first, "/archive.gmi", "Archive");
+	doc_add_link(d, false, "/categories.gmi", "Categories");
+	doc_add_link(d, false, "/tags.gmi", "Tags");
+	doc_add_link(d, false, "/atom.xml", "Atom feed");
+	for (i = 0; i < snap->nposts; i++)
+		pages_post_link(d, &snap->posts[i], i == 0);
+}
+
+void
+pages_archive(const struct snapshot *snap, struct doc *d)
+{
+	char	 year[5] = "";
+	size_t	 i;
+	bool	 first;
+
+	doc_add_heading(d, 1, "Archive");
+	if (snap->nposts == 0)
+		doc_add(d, LINE_TEXT, true, "No posts yet.");
+	for (i = 0; i < snap->nposts; i++) {
+		first = strncmp(year, snap->posts[i].date, 4) != 0;
+		if (first) {
+			memcpy(year, snap->posts[i].date, 4);
+			doc_add_heading(d, 2, year);
+		}
+		pages_post_link(d, &snap->posts[i], first);
+	}
+}
+
+static void
+taxon_posts(const struct snapshot *snap, const struct taxon *t,
+    struct doc *d)
+{
+	size_t	i;
+
+	for (i = 0; i < t->nposts; i++)
+		pages_post_link(d, &snap->posts[t->posts[i]], i == 0);
+}
+
+void
+pages_taxonomy(const struct snapshot *snap, bool tags, struct doc *d)
+{
+	const struct taxon	*v = tags ? snap->tags : snap->categories;
+	size_t			 n = tags ? snap->ntags : snap->ncategories;
+	size_t			 i;
+
+	doc_add_heading(d, 1, tags ? "Tags" : "Categories");
+	if (n == 0)
+		doc_add(d, LINE_TEXT, true, tags ? "No tags." :
+		    "No categories.");
+	for (i = 0; i < n; i++) {
+		doc_add_heading(d, 2, v[i].name);
+		taxon_posts(snap, &v[i], d);
+	}
+}
+
+void
+pages_taxon(const struct snapshot *snap, const struct taxon *t, bool tag,
+    struct doc *d)
+{
+	char	*title;
+
+	title = xasprintf("%s %s", tag ? "Posts tagged" :
+	    "Posts in the category", t->name);
+	doc_add_heading(d, 1, title);
+	free(title);
+	taxon_posts(snap, t, d);
+	doc_add_link(d, true, tag ? "/tags.gmi" : "/categories.gmi",
+	    tag ? "All tags" : "All categories");
+}
+
+char *
+pages_base_url(const struct site_options *opts)
+{
+	const char	*host = opts->hostname ? opts->hostname : "localhost";
+	const char	*br = strchr(host, ':') ? "[" : "";
+	const char	*ket = *br ? "]" : "";
+
+	if (opts->gemini_port > 0 && opts->gemini_port != 1965)
+		return xasprintf("gemini://%s%s%s:%d/", br, host, ket,
+		    opts->gemini_port);
+	return xasprintf("gemini://%s%s%s/", br, host, ket);
+}
+
+/* Text as XML character data (also fit for attribute values). */
+static void
+xml_text(struct buf *out, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '&':
+			buf_puts(out, "&amp;");
+			break;
+		case '<':
+			buf_puts(out, "&lt;");
+			break;
+		case '>':
+			buf_puts(out, "&gt;");
+			break;
+		case '"':
+			buf_puts(out, "&quot;");
+			break;
+		default:
+			/* Control characters are not allowed in XML 1.0. */
+			if ((unsigned char)*s >= 0x20 || *s == '\t' ||
+			    *s == '\n')
+				buf_putc(out, *s);
+		}
+	}
+}
+
+static void
+xml_elem(struct buf *out, const char *indent, const char *name,
+    const char *text)
+{
+	buf_printf(out, "%s<%s>", indent, name);
+	xml_text(out, text);
+	buf_printf(out, "</%s>\n", name);
+}
+
+/* A capsule URL made absolute: base ends with '/', url starts with one. */
+static void
+xml_link(struct buf *out, const char *indent, const char *base,
+    const char *url, const char *rel)
+{
+	char	*abs;
+
+	abs = xasprintf("%s%s", base, url + (*url == '/'));
+	buf_printf(out, "%s<link href=\"", indent);
+	xml_text(out, abs);
+	buf_printf(out, "\" rel=\"%s\"/>\n", rel);
+	if (strcmp(rel, "alternate") == 0)
+		xml_elem(out, indent, "id", abs);
+	free(abs);
+}
+
+static void
+atom_entry(struct buf *out, const struct post *p, const char *base)
+{
+	size_t	i;
+
+	buf_puts(out, "  <entry>\n");
+	xml_elem(out, "    ", "title", p->title);
+	xml_link(out, "    ", base, p->url, "alternate");
+	buf_printf(out, "    <updated>%sT00:00:00Z</updated>\n", p->date);
+	if (p->author) {
+		buf_puts(out, "    <author>");
+		xml_elem(out, "", "name", p->author);
+		buf_truncate(out, out->len - 1);
+		buf_puts(out, "</author>\n");
+	}
+	for (i = 0; i < p->ncategories; i++) {
+		buf_puts(out, "    <category term=\"");
+		xml_text(out, p->categories[i]);
+		buf_puts(out, "\"/>\n");
+	}
+	if (p->excerpt)
+		xml_elem(out, "    ", "summary", p->excerpt);
+	buf_puts(out, "  </entry>\n");
+}
+
+void
+pages_atom(const struct snapshot *snap, const struct site_options *opts,
+    struct buf *out)
+{
+	const struct site_config	*c = &snap->config;
+	char				*base;
+	size_t				 i;
+
+	base = pages_base_url(opts);
+	buf_puts(out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+	    "<feed xmlns=\"http://www.w3.org/2005/Atom\"");
+	if (c->lang) {
+		buf_puts(out, " xml:lang=\"");
+		xml_text(out, c->lang);
+		buf_putc(out, '"');
+	}
+	buf_puts(out, ">\n");
+	xml_elem(out, "  ", "title", c->title ? c->title : base);
+	if (c->description)
+		xml_elem(out, "  ", "subtitle", c->description);
+	xml_link(out, "  ", base, "/atom.xml", "self");
+	xml_link(out, "  ", base, "/", "alternate");
+	/* The newest post's date, not the clock: builds are reproducible. */
+	buf_printf(out, "  <updated>%sT00:00:00Z</updated>\n",
+	    snap->nposts ? snap->posts[0].date : "1970-01-01");
+	if (c->author) {
+		buf_puts(out, "  <author>");
+		xml_elem(out, "", "name", c->author);
+		buf_truncate(out, out->len - 1);
+		buf_puts(out, "</author>\n");
+	}
+	for (i = 0; i < snap->nposts && i < PAGES_FEED_ENTRIES; i++)
+		atom_entry(out, &snap->posts[i], base);
+	buf_puts(out, "</feed>\n");
+	free(base);
+}
+
+void
+pages_robots(struct buf *out)
+{
+	buf_puts(out, "User-agent: *\nDisallow:\n");
+}
+
+/* Render a document and route it (the route owns the bytes). */
+static void
+publish_doc(struct snapshot *snap, const char *path, const char *type,
+    struct doc *d)
+{
+	struct buf	 out = BUF_INIT;
+	size_t		 len;
+	char		*body;
+
+	doc_write_gemtext(d, &out);
+	doc_free(d);
+	body = buf_detach(&out, &len);
+	routes_add(&snap->gemini, path, type, body, len, true);
+}
+
+static void
+publish_taxa(struct snapshot *snap, bool tags, const char *type)
+{
+	const struct taxon	*v = tags ? snap->tags : snap->categories;
+	size_t			 n = tags ? snap->ntags : snap->ncategories;
+	struct doc		 d = { 0 };
+	size_t			 i;
+
+	pages_taxonomy(snap, tags, &d);
+	publish_doc(snap, tags ? "/tags.gmi" : "/categories.gmi", type, &d);
+	for (i = 0; i < n; i++) {
+		pages_taxon(snap, &v[i], tags, &d);
+		publish_doc(snap, v[i].path, type, &d);
+	}
+}
+
+void
+pages_publish(struct snapshot *snap, const struct site_options *opts)
+{
+	const struct route	*home;
+	struct doc		 d = { 0 };
+	struct buf		 b = BUF_INIT;
+	char			*type, *body;
+	size_t			 len;
+
+	type = snap->config.lang ? xasprintf("text/gemini; lang=%s",
+	    snap->config.lang) : xstrdup("text/gemini");
+	pages_home(snap, &d);
+	publish_doc(snap, "/", type, &d);
+	home = routes_find(&snap->gemini, "/", 1);
+	routes_add(&snap->gemini, "/index.gmi", type, home->body, home->len,
+	    false);
+	pages_archive(snap, &d);
+	publish_doc(snap, "/archive.gmi", type, &d);
+	publish_taxa(snap, false, type);
+	publish_taxa(snap, true, type);
+	free(type);
+
+	pages_atom(snap, opts, &b);
+	body = buf_detach(&b, &len);
+	routes_add(&snap->gemini, "/atom.xml", "application/atom+xml", body,
+	    len, true);
+	pages_robots(&b);
+	body = buf_detach(&b, &len);
+	routes_add(&snap->gemini, "/robots.txt", "text/plain", body, len,
+	    true);
+}

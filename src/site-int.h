@@ -1,0 +1,84 @@
+/*
+ * Internals shared by the files of the snapshot builder (site.c: the
+ * build and the per-post rendering; site-scan.c: walking the capsule
+ * root; site-map.c: the Liquid and link callbacks; site-export.c).
+ */
+#ifndef CAPSULED_SITE_INT_H
+#define CAPSULED_SITE_INT_H
+
+#include <sys/types.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "frontmatter.h"
+#include "site.h"
+
+/* Markdown sources above this size are reported and skipped. */
+#define SITE_MAX_SOURCE		(8u << 20)
+/* Static files above this size are reported and not served. */
+#define SITE_MAX_STATIC		(128u << 20)
+/* Folders deeper than this below the root are not scanned. */
+#define SITE_MAX_DEPTH		32
+
+/* A Markdown source (post or page) between its scan and its rendering. */
+struct source {
+	char			*file;		/* root/rel, for diagnostics */
+	char			*text;		/* sanitized; freed once rendered */
+	size_t			 len;
+	struct frontmatter	 fm;
+	size_t			 body_off;
+	unsigned		 body_line;
+};
+
+struct dir_id {
+	dev_t	dev;
+	ino_t	ino;
+};
+
+struct build {
+	const struct site_options *opts;
+	struct snapshot		*snap;
+	struct diags		*diags;
+	char			*realroot;	/* realpath of the root */
+	/* Parallel to snap->posts and snap->pages. */
+	struct source		*post_src;
+	struct source		*page_src;
+	size_t			 posts_cap, pages_cap, statics_cap;
+	size_t			*by_name;	/* post indexes by name */
+	struct dir_id		*dirs;		/* folders scanned (loops) */
+	size_t			 ndirs, dirs_cap;
+	const char		*file;		/* being converted (warnings) */
+};
+
+/* site-scan.c: fill posts, pages and statics from the root. */
+void		 scan_root(struct build *);
+/*
+ * Read a Markdown source, sanitize it and parse its front matter.
+ * Returns -1 (reported) when the file cannot be used at all.
+ */
+int		 source_load(struct build *, const char *rel,
+		    struct source *, bool *has_fm);
+void		 source_free(struct source *);
+/* A language tag fit for a MIME parameter (letters, digits, '-'). */
+bool		 lang_ok(const char *);
+/* A relative path with no empty, "." or ".." piece. */
+bool		 clean_path(const char *);
+/* Paths of the generated documents (pages.c): no page may take them. */
+bool		 generated_path(const char *);
+
+/* site-map.c: the callbacks of the converter. */
+const char	*map_site_var(void *, const char *key);
+const char	*map_post_path(void *, const char *name);
+const char	*map_link_path(void *, const char *path);
+char		*map_url(void *, const char *target, unsigned line);
+/* A post by its name (DATE-SLUG), or -1. */
+long		 find_post(const struct build *, const char *name, size_t len);
+
+/* Percent-encode the bytes of a path that cannot appear in a URL. */
+char		*path_encode(const char *path);
+/* Join two path pieces with a '/'. */
+char		*path_join(const char *, const char *);
+
+#endif

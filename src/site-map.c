@@ -1,0 +1,328 @@
+/*
+ * The callbacks the converter calls while rendering a post or a page:
+ * site variables, post_url, link, and the URL mapping of CONVERSION.md
+ * 5.6 (web links of the Jekyll site to capsule paths).
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "site-int.h"
+#include "util.h"
+
+char *
+path_encode(const char *path)
+{
+	static const char	 keep[] = "-._~!$&'()*+,;=:@/";
+	struct buf		 out = BUF_INIT;
+	const unsigned char	*p;
+
+	for (p = (const unsigned char *)path; *p != '\0'; p++) {
+		if (isalnum(*p) || (*p < 0x80 && strchr(keep, *p) != NULL))
+			buf_putc(&out, (char)*p);
+		else
+			buf_printf(&out, "%%%02X", *p);
+	}
+	return buf_detach(&out, NULL);
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Decode %XX escapes of the first len bytes of s. */
+static char *
+path_decode(const char *s, size_t len)
+{
+	char	*out = xmalloc(len + 1), *o = out;
+	size_t	 i;
+	int	 hi, lo;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '%' && i + 2 < len &&
+		    (hi = hexval((unsigned char)s[i + 1])) >= 0 &&
+		    (lo = hexval((unsigned char)s[i + 2])) >= 0 &&
+		    (hi || lo)) {
+			*o++ = (char)(hi * 16 + lo);
+			i += 2;
+		} else
+			*o++ = s[i];
+	}
+	*o = '\0';
+	return out;
+}
+
+long
+find_post(const struct build *b, const char *name, size_t len)
+{
+	const struct post	*posts = b->snap->posts;
+	size_t			 lo = 0, hi = b->snap->nposts, mid;
+	int			 c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strncmp(posts[b->by_name[mid]].name, name, len);
+		if (c == 0 && posts[b->by_name[mid]].name[len] != '\0')
+			c = 1;
+		if (c == 0)
+			return (long)b->by_name[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+const char *
+map_site_var(void *ctx, const char *key)
+{
+	const struct build	*b = ctx;
+
+	return site_config_get(&b->snap->config, key);
+}
+
+/* post_url's argument: [dir/]DATE-SLUG[.md] */
+const char *
+map_post_path(void *ctx, const char *arg)
+{
+	const struct build	*b = ctx;
+	const char		*name, *dot;
+	size_t			 len;
+	long			 i;
+
+	name = strrchr(arg, '/');
+	name = name ? name + 1 : arg;
+	len = strlen(name);
+	if ((dot = strrchr(name, '.')) != NULL && (strcmp(dot, ".md") == 0 ||
+	    strcmp(dot, ".markdown") == 0))
+		len = (size_t)(dot - name);
+	if ((i = find_post(b, name, len)) == -1)
+		return NULL;
+	return b->snap->posts[i].url;
+}
+
+static int
+static_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct static_file *)elem)->path);
+}
+
+static const struct static_file *
+find_static(const struct build *b, const char *path)
+{
+	return bsearch(path, b->snap->statics, b->snap->nstatics,
+	    sizeof(*b->snap->statics), static_cmp);
+}
+
+/* {% link PATH %}: the capsule path of a source or static file. */
+const char *
+map_link_path(void *ctx, const char *arg)
+{
+	const struct build		*b = ctx;
+	const struct snapshot		*snap = b->snap;
+	const struct static_file	*sf;
+	char				*path;
+	size_t				 i;
+
+	while (*arg == '/')
+		arg++;
+	if (strncmp(arg, "_posts/", 7) == 0)
+		return map_post_path(ctx, arg);
+	for (i = 0; i < snap->npages; i++)
+		if (strcmp(snap->pages[i].source, arg) == 0)
+			return snap->pages[i].url;
+	path = xasprintf("/%s", arg);
+	sf = find_static(b, path);
+	free(path);
+	return sf ? sf->path : NULL;
+}
+
+static bool
+has_scheme(const char *s)
+{
+	const char	*p = s;
+
+	if (!isalpha((unsigned char)*p))
+		return false;
+	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' ||
+	    *p == '.')
+		p++;
+	return *p == ':';
+}
+
+/* A web path without its trailing slashes and .html: the page key. */
+static char *
+web_key(const char *path)
+{
+	char	*k = xstrdup(path);
+	size_t	 n = strlen(k);
+
+	if (n > 5 && strcmp(k + n - 5, ".html") == 0)
+		k[n -= 5] = '\0';
+	if (n >= 6 && strcmp(k + n - 6, "/index") == 0)
+		k[n -= 5] = '\0';
+	while (n > 1 && k[n - 1] == '/')
+		k[--n] = '\0';
+	return k;
+}
+
+static const char *
+find_page(const struct build *b, const char *key)
+{
+	const struct page	*pg;
+	char			*k, *src;
+	size_t			 i;
+	bool			 hit;
+
+	for (i = 0; i < b->snap->npages; i++) {
+		pg = &b->snap->pages[i];
+		k = web_key(pg->permalink ? pg->permalink : "");
+		src = xasprintf("/%s", pg->source);
+		*strrchr(src, '.') = '\0';
+		hit = strcmp(k, key) == 0 || strcmp(src, key) == 0 ||
+		    strcmp(pg->path, key) == 0;
+		free(k);
+		free(src);
+		if (hit)
+			return pg->url;
+	}
+	return NULL;
+}
+
+/* A Jekyll post URL: .../YYYY/MM/DD/SLUG (the date permalink styles). */
+static const char *
+find_dated_post(const struct build *b, const char *key)
+{
+	const char	*seg[4], *p;
+	char		*name;
+	int		 n = 0;
+	long		 i;
+
+	for (p = key + strlen(key); p > key && n < 4; p--)
+		if (p[-1] == '/')
+			seg[n++] = p;
+	if (n < 4 || strspn(seg[3], "0123456789") != 4 ||
+	    strspn(seg[2], "0123456789") != 2 ||
+	    strspn(seg[1], "0123456789") != 2)
+		return NULL;
+	name = xasprintf("%.4s-%.2s-%.2s-%s", seg[3], seg[2], seg[1],
+	    seg[0]);
+	i = find_post(b, name, strlen(name));
+	free(name);
+	return i == -1 ? NULL : b->snap->posts[i].url;
+}
+
+static const char *
+find_taxon(const struct taxon *v, size_t n, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].name, name) == 0)
+			return v[i].url;
+	for (i = 0; i < n; i++)
+		if (strcasecmp(v[i].name, name) == 0)
+			return v[i].url;
+	return NULL;
+}
+
+/* /categories/#NAME and /tags/#NAME: the generated taxonomy pages. */
+static const char *
+find_taxonomy(const struct build *b, const char *key, const char *frag)
+{
+	const struct snapshot	*snap = b->snap;
+	const char		*url = NULL;
+
+	if (strcmp(key, "/categories") == 0) {
+		if (frag != NULL)
+			url = find_taxon(snap->categories, snap->ncategories,
+			    frag);
+		return url ? url : "/categories.gmi";
+	}
+	if (strcmp(key, "/tags") == 0) {
+		if (frag != NULL)
+			url = find_taxon(snap->tags, snap->ntags, frag);
+		return url ? url : "/tags.gmi";
+	}
+	return NULL;
+}
+
+/* A capsule path for a root-relative web path (decoded), or NULL. */
+static char *
+map_local(const struct build *b, const char *path, const char *frag)
+{
+	const struct static_file	*sf;
+	const char			*url;
+	char				*key, *res;
+	size_t				 n;
+	long				 i;
+
+	if ((sf = find_static(b, path)) != NULL)
+		return path_encode(sf->path);
+	key = web_key(path);
+	if (strcmp(key, "/index.gmi") == 0)
+		url = "/";
+	else if ((url = find_taxonomy(b, key, frag)) == NULL &&
+	    !generated_path(key) && (url = find_page(b, key)) == NULL)
+		url = find_dated_post(b, key);
+	else if (url == NULL)
+		url = key;
+	if (url == NULL && strncmp(key, "/posts/", 7) == 0 &&
+	    (n = strlen(key)) > 11 && strcmp(key + n - 4, ".gmi") == 0) {
+		if ((i = find_post(b, key + 7, n - 11)) != -1)
+			url = b->snap->posts[i].url;
+	}
+	res = url ? xstrdup(url) : NULL;
+	free(key);
+	return res;
+}
+
+char *
+map_url(void *ctx, const char *target, unsigned line)
+{
+	const struct build	*b = ctx;
+	const char		*base = b->snap->config.baseurl, *site;
+	const char		*p = target, *frag;
+	char			*path, *fragment = NULL, *url;
+	size_t			 n;
+
+	if (*target == '#')
+		return NULL;
+	if (*target != '/' || target[1] == '/' || has_scheme(target))
+		return xstrdup(target);
+	n = base ? strlen(base) : 0;
+	while (n > 0 && base[n - 1] == '/')
+		n--;
+	if (n > 0 && strncmp(p, base, n) == 0 && strchr("/?#", p[n]) != NULL)
+		p += n;
+	n = strcspn(p, "?#");
+	path = path_decode(p, n);
+	if (*path == '\0') {
+		free(path);
+		path = xstrdup("/");
+	}
+	if ((frag = strchr(p, '#')) != NULL)
+		fragment = path_decode(frag + 1, strlen(frag + 1));
+	url = map_local(b, path, fragment);
+	free(path);
+	free(fragment);
+	if (url != NULL)
+		return url;
+	site = b->snap->config.url;
+	diag_add(b->diags, DIAG_WARNING, b->file, line, 0,
+	    "%s: no such page in the capsule: %s", target,
+	    site ? "linked to the web site" : "kept as is");
+	if (site == NULL)
+		return xstrdup(target);
+	n = strlen(site);
+	while (n > 0 && site[n - 1] == '/')
+		n--;
+	return xasprintf("%.*s%s", (int)n, site, target);
+}

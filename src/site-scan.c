@@ -1,0 +1,554 @@
+/*
+ * Walking the capsule root: posts under _posts/, pages (Markdown with
+ * front matter), static files.  Folders and files starting with '_' or
+ * '.' are never served; symbolic links must stay inside the root.
+ */
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "site-int.h"
+#include "utf8.h"
+#include "util.h"
+
+static void	walk(struct build *, const char *rel, int depth, bool posts);
+
+char *
+path_join(const char *a, const char *b)
+{
+	if (*a == '\0')
+		return xstrdup(b);
+	if (*b == '\0')
+		return xstrdup(a);
+	return xasprintf("%s/%s", a, b);
+}
+
+static bool
+has_ext(const char *name, const char *ext)
+{
+	size_t	n = strlen(name), e = strlen(ext);
+
+	return n > e && strcmp(name + n - e, ext) == 0;
+}
+
+static bool
+is_markdown(const char *name)
+{
+	return has_ext(name, ".md") || has_ext(name, ".markdown");
+}
+
+/* The name without its extension. */
+static char *
+strip_ext(const char *name)
+{
+	const char	*dot = strrchr(name, '.');
+
+	return dot ? xstrndup(name, (size_t)(dot - name)) : xstrdup(name);
+}
+
+void
+source_free(struct source *s)
+{
+	free(s->file);
+	free(s->text);
+	frontmatter_free(&s->fm);
+	memset(s, 0, sizeof(*s));
+}
+
+int
+source_load(struct build *b, const char *rel, struct source *s,
+    bool *has_fm)
+{
+	struct stat	 st;
+	char		*raw;
+	size_t		 len;
+
+	memset(s, 0, sizeof(*s));
+	s->file = path_join(b->opts->root, rel);
+	if (stat(s->file, &st) == -1 || (raw = read_file(s->file, &len)) ==
+	    NULL) {
+		diag_add(b->diags, DIAG_ERROR, s->file, 0, 0, "%s",
+		    strerror(errno));
+		goto fail;
+	}
+	if (len > SITE_MAX_SOURCE) {
+		free(raw);
+		diag_add(b->diags, DIAG_ERROR, s->file, 0, 0,
+		    "file too large (%zu bytes, limit %u): skipped", len,
+		    SITE_MAX_SOURCE);
+		goto fail;
+	}
+	s->text = utf8_sanitize(raw, len, &s->len, s->file, b->diags);
+	free(raw);
+	if (frontmatter_parse(s->text, s->len, s->file, &s->fm, &s->body_off,
+	    &s->body_line, b->diags) == -1) {
+		diag_add(b->diags, DIAG_ERROR, s->file, 0, 0,
+		    "unusable front matter: skipped");
+		goto fail;
+	}
+	*has_fm = s->body_off > 0;
+	if (!*has_fm)
+		s->body_line = 1;
+	return 0;
+fail:
+	source_free(s);
+	return -1;
+}
+
+/* The YYYY-MM-DD at the start of a post's file name, checked. */
+static bool
+name_date(const char *name, char date[11])
+{
+	static const char	 shape[] = "dddd-dd-dd-";
+	int			 month, day;
+	size_t			 i;
+
+	for (i = 0; shape[i] != '\0'; i++) {
+		if (shape[i] == 'd' ? !isdigit((unsigned char)name[i]) :
+		    name[i] != shape[i])
+			return false;
+	}
+	month = (name[5] - '0') * 10 + (name[6] - '0');
+	day = (name[8] - '0') * 10 + (name[9] - '0');
+	if (month < 1 || month > 12 || day < 1 || day > 31)
+		return false;
+	memcpy(date, name, 10);
+	date[10] = '\0';
+	return true;
+}
+
+/* "a-post-name" -> "A post name": Jekyll's title for a post without. */
+static char *
+title_from_slug(const char *slug)
+{
+	char	*t = xstrdup(slug), *p;
+
+	for (p = t; *p != '\0'; p++)
+		if (*p == '-' || *p == '_')
+			*p = ' ';
+	t[0] = (char)toupper((unsigned char)t[0]);
+	return t;
+}
+
+/* Title as written, whitespace runs collapsed to one space. */
+static char *
+collapse_ws(const char *s)
+{
+	struct buf	 out = BUF_INIT;
+	bool		 space = false;
+
+	for (; *s != '\0'; s++) {
+		if (isspace((unsigned char)*s)) {
+			space = out.len > 0;
+			continue;
+		}
+		if (space)
+			buf_putc(&out, ' ');
+		space = false;
+		buf_putc(&out, *s);
+	}
+	return buf_detach(&out, NULL);
+}
+
+/* Category or tag names, whitespace collapsed, empty ones dropped. */
+static char **
+copy_names(char *const *v, size_t n, size_t *np)
+{
+	char	**c;
+	size_t	  i;
+
+	c = xcalloc(n + 1, sizeof(*c));
+	for (*np = i = 0; i < n; i++) {
+		c[*np] = collapse_ws(v[i]);
+		if (*c[*np] != '\0')
+			(*np)++;
+		else
+			free(c[*np]);
+	}
+	return c;
+}
+
+bool
+lang_ok(const char *s)
+{
+	static const char	 tag[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-";
+	size_t			 n = strlen(s);
+
+	return n > 0 && n <= 35 && strspn(s, tag) == n;
+}
+
+/* The source's lang when it is a language tag, else the site's. */
+static char *
+pick_lang(struct build *b, const struct source *s)
+{
+	const char	*site = b->snap->config.lang;
+
+	if (s->fm.lang != NULL && lang_ok(s->fm.lang))
+		return xstrdup(s->fm.lang);
+	if (s->fm.lang != NULL)
+		diag_add(b->diags, DIAG_WARNING, s->file, 0, 0,
+		    "lang \"%s\" is not a language tag: ignored", s->fm.lang);
+	return site ? xstrdup(site) : NULL;
+}
+
+static bool
+unpublished(const struct source *s)
+{
+	const char	*p = frontmatter_get(&s->fm, "published");
+
+	return p != NULL && strcmp(p, "false") == 0;
+}
+
+static void
+add_post(struct build *b, const char *rel, const char *fname)
+{
+	struct snapshot	*snap = b->snap;
+	struct source	 src;
+	struct post	*p;
+	const char	*why = NULL;
+	enum diag_level	 level = DIAG_ERROR;
+	char		 date[11];
+	bool		 dated, has_fm;
+
+	if (source_load(b, rel, &src, &has_fm) == -1)
+		return;
+	dated = name_date(fname, date);
+	if (src.len == 0)
+		why = "empty file";
+	else if (src.fm.date == NULL && !dated)
+		why = "no date in the front matter or the file name";
+	else if (unpublished(&src)) {
+		why = "published: false";
+		level = DIAG_NOTE;
+	}
+	if (why != NULL) {
+		diag_add(b->diags, level, src.file, 0, 0, "%s: skipped", why);
+		source_free(&src);
+		return;
+	}
+	if (!has_fm)
+		diag_add(b->diags, DIAG_WARNING, src.file, 1, 1,
+		    "post without front matter");
+
+	grow_array(&snap->posts, &b->posts_cap, snap->nposts + 1,
+	    sizeof(*snap->posts));
+	b->post_src = xreallocarray(b->post_src, b->posts_cap,
+	    sizeof(*b->post_src));
+	p = &snap->posts[snap->nposts];
+	memset(p, 0, sizeof(*p));
+	p->source = xstrdup(rel);
+	p->name = strip_ext(fname);
+	p->slug = xstrdup(dated ? p->name + 11 : p->name);
+	p->date = xstrdup(src.fm.date ? src.fm.date : date);
+	p->title = src.fm.title ? collapse_ws(src.fm.title) :
+	    title_from_slug(p->slug);
+	if (src.fm.author)
+		p->author = xstrdup(src.fm.author);
+	else if (snap->config.author)
+		p->author = xstrdup(snap->config.author);
+	if (src.fm.excerpt)
+		p->excerpt = collapse_ws(src.fm.excerpt);
+	p->lang = pick_lang(b, &src);
+	p->categories = copy_names(src.fm.categories, src.fm.ncategories,
+	    &p->ncategories);
+	p->tags = copy_names(src.fm.tags, src.fm.ntags, &p->ntags);
+	b->post_src[snap->nposts++] = src;
+}
+
+bool
+clean_path(const char *p)
+{
+	const char	*seg, *end;
+	size_t		 n;
+
+	for (seg = p; *seg != '\0'; seg = *end ? end + 1 : end) {
+		end = strchr(seg, '/');
+		if (end == NULL)
+			end = seg + strlen(seg);
+		n = (size_t)(end - seg);
+		if (n == 0 || (n == 1 && seg[0] == '.') ||
+		    (n == 2 && seg[0] == '.' && seg[1] == '.'))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A page's capsule path: from its permalink (/about/ -> /about.gmi),
+ * else from its file (dir/x.md -> /dir/x.gmi).
+ */
+static char *
+page_path(struct build *b, const char *rel, const struct source *s)
+{
+	const char	*perm = s->fm.permalink;
+	char		*p, *noext, *path;
+	size_t		 n;
+
+	if (perm != NULL) {
+		p = xstrdup(perm + (perm[0] == '/'));
+		n = strlen(p);
+		while (n > 0 && p[n - 1] == '/')
+			p[--n] = '\0';
+		if (has_ext(p, ".html") || has_ext(p, ".htm"))
+			*strrchr(p, '.') = '\0';
+		if (*p == '\0' || clean_path(p)) {
+			path = xasprintf("/%s%s", p, *p ? ".gmi" : "");
+			free(p);
+			return path;
+		}
+		free(p);
+		diag_add(b->diags, DIAG_WARNING, s->file, 0, 0,
+		    "permalink %s is not a clean path: ignored", perm);
+	}
+	noext = strip_ext(rel);
+	path = xasprintf("/%s.gmi", noext);
+	free(noext);
+	return path;
+}
+
+bool
+generated_path(const char *path)
+{
+	static const char *const fixed[] = {
+		"/", "/index.gmi", "/archive.gmi", "/categories.gmi",
+		"/tags.gmi", "/atom.xml", "/robots.txt",
+	};
+	size_t	i;
+
+	for (i = 0; i < nitems(fixed); i++)
+		if (strcmp(path, fixed[i]) == 0)
+			return true;
+	return strncmp(path, "/categories/", 12) == 0 ||
+	    strncmp(path, "/tags/", 6) == 0;
+}
+
+static void
+add_page(struct build *b, const char *rel, const char *fname)
+{
+	struct snapshot	*snap = b->snap;
+	struct source	 src;
+	struct page	*pg;
+	const char	*why = NULL;
+	char		*path;
+	bool		 has_fm;
+
+	if (source_load(b, rel, &src, &has_fm) == -1)
+		return;
+	path = page_path(b, rel, &src);
+	if (!has_fm)
+		why = "Markdown without front matter is not a page";
+	else if (strcmp(fname, "404.md") == 0 || (src.fm.layout &&
+	    strcmp(src.fm.layout, "error404") == 0))
+		why = "an error page is not served (missing paths get 51)";
+	else if (generated_path(path))
+		why = "a generated document takes this path";
+	else if (unpublished(&src))
+		why = "published: false";
+	if (why != NULL) {
+		diag_add(b->diags, DIAG_NOTE, src.file, 0, 0, "%s: %s", path,
+		    why);
+		free(path);
+		source_free(&src);
+		return;
+	}
+	grow_array(&snap->pages, &b->pages_cap, snap->npages + 1,
+	    sizeof(*snap->pages));
+	b->page_src = xreallocarray(b->page_src, b->pages_cap,
+	    sizeof(*b->page_src));
+	pg = &snap->pages[snap->npages];
+	memset(pg, 0, sizeof(*pg));
+	pg->source = xstrdup(rel);
+	pg->path = path;
+	pg->url = path_encode(path);
+	pg->title = src.fm.title ? collapse_ws(src.fm.title) :
+	    title_from_slug(fname);
+	pg->lang = pick_lang(b, &src);
+	if (src.fm.permalink)
+		pg->permalink = xstrdup(src.fm.permalink);
+	b->page_src[snap->npages++] = src;
+}
+
+/* Does the file start with a "---" line (a Jekyll template)? */
+static bool
+starts_with_frontmatter(const char *data, size_t len)
+{
+	return len >= 4 && memcmp(data, "---", 3) == 0 &&
+	    (data[3] == '\n' || (data[3] == '\r' && len >= 5 &&
+	    data[4] == '\n'));
+}
+
+static void
+add_static(struct build *b, const char *rel, const struct stat *st)
+{
+	struct snapshot		*snap = b->snap;
+	struct static_file	*sf;
+	char			*file, *data;
+	size_t			 len;
+
+	file = path_join(b->opts->root, rel);
+	if ((uintmax_t)st->st_size > SITE_MAX_STATIC) {
+		diag_add(b->diags, DIAG_WARNING, file, 0, 0,
+		    "file too large (%jd bytes, limit %u): not served",
+		    (intmax_t)st->st_size, SITE_MAX_STATIC);
+		free(file);
+		return;
+	}
+	if ((data = read_file(file, &len)) == NULL) {
+		diag_add(b->diags, DIAG_WARNING, file, 0, 0, "%s",
+		    strerror(errno));
+		free(file);
+		return;
+	}
+	if (starts_with_frontmatter(data, len)) {
+		diag_add(b->diags, DIAG_NOTE, file, 1, 1,
+		    "Jekyll template: not served");
+		free(data);
+		free(file);
+		return;
+	}
+	free(file);
+	grow_array(&snap->statics, &b->statics_cap, snap->nstatics + 1,
+	    sizeof(*snap->statics));
+	sf = &snap->statics[snap->nstatics++];
+	sf->path = xasprintf("/%s", rel);
+	sf->body = data;
+	sf->len = len;
+}
+
+/*
+ * Follow a symbolic link only when it resolves inside the root.
+ * Returns false (reported) when it does not.
+ */
+static bool
+link_inside(struct build *b, const char *full)
+{
+	char	*real;
+	size_t	 n = strlen(b->realroot);
+	bool	 inside;
+
+	if ((real = realpath(full, NULL)) == NULL) {
+		diag_add(b->diags, DIAG_WARNING, full, 0, 0,
+		    "broken symbolic link: %s", strerror(errno));
+		return false;
+	}
+	inside = strncmp(real, b->realroot, n) == 0 &&
+	    (real[n] == '/' || real[n] == '\0');
+	if (!inside)
+		diag_add(b->diags, DIAG_WARNING, full, 0, 0,
+		    "symbolic link to %s leaves the capsule root: refused",
+		    real);
+	free(real);
+	return inside;
+}
+
+/* Remember a folder; false when it was already scanned (a link loop). */
+static bool
+first_visit(struct build *b, const struct stat *st)
+{
+	size_t	i;
+
+	for (i = 0; i < b->ndirs; i++)
+		if (b->dirs[i].dev == st->st_dev &&
+		    b->dirs[i].ino == st->st_ino)
+			return false;
+	grow_array(&b->dirs, &b->dirs_cap, b->ndirs + 1, sizeof(*b->dirs));
+	b->dirs[b->ndirs].dev = st->st_dev;
+	b->dirs[b->ndirs++].ino = st->st_ino;
+	return true;
+}
+
+static void
+visit(struct build *b, const char *rel, const char *name, int depth,
+    bool posts)
+{
+	struct stat	 st;
+	char		*full;
+
+	full = path_join(b->opts->root, rel);
+	if (lstat(full, &st) == -1 ||
+	    (S_ISLNK(st.st_mode) && !link_inside(b, full)) ||
+	    stat(full, &st) == -1)
+		goto done;
+	if (S_ISDIR(st.st_mode)) {
+		if (depth >= SITE_MAX_DEPTH)
+			diag_add(b->diags, DIAG_WARNING, full, 0, 0,
+			    "folder nested too deep: not scanned");
+		else if (!first_visit(b, &st))
+			diag_add(b->diags, DIAG_NOTE, full, 0, 0,
+			    "folder already scanned (link loop): skipped");
+		else
+			walk(b, rel, depth + 1, posts);
+	} else if (S_ISREG(st.st_mode)) {
+		if (posts && is_markdown(name))
+			add_post(b, rel, name);
+		else if (posts)
+			diag_add(b->diags, DIAG_NOTE, full, 0, 0,
+			    "not a post (YYYY-MM-DD-slug.md): ignored");
+		else if (is_markdown(name))
+			add_page(b, rel, name);
+		else
+			add_static(b, rel, &st);
+	}
+done:
+	free(full);
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Scan one folder, its entries in name order (reproducible builds). */
+static void
+walk(struct build *b, const char *rel, int depth, bool posts)
+{
+	DIR		 *d;
+	struct dirent	 *e;
+	char		 *dir, **names = NULL, *child;
+	size_t		  n = 0, cap = 0, i;
+
+	dir = path_join(b->opts->root, rel);
+	if ((d = opendir(dir)) == NULL) {
+		diag_add(b->diags, DIAG_WARNING, dir, 0, 0, "%s",
+		    strerror(errno));
+		free(dir);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		grow_array(&names, &cap, n + 1, sizeof(*names));
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	free(dir);
+	if (n > 0)
+		qsort(names, n, sizeof(*names), name_cmp);
+	for (i = 0; i < n; i++) {
+		child = path_join(rel, names[i]);
+		if (depth == 0 && strcmp(names[i], "_posts") == 0)
+			visit(b, child, names[i], depth, true);
+		else if (posts || names[i][0] != '_')
+			visit(b, child, names[i], depth, posts);
+		free(child);
+		free(names[i]);
+	}
+	free(names);
+}
+
+void
+scan_root(struct build *b)
+{
+	struct stat	st;
+
+	if (stat(b->realroot, &st) == 0)
+		first_visit(b, &st);
+	walk(b, "", 0, false);
+}

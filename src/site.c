@@ -1,0 +1,475 @@
+/*
+ * The snapshot build: scan the root (site-scan.c), order the posts,
+ * build the taxonomies, render every post and page to gemtext, add the
+ * generated documents (pages.c) and the static files, seal the routes.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "convert.h"
+#include "mime.h"
+#include "pages.h"
+#include "site-int.h"
+#include "util.h"
+
+static double
+now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Newest first: date, then name, both descending. */
+static int
+post_order(const struct post *a, const struct post *b)
+{
+	int	c;
+
+	if ((c = strcmp(b->date, a->date)) != 0)
+		return c;
+	return strcmp(b->name, a->name);
+}
+
+/* qsort has no context argument: sort an index through a static. */
+static const struct post *sort_posts;
+
+static int
+index_cmp(const void *a, const void *b)
+{
+	return post_order(&sort_posts[*(const size_t *)a],
+	    &sort_posts[*(const size_t *)b]);
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(sort_posts[*(const size_t *)a].name,
+	    sort_posts[*(const size_t *)b].name);
+}
+
+static void
+post_paths(struct post *p, enum permalink_style style)
+{
+	const char	*slug = *p->slug ? p->slug : p->name;
+
+	if (style == PERMALINK_JEKYLL)
+		p->path = xasprintf("/%.4s/%.2s/%.2s/%s/", p->date,
+		    p->date + 5, p->date + 8, slug);
+	else
+		p->path = xasprintf("/posts/%s.gmi", p->name);
+	p->url = path_encode(p->path);
+}
+
+/* Order posts newest first (their sources with them), index by name. */
+static void
+order_posts(struct build *b)
+{
+	struct snapshot	*snap = b->snap;
+	struct post	*posts;
+	struct source	*srcs;
+	size_t		*idx, i, n = snap->nposts;
+
+	idx = xcalloc(n, sizeof(*idx));
+	for (i = 0; i < n; i++)
+		idx[i] = i;
+	sort_posts = snap->posts;
+	qsort(idx, n, sizeof(*idx), index_cmp);
+	posts = xcalloc(n, sizeof(*posts));
+	srcs = xcalloc(n, sizeof(*srcs));
+	for (i = 0; i < n; i++) {
+		posts[i] = snap->posts[idx[i]];
+		srcs[i] = b->post_src[idx[i]];
+		post_paths(&posts[i], b->opts->permalink);
+	}
+	free(snap->posts);
+	free(b->post_src);
+	snap->posts = posts;
+	b->post_src = srcs;
+	for (i = 0; i < n; i++)
+		idx[i] = i;
+	sort_posts = snap->posts;
+	qsort(idx, n, sizeof(*idx), name_cmp);
+	b->by_name = idx;
+}
+
+struct assoc {
+	const char	*name;
+	size_t		 post;
+};
+
+static int
+assoc_cmp(const void *a, const void *b)
+{
+	const struct assoc	*x = a, *y = b;
+	int			 c;
+
+	if ((c = strcasecmp(x->name, y->name)) != 0 ||
+	    (c = strcmp(x->name, y->name)) != 0)
+		return c;
+	return x->post < y->post ? -1 : x->post > y->post;
+}
+
+/* The taxon path: '/' in a name would make folders. */
+static void
+taxon_paths(struct taxon *t, const char *dir)
+{
+	char	*name, *p;
+
+	name = xstrdup(t->name);
+	for (p = name; *p != '\0'; p++)
+		if (*p == '/')
+			*p = '-';
+	t->path = xasprintf("/%s/%s.gmi", dir, name);
+	t->url = path_encode(t->path);
+	free(name);
+}
+
+/* Group the (name, post) pairs of every post into sorted taxa. */
+static struct taxon *
+taxonomy(const struct snapshot *snap, bool tags, size_t *np)
+{
+	struct assoc	*v = NULL;
+	struct taxon	*t = NULL;
+	size_t		 n = 0, cap = 0, ntaxa = 0, tcap = 0, i, j, k;
+	char		**names;
+
+	for (i = 0; i < snap->nposts; i++) {
+		names = tags ? snap->posts[i].tags : snap->posts[i].categories;
+		k = tags ? snap->posts[i].ntags : snap->posts[i].ncategories;
+		grow_array(&v, &cap, n + k, sizeof(*v));
+		for (j = 0; j < k; j++) {
+			v[n].name = names[j];
+			v[n++].post = i;
+		}
+	}
+	if (n > 0)
+		qsort(v, n, sizeof(*v), assoc_cmp);
+	for (i = 0; i < n; i++) {
+		if (ntaxa == 0 || strcmp(t[ntaxa - 1].name, v[i].name) != 0) {
+			grow_array(&t, &tcap, ntaxa + 1, sizeof(*t));
+			memset(&t[ntaxa], 0, sizeof(*t));
+			t[ntaxa].name = xstrdup(v[i].name);
+			taxon_paths(&t[ntaxa++], tags ? "tags" : "categories");
+		}
+		k = t[ntaxa - 1].nposts;
+		if (k > 0 && t[ntaxa - 1].posts[k - 1] == v[i].post)
+			continue;	/* the same name twice in a post */
+		t[ntaxa - 1].posts = xreallocarray(t[ntaxa - 1].posts, k + 1,
+		    sizeof(size_t));
+		t[ntaxa - 1].posts[k] = v[i].post;
+		t[ntaxa - 1].nposts++;
+	}
+	free(v);
+	*np = ntaxa;
+	return t;
+}
+
+/* The Markdown body of src, converted to the end of doc. */
+static void
+render_body(struct build *b, const struct source *src, struct doc *doc)
+{
+	struct convert_env	env;
+
+	memset(&env, 0, sizeof(env));
+	env.liquid.file = src->file;
+	env.liquid.first_line = src->body_line;
+	env.liquid.diags = b->diags;
+	env.liquid.site_var = map_site_var;
+	env.liquid.post_path = map_post_path;
+	env.liquid.link_path = map_link_path;
+	env.liquid.ctx = b;
+	env.map_url = map_url;
+	b->file = src->file;
+	convert_body(src->text + src->body_off, src->len - src->body_off,
+	    &env, doc);
+}
+
+/* Route a rendered document; a path taken twice is reported. */
+static void
+publish(struct build *b, const char *file, const char *path,
+    const char *lang, const struct doc *doc)
+{
+	struct buf	 out = BUF_INIT;
+	char		*type, *body;
+	size_t		 len;
+
+	doc_write_gemtext(doc, &out);
+	body = buf_detach(&out, &len);
+	type = lang ? xasprintf("text/gemini; lang=%s", lang) :
+	    xstrdup("text/gemini");
+	if (!routes_add(&b->snap->gemini, path, type, body, len, true))
+		diag_add(b->diags, DIAG_WARNING, file, 0, 0,
+		    "%s is already served: not served again", path);
+	free(type);
+}
+
+static void
+join_names(struct buf *out, const char *what, char **v, size_t n)
+{
+	size_t	i;
+
+	if (n == 0)
+		return;
+	buf_printf(out, "%s%s: ", out->len ? " · " : "", what);
+	for (i = 0; i < n; i++)
+		buf_printf(out, "%s%s", i ? ", " : "", v[i]);
+}
+
+/* Title block (CONVERSION.md 5.3): title, date · author, taxonomy. */
+static void
+post_header(const struct post *p, struct doc *doc)
+{
+	struct buf	line = BUF_INIT;
+
+	doc_add_heading(doc, 1, p->title);
+	buf_puts(&line, p->date);
+	if (p->author)
+		buf_printf(&line, " · %s", p->author);
+	doc_add(doc, LINE_TEXT, true, line.data);
+	buf_truncate(&line, 0);
+	join_names(&line, "Categories", p->categories, p->ncategories);
+	join_names(&line, "Tags", p->tags, p->ntags);
+	if (line.len > 0)
+		doc_add(doc, LINE_TEXT, false, line.data);
+	buf_free(&line);
+}
+
+/*
+ * One post, start to end: convert to the document model, publish it,
+ * free the source.  Every renderer of a post (Gemini, Gopher) reads the
+ * same document here, before it is freed.
+ */
+static void
+render_post(struct build *b, size_t i)
+{
+	struct post	*p = &b->snap->posts[i];
+	struct source	*src = &b->post_src[i];
+	struct doc	 doc = { 0 };
+	size_t		 body, k;
+
+	post_header(p, &doc);
+	body = doc.n;
+	render_body(b, src, &doc);
+	for (k = body; p->excerpt == NULL && k < doc.n; k++)
+		if (doc.lines[k].kind == LINE_TEXT && doc.lines[k].text)
+			p->excerpt = xstrdup(doc.lines[k].text);
+	publish(b, src->file, p->path, p->lang, &doc);
+	doc_free(&doc);
+	b->snap->source_bytes += src->len;
+	source_free(src);
+}
+
+static void
+render_page(struct build *b, size_t i)
+{
+	struct page	*pg = &b->snap->pages[i];
+	struct source	*src = &b->page_src[i];
+	struct doc	 doc = { 0 };
+
+	doc_add_heading(&doc, 1, pg->title);
+	render_body(b, src, &doc);
+	publish(b, src->file, pg->path, pg->lang, &doc);
+	doc_free(&doc);
+	b->snap->source_bytes += src->len;
+	source_free(src);
+}
+
+static int
+static_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct static_file *)a)->path,
+	    ((const struct static_file *)b)->path);
+}
+
+static void
+publish_statics(struct build *b)
+{
+	struct snapshot		*snap = b->snap;
+	struct static_file	*sf;
+	size_t			 i;
+
+	for (i = 0; i < snap->nstatics; i++) {
+		sf = &snap->statics[i];
+		if (!routes_add(&snap->gemini, sf->path, mime_type(sf->path),
+		    sf->body, sf->len, true)) {
+			diag_add(b->diags, DIAG_WARNING, sf->path + 1, 0, 0,
+			    "%s is already served: file not served",
+			    sf->path);
+			sf->body = NULL;
+			sf->len = 0;
+		}
+	}
+}
+
+static int
+load_config(struct build *b)
+{
+	char	*file;
+	int	 rc;
+
+	file = path_join(b->opts->root, "_config.yml");
+	rc = site_config_load(file, &b->snap->config, b->diags);
+	free(file);
+	return rc;
+}
+
+struct snapshot *
+snapshot_build(const struct site_options *opts, struct diags *diags)
+{
+	struct build	 b;
+	struct snapshot	*snap;
+	double		 start = now();
+	size_t		 i;
+
+	memset(&b, 0, sizeof(b));
+	snap = xcalloc(1, sizeof(*snap));
+	atomic_init(&snap->refs, 1);
+	b.opts = opts;
+	b.snap = snap;
+	b.diags = diags;
+	if ((b.realroot = realpath(opts->root, NULL)) == NULL) {
+		diag_add(diags, DIAG_ERROR, opts->root, 0, 0,
+		    "capsule root: %s", strerror(errno));
+		snapshot_unref(snap);
+		return NULL;
+	}
+	if (load_config(&b) == -1) {
+		free(b.realroot);
+		snapshot_unref(snap);
+		return NULL;
+	}
+	if (snap->config.lang != NULL && !lang_ok(snap->config.lang)) {
+		diag_add(diags, DIAG_WARNING, "_config.yml", 0, 0,
+		    "lang \"%s\" is not a language tag: ignored",
+		    snap->config.lang);
+		free(snap->config.lang);
+		snap->config.lang = NULL;
+	}
+	scan_root(&b);
+	if (snap->nstatics > 0)
+		qsort(snap->statics, snap->nstatics, sizeof(*snap->statics),
+		    static_cmp);
+	order_posts(&b);
+	snap->categories = taxonomy(snap, false, &snap->ncategories);
+	snap->tags = taxonomy(snap, true, &snap->ntags);
+
+	for (i = 0; i < snap->nposts; i++)
+		render_post(&b, i);
+	for (i = 0; i < snap->npages; i++)
+		render_page(&b, i);
+	publish_statics(&b);
+	pages_publish(snap, opts);
+	routes_seal(&snap->gemini);
+	routes_seal(&snap->gopher);
+
+	free(b.post_src);
+	free(b.page_src);
+	free(b.by_name);
+	free(b.dirs);
+	free(b.realroot);
+	snap->build_seconds = now() - start;
+	return snap;
+}
+
+static const char *
+plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+void
+snapshot_summary(const struct snapshot *snap, const struct diags *diags,
+    FILE *fp)
+{
+	fprintf(fp, "capsuled: %zu post%s, %zu page%s, %zu static file%s, "
+	    "%zu warning%s, %zu error%s, %.0f ms\n",
+	    snap ? snap->nposts : 0, plural(snap ? snap->nposts : 0),
+	    snap ? snap->npages : 0, plural(snap ? snap->npages : 0),
+	    snap ? snap->nstatics : 0, plural(snap ? snap->nstatics : 0),
+	    diags->warnings, plural(diags->warnings),
+	    diags->errors, plural(diags->errors),
+	    snap ? snap->build_seconds * 1000 : 0.0);
+}
+
+struct snapshot *
+snapshot_ref(struct snapshot *snap)
+{
+	atomic_fetch_add(&snap->refs, 1);
+	return snap;
+}
+
+static void
+free_list(char **v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void
+free_taxa(struct taxon *t, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(t[i].name);
+		free(t[i].path);
+		free(t[i].url);
+		free(t[i].posts);
+	}
+	free(t);
+}
+
+static void
+free_post(struct post *p)
+{
+	free(p->source);
+	free(p->name);
+	free(p->slug);
+	free(p->date);
+	free(p->title);
+	free(p->author);
+	free(p->excerpt);
+	free(p->lang);
+	free_list(p->categories, p->ncategories);
+	free_list(p->tags, p->ntags);
+	free(p->path);
+	free(p->url);
+}
+
+void
+snapshot_unref(struct snapshot *snap)
+{
+	size_t	i;
+
+	if (snap == NULL || atomic_fetch_sub(&snap->refs, 1) != 1)
+		return;
+	site_config_free(&snap->config);
+	for (i = 0; i < snap->nposts; i++)
+		free_post(&snap->posts[i]);
+	free(snap->posts);
+	for (i = 0; i < snap->npages; i++) {
+		free(snap->pages[i].source);
+		free(snap->pages[i].title);
+		free(snap->pages[i].lang);
+		free(snap->pages[i].permalink);
+		free(snap->pages[i].path);
+		free(snap->pages[i].url);
+	}
+	free(snap->pages);
+	free_taxa(snap->categories, snap->ncategories);
+	free_taxa(snap->tags, snap->ntags);
+	for (i = 0; i < snap->nstatics; i++)
+		free(snap->statics[i].path);
+	free(snap->statics);
+	routes_free(&snap->gemini);
+	routes_free(&snap->gopher);
+	free(snap);
+}
