@@ -46,7 +46,6 @@ struct build {
 	struct source		*post_src;
 	struct source		*page_src;
 	size_t			 posts_cap, pages_cap, statics_cap;
-	size_t			*by_name;	/* post indexes by name */
 	struct dir_id		*dirs;		/* folders scanned (loops) */
 	size_t			 ndirs, dirs_cap;
 	const char		*file;		/* being converted (warnings) */
@@ -74,7 +73,8 @@ const char	*map_post_path(void *, const char *name);
 const char	*map_link_path(void *, const char *path);
 char		*map_url(void *, const char *target, unsigned line);
 /* A post by its name (DATE-SLUG), or -1. */
-long		 find_post(const struct build *, const char *name, size_t len);
+long		 find_post(const struct snapshot *, const char *name,
+		    size_t len);
 
 /* Percent-encode the bytes of a path that cannot appear in a URL. */
 char		*path_encode(const char *path);

@@ -4,6 +4,7 @@
  * 5.6 (web links of the Jekyll site to capsule paths).
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -59,19 +60,19 @@ path_decode(const char *s, size_t len)
 }
 
 long
-find_post(const struct build *b, const char *name, size_t len)
+find_post(const struct snapshot *snap, const char *name, size_t len)
 {
-	const struct post	*posts = b->snap->posts;
-	size_t			 lo = 0, hi = b->snap->nposts, mid;
+	const struct post	*posts = snap->posts;
+	size_t			 lo = 0, hi = snap->nposts, mid;
 	int			 c;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		c = strncmp(posts[b->by_name[mid]].name, name, len);
-		if (c == 0 && posts[b->by_name[mid]].name[len] != '\0')
+		c = strncmp(posts[snap->by_name[mid]].name, name, len);
+		if (c == 0 && posts[snap->by_name[mid]].name[len] != '\0')
 			c = 1;
 		if (c == 0)
-			return (long)b->by_name[mid];
+			return (long)snap->by_name[mid];
 		if (c < 0)
 			lo = mid + 1;
 		else
@@ -103,7 +104,7 @@ map_post_path(void *ctx, const char *arg)
 	if ((dot = strrchr(name, '.')) != NULL && (strcmp(dot, ".md") == 0 ||
 	    strcmp(dot, ".markdown") == 0))
 		len = (size_t)(dot - name);
-	if ((i = find_post(b, name, len)) == -1)
+	if ((i = find_post(b->snap, name, len)) == -1)
 		return NULL;
 	return b->snap->posts[i].url;
 }
@@ -196,27 +197,44 @@ find_page(const struct build *b, const char *key)
 	return NULL;
 }
 
+/* A post by date and slug: posts are sorted by date, newest first. */
+static const char *
+find_dated(const struct snapshot *snap, const char *date, const char *slug)
+{
+	size_t	lo = 0, hi = snap->nposts, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(snap->posts[mid].date, date) > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < snap->nposts && strcmp(snap->posts[lo].date, date) == 0;
+	    lo++)
+		if (strcmp(snap->posts[lo].slug, slug) == 0)
+			return snap->posts[lo].url;
+	return NULL;
+}
+
 /* A Jekyll post URL: .../YYYY/MM/DD/SLUG (the date permalink styles). */
 static const char *
 find_dated_post(const struct build *b, const char *key)
 {
 	const char	*seg[4], *p;
-	char		*name;
+	char		 date[11];
 	int		 n = 0;
-	long		 i;
 
 	for (p = key + strlen(key); p > key && n < 4; p--)
 		if (p[-1] == '/')
 			seg[n++] = p;
-	if (n < 4 || strspn(seg[3], "0123456789") != 4 ||
-	    strspn(seg[2], "0123456789") != 2 ||
-	    strspn(seg[1], "0123456789") != 2)
+	if (n < 4 || strspn(seg[3], "0123456789") != 4 || seg[3][4] != '/' ||
+	    strspn(seg[2], "0123456789") != 2 || seg[2][2] != '/' ||
+	    strspn(seg[1], "0123456789") != 2 || seg[1][2] != '/')
 		return NULL;
-	name = xasprintf("%.4s-%.2s-%.2s-%s", seg[3], seg[2], seg[1],
-	    seg[0]);
-	i = find_post(b, name, strlen(name));
-	free(name);
-	return i == -1 ? NULL : b->snap->posts[i].url;
+	snprintf(date, sizeof(date), "%.4s-%.2s-%.2s", seg[3], seg[2],
+	    seg[1]);
+	return find_dated(b->snap, date, seg[0]);
 }
 
 static const char *
@@ -276,7 +294,7 @@ map_local(const struct build *b, const char *path, const char *frag)
 		url = key;
 	if (url == NULL && strncmp(key, "/posts/", 7) == 0 &&
 	    (n = strlen(key)) > 11 && strcmp(key + n - 4, ".gmi") == 0) {
-		if ((i = find_post(b, key + 7, n - 11)) != -1)
+		if ((i = find_post(b->snap, key + 7, n - 11)) != -1)
 			url = b->snap->posts[i].url;
 	}
 	res = url ? xstrdup(url) : NULL;

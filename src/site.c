@@ -94,7 +94,7 @@ order_posts(struct build *b)
 		idx[i] = i;
 	sort_posts = snap->posts;
 	qsort(idx, n, sizeof(*idx), name_cmp);
-	b->by_name = idx;
+	snap->by_name = idx;
 }
 
 struct assoc {
@@ -369,7 +369,6 @@ snapshot_build(const struct site_options *opts, struct diags *diags)
 
 	free(b.post_src);
 	free(b.page_src);
-	free(b.by_name);
 	free(b.dirs);
 	free(b.realroot);
 	snap->build_seconds = now() - start;
@@ -455,6 +454,7 @@ snapshot_unref(struct snapshot *snap)
 	for (i = 0; i < snap->nposts; i++)
 		free_post(&snap->posts[i]);
 	free(snap->posts);
+	free(snap->by_name);
 	for (i = 0; i < snap->npages; i++) {
 		free(snap->pages[i].source);
 		free(snap->pages[i].title);

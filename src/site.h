@@ -76,6 +76,7 @@ struct snapshot {
 	struct site_config	 config;
 	struct post		*posts;		/* newest first */
 	size_t			 nposts;
+	size_t			*by_name;	/* post indexes, by name */
 	struct page		*pages;
 	size_t			 npages;
 	struct taxon		*categories;	/* sorted by name */

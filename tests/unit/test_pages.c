@@ -1,0 +1,294 @@
+/* Generated documents: home, archive, taxonomies, Atom, robots.txt. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "pages.h"
+#include "util.h"
+
+static char *cats_a[] = { "BPF", NULL };
+static char *tags_a[] = { "eBPF", "XDP & <tc>", NULL };
+static size_t bpf_posts[] = { 0, 2 };
+static size_t ebpf_posts[] = { 0 };
+
+static struct post posts[] = {
+	{ .name = "2023-11-03-co-re", .slug = "co-re", .date = "2023-11-03",
+	  .title = "Did you know? CO-RE", .author = "Q. M.",
+	  .excerpt = "Compile once & run \"everywhere\"", .lang = "en",
+	  .categories = cats_a, .ncategories = 1, .tags = tags_a, .ntags = 2,
+	  .path = "/posts/2023-11-03-co-re.gmi",
+	  .url = "/posts/2023-11-03-co-re.gmi" },
+	{ .name = "2017-12-04-offload", .slug = "offload", .date = "2017-12-04",
+	  .title = "Offload is coming", .lang = "en",
+	  .path = "/posts/2017-12-04-offload.gmi",
+	  .url = "/posts/2017-12-04-offload.gmi" },
+	{ .name = "2017-02-21-os", .slug = "os", .date = "2017-02-11",
+	  .title = "OpenState", .lang = "en", .categories = cats_a,
+	  .ncategories = 1,
+	  .path = "/posts/2017-02-21-os.gmi", .url = "/posts/2017-02-21-os.gmi" },
+};
+
+static struct page pages[] = {
+	{ .source = "about.md", .title = "About", .path = "/about.gmi",
+	  .url = "/about.gmi" },
+};
+
+static struct taxon cats[] = {
+	{ .name = "BPF", .path = "/categories/BPF.gmi",
+	  .url = "/categories/BPF.gmi", .posts = bpf_posts, .nposts = 2 },
+};
+
+static struct taxon tags[] = {
+	{ .name = "XDP & <tc>", .path = "/tags/XDP & <tc>.gmi",
+	  .url = "/tags/XDP%20&%20%3Ctc%3E.gmi", .posts = ebpf_posts,
+	  .nposts = 1 },
+};
+
+static void
+fixture(struct snapshot *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->config.title = "Whirl Offload";
+	s->config.description = "Fast networking.";
+	s->config.author = "Quentin Monnet";
+	s->config.lang = "en";
+	s->posts = posts;
+	s->nposts = nitems(posts);
+	s->pages = pages;
+	s->npages = nitems(pages);
+	s->categories = cats;
+	s->ncategories = nitems(cats);
+	s->tags = tags;
+	s->ntags = nitems(tags);
+}
+
+/* Render a generated document to gemtext; the caller frees. */
+static char *
+gemtext(struct doc *d)
+{
+	struct buf	out = BUF_INIT;
+
+	doc_write_gemtext(d, &out);
+	doc_free(d);
+	return buf_detach(&out, NULL);
+}
+
+static void
+test_home(void)
+{
+	struct snapshot	 s;
+	struct doc	 d = { 0 };
+	char		*g;
+
+	fixture(&s);
+	pages_home(&s, &d);
+	g = gemtext(&d);
+	CHECK_STR(g,
+	    "# Whirl Offload\n"
+	    "\n"
+	    "Fast networking.\n"
+	    "\n"
+	    "=> /about.gmi About\n"
+	    "=> /archive.gmi Archive\n"
+	    "=> /categories.gmi Categories\n"
+	    "=> /tags.gmi Tags\n"
+	    "=> /atom.xml Atom feed\n"
+	    "\n"
+	    "=> /posts/2023-11-03-co-re.gmi 2023-11-03 - Did you know? CO-RE\n"
+	    "=> /posts/2017-12-04-offload.gmi 2017-12-04 - Offload is coming\n"
+	    "=> /posts/2017-02-21-os.gmi 2017-02-11 - OpenState\n");
+	free(g);
+}
+
+/* A gemlog needs exactly one level-1 heading, the first line. */
+static void
+test_home_one_heading(void)
+{
+	struct snapshot	 s;
+	struct doc	 d = { 0 };
+	size_t		 i, n = 0;
+
+	fixture(&s);
+	pages_home(&s, &d);
+	for (i = 0; i < d.n; i++)
+		if (d.lines[i].kind == LINE_HEADING && d.lines[i].level == 1)
+			n++;
+	CHECK_INT(n, 1);
+	CHECK_INT(d.lines[0].kind, LINE_HEADING);
+	doc_free(&d);
+}
+
+static void
+test_archive(void)
+{
+	struct snapshot	 s;
+	struct doc	 d = { 0 };
+	char		*g;
+
+	fixture(&s);
+	pages_archive(&s, &d);
+	g = gemtext(&d);
+	CHECK_STR(g,
+	    "# Archive\n"
+	    "\n"
+	    "## 2023\n"
+	    "\n"
+	    "=> /posts/2023-11-03-co-re.gmi 2023-11-03 - Did you know? CO-RE\n"
+	    "\n"
+	    "## 2017\n"
+	    "\n"
+	    "=> /posts/2017-12-04-offload.gmi 2017-12-04 - Offload is coming\n"
+	    "=> /posts/2017-02-21-os.gmi 2017-02-11 - OpenState\n");
+	free(g);
+}
+
+static void
+test_taxonomies(void)
+{
+	struct snapshot	 s;
+	struct doc	 d = { 0 };
+	char		*g;
+
+	fixture(&s);
+	pages_taxonomy(&s, false, &d);
+	g = gemtext(&d);
+	CHECK_STR(g,
+	    "# Categories\n"
+	    "\n"
+	    "## BPF\n"
+	    "\n"
+	    "=> /posts/2023-11-03-co-re.gmi 2023-11-03 - Did you know? CO-RE\n"
+	    "=> /posts/2017-02-21-os.gmi 2017-02-11 - OpenState\n");
+	free(g);
+	pages_taxon(&s, &tags[0], true, &d);
+	g = gemtext(&d);
+	CHECK_STR(g,
+	    "# Posts tagged XDP & <tc>\n"
+	    "\n"
+	    "=> /posts/2023-11-03-co-re.gmi 2023-11-03 - Did you know? CO-RE\n"
+	    "\n"
+	    "=> /tags.gmi All tags\n");
+	free(g);
+	s.ntags = 0;
+	pages_taxonomy(&s, true, &d);
+	g = gemtext(&d);
+	CHECK_STR(g, "# Tags\n\nNo tags.\n");
+	free(g);
+}
+
+static void
+test_base_url(void)
+{
+	struct site_options	 o = { .hostname = "example.org",
+	    .gemini_port = 1965 };
+	char			*u;
+
+	u = pages_base_url(&o);
+	CHECK_STR(u, "gemini://example.org/");
+	free(u);
+	o.gemini_port = 1966;
+	u = pages_base_url(&o);
+	CHECK_STR(u, "gemini://example.org:1966/");
+	free(u);
+	o.hostname = "::1";
+	u = pages_base_url(&o);
+	CHECK_STR(u, "gemini://[::1]:1966/");
+	free(u);
+}
+
+static size_t
+count(const char *hay, const char *needle)
+{
+	size_t	n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay++;
+	}
+	return n;
+}
+
+static void
+test_atom(void)
+{
+	struct site_options	 o = { .hostname = "example.org",
+	    .gemini_port = 1965 };
+	struct snapshot		 s;
+	struct buf		 b = BUF_INIT;
+
+	fixture(&s);
+	pages_atom(&s, &o, &b);
+	CHECK(strncmp(b.data, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n",
+	    39) == 0);
+	CHECK(strstr(b.data, "<feed xmlns=\"http://www.w3.org/2005/Atom\"")
+	    != NULL);
+	CHECK(strstr(b.data, "  <id>gemini://example.org/</id>\n") != NULL);
+	/* The newest post's date, never the clock. */
+	CHECK(strstr(b.data, "  <updated>2023-11-03T00:00:00Z</updated>\n"
+	    "  <author>") != NULL);
+	CHECK_INT(count(b.data, "<entry>"), 3);
+	CHECK_INT(count(b.data, "</entry>"), 3);
+	CHECK(strstr(b.data, "<link href=\"gemini://example.org/posts/"
+	    "2023-11-03-co-re.gmi\" rel=\"alternate\"/>") != NULL);
+	CHECK(strstr(b.data, "<summary>Compile once &amp; run "
+	    "&quot;everywhere&quot;</summary>") != NULL);
+	/* Newest first. */
+	CHECK(strstr(b.data, "co-re.gmi") < strstr(b.data, "offload.gmi"));
+	CHECK(strstr(b.data, "offload.gmi") < strstr(b.data, "os.gmi"));
+	CHECK(b.len > 8 && strcmp(b.data + b.len - 8, "</feed>\n") == 0);
+	buf_free(&b);
+
+	s.nposts = 0;
+	pages_atom(&s, &o, &b);
+	CHECK(strstr(b.data, "<updated>1970-01-01T00:00:00Z</updated>")
+	    != NULL);
+	CHECK_INT(count(b.data, "<entry>"), 0);
+	buf_free(&b);
+}
+
+static void
+test_publish(void)
+{
+	struct site_options	 o = { .hostname = "h", .gemini_port = 1965 };
+	struct snapshot		 s;
+	const struct route	*r, *idx;
+
+	fixture(&s);
+	pages_publish(&s, &o);
+	routes_seal(&s.gemini);
+	r = routes_find(&s.gemini, "/", 1);
+	idx = routes_find(&s.gemini, "/index.gmi", 10);
+	CHECK(r != NULL && idx != NULL);
+	if (r && idx) {
+		CHECK_STR(r->type, "text/gemini; lang=en");
+		CHECK(r->body == idx->body);
+	}
+	r = routes_find(&s.gemini, "/robots.txt", 11);
+	CHECK(r != NULL);
+	if (r) {
+		CHECK_STR(r->type, "text/plain");
+		CHECK(r->len == 24 && memcmp(r->body,
+		    "User-agent: *\nDisallow:\n", 24) == 0);
+	}
+	r = routes_find(&s.gemini, "/atom.xml", 9);
+	CHECK(r != NULL && strcmp(r->type, "application/atom+xml") == 0);
+	CHECK(routes_find(&s.gemini, "/archive.gmi", 12) != NULL);
+	CHECK(routes_find(&s.gemini, "/categories.gmi", 15) != NULL);
+	CHECK(routes_find(&s.gemini, "/categories/BPF.gmi", 19) != NULL);
+	CHECK(routes_find(&s.gemini, "/tags/XDP & <tc>.gmi", 20) != NULL);
+	CHECK_INT(s.gemini.n, 9);
+	routes_free(&s.gemini);
+}
+
+int
+main(void)
+{
+	RUN(test_home);
+	RUN(test_home_one_heading);
+	RUN(test_archive);
+	RUN(test_taxonomies);
+	RUN(test_base_url);
+	RUN(test_atom);
+	RUN(test_publish);
+	return HARNESS_END();
+}

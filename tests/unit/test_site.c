@@ -1,0 +1,512 @@
+/* The snapshot build: scanning, ordering, paths, URL mapping, export. */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "mime.h"
+#include "site-int.h"
+#include "util.h"
+
+static char	tmpl[] = "/tmp/test_site.XXXXXX";
+static char	*root;
+
+/* Write root/rel, making its folders. */
+static void
+put(const char *rel, const char *text)
+{
+	char	*path, *p;
+	FILE	*fp;
+
+	path = path_join(root, rel);
+	for (p = path + strlen(root) + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		mkdir(path, 0755);
+		*p = '/';
+	}
+	if ((fp = fopen(path, "w")) == NULL) {
+		perror(path);
+		exit(2);
+	}
+	fputs(text, fp);
+	fclose(fp);
+	free(path);
+}
+
+/* Remove a folder made by mkdtemp (no quoting needed). */
+static void
+rm_tree(const char *dir)
+{
+	char	*cmd;
+
+	cmd = xasprintf("rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "%s failed\n", cmd);
+	free(cmd);
+}
+
+static void
+fresh_root(void)
+{
+	if (root != NULL)
+		rm_tree(root);
+	strcpy(tmpl + strlen(tmpl) - 6, "XXXXXX");
+	if ((root = mkdtemp(tmpl)) == NULL) {
+		perror("mkdtemp");
+		exit(2);
+	}
+	put("_config.yml", "title: Test Site\nauthor: Site Author\n"
+	    "lang: en\nurl: https://example.org\nbaseurl: /blog\n");
+}
+
+static struct snapshot *
+build(struct diags *d, enum permalink_style style)
+{
+	struct site_options	o = { .root = root, .hostname = "localhost",
+	    .gemini_port = 1965, .permalink = style };
+
+	memset(d, 0, sizeof(*d));
+	return snapshot_build(&o, d);
+}
+
+static const char *
+body(const struct snapshot *s, const char *path)
+{
+	const struct route	*r;
+
+	r = routes_find(&s->gemini, path, strlen(path));
+	return r ? r->body : NULL;
+}
+
+static const char *
+type(const struct snapshot *s, const char *path)
+{
+	const struct route	*r;
+
+	r = routes_find(&s->gemini, path, strlen(path));
+	return r ? r->type : NULL;
+}
+
+/* Some diagnostic at this level names file and contains text. */
+static bool
+has_diag(const struct diags *d, enum diag_level level, const char *file,
+    const char *text)
+{
+	size_t	i;
+
+	for (i = 0; i < d->n; i++)
+		if (d->v[i].level == level &&
+		    strstr(d->v[i].file, file) != NULL &&
+		    strstr(d->v[i].msg, text) != NULL)
+			return true;
+	return false;
+}
+
+static void
+blog(void)
+{
+	fresh_root();
+	put("_posts/2017-12-04-offload.md", "---\ntitle: \"Offload  is\n"
+	    "  coming\"\ncategories: [Other, BPF]\ntags: eBPF\n"
+	    "excerpt: A short update.\n---\n\nHello.\n");
+	put("_posts/2017-02-21-os.md", "---\ntitle: OpenState\n"
+	    "date: 2017-02-11\nauthor: Someone\ncategories: BPF\n"
+	    "lang: fr\n---\n\nFirst paragraph.\n");
+	put("_posts/2016-07-07-welcome.markdown", "---\ntitle: Welcome\n"
+	    "---\n\nWelcome.\n");
+	put("about.md", "---\ntitle: About\npermalink: /about/\n---\n\n"
+	    "About me.\n");
+	put("img/logo.png", "\x89PNG\r\n");
+	put("img/a b.svg", "<svg/>");
+	put("notes.txt", "plain\n");
+	put("index.html", "---\nlayout: default\n---\n<html>\n");
+	put("feed.xml", "---\n---\n<rss/>\n");
+	put("README.md", "no front matter\n");
+	put(".secret", "x");
+	put(".git/config", "x");
+	put("_drafts/2020-01-01-draft.md", "---\ntitle: Draft\n---\n");
+	put("_includes/head.html", "<head>");
+	put("404.md", "---\nlayout: default\n---\nLost.\n");
+	put("categories.md", "---\ntitle: Cats\npermalink: /categories/\n"
+	    "---\n");
+}
+
+static void
+test_scan(void)
+{
+	struct diags	 d;
+	struct snapshot	*s;
+
+	blog();
+	s = build(&d, PERMALINK_POSTS);
+	CHECK(s != NULL);
+	if (s == NULL)
+		return;
+	CHECK_INT(s->nposts, 3);
+	CHECK_INT(s->npages, 1);
+	CHECK_INT(s->nstatics, 3);
+	CHECK_INT(d.errors, 0);
+	CHECK(body(s, "/posts/2017-12-04-offload.gmi") != NULL);
+	CHECK(body(s, "/posts/2016-07-07-welcome.gmi") != NULL);
+	CHECK(body(s, "/about.gmi") != NULL);
+	CHECK_STR(type(s, "/img/logo.png"), "image/png");
+	CHECK_STR(type(s, "/img/a b.svg"), "image/svg+xml");
+	CHECK_STR(type(s, "/notes.txt"), mime_type("notes.txt"));
+	/* Sources, templates, dotfiles and _ folders are never served. */
+	CHECK(body(s, "/index.html") == NULL);
+	CHECK(body(s, "/feed.xml") == NULL);
+	CHECK(body(s, "/README.md") == NULL);
+	CHECK(body(s, "/README.gmi") == NULL);
+	CHECK(body(s, "/about.md") == NULL);
+	CHECK(body(s, "/.secret") == NULL);
+	CHECK(body(s, "/.git/config") == NULL);
+	CHECK(body(s, "/_config.yml") == NULL);
+	CHECK(body(s, "/_drafts/2020-01-01-draft.md") == NULL);
+	CHECK(body(s, "/_includes/head.html") == NULL);
+	CHECK(body(s, "/_posts/2017-12-04-offload.md") == NULL);
+	CHECK(body(s, "/404.gmi") == NULL);
+	CHECK(has_diag(&d, DIAG_NOTE, "404.md", "not served"));
+	CHECK(has_diag(&d, DIAG_NOTE, "categories.md", "generated"));
+	CHECK(has_diag(&d, DIAG_NOTE, "index.html", "template"));
+	/* The generated categories page, not the Liquid one. */
+	CHECK(body(s, "/categories.gmi") != NULL &&
+	    strstr(body(s, "/categories.gmi"), "## BPF") != NULL);
+	snapshot_unref(s);
+	diag_free(&d);
+}
+
+static void
+test_posts(void)
+{
+	struct diags	 d;
+	struct snapshot	*s;
+	const char	*b;
+
+	blog();
+	s = build(&d, PERMALINK_POSTS);
+	if (s == NULL) {
+		CHECK(s != NULL);
+		return;
+	}
+	/* Newest first; the front matter date wins over the file name. */
+	CHECK_STR(s->posts[0].name, "2017-12-04-offload");
+	CHECK_STR(s->posts[1].date, "2017-02-11");
+	CHECK_STR(s->posts[1].slug, "os");
+	CHECK_STR(s->posts[2].title, "Welcome");
+	CHECK_STR(s->posts[0].title, "Offload is coming");
+	CHECK_STR(s->posts[0].author, "Site Author");
+	CHECK_STR(s->posts[1].author, "Someone");
+	CHECK_STR(s->posts[1].lang, "fr");
+	CHECK_STR(s->posts[2].lang, "en");
+	CHECK_STR(s->posts[0].excerpt, "A short update.");
+	CHECK_STR(s->posts[1].excerpt, "First paragraph.");
+	CHECK_STR(type(s, "/posts/2017-02-21-os.gmi"), "text/gemini; lang=fr");
+	b = body(s, "/posts/2017-12-04-offload.gmi");
+	CHECK(b != NULL && strncmp(b, "# Offload is coming\n\n"
+	    "2017-12-04 · Site Author\n"
+	    "Categories: Other, BPF · Tags: eBPF\n\n", 77) == 0);
+	b = body(s, "/posts/2016-07-07-welcome.gmi");
+	CHECK(b != NULL && strncmp(b, "# Welcome\n\n2016-07-07 · Site Author\n"
+	    "\n", 37) == 0);
+	b = body(s, "/about.gmi");
+	CHECK(b != NULL && strncmp(b, "# About\n\n", 9) == 0);
+	CHECK_INT(s->ncategories, 2);
+	CHECK_STR(s->categories[0].name, "BPF");
+	CHECK_INT(s->categories[0].nposts, 2);
+	CHECK_INT(s->categories[0].posts[0], 0);
+	CHECK_INT(s->categories[0].posts[1], 1);
+	CHECK_STR(s->categories[1].path, "/categories/Other.gmi");
+	CHECK(find_post(s, "2017-02-21-os", 13) == 1);
+	CHECK(find_post(s, "2017-02-21-o", 12) == -1);
+	CHECK(find_post(s, "missing", 7) == -1);
+	snapshot_unref(s);
+	diag_free(&d);
+}
+
+static void
+test_jekyll_paths(void)
+{
+	struct diags	 d;
+	struct snapshot	*s;
+
+	blog();
+	s = build(&d, PERMALINK_JEKYLL);
+	if (s == NULL) {
+		CHECK(s != NULL);
+		return;
+	}
+	CHECK_STR(s->posts[1].path, "/2017/02/11/os/");
+	CHECK(body(s, "/2017/12/04/offload/") != NULL);
+	snapshot_unref(s);
+	diag_free(&d);
+}
+
+static void
+test_bad_posts(void)
+{
+	struct diags	 d;
+	struct snapshot	*s;
+
+	fresh_root();
+	put("_posts/2017-01-01-good.md", "---\ntitle: Good\n---\nText.\n");
+	put("_posts/2017-01-02-empty.md", "");
+	put("_posts/undated.md", "---\ntitle: Undated\n---\nText.\n");
+	put("_posts/dated.md", "---\ntitle: Dated\ndate: 2019-05-06\n---\n");
+	put("_posts/2017-01-03-hidden.md", "---\npublished: false\n---\n");
+	put("_posts/2017-01-04-lang.md", "---\nlang: \"en\\r\\n20 x\"\n---\n");
+	put("_posts/image.png", "png");
+	s = build(&d, PERMALINK_POSTS);
+	if (s == NULL) {
+		CHECK(s != NULL);
+		return;
+	}
+	CHECK_INT(s->nposts, 3);
+	CHECK(body(s, "/posts/2017-01-01-good.gmi") != NULL);
+	CHECK(body(s, "/posts/dated.gmi") != NULL);
+	CHECK(has_diag(&d, DIAG_ERROR, "2017-01-02-empty.md", "empty"));
+	CHECK(has_diag(&d, DIAG_ERROR, "undated.md", "no date"));
+	CHECK(has_diag(&d, DIAG_NOTE, "hidden.md", "published"));
+	CHECK(has_diag(&d, DIAG_WARNING, "lang.md", "not a language tag"));
+	/* A lang that would break the response header is not used. */
+	CHECK_STR(type(s, "/posts/2017-01-04-lang.gmi"),
+	    "text/gemini; lang=en");
+	CHECK_INT(d.errors, 2);
+	snapshot_unref(s);
+	diag_free(&d);
+}
+
+static void
+test_symlinks(void)
+{
+	struct diags	 d;
+	struct snapshot	*s;
+	char		*p;
+
+	fresh_root();
+	put("img/in.png", "png");
+	p = path_join(root, "img/link.png");
+	CHECK(symlink("in.png", p) == 0);
+	free(p);
+	p = path_join(root, "passwd.txt");
+	CHECK(symlink("/etc/passwd", p) == 0);
+	free(p);
+	p = path_join(root, "etc");
+	CHECK(symlink("/etc", p) == 0);
+	free(p);
+	p = path_join(root, "img/loop");
+	CHECK(symlink("..", p) == 0);
+	free(p);
+	s = build(&d, PERMALINK_POSTS);
+	if (s == NULL) {
+		CHECK(s != NULL);
+		return;
+	}
+	CHECK(body(s, "/img/in.png") != NULL);
+	CHECK(body(s, "/img/link.png") != NULL);
+	CHECK(body(s, "/passwd.txt") == NULL);
+	CHECK(body(s, "/etc/passwd") == NULL);
+	CHECK(has_diag(&d, DIAG_WARNING, "passwd.txt", "leaves the capsule"));
+	CHECK(has_diag(&d, DIAG_WARNING, "etc", "leaves the capsule"));
+	CHECK(body(s, "/img/loop/img/in.png") == NULL);
+	CHECK_INT(s->nstatics, 2);
+	snapshot_unref(s);
+	diag_free(&d);
+}
+
+/* Two builds of one tree: the same routes, byte for byte. */
+static void
+test_reproducible(void)
+{
+	struct diags	 d1, d2;
+	struct snapshot	*a, *b;
+	size_t		 i;
+
+	blog();
+	a = build(&d1, PERMALINK_POSTS);
+	b = build(&d2, PERMALINK_POSTS);
+	if (a == NULL || b == NULL) {
+		CHECK(a != NULL && b != NULL);
+		return;
+	}
+	CHECK_INT(a->gemini.n, b->gemini.n);
+	for (i = 0; i < a->gemini.n && i < b->gemini.n; i++) {
+		CHECK_STR(a->gemini.v[i].path, b->gemini.v[i].path);
+		CHECK(a->gemini.v[i].len == b->gemini.v[i].len &&
+		    memcmp(a->gemini.v[i].body, b->gemini.v[i].body,
+		    a->gemini.v[i].len) == 0);
+	}
+	snapshot_unref(a);
+	snapshot_unref(b);
+	diag_free(&d1);
+	diag_free(&d2);
+}
+
+static void
+check_map(struct build *b, const char *target, const char *want)
+{
+	char	*got;
+
+	got = map_url(b, target, 1);
+	CHECK_STR(got, want);
+	if (want != NULL && (got == NULL || strcmp(got, want) != 0))
+		fprintf(stderr, "  for %s\n", target);
+	free(got);
+}
+
+static void
+test_map_url(void)
+{
+	struct build	 b;
+	struct diags	 d;
+	struct snapshot	*s;
+	size_t		 warnings;
+
+	blog();
+	s = build(&d, PERMALINK_POSTS);
+	if (s == NULL) {
+		CHECK(s != NULL);
+		return;
+	}
+	memset(&b, 0, sizeof(b));
+	b.snap = s;
+	b.diags = &d;
+	b.file = "post.md";
+	warnings = d.warnings;
+	check_map(&b, "https://example.com/a?b=c#d", "https://example.com/a?b=c#d");
+	check_map(&b, "mailto:a@b.c", "mailto:a@b.c");
+	check_map(&b, "gemini://x.org/", "gemini://x.org/");
+	check_map(&b, "#section", NULL);
+	check_map(&b, "/img/logo.png", "/img/logo.png");
+	check_map(&b, "/blog/img/logo.png", "/img/logo.png");
+	check_map(&b, "/img/a%20b.svg", "/img/a%20b.svg");
+	check_map(&b, "/about/", "/about.gmi");
+	check_map(&b, "/blog/about/#me", "/about.gmi");
+	check_map(&b, "/about.html", "/about.gmi");
+	check_map(&b, "/", "/");
+	check_map(&b, "/blog/", "/");
+	check_map(&b, "/blog", "/");
+	check_map(&b, "/index.html", "/");
+	check_map(&b, "/categories/#BPF", "/categories/BPF.gmi");
+	check_map(&b, "/categories/#bpf", "/categories/BPF.gmi");
+	check_map(&b, "/categories/#Nope", "/categories.gmi");
+	check_map(&b, "/categories/", "/categories.gmi");
+	check_map(&b, "/2017/02/11/os/", "/posts/2017-02-21-os.gmi");
+	check_map(&b, "/blog/2017/12/04/offload.html#x",
+	    "/posts/2017-12-04-offload.gmi");
+	check_map(&b, "/posts/2016-07-07-welcome.gmi",
+	    "/posts/2016-07-07-welcome.gmi");
+	check_map(&b, "/atom.xml", "/atom.xml");
+	check_map(&b, "relative/path.png", "relative/path.png");
+	CHECK_INT(d.warnings, warnings);
+	/* No capsule target: the web site's page, with a warning. */
+	check_map(&b, "/Articles/856005/", "https://example.org/Articles/856005/");
+	check_map(&b, "/blog/missing.png",
+	    "https://example.org/blog/missing.png");
+	CHECK_INT(d.warnings, warnings + 2);
+	CHECK(has_diag(&d, DIAG_WARNING, "post.md", "/Articles/856005/"));
+	CHECK_STR(map_post_path(&b, "2017-02-21-os"), "/posts/2017-02-21-os.gmi");
+	CHECK_STR(map_post_path(&b, "2017-02-21-os.md"),
+	    "/posts/2017-02-21-os.gmi");
+	CHECK(map_post_path(&b, "2017-02-21-nope") == NULL);
+	CHECK_STR(map_link_path(&b, "about.md"), "/about.gmi");
+	CHECK_STR(map_link_path(&b, "_posts/2016-07-07-welcome.markdown"),
+	    "/posts/2016-07-07-welcome.gmi");
+	CHECK_STR(map_link_path(&b, "img/logo.png"), "/img/logo.png");
+	CHECK(map_link_path(&b, "nope.md") == NULL);
+	CHECK_STR(map_site_var(&b, "title"), "Test Site");
+	snapshot_unref(s);
+	diag_free(&d);
+}
+
+static char *
+slurp(const char *dir, const char *rel)
+{
+	char	*p, *text;
+
+	p = path_join(dir, rel);
+	text = read_file(p, NULL);
+	free(p);
+	return text;
+}
+
+static void
+test_export(void)
+{
+	struct diags	 d;
+	struct snapshot	*s;
+	char		 out[] = "/tmp/test_site_out.XXXXXX", *t;
+
+	blog();
+	s = build(&d, PERMALINK_JEKYLL);
+	if (s == NULL || mkdtemp(out) == NULL) {
+		CHECK(s != NULL);
+		return;
+	}
+	CHECK_INT(snapshot_export(s, out, &d), 0);
+	t = slurp(out, "index.gmi");
+	CHECK(t != NULL && strcmp(t, body(s, "/")) == 0);
+	free(t);
+	t = slurp(out, "2017/12/04/offload/index.gmi");
+	CHECK(t != NULL && strcmp(t, body(s, "/2017/12/04/offload/")) == 0);
+	free(t);
+	t = slurp(out, "img/logo.png");
+	CHECK(t != NULL && strcmp(t, "\x89PNG\r\n") == 0);
+	free(t);
+	t = slurp(out, "robots.txt");
+	CHECK(t != NULL);
+	free(t);
+	snapshot_unref(s);
+	rm_tree(out);
+
+	/* A route that climbs out of the folder is refused. */
+	s = xcalloc(1, sizeof(*s));
+	atomic_init(&s->refs, 1);
+	routes_add(&s->gemini, "/../escape.gmi", "text/gemini", "x", 1,
+	    false);
+	routes_add(&s->gemini, "/ok/../../escape.gmi", "text/gemini", "x", 1,
+	    false);
+	routes_add(&s->gemini, "/fine.gmi", "text/gemini", "x", 1, false);
+	CHECK(mkdtemp(strcpy(out, "/tmp/test_site_out.XXXXXX")) != NULL);
+	CHECK_INT(snapshot_export(s, out, &d), -1);
+	CHECK(has_diag(&d, DIAG_ERROR, out, "refusing"));
+	t = slurp(out, "fine.gmi");
+	CHECK(t != NULL);
+	free(t);
+	t = path_join(out, "../escape.gmi");
+	CHECK(access(t, F_OK) == -1 && errno == ENOENT);
+	free(t);
+	snapshot_unref(s);
+	rm_tree(out);
+	diag_free(&d);
+}
+
+static void
+test_missing_root(void)
+{
+	struct site_options	 o = { .root = "/nonexistent/capsule" };
+	struct diags		 d = { 0 };
+
+	CHECK(snapshot_build(&o, &d) == NULL);
+	CHECK_INT(d.errors, 1);
+	diag_free(&d);
+}
+
+int
+main(void)
+{
+	RUN(test_scan);
+	RUN(test_posts);
+	RUN(test_jekyll_paths);
+	RUN(test_bad_posts);
+	RUN(test_symlinks);
+	RUN(test_reproducible);
+	RUN(test_map_url);
+	RUN(test_export);
+	RUN(test_missing_root);
+	if (root != NULL)
+		rm_tree(root);
+	return HARNESS_END();
+}
