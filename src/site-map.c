@@ -279,8 +279,6 @@ map_local(const struct build *b, const char *path, const char *frag)
 	const struct static_file	*sf;
 	const char			*url;
 	char				*key, *res;
-	size_t				 n;
-	long				 i;
 
 	if ((sf = find_static(b, path)) != NULL)
 		return path_encode(sf->path);
@@ -292,11 +290,6 @@ map_local(const struct build *b, const char *path, const char *frag)
 		url = find_dated_post(b, key);
 	else if (url == NULL)
 		url = key;
-	if (url == NULL && strncmp(key, "/posts/", 7) == 0 &&
-	    (n = strlen(key)) > 11 && strcmp(key + n - 4, ".gmi") == 0) {
-		if ((i = find_post(b->snap, key + 7, n - 11)) != -1)
-			url = b->snap->posts[i].url;
-	}
 	res = url ? xstrdup(url) : NULL;
 	free(key);
 	return res;

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "convert.h"
+#include "gophersite.h"
 #include "mime.h"
 #include "pages.h"
 #include "site-int.h"
@@ -52,17 +53,54 @@ name_cmp(const void *a, const void *b)
 	    sort_posts[*(const size_t *)b].name);
 }
 
+/*
+ * /posts/SLUG.gmi, or /YYYY/MM/DD/SLUG/.  Two posts with one slug: the
+ * older one (sorted later) takes its whole file name instead.
+ */
 static void
-post_paths(struct post *p, enum permalink_style style)
+post_paths(struct post *p, enum permalink_style style, bool taken)
 {
-	const char	*slug = *p->slug ? p->slug : p->name;
+	const char	*slug = *p->slug && !taken ? p->slug : p->name;
 
 	if (style == PERMALINK_JEKYLL)
 		p->path = xasprintf("/%.4s/%.2s/%.2s/%s/", p->date,
 		    p->date + 5, p->date + 8, slug);
 	else
-		p->path = xasprintf("/posts/%s.gmi", p->name);
+		p->path = xasprintf("/posts/%s.gmi", slug);
 	p->url = path_encode(p->path);
+}
+
+static int
+slug_cmp(const void *a, const void *b)
+{
+	const struct post	*x = &sort_posts[*(const size_t *)a];
+	const struct post	*y = &sort_posts[*(const size_t *)b];
+	int			 c;
+
+	if ((c = strcmp(x->slug, y->slug)) != 0)
+		return c;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+/* Which posts share their slug with a newer post. */
+static bool *
+slugs_taken(const struct snapshot *snap)
+{
+	size_t	*idx, i, n = snap->nposts;
+	bool	*taken;
+
+	idx = xcalloc(n, sizeof(*idx));
+	taken = xcalloc(n, sizeof(*taken));
+	for (i = 0; i < n; i++)
+		idx[i] = i;
+	sort_posts = snap->posts;
+	qsort(idx, n, sizeof(*idx), slug_cmp);
+	for (i = 1; i < n; i++)
+		if (strcmp(snap->posts[idx[i]].slug,
+		    snap->posts[idx[i - 1]].slug) == 0)
+			taken[idx[i]] = true;
+	free(idx);
+	return taken;
 }
 
 /* Order posts newest first (their sources with them), index by name. */
@@ -73,6 +111,7 @@ order_posts(struct build *b)
 	struct post	*posts;
 	struct source	*srcs;
 	size_t		*idx, i, n = snap->nposts;
+	bool		*taken;
 
 	idx = xcalloc(n, sizeof(*idx));
 	for (i = 0; i < n; i++)
@@ -84,12 +123,15 @@ order_posts(struct build *b)
 	for (i = 0; i < n; i++) {
 		posts[i] = snap->posts[idx[i]];
 		srcs[i] = b->post_src[idx[i]];
-		post_paths(&posts[i], b->opts->permalink);
 	}
 	free(snap->posts);
 	free(b->post_src);
 	snap->posts = posts;
 	b->post_src = srcs;
+	taken = slugs_taken(snap);
+	for (i = 0; i < n; i++)
+		post_paths(&posts[i], b->opts->permalink, taken[i]);
+	free(taken);
 	for (i = 0; i < n; i++)
 		idx[i] = i;
 	sort_posts = snap->posts;
@@ -259,6 +301,7 @@ render_post(struct build *b, size_t i)
 		if (doc.lines[k].kind == LINE_TEXT && doc.lines[k].text)
 			p->excerpt = xstrdup(doc.lines[k].text);
 	publish(b, src->file, p->path, p->lang, &doc);
+	gophersite_post(b->snap, b->opts, i, &doc);
 	doc_free(&doc);
 	b->snap->source_bytes += src->len;
 	source_free(src);
@@ -274,6 +317,7 @@ render_page(struct build *b, size_t i)
 	doc_add_heading(&doc, 1, pg->title);
 	render_body(b, src, &doc);
 	publish(b, src->file, pg->path, pg->lang, &doc);
+	gophersite_page(b->snap, b->opts, i, &doc);
 	doc_free(&doc);
 	b->snap->source_bytes += src->len;
 	source_free(src);
@@ -291,19 +335,20 @@ publish_statics(struct build *b)
 {
 	struct snapshot		*snap = b->snap;
 	struct static_file	*sf;
-	size_t			 i;
+	size_t			 i, n = 0;
 
 	for (i = 0; i < snap->nstatics; i++) {
 		sf = &snap->statics[i];
-		if (!routes_add(&snap->gemini, sf->path, mime_type(sf->path),
+		if (routes_add(&snap->gemini, sf->path, mime_type(sf->path),
 		    sf->body, sf->len, true)) {
-			diag_add(b->diags, DIAG_WARNING, sf->path + 1, 0, 0,
-			    "%s is already served: file not served",
-			    sf->path);
-			sf->body = NULL;
-			sf->len = 0;
+			snap->statics[n++] = *sf;
+			continue;
 		}
+		diag_add(b->diags, DIAG_WARNING, sf->path + 1, 0, 0,
+		    "%s is already served: file not served", sf->path);
+		free(sf->path);
 	}
+	snap->nstatics = n;
 }
 
 static int
@@ -365,7 +410,7 @@ snapshot_build(const struct site_options *opts, struct diags *diags)
 	publish_statics(&b);
 	pages_publish(snap, opts);
 	routes_seal(&snap->gemini);
-	routes_seal(&snap->gopher);
+	gophersite_finish(snap, opts);
 
 	free(b.post_src);
 	free(b.page_src);
