@@ -87,8 +87,8 @@ source_load(struct build *b, const char *rel, struct source *s,
 	free(raw);
 	if (frontmatter_parse(s->text, s->len, s->file, &s->fm, &s->body_off,
 	    &s->body_line, b->diags) == -1) {
-		diag_add(b->diags, DIAG_ERROR, s->file, 0, 0,
-		    "unusable front matter: skipped");
+		diag_add(b->diags, DIAG_NOTE, s->file, 0, 0,
+		    "skipped for its front matter");
 		goto fail;
 	}
 	*has_fm = s->body_off > 0;

@@ -1,0 +1,157 @@
+#!/bin/sh
+# Export the real Whirl Offload blog (outside the project; skipped when
+# absent) and check the output invariants of CONVERSION.md 5.2 over
+# every file, plus expectations taken from the posts.
+. "$(dirname "$0")/lib.sh"
+
+if [ ! -d "$CORPUS" ]; then
+	echo "corpus not found at $CORPUS: skipped"
+	exit 77
+fi
+if ! command -v python3 >/dev/null 2>&1; then
+	echo "python3 not found: skipped"
+	exit 77
+fi
+
+out="$T_TMP/out"
+timeout 120 "$CAPSULED" --root "$CORPUS" --export "$out" 2>"$T_TMP/err"
+check "corpus export exits 0" [ $? -eq 0 ]
+check "corpus: 16 posts, no error" grep -qE \
+    '^capsuled: 16 posts, 1 page, [0-9]+ static files, [0-9]+ warnings?, 0 errors' \
+    "$T_TMP/err"
+
+# One "ok"/"FAIL" line per file and invariant; lib.sh counts them.
+python3 - "$out" >"$T_TMP/inv" <<'PY'
+import os, re, sys, urllib.parse
+
+out = sys.argv[1]
+TAGS = ("a|abbr|acronym|b|br|center|code|del|details|div|em|figcaption|"
+        "figure|h[1-6]|hr|i|iframe|img|ins|kbd|li|ol|p|pre|q|script|small|"
+        "source|span|strong|style|sub|summary|sup|table|td|th|tr|u|ul|video")
+tag = re.compile(r"</?(%s)(\s[^<>]*)?/?>" % TAGS, re.I)
+code = re.compile(r"`[^`]*`")
+
+def problems(path, rel):
+    data = open(path, "rb").read()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        yield "invalid UTF-8 at byte %d" % e.start
+        return
+    if "\r" in text:
+        yield "CR"
+    if not text.endswith("\n") or text.endswith("\n\n"):
+        yield "does not end with exactly one newline"
+    if text.startswith("\n"):
+        yield "starts with a blank line"
+    pre = False
+    prev_blank = False
+    for n, line in enumerate(text[:-1].split("\n"), 1):
+        where = "line %d: " % n
+        if line.startswith("```"):
+            pre = not pre
+            prev_blank = False
+            continue
+        if pre:
+            continue
+        blank = line == ""
+        if blank and prev_blank:
+            yield where + "two blank lines"
+        prev_blank = blank
+        if line != line.strip(" \t"):
+            yield where + "leading or trailing whitespace"
+        prose = code.sub("", line)
+        if tag.search(prose):
+            yield where + "HTML tag: " + tag.search(prose).group(0)
+        if "{%" in prose or "{{" in prose:
+            yield where + "Liquid"
+        if "{:" in prose:
+            yield where + "kramdown marker"
+        if line.startswith("=>"):
+            m = re.match(r"=>[ \t]*(\S+)", line)
+            if not m:
+                yield where + "link line without URL"
+                continue
+            url = m.group(1)
+            if url.startswith("/") and not url.startswith("//"):
+                p = urllib.parse.unquote(re.split(r"[?#]", url)[0])
+                if p.endswith("/"):
+                    p += "index.gmi"
+                if not os.path.isfile(os.path.join(out, p.lstrip("/"))):
+                    yield where + "local link does not resolve: " + url
+    if pre:
+        yield "unbalanced preformatted toggles"
+
+nfiles = 0
+for top, dirs, files in sorted(os.walk(out)):
+    for f in sorted(files):
+        if not f.endswith(".gmi"):
+            continue
+        nfiles += 1
+        rel = os.path.relpath(os.path.join(top, f), out)
+        found = list(problems(os.path.join(top, f), rel))
+        if found:
+            for p in found[:5]:
+                print("FAIL %s: %s" % (rel, p))
+        else:
+            print("ok   %s: CONVERSION.md 5.2 invariants" % rel)
+print("files %d" % nfiles)
+PY
+while IFS= read -r l; do
+	case $l in
+	"ok   "*) ok "${l#ok   }" ;;
+	"FAIL "*) fail "${l#FAIL }" ;;
+	files*) check "at least 20 gemtext files checked" [ "${l#files }" -ge 20 ] ;;
+	esac
+done <"$T_TMP/inv"
+
+has_line() { grep -qFx -- "$2" "$out/$1"; }
+# line_after FILE FIRST NEXT: the line right after FIRST is NEXT.
+line_after() {
+	python3 - "$out/$1" "$2" "$3" <<'PY'
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+sys.exit(0 if any(lines[i] == sys.argv[2] and lines[i + 1] == sys.argv[3]
+                  for i in range(len(lines) - 1)) else 1)
+PY
+}
+
+check "os-ebpf: front matter date, not the file name's" \
+    [ "$(sed -n 3p "$out/posts/implementing-openstate-with-ebpf.gmi" | cut -c1-10)" = 2017-02-11 ]
+check "home: 16 gemlog lines" [ "$(grep -cE '^=> /posts/[^ ]+ [0-9]{4}-[0-9]{2}-[0-9]{2} - ' "$out/index.gmi")" -eq 16 ]
+check "home: newest post first" [ "$(grep -m1 '^=> /posts/' "$out/index.gmi")" = \
+    "=> /posts/buzzing-across-space.gmi 2023-11-17 - Buzzing Across Space: The Illustrated Children's Guide to eBPF" ]
+check "home: os-ebpf listed under its front matter date" has_line index.gmi \
+    "=> /posts/implementing-openstate-with-ebpf.gmi 2017-02-11 - Implementing OpenState with eBPF"
+check "beba: commented-out list items are gone" sh -c \
+    "! grep -q 'Software acceleration, because' '$out/posts/beba-research-project.gmi'"
+check "welcome: {{ site.title }} resolved" grep -qF \
+    "It is called Whirl Offload, what could that mean?" "$out/posts/welcome.gmi"
+check "welcome: link after its paragraph" has_line posts/welcome.gmi \
+    "=> http://6wind.com 6WIND"
+check "sdn: figure link line then its caption" line_after \
+    posts/introduction-to-sdn.gmi \
+    "=> /img/net/oldnetwork.svg Traditional network" \
+    "A traditional wired LAN, with hardware switches"
+check "sdn: the figure's image is exported" [ -s "$out/img/net/oldnetwork.svg" ]
+check "use-cases: post_url to a capsule path" has_line \
+    posts/stateful-processing-use-cases.gmi \
+    "=> /posts/beba-research-project.gmi I gave an overview"
+check "os-ebpf: post_url split over lines, fragment dropped" has_line \
+    posts/implementing-openstate-with-ebpf.gmi \
+    "=> /posts/openstate-stateful-packet-processing.gmi we already used port knocking as an example use case for OpenState"
+check "dive: /categories/#BPF to the BPF category page" grep -qE \
+    '^=> /categories/BPF\.gmi ' "$out/posts/dive-into-bpf.gmi"
+check "categories page generated" has_line categories.gmi "## BPF"
+check "category page lists dive" grep -qF "=> /posts/dive-into-bpf.gmi 2016-09-01 - " \
+    "$out/categories/BPF.gmi"
+check "404.md is not a page" [ ! -e "$out/404.gmi" ]
+check "index.html template not exported" [ ! -e "$out/index.html" ]
+check "feed.xml template not exported" [ ! -e "$out/feed.xml" ]
+check "about: title block" [ "$(head -n 1 "$out/about.gmi")" = "# About" ]
+check "atom.xml parses with 16 entries" python3 -c '
+import sys, xml.etree.ElementTree as E
+f = E.parse(sys.argv[1]).getroot()
+assert len(f.findall("{http://www.w3.org/2005/Atom}entry")) == 16
+' "$out/atom.xml"
+finish

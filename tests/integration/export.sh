@@ -1,0 +1,125 @@
+#!/bin/sh
+# --export and --check on the shipped capsule: the seed post, the home
+# page, the feed, robots.txt, reproducible output, exit codes.
+. "$(dirname "$0")/lib.sh"
+
+out="$T_TMP/out"
+err="$T_TMP/err"
+
+# line_after FILE FIRST NEXT: the line right after FIRST is NEXT.
+line_after() {
+	python3 - "$@" <<'PY'
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+first, nxt = sys.argv[2], sys.argv[3]
+sys.exit(0 if any(lines[i] == first and lines[i + 1] == nxt
+                  for i in range(len(lines) - 1)) else 1)
+PY
+}
+
+has_line() { grep -qFx -- "$2" "$1"; }
+
+timeout 60 "$CAPSULED" --root "$TOP/capsule" --export "$out" 2>"$err"
+check "export exits 0" [ $? -eq 0 ]
+check "summary line on stderr" grep -qE \
+    '^capsuled: 1 post, 1 page, [0-9]+ static files?, 0 warnings, 0 errors, [0-9]+ ms$' "$err"
+for f in index.gmi posts/offload-coming.gmi about.gmi archive.gmi \
+    categories.gmi categories/Other.gmi tags.gmi atom.xml robots.txt; do
+	check "exported $f" [ -s "$out/$f" ]
+done
+for f in about.md _config.yml _posts LICENSE.md; do
+	check "$f is not exported" [ ! -e "$out/$f" ]
+done
+
+post="$out/posts/offload-coming.gmi"
+check "seed post: title block" [ "$(head -n 6 "$post")" = "# Offload is coming
+
+2017-12-04 · Quentin Monnet
+Categories: Other
+
+Nothing technical in this post. This is a short update about my position, and about this blog in general." ]
+for q in "I'm asking the questions! What's up on the blog?" \
+    "So you don't like 6WIND anymore?" "Then, why did you change?" \
+    "I am a loyal reader of your blog. What does this mean for me?" \
+    "Sounds cool! Anything else?"; do
+	check "seed post: quote \"$q\"" has_line "$post" "> $q"
+done
+check "seed post: link line after its paragraph" line_after "$post" \
+    "I left my post vacant, so if one of you, dear readers, is looking for awesome technical challenges about drastic improvements of userspace datapath performances, I strongly encourage you to apply! I believe they are hiring." \
+    "=> http://www.6wind.com/company-profile/careers/ they are hiring"
+check "seed post: Netronome link after its paragraph" grep -qFx \
+    "=> https://www.netronome.com Netronome" "$post"
+check "seed post: ends with the last link line, no comment" \
+    [ "$(tail -n 1 "$post")" = "=> https://www.netronome.com/careers/ we are hiring as well" ]
+check "seed post: no Liquid left" sh -c "! grep -q -e '{%' -e 'vim:' '$post'"
+
+home="$out/index.gmi"
+check "home: site title first" [ "$(head -n 1 "$home")" = "# Whirl Offload" ]
+check "home: one level-1 heading" [ "$(grep -c '^# ' "$home")" -eq 1 ]
+check "home: description" has_line "$home" \
+    "Superfast networking technologies and open-source software — among other things."
+check "home: about link" has_line "$home" "=> /about.gmi About"
+check "home: feed link" has_line "$home" "=> /atom.xml Atom feed"
+check "home: gemlog line" has_line "$home" \
+    "=> /posts/offload-coming.gmi 2017-12-04 - Offload is coming"
+check "about page: title and heading" [ "$(head -n 3 "$out/about.gmi")" = "# About
+
+# About Whirl Offload" ]
+check "about page: link after its unit" has_line "$out/about.gmi" \
+    "=> https://qmo.fr/ my personal webpage"
+
+atom="$out/atom.xml"
+if command -v xmllint >/dev/null 2>&1; then
+	check "atom.xml well-formed (xmllint)" xmllint --noout "$atom"
+else
+	check "atom.xml well-formed (python)" python3 -c \
+	    'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$atom"
+fi
+check "atom.xml: Atom feed, newest date, gemini links" python3 - "$atom" <<'PY'
+import sys, xml.etree.ElementTree as E
+A = "{http://www.w3.org/2005/Atom}"
+feed = E.parse(sys.argv[1]).getroot()
+assert feed.tag == A + "feed"
+assert feed.find(A + "updated").text == "2017-12-04T00:00:00Z"
+assert feed.find(A + "id").text == "gemini://localhost/"
+entries = feed.findall(A + "entry")
+assert len(entries) == 1
+e = entries[0]
+assert e.find(A + "title").text == "Offload is coming"
+assert e.find(A + "link").get("href") == "gemini://localhost/posts/offload-coming.gmi"
+assert e.find(A + "updated").text == "2017-12-04T00:00:00Z"
+assert e.find(A + "summary").text.startswith("A short update")
+PY
+check "robots.txt allows everything" [ "$(cat "$out/robots.txt")" = "User-agent: *
+Disallow:" ]
+
+# Reproducible: a second export is byte for byte the same.
+timeout 60 "$CAPSULED" --root "$TOP/capsule" --export "$T_TMP/out2" 2>/dev/null
+check "two exports are identical" diff -r "$out" "$T_TMP/out2"
+
+# --check: exit 0 on the capsule, 1 with an error, diagnostics with
+# file:line:column.
+timeout 60 "$CAPSULED" --root "$TOP/capsule" --check >"$T_TMP/check" 2>&1
+check "--check exits 0 on capsule/" [ $? -eq 0 ]
+bad="$T_TMP/bad"
+mkdir -p "$bad/_posts"
+cp "$TOP/capsule/_config.yml" "$bad/"
+printf -- '---\ntitle: Fine\n---\nFine.\n' >"$bad/_posts/2020-01-01-fine.md"
+printf -- '---\ntitle: [unclosed\n---\nBroken.\n' \
+    >"$bad/_posts/2020-01-02-broken.md"
+timeout 60 "$CAPSULED" --root "$bad" --check >"$T_TMP/check" 2>"$err"
+check "--check exits 1 on an error" [ $? -eq 1 ]
+check "--check: file:line:column: error:" grep -qE \
+    '_posts/2020-01-02-broken\.md:[0-9]+:[0-9]+: error: ' "$T_TMP/check"
+check "--check: every diagnostic in the format" sh -c \
+    "! grep -vE '^[^:]+:[0-9]+:[0-9]+: (warning|error|note): ' '$T_TMP/check'"
+check "--check: summary counts the error" grep -qE \
+    '^capsuled: 1 post, .* 1 error' "$err"
+timeout 60 "$CAPSULED" --root "$T_TMP/nonexistent" --check >/dev/null 2>&1
+check "--check exits 1 without a root" [ $? -eq 1 ]
+timeout 60 "$CAPSULED" --root "$bad" --export "$T_TMP/bad-out" 2>/dev/null
+check "export renders the good post" [ -s "$T_TMP/bad-out/posts/fine.gmi" ]
+check "export skips the broken post" [ ! -e "$T_TMP/bad-out/posts/broken.gmi" ]
+timeout 60 "$CAPSULED" --bogus >/dev/null 2>&1
+check "unknown option: exit 2" [ $? -eq 2 ]
+finish
