@@ -1,0 +1,102 @@
+#!/bin/sh
+# A broken post never takes the capsule down: each kind of bad content
+# is reported (file:line:column) and rendered or skipped, every other
+# post still exports, and nothing takes long.
+. "$(dirname "$0")/lib.sh"
+
+root="$T_TMP/capsule"
+out="$T_TMP/out"
+p="$root/_posts"
+mkdir -p "$p"
+printf 'title: Bad Content\nauthor: Tester\nlang: en\n' >"$root/_config.yml"
+
+post() { # post FILE TITLE BODY
+	printf -- '---\ntitle: %s\n---\n%b' "$2" "$3" >"$p/$1"
+}
+post 2020-01-01-good.md Good 'A good post.\n'
+printf -- '---\ntitle: "unclosed\nfoo: [1, 2\n---\nBody.\n' \
+    >"$p/2020-01-02-badyaml.md"
+printf -- '---\ntitle: No date\n---\nBody.\n' >"$p/nodate.md"
+printf -- '---\ntitle: Bad date\ndate: 2020-13-45\n---\nBody.\n' \
+    >"$p/2020-01-03-baddate.md"
+printf -- '---\ntitle: Bytes\n---\nBefore \377\376 after.\n' \
+    >"$p/2020-01-04-utf8.md"
+post 2020-01-05-posturl.md 'Post URL' \
+    'See [the missing post]({%% post_url 2001-01-01-nowhere %%}) here.\n'
+post 2020-01-06-liquid.md Liquid \
+    'Kept {%% unknown_tag foo %%}text{{ page.nothing }} here.\n'
+printf -- '---\ntitle: Open\nno end of the front matter\n' \
+    >"$p/2020-01-07-unterminated.md"
+post 2020-01-08-fence.md Fence 'Text.\n\n```c\nint x;\n'
+: >"$p/2020-01-09-empty.md"
+python3 - "$p" <<'PY'
+import sys
+d = sys.argv[1]
+with open(d + "/2020-01-10-huge.md", "w") as f:
+    f.write("---\ntitle: Huge\n---\n")
+    line = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 2 + "\n\n"
+    for _ in range(50 * 1024 * 1024 // len(line) + 1):
+        f.write(line)
+with open(d + "/2020-01-11-brackets.md", "w") as f:
+    f.write("---\ntitle: Brackets\n---\n" + "[" * 100000 + "x" +
+            "](y)" * 100000 + "\n")
+with open(d + "/2020-01-12-nesting.md", "w") as f:
+    f.write("---\ntitle: Nesting\n---\n" + "> " * 20000 + "deep\n\n")
+    f.write("".join("  " * i + "* item\n" for i in range(1000)) + "\n")
+    f.write("*" * 50000 + "x" + "*" * 50000 + "\n\n")
+    f.write("<div>" * 20000 + "x" + "</div>" * 20000 + "\n")
+PY
+
+start=$(date +%s)
+timeout 120 "$CAPSULED" --root "$root" --check >"$T_TMP/check" 2>"$T_TMP/err"
+rc=$?
+took=$(($(date +%s) - start))
+check "--check exits 1 (some posts have errors)" [ $rc -eq 1 ]
+check "--check took under 60 s (${took} s)" [ "$took" -lt 60 ]
+
+diag() { # diag FILE LEVEL: a diagnostic file:line:column: LEVEL: about FILE
+	grep -qE "_posts/$1:[0-9]+:[0-9]+: $2: " "$T_TMP/check"
+}
+check "invalid YAML: error with line and column" grep -qE \
+    '_posts/2020-01-02-badyaml\.md:[1-9][0-9]*:[1-9][0-9]*: error: ' "$T_TMP/check"
+check "no date: error" diag nodate.md error
+check "unparsable date: reported" diag 2020-01-03-baddate.md 'warning|error'
+check "invalid UTF-8: warning at line 4" grep -qE \
+    '_posts/2020-01-04-utf8\.md:4:[0-9]+: warning: ' "$T_TMP/check"
+check "post_url to a missing post: warning" diag 2020-01-05-posturl.md warning
+check "unknown Liquid: warning" diag 2020-01-06-liquid.md warning
+check "unterminated front matter: error" diag 2020-01-07-unterminated.md error
+check "0-byte file: error" diag 2020-01-09-empty.md error
+check "50 MB file: error" diag 2020-01-10-huge.md error
+
+start=$(date +%s)
+timeout 120 "$CAPSULED" --root "$root" --export "$out" 2>"$T_TMP/err"
+rc=$?
+took=$(($(date +%s) - start))
+check "export exits 0 despite bad posts" [ $rc -eq 0 ]
+check "export took under 60 s (${took} s)" [ "$took" -lt 60 ]
+posts="$out/posts"
+check "the good post is exported" grep -qFx "A good post." "$posts/good.gmi"
+for s in badyaml nodate unterminated empty huge; do
+	check "skipped: $s" [ ! -e "$posts/$s.gmi" ]
+done
+check "unparsable date: rendered with the file name's date" grep -qFx \
+    "2020-01-03 · Tester" "$posts/baddate.gmi"
+check "invalid UTF-8: U+FFFD in the output" grep -qF \
+    "Before �� after." "$posts/utf8.gmi"
+check "missing post_url: link text kept" grep -qF \
+    "See the missing post here." "$posts/posturl.gmi"
+check "missing post_url: no link line" sh -c "! grep -q '^=>' '$posts/posturl.gmi'"
+check "unknown Liquid dropped" grep -qFx "Kept text here." "$posts/liquid.gmi"
+check "unterminated fence: rendered, toggles balanced" sh -c \
+    "grep -qFx 'int x;' '$posts/fence.gmi' && [ \$((\$(grep -c '^\`\`\`' '$posts/fence.gmi') % 2)) -eq 0 ]"
+check "bracket bomb: rendered" [ -s "$posts/brackets.gmi" ]
+check "nesting bomb: rendered" grep -q deep "$posts/nesting.gmi"
+check "home page lists the rendered posts" [ "$(grep -c '^=> /posts/' "$out/index.gmi")" -eq 7 ]
+check "output is valid UTF-8" python3 -c '
+import os, sys
+for top, _, files in os.walk(sys.argv[1]):
+    for f in files:
+        open(os.path.join(top, f), "rb").read().decode("utf-8")
+' "$out"
+finish
