@@ -92,7 +92,7 @@ check "unterminated fence: rendered, toggles balanced" sh -c \
     "grep -qFx 'int x;' '$posts/fence.gmi' && [ \$((\$(grep -c '^\`\`\`' '$posts/fence.gmi') % 2)) -eq 0 ]"
 check "bracket bomb: rendered" [ -s "$posts/brackets.gmi" ]
 check "nesting bomb: rendered" grep -q deep "$posts/nesting.gmi"
-check "home page lists the rendered posts" [ "$(grep -c '^=> /posts/' "$out/index.gmi")" -eq 7 ]
+check "home page lists the rendered posts" [ "$(grep -c '^=> /posts/' "$out/index.gmi")" -eq 8 ]
 check "output is valid UTF-8" python3 -c '
 import os, sys
 for top, _, files in os.walk(sys.argv[1]):
