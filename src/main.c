@@ -1,59 +1,86 @@
 /*
- * capsuled: build the capsule from a Jekyll tree, then export it as
- * files (--export) or report on it (--check).
+ * capsuled: settings, then the snapshot, then the mode: --check reports
+ * on the content, --export writes it as files.  (Serving comes with the
+ * server; until then the default mode exports to ./export.)
  */
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
+#include "config.h"
 #include "site.h"
 
-static void
-usage(void)
+/*
+ * Build the snapshot for the settings; print the diagnostics (on out)
+ * and the summary line (on stderr).  *errors tells whether a file had
+ * an error.  Also the server's reload function.
+ */
+static struct snapshot *
+load_to(const struct config *cfg, FILE *out, size_t *errors)
 {
-	fputs("usage: capsuled [--root DIR] --export OUT | --check [--quiet]\n",
-	    stderr);
-	exit(2);
+	struct site_options	 opts;
+	struct diags		 diags = { 0 };
+	struct snapshot		*snap;
+
+	config_site_options(cfg, &opts);
+	if (cfg->mode == MODE_EXPORT)
+		opts.gopher_port = 0;	/* files hold the Gemini side only */
+	snap = snapshot_build(&opts, &diags);
+	diag_print(&diags, out);
+	snapshot_summary(snap, &diags, stderr);
+	*errors = diags.errors;
+	diag_free(&diags);
+	return snap;
+}
+
+static struct snapshot *
+load(const struct config *cfg)
+{
+	size_t	errors;
+
+	return load_to(cfg, stderr, &errors);
+}
+
+static int
+export(struct snapshot *snap, const char *dir)
+{
+	struct diags	diags = { 0 };
+	int		rc;
+
+	rc = snapshot_export(snap, dir, &diags);
+	diag_print(&diags, stderr);
+	diag_free(&diags);
+	return rc == -1;
 }
 
 int
 main(int argc, char *argv[])
 {
-	struct site_options	 opts = { .root = "./capsule",
-	    .hostname = "localhost", .gemini_port = 1965 };
-	struct diags		 diags = { 0 };
-	struct snapshot		*snap;
-	const char		*export = NULL;
-	bool			 check = false, quiet = false;
-	int			 i, rc;
+	struct config	 cfg;
+	struct snapshot	*snap;
+	size_t		 errors;
+	int		 rc = 1;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--root") == 0 && i + 1 < argc)
-			opts.root = argv[++i];
-		else if (strcmp(argv[i], "--export") == 0 && i + 1 < argc)
-			export = argv[++i];
-		else if (strcmp(argv[i], "--check") == 0)
-			check = true;
-		else if (strcmp(argv[i], "--quiet") == 0)
-			quiet = true;
-		else
-			usage();
+	if (config_load(&cfg, argc, argv) == -1) {
+		config_free(&cfg);
+		return 2;
 	}
-	if ((export == NULL) == !check)
-		usage();
-
-	snap = snapshot_build(&opts, &diags);
-	if (snap == NULL)
-		rc = 1;
-	else if (check)
-		rc = diags.errors > 0;
+	if (cfg.mode == MODE_HELP || cfg.mode == MODE_VERSION) {
+		if (cfg.mode == MODE_HELP)
+			config_usage(stdout);
+		else
+			puts("capsuled " CAPSULED_VERSION);
+		config_free(&cfg);
+		return 0;
+	}
+	if (cfg.mode == MODE_CHECK)
+		snap = load_to(&cfg, stdout, &errors);
 	else
-		rc = snapshot_export(snap, export, &diags) == -1;
-	if (!quiet)
-		diag_print(&diags, check ? stdout : stderr);
-	snapshot_summary(snap, &diags, stderr);
+		snap = load(&cfg);
+	if (snap != NULL && cfg.mode == MODE_CHECK)
+		rc = errors > 0;
+	else if (snap != NULL)
+		rc = export(snap, cfg.export_dir ? cfg.export_dir : "export");
 	snapshot_unref(snap);
-	diag_free(&diags);
+	config_free(&cfg);
 	return rc;
 }

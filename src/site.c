@@ -431,7 +431,7 @@ snapshot_summary(const struct snapshot *snap, const struct diags *diags,
     FILE *fp)
 {
 	fprintf(fp, "capsuled: %zu post%s, %zu page%s, %zu static file%s, "
-	    "%zu warning%s, %zu error%s, %.0f ms\n",
+	    "%zu warning%s, %zu error%s, %.1f ms\n",
 	    snap ? snap->nposts : 0, plural(snap ? snap->nposts : 0),
 	    snap ? snap->npages : 0, plural(snap ? snap->npages : 0),
 	    snap ? snap->nstatics : 0, plural(snap ? snap->nstatics : 0),

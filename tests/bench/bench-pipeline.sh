@@ -1,0 +1,79 @@
+#!/bin/sh
+# Content pipeline: snapshot build time (median of runs), MB/s of
+# Markdown, peak RSS, for the Whirl Offload corpus and synthetic blogs of
+# 1,000 and 10,000 posts (tests/bench/gen-blog).  Prints figures; never
+# fails on a number.
+#
+#   RUNS=5 SIZES="1000 10000" sh tests/bench/bench-pipeline.sh
+set -u
+: "${TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${CAPSULED:=$TOP/capsuled}"
+RUNS="${RUNS:-5}"
+SIZES="${SIZES:-1000 10000}"
+CORPUS="${CORPUS:-$TOP/../shared/corpus/whirl-offload}"
+work="$TOP/build/bench"
+mkdir -p "$work"
+
+if [ ! -x "$CAPSULED" ]; then
+	echo "no $CAPSULED: run make first"
+	exit 1
+fi
+
+# measure NAME ROOT: run --check RUNS times, print one line of figures.
+measure() {
+	python3 - "$CAPSULED" "$2" "$1" "$RUNS" <<'PY'
+import os, re, resource, statistics, subprocess, sys
+
+prog, root, name, runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+md = 0
+for top, dirs, files in os.walk(root):
+    dirs[:] = [d for d in dirs if not d.startswith(".")]
+    for f in files:
+        if f.endswith((".md", ".markdown")):
+            md += os.path.getsize(os.path.join(top, f))
+times, walls, rss = [], [], 0
+for _ in range(runs):
+    pid = os.fork()
+    if pid == 0:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        err = os.open(os.path.join(os.environ.get("TMPDIR", "/tmp"),
+                                   "bench-pipeline.%d" % os.getpid()),
+                      os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(fd, 1)
+        os.dup2(err, 2)
+        os.execv(prog, [prog, "--root", root, "--check"])
+    import time
+    t0 = time.monotonic()
+    _, status, ru = os.wait4(pid, 0)
+    walls.append(time.monotonic() - t0)
+    rss = max(rss, ru.ru_maxrss)
+    path = os.path.join(os.environ.get("TMPDIR", "/tmp"), "bench-pipeline.%d" % pid)
+    summary = open(path).read()
+    os.unlink(path)
+    m = re.search(r"^capsuled: (\d+) posts?.*, ([\d.]+) ms$", summary, re.M)
+    if not m:
+        sys.exit("%s: no summary line:\n%s" % (name, summary))
+    posts = int(m.group(1))
+    times.append(float(m.group(2)) / 1000)
+t = statistics.median(times)
+print("%-14s %6d posts %8.1f MB  build %8.1f ms (median of %d, min %.1f)"
+      "  %7.1f MB/s  process %8.1f ms  peak RSS %7.1f MB (%.2fx source)" % (
+      name, posts, md / 1e6, t * 1000, runs, min(times) * 1000,
+      md / 1e6 / t if t > 0 else 0, statistics.median(walls) * 1000,
+      rss / 1024, rss * 1024 / md if md else 0))
+PY
+}
+
+if [ -d "$CORPUS" ]; then
+	measure whirl-offload "$CORPUS"
+else
+	echo "whirl-offload: corpus not found at $CORPUS, skipped"
+fi
+for n in $SIZES; do
+	blog="$work/blog-$n"
+	if [ ! -f "$blog/.done" ]; then
+		rm -rf "$blog"
+		python3 "$TOP/tests/bench/gen-blog" "$n" "$blog" && : >"$blog/.done"
+	fi
+	measure "synthetic-$n" "$blog"
+done
