@@ -10,8 +10,8 @@
 #include "site.h"
 
 /*
- * Build the snapshot for the settings; print the diagnostics (on out)
- * and the summary line (on stderr).  *errors tells whether a file had
+ * Build the snapshot for the settings; print the diagnostics (on out,
+ * unless --quiet) and the summary line (on stderr).  *errors tells whether a file had
  * an error.  Also the server's reload function.
  */
 static struct snapshot *
@@ -25,7 +25,8 @@ load_to(const struct config *cfg, FILE *out, size_t *errors)
 	if (cfg->mode == MODE_EXPORT)
 		opts.gopher_port = 0;	/* files hold the Gemini side only */
 	snap = snapshot_build(&opts, &diags);
-	diag_print(&diags, out);
+	if (!cfg->quiet)
+		diag_print(&diags, out);
 	snapshot_summary(snap, &diags, stderr);
 	*errors = diags.errors;
 	diag_free(&diags);
