@@ -729,16 +729,6 @@ frontmatter_get(const struct frontmatter *fm, const char *key)
 	return first_value(fm->entries, fm->nentries, key);
 }
 
-static void
-list_free(char **v, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 void
 frontmatter_free(struct frontmatter *fm)
 {
@@ -746,8 +736,8 @@ frontmatter_free(struct frontmatter *fm)
 
 	for (i = 0; i < nitems(fm_scalars); i++)
 		free(*(char **)((char *)fm + fm_scalars[i].off));
-	list_free(fm->categories, fm->ncategories);
-	list_free(fm->tags, fm->ntags);
+	strv_free(fm->categories, fm->ncategories);
+	strv_free(fm->tags, fm->ntags);
 	entries_free(fm->entries, fm->nentries);
 	memset(fm, 0, sizeof(*fm));
 }

@@ -37,33 +37,6 @@ not_found(struct gopher_response *res)
 	answer(res, xstrdup(NOT_FOUND), strlen(NOT_FOUND), 3);
 }
 
-/* Text for HTML, attribute values included. */
-static void
-html_escape(struct buf *out, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&':
-			buf_puts(out, "&amp;");
-			break;
-		case '<':
-			buf_puts(out, "&lt;");
-			break;
-		case '>':
-			buf_puts(out, "&gt;");
-			break;
-		case '"':
-			buf_puts(out, "&quot;");
-			break;
-		case '\'':
-			buf_puts(out, "&#39;");
-			break;
-		default:
-			buf_putc(out, *s);
-		}
-	}
-}
-
 /*
  * Only URLs with a scheme, and none that would run code in the
  * browser: the page is ours even when the link is not.
@@ -102,12 +75,12 @@ url_redirect(const char *url, struct gopher_response *res)
 	buf_puts(&b, "<!DOCTYPE html>\n<html>\n<head>\n"
 	    "<meta charset=\"utf-8\">\n"
 	    "<meta http-equiv=\"refresh\" content=\"2; url=");
-	html_escape(&b, url);
+	buf_put_escaped(&b, url);
 	buf_puts(&b, "\">\n<title>Link to the web</title>\n</head>\n<body>\n"
 	    "<p>This link leads out of Gopherspace, to <a href=\"");
-	html_escape(&b, url);
+	buf_put_escaped(&b, url);
 	buf_puts(&b, "\">");
-	html_escape(&b, url);
+	buf_put_escaped(&b, url);
 	buf_puts(&b, "</a>.</p>\n</body>\n</html>\n");
 	body = buf_detach(&b, &len);
 	answer(res, body, len, 0);
@@ -143,8 +116,8 @@ http_answer(const struct config *cfg, struct gopher_response *res)
 	    "Connection: close\r\n\r\n"
 	    "<!DOCTYPE html>\n<html>\n<head><title>Gopher server</title>"
 	    "</head>\n<body>\n<p>This is a Gopher server: open <a href=\"");
-	html_escape(&b, "gopher://");
-	html_escape(&b, cfg->gopher_host ? cfg->gopher_host : "localhost");
+	buf_put_escaped(&b, "gopher://");
+	buf_put_escaped(&b, cfg->gopher_host ? cfg->gopher_host : "localhost");
 	if (cfg->gopher_public_port != 70)
 		buf_printf(&b, ":%d", cfg->gopher_public_port);
 	buf_puts(&b, "/\">it</a> with a Gopher client.</p>\n</body>\n"

@@ -110,39 +110,12 @@ pages_base_url(const struct site_options *opts)
 	return xasprintf("gemini://%s%s%s/", br, host, ket);
 }
 
-/* Text as XML character data (also fit for attribute values). */
-static void
-xml_text(struct buf *out, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&':
-			buf_puts(out, "&amp;");
-			break;
-		case '<':
-			buf_puts(out, "&lt;");
-			break;
-		case '>':
-			buf_puts(out, "&gt;");
-			break;
-		case '"':
-			buf_puts(out, "&quot;");
-			break;
-		default:
-			/* Control characters are not allowed in XML 1.0. */
-			if ((unsigned char)*s >= 0x20 || *s == '\t' ||
-			    *s == '\n')
-				buf_putc(out, *s);
-		}
-	}
-}
-
 static void
 xml_elem(struct buf *out, const char *indent, const char *name,
     const char *text)
 {
 	buf_printf(out, "%s<%s>", indent, name);
-	xml_text(out, text);
+	buf_put_escaped(out, text);
 	buf_printf(out, "</%s>\n", name);
 }
 
@@ -155,7 +128,7 @@ xml_link(struct buf *out, const char *indent, const char *base,
 
 	abs = xasprintf("%s%s", base, url + (*url == '/'));
 	buf_printf(out, "%s<link href=\"", indent);
-	xml_text(out, abs);
+	buf_put_escaped(out, abs);
 	buf_printf(out, "\" rel=\"%s\"/>\n", rel);
 	if (strcmp(rel, "alternate") == 0)
 		xml_elem(out, indent, "id", abs);
@@ -179,7 +152,7 @@ atom_entry(struct buf *out, const struct post *p, const char *base)
 	}
 	for (i = 0; i < p->ncategories; i++) {
 		buf_puts(out, "    <category term=\"");
-		xml_text(out, p->categories[i]);
+		buf_put_escaped(out, p->categories[i]);
 		buf_puts(out, "\"/>\n");
 	}
 	if (p->excerpt)
@@ -200,7 +173,7 @@ pages_atom(const struct snapshot *snap, const struct site_options *opts,
 	    "<feed xmlns=\"http://www.w3.org/2005/Atom\"");
 	if (c->lang) {
 		buf_puts(out, " xml:lang=\"");
-		xml_text(out, c->lang);
+		buf_put_escaped(out, c->lang);
 		buf_putc(out, '"');
 	}
 	buf_puts(out, ">\n");

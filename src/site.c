@@ -448,16 +448,6 @@ snapshot_ref(struct snapshot *snap)
 }
 
 static void
-free_list(char **v, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-static void
 free_taxa(struct taxon *t, size_t n)
 {
 	size_t	i;
@@ -482,8 +472,8 @@ free_post(struct post *p)
 	free(p->author);
 	free(p->excerpt);
 	free(p->lang);
-	free_list(p->categories, p->ncategories);
-	free_list(p->tags, p->ntags);
+	strv_free(p->categories, p->ncategories);
+	strv_free(p->tags, p->ntags);
 	free(p->path);
 	free(p->url);
 }

@@ -168,6 +168,23 @@ buf_truncate(struct buf *b, size_t len)
 	}
 }
 
+void
+buf_put_escaped(struct buf *b, const char *s)
+{
+	static const char *const refs[] = {
+		['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
+		['"'] = "&quot;", ['\''] = "&#39;",
+	};
+	unsigned char	c;
+
+	for (; (c = (unsigned char)*s) != '\0'; s++) {
+		if (c < nitems(refs) && refs[c] != NULL)
+			buf_puts(b, refs[c]);
+		else if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r')
+			buf_putc(b, (char)c);
+	}
+}
+
 char *
 buf_detach(struct buf *b, size_t *lenp)
 {
@@ -190,6 +207,16 @@ buf_free(struct buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
+}
+
+void
+strv_free(char **v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
 }
 
 char *

@@ -40,9 +40,17 @@ void	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 buf_vprintf(struct buf *, const char *, va_list);
 void	 buf_truncate(struct buf *, size_t len);
+/*
+ * Append s escaped for XML or HTML text and attribute values: & < > " '
+ * as references; control characters XML 1.0 forbids are dropped.
+ */
+void	 buf_put_escaped(struct buf *, const char *s);
 /* Hand the bytes to the caller (NUL-terminated, never NULL); buf is reset. */
 char	*buf_detach(struct buf *, size_t *lenp);
 void	 buf_free(struct buf *);
+
+/* Free n strings and the array holding them. */
+void	 strv_free(char **, size_t n);
 
 /* Read a whole file; NULL with errno set on failure. */
 char	*read_file(const char *path, size_t *lenp);
