@@ -4,17 +4,58 @@
 #include "routes.h"
 #include "util.h"
 
-/* Before sealing, lookups scan linearly: only the builder does them. */
-static const struct route *
-find_unsealed(const struct routes *r, const char *path, size_t len)
+static size_t
+hash(const char *p, size_t len)
+{
+	size_t	h = 14695981039346656037ULL & (size_t)-1;
+
+	while (len-- > 0)
+		h = (h ^ (unsigned char)*p++) * (1099511628211ULL & (size_t)-1);
+	return h;
+}
+
+/* The slot of path: its route's, or the empty one where it would go. */
+static size_t *
+slot(const struct routes *r, const char *path, size_t len)
+{
+	size_t		 i, mask = r->nslots - 1;
+	const char	*q;
+
+	for (i = hash(path, len) & mask; r->slots[i] != 0; i = (i + 1) & mask) {
+		q = r->v[r->slots[i] - 1].path;
+		if (strncmp(q, path, len) == 0 && q[len] == '\0')
+			return &r->slots[i];
+	}
+	return &r->slots[i];
+}
+
+/* Keep the table under half full; rebuild it after a seal. */
+static void
+index_grow(struct routes *r)
 {
 	size_t	i;
 
+	if (r->slots != NULL && 2 * (r->n + 1) <= r->nslots)
+		return;
+	free(r->slots);
+	r->nslots = 64;
+	while (r->nslots < 2 * (r->n + 1))
+		r->nslots *= 2;
+	r->slots = xcalloc(r->nslots, sizeof(*r->slots));
 	for (i = 0; i < r->n; i++)
-		if (strlen(r->v[i].path) == len &&
-		    memcmp(r->v[i].path, path, len) == 0)
-			return &r->v[i];
-	return NULL;
+		*slot(r, r->v[i].path, strlen(r->v[i].path)) = i + 1;
+}
+
+/* Before sealing, lookups go through the hash index. */
+static const struct route *
+find_unsealed(const struct routes *r, const char *path, size_t len)
+{
+	size_t	*s;
+
+	if (r->slots == NULL)
+		return NULL;
+	s = slot(r, path, len);
+	return *s ? &r->v[*s - 1] : NULL;
 }
 
 bool
@@ -22,8 +63,11 @@ routes_add(struct routes *r, const char *path, const char *type,
     const char *body, size_t len, bool owns_body)
 {
 	struct route	*e;
+	size_t		 plen = strlen(path);
 
-	if (routes_find(r, path, strlen(path)) != NULL) {
+	r->sealed = false;
+	index_grow(r);
+	if (*slot(r, path, plen) != 0) {
 		if (owns_body)
 			free((char *)body);
 		return false;
@@ -35,7 +79,7 @@ routes_add(struct routes *r, const char *path, const char *type,
 	e->body = body;
 	e->len = len;
 	e->owns_body = owns_body;
-	r->sealed = false;
+	*slot(r, path, plen) = r->n;
 	return true;
 }
 
@@ -66,6 +110,9 @@ routes_seal(struct routes *r)
 	if (r->n > 0)
 		qsort(r->v, r->n, sizeof(*r->v), route_cmp);
 	r->sealed = true;
+	free(r->slots);		/* indexes changed; sealed lookups bisect */
+	r->slots = NULL;
+	r->nslots = 0;
 }
 
 /* Index of the first route not less than key. */
@@ -134,6 +181,8 @@ routes_free(struct routes *r)
 			free((char *)r->v[i].body);
 	}
 	free(r->v);
+	free(r->slots);
 	r->v = NULL;
-	r->n = r->cap = 0;
+	r->slots = NULL;
+	r->n = r->cap = r->nslots = 0;
 }

@@ -21,6 +21,9 @@ struct routes {
 	struct route	*v;
 	size_t		 n, cap;
 	bool		 sealed;
+	/* While building: open addressing, index + 1 of each path's route. */
+	size_t		*slots;
+	size_t		 nslots;
 };
 
 /*

@@ -79,40 +79,54 @@ utf8_valid(const char *s, size_t len)
 	return true;
 }
 
+/*
+ * The 1-based column of the byte at off in a line: characters before it,
+ * an invalid byte counting as one.  Only for warnings: they are rare.
+ */
+static unsigned
+column(const char *line, size_t off)
+{
+	uint32_t	cp;
+	size_t		i, n;
+	unsigned	col = 1;
+
+	for (i = 0; i < off; i += n, col++)
+		if ((n = utf8_decode(line + i, off - i, &cp)) == 0)
+			n = 1;
+	return col;
+}
+
 char *
 utf8_sanitize(const char *s, size_t len, size_t *outlen, const char *file,
     struct diags *diags)
 {
 	struct buf	 out = BUF_INIT;
 	uint32_t	 cp;
-	size_t		 i, n, start = 0;
-	unsigned	 line = 1, col = 1, reported = 0;
+	size_t		 i, n, run, start = 0, line_start;
+	unsigned	 line = 1, reported = 0;
 
 	if (len >= 3 && (unsigned char)s[0] == 0xef &&
 	    (unsigned char)s[1] == 0xbb && (unsigned char)s[2] == 0xbf)
 		start = 3;
 	buf_reserve(&out, len);
+	line_start = start;
 	for (i = start; i < len; i += n) {
 		unsigned char c = s[i];
 
-		if (c == '\r') {
-			buf_putc(&out, '\n');
-			n = (i + 1 < len && s[i + 1] == '\n') ? 2 : 1;
-			line++;
-			col = 1;
+		/* Copy a run of plain ASCII at once: the common case. */
+		for (run = i; run < len && (unsigned char)s[run] < 0x80 &&
+		    s[run] != '\r' && s[run] != '\n'; run++)
+			;
+		if (run > i) {
+			buf_append(&out, s + i, run - i);
+			n = run - i;
 			continue;
 		}
-		if (c == '\n') {
+		if (c == '\r' || c == '\n') {
 			buf_putc(&out, '\n');
-			n = 1;
+			n = (c == '\r' && i + 1 < len && s[i + 1] == '\n') ? 2 : 1;
 			line++;
-			col = 1;
-			continue;
-		}
-		if (c < 0x80) {
-			buf_putc(&out, c);
-			n = 1;
-			col++;
+			line_start = i + n;
 			continue;
 		}
 		if ((n = utf8_decode(s + i, len - i, &cp)) == 0) {
@@ -120,12 +134,12 @@ utf8_sanitize(const char *s, size_t len, size_t *outlen, const char *file,
 			n = 1;
 			buf_append(&out, "\xef\xbf\xbd", 3);
 			if (reported++ < 10)
-				diag_add(diags, DIAG_WARNING, file, line, col,
+				diag_add(diags, DIAG_WARNING, file, line,
+				    column(s + line_start, i - line_start),
 				    "invalid UTF-8 byte 0x%02x replaced by "
 				    "U+FFFD", c);
 		} else
 			buf_append(&out, s + i, n);
-		col++;
 	}
 	if (reported > 10)
 		diag_add(diags, DIAG_WARNING, file, 0, 0,

@@ -1,0 +1,74 @@
+/* utf8_sanitize: line ends, BOM, invalid bytes and where they are. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "utf8.h"
+
+static char *
+clean(const char *in, size_t len, struct diags *d)
+{
+	size_t	n;
+	char	*out;
+
+	out = utf8_sanitize(in, len, &n, "f.md", d);
+	CHECK(strlen(out) == n);
+	return out;
+}
+
+static void
+test_line_ends(void)
+{
+	struct diags	 d = { 0 };
+	char		*s;
+
+	s = clean("\xef\xbb\xbf" "a\r\nb\rc\nd", 11, &d);
+	CHECK_STR(s, "a\nb\nc\nd");
+	CHECK_INT(d.n, 0);
+	free(s);
+	diag_free(&d);
+}
+
+static void
+test_invalid(void)
+{
+	struct diags	 d = { 0 };
+	char		*s;
+
+	/* Line 3, after "é x" (3 characters): column 4. */
+	s = clean("one\r\ntwo\n\xc3\xa9 x\xff\xfey\n", 17, &d);
+	CHECK_STR(s, "one\ntwo\n\xc3\xa9 x\xef\xbf\xbd\xef\xbf\xbdy\n");
+	CHECK_INT(d.warnings, 2);
+	if (d.n == 2) {
+		CHECK_INT(d.v[0].line, 3);
+		CHECK_INT(d.v[0].column, 4);
+		CHECK_INT(d.v[1].column, 5);
+		CHECK_STR(d.v[0].file, "f.md");
+	}
+	free(s);
+	diag_free(&d);
+}
+
+static void
+test_many_invalid(void)
+{
+	struct diags	 d = { 0 };
+	char		 in[100], *s;
+
+	memset(in, 0xff, sizeof(in));
+	s = clean(in, sizeof(in), &d);
+	CHECK_INT(strlen(s), 300);
+	/* Ten warnings, then one that counts the rest. */
+	CHECK_INT(d.n, 11);
+	free(s);
+	diag_free(&d);
+}
+
+int
+main(void)
+{
+	RUN(test_line_ends);
+	RUN(test_invalid);
+	RUN(test_many_invalid);
+	return HARNESS_END();
+}
