@@ -25,32 +25,50 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/*
+ * The sorts below permute pointers to the posts: the comparators need
+ * no context, and a pointer's index is its distance to the array.
+ */
+static const struct post **
+post_ptrs(const struct snapshot *snap)
+{
+	const struct post	**v;
+	size_t			  i;
+
+	v = xcalloc(snap->nposts, sizeof(*v));
+	for (i = 0; i < snap->nposts; i++)
+		v[i] = &snap->posts[i];
+	return v;
+}
+
+#define POST(p)	(*(const struct post *const *)(p))
+
 /* Newest first: date, then name, both descending. */
 static int
-post_order(const struct post *a, const struct post *b)
+newest_first(const void *a, const void *b)
 {
 	int	c;
 
-	if ((c = strcmp(b->date, a->date)) != 0)
+	if ((c = strcmp(POST(b)->date, POST(a)->date)) != 0)
 		return c;
-	return strcmp(b->name, a->name);
-}
-
-/* qsort has no context argument: sort an index through a static. */
-static const struct post *sort_posts;
-
-static int
-index_cmp(const void *a, const void *b)
-{
-	return post_order(&sort_posts[*(const size_t *)a],
-	    &sort_posts[*(const size_t *)b]);
+	return strcmp(POST(b)->name, POST(a)->name);
 }
 
 static int
-name_cmp(const void *a, const void *b)
+name_order(const void *a, const void *b)
 {
-	return strcmp(sort_posts[*(const size_t *)a].name,
-	    sort_posts[*(const size_t *)b].name);
+	return strcmp(POST(a)->name, POST(b)->name);
+}
+
+/* By slug, then newest first (the array's order). */
+static int
+slug_order(const void *a, const void *b)
+{
+	int	c;
+
+	if ((c = strcmp(POST(a)->slug, POST(b)->slug)) != 0)
+		return c;
+	return POST(a) < POST(b) ? -1 : POST(a) > POST(b);
 }
 
 /*
@@ -70,73 +88,61 @@ post_paths(struct post *p, enum permalink_style style, bool taken)
 	p->url = path_encode(p->path);
 }
 
-static int
-slug_cmp(const void *a, const void *b)
+/* Give every post its path (posts already newest first). */
+static void
+assign_paths(struct snapshot *snap, enum permalink_style style)
 {
-	const struct post	*x = &sort_posts[*(const size_t *)a];
-	const struct post	*y = &sort_posts[*(const size_t *)b];
-	int			 c;
+	const struct post	**v;
+	bool			 *taken;
+	size_t			  i, n = snap->nposts;
 
-	if ((c = strcmp(x->slug, y->slug)) != 0)
-		return c;
-	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
-}
-
-/* Which posts share their slug with a newer post. */
-static bool *
-slugs_taken(const struct snapshot *snap)
-{
-	size_t	*idx, i, n = snap->nposts;
-	bool	*taken;
-
-	idx = xcalloc(n, sizeof(*idx));
-	taken = xcalloc(n, sizeof(*taken));
-	for (i = 0; i < n; i++)
-		idx[i] = i;
-	sort_posts = snap->posts;
-	qsort(idx, n, sizeof(*idx), slug_cmp);
+	v = post_ptrs(snap);
+	taken = xcalloc(n + 1, sizeof(*taken));
+	if (n > 0)
+		qsort(v, n, sizeof(*v), slug_order);
 	for (i = 1; i < n; i++)
-		if (strcmp(snap->posts[idx[i]].slug,
-		    snap->posts[idx[i - 1]].slug) == 0)
-			taken[idx[i]] = true;
-	free(idx);
-	return taken;
+		if (strcmp(v[i]->slug, v[i - 1]->slug) == 0)
+			taken[v[i] - snap->posts] = true;
+	for (i = 0; i < n; i++)
+		post_paths(&snap->posts[i], style, taken[i]);
+	free(taken);
+	free(v);
 }
 
 /* Order posts newest first (their sources with them), index by name. */
 static void
 order_posts(struct build *b)
 {
-	struct snapshot	*snap = b->snap;
-	struct post	*posts;
-	struct source	*srcs;
-	size_t		*idx, i, n = snap->nposts;
-	bool		*taken;
+	struct snapshot		 *snap = b->snap;
+	const struct post	**v;
+	struct post		 *posts;
+	struct source		 *srcs;
+	size_t			  i, k, n = snap->nposts;
 
-	idx = xcalloc(n, sizeof(*idx));
-	for (i = 0; i < n; i++)
-		idx[i] = i;
-	sort_posts = snap->posts;
-	qsort(idx, n, sizeof(*idx), index_cmp);
-	posts = xcalloc(n, sizeof(*posts));
-	srcs = xcalloc(n, sizeof(*srcs));
+	v = post_ptrs(snap);
+	if (n > 0)
+		qsort(v, n, sizeof(*v), newest_first);
+	posts = xcalloc(n + 1, sizeof(*posts));
+	srcs = xcalloc(n + 1, sizeof(*srcs));
 	for (i = 0; i < n; i++) {
-		posts[i] = snap->posts[idx[i]];
-		srcs[i] = b->post_src[idx[i]];
+		k = (size_t)(v[i] - snap->posts);
+		posts[i] = snap->posts[k];
+		srcs[i] = b->post_src[k];
 	}
+	free(v);
 	free(snap->posts);
 	free(b->post_src);
 	snap->posts = posts;
 	b->post_src = srcs;
-	taken = slugs_taken(snap);
+	assign_paths(snap, b->opts->permalink);
+
+	v = post_ptrs(snap);
+	if (n > 0)
+		qsort(v, n, sizeof(*v), name_order);
+	snap->by_name = xcalloc(n + 1, sizeof(*snap->by_name));
 	for (i = 0; i < n; i++)
-		post_paths(&posts[i], b->opts->permalink, taken[i]);
-	free(taken);
-	for (i = 0; i < n; i++)
-		idx[i] = i;
-	sort_posts = snap->posts;
-	qsort(idx, n, sizeof(*idx), name_cmp);
-	snap->by_name = idx;
+		snap->by_name[i] = (size_t)(v[i] - snap->posts);
+	free(v);
 }
 
 struct assoc {
