@@ -81,6 +81,27 @@ find_post(const struct snapshot *snap, const char *name, size_t len)
 	return -1;
 }
 
+/* A post by its capsule path (what post_url gives), or NULL. */
+static const char *
+find_post_path(const struct build *b, const char *path)
+{
+	const struct post	*posts = b->snap->posts;
+	size_t			 lo = 0, hi = b->snap->nposts, mid;
+	int			 c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcmp(posts[b->snap->by_path[mid]].path, path);
+		if (c == 0)
+			return posts[b->snap->by_path[mid]].url;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 const char *
 map_site_var(void *ctx, const char *key)
 {
@@ -282,6 +303,8 @@ map_local(const struct build *b, const char *path, const char *frag)
 
 	if ((sf = find_static(b, path)) != NULL)
 		return path_encode(sf->path);
+	if ((url = find_post_path(b, path)) != NULL)
+		return xstrdup(url);
 	key = web_key(path);
 	if (strcmp(key, "/index.gmi") == 0)
 		url = "/";

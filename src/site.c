@@ -60,6 +60,30 @@ name_order(const void *a, const void *b)
 	return strcmp(POST(a)->name, POST(b)->name);
 }
 
+static int
+path_order(const void *a, const void *b)
+{
+	return strcmp(POST(a)->path, POST(b)->path);
+}
+
+/* Post indexes in the order of cmp. */
+static size_t *
+post_index(const struct snapshot *snap, int (*cmp)(const void *,
+    const void *))
+{
+	const struct post	**v;
+	size_t			 *idx, i;
+
+	v = post_ptrs(snap);
+	if (snap->nposts > 0)
+		qsort(v, snap->nposts, sizeof(*v), cmp);
+	idx = xcalloc(snap->nposts + 1, sizeof(*idx));
+	for (i = 0; i < snap->nposts; i++)
+		idx[i] = (size_t)(v[i] - snap->posts);
+	free(v);
+	return idx;
+}
+
 /* By slug, then newest first (the array's order). */
 static int
 slug_order(const void *a, const void *b)
@@ -109,7 +133,7 @@ assign_paths(struct snapshot *snap, enum permalink_style style)
 	free(v);
 }
 
-/* Order posts newest first (their sources with them), index by name. */
+/* Order posts newest first (their sources with them), index them. */
 static void
 order_posts(struct build *b)
 {
@@ -135,14 +159,8 @@ order_posts(struct build *b)
 	snap->posts = posts;
 	b->post_src = srcs;
 	assign_paths(snap, b->opts->permalink);
-
-	v = post_ptrs(snap);
-	if (n > 0)
-		qsort(v, n, sizeof(*v), name_order);
-	snap->by_name = xcalloc(n + 1, sizeof(*snap->by_name));
-	for (i = 0; i < n; i++)
-		snap->by_name[i] = (size_t)(v[i] - snap->posts);
-	free(v);
+	snap->by_name = post_index(snap, name_order);
+	snap->by_path = post_index(snap, path_order);
 }
 
 struct assoc {
@@ -496,6 +514,7 @@ snapshot_unref(struct snapshot *snap)
 		free_post(&snap->posts[i]);
 	free(snap->posts);
 	free(snap->by_name);
+	free(snap->by_path);
 	for (i = 0; i < snap->npages; i++) {
 		free(snap->pages[i].source);
 		free(snap->pages[i].title);

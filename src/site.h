@@ -77,6 +77,7 @@ struct snapshot {
 	struct post		*posts;		/* newest first */
 	size_t			 nposts;
 	size_t			*by_name;	/* post indexes, by name */
+	size_t			*by_path;	/* post indexes, by path */
 	struct page		*pages;
 	size_t			 npages;
 	struct taxon		*categories;	/* sorted by name */

@@ -420,6 +420,9 @@ test_map_url(void)
 	check_map(&b, "/blog/2017/12/04/offload.html#x",
 	    "/posts/offload.gmi");
 	check_map(&b, "/atom.xml", "/atom.xml");
+	/* What post_url gives: the capsule path itself. */
+	check_map(&b, "/posts/welcome.gmi", "/posts/welcome.gmi");
+	check_map(&b, "/blog/posts/os.gmi#frag", "/posts/os.gmi");
 	check_map(&b, "relative/path.png", "relative/path.png");
 	CHECK_INT(d.warnings, warnings);
 	/* No capsule target: the web site's page, with a warning. */
