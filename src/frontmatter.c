@@ -19,6 +19,7 @@
 
 #define YAML_MAX_DEPTH	64
 #define YAML_MAX_BYTES	(1024 * 1024)
+#define YAML_MAX_KEYS	1024	/* keys are looked up linearly */
 #define EXCERPT_MAX	60
 
 struct reader {
@@ -307,6 +308,14 @@ read_mapping(struct reader *r, struct yaml_entry **vp, size_t *np)
 			if (skip_odd_key(r, &ev) == -1)
 				return -1;
 			continue;
+		}
+		if (*np == YAML_MAX_KEYS) {
+			diag_add(r->diags, DIAG_ERROR, r->file,
+			    mark_line(r, &ev.start_mark),
+			    (unsigned)ev.start_mark.column + 1,
+			    "more than %d keys", YAML_MAX_KEYS);
+			yaml_event_delete(&ev);
+			return -1;
 		}
 		memset(&e, 0, sizeof(e));
 		e.key = xstrndup((const char *)ev.data.scalar.value,

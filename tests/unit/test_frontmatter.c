@@ -440,6 +440,15 @@ test_size_bound(void)
 	CHECK_INT(parse(b.data), -1);
 	CHECK(find_diag("larger than") != NULL);
 	buf_free(&b);
+
+	/* Many keys: refused before lookups among them grow quadratic. */
+	buf_puts(&b, "---\n");
+	while (b.len < 1000 * 1024)
+		buf_printf(&b, "k%zu: v\n", b.len);
+	buf_puts(&b, "---\n");
+	CHECK_INT(parse(b.data), -1);
+	CHECK(find_diag("more than 1024 keys") != NULL);
+	buf_free(&b);
 }
 
 static void
