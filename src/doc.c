@@ -113,32 +113,34 @@ doc_write_gemtext(const struct doc *d, struct buf *out)
 			buf_putc(out, '\n');
 		switch (l->kind) {
 		case LINE_TEXT:
-			buf_printf(out, "%s\n", l->text ? l->text : "");
 			break;
 		case LINE_LINK:
-			buf_printf(out, "=> %s%s%s\n", l->url,
-			    l->text ? " " : "", l->text ? l->text : "");
+			buf_puts(out, "=> ");
+			buf_puts(out, l->url);
+			if (l->text)
+				buf_putc(out, ' ');
 			break;
 		case LINE_HEADING:
-			buf_printf(out, "%.*s %s\n", l->level, "###",
-			    l->text ? l->text : "");
+			buf_append(out, "### ", (size_t)l->level);
+			buf_putc(out, ' ');
 			break;
 		case LINE_ITEM:
-			if (l->marker)
-				buf_printf(out, "%s %s\n", l->marker,
-				    l->text ? l->text : "");
-			else
-				buf_printf(out, "* %s\n",
-				    l->text ? l->text : "");
+			buf_puts(out, l->marker ? l->marker : "*");
+			buf_putc(out, ' ');
 			break;
 		case LINE_QUOTE:
-			buf_printf(out, "> %s\n", l->text ? l->text : "");
+			buf_puts(out, "> ");
 			break;
 		case LINE_PRE:
-			buf_printf(out, "```%s\n", l->alt ? l->alt : "");
+			buf_puts(out, "```");
+			buf_puts(out, l->alt ? l->alt : "");
+			buf_putc(out, '\n');
 			write_pre_body(l->text, out);
 			buf_puts(out, "```\n");
-			break;
+			continue;
 		}
+		/* The prefix is out: the text and the line end. */
+		buf_puts(out, l->text ? l->text : "");
+		buf_putc(out, '\n');
 	}
 }

@@ -126,26 +126,25 @@ buf_puts(struct buf *b, const char *s)
 }
 
 void
-buf_putc(struct buf *b, char c)
-{
-	buf_reserve(b, 1);
-	b->data[b->len++] = c;
-	b->data[b->len] = '\0';
-}
-
-void
 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list	 ap2;
+	size_t	 room = b->cap - b->len;
 	int	 n;
 
+	/* Format into the spare room; a second pass only when too small. */
 	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
+	n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap2);
 	va_end(ap2);
-	if (n < 0)
+	if (n < 0) {
+		if (b->data != NULL)
+			b->data[b->len] = '\0';
 		return;
-	buf_reserve(b, (size_t)n);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	}
+	if ((size_t)n >= room) {
+		buf_reserve(b, (size_t)n);
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	}
 	b->len += (size_t)n;
 }
 
@@ -192,6 +191,11 @@ buf_detach(struct buf *b, size_t *lenp)
 
 	if (b->data == NULL)
 		buf_reserve(b, 0);
+	/* Kept bytes (snapshot bodies) should not keep the doubling slack. */
+	if (b->cap - b->len > b->len / 8 + 64) {
+		b->data = xrealloc(b->data, b->len + 1);
+		b->cap = b->len + 1;
+	}
 	b->data[b->len] = '\0';
 	p = b->data;
 	if (lenp)
@@ -229,10 +233,14 @@ read_file(const char *path, size_t *lenp)
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return NULL;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
-		buf_reserve(&b, (size_t)st.st_size);
+	/* The file's size and one byte: EOF is seen without growing. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		b.data = xmalloc((size_t)st.st_size + 2);
+		b.cap = (size_t)st.st_size + 2;
+	}
 	for (;;) {
-		buf_reserve(&b, 65536);
+		if (b.cap - b.len < 2)
+			buf_reserve(&b, 65536);
 		n = read(fd, b.data + b.len, b.cap - b.len - 1);
 		if (n == 0)
 			break;
