@@ -15,6 +15,7 @@
  * is bounded in time (at most MAX_SECONDS) and stops by itself.
  */
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <netinet/in.h>
@@ -172,6 +173,17 @@ now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * NSEC + (uint64_t)ts.tv_nsec;
+}
+
+/* User and system time of this process. */
+static double
+cpu_seconds(void)
+{
+	struct rusage	 ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+	    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 static long
@@ -719,7 +731,7 @@ merge(struct worker *ws, int nw)
 }
 
 static void
-report(const struct worker *w, double secs)
+report(const struct worker *w, double secs, double cpu)
 {
 	uint64_t	 nerr = 0;
 	double		 rps = secs > 0 ? w->nlat / secs : 0;
@@ -737,8 +749,9 @@ report(const struct worker *w, double secs)
 	    opt.resume ? ", resumed sessions" : ", full handshakes");
 	printf("requests   %zu ok, %llu errors in %.2f s\n", w->nlat,
 	    (unsigned long long)nerr, secs);
-	printf("rate       %.1f requests/s, %.2f MB/s\n", rps,
-	    secs > 0 ? w->bytes / secs / 1e6 : 0);
+	printf("rate       %.1f requests/s, %.2f MB/s, load generator CPU "
+	    "%.1f us/request\n", rps, secs > 0 ? w->bytes / secs / 1e6 : 0,
+	    w->nlat > 0 ? cpu * 1e6 / w->nlat : 0);
 	printf("latency    p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, "
 	    "max %.2f ms\n", percentile_ms(w->lat, w->nlat, 0.50),
 	    percentile_ms(w->lat, w->nlat, 0.90),
@@ -763,7 +776,7 @@ report(const struct worker *w, double secs)
 		    (unsigned long long)w->failures[k]);
 	printf("\nRESULT proto=%s conns=%ld ok=%zu errors=%llu seconds=%.2f "
 	    "rps=%.1f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f "
-	    "handshakes=%llu resumed=%llu bytes=%llu\n",
+	    "handshakes=%llu resumed=%llu bytes=%llu client_cpu_us=%.1f\n",
 	    opt.proto == PROTO_GEMINI ? "gemini" : "gopher", opt.conns,
 	    w->nlat, (unsigned long long)nerr, secs, rps,
 	    percentile_ms(w->lat, w->nlat, 0.50),
@@ -772,7 +785,8 @@ report(const struct worker *w, double secs)
 	    percentile_ms(w->lat, w->nlat, 1.0),
 	    (unsigned long long)w->handshakes,
 	    (unsigned long long)w->resumed,
-	    (unsigned long long)w->bytes);
+	    (unsigned long long)w->bytes,
+	    w->nlat > 0 ? cpu * 1e6 / w->nlat : 0);
 }
 
 static void
@@ -878,7 +892,7 @@ main(int argc, char *argv[])
 {
 	struct worker	*ws;
 	uint64_t	 end;
-	double		 secs;
+	double		 secs, cpu;
 	size_t		 i, per;
 	int		 k;
 
@@ -892,6 +906,7 @@ main(int argc, char *argv[])
 	atomic_store(&to_start, opt.requests);
 
 	ws = xcalloc((size_t)opt.threads, sizeof(*ws));
+	cpu = cpu_seconds();
 	t_start = now_ns();
 	t_stop = t_start + (uint64_t)opt.seconds * NSEC;
 	for (k = 0; k < opt.threads; k++) {
@@ -917,7 +932,7 @@ main(int argc, char *argv[])
 	else
 		end = now_ns() < t_stop ? now_ns() : t_stop;
 	secs = end > t_start ? (end - t_start) / 1e9 : 0;
-	report(&ws[0], secs);
+	report(&ws[0], secs, cpu_seconds() - cpu);
 	for (k = 0; k < NFAILURES; k++)
 		if (ws[0].failures[k] != 0)
 			return 1;
