@@ -244,6 +244,47 @@ curl(const struct buf *b, char c)
 	return open ? "\xe2\x80\x98" : "\xe2\x80\x99";
 }
 
+/* Append s with NUL bytes replaced: the model holds C strings. */
+static void
+append_text(struct buf *b, const char *s, size_t n)
+{
+	const char	*z;
+
+	while ((z = memchr(s, '\0', n)) != NULL) {
+		buf_append(b, s, z - s);
+		buf_puts(b, REPLACEMENT);
+		n -= z - s + 1;
+		s = z + 1;
+	}
+	buf_append(b, s, n);
+}
+
+/*
+ * A target as a URL for a link line: bytes that would end the URL or
+ * the line (controls, space) are percent-encoded.
+ */
+static char *
+url_clean(char *url)
+{
+	struct buf	 b = BUF_INIT;
+	const char	*p;
+
+	for (p = url; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+			break;
+	if (*p == '\0')
+		return url;
+	buf_append(&b, url, p - url);
+	for (; *p != '\0'; p++) {
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+			buf_printf(&b, "%%%02X", (unsigned char)*p);
+		else
+			buf_putc(&b, *p);
+	}
+	free(url);
+	return buf_detach(&b, NULL);
+}
+
 /* Source positions and lines, for warnings and map_url. */
 
 static bool
@@ -337,6 +378,8 @@ unit_text(struct render *r, const char *s, size_t len, bool typo)
 		unit_space_flush(u);
 		if (typo && (n = typography(s + i, len - i, &rep)) > 0)
 			buf_puts(&u->text, rep);
+		else if (s[i] == '\0')
+			buf_puts(&u->text, REPLACEMENT);
 		else if (typo && r->env->smart_quotes &&
 		    (s[i] == '"' || s[i] == '\''))
 			buf_puts(&u->text, curl(&u->text, s[i]));
@@ -354,8 +397,13 @@ unit_raw(struct unit *u, const char *s, size_t len)
 	size_t	i;
 
 	unit_space_flush(u);
-	for (i = 0; i < len; i++)
-		buf_putc(&u->text, s[i] == '\n' || s[i] == '\r' ? ' ' : s[i]);
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\0')
+			buf_puts(&u->text, REPLACEMENT);
+		else
+			buf_putc(&u->text, s[i] == '\n' || s[i] == '\r' ?
+			    ' ' : s[i]);
+	}
 }
 
 static void
@@ -403,6 +451,7 @@ unit_clear(struct unit *u)
 	spans_drop(u, 0);
 	u->lost = 0;
 	buf_truncate(&u->text, 0);
+	buf_puts(&u->text, "");		/* data is never NULL */
 	u->space = false;
 }
 
@@ -453,12 +502,21 @@ active_unit(struct render *r)
 static char *
 map_target(struct render *r, const char *target)
 {
+	char	*url;
+
 	if (*target == '\0' || *target == '#' || strncmp(target,
 	    LIQUID_DEAD_LINK, strlen(LIQUID_DEAD_LINK)) == 0)
 		return NULL;
 	if (r->env->map_url == NULL)
-		return xstrdup(target);
-	return r->env->map_url(r->env->liquid.ctx, target, cur_line(r));
+		url = xstrdup(target);
+	else if ((url = r->env->map_url(r->env->liquid.ctx, target,
+	    cur_line(r))) == NULL)
+		return NULL;
+	if (*url == '\0') {
+		free(url);
+		return NULL;
+	}
+	return url_clean(url);
 }
 
 /* Add a link line to the unit, once per URL; false when it has none. */
@@ -489,12 +547,18 @@ static char *
 image_label(const char *src)
 {
 	const char	*end = src + strcspn(src, "?#"), *base = end;
+	char		*s, *label;
 
 	while (base > src && base[-1] != '/')
 		base--;
-	if (base == end)
-		return xstrdup("Image");
-	return xasprintf("Image: %.*s", (int)(end - base), base);
+	s = xasprintf("Image: %.*s", (int)(end - base), base);
+	if ((label = collapse_dup(s, strlen(s))) == NULL ||
+	    strcmp(label, "Image:") == 0) {
+		free(label);
+		label = xstrdup("Image");
+	}
+	free(s);
+	return label;
 }
 
 static struct span *
@@ -672,7 +736,6 @@ span_close(struct render *r, size_t i)
 	struct unit	*u = &r->u;
 	struct span	 s = u->spans[i];
 
-	u->nspans = i + 1;
 	spans_drop(u, i + 1);
 	u->nspans = i;
 	switch (s.kind) {
@@ -693,13 +756,28 @@ span_close(struct render *r, size_t i)
 
 /* Emitting lines. */
 
+/* Text a client would read as another gemtext line type. */
+static bool
+looks_like_markup(const char *s)
+{
+	return strncmp(s, "```", 3) == 0 || strncmp(s, "=>", 2) == 0 ||
+	    strncmp(s, "* ", 2) == 0 || *s == '#' || *s == '>';
+}
+
 static void
 emit_line(struct render *r, enum line_kind kind, const char *text,
     const char *marker)
 {
 	struct line	*l;
+	char		*guarded;
 
-	l = doc_add(r->doc, kind, r->brk, text);
+	if (kind == LINE_TEXT && looks_like_markup(text)) {
+		/* Gemtext has no escape: a zero-width space defuses it. */
+		guarded = xasprintf("\xe2\x80\x8b%s", text);
+		l = doc_add(r->doc, kind, r->brk, guarded);
+		free(guarded);
+	} else
+		l = doc_add(r->doc, kind, r->brk, text);
 	if (marker != NULL && *marker != '\0')
 		l->marker = xstrdup(marker);
 	r->brk = false;
@@ -1201,11 +1279,9 @@ code_text(struct render *r, MD_TEXTTYPE type, const char *s, size_t n)
 {
 	size_t	i;
 
-	if (type == MD_TEXT_NULLCHAR) {
-		code_indent(r, NULL);
-		buf_puts(&r->block, REPLACEMENT);
+	/* md4c reports a NUL, then sends it again with the next chunk. */
+	if (type == MD_TEXT_NULLCHAR)
 		return;
-	}
 	if (!in_src(r, s)) {
 		if (n == 1 && *s == '\n') {
 			r->indent = 0;	/* blank line: no trailing spaces */
@@ -1220,7 +1296,7 @@ code_text(struct render *r, MD_TEXTTYPE type, const char *s, size_t n)
 		}
 	}
 	code_indent(r, s);
-	buf_append(&r->block, s, n);
+	append_text(&r->block, s, n);
 }
 
 /* Trailing blank lines removed; false when nothing is left. */
@@ -1249,6 +1325,7 @@ static void
 code_begin(struct render *r, const MD_BLOCK_CODE_DETAIL *d)
 {
 	buf_truncate(&r->block, 0);
+	buf_puts(&r->block, "");
 	r->indent = 0;
 	free(r->code_alt);
 	r->code_alt = d->fence_char ? attr_dup(&d->lang) : NULL;
@@ -1544,6 +1621,7 @@ enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
 	case MD_BLOCK_HTML:
 		flush_prefix(r);
 		buf_truncate(&r->block, 0);
+		buf_puts(&r->block, "");
 		break;
 	case MD_BLOCK_TABLE:
 		flush_prefix(r);
@@ -1678,11 +1756,12 @@ text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *ud)
 		return 0;
 	}
 	if (f != NULL && f->type == MD_BLOCK_HTML) {
-		buf_append(&r->block, s, n);
+		if (type != MD_TEXT_NULLCHAR)	/* as in code_text() */
+			append_text(&r->block, s, n);
 		return 0;
 	}
 	if (type == MD_TEXT_HTML) {
-		buf_append(&r->html, s, n);
+		append_text(&r->html, s, n);
 		return 0;
 	}
 	html_flush(r);

@@ -27,7 +27,7 @@ map_url(void *ctx, const char *target, unsigned line)
 }
 
 static char *
-render_opts(const char *md, const unsigned *heads, size_t nheads,
+render_opts(const char *md, size_t len, const unsigned *heads, size_t nheads,
     struct footnote *notes, size_t nnotes, const char *refdefs)
 {
 	struct convert_env	env;
@@ -42,7 +42,7 @@ render_opts(const char *md, const unsigned *heads, size_t nheads,
 	env.map_url = map_url;
 	memset(&ko, 0, sizeof(ko));
 	ko.markdown = (char *)md;
-	ko.len = strlen(md);
+	ko.len = len;
 	ko.table_heads = (unsigned *)heads;
 	ko.ntables = nheads;
 	ko.notes = notes;
@@ -60,7 +60,8 @@ static void
 check_table(const char *md, const unsigned *heads, size_t nheads,
     const char *want)
 {
-	char	*got = render_opts(md, heads, nheads, NULL, 0, NULL);
+	char	*got = render_opts(md, strlen(md), heads, nheads, NULL, 0,
+	    NULL);
 
 	CHECK_STR(got, want);
 	free(got);
@@ -69,7 +70,7 @@ check_table(const char *md, const unsigned *heads, size_t nheads,
 static char *
 render(const char *md)
 {
-	return render_opts(md, NULL, 0, NULL, 0, NULL);
+	return render_opts(md, strlen(md), NULL, 0, NULL, 0, NULL);
 }
 
 #define CHECK_MD(md, want) do {						\
@@ -316,6 +317,9 @@ test_unbalanced(void)
 	    "_~ Updated 2019-01-10 ~\n"
 	    "=> https://g/gh-pages/_posts/x Updated\n");
 	CHECK_MD("a </a></sub></q> b\n", "a \xe2\x80\x9d b\n");
+	/* Closing a link forgets the HTML spans left open inside it. */
+	CHECK_MD("[a <a href=\"http://x\">b <sub>c](http://y) d\n",
+	    "a b c d\n=> http://y a b c\n");
 }
 static void
 test_tables(void)
@@ -355,6 +359,7 @@ test_tables(void)
 static void
 test_footnotes(void)
 {
+	static const char md[] = "whole\\[1\\], and \\[2\\].\n";
 	struct footnote	notes[2] = {
 		{ "1", "ARP has some issues, such as---regarding security---"
 		    "vulnerability to\n[ARP cache poisoning attacks]"
@@ -363,7 +368,7 @@ test_footnotes(void)
 	};
 	char		*got;
 
-	got = render_opts("whole\\[1\\], and \\[2\\].\n", NULL, 0, notes, 2,
+	got = render_opts(md, strlen(md), NULL, 0, notes, 2,
 	    "[cilium]: https://docs.cilium.io/\n");
 	CHECK_STR(got, "whole[1], and [2].\n\n## Footnotes\n\n"
 	    "[1] ARP has some issues, such as\xe2\x80\x94regarding security"
@@ -372,6 +377,29 @@ test_footnotes(void)
 	    "attacks\n\n"
 	    "[2] See the Cilium Guide, really.\n"
 	    "=> https://docs.cilium.io/ Cilium Guide\n");
+	free(got);
+}
+
+static void
+test_line_types(void)
+{
+	static const char	nul[] = "a\0b\n\n```\nc\0d\n```\n\n<div>e\0f</div>\n";
+	char			*got;
+
+	/* Escaped Markdown that reads as gemtext gets a zero-width space. */
+	CHECK_MD("\\# not a heading\n\n\\=> not a link\n\n"
+	    "\\`\\`\\` not a toggle\n\n\\> not a quote\n\n\\* not an item\n\n"
+	    "*emphasis* is fine\n",
+	    "\xe2\x80\x8b# not a heading\n\n\xe2\x80\x8b=> not a link\n\n"
+	    "\xe2\x80\x8b``` not a toggle\n\n\xe2\x80\x8b> not a quote\n\n"
+	    "\xe2\x80\x8b* not an item\n\nemphasis is fine\n");
+	/* A URL cannot end the link line early or break it. */
+	CHECK_MD("see [a](<http://x/a b>) <img src=\"/img/a\nb.png\" alt=\"c\">\n",
+	    "see a\n=> http://x/a%20b a\n=> /img/a%0Ab.png c\n");
+	/* NUL bytes become U+FFFD everywhere. */
+	got = render_opts(nul, sizeof(nul) - 1, NULL, 0, NULL, 0, NULL);
+	CHECK_STR(got, "a\xef\xbf\xbd" "b\n\n```\nc\xef\xbf\xbd"
+	    "d\n```\n\ne\xef\xbf\xbd" "f\n");
 	free(got);
 }
 
@@ -458,6 +486,7 @@ main(void)
 	RUN(test_unbalanced);
 	RUN(test_tables);
 	RUN(test_footnotes);
+	RUN(test_line_types);
 	RUN(test_hostile);
 	return HARNESS_END();
 }

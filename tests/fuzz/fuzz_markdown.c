@@ -1,0 +1,76 @@
+/*
+ * Markdown bytes through the whole conversion: utf8_sanitize, then
+ * convert_body (Liquid, kramdown pass, md4c renderer), then the gemtext
+ * writer.  The output must follow CONVERSION.md 5.2: valid UTF-8, no
+ * CR, balanced ``` toggles, no line outside a preformatted block that
+ * starts or ends with whitespace, no doubled blank line.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../unit/gemtext_check.h"
+#include "convert.h"
+#include "utf8.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static const char *
+site_var(void *ctx, const char *key)
+{
+	(void)ctx;
+	return strcmp(key, "title") == 0 ? "Whirl Offload" : NULL;
+}
+
+/* Posts whose slug starts with a digit exist (short ones: no cut). */
+static const char *
+post_path(void *ctx, const char *slug)
+{
+	static char	path[256];
+
+	(void)ctx;
+	if (slug[0] < '0' || slug[0] > '9' || strlen(slug) > 200)
+		return NULL;
+	snprintf(path, sizeof(path), "/posts/%s.gmi", slug);
+	return path;
+}
+
+/* Every target but a fragment gets a line, as written. */
+static char *
+map_url(void *ctx, const char *target, unsigned line)
+{
+	(void)ctx;
+	(void)line;
+	return target[0] == '#' ? NULL : xstrdup(target);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct convert_env	 env;
+	struct diags		 diags;
+	struct doc		 doc = { NULL, 0, 0 };
+	struct buf		 out = BUF_INIT;
+	char			*text;
+	size_t			 len;
+
+	memset(&env, 0, sizeof(env));
+	memset(&diags, 0, sizeof(diags));
+	env.liquid.file = "fuzz.md";
+	env.liquid.first_line = 1;
+	env.liquid.diags = &diags;
+	env.liquid.site_var = site_var;
+	env.liquid.post_path = post_path;
+	env.map_url = map_url;
+	env.smart_quotes = size > 0 && (data[0] & 1);
+	text = utf8_sanitize((const char *)data, size, &len, "fuzz.md", &diags);
+	convert_body(text, len, &env, &doc);
+	doc_write_gemtext(&doc, &out);
+	if (gemtext_error(out.data ? out.data : "", out.len) != NULL)
+		abort();
+	buf_free(&out);
+	doc_free(&doc);
+	diag_free(&diags);
+	free(text);
+	return 0;
+}
