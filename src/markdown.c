@@ -43,6 +43,7 @@ struct span {
 	bool		 seen_text;
 	char		*href;		/* target, for links and images */
 	char		*img_label;	/* label of an image inside a link */
+	char		*img_src;	/* its target, in a figure */
 };
 
 enum unit_kind {
@@ -60,6 +61,8 @@ struct unit {
 	bool		 space;		/* a space is due before more text */
 	struct mlink	*links;
 	size_t		 nlinks, linkcap;
+	size_t		*index;		/* hash of links by URL: i + 1, or 0 */
+	size_t		 indexcap;	/* a power of two, or 0 */
 	size_t		 nanchors;	/* links with a line, from text */
 	size_t		 a_start, a_end;	/* text of the last of them */
 	size_t		 li;		/* U_ITEM: index of its frame */
@@ -419,7 +422,8 @@ span_free(struct span *s)
 {
 	free(s->href);
 	free(s->img_label);
-	s->href = s->img_label = NULL;
+	free(s->img_src);
+	s->href = s->img_label = s->img_src = NULL;
 }
 
 /* Forget the open spans from index i up. */
@@ -447,6 +451,9 @@ unit_clear(struct unit *u)
 {
 	mlinks_free(u->links, u->nlinks);
 	u->nlinks = 0;
+	free(u->index);
+	u->index = NULL;
+	u->indexcap = 0;
 	u->nanchors = 0;
 	spans_drop(u, 0);
 	u->lost = 0;
@@ -519,6 +526,45 @@ map_target(struct render *r, const char *target)
 	return url_clean(url);
 }
 
+static uint32_t
+hash_str(const char *s)
+{
+	uint32_t	h = 2166136261u;	/* FNV-1a */
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/* Where url is in the link index, or the empty slot it would take. */
+static size_t
+link_slot(const struct unit *u, const char *url)
+{
+	size_t	mask = u->indexcap - 1, i = hash_str(url) & mask;
+
+	while (u->index[i] != 0 && strcmp(u->links[u->index[i] - 1].url,
+	    url) != 0)
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* Keep the index at most half full, with room for one more link. */
+static void
+link_index_grow(struct unit *u)
+{
+	size_t	i;
+
+	if (u->indexcap > 2 * (u->nlinks + 1))
+		return;
+	free(u->index);
+	u->indexcap = u->indexcap ? u->indexcap * 2 : 16;
+	u->index = xcalloc(u->indexcap, sizeof(*u->index));
+	for (i = 0; i < u->nlinks; i++)
+		u->index[link_slot(u, u->links[i].url)] = i + 1;
+}
+
 /* Add a link line to the unit, once per URL; false when it has none. */
 static bool
 unit_add_link(struct render *r, const char *target, const char *label)
@@ -526,19 +572,21 @@ unit_add_link(struct render *r, const char *target, const char *label)
 	struct unit	*u = &r->u;
 	struct mlink	*l;
 	char		*url;
-	size_t		 i;
+	size_t		 slot;
 
 	if ((url = map_target(r, target)) == NULL)
 		return false;
-	for (i = 0; i < u->nlinks; i++)
-		if (strcmp(u->links[i].url, url) == 0) {
-			free(url);
-			return true;
-		}
+	link_index_grow(u);
+	slot = link_slot(u, url);
+	if (u->index[slot] != 0) {
+		free(url);
+		return true;
+	}
 	grow_array(&u->links, &u->linkcap, u->nlinks + 1, sizeof(*u->links));
 	l = &u->links[u->nlinks++];
 	l->url = url;
 	l->label = label ? xstrdup(label) : NULL;
+	u->index[slot] = u->nlinks;
 	return true;
 }
 
@@ -1008,13 +1056,16 @@ heading_level(const struct html_token *t)
 	return 0;
 }
 
+/* True when the unit has no text yet but blanks. */
 static bool
-collapse_blank(const struct unit *u)
+unit_blank(const struct unit *u)
 {
-	char	*s = collapse_dup(u->text.data, u->text.len);
+	size_t	i, n;
 
-	free(s);
-	return s == NULL;
+	for (i = 0; i < u->text.len; i += n)
+		if ((n = blank_at(u->text.data + i, u->text.len - i)) == 0)
+			return false;
+	return true;
 }
 
 static void
@@ -1038,7 +1089,7 @@ html_inline(struct render *r, const struct html_token *t)
 		if (tag_is(t, "br"))
 			unit_break(u);
 		else if (heading_level(t) > 0 && u->kind == U_PARA &&
-		    collapse_blank(u)) {
+		    unit_blank(u)) {
 			/* md4c reads "<h2>text</h2>" as a paragraph. */
 			u->kind = U_HEADING;
 			u->level = heading_level(t);
@@ -1151,6 +1202,8 @@ figure_img(struct render *r, struct hblock *hb, const struct html_token *t)
 {
 	const char	*src = html_attr(t, "src"), *alt = html_attr(t, "alt");
 	struct mlink	*m;
+	struct span	*a;
+	size_t		 i;
 
 	if (src == NULL)
 		return;
@@ -1158,24 +1211,27 @@ figure_img(struct render *r, struct hblock *hb, const struct html_token *t)
 	m = &hb->imgs[hb->nimgs++];
 	m->url = xstrdup(src);
 	m->label = alt ? collapse_dup(alt, strlen(alt)) : NULL;
+	if ((i = span_find(&r->u, SPAN_HTML_A)) > 0 &&
+	    (a = &r->u.spans[i - 1])->img_src == NULL)
+		a->img_src = xstrdup(src);
 	if (m->label != NULL)
 		tell_link(&r->u, m->label);
 }
 
 /* </a> in a figure around its own image adds nothing. */
 static bool
-figure_own_link(struct render *r, struct hblock *hb)
+figure_own_link(struct render *r)
 {
-	size_t	i, j;
+	struct span	*a;
+	size_t		 i;
 
 	if ((i = span_find(&r->u, SPAN_HTML_A)) == 0)
 		return false;
-	for (j = 0; j < hb->nimgs; j++)
-		if (strcmp(hb->imgs[j].url, r->u.spans[i - 1].href) == 0) {
-			spans_drop(&r->u, i - 1);
-			return true;
-		}
-	return false;
+	a = &r->u.spans[i - 1];
+	if (a->img_src == NULL || strcmp(a->img_src, a->href) != 0)
+		return false;
+	spans_drop(&r->u, i - 1);
+	return true;
 }
 
 static void
@@ -1194,8 +1250,7 @@ hblock_token(struct render *r, struct hblock *hb, const struct html_token *t)
 		hb->capture = start;
 	else if (hb->figure && start && tag_is(t, "img"))
 		figure_img(r, hb, t);
-	else if (hb->figure && end && tag_is(t, "a") &&
-	    figure_own_link(r, hb))
+	else if (hb->figure && end && tag_is(t, "a") && figure_own_link(r))
 		return;
 	else if (start && level > 0) {
 		hblock_flush(r, hb);
@@ -1429,20 +1484,23 @@ cell_end(struct render *r)
 	}
 }
 
-/* Line k of a cell ("" past its last line). */
+/*
+ * The next line of a cell from *cur ("" once past its last line);
+ * *cur moves on.
+ */
 static const char *
-cell_line(const char *cell, size_t k, size_t *len)
+cell_next(const char **cur, size_t *len)
 {
-	const char	*nl;
+	const char	*line = *cur, *nl;
 
-	for (; k > 0 && cell != NULL; k--)
-		cell = (nl = strchr(cell, '\n')) ? nl + 1 : NULL;
-	if (cell == NULL) {
+	if (line == NULL) {
 		*len = 0;
 		return "";
 	}
-	*len = strcspn(cell, "\n");
-	return cell;
+	nl = strchr(line, '\n');
+	*len = nl ? (size_t)(nl - line) : strlen(line);
+	*cur = nl ? nl + 1 : NULL;
+	return line;
 }
 
 static size_t
@@ -1475,18 +1533,19 @@ static void
 table_row(struct buf *b, const struct table *t, const struct row *row,
     const size_t *width, size_t ncols)
 {
-	const char	*s;
-	size_t		 c, k, len, nlines = 1, pad, left;
+	const char	**cur, *s;
+	size_t		  c, k, len, nlines = 1, pad, left;
 
-	for (c = 0; c < row->n; c++)
+	cur = xcalloc(ncols, sizeof(*cur));
+	for (c = 0; c < row->n; c++) {
+		cur[c] = row->cells[c];
 		if (cell_lines(row->cells[c]) > nlines)
 			nlines = cell_lines(row->cells[c]);
+	}
 	for (k = 0; k < nlines; k++) {
 		buf_putc(b, '|');
 		for (c = 0; c < ncols; c++) {
-			s = c < row->n ? cell_line(row->cells[c], k, &len) : "";
-			if (c >= row->n)
-				len = 0;
+			s = cell_next(&cur[c], &len);
 			pad = width[c] - utf8_width(s, len);
 			left = t->align[c] == MD_ALIGN_RIGHT ? pad :
 			    t->align[c] == MD_ALIGN_CENTER ? pad / 2 : 0;
@@ -1495,6 +1554,7 @@ table_row(struct buf *b, const struct table *t, const struct row *row,
 		}
 		buf_putc(b, '\n');
 	}
+	free(cur);
 }
 
 static void
@@ -1502,8 +1562,8 @@ table_emit(struct render *r)
 {
 	struct table	*t = &r->tab;
 	struct buf	 b = BUF_INIT;
-	const char	*s;
-	size_t		*width, ncols = t->nalign, i, c, k, len, w, first;
+	const char	*s, *cur;
+	size_t		*width, ncols = t->nalign, i, c, len, w, first;
 
 	/* No header rows: md4c's header is the empty row kramdown.c made. */
 	first = t->heads == 0 ? 1 : 0;
@@ -1515,8 +1575,8 @@ table_emit(struct render *r)
 	width = xcalloc(ncols, sizeof(*width));
 	for (i = first; i < t->nrows; i++)
 		for (c = 0; c < t->rows[i].n; c++)
-			for (k = 0; k < cell_lines(t->rows[i].cells[c]); k++) {
-				s = cell_line(t->rows[i].cells[c], k, &len);
+			for (cur = t->rows[i].cells[c]; cur != NULL;) {
+				s = cell_next(&cur, &len);
 				if ((w = utf8_width(s, len)) > width[c])
 					width[c] = w;
 			}

@@ -12,6 +12,7 @@
 #include "utf8.h"
 
 static struct diags	diags;
+static bool		smart_quotes;
 
 /* Absolute URLs and /img/ paths kept, fragments dropped. */
 static char *
@@ -40,6 +41,7 @@ render_opts(const char *md, size_t len, const unsigned *heads, size_t nheads,
 	env.liquid.first_line = 1;
 	env.liquid.diags = &diags;
 	env.map_url = map_url;
+	env.smart_quotes = smart_quotes;
 	memset(&ko, 0, sizeof(ko));
 	ko.markdown = (char *)md;
 	ko.len = len;
@@ -106,6 +108,13 @@ test_typography(void)
 	/* Entities decoded, a bare & stays. */
 	CHECK_MD("R&D &amp; &lt;id&gt; &#8594; &#x2192; &bogus;\n",
 	    "R&D & <id> \xe2\x86\x92 \xe2\x86\x92 &bogus;\n");
+	/* Straight quotes stay, unless smart quotes are asked for. */
+	CHECK_MD("\"Hi\", it's 'q' `a'b`\n", "\"Hi\", it's 'q' `a'b`\n");
+	smart_quotes = true;
+	CHECK_MD("\"Hi\", it's ('q') `a'b`\n",
+	    "\xe2\x80\x9cHi\xe2\x80\x9d, it\xe2\x80\x99s (\xe2\x80\x98q"
+	    "\xe2\x80\x99) `a'b`\n");
+	smart_quotes = false;
 }
 
 static void
@@ -468,6 +477,34 @@ test_hostile(void)
 		free(s);
 	}
 }
+/* Wide rather than deep: many links, lines, tags in one unit. */
+static void
+test_hostile_wide(void)
+{
+	static const char *const units[] = {
+		"[a](http://x/%zu) ",		/* links in one paragraph */
+		"| a<br>b<br>%zu ",		/* lines in one cell */
+		"<h1>%zu ",			/* heading tags inline */
+		"<img src=\"/img/%zu\"><a href=\"/p/%zu\"></a>",
+	};
+	static const char *const heads[] = { "", "| x |\n|---|\n", "",
+	    "<figure>\n" };
+	struct buf	 b;
+	size_t		 i, n;
+	char		*s;
+
+	for (i = 0; i < nitems(units); i++) {
+		memset(&b, 0, sizeof(b));
+		buf_puts(&b, heads[i]);
+		for (n = 0; n < 50000; n++)
+			buf_printf(&b, units[i], n, n);
+		buf_puts(&b, "\n");
+		s = buf_detach(&b, NULL);
+		check_hostile(units[i], s);
+		free(s);
+	}
+}
+
 int
 main(void)
 {
@@ -488,5 +525,6 @@ main(void)
 	RUN(test_footnotes);
 	RUN(test_line_types);
 	RUN(test_hostile);
+	RUN(test_hostile_wide);
 	return HARNESS_END();
 }
