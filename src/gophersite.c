@@ -38,13 +38,13 @@ replace_suffix(const char *path, const char *add)
 static char *
 post_selector(const struct post *p)
 {
-	return xasprintf("/posts/%s.txt", p->slug);
+	return xasprintf("/posts/%s.txt", p->name);
 }
 
 static char *
 post_menu_selector(const struct post *p)
 {
-	return xasprintf("/posts/%s/", p->slug);
+	return xasprintf("/posts/%s/", p->name);
 }
 
 static bool
@@ -210,7 +210,7 @@ post_items(const struct gsite *g, struct buf *b, const struct post *p,
 	char	*display, *sel;
 
 	display = xasprintf("%s - %s", p->date ? p->date : "undated",
-	    p->title ? p->title : p->slug);
+	    p->title ? p->title : p->name);
 	sel = post_selector(p);
 	gmenu_item(b, '0', display, sel, g->render.host, g->render.port);
 	free(sel);
@@ -390,4 +390,5 @@ gophersite_finish(struct snapshot *s, const struct site_options *o)
 	taxonomy_menus(s, &g, "/categories/", "Categories", s->categories,
 	    s->ncategories);
 	taxonomy_menus(s, &g, "/tags/", "Tags", s->tags, s->ntags);
+	routes_seal(&s->gopher);
 }

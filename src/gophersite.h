@@ -29,7 +29,7 @@ void	gophersite_page(struct snapshot *, const struct site_options *,
 
 /*
  * Once posts, pages, taxonomies and static files are all in: the
- * static files and the generated menus.  The caller seals snap->gopher.
+ * static files and the generated menus, then seal snap->gopher.
  */
 void	gophersite_finish(struct snapshot *, const struct site_options *);
 

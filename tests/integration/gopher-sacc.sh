@@ -43,8 +43,8 @@ ptitle=$(curl -s --max-time 10 "$GURL/1/" |
 check "sacc: main menu" wait_screen "Archive by year"
 check "sacc: main menu rows all parse" clean_screen
 keys J l
-check "sacc: newest post opens in the pager" wait_screen "(END)"
-check "sacc: the post text has its title" wait_screen "$ptitle"
+check "sacc: newest post opens in the pager" wait_screen "$ptitle"
+check "sacc: the post text has numbered references" wait_screen "[1] "
 keys q
 check "sacc: back to the main menu" wait_screen "Tags"
 keys / Archive Enter

@@ -19,13 +19,13 @@ static const struct site_options opts = {
 };
 
 static void
-set_post(struct post *p, const char *slug, const char *date,
+set_post(struct post *p, const char *name, const char *date,
     const char *title)
 {
-	p->slug = xstrdup(slug);
+	p->name = xstrdup(name);
 	p->date = xstrdup(date);
 	p->title = xstrdup(title);
-	p->path = xasprintf("/posts/%s.gmi", slug);
+	p->path = xasprintf("/posts/%s.gmi", name);
 }
 
 static void
@@ -84,7 +84,7 @@ build(void)
 	gophersite_page(s, &opts, 0, &d);
 	doc_free(&d);
 	gophersite_finish(s, &opts);
-	routes_seal(&s->gopher);
+	CHECK(s->gopher.sealed);
 	return s;
 }
 
@@ -102,7 +102,7 @@ destroy(struct snapshot *s)
 	size_t	i;
 
 	for (i = 0; i < s->nposts; i++) {
-		free(s->posts[i].slug);
+		free(s->posts[i].name);
 		free(s->posts[i].date);
 		free(s->posts[i].title);
 		free(s->posts[i].path);
