@@ -204,32 +204,76 @@ test_main_menu(void)
 	free(m);
 }
 
-/* Every menu the snapshot holds parses; every text ends with ".". */
-static void
-test_every_route(void)
+/* A type 0 text: CRLF lines, dot-stuffed, ended by the "." line. */
+static bool
+text_ok(const char *t, size_t len)
+{
+	const char	*p = t, *end = t + len, *eol;
+
+	while (p < end) {
+		eol = memchr(p, '\n', end - p);
+		if (eol == NULL || eol == p || eol[-1] != '\r')
+			return false;
+		if (eol - p == 2 && p[0] == '.')
+			return eol + 1 == end;
+		p = eol + 1;
+	}
+	return false;
+}
+
+/*
+ * Every menu of a snapshot parses, every text is well formed; returns
+ * the number of menus.
+ */
+static size_t
+check_routes(const struct snapshot *s)
 {
 	const struct route	*r;
 	size_t			 i, n = 0;
 	const char		*err;
 
-	for (i = 0; i < snap->gopher.n; i++) {
-		r = &snap->gopher.v[i];
+	for (i = 0; i < s->gopher.n; i++) {
+		r = &s->gopher.v[i];
 		if (r->type[0] == '1') {
 			n++;
 			err = menu_error(r->body, r->len);
 			if (err != NULL)
 				fprintf(stderr, "%s: %s\n", r->path, err);
 			CHECK(err == NULL);
-		} else if (r->type[0] == '0') {
-			CHECK(r->len >= 3 &&
-			    memcmp(r->body + r->len - 3, ".\r\n", 3) == 0);
+		} else if (r->type[0] == '0' && !text_ok(r->body, r->len)) {
+			fprintf(stderr, "%s: bad text\n", r->path);
+			CHECK(0);
 		}
 	}
+	return n;
+}
+
+/* Two builds of the same content give the same bytes (no timestamps). */
+static void
+same_routes(const struct snapshot *a, const struct snapshot *b)
+{
+	size_t	i;
+
+	CHECK_INT(a->gopher.n, b->gopher.n);
+	for (i = 0; i < a->gopher.n && i < b->gopher.n; i++) {
+		CHECK_STR(a->gopher.v[i].path, b->gopher.v[i].path);
+		CHECK(a->gopher.v[i].len == b->gopher.v[i].len &&
+		    memcmp(a->gopher.v[i].body, b->gopher.v[i].body,
+		    a->gopher.v[i].len) == 0);
+	}
+}
+
+static void
+test_every_route(void)
+{
 	/* "" "/" about/ posts/x/ (3) archive (3) categories (2) tags (2) */
-	CHECK_INT(n, 13);
+	CHECK_INT(check_routes(snap), 13);
 	CHECK(routes_find(&snap->gopher, "/archive/2016/", 14) != NULL);
 	CHECK(routes_find(&snap->gopher, "/categories/BPF/", 16) != NULL);
 	CHECK(routes_find(&snap->gopher, "/tags/SDN/", 10) != NULL);
+	CHECK(text_ok("a\r\n..\r\n.\r\n", 10));
+	CHECK(!text_ok("a\n.\r\n", 6));
+	CHECK(!text_ok("a\r\n", 3));
 }
 
 static void
@@ -360,21 +404,76 @@ test_url_redirect(void)
 	free(t);
 }
 
-/* Two builds of the same content give the same bytes (no timestamps). */
 static void
 test_stable(void)
 {
 	struct snapshot	*again = build();
-	size_t		 i;
 
-	CHECK_INT(again->gopher.n, snap->gopher.n);
-	for (i = 0; i < snap->gopher.n && i < again->gopher.n; i++) {
-		CHECK_STR(again->gopher.v[i].path, snap->gopher.v[i].path);
-		CHECK(again->gopher.v[i].len == snap->gopher.v[i].len &&
-		    memcmp(again->gopher.v[i].body, snap->gopher.v[i].body,
-		    snap->gopher.v[i].len) == 0);
-	}
+	same_routes(snap, again);
 	destroy(again);
+}
+
+static struct snapshot *
+build_root(const char *root, enum permalink_style style)
+{
+	struct site_options	 o = opts;
+	struct diags		 diags = { 0 };
+	struct snapshot		*s;
+
+	o.root = root;
+	o.permalink = style;
+	s = snapshot_build(&o, &diags);
+	diag_free(&diags);
+	return s;
+}
+
+/*
+ * The real capsules: the repository's, and the blog's sources when
+ * shared/corpus is there.  Every menu and text of them, twice.
+ */
+static void
+test_real_capsules(void)
+{
+	const char		*top = getenv("TOP"), *sel;
+	const struct route	*r;
+	char			*root[2], *t;
+	struct snapshot		*a, *b;
+	size_t			 i, k;
+
+	root[0] = xasprintf("%s/capsule", top ? top : ".");
+	root[1] = xasprintf("%s/../shared/corpus/whirl-offload",
+	    top ? top : ".");
+	for (k = 0; k < 2; k++) {
+		if ((a = build_root(root[k], PERMALINK_POSTS)) == NULL) {
+			printf("skip %s: absent\n", root[k]);
+			continue;
+		}
+		CHECK(a->nposts > 0);
+		CHECK(check_routes(a) >= a->nposts + 5);
+		for (i = 0; i < a->nposts; i++) {
+			t = xasprintf("/posts/%s.txt", a->posts[i].name);
+			CHECK(routes_find(&a->gopher, t, strlen(t)) != NULL);
+			free(t);
+		}
+		b = build_root(root[k], PERMALINK_JEKYLL);
+		CHECK(b != NULL);
+		if (b == NULL)
+			continue;
+		/* Links between posts resolve whatever the Gemini paths. */
+		sel = "/posts/2016-07-15-beba-research-project.txt";
+		if (k == 1) {
+			r = routes_find(&b->gopher, sel, strlen(sel));
+			CHECK(r != NULL && strstr(r->body, "/0/posts/"
+			    "2016-07-08-introduction-to-sdn.txt\r\n") != NULL);
+		}
+		snapshot_unref(b);
+		b = build_root(root[k], PERMALINK_POSTS);
+		same_routes(a, b);
+		snapshot_unref(a);
+		snapshot_unref(b);
+	}
+	free(root[0]);
+	free(root[1]);
 }
 
 int
@@ -395,6 +494,7 @@ main(void)
 	RUN(test_http);
 	RUN(test_url_redirect);
 	RUN(test_stable);
+	RUN(test_real_capsules);
 	rc = HARNESS_END();
 	destroy(snap);
 	return rc;
