@@ -80,7 +80,6 @@ enum item_state {
 
 struct frame {
 	MD_BLOCKTYPE	 type;
-	bool		 ordered;	/* OL */
 	unsigned	 next;		/* OL: number of the next item */
 	enum item_state	 item;		/* LI */
 	char		 marker[16];	/* LI: "N." or "" */
@@ -117,6 +116,7 @@ struct render {
 	struct unit	 u;
 	struct buf	 html;		/* inline HTML chunks to join */
 	struct buf	 block;		/* code or HTML block text */
+	unsigned	 block_line;	/* where the HTML block starts */
 	size_t		 indent;	/* code: indentation md4c made up */
 	char		*code_alt;
 	struct table	 tab;
@@ -322,12 +322,12 @@ cur_line(const struct render *r)
 }
 
 static void
-warn(struct render *r, const char *msg, const char *what)
+warn(struct render *r, unsigned line, const char *msg, const char *what)
 {
 	if (r->env->liquid.diags == NULL)
 		return;
 	diag_add(r->env->liquid.diags, DIAG_WARNING, r->env->liquid.file,
-	    cur_line(r), 0, "%s%s", msg, what);
+	    line, 0, "%s%s", msg, what);
 }
 
 /* An md4c attribute as a string, entities decoded. */
@@ -1188,7 +1188,8 @@ hblock_flush(struct render *r, struct hblock *hb)
 		u->kind = U_HTML;
 	} else {
 		if ((text = collapse_dup(u->text.data, u->text.len)) != NULL)
-			warn(r, "HTML block rendered as text: <", hb->tag);
+			warn(r, r->block_line, "HTML block rendered as text: <",
+			    hb->tag);
 		free(text);
 		emit_unit(r);
 	}
@@ -1691,10 +1692,8 @@ enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
 		break;
 	}
 	f = push_frame(r, type);
-	if (type == MD_BLOCK_OL) {
-		f->ordered = true;
+	if (type == MD_BLOCK_OL)
 		f->next = ((MD_BLOCK_OL_DETAIL *)detail)->start;
-	}
 	return 0;
 }
 
@@ -1816,6 +1815,8 @@ text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *ud)
 		return 0;
 	}
 	if (f != NULL && f->type == MD_BLOCK_HTML) {
+		if (r->block.len == 0)
+			r->block_line = cur_line(r);
 		if (type != MD_TEXT_NULLCHAR)	/* as in code_text() */
 			append_text(&r->block, s, n);
 		return 0;

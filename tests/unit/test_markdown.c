@@ -290,10 +290,15 @@ test_html_blocks(void)
 	    "# 404: Page flew away\n=> /img/f.svg Image: f.svg\n"
 	    "=> /posts/x.gmi 404: Page flew away\n");
 	CHECK_MD("<h5>Deep</h5>\n", "### Deep\n");
-	diags.warnings = 0;
-	CHECK_MD("<div class=\"x\">\n<p>Some &amp; text</p><p>two</p>\n</div>\n",
-	    "Some & text\ntwo\n");
+	diag_free(&diags);
+	memset(&diags, 0, sizeof(diags));
+	CHECK_MD("Text.\n\n<div class=\"x\">\n<p>Some &amp; text</p>"
+	    "<p>two</p>\n</div>\n", "Text.\n\nSome & text\ntwo\n");
 	CHECK_INT(diags.warnings, 1);
+	if (diags.n == 1) {
+		CHECK_INT(diags.v[0].line, 3);
+		CHECK_STR(diags.v[0].msg, "HTML block rendered as text: <div");
+	}
 }
 
 static void
