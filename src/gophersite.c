@@ -91,13 +91,13 @@ resolve(void *ctx, const char *path, char *type, char **selector)
 	const struct gsite	*g = ctx;
 	const struct snapshot	*s = g->snap;
 	size_t			 i;
+	long			 post;
 
-	for (i = 0; i < s->nposts; i++)
-		if (strcmp(s->posts[i].path, path) == 0) {
-			*type = '0';
-			*selector = post_selector(&s->posts[i]);
-			return true;
-		}
+	if ((post = snapshot_find_post(s, path)) != -1) {
+		*type = '0';
+		*selector = post_selector(&s->posts[post]);
+		return true;
+	}
 	for (i = 0; i < s->npages; i++)
 		if (strcmp(s->pages[i].path, path) == 0) {
 			*type = '0';

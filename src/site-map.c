@@ -81,25 +81,23 @@ find_post(const struct snapshot *snap, const char *name, size_t len)
 	return -1;
 }
 
-/* A post by its capsule path (what post_url gives), or NULL. */
-static const char *
-find_post_path(const struct build *b, const char *path)
+long
+snapshot_find_post(const struct snapshot *snap, const char *path)
 {
-	const struct post	*posts = b->snap->posts;
-	size_t			 lo = 0, hi = b->snap->nposts, mid;
-	int			 c;
+	size_t	lo = 0, hi = snap->nposts, mid;
+	int	c;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		c = strcmp(posts[b->snap->by_path[mid]].path, path);
+		c = strcmp(snap->posts[snap->by_path[mid]].path, path);
 		if (c == 0)
-			return posts[b->snap->by_path[mid]].url;
+			return (long)snap->by_path[mid];
 		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return NULL;
+	return -1;
 }
 
 const char *
@@ -300,11 +298,12 @@ map_local(const struct build *b, const char *path, const char *frag)
 	const struct static_file	*sf;
 	const char			*url;
 	char				*key, *res;
+	long				 i;
 
 	if ((sf = find_static(b, path)) != NULL)
 		return path_encode(sf->path);
-	if ((url = find_post_path(b, path)) != NULL)
-		return xstrdup(url);
+	if ((i = snapshot_find_post(b->snap, path)) != -1)
+		return xstrdup(b->snap->posts[i].url);
 	key = web_key(path);
 	if (strcmp(key, "/index.gmi") == 0)
 		url = "/";

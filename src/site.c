@@ -159,6 +159,14 @@ order_posts(struct build *b)
 	snap->posts = posts;
 	b->post_src = srcs;
 	assign_paths(snap, b->opts->permalink);
+	snapshot_index(snap);
+}
+
+void
+snapshot_index(struct snapshot *snap)
+{
+	free(snap->by_name);
+	free(snap->by_path);
 	snap->by_name = post_index(snap, name_order);
 	snap->by_path = post_index(snap, path_order);
 }

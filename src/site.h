@@ -103,6 +103,14 @@ struct snapshot	*snapshot_ref(struct snapshot *);
 void		 snapshot_unref(struct snapshot *);
 
 /*
+ * Build by_name and by_path from the posts and their paths (done by
+ * snapshot_build; a snapshot made by hand calls it before lookups).
+ */
+void		 snapshot_index(struct snapshot *);
+/* The index of the post served at path (as routed, not encoded), or -1. */
+long		 snapshot_find_post(const struct snapshot *, const char *path);
+
+/*
  * One line: posts, pages, static files, warnings, errors and the time
  * the build took ("capsuled: 16 posts, 1 page, ...").
  */

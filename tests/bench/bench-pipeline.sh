@@ -31,7 +31,7 @@ for top, dirs, files in os.walk(root):
     for f in files:
         if f.endswith((".md", ".markdown")):
             md += os.path.getsize(os.path.join(top, f))
-times, walls, rss = [], [], 0
+times, walls, cpus, rss = [], [], [], 0
 for _ in range(runs):
     pid = os.fork()
     if pid == 0:
@@ -46,6 +46,7 @@ for _ in range(runs):
     t0 = time.monotonic()
     _, status, ru = os.wait4(pid, 0)
     walls.append(time.monotonic() - t0)
+    cpus.append(ru.ru_utime + ru.ru_stime)
     rss = max(rss, ru.ru_maxrss)
     path = os.path.join(os.environ.get("TMPDIR", "/tmp"), "bench-pipeline.%d" % pid)
     summary = open(path).read()
@@ -56,11 +57,13 @@ for _ in range(runs):
     posts = int(m.group(1))
     times.append(float(m.group(2)) / 1000)
 t = statistics.median(times)
-print("%-14s %6d posts %8.1f MB  build %8.1f ms (median of %d, min %.1f)"
-      "  %7.1f MB/s  process %8.1f ms  peak RSS %7.1f MB (%.2fx source)" % (
+print("%-15s %5d posts %6.1f MB  build %7.1f ms (median of %d, min %.1f)"
+      "  %6.1f MB/s  process %7.1f ms, CPU %7.1f ms  peak RSS %6.1f MB"
+      " (%.2fx source)" % (
       name, posts, md / 1e6, t * 1000, runs, min(times) * 1000,
       md / 1e6 / t if t > 0 else 0, statistics.median(walls) * 1000,
-      rss / 1024, rss * 1024 / md if md else 0))
+      statistics.median(cpus) * 1000, rss / 1024,
+      rss * 1024 / md if md else 0))
 PY
 }
 

@@ -53,6 +53,7 @@ build(void)
 	set_post(&s->posts[0], "bpffs", "2023-11-04", "Did you know? bpffs");
 	set_post(&s->posts[1], "sdn", "2016-07-08", "Introduction to SDN");
 	set_post(&s->posts[2], "welcome", "2016-07-07", "Welcome!");
+	snapshot_index(s);
 	s->npages = 1;
 	s->pages = xcalloc(1, sizeof(*s->pages));
 	s->pages[0].title = xstrdup("About");
@@ -108,6 +109,8 @@ destroy(struct snapshot *s)
 		free(s->posts[i].path);
 	}
 	free(s->posts);
+	free(s->by_name);
+	free(s->by_path);
 	free(s->pages[0].title);
 	free(s->pages[0].path);
 	free(s->pages);
