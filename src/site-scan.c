@@ -421,30 +421,48 @@ add_static(struct build *b, const char *rel, const struct stat *st)
 	sf->len = len;
 }
 
+/* Does a path relative to the root go through a hidden or '_' name? */
+static bool
+hidden_part(const char *rel)
+{
+	const char	*p = rel;
+
+	for (;;) {
+		if (*p == '.' || *p == '_')
+			return true;
+		if ((p = strchr(p, '/')) == NULL)
+			return false;
+		p++;
+	}
+}
+
 /*
- * Follow a symbolic link only when it resolves inside the root.
- * Returns false (reported) when it does not.
+ * Follow a symbolic link only when it resolves inside the root, and not
+ * into what is never served (a '_' folder, a dotfile, _config.yml).
+ * Returns false (reported) otherwise.
  */
 static bool
 link_inside(struct build *b, const char *full)
 {
-	char	*real;
-	size_t	 n = strlen(b->realroot);
-	bool	 inside;
+	char		*real;
+	const char	*why = NULL;
+	size_t		 n = strlen(b->realroot);
 
 	if ((real = realpath(full, NULL)) == NULL) {
 		diag_add(b->diags, DIAG_WARNING, full, 0, 0,
 		    "broken symbolic link: %s", strerror(errno));
 		return false;
 	}
-	inside = strncmp(real, b->realroot, n) == 0 &&
-	    (real[n] == '/' || real[n] == '\0');
-	if (!inside)
+	if (strncmp(real, b->realroot, n) != 0 ||
+	    (real[n] != '/' && real[n] != '\0'))
+		why = "leaves the capsule root";
+	else if (real[n] == '/' && hidden_part(real + n + 1))
+		why = "points to a file that is never served";
+	if (why != NULL)
 		diag_add(b->diags, DIAG_WARNING, full, 0, 0,
-		    "symbolic link to %s leaves the capsule root: refused",
-		    real);
+		    "symbolic link to %s %s: refused", real, why);
 	free(real);
-	return inside;
+	return why == NULL;
 }
 
 /* Remember a folder; false when it was already scanned (a link loop). */

@@ -322,6 +322,13 @@ test_symlinks(void)
 	p = path_join(root, "img/loop");
 	CHECK(symlink("..", p) == 0);
 	free(p);
+	put("_private/key.txt", "secret");
+	p = path_join(root, "key.txt");
+	CHECK(symlink("_private/key.txt", p) == 0);
+	free(p);
+	p = path_join(root, "config.txt");
+	CHECK(symlink("_config.yml", p) == 0);
+	free(p);
 	s = build(&d, PERMALINK_POSTS);
 	if (s == NULL) {
 		CHECK(s != NULL);
@@ -334,6 +341,10 @@ test_symlinks(void)
 	CHECK(has_diag(&d, DIAG_WARNING, "passwd.txt", "leaves the capsule"));
 	CHECK(has_diag(&d, DIAG_WARNING, "etc", "leaves the capsule"));
 	CHECK(body(s, "/img/loop/img/in.png") == NULL);
+	/* Links into what is never served are refused too. */
+	CHECK(body(s, "/key.txt") == NULL);
+	CHECK(body(s, "/config.txt") == NULL);
+	CHECK(has_diag(&d, DIAG_WARNING, "key.txt", "never served"));
 	CHECK_INT(s->nstatics, 2);
 	snapshot_unref(s);
 	diag_free(&d);
