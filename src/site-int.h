@@ -46,6 +46,7 @@ struct build {
 	struct source		*post_src;
 	struct source		*page_src;
 	size_t			 posts_cap, pages_cap, statics_cap;
+	char			**page_keys;	/* 2 per page: web paths */
 	struct dir_id		*dirs;		/* folders scanned (loops) */
 	size_t			 ndirs, dirs_cap;
 	const char		*file;		/* being converted (warnings) */
@@ -72,6 +73,8 @@ const char	*map_site_var(void *, const char *key);
 const char	*map_post_path(void *, const char *name);
 const char	*map_link_path(void *, const char *path);
 char		*map_url(void *, const char *target, unsigned line);
+/* The web paths of the pages, for map_url (after the scan). */
+void		 page_keys(struct build *);
 /* A post by its name (DATE-SLUG), or -1. */
 long		 find_post(const struct snapshot *, const char *name,
 		    size_t len);

@@ -193,24 +193,36 @@ web_key(const char *path)
 	return k;
 }
 
+void
+page_keys(struct build *b)
+{
+	const struct page	*pg;
+	char			*src;
+	size_t			 i;
+
+	b->page_keys = xcalloc(2 * b->snap->npages + 1, sizeof(char *));
+	for (i = 0; i < b->snap->npages; i++) {
+		pg = &b->snap->pages[i];
+		src = xasprintf("/%s", pg->source);
+		*strrchr(src, '.') = '\0';
+		b->page_keys[2 * i] = web_key(pg->permalink ? pg->permalink :
+		    src);
+		b->page_keys[2 * i + 1] = src;
+	}
+}
+
+/* A page by its web path (permalink or file), or its capsule path. */
 static const char *
 find_page(const struct build *b, const char *key)
 {
 	const struct page	*pg;
-	char			*k, *src;
 	size_t			 i;
-	bool			 hit;
 
 	for (i = 0; i < b->snap->npages; i++) {
 		pg = &b->snap->pages[i];
-		k = web_key(pg->permalink ? pg->permalink : "");
-		src = xasprintf("/%s", pg->source);
-		*strrchr(src, '.') = '\0';
-		hit = strcmp(k, key) == 0 || strcmp(src, key) == 0 ||
-		    strcmp(pg->path, key) == 0;
-		free(k);
-		free(src);
-		if (hit)
+		if (strcmp(b->page_keys[2 * i], key) == 0 ||
+		    strcmp(b->page_keys[2 * i + 1], key) == 0 ||
+		    strcmp(pg->path, key) == 0)
 			return pg->url;
 	}
 	return NULL;

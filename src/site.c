@@ -432,6 +432,7 @@ snapshot_build(const struct site_options *opts, struct diags *diags)
 		qsort(snap->statics, snap->nstatics, sizeof(*snap->statics),
 		    static_cmp);
 	order_posts(&b);
+	page_keys(&b);
 	snap->categories = taxonomy(snap, false, &snap->ncategories);
 	snap->tags = taxonomy(snap, true, &snap->ntags);
 
@@ -446,6 +447,7 @@ snapshot_build(const struct site_options *opts, struct diags *diags)
 
 	free(b.post_src);
 	free(b.page_src);
+	strv_free(b.page_keys, 2 * snap->npages);
 	free(b.dirs);
 	free(b.realroot);
 	snap->build_seconds = now() - start;

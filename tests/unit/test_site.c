@@ -408,6 +408,7 @@ test_map_url(void)
 	b.snap = s;
 	b.diags = &d;
 	b.file = "post.md";
+	page_keys(&b);
 	warnings = d.warnings;
 	check_map(&b, "https://example.com/a?b=c#d", "https://example.com/a?b=c#d");
 	check_map(&b, "mailto:a@b.c", "mailto:a@b.c");
@@ -452,6 +453,7 @@ test_map_url(void)
 	CHECK_STR(map_link_path(&b, "img/logo.png"), "/img/logo.png");
 	CHECK(map_link_path(&b, "nope.md") == NULL);
 	CHECK_STR(map_site_var(&b, "title"), "Test Site");
+	strv_free(b.page_keys, 2 * s->npages);
 	snapshot_unref(s);
 	diag_free(&d);
 }
