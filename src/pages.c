@@ -21,7 +21,7 @@ pages_home(const struct snapshot *snap, struct doc *d)
 	size_t				 i;
 	bool				 first = true;
 
-	doc_add_heading(d, 1, c->title ? c->title : "Posts");
+	doc_add_heading(d, 1, c->title && *c->title ? c->title : "Posts");
 	if (c->description)
 		doc_add(d, LINE_TEXT, true, c->description);
 	for (i = 0; i < snap->npages; i++, first = false)
@@ -177,7 +177,7 @@ pages_atom(const struct snapshot *snap, const struct site_options *opts,
 		buf_putc(out, '"');
 	}
 	buf_puts(out, ">\n");
-	xml_elem(out, "  ", "title", c->title ? c->title : base);
+	xml_elem(out, "  ", "title", c->title && *c->title ? c->title : base);
 	if (c->description)
 		xml_elem(out, "  ", "subtitle", c->description);
 	xml_link(out, "  ", base, "/atom.xml", "self");

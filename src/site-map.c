@@ -317,13 +317,13 @@ map_local(const struct build *b, const char *path, const char *frag)
 	if ((i = snapshot_find_post(b->snap, path)) != -1)
 		return xstrdup(b->snap->posts[i].url);
 	key = web_key(path);
-	if (strcmp(key, "/index.gmi") == 0)
-		url = "/";
-	else if ((url = find_taxonomy(b, key, frag)) == NULL &&
-	    !generated_path(key) && (url = find_page(b, key)) == NULL)
+	url = find_taxonomy(b, key, frag);
+	if (url == NULL && generated_path(key))
+		url = strcmp(key, "/index.gmi") == 0 ? "/" : key;
+	if (url == NULL)
+		url = find_page(b, key);
+	if (url == NULL)
 		url = find_dated_post(b, key);
-	else if (url == NULL)
-		url = key;
 	res = url ? xstrdup(url) : NULL;
 	free(key);
 	return res;
@@ -345,6 +345,7 @@ map_url(void *ctx, const char *target, unsigned line)
 	n = base ? strlen(base) : 0;
 	while (n > 0 && base[n - 1] == '/')
 		n--;
+	/* baseurl as a whole first segment (p[n] may be the final NUL). */
 	if (n > 0 && strncmp(p, base, n) == 0 && strchr("/?#", p[n]) != NULL)
 		p += n;
 	n = strcspn(p, "?#");

@@ -8,7 +8,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,17 +70,16 @@ source_load(struct build *b, const char *rel, struct source *s,
 
 	memset(s, 0, sizeof(*s));
 	s->file = path_join(b->opts->root, rel);
-	if (stat(s->file, &st) == -1 || (raw = read_file(s->file, &len)) ==
-	    NULL) {
-		diag_add(b->diags, DIAG_ERROR, s->file, 0, 0, "%s",
-		    strerror(errno));
+	if (stat(s->file, &st) == 0 && (uintmax_t)st.st_size >
+	    SITE_MAX_SOURCE) {
+		diag_add(b->diags, DIAG_ERROR, s->file, 0, 0,
+		    "file too large (%jd bytes, limit %u): skipped",
+		    (intmax_t)st.st_size, SITE_MAX_SOURCE);
 		goto fail;
 	}
-	if (len > SITE_MAX_SOURCE) {
-		free(raw);
-		diag_add(b->diags, DIAG_ERROR, s->file, 0, 0,
-		    "file too large (%zu bytes, limit %u): skipped", len,
-		    SITE_MAX_SOURCE);
+	if ((raw = read_file(s->file, &len)) == NULL) {
+		diag_add(b->diags, DIAG_ERROR, s->file, 0, 0, "%s",
+		    strerror(errno));
 		goto fail;
 	}
 	s->text = utf8_sanitize(raw, len, &s->len, s->file, b->diags);
@@ -246,8 +245,9 @@ add_post(struct build *b, const char *rel, const char *fname)
 	p->name = strip_ext(fname);
 	p->slug = xstrdup(dated ? p->name + 11 : p->name);
 	p->date = xstrdup(src.fm.date ? src.fm.date : date);
-	p->title = src.fm.title ? collapse_ws(src.fm.title) :
-	    title_from_slug(p->slug);
+	p->title = src.fm.title && *src.fm.title ?
+	    collapse_ws(src.fm.title) : title_from_slug(*p->slug ? p->slug :
+	    p->name);
 	if (src.fm.author)
 		p->author = xstrdup(src.fm.author);
 	else if (snap->config.author)
@@ -335,7 +335,7 @@ add_page(struct build *b, const char *rel, const char *fname)
 	struct source	 src;
 	struct page	*pg;
 	const char	*why = NULL;
-	char		*path;
+	char		*path, *name;
 	bool		 has_fm;
 
 	if (source_load(b, rel, &src, &has_fm) == -1)
@@ -366,8 +366,13 @@ add_page(struct build *b, const char *rel, const char *fname)
 	pg->source = xstrdup(rel);
 	pg->path = path;
 	pg->url = path_encode(path);
-	pg->title = src.fm.title ? collapse_ws(src.fm.title) :
-	    title_from_slug(fname);
+	if (src.fm.title && *src.fm.title)
+		pg->title = collapse_ws(src.fm.title);
+	else {
+		name = strip_ext(fname);
+		pg->title = title_from_slug(name);
+		free(name);
+	}
 	pg->lang = pick_lang(b, &src);
 	if (src.fm.permalink)
 		pg->permalink = xstrdup(src.fm.permalink);

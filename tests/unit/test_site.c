@@ -258,13 +258,20 @@ test_bad_posts(void)
 	put("_posts/2017-01-03-hidden.md", "---\npublished: false\n---\n");
 	put("_posts/2017-01-04-lang.md", "---\nlang: \"en\\r\\n20 x\"\n---\n");
 	put("_posts/image.png", "png");
+	put("_posts/2017-01-05-no-title.md", "---\ntitle: \"\"\n---\nText.\n");
+	put("page.md", "---\nlayout: page\n---\nText.\n");
 	s = build(&d, PERMALINK_POSTS);
 	if (s == NULL) {
 		CHECK(s != NULL);
 		return;
 	}
-	CHECK_INT(s->nposts, 3);
+	CHECK_INT(s->nposts, 4);
 	CHECK(body(s, "/posts/good.gmi") != NULL);
+	/* No title: Jekyll's, from the slug or the file name. */
+	CHECK(body(s, "/posts/no-title.gmi") != NULL &&
+	    strncmp(body(s, "/posts/no-title.gmi"), "# No title\n", 11) == 0);
+	CHECK(body(s, "/page.gmi") != NULL &&
+	    strncmp(body(s, "/page.gmi"), "# Page\n", 7) == 0);
 	CHECK(body(s, "/posts/dated.gmi") != NULL);
 	CHECK(has_diag(&d, DIAG_ERROR, "2017-01-02-empty.md", "empty"));
 	CHECK(has_diag(&d, DIAG_ERROR, "undated.md", "no date"));
