@@ -25,7 +25,7 @@
 /* A Markdown source (post or page) between its scan and its rendering. */
 struct source {
 	char			*file;		/* root/rel, for diagnostics */
-	char			*text;		/* sanitized; freed once rendered */
+	char			*text;		/* sanitized, while needed */
 	size_t			 len;
 	struct frontmatter	 fm;
 	size_t			 body_off;
@@ -55,11 +55,14 @@ struct build {
 /* site-scan.c: fill posts, pages and statics from the root. */
 void		 scan_root(struct build *);
 /*
- * Read a Markdown source, sanitize it and parse its front matter.
- * Returns -1 (reported) when the file cannot be used at all.
+ * Read a Markdown source, sanitize it and parse its front matter (the
+ * text itself is not kept).  Returns -1 (reported) when the file cannot
+ * be used at all.
  */
 int		 source_load(struct build *, const char *rel,
 		    struct source *, bool *has_fm);
+/* Read the text again to render it (-1, reported: it changed). */
+int		 source_reload(struct build *, struct source *);
 void		 source_free(struct source *);
 /* A language tag fit for a MIME parameter (letters, digits, '-'). */
 bool		 lang_ok(const char *);

@@ -60,30 +60,42 @@ source_free(struct source *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* Read a source as sanitized UTF-8; NULL (reported) when unusable. */
+static char *
+load_text(const char *file, size_t *lenp, struct diags *diags)
+{
+	struct stat	 st;
+	char		*raw, *text;
+	size_t		 len;
+
+	if (stat(file, &st) == 0 && (uintmax_t)st.st_size > SITE_MAX_SOURCE) {
+		diag_add(diags, DIAG_ERROR, file, 0, 0,
+		    "file too large (%jd bytes, limit %u): skipped",
+		    (intmax_t)st.st_size, SITE_MAX_SOURCE);
+		return NULL;
+	}
+	if ((raw = read_file(file, &len)) == NULL) {
+		diag_add(diags, DIAG_ERROR, file, 0, 0, "%s", strerror(errno));
+		return NULL;
+	}
+	text = utf8_sanitize(raw, len, lenp, file, diags);
+	free(raw);
+	return text;
+}
+
+/*
+ * The scan keeps the front matter only: the text is read again when
+ * the source is rendered, so that the whole blog's Markdown is never in
+ * memory at once beside the rendered documents.
+ */
 int
 source_load(struct build *b, const char *rel, struct source *s,
     bool *has_fm)
 {
-	struct stat	 st;
-	char		*raw;
-	size_t		 len;
-
 	memset(s, 0, sizeof(*s));
 	s->file = path_join(b->opts->root, rel);
-	if (stat(s->file, &st) == 0 && (uintmax_t)st.st_size >
-	    SITE_MAX_SOURCE) {
-		diag_add(b->diags, DIAG_ERROR, s->file, 0, 0,
-		    "file too large (%jd bytes, limit %u): skipped",
-		    (intmax_t)st.st_size, SITE_MAX_SOURCE);
+	if ((s->text = load_text(s->file, &s->len, b->diags)) == NULL)
 		goto fail;
-	}
-	if ((raw = read_file(s->file, &len)) == NULL) {
-		diag_add(b->diags, DIAG_ERROR, s->file, 0, 0, "%s",
-		    strerror(errno));
-		goto fail;
-	}
-	s->text = utf8_sanitize(raw, len, &s->len, s->file, b->diags);
-	free(raw);
 	if (frontmatter_parse(s->text, s->len, s->file, &s->fm, &s->body_off,
 	    &s->body_line, b->diags) == -1) {
 		diag_add(b->diags, DIAG_NOTE, s->file, 0, 0,
@@ -93,9 +105,28 @@ source_load(struct build *b, const char *rel, struct source *s,
 	*has_fm = s->body_off > 0;
 	if (!*has_fm)
 		s->body_line = 1;
+	free(s->text);
+	s->text = NULL;
 	return 0;
 fail:
 	source_free(s);
+	return -1;
+}
+
+int
+source_reload(struct build *b, struct source *s)
+{
+	struct diags	seen = { 0 };	/* reported by the scan already */
+	size_t		len;
+
+	s->text = load_text(s->file, &len, &seen);
+	diag_free(&seen);
+	if (s->text != NULL && len == s->len)
+		return 0;
+	diag_add(b->diags, DIAG_ERROR, s->file, 0, 0,
+	    "changed while the capsule was loading: rendered empty");
+	free(s->text);
+	s->text = NULL;
 	return -1;
 }
 

@@ -245,7 +245,7 @@ taxonomy(const struct snapshot *snap, bool tags, size_t *np)
 
 /* The Markdown body of src, converted to the end of doc. */
 static void
-render_body(struct build *b, const struct source *src, struct doc *doc)
+render_body(struct build *b, struct source *src, struct doc *doc)
 {
 	struct convert_env	env;
 
@@ -259,6 +259,8 @@ render_body(struct build *b, const struct source *src, struct doc *doc)
 	env.liquid.ctx = b;
 	env.map_url = map_url;
 	b->file = src->file;
+	if (source_reload(b, src) == -1)
+		return;
 	convert_body(src->text + src->body_off, src->len - src->body_off,
 	    &env, doc);
 }

@@ -527,6 +527,37 @@ test_export(void)
 	diag_free(&d);
 }
 
+/* The text is read twice (scan, render): a change in between is caught. */
+static void
+test_reload(void)
+{
+	struct site_options	 o = { .root = NULL };
+	struct build		 b;
+	struct diags		 d = { 0 };
+	struct source		 src;
+	bool			 has_fm;
+
+	fresh_root();
+	o.root = root;
+	memset(&b, 0, sizeof(b));
+	b.opts = &o;
+	b.diags = &d;
+	put("p.md", "---\ntitle: T\n---\nBody.\n");
+	CHECK_INT(source_load(&b, "p.md", &src, &has_fm), 0);
+	CHECK(has_fm && src.text == NULL && src.body_off == 17);
+	CHECK_INT(source_reload(&b, &src), 0);
+	CHECK(src.text != NULL && strcmp(src.text + src.body_off,
+	    "Body.\n") == 0);
+	free(src.text);
+	src.text = NULL;
+	put("p.md", "---\ntitle: T\n---\nA longer body.\n");
+	CHECK_INT(source_reload(&b, &src), -1);
+	CHECK(src.text == NULL);
+	CHECK(has_diag(&d, DIAG_ERROR, "p.md", "changed"));
+	source_free(&src);
+	diag_free(&d);
+}
+
 static void
 test_missing_root(void)
 {
@@ -550,6 +581,7 @@ main(void)
 	RUN(test_reproducible);
 	RUN(test_map_url);
 	RUN(test_export);
+	RUN(test_reload);
 	RUN(test_missing_root);
 	if (root != NULL)
 		rm_tree(root);
