@@ -96,8 +96,9 @@ read_attrs(const char *p, const char *end, struct html_token *t)
 		while (p < end && !is_space(*p) && *p != '>' && *p != '=' &&
 		    !(*p == '/' && p + 1 < end && p[1] == '>'))
 			p++;
-		if ((nlen = p - name) == 0)	/* a stray '=' */
-			nlen = 1, p++;
+		if (p == name)		/* a stray '=' is a name */
+			p++;
+		nlen = p - name;
 		while (p < end && is_space(*p))
 			p++;
 		if (p >= end || *p != '=') {
