@@ -7,6 +7,7 @@
 #define CAPSULED_HARNESS_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int	harness_passed, harness_failed, harness_test_failed;
@@ -27,6 +28,13 @@ static int	harness_passed, harness_failed, harness_test_failed;
 		    w_ ? w_ : "(null)");				\
 		harness_test_failed = 1;				\
 	}								\
+} while (0)
+
+/* CHECK_STR on a string made for the check, then freed. */
+#define CHECK_STR_FREE(got, want) do {					\
+	char *gf_ = (got);						\
+	CHECK_STR(gf_, want);						\
+	free(gf_);							\
 } while (0)
 
 #define CHECK_INT(got, want) do {					\

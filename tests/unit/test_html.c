@@ -43,11 +43,7 @@ tokens(const char *s)
 	return buf_detach(&b, NULL);
 }
 
-#define CHECK_TOKENS(s, want) do {					\
-	char *got_ = tokens(s);						\
-	CHECK_STR(got_, want);						\
-	free(got_);							\
-} while (0)
+#define CHECK_TOKENS(s, want)	CHECK_STR_FREE(tokens(s), want)
 
 static void
 test_tags(void)
@@ -85,11 +81,7 @@ decoded(const char *s)
 	return buf_detach(&b, NULL);
 }
 
-#define CHECK_DECODED(s, want) do {					\
-	char *got_ = decoded(s);					\
-	CHECK_STR(got_, want);						\
-	free(got_);							\
-} while (0)
+#define CHECK_DECODED(s, want)	CHECK_STR_FREE(decoded(s), want)
 
 static void
 test_entities(void)

@@ -57,16 +57,11 @@ render_opts(const char *md, size_t len, const unsigned *heads, size_t nheads,
 	return buf_detach(&out, NULL);
 }
 
-/* Check the rendering of md with kramdown's header row counts. */
-static void
-check_table(const char *md, const unsigned *heads, size_t nheads,
-    const char *want)
+/* md rendered with kramdown's header row counts. */
+static char *
+table(const char *md, const unsigned *heads, size_t nheads)
 {
-	char	*got = render_opts(md, strlen(md), heads, nheads, NULL, 0,
-	    NULL);
-
-	CHECK_STR(got, want);
-	free(got);
+	return render_opts(md, strlen(md), heads, nheads, NULL, 0, NULL);
 }
 
 static char *
@@ -75,11 +70,7 @@ render(const char *md)
 	return render_opts(md, strlen(md), NULL, 0, NULL, 0, NULL);
 }
 
-#define CHECK_MD(md, want) do {						\
-	char *got_ = render(md);					\
-	CHECK_STR(got_, want);						\
-	free(got_);							\
-} while (0)
+#define CHECK_MD(md, want)	CHECK_STR_FREE(render(md), want)
 
 static void
 test_paragraph(void)
@@ -341,11 +332,11 @@ test_tables(void)
 	static const unsigned	two[] = { 2 }, one[] = { 1, 1 }, none[] = { 0 };
 
 	/* openstate's XFSM table: a grouping row, then the header row. */
-	check_table("| Flow matching pattern | | Actions | |\n"
+	CHECK_STR_FREE(table("| Flow matching pattern | | Actions | |\n"
 	    "|:--|:--|:--|:--|\n"
 	    "| State | Event | Action | Next state |\n"
 	    "| DEFAULT | UDP dst port = 1111 | Drop | STEP\\_1 |\n"
-	    "| \\* | Port = * | **Drop** | DEFAULT |\n", two, 1, "```table\n"
+	    "| \\* | Port = * | **Drop** | DEFAULT |\n", two, 1), "```table\n"
 	    "| Flow matching pattern |                     | Actions |            |\n"
 	    "| State                 | Event               | Action  | Next state |\n"
 	    "|-----------------------|---------------------|---------|------------|\n"
@@ -353,11 +344,11 @@ test_tables(void)
 	    "| *                     | Port = *            | Drop    | DEFAULT    |\n"
 	    "```\n");
 	/* arp: <br /> in cells; alignment by display width; links after. */
-	check_table("Before.\n\n| ID | Template | Copy |\n|---|:-:|--:|\n"
+	CHECK_STR_FREE(table("Before.\n\n| ID | Template | Copy |\n|---|:-:|--:|\n"
 	    "| 1337 | Ether (aa, X1)<br />ARP (reply, X2) | "
 	    "Copy in X1<br />Copy in X2<br />[Copy](http://c) Y2 |\n"
 	    "| \xc3\x97\xe2\x86\x92 | \xf0\x9f\x90\x9d | \xe2\x80\xa6 |\n\n"
-	    "After.\n", one, 2, "Before.\n\n```table\n"
+	    "After.\n", one, 2), "Before.\n\n```table\n"
 	    "| ID   |    Template     |       Copy |\n"
 	    "|------|-----------------|------------|\n"
 	    "| 1337 | Ether (aa, X1)  | Copy in X1 |\n"
@@ -366,7 +357,7 @@ test_tables(void)
 	    "| \xc3\x97\xe2\x86\x92   |       \xf0\x9f\x90\x9d        |          \xe2\x80\xa6 |\n"
 	    "```\n=> http://c Copy\n\nAfter.\n");
 	/* No header row in kramdown: the empty GFM header is not shown. */
-	check_table("| | |\n|---|---|\n| a | bb |\n", none, 1,
+	CHECK_STR_FREE(table("| | |\n|---|---|\n| a | bb |\n", none, 1),
 	    "```table\n| a | bb |\n```\n");
 }
 
@@ -380,25 +371,22 @@ test_footnotes(void)
 		    "(https://en.wikipedia.org/wiki/ARP_spoofing).", 9, 1 },
 		{ "manpage", "See the [Cilium Guide][cilium], *really*.", 12, 2 },
 	};
-	char		*got;
 
-	got = render_opts(md, strlen(md), NULL, 0, notes, 2,
-	    "[cilium]: https://docs.cilium.io/\n");
-	CHECK_STR(got, "whole[1], and [2].\n\n## Footnotes\n\n"
+	CHECK_STR_FREE(render_opts(md, strlen(md), NULL, 0, notes, 2,
+	    "[cilium]: https://docs.cilium.io/\n"),
+	    "whole[1], and [2].\n\n## Footnotes\n\n"
 	    "[1] ARP has some issues, such as\xe2\x80\x94regarding security"
 	    "\xe2\x80\x94vulnerability to ARP cache poisoning attacks.\n"
 	    "=> https://en.wikipedia.org/wiki/ARP_spoofing ARP cache poisoning "
 	    "attacks\n\n"
 	    "[2] See the Cilium Guide, really.\n"
 	    "=> https://docs.cilium.io/ Cilium Guide\n");
-	free(got);
 }
 
 static void
 test_line_types(void)
 {
 	static const char	nul[] = "a\0b\n\n```\nc\0d\n```\n\n<div>e\0f</div>\n";
-	char			*got;
 
 	/* Escaped Markdown that reads as gemtext gets a zero-width space. */
 	CHECK_MD("\\# not a heading\n\n\\=> not a link\n\n"
@@ -411,10 +399,9 @@ test_line_types(void)
 	CHECK_MD("see [a](<http://x/a b>) <img src=\"/img/a\nb.png\" alt=\"c\">\n",
 	    "see a\n=> http://x/a%20b a\n=> /img/a%0Ab.png c\n");
 	/* NUL bytes become U+FFFD everywhere. */
-	got = render_opts(nul, sizeof(nul) - 1, NULL, 0, NULL, 0, NULL);
-	CHECK_STR(got, "a\xef\xbf\xbd" "b\n\n```\nc\xef\xbf\xbd"
+	CHECK_STR_FREE(render_opts(nul, sizeof(nul) - 1, NULL, 0, NULL, 0, NULL),
+	    "a\xef\xbf\xbd" "b\n\n```\nc\xef\xbf\xbd"
 	    "d\n```\n\ne\xef\xbf\xbd" "f\n");
-	free(got);
 }
 
 /* Render s, checking the time taken and the framing of the output. */
