@@ -19,12 +19,14 @@ if [ ! -x "$CAPSULED" ]; then
 	exit 1
 fi
 
-# measure NAME ROOT: run --check RUNS times, print one line of figures.
+# measure NAME ROOT [FLAGS]: run --check RUNS times, print one line of
+# figures.  The snapshot holds the Gopher routes too unless FLAGS is -g 0.
 measure() {
-	python3 - "$CAPSULED" "$2" "$1" "$RUNS" <<'PY'
-import os, re, resource, statistics, subprocess, sys
+	python3 - "$CAPSULED" "$2" "$1" "$RUNS" "${3:-}" <<'PY'
+import os, re, statistics, sys, time
 
 prog, root, name, runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+flags = sys.argv[5].split()
 md = 0
 for top, dirs, files in os.walk(root):
     dirs[:] = [d for d in dirs if not d.startswith(".")]
@@ -41,8 +43,7 @@ for _ in range(runs):
                       os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.dup2(fd, 1)
         os.dup2(err, 2)
-        os.execv(prog, [prog, "--root", root, "--check"])
-    import time
+        os.execv(prog, [prog, "--root", root, "--check"] + flags)
     t0 = time.monotonic()
     _, status, ru = os.wait4(pid, 0)
     walls.append(time.monotonic() - t0)
@@ -67,8 +68,12 @@ print("%-15s %5d posts %6.1f MB  build %7.1f ms (median of %d, min %.1f)"
 PY
 }
 
+echo "build: snapshot_build, from the summary line; CPU: user + system of"
+echo "the whole process; each size with Gemini and Gopher routes, then with"
+echo "Gemini routes only (-g 0)"
 if [ -d "$CORPUS" ]; then
 	measure whirl-offload "$CORPUS"
+	measure "  gemini only" "$CORPUS" "-g 0"
 else
 	echo "whirl-offload: corpus not found at $CORPUS, skipped"
 fi
@@ -79,4 +84,5 @@ for n in $SIZES; do
 		python3 "$TOP/tests/bench/gen-blog" "$n" "$blog" && : >"$blog/.done"
 	fi
 	measure "synthetic-$n" "$blog"
+	measure "  gemini only" "$blog" "-g 0"
 done
