@@ -1,4 +1,5 @@
 #include <stdlib.h>
+#include <string.h>
 
 #include "utf8.h"
 #include "util.h"
@@ -96,50 +97,86 @@ column(const char *line, size_t off)
 	return col;
 }
 
+/*
+ * The length of the run at s of ASCII bytes other than CR: eight bytes
+ * at a time, as this is nearly all of any text.
+ */
+static size_t
+ascii_run(const char *s, size_t len)
+{
+	const uint64_t	ones = 0x0101010101010101ULL;
+	const uint64_t	high = 0x8080808080808080ULL;
+	uint64_t	w, x;
+	size_t		i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		x = w ^ (ones * '\r');
+		if ((w & high) != 0 || ((x - ones) & ~x & high) != 0)
+			break;
+	}
+	while (i < len && (unsigned char)s[i] < 0x80 && s[i] != '\r')
+		i++;
+	return i;
+}
+
+/*
+ * Count the line ends (LF, CRLF, lone CR) of s[*from..to): only for
+ * warnings, so the copy loop does not track lines.
+ */
+static void
+count_lines(const char *s, size_t len, size_t *from, size_t to,
+    unsigned *line, size_t *line_start)
+{
+	size_t	i;
+
+	for (i = *from; i < to; i++)
+		if (s[i] == '\n' || (s[i] == '\r' && (i + 1 >= len ||
+		    s[i + 1] != '\n'))) {
+			(*line)++;
+			*line_start = i + 1;
+		}
+	*from = to;
+}
+
 char *
 utf8_sanitize(const char *s, size_t len, size_t *outlen, const char *file,
     struct diags *diags)
 {
 	struct buf	 out = BUF_INIT;
 	uint32_t	 cp;
-	size_t		 i, n, run, start = 0, line_start;
+	size_t		 i, n, start = 0, counted, line_start;
 	unsigned	 line = 1, reported = 0;
 
 	if (len >= 3 && (unsigned char)s[0] == 0xef &&
 	    (unsigned char)s[1] == 0xbb && (unsigned char)s[2] == 0xbf)
 		start = 3;
 	buf_reserve(&out, len);
-	line_start = start;
+	counted = line_start = start;
 	for (i = start; i < len; i += n) {
-		unsigned char c = s[i];
-
-		/* Copy a run of plain ASCII at once: the common case. */
-		for (run = i; run < len && (unsigned char)s[run] < 0x80 &&
-		    s[run] != '\r' && s[run] != '\n'; run++)
-			;
-		if (run > i) {
-			buf_append(&out, s + i, run - i);
-			n = run - i;
-			continue;
-		}
-		if (c == '\r' || c == '\n') {
-			buf_putc(&out, '\n');
-			n = (c == '\r' && i + 1 < len && s[i + 1] == '\n') ? 2 : 1;
-			line++;
-			line_start = i + n;
-			continue;
-		}
-		if ((n = utf8_decode(s + i, len - i, &cp)) == 0) {
-			/* One replacement per invalid byte, as decoders do. */
-			n = 1;
-			buf_append(&out, "\xef\xbf\xbd", 3);
-			if (reported++ < 10)
-				diag_add(diags, DIAG_WARNING, file, line,
-				    column(s + line_start, i - line_start),
-				    "invalid UTF-8 byte 0x%02x replaced by "
-				    "U+FFFD", c);
-		} else
+		if ((n = ascii_run(s + i, len - i)) > 0) {
 			buf_append(&out, s + i, n);
+			continue;
+		}
+		if (s[i] == '\r') {
+			buf_putc(&out, '\n');
+			n = (i + 1 < len && s[i + 1] == '\n') ? 2 : 1;
+			continue;
+		}
+		if ((n = utf8_decode(s + i, len - i, &cp)) != 0) {
+			buf_append(&out, s + i, n);
+			continue;
+		}
+		/* One replacement per invalid byte, as decoders do. */
+		n = 1;
+		buf_append(&out, "\xef\xbf\xbd", 3);
+		if (reported++ < 10) {
+			count_lines(s, len, &counted, i, &line, &line_start);
+			diag_add(diags, DIAG_WARNING, file, line,
+			    column(s + line_start, i - line_start),
+			    "invalid UTF-8 byte 0x%02x replaced by U+FFFD",
+			    (unsigned char)s[i]);
+		}
 	}
 	if (reported > 10)
 		diag_add(diags, DIAG_WARNING, file, 0, 0,

@@ -49,6 +49,24 @@ test_invalid(void)
 	diag_free(&d);
 }
 
+/* Lone CRs end lines too; a long ASCII run before the byte. */
+static void
+test_invalid_after_cr(void)
+{
+	struct diags	 d = { 0 };
+	char		*s;
+
+	s = clean("a\rb\r\nlong enough ascii run\x80", 27, &d);
+	CHECK_STR(s, "a\nb\nlong enough ascii run\xef\xbf\xbd");
+	CHECK_INT(d.n, 1);
+	if (d.n == 1) {
+		CHECK_INT(d.v[0].line, 3);
+		CHECK_INT(d.v[0].column, 22);
+	}
+	free(s);
+	diag_free(&d);
+}
+
 static void
 test_many_invalid(void)
 {
@@ -69,6 +87,7 @@ main(void)
 {
 	RUN(test_line_ends);
 	RUN(test_invalid);
+	RUN(test_invalid_after_cr);
 	RUN(test_many_invalid);
 	return HARNESS_END();
 }
