@@ -1,0 +1,227 @@
+/*
+ * Listening sockets: bound once by the main thread (before privileges
+ * are dropped), then shared by every worker, each accepting on its own
+ * event loop.
+ */
+#define _GNU_SOURCE	/* accept4, pipe2, setresuid */
+
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "serverimpl.h"
+#include "util.h"
+
+/* Connections taken per readiness event, so that workers share. */
+#define ACCEPT_BATCH	32
+/* After running out of descriptors, wait this long before accepting. */
+#define RESUME_MSEC	100
+
+static int
+bind_one(const struct addrinfo *ai, const char *name)
+{
+	int	 fd, one = 1;
+
+	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, ai->ai_protocol);
+	if (fd == -1)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
+	    sizeof(one)) == -1 ||
+	    (ai->ai_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
+	    IPV6_V6ONLY, &one, sizeof(one)) == -1) ||
+	    bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
+	    listen(fd, LISTEN_BACKLOG) == -1) {
+		int	 saved = errno;
+
+		log_warnx("%s: %s", name, strerror(errno));
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Bind addr:port.  An address the machine does not have (no IPv6, say)
+ * is a warning; any other failure is an error.  Returns the number of
+ * sockets added, or -1.
+ */
+static int
+bind_addr(const char *addr, int port, enum proto proto,
+    struct listener **ls, size_t *n, size_t *cap)
+{
+	struct addrinfo	 hints, *res, *ai;
+	char		 host[256], serv[16], name[sizeof((*ls)->name)];
+	size_t		 alen = strlen(addr);
+	int		 fd, e, added = 0;
+
+	/* Accept "[::1]" as well as "::1". */
+	if (alen >= 2 && addr[0] == '[' && addr[alen - 1] == ']') {
+		addr++;
+		alen -= 2;
+	}
+	if (alen >= sizeof(host)) {
+		log_warnx("listen address too long: %s", addr);
+		return -1;
+	}
+	memcpy(host, addr, alen);
+	host[alen] = '\0';
+	snprintf(serv, sizeof(serv), "%d", port);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if ((e = getaddrinfo(host, serv, &hints, &res)) != 0) {
+		log_warnx("listen address %s: %s", host, gai_strerror(e));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		snprintf(name, sizeof(name), "%s %s%s%s:%d",
+		    proto == PROTO_GEMINI ? "gemini" : "gopher",
+		    ai->ai_family == AF_INET6 ? "[" : "", host,
+		    ai->ai_family == AF_INET6 ? "]" : "", port);
+		if ((fd = bind_one(ai, name)) == -1) {
+			if (errno == EADDRNOTAVAIL || errno == EAFNOSUPPORT)
+				continue;
+			added = -1;
+			break;
+		}
+		grow_array(ls, cap, *n + 1, sizeof(**ls));
+		(*ls)[*n].fd = fd;
+		(*ls)[*n].proto = proto;
+		memcpy((*ls)[*n].name, name, sizeof(name));
+		(*n)++;
+		added++;
+	}
+	freeaddrinfo(res);
+	return added;
+}
+
+int
+listeners_open(const struct config *cfg, struct listener **lsp,
+    size_t *np)
+{
+	struct listener	*ls = NULL;
+	size_t		 n = 0, cap = 0, i, ngemini;
+	int		 r = 0;
+
+	for (i = 0; i < cfg->nlisten && r != -1; i++)
+		r = bind_addr(cfg->listen[i], cfg->port, PROTO_GEMINI,
+		    &ls, &n, &cap);
+	ngemini = n;
+	for (i = 0; i < cfg->nlisten && r != -1 && cfg->gopher_port > 0;
+	    i++)
+		r = bind_addr(cfg->listen[i], cfg->gopher_port, PROTO_GOPHER,
+		    &ls, &n, &cap);
+	if (r != -1 && (ngemini == 0 ||
+	    (cfg->gopher_port > 0 && n == ngemini))) {
+		log_warnx("no usable listen address");
+		r = -1;
+	}
+	if (r == -1) {
+		listeners_close(ls, n);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		log_info("listening: %s", ls[i].name);
+	*lsp = ls;
+	*np = n;
+	return 0;
+}
+
+void
+listeners_close(struct listener *ls, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		close(ls[i].fd);
+	free(ls);
+}
+
+void
+worker_accepting(struct worker *w, bool on)
+{
+	size_t	 i;
+
+	for (i = 0; i < w->srv->nls; i++) {
+		if (on)
+			event_add(w->accept_ev[i], NULL);
+		else
+			event_del(w->accept_ev[i]);
+	}
+}
+
+/* Out of descriptors: pause accepting briefly instead of spinning. */
+static void
+pause_accepting(struct worker *w)
+{
+	struct timeval	 tv = { 0, RESUME_MSEC * 1000 };
+
+	worker_accepting(w, false);
+	evtimer_add(w->resume_ev, &tv);
+}
+
+void
+listener_resume(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker	*w = arg;
+
+	if (!w->stopping)
+		worker_accepting(w, true);
+}
+
+/* Which listener of w->srv has this descriptor. */
+static const struct listener *
+find_listener(const struct server *srv, int fd)
+{
+	size_t	 i;
+
+	for (i = 0; i < srv->nls; i++)
+		if (srv->ls[i].fd == fd)
+			return &srv->ls[i];
+	return NULL;
+}
+
+void
+listener_accept(evutil_socket_t lfd, short what, void *arg)
+{
+	struct worker		*w = arg;
+	struct server		*srv = w->srv;
+	const struct listener	*l = find_listener(srv, lfd);
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	int			 fd, i;
+
+	for (i = 0; i < ACCEPT_BATCH; i++) {
+		sslen = sizeof(ss);
+		fd = accept4(lfd, (struct sockaddr *)&ss, &sslen,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd == -1) {
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM) {
+				log_warnx("accept: %s", strerror(errno));
+				pause_accepting(w);
+			}
+			return;
+		}
+		/* Over the limit: accepted and closed at once. */
+		if (atomic_fetch_add(&srv->nconns, 1) >= srv->max_conns) {
+			atomic_fetch_sub(&srv->nconns, 1);
+			close(fd);
+			continue;
+		}
+		conn_start(w, l, fd, &ss);
+	}
+}

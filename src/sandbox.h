@@ -1,0 +1,30 @@
+/*
+ * Leaving the terminal (--daemon) and root's privileges: what the
+ * daemon does once its sockets are bound and its key is loaded.
+ */
+#ifndef CAPSULED_SANDBOX_H
+#define CAPSULED_SANDBOX_H
+
+#include <stdbool.h>
+
+#include "config.h"
+
+/*
+ * Detach: fork twice, start a new session, point stdin, stdout and
+ * stderr at /dev/null, and write cfg->pidfile (when set).  Messages
+ * then go to syslog unless a log file is set.  Returns 0 in the
+ * daemon (the parents exit), -1 on failure.
+ */
+int	sandbox_daemonize(const struct config *);
+void	sandbox_remove_pidfile(const struct config *);
+
+/*
+ * When running as root: optionally chroot to cfg->root, then switch to
+ * cfg->user ("nobody" when not set, with a warning; capsuled never
+ * serves as root), and check that root cannot be regained.  *chrooted tells
+ * whether the capsule root is now "/".  Without root, nothing changes.
+ * Returns 0 or -1 (the reason logged).
+ */
+int	sandbox_drop(const struct config *, bool *chrooted);
+
+#endif

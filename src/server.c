@@ -1,0 +1,430 @@
+/*
+ * The daemon's frame: start-up order (bind, certificate, detach, drop
+ * privileges, workers), the main thread's signal loop, reload, and the
+ * workers, each a thread with its own event loop.
+ *
+ * The main thread owns the current snapshot and TLS context.  A swap
+ * bumps a generation number and wakes every worker through its pipe;
+ * each worker then takes a reference to the new pair for the
+ * connections it accepts from then on, while its older connections
+ * keep the references they hold.  No lock is taken per connection.
+ */
+#define _GNU_SOURCE	/* accept4, pipe2, setresuid */
+
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "sandbox.h"
+#include "serverimpl.h"
+#include "tls.h"
+#include "util.h"
+
+/* Descriptors kept free for listeners, logs and reloads. */
+#define FD_RESERVE	64
+
+/* Take the current snapshot and context when they changed. */
+static void
+worker_refresh(struct worker *w)
+{
+	struct server	*srv = w->srv;
+	struct snapshot	*oldsnap = NULL;
+	SSL_CTX		*oldctx = NULL;
+
+	pthread_mutex_lock(&srv->lock);
+	if (w->gen != srv->gen) {
+		oldsnap = w->snap;
+		oldctx = w->ctx;
+		w->snap = snapshot_ref(srv->snap);
+		SSL_CTX_up_ref(srv->ctx);
+		w->ctx = srv->ctx;
+		w->gen = srv->gen;
+	}
+	pthread_mutex_unlock(&srv->lock);
+	if (oldsnap != NULL)
+		snapshot_unref(oldsnap);
+	SSL_CTX_free(oldctx);
+}
+
+static void
+worker_stop(struct worker *w)
+{
+	struct timeval	 tv;
+	int		 t;
+
+	w->stopping = true;
+	worker_accepting(w, false);
+	evtimer_del(w->resume_ev);
+	if (w->nconns == 0) {
+		event_base_loopbreak(w->base);
+		return;
+	}
+	/* In-flight responses get one full timeout, then are cut. */
+	t = w->srv->cfg->request_timeout;
+	if (w->srv->cfg->write_timeout > t)
+		t = w->srv->cfg->write_timeout;
+	tv.tv_sec = t + 1;
+	tv.tv_usec = 0;
+	evtimer_add(w->drain_ev, &tv);
+}
+
+static void
+worker_drained(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker	*w = arg;
+
+	conn_abort_all(w);
+}
+
+void
+worker_conn_closed(struct worker *w)
+{
+	atomic_fetch_sub(&w->srv->nconns, 1);
+	if (w->stopping && w->nconns == 0)
+		event_base_loopbreak(w->base);
+}
+
+static void
+worker_wake(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker	*w = arg;
+	char		 buf[64];
+
+	while (read(fd, buf, sizeof(buf)) > 0)
+		continue;
+	worker_refresh(w);
+	if (atomic_load(&w->srv->stopping) && !w->stopping)
+		worker_stop(w);
+}
+
+/* Tell every worker to look at the server's state again. */
+static void
+wake_workers(struct server *srv)
+{
+	int	 i;
+
+	for (i = 0; i < srv->nworkers; i++)
+		if (write(srv->workers[i].wake[1], "", 1) == -1 &&
+		    errno != EAGAIN)
+			log_warnx("waking worker %d: %s", i, strerror(errno));
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker	*w = arg;
+
+	event_base_dispatch(w->base);
+	return NULL;
+}
+
+static int
+worker_init(struct server *srv, struct worker *w, int id)
+{
+	size_t	 i;
+
+	w->srv = srv;
+	w->id = id;
+	if (pipe2(w->wake, O_NONBLOCK | O_CLOEXEC) == -1) {
+		log_warnx("pipe: %s", strerror(errno));
+		return -1;
+	}
+	if ((w->base = event_base_new()) == NULL)
+		return -1;
+	w->accept_ev = xcalloc(srv->nls, sizeof(*w->accept_ev));
+	for (i = 0; i < srv->nls; i++)
+		if ((w->accept_ev[i] = event_new(w->base, srv->ls[i].fd,
+		    EV_READ | EV_PERSIST, listener_accept, w)) == NULL)
+			return -1;
+	w->resume_ev = evtimer_new(w->base, listener_resume, w);
+	w->drain_ev = evtimer_new(w->base, worker_drained, w);
+	w->wake_ev = event_new(w->base, w->wake[0], EV_READ | EV_PERSIST,
+	    worker_wake, w);
+	if (w->resume_ev == NULL || w->drain_ev == NULL ||
+	    w->wake_ev == NULL || event_add(w->wake_ev, NULL) == -1)
+		return -1;
+	w->gen = srv->gen - 1;
+	worker_refresh(w);
+	worker_accepting(w, true);
+	return 0;
+}
+
+static void
+worker_free(struct worker *w)
+{
+	size_t	 i;
+
+	conn_abort_all(w);
+	for (i = 0; w->accept_ev != NULL && i < w->srv->nls; i++)
+		if (w->accept_ev[i] != NULL)
+			event_free(w->accept_ev[i]);
+	free(w->accept_ev);
+	if (w->resume_ev != NULL)
+		event_free(w->resume_ev);
+	if (w->drain_ev != NULL)
+		event_free(w->drain_ev);
+	if (w->wake_ev != NULL)
+		event_free(w->wake_ev);
+	if (w->base != NULL)
+		event_base_free(w->base);
+	if (w->snap != NULL)
+		snapshot_unref(w->snap);
+	SSL_CTX_free(w->ctx);
+	close(w->wake[0]);
+	close(w->wake[1]);
+}
+
+/* Install a new snapshot and/or context (NULL: keep the current one). */
+static void
+swap_in(struct server *srv, struct snapshot *snap, SSL_CTX *ctx)
+{
+	struct snapshot	*oldsnap = NULL;
+	SSL_CTX		*oldctx = NULL;
+
+	pthread_mutex_lock(&srv->lock);
+	if (snap != NULL) {
+		oldsnap = srv->snap;
+		srv->snap = snap;
+	}
+	if (ctx != NULL) {
+		oldctx = srv->ctx;
+		srv->ctx = ctx;
+	}
+	srv->gen++;
+	pthread_mutex_unlock(&srv->lock);
+	if (oldsnap != NULL)
+		snapshot_unref(oldsnap);
+	SSL_CTX_free(oldctx);
+	wake_workers(srv);
+}
+
+/*
+ * Whether the certificate or key file changed since last loaded (a
+ * reload need not read a key that privileges no longer allow reading).
+ */
+static bool
+cert_changed(struct server *srv)
+{
+	const char	*files[2] = { srv->cfg->cert_file, srv->cfg->key_file };
+	struct stat	 st, *old;
+	bool		 changed = false;
+	int		 i;
+
+	for (i = 0; i < 2; i++) {
+		memset(&st, 0, sizeof(st));
+		stat(files[i], &st);
+		old = &srv->cert_stat[i];
+		if (st.st_dev != old->st_dev || st.st_ino != old->st_ino ||
+		    st.st_size != old->st_size ||
+		    st.st_mtim.tv_sec != old->st_mtim.tv_sec ||
+		    st.st_mtim.tv_nsec != old->st_mtim.tv_nsec)
+			changed = true;
+		*old = st;
+	}
+	return changed;
+}
+
+/* SIGHUP: the content and the certificate, each kept when it fails. */
+static void
+reload(struct server *srv)
+{
+	struct snapshot	*snap;
+	SSL_CTX		*ctx;
+
+	log_info("reloading");
+	if ((snap = srv->reload(&srv->load_cfg)) == NULL)
+		log_warnx("reload failed: still serving the previous "
+		    "content");
+	ctx = NULL;
+	if (cert_changed(srv) &&
+	    (ctx = tls_ctx_new(srv->cfg, srv->ctx)) == NULL)
+		log_warnx("certificate reload failed: keeping the "
+		    "previous one");
+	if (snap != NULL || ctx != NULL)
+		swap_in(srv, snap, ctx);
+	if (snap != NULL)
+		log_info("reloaded: %zu posts, %zu pages", snap->nposts,
+		    snap->npages);
+}
+
+static void
+on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct server	*srv = arg;
+
+	if (sig == SIGHUP) {
+		reload(srv);
+		return;
+	}
+	log_info("%s: finishing in-flight responses",
+	    sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	atomic_store(&srv->stopping, true);
+	wake_workers(srv);
+}
+
+/*
+ * Raise the descriptor limit as far as allowed and keep the connection
+ * limit below it, so that accept never fails for want of descriptors
+ * in normal operation.
+ */
+static int
+connection_limit(const struct config *cfg, size_t nls)
+{
+	struct rlimit	 rl;
+	long		 room;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return cfg->max_connections;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	room = (long)rl.rlim_cur - (long)nls - FD_RESERVE;
+	if (rl.rlim_cur != RLIM_INFINITY && room < cfg->max_connections) {
+		if (room < 1)
+			room = 1;
+		log_warnx("max_connections lowered from %d to %ld: the "
+		    "descriptor limit is %lu", cfg->max_connections, room,
+		    (unsigned long)rl.rlim_cur);
+		return (int)room;
+	}
+	return cfg->max_connections;
+}
+
+/* The signal loop of the main thread, until SIGTERM or SIGINT. */
+static int
+main_loop(struct server *srv)
+{
+	struct event_base	*base;
+	struct event		*ev[3];
+	static const int	 sigs[] = { SIGHUP, SIGTERM, SIGINT };
+	size_t			 i;
+	int			 rc = 0;
+
+	if ((base = event_base_new()) == NULL)
+		return 1;
+	for (i = 0; i < nitems(sigs); i++) {
+		ev[i] = evsignal_new(base, sigs[i], on_signal, srv);
+		if (ev[i] == NULL || event_add(ev[i], NULL) == -1)
+			rc = 1;
+	}
+	while (rc == 0 && !atomic_load(&srv->stopping))
+		if (event_base_loop(base, EVLOOP_ONCE) == -1)
+			rc = 1;
+	for (i = 0; i < nitems(sigs); i++)
+		if (ev[i] != NULL)
+			event_free(ev[i]);
+	event_base_free(base);
+	return rc;
+}
+
+/* Start the workers with every signal blocked: the main thread's. */
+static int
+start_workers(struct server *srv)
+{
+	sigset_t	 all, old;
+	int		 i, n, rc = 0;
+
+	n = srv->cfg->workers > 0 ? srv->cfg->workers : 1;
+	srv->workers = xcalloc(n, sizeof(*srv->workers));
+	for (i = 0; i < n; i++) {
+		srv->workers[i].wake[0] = srv->workers[i].wake[1] = -1;
+		srv->nworkers++;
+		if (worker_init(srv, &srv->workers[i], i) == -1) {
+			log_warnx("cannot set up worker %d", i);
+			return -1;
+		}
+	}
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (i = 0; i < srv->nworkers && rc == 0; i++) {
+		rc = pthread_create(&srv->workers[i].thread, NULL,
+		    worker_main, &srv->workers[i]);
+		if (rc != 0)
+			log_warnx("pthread_create: %s", strerror(rc));
+		else
+			srv->nthreads++;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc == 0 ? 0 : -1;
+}
+
+static void
+stop_workers(struct server *srv)
+{
+	int	 i;
+
+	atomic_store(&srv->stopping, true);
+	wake_workers(srv);
+	for (i = 0; i < srv->nthreads; i++)
+		pthread_join(srv->workers[i].thread, NULL);
+}
+
+/* Bind, certificate, detach, privileges: everything before serving. */
+static int
+prepare(struct server *srv, const struct config *cfg)
+{
+	bool	 chrooted = false;
+
+	if (listeners_open(cfg, &srv->ls, &srv->nls) == -1)
+		return -1;
+	srv->max_conns = connection_limit(cfg, srv->nls);
+	if (tls_ensure_cert(cfg) == -1)
+		return -1;
+	cert_changed(srv);
+	if ((srv->ctx = tls_ctx_new(cfg, NULL)) == NULL)
+		return -1;
+	if (cfg->daemonize && sandbox_daemonize(cfg) == -1)
+		return -1;
+	if (sandbox_drop(cfg, &chrooted) == -1)
+		return -1;
+	srv->load_cfg = *cfg;
+	if (chrooted)
+		srv->load_cfg.root = "/";
+	return 0;
+}
+
+int
+server_run(const struct config *cfg, struct snapshot *snap,
+    snapshot_loader loader)
+{
+	struct server	 srv;
+	int		 rc = 1, i;
+
+	memset(&srv, 0, sizeof(srv));
+	srv.cfg = cfg;
+	srv.reload = loader;
+	srv.snap = snap;
+	srv.gen = 1;
+	atomic_init(&srv.nconns, 0);
+	atomic_init(&srv.stopping, false);
+	pthread_mutex_init(&srv.lock, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (prepare(&srv, cfg) == 0 && start_workers(&srv) == 0) {
+		log_info("serving %s with %d workers, at most %d "
+		    "connections", cfg->root, srv.nworkers, srv.max_conns);
+		rc = main_loop(&srv);
+	}
+	stop_workers(&srv);
+	for (i = 0; srv.workers != NULL && i < srv.nworkers; i++)
+		worker_free(&srv.workers[i]);
+	free(srv.workers);
+	listeners_close(srv.ls, srv.nls);
+	snapshot_unref(srv.snap);
+	SSL_CTX_free(srv.ctx);
+	pthread_mutex_destroy(&srv.lock);
+	if (cfg->daemonize)
+		sandbox_remove_pidfile(cfg);
+	if (rc == 0)
+		log_info("stopped");
+	return rc;
+}

@@ -1,0 +1,100 @@
+/*
+ * Inside the server: what server.c (workers, signals, reload),
+ * listener.c (sockets, accept) and conn.c (one connection) share.
+ */
+#ifndef CAPSULED_SERVERIMPL_H
+#define CAPSULED_SERVERIMPL_H
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include <event2/event.h>
+#include <openssl/ssl.h>
+
+#include "config.h"
+#include "server.h"
+#include "site.h"
+
+#define LISTEN_BACKLOG	1024
+
+/* What a connection speaks. */
+enum proto {
+	PROTO_GEMINI,		/* Gemini over TLS */
+	PROTO_GOPHER,		/* Gopher over plain TCP */
+};
+
+struct listener {
+	int		 fd;
+	enum proto	 proto;
+	char		 name[320];	/* "gemini 127.0.0.1:1965" */
+};
+
+struct worker;
+
+struct server {
+	const struct config	*cfg;
+	struct config		 load_cfg;	/* cfg as the loader sees it
+						   after a chroot */
+	snapshot_loader		 reload;
+	struct listener		*ls;
+	size_t			 nls;
+	struct worker		*workers;
+	int			 nworkers;	/* set up */
+	int			 nthreads;	/* running */
+	int			 max_conns;
+	atomic_int		 nconns;	/* open, all workers */
+	atomic_bool		 stopping;
+	struct stat		 cert_stat[2];	/* cert and key, as loaded */
+
+	/* The current snapshot and TLS context, handed to the workers. */
+	pthread_mutex_t		 lock;
+	struct snapshot		*snap;
+	SSL_CTX			*ctx;
+	unsigned		 gen;		/* bumped at each swap */
+};
+
+struct conn;
+
+struct worker {
+	struct server		*srv;
+	int			 id;
+	pthread_t		 thread;
+	struct event_base	*base;
+	struct event		**accept_ev;	/* one per listener */
+	struct event		*resume_ev;	/* accept again after EMFILE */
+	struct event		*wake_ev;	/* the main thread calls */
+	struct event		*drain_ev;	/* shutdown bound */
+	int			 wake[2];	/* pipe */
+	bool			 stopping;
+
+	/* This worker's references: taken by each new connection. */
+	struct snapshot		*snap;
+	SSL_CTX			*ctx;
+	unsigned		 gen;
+
+	struct conn		*conns;		/* open, doubly linked */
+	size_t			 nconns;
+};
+
+/* listener.c */
+int	listeners_open(const struct config *, struct listener **,
+	    size_t *);
+void	listeners_close(struct listener *, size_t);
+void	listener_accept(evutil_socket_t, short, void *);
+void	listener_resume(evutil_socket_t, short, void *);
+void	worker_accepting(struct worker *, bool on);
+
+/* conn.c */
+void	conn_start(struct worker *, const struct listener *, int fd,
+	    const struct sockaddr_storage *);
+/* Close every connection of the worker at once (no close_notify). */
+void	conn_abort_all(struct worker *);
+
+/* server.c: a connection of w went away. */
+void	worker_conn_closed(struct worker *);
+
+#endif

@@ -1,0 +1,366 @@
+/*
+ * The TLS side of the Gemini listener: certificate loading, first-start
+ * generation of a self-signed ECDSA certificate, and the server context.
+ */
+#include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509v3.h>
+
+#include "log.h"
+#include "tls.h"
+#include "util.h"
+
+#define CERT_YEARS	20
+
+/* TLS 1.2: forward secrecy and AEAD only.  TLS 1.3 suites are all AEAD. */
+static const char tls12_ciphers[] =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES256-GCM-SHA384";
+
+/* Log the reasons on OpenSSL's error queue after msg, and clear it. */
+static void
+log_ssl(const char *msg)
+{
+	unsigned long	 e;
+	char		 buf[256];
+
+	e = ERR_get_error();
+	if (e == 0) {
+		log_warnx("%s", msg);
+		return;
+	}
+	ERR_error_string_n(e, buf, sizeof(buf));
+	log_warnx("%s: %s", msg, buf);
+	ERR_clear_error();
+}
+
+void
+tls_fingerprint(X509 *x, char *buf, size_t size)
+{
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 n = 0, i;
+	size_t		 off = 0;
+
+	buf[0] = '\0';
+	if (!X509_digest(x, EVP_sha256(), md, &n))
+		return;
+	for (i = 0; i < n && off + 3 < size; i++)
+		off += snprintf(buf + off, size - off, "%s%02X",
+		    i ? ":" : "", md[i]);
+}
+
+/* Add one subjectAltName entry (DNS name or IP address) to names. */
+static bool
+san_add(GENERAL_NAMES *names, const char *host)
+{
+	GENERAL_NAME		*gn;
+	ASN1_OCTET_STRING	*ip;
+	unsigned char		 addr[16];
+	int			 alen = 0;
+
+	if (inet_pton(AF_INET, host, addr) == 1)
+		alen = 4;
+	else if (inet_pton(AF_INET6, host, addr) == 1)
+		alen = 16;
+	if ((gn = GENERAL_NAME_new()) == NULL)
+		return false;
+	if (alen > 0) {
+		if ((ip = ASN1_OCTET_STRING_new()) == NULL ||
+		    !ASN1_OCTET_STRING_set(ip, addr, alen)) {
+			ASN1_OCTET_STRING_free(ip);
+			GENERAL_NAME_free(gn);
+			return false;
+		}
+		GENERAL_NAME_set0_value(gn, GEN_IPADD, ip);
+	} else {
+		ASN1_IA5STRING *s = ASN1_IA5STRING_new();
+
+		if (s == NULL || !ASN1_STRING_set(s, host, -1)) {
+			ASN1_IA5STRING_free(s);
+			GENERAL_NAME_free(gn);
+			return false;
+		}
+		GENERAL_NAME_set0_value(gn, GEN_DNS, s);
+	}
+	if (!sk_GENERAL_NAME_push(names, gn)) {
+		GENERAL_NAME_free(gn);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The subjectAltName extension: every configured host name, and the
+ * loopback addresses when "localhost" is one of them, so that a quick
+ * start on 127.0.0.1 or ::1 matches too.
+ */
+static bool
+add_san(X509 *x, const struct config *cfg)
+{
+	GENERAL_NAMES	*names;
+	bool		 local = false, ok = true;
+	size_t		 i;
+
+	if ((names = GENERAL_NAMES_new()) == NULL)
+		return false;
+	for (i = 0; i < cfg->nhostnames && ok; i++) {
+		ok = san_add(names, cfg->hostnames[i]);
+		if (strcasecmp(cfg->hostnames[i], "localhost") == 0)
+			local = true;
+	}
+	if (ok && local)
+		ok = san_add(names, "127.0.0.1") && san_add(names, "::1");
+	if (ok)
+		ok = X509_add1_ext_i2d(x, NID_subject_alt_name, names, 0,
+		    X509V3_ADD_DEFAULT) == 1;
+	GENERAL_NAMES_free(names);
+	return ok;
+}
+
+/* A self-signed certificate for key, valid CERT_YEARS from now. */
+static X509 *
+make_cert(const struct config *cfg, EVP_PKEY *key)
+{
+	X509		*x;
+	X509_NAME	*name;
+	unsigned char	 serial[16];
+	BIGNUM		*bn = NULL;
+	const char	*cn = cfg->nhostnames > 0 ? cfg->hostnames[0] :
+			    "localhost";
+	bool		 ok;
+
+	if ((x = X509_new()) == NULL)
+		return NULL;
+	if (RAND_bytes(serial, sizeof(serial)) != 1)
+		goto fail;
+	serial[0] &= 0x7f;	/* a positive serial number */
+	ok = (bn = BN_bin2bn(serial, sizeof(serial), NULL)) != NULL &&
+	    BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) != NULL &&
+	    X509_set_version(x, 2) &&
+	    X509_gmtime_adj(X509_getm_notBefore(x), -3600) != NULL &&
+	    X509_time_adj_ex(X509_getm_notAfter(x), CERT_YEARS * 365 + 5,
+		0, NULL) != NULL &&
+	    X509_set_pubkey(x, key);
+	BN_free(bn);
+	if (!ok)
+		goto fail;
+	name = X509_get_subject_name(x);
+	if (!X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+	    (const unsigned char *)cn, -1, -1, 0) ||
+	    !X509_set_issuer_name(x, name) || !add_san(x, cfg) ||
+	    !X509_sign(x, key, EVP_sha256()))
+		goto fail;
+	return x;
+fail:
+	X509_free(x);
+	return NULL;
+}
+
+/* Create path (which must not exist) with mode, and open it as a FILE. */
+static FILE *
+create_excl(const char *path, mode_t mode)
+{
+	FILE	*f;
+	int	 fd;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    mode)) == -1) {
+		log_warnx("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if ((f = fdopen(fd, "w")) == NULL) {
+		log_warnx("%s: %s", path, strerror(errno));
+		close(fd);
+		unlink(path);
+	}
+	return f;
+}
+
+/* Write key (mode 0600) and cert (0644); on failure remove both. */
+static int
+write_pair(const struct config *cfg, EVP_PKEY *key, X509 *x)
+{
+	FILE	*kf, *cf;
+	bool	 ok;
+
+	if ((kf = create_excl(cfg->key_file, 0600)) == NULL)
+		return -1;
+	ok = PEM_write_PrivateKey(kf, key, NULL, NULL, 0, NULL, NULL) == 1;
+	ok = fclose(kf) == 0 && ok;
+	if (!ok) {
+		log_warnx("%s: cannot write the key", cfg->key_file);
+		unlink(cfg->key_file);
+		return -1;
+	}
+	if ((cf = create_excl(cfg->cert_file, 0644)) == NULL) {
+		unlink(cfg->key_file);
+		return -1;
+	}
+	ok = PEM_write_X509(cf, x) == 1;
+	ok = fclose(cf) == 0 && ok;
+	if (!ok) {
+		log_warnx("%s: cannot write the certificate", cfg->cert_file);
+		unlink(cfg->cert_file);
+		unlink(cfg->key_file);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+generate(const struct config *cfg)
+{
+	EVP_PKEY	*key;
+	X509		*x = NULL;
+	char		 fp[EVP_MAX_MD_SIZE * 3 + 1];
+	int		 rc = -1;
+
+	if (cfg->certs_dir != NULL && mkdir(cfg->certs_dir, 0755) == -1 &&
+	    errno != EEXIST) {
+		log_warnx("%s: %s", cfg->certs_dir, strerror(errno));
+		return -1;
+	}
+	if ((key = EVP_EC_gen("P-256")) == NULL ||
+	    (x = make_cert(cfg, key)) == NULL) {
+		log_ssl("cannot generate a certificate");
+		goto out;
+	}
+	if (write_pair(cfg, key, x) == -1)
+		goto out;
+	tls_fingerprint(x, fp, sizeof(fp));
+	fprintf(stderr, "capsuled: generated a self-signed certificate in "
+	    "%s (key %s), valid %d years\n"
+	    "capsuled: SHA-256 fingerprint %s\n",
+	    cfg->cert_file, cfg->key_file, CERT_YEARS, fp);
+	rc = 0;
+out:
+	X509_free(x);
+	EVP_PKEY_free(key);
+	return rc;
+}
+
+int
+tls_ensure_cert(const struct config *cfg)
+{
+	struct stat	 st;
+	bool		 have_cert, have_key;
+
+	have_cert = stat(cfg->cert_file, &st) == 0;
+	have_key = stat(cfg->key_file, &st) == 0;
+	if (have_cert && have_key)
+		return 0;
+	if (have_cert || have_key) {
+		log_warnx("%s exists but %s does not: refusing to start "
+		    "(restore the missing file, or remove both to generate "
+		    "a new certificate, which every client that pinned the "
+		    "old one will see as an attack)",
+		    have_cert ? cfg->cert_file : cfg->key_file,
+		    have_cert ? cfg->key_file : cfg->cert_file);
+		return -1;
+	}
+	return generate(cfg);
+}
+
+/* Warn when the key can be read by anyone but its owner. */
+static void
+check_key_mode(const char *path)
+{
+	struct stat	 st;
+
+	if (stat(path, &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)))
+		log_warnx("%s: the private key is readable by group or "
+		    "others (mode %03o); chmod 600 it", path,
+		    (unsigned)(st.st_mode & 0777));
+}
+
+/* Carry the session ticket keys of old over to ctx. */
+static void
+copy_ticket_keys(SSL_CTX *ctx, SSL_CTX *old)
+{
+	unsigned char	 keys[80];
+	long		 n;
+
+	n = SSL_CTX_get_tlsext_ticket_keys(old, keys, sizeof(keys));
+	if (n > 0)
+		SSL_CTX_set_tlsext_ticket_keys(ctx, keys, sizeof(keys));
+	OPENSSL_cleanse(keys, sizeof(keys));
+}
+
+static bool
+configure(SSL_CTX *ctx)
+{
+	static const unsigned char sid_ctx[] = "capsuled";
+
+	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION |
+	    SSL_OP_NO_COMPRESSION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
+	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	/*
+	 * Stateless tickets only: no server-side cache, so workers never
+	 * contend on its lock, and all of them accept every ticket because
+	 * they share this context and its ticket keys.  One TLS 1.3 ticket
+	 * per connection is enough for a client that reconnects.
+	 */
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	SSL_CTX_set_num_tickets(ctx, 1);
+	return SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) &&
+	    SSL_CTX_set_cipher_list(ctx, tls12_ciphers) &&
+	    SSL_CTX_set1_groups_list(ctx, "X25519:P-256:P-384") &&
+	    SSL_CTX_set_session_id_context(ctx, sid_ctx,
+		sizeof(sid_ctx) - 1);
+}
+
+SSL_CTX *
+tls_ctx_new(const struct config *cfg, SSL_CTX *old)
+{
+	SSL_CTX	*ctx;
+	X509	*x;
+	char	 fp[EVP_MAX_MD_SIZE * 3 + 1];
+
+	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
+		log_ssl("SSL_CTX_new");
+		return NULL;
+	}
+	if (!configure(ctx)) {
+		log_ssl("TLS settings");
+		goto fail;
+	}
+	check_key_mode(cfg->key_file);
+	if (SSL_CTX_use_certificate_chain_file(ctx, cfg->cert_file) != 1) {
+		log_ssl(cfg->cert_file);
+		goto fail;
+	}
+	if (SSL_CTX_use_PrivateKey_file(ctx, cfg->key_file,
+	    SSL_FILETYPE_PEM) != 1) {
+		log_ssl(cfg->key_file);
+		goto fail;
+	}
+	if (SSL_CTX_check_private_key(ctx) != 1) {
+		log_ssl("the key does not match the certificate");
+		goto fail;
+	}
+	if (old != NULL)
+		copy_ticket_keys(ctx, old);
+	if ((x = SSL_CTX_get0_certificate(ctx)) != NULL) {
+		tls_fingerprint(x, fp, sizeof(fp));
+		log_info("certificate %s, SHA-256 %s", cfg->cert_file, fp);
+	}
+	return ctx;
+fail:
+	SSL_CTX_free(ctx);
+	return NULL;
+}
