@@ -27,8 +27,6 @@
 
 /* The first write: header and body up to one TLS record. */
 #define FIRST_WRITE	16384
-/* After close_notify, how long unread client bytes are drained. */
-#define LINGER_SECONDS	2
 #define LINGER_BYTES	(64 * 1024)
 
 enum conn_state {
@@ -145,7 +143,9 @@ log_request(struct conn *c)
 	memset(&e, 0, sizeof(e));
 	e.peer = (const struct sockaddr *)&c->peer;
 	e.proto = c->proto == PROTO_GEMINI ? "gemini" : "gopher";
-	if (c->ssl != NULL)
+	if (c->proto == PROTO_GEMINI && c->r.gemini.host[0] != '\0')
+		e.host = c->r.gemini.host;
+	else if (c->ssl != NULL)
 		e.host = SSL_get_servername(c->ssl, TLSEXT_NAMETYPE_host_name);
 	e.path = c->path;
 	e.status = c->status;
@@ -166,10 +166,15 @@ conn_abort(struct conn *c)
 }
 
 void
-conn_abort_all(struct worker *w)
+conn_abort_all(struct worker *w, bool idle_only)
 {
-	while (w->conns != NULL)
-		conn_abort(w->conns);
+	struct conn	*c, *next;
+
+	for (c = w->conns; c != NULL; c = next) {
+		next = c->next;
+		if (!idle_only || c->state < CS_WRITE)
+			conn_abort(c);
+	}
 }
 
 /* Map an SSL call's result to an io outcome. */

@@ -70,7 +70,7 @@ sandbox_daemonize(const struct config *cfg)
 		log_warnx("/dev/null: %s", strerror(errno));
 		return -1;
 	}
-	if (cfg->log_dest == LOG_STDERR)
+	if (cfg->log_dest == LOGDEST_STDERR)
 		log_detach();
 	dup2(fd, STDIN_FILENO);
 	dup2(fd, STDOUT_FILENO);

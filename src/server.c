@@ -57,20 +57,18 @@ static void
 worker_stop(struct worker *w)
 {
 	struct timeval	 tv;
-	int		 t;
 
 	w->stopping = true;
 	worker_accepting(w, false);
 	evtimer_del(w->resume_ev);
+	/* Nothing is in flight before a request has come. */
+	conn_abort_all(w, true);
 	if (w->nconns == 0) {
 		event_base_loopbreak(w->base);
 		return;
 	}
-	/* In-flight responses get one full timeout, then are cut. */
-	t = w->srv->cfg->request_timeout;
-	if (w->srv->cfg->write_timeout > t)
-		t = w->srv->cfg->write_timeout;
-	tv.tv_sec = t + 1;
+	/* In-flight responses get one write timeout more, then are cut. */
+	tv.tv_sec = w->srv->cfg->write_timeout + LINGER_SECONDS;
 	tv.tv_usec = 0;
 	evtimer_add(w->drain_ev, &tv);
 }
@@ -80,7 +78,7 @@ worker_drained(evutil_socket_t fd, short what, void *arg)
 {
 	struct worker	*w = arg;
 
-	conn_abort_all(w);
+	conn_abort_all(w, false);
 }
 
 void
@@ -161,7 +159,7 @@ worker_free(struct worker *w)
 {
 	size_t	 i;
 
-	conn_abort_all(w);
+	conn_abort_all(w, false);
 	for (i = 0; w->accept_ev != NULL && i < w->srv->nls; i++)
 		if (w->accept_ev[i] != NULL)
 			event_free(w->accept_ev[i]);
@@ -218,8 +216,9 @@ cert_changed(struct server *srv)
 	int		 i;
 
 	for (i = 0; i < 2; i++) {
-		memset(&st, 0, sizeof(st));
-		stat(files[i], &st);
+		/* Gone, or out of sight after a chroot: keep what we have. */
+		if (stat(files[i], &st) == -1)
+			return false;
 		old = &srv->cert_stat[i];
 		if (st.st_dev != old->st_dev || st.st_ino != old->st_ino ||
 		    st.st_size != old->st_size ||

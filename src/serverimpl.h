@@ -20,6 +20,8 @@
 #include "site.h"
 
 #define LISTEN_BACKLOG	1024
+/* After close_notify, how long unread client bytes are drained. */
+#define LINGER_SECONDS	2
 
 /* What a connection speaks. */
 enum proto {
@@ -91,8 +93,11 @@ void	worker_accepting(struct worker *, bool on);
 /* conn.c */
 void	conn_start(struct worker *, const struct listener *, int fd,
 	    const struct sockaddr_storage *);
-/* Close every connection of the worker at once (no close_notify). */
-void	conn_abort_all(struct worker *);
+/*
+ * Close the worker's connections at once (no close_notify): all, or
+ * only those still waiting for their request.
+ */
+void	conn_abort_all(struct worker *, bool idle_only);
 
 /* server.c: a connection of w went away. */
 void	worker_conn_closed(struct worker *);

@@ -16,6 +16,9 @@ T_FAILED=0
 T_SKIPPED=0
 T_PIDS=""
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/capsuled-test.XXXXXX")
+# Started as root, the daemon serves as "nobody", which must still be
+# able to read the capsule when it reloads.
+chmod 755 "$T_TMP"
 
 cleanup() {
 	for p in $T_PIDS; do
@@ -94,13 +97,78 @@ start_capsuled() {
 	fi
 }
 
-# stop_capsuled: SIGTERM and wait (bounded) for the daemon to exit.
+# stop_capsuled [SIGNAL]: SIGTERM (or SIGNAL) and wait up to 10 s for the
+# daemon to exit (then SIGKILL); true when it exited by itself.  Sets
+# CAPSULED_STATUS to its exit status.
 stop_capsuled() {
-	kill "$CAPSULED_PID" 2>/dev/null
-	i=0
-	while kill -0 "$CAPSULED_PID" 2>/dev/null && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	! kill -0 "$CAPSULED_PID" 2>/dev/null
+	kill -"${1:-TERM}" "$CAPSULED_PID" 2>/dev/null
+	(
+		i=0
+		while kill -0 "$CAPSULED_PID" 2>/dev/null && [ $i -lt 100 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		kill -9 "$CAPSULED_PID" 2>/dev/null
+	) &
+	watchdog=$!
+	wait "$CAPSULED_PID"
+	CAPSULED_STATUS=$?
+	kill "$watchdog" 2>/dev/null
+	wait "$watchdog" 2>/dev/null
+	[ "$CAPSULED_STATUS" -ne 137 ]
+}
+
+# make_capsule DIR: a small Jekyll capsule: two posts, a page, and one
+# static file of each common type (under img/ and files/).
+make_capsule() {
+	mkdir -p "$1/_posts" "$1/img" "$1/files"
+	cat >"$1/_config.yml" <<-'EOF'
+	title: Test Capsule
+	description: A capsule for the integration tests.
+	author: Tess Ter
+	lang: en
+	EOF
+	cat >"$1/_posts/2024-01-02-hello.md" <<-'EOF'
+	---
+	title: Hello
+	categories: [news]
+	tags: [intro]
+	---
+	Hello from the first post.
+	EOF
+	cat >"$1/_posts/2024-02-03-second.md" <<-'EOF'
+	---
+	title: Second post
+	lang: fr
+	---
+	Bonjour, this is the *second* post.
+	EOF
+	cat >"$1/about.md" <<-'EOF'
+	---
+	title: About
+	permalink: /about/
+	---
+	About this capsule.
+	EOF
+	printf '\211PNG\r\n\032\n' >"$1/img/pixel.png"
+	printf '\377\330\377\340' >"$1/img/photo.jpg"
+	printf 'GIF89a' >"$1/img/anim.gif"
+	printf '<svg xmlns="http://www.w3.org/2000/svg"/>\n' >"$1/img/logo.svg"
+	printf 'RIFF\0\0\0\0WEBP' >"$1/img/pic.webp"
+	printf '%%PDF-1.4\n' >"$1/files/paper.pdf"
+	printf 'plain text\n' >"$1/files/notes.txt"
+	printf '<?xml version="1.0"?><x/>\n' >"$1/files/data.xml"
+	printf '\0\1\2' >"$1/files/blob.qqq"
+}
+
+# gem [CLIENT OPTIONS] REQUEST: the test client against the daemon of
+# start_capsuled (see tests/tools/gemini-client.c).
+gem() {
+	"$TOOLS/gemini-client" -p "$GEMINI_PORT" "$@"
+}
+
+# status_line [CLIENT OPTIONS] REQUEST: the response's first line,
+# without its CRLF.
+status_line() {
+	gem "$@" 2>/dev/null | head -n 1 | tr -d '\r'
 }

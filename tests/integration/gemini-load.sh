@@ -1,0 +1,89 @@
+#!/bin/sh
+# Concurrency and limits: 100 simultaneous clients, clients that never
+# send their request, the connection limit.
+. "$(dirname "$0")/lib.sh"
+
+make_capsule "$T_TMP/capsule"
+start_capsuled --root "$T_TMP/capsule" --request-timeout 3 \
+    --max-connections 40 || exit 1
+base="gemini://localhost:$GEMINI_PORT"
+
+# hold N: open N TCP connections that never send a byte, for at most 20 s;
+# prints nothing, exits when the server has closed all of them.  Its
+# pid is in HOLD_PID.
+hold() {
+	python3 - "$GEMINI_PORT" "$1" <<'PY' &
+import socket, sys, time, select
+port, n = int(sys.argv[1]), int(sys.argv[2])
+socks = [socket.create_connection(("127.0.0.1", port)) for _ in range(n)]
+end = time.time() + 20
+while socks and time.time() < end:
+    r, _, _ = select.select(socks, [], [], 0.5)
+    for s in r:
+        if s.recv(4096) == b"":
+            socks.remove(s)
+            s.close()
+sys.exit(0 if not socks else 1)
+PY
+	HOLD_PID=$!
+	T_PIDS="$T_PIDS $HOLD_PID"
+}
+
+# 100 clients at once, all answered in full.
+i=0
+while [ $i -lt 100 ]; do
+	gem -q "$base/posts/hello.gmi\r\n" 2>>"$T_TMP/conc" &
+	i=$((i + 1))
+done
+wait
+n=$(grep -c 'status=20 .*close_notify=yes' "$T_TMP/conc")
+check "100 concurrent clients all answered ($n)" [ "$n" -eq 100 ]
+
+# Clients that never send (plain TCP, and TLS with no request) do not
+# delay others, and are dropped at the 3 s deadline.
+hold 20
+gem -q -w 10 "" 2>"$T_TMP/idle" &
+idle=$!
+sleep 0.5
+out=$(gem -q "$base/\r\n" 2>&1)
+ms=$(echo "$out" | sed -n 's/.*ms=\([0-9]*\).*/\1/p')
+check "a request beside 21 idle clients is answered at once (${ms} ms)" \
+    [ "${ms:-99999}" -lt 1000 ]
+wait "$idle"
+out=$(cat "$T_TMP/idle")
+ms=$(echo "$out" | sed -n 's/.*ms=\([0-9]*\).*/\1/p')
+check "an idle TLS client is dropped at the deadline (${ms} ms)" \
+    [ "${ms:-0}" -ge 2900 -a "${ms:-99999}" -lt 5000 ]
+check "no response to the idle client" \
+    sh -c 'case "$1" in *status=none*) ;; *) exit 1 ;; esac' - "$out"
+wait "$HOLD_PID"
+check "idle TCP clients dropped by the server" [ $? -eq 0 ]
+
+# The connection limit: 40 held, the next is closed at once, and the
+# listener accepts again once they are gone.
+hold 40
+sleep 1
+out=$(gem -q -w 5 "$base/\r\n" 2>&1)
+check "over the limit: closed at once" \
+    sh -c 'case "$1" in *status=20*) exit 1 ;; esac' - "$out"
+wait "$HOLD_PID"
+got=$(status_line "$base/\r\n")
+check "accepting again after the limit ($got)" [ "${got%% *}" = 20 ]
+
+# A burst beyond the limit: every request is either answered or
+# refused at once, and the server is still fine afterwards.
+i=0
+while [ $i -lt 60 ]; do
+	gem -q -w 10 "$base/\r\n" 2>>"$T_TMP/burst" &
+	i=$((i + 1))
+done
+wait
+n=$(grep -c 'status=20 .*close_notify=yes' "$T_TMP/burst")
+check "burst of 60 over a limit of 40: some answered ($n)" [ "$n" -gt 0 ]
+check "no timeout in the burst" sh -c '! grep -q timeout "$1"' - "$T_TMP/burst"
+got=$(status_line "$base/\r\n")
+check "serving after the burst ($got)" [ "${got%% *}" = 20 ]
+
+check "SIGTERM: clean exit" stop_capsuled
+check "exit status 0" [ "$CAPSULED_STATUS" -eq 0 ]
+finish

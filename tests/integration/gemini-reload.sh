@@ -1,0 +1,79 @@
+#!/bin/sh
+# SIGHUP: new content is picked up while a load runs, with no failed
+# request; broken content leaves the rest serving; content that cannot
+# load at all leaves the old snapshot serving.
+. "$(dirname "$0")/lib.sh"
+
+G="$TOOLS/gemload"
+[ -x "$G" ] || { echo "no $G"; exit 77; }
+make_capsule "$T_TMP/capsule"
+start_capsuled --root "$T_TMP/capsule" || exit 1
+base="gemini://localhost:$GEMINI_PORT"
+post="$T_TMP/capsule/_posts/2024-01-02-hello.md"
+
+body() { gem "$base$1\r\n" 2>/dev/null; }
+
+check "before: the original text" \
+    sh -c 'echo "$1" | grep -q "Hello from the first post"' - \
+    "$(body /posts/hello.gmi)"
+
+# A load on the post and the home page during the reload.
+"$G" -a 127.0.0.1 -p "$GEMINI_PORT" -u /posts/hello.gmi -c 4 -d 4 \
+    >"$T_TMP/load1" 2>&1 &
+load1=$!
+"$G" -a 127.0.0.1 -p "$GEMINI_PORT" -u / -c 2 -d 4 -r \
+    >"$T_TMP/load2" 2>&1 &
+load2=$!
+sleep 1
+sed -i 's/Hello from the first post./Edited while serving./' "$post"
+kill -HUP "$CAPSULED_PID"
+sleep 1
+check "after SIGHUP: the edited text" \
+    sh -c 'echo "$1" | grep -q "Edited while serving"' - \
+    "$(body /posts/hello.gmi)"
+kill -HUP "$CAPSULED_PID"
+wait "$load1"
+rc1=$?
+wait "$load2"
+rc2=$?
+for f in load1 load2; do
+	if grep -q 'RESULT.* errors=0 ' "$T_TMP/$f" &&
+	    ! grep -q 'RESULT.* ok=0 ' "$T_TMP/$f"; then
+		ok "no failed request in $f across two reloads: $(grep RESULT "$T_TMP/$f")"
+	else
+		fail "requests failed in $f"
+		sed 's/^/    /' "$T_TMP/$f"
+	fi
+done
+check "load generators exited cleanly" [ "$rc1" -eq 0 -a "$rc2" -eq 0 ]
+
+# Broken front matter in one post: the rest keeps serving.
+printf -- '---\ntitle: [unclosed\n---\nbroken\n' \
+    >"$T_TMP/capsule/_posts/2024-03-04-broken.md"
+printf -- '---\ntitle: "Third"\n---\nA third post.\n' \
+    >"$T_TMP/capsule/_posts/2024-03-05-third.md"
+kill -HUP "$CAPSULED_PID"
+sleep 1
+check "broken post: the other posts still served" \
+    sh -c 'echo "$1" | grep -q "Edited while serving"' - \
+    "$(body /posts/hello.gmi)"
+check "broken post: a new good post is served" \
+    sh -c 'echo "$1" | grep -q "A third post"' - "$(body /posts/third.gmi)"
+got=$(status_line "$base/\r\n")
+check "broken post: home page served ($got)" [ "${got%% *}" = 20 ]
+check "broken post: the error is logged with its file" \
+    grep -q "2024-03-04-broken.md" "$CAPSULED_LOG"
+
+# Content that cannot load at all: the old snapshot keeps serving.
+mv "$T_TMP/capsule" "$T_TMP/capsule.away"
+kill -HUP "$CAPSULED_PID"
+sleep 1
+check "root gone: still serving the previous content" \
+    sh -c 'echo "$1" | grep -q "A third post"' - "$(body /posts/third.gmi)"
+check "root gone: reload failure logged" grep -q "reload failed" \
+    "$CAPSULED_LOG"
+mv "$T_TMP/capsule.away" "$T_TMP/capsule"
+
+check "SIGTERM: clean exit" stop_capsuled
+check "exit status 0" [ "$CAPSULED_STATUS" -eq 0 ]
+finish
