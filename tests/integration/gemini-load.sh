@@ -30,12 +30,19 @@ PY
 }
 
 # 100 clients at once, all answered in full.
-i=0
-while [ $i -lt 100 ]; do
-	gem -q "$base/posts/hello.gmi\r\n" 2>>"$T_TMP/conc" &
-	i=$((i + 1))
-done
-wait
+# clients N REQUEST FILE: N clients at once, their summaries in FILE.
+clients() {
+	pids=""
+	i=0
+	while [ $i -lt "$1" ]; do
+		gem -q -w 10 "$2" 2>>"$3" &
+		pids="$pids $!"
+		i=$((i + 1))
+	done
+	wait $pids
+}
+
+clients 100 "$base/posts/hello.gmi\r\n" "$T_TMP/conc"
 n=$(grep -c 'status=20 .*close_notify=yes' "$T_TMP/conc")
 check "100 concurrent clients all answered ($n)" [ "$n" -eq 100 ]
 
@@ -72,12 +79,7 @@ check "accepting again after the limit ($got)" [ "${got%% *}" = 20 ]
 
 # A burst beyond the limit: every request is either answered or
 # refused at once, and the server is still fine afterwards.
-i=0
-while [ $i -lt 60 ]; do
-	gem -q -w 10 "$base/\r\n" 2>>"$T_TMP/burst" &
-	i=$((i + 1))
-done
-wait
+clients 60 "$base/\r\n" "$T_TMP/burst"
 n=$(grep -c 'status=20 .*close_notify=yes' "$T_TMP/burst")
 check "burst of 60 over a limit of 40: some answered ($n)" [ "$n" -gt 0 ]
 check "no timeout in the burst" sh -c '! grep -q timeout "$1"' - "$T_TMP/burst"

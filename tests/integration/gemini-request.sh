@@ -45,7 +45,7 @@ expect "1025-byte URL refused" "59" "$prefix$(pad $((n + 1)))\r\n"
 
 for r in "" "/posts/hello.gmi" "posts/hello.gmi" "//localhost/" \
     "gemini://user@localhost:$GEMINI_PORT/" "$base/#frag" \
-    "$base/a\0b" "$base/\377\376"; do
+    "$base/a\0b" "$base/\xff\xfe"; do
 	expect "bad request [$r] -> 59" "59" "$r\r\n"
 done
 
