@@ -1,12 +1,14 @@
 /*
  * capsuled: settings, then the snapshot, then the mode: --check reports
- * on the content, --export writes it as files.  (Serving comes with the
- * server; until then the default mode exports to ./export.)
+ * on the content, --export writes it as files, and by default the
+ * server serves it.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "config.h"
+#include "log.h"
+#include "server.h"
 #include "site.h"
 
 /*
@@ -73,15 +75,25 @@ main(int argc, char *argv[])
 		config_free(&cfg);
 		return 0;
 	}
+	if (cfg.mode == MODE_SERVE && log_init(&cfg) == -1) {
+		config_free(&cfg);
+		return 1;
+	}
 	if (cfg.mode == MODE_CHECK)
 		snap = load_to(&cfg, stdout, &errors);
 	else
 		snap = load(&cfg);
 	if (snap != NULL && cfg.mode == MODE_CHECK)
 		rc = errors > 0;
-	else if (snap != NULL)
-		rc = export(snap, cfg.export_dir ? cfg.export_dir : "export");
-	snapshot_unref(snap);
+	else if (snap != NULL && cfg.mode == MODE_EXPORT)
+		rc = export(snap, cfg.export_dir);
+	else if (snap != NULL) {
+		/* server_run takes the snapshot's reference. */
+		rc = server_run(&cfg, snap, load);
+		snap = NULL;
+	}
+	if (snap != NULL)
+		snapshot_unref(snap);
 	config_free(&cfg);
 	return rc;
 }

@@ -4,8 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 make_capsule "$T_TMP/capsule"
-start_capsuled --root "$T_TMP/capsule" --request-timeout 3 \
-    --max-connections 40 || exit 1
+start_capsuled --root "$T_TMP/capsule" --request-timeout 3 || exit 1
 base="gemini://localhost:$GEMINI_PORT"
 
 # hold N: open N TCP connections that never send a byte, for at most 20 s;
@@ -45,6 +44,7 @@ clients() {
 clients 100 "$base/posts/hello.gmi\r\n" "$T_TMP/conc"
 n=$(grep -c 'status=20 .*close_notify=yes' "$T_TMP/conc")
 check "100 concurrent clients all answered ($n)" [ "$n" -eq 100 ]
+grep -v 'status=20 .*close_notify=yes' "$T_TMP/conc" | head -n 5
 
 # Clients that never send (plain TCP, and TLS with no request) do not
 # delay others, and are dropped at the 3 s deadline.
@@ -68,6 +68,9 @@ check "idle TCP clients dropped by the server" [ $? -eq 0 ]
 
 # The connection limit: 40 held, the next is closed at once, and the
 # listener accepts again once they are gone.
+check "SIGTERM: clean exit" stop_capsuled
+start_capsuled --root "$T_TMP/capsule" --request-timeout 3 \
+    --max-connections 40 || exit 1
 hold 40
 sleep 1
 out=$(gem -q -w 5 "$base/\r\n" 2>&1)

@@ -181,20 +181,28 @@ read_response(SSL *ssl, const struct opts *o, struct result *r,
 	fflush(stdout);
 }
 
+/* One line, written at once: many clients may share one file. */
 static void
 summary(SSL *ssl, const struct opts *o, const struct result *r)
 {
-	fprintf(stderr, "status=%s bytes=%zu close_notify=%s resumed=%s "
-	    "version=%s ms=%.1f", r->bytes >= 2 ? r->status : "none",
-	    r->bytes, r->close_notify ? "yes" : "no",
+	char	 line[512];
+	int	 n;
+
+	n = snprintf(line, sizeof(line), "status=%s bytes=%zu close_notify=%s "
+	    "resumed=%s version=%s ms=%.1f%s",
+	    r->bytes >= 2 ? r->status : "none", r->bytes,
+	    r->close_notify ? "yes" : "no",
 	    SSL_session_reused(ssl) ? "yes" : "no", SSL_get_version(ssl),
-	    r->t_total);
-	if (r->timeout)
-		fprintf(stderr, " timeout");
-	if (o->timing)
-		fprintf(stderr, " connect=%.2f handshake=%.2f first=%.2f",
+	    r->t_total, r->timeout ? " timeout" : "");
+	if (o->timing && n > 0 && (size_t)n < sizeof(line))
+		n += snprintf(line + n, sizeof(line) - n,
+		    " connect=%.2f handshake=%.2f first=%.2f",
 		    r->t_connect, r->t_handshake, r->t_first);
-	fprintf(stderr, "\n");
+	if (n > 0 && (size_t)n < sizeof(line) - 1) {
+		line[n++] = '\n';
+		if (write(STDERR_FILENO, line, n) == -1)
+			exit(2);
+	}
 }
 
 /* One connection; *sess is used for resumption and replaced. */
