@@ -20,18 +20,24 @@ T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/capsuled-test.XXXXXX")
 # able to read the capsule when it reloads.
 chmod 755 "$T_TMP"
 
+# reap PID TENTHS: wait up to TENTHS tenths of a second for PID to go,
+# then SIGKILL it.
+reap() {
+	i=0
+	while kill -0 "$1" 2>/dev/null && [ $i -lt "$2" ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -9 "$1" 2>/dev/null
+}
+
 cleanup() {
 	for p in $T_PIDS; do
 		kill "$p" 2>/dev/null
 	done
+	# Give each process up to 5 s to finish, then force.
 	for p in $T_PIDS; do
-		# Give the daemon up to 5 s to finish, then force.
-		i=0
-		while kill -0 "$p" 2>/dev/null && [ $i -lt 50 ]; do
-			sleep 0.1
-			i=$((i + 1))
-		done
-		kill -9 "$p" 2>/dev/null
+		reap "$p" 50
 	done
 	rm -rf "$T_TMP"
 }
@@ -102,14 +108,7 @@ start_capsuled() {
 # CAPSULED_STATUS to its exit status.
 stop_capsuled() {
 	kill -"${1:-TERM}" "$CAPSULED_PID" 2>/dev/null
-	(
-		i=0
-		while kill -0 "$CAPSULED_PID" 2>/dev/null && [ $i -lt 100 ]; do
-			sleep 0.1
-			i=$((i + 1))
-		done
-		kill -9 "$CAPSULED_PID" 2>/dev/null
-	) &
+	reap "$CAPSULED_PID" 100 &
 	watchdog=$!
 	wait "$CAPSULED_PID"
 	CAPSULED_STATUS=$?

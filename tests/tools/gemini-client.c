@@ -31,6 +31,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -72,18 +73,6 @@ now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode C escapes of s in place; returns the length. */
 static size_t
 unescape(char *s)
@@ -102,9 +91,11 @@ unescape(char *s)
 		case 't': *w++ = '\t'; r++; break;
 		case '0': *w++ = '\0'; r++; break;
 		case 'x':
-			if (hexval(r[1]) >= 0 && hexval(r[2]) >= 0) {
-				*w++ = (char)(hexval(r[1]) * 16 +
-				    hexval(r[2]));
+			if (isxdigit((unsigned char)r[1]) &&
+			    isxdigit((unsigned char)r[2])) {
+				char hex[3] = { r[1], r[2], '\0' };
+
+				*w++ = (char)strtol(hex, NULL, 16);
 				r += 3;
 				break;
 			}
