@@ -71,6 +71,7 @@ check "idle TCP clients dropped by the server" [ $? -eq 0 ]
 check "SIGTERM: clean exit" stop_capsuled
 start_capsuled --root "$T_TMP/capsule" --request-timeout 3 \
     --max-connections 40 || exit 1
+base="gemini://localhost:$GEMINI_PORT"
 hold 40
 sleep 1
 out=$(gem -q -w 5 "$base/\r\n" 2>&1)
