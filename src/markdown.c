@@ -128,11 +128,22 @@ static void	html_inline(struct render *, const struct html_token *);
 
 /* Text helpers. */
 
+/* Byte classes: ASCII whitespace, and what unit_text() looks at. */
+#define C_SPACE		1
+#define C_SPECIAL	2
+
+static const unsigned char byte_class[256] = {
+	[' '] = C_SPACE | C_SPECIAL, ['\t'] = C_SPACE | C_SPECIAL,
+	['\n'] = C_SPACE | C_SPECIAL, ['\r'] = C_SPACE | C_SPECIAL,
+	['\f'] = C_SPACE | C_SPECIAL, ['\v'] = C_SPACE | C_SPECIAL,
+	['-'] = C_SPECIAL, ['.'] = C_SPECIAL, ['"'] = C_SPECIAL,
+	['\''] = C_SPECIAL, ['\0'] = C_SPECIAL,
+};
+
 static bool
 is_space(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-	    c == '\v';
+	return byte_class[(unsigned char)c] & C_SPACE;
 }
 
 /* Spaces that must not start or end a line (besides ASCII ones). */
@@ -187,21 +198,21 @@ static char *
 collapse_dup(const char *s, size_t len)
 {
 	struct buf	b = BUF_INIT;
-	size_t		i;
-	bool		sp = false;
+	size_t		i, run;
 
 	trim(&s, &len);
 	if (len == 0)
 		return NULL;
-	for (i = 0; i < len; i++) {
-		if (is_space(s[i])) {
-			sp = true;
-			continue;
-		}
-		if (sp)
-			buf_putc(&b, ' ');
-		sp = false;
-		buf_putc(&b, s[i]);
+	buf_reserve(&b, len);
+	for (i = 0; i < len; i += run) {
+		for (run = 0; i + run < len && !is_space(s[i + run]); run++)
+			;
+		buf_append(&b, s + i, run);
+		if (i + run == len)
+			break;
+		buf_putc(&b, ' ');
+		while (i + run < len && is_space(s[i + run]))
+			run++;
 	}
 	return buf_detach(&b, NULL);
 }
@@ -373,6 +384,15 @@ unit_text(struct render *r, const char *s, size_t len, bool typo)
 	size_t		 i, n;
 
 	for (i = 0; i < len; i += n) {
+		/* Runs of plain bytes are copied at once. */
+		for (n = 0; i + n < len &&
+		    !(byte_class[(unsigned char)s[i + n]] & C_SPECIAL); n++)
+			;
+		if (n > 0) {
+			unit_space_flush(u);
+			buf_append(&u->text, s + i, n);
+			continue;
+		}
 		n = 1;
 		if (is_space(s[i])) {
 			u->space = true;
