@@ -161,7 +161,7 @@ map_link_path(void *ctx, const char *arg)
 	path = xasprintf("/%s", arg);
 	sf = find_static(b, path);
 	free(path);
-	return sf ? sf->path : NULL;
+	return sf ? sf->url : NULL;
 }
 
 static bool
@@ -282,6 +282,24 @@ find_taxon(const struct taxon *v, size_t n, const char *name)
 	return NULL;
 }
 
+/* A generated document by its capsule path (pages.c makes them). */
+static const char *
+find_generated(const struct snapshot *snap, const char *key)
+{
+	size_t	i;
+
+	if (strcmp(key, "/") == 0 || strcmp(key, "/index.gmi") == 0)
+		return "/";
+	for (i = 0; i < snap->ncategories; i++)
+		if (strcmp(snap->categories[i].path, key) == 0)
+			return snap->categories[i].url;
+	for (i = 0; i < snap->ntags; i++)
+		if (strcmp(snap->tags[i].path, key) == 0)
+			return snap->tags[i].url;
+	return generated_path(key) && strchr(key + 1, '/') == NULL ?
+	    key : NULL;
+}
+
 /* /categories/#NAME and /tags/#NAME: the generated taxonomy pages. */
 static const char *
 find_taxonomy(const struct build *b, const char *key, const char *frag)
@@ -313,13 +331,13 @@ map_local(const struct build *b, const char *path, const char *frag)
 	long				 i;
 
 	if ((sf = find_static(b, path)) != NULL)
-		return path_encode(sf->path);
+		return xstrdup(sf->url);
 	if ((i = snapshot_find_post(b->snap, path)) != -1)
 		return xstrdup(b->snap->posts[i].url);
 	key = web_key(path);
 	url = find_taxonomy(b, key, frag);
-	if (url == NULL && generated_path(key))
-		url = strcmp(key, "/index.gmi") == 0 ? "/" : key;
+	if (url == NULL)
+		url = find_generated(b->snap, key);
 	if (url == NULL)
 		url = find_page(b, key);
 	if (url == NULL)

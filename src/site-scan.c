@@ -453,6 +453,7 @@ add_static(struct build *b, const char *rel, const struct stat *st)
 	    sizeof(*snap->statics));
 	sf = &snap->statics[snap->nstatics++];
 	sf->path = xasprintf("/%s", rel);
+	sf->url = path_encode(sf->path);
 	sf->body = data;
 	sf->len = len;
 }

@@ -381,6 +381,7 @@ publish_statics(struct build *b)
 		diag_add(b->diags, DIAG_WARNING, sf->path + 1, 0, 0,
 		    "%s is already served: file not served", sf->path);
 		free(sf->path);
+		free(sf->url);
 	}
 	snap->nstatics = n;
 }
@@ -538,8 +539,10 @@ snapshot_unref(struct snapshot *snap)
 	free(snap->pages);
 	free_taxa(snap->categories, snap->ncategories);
 	free_taxa(snap->tags, snap->ntags);
-	for (i = 0; i < snap->nstatics; i++)
+	for (i = 0; i < snap->nstatics; i++) {
 		free(snap->statics[i].path);
+		free(snap->statics[i].url);
+	}
 	free(snap->statics);
 	routes_free(&snap->gemini);
 	routes_free(&snap->gopher);

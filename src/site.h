@@ -67,6 +67,7 @@ struct taxon {
 
 struct static_file {
 	char		*path;		/* request path, e.g. /img/a.png */
+	char		*url;		/* path percent-encoded, for links */
 	const char	*body;		/* owned by the Gemini route */
 	size_t		 len;
 };

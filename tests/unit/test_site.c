@@ -458,6 +458,10 @@ test_map_url(void)
 	CHECK_STR(map_link_path(&b, "_posts/2016-07-07-welcome.markdown"),
 	    "/posts/welcome.gmi");
 	CHECK_STR(map_link_path(&b, "img/logo.png"), "/img/logo.png");
+	CHECK_STR(map_link_path(&b, "img/a b.svg"), "/img/a%20b.svg");
+	/* Taxonomy paths: only the pages that exist. */
+	check_map(&b, "/categories/BPF.gmi", "/categories/BPF.gmi");
+	check_map(&b, "/tags.gmi", "/tags.gmi");
 	CHECK(map_link_path(&b, "nope.md") == NULL);
 	CHECK_STR(map_site_var(&b, "title"), "Test Site");
 	strv_free(b.page_keys, 2 * s->npages);
