@@ -52,6 +52,12 @@ check "seed post: Netronome link after its paragraph" grep -qFx \
 check "seed post: ends with the last link line, no comment" \
     [ "$(tail -n 1 "$post")" = "=> https://www.netronome.com/careers/ we are hiring as well" ]
 check "seed post: no Liquid left" sh -c "! grep -q -e '{%' -e 'vim:' '$post'"
+# Line by line: the title block, a blank line, then the body exactly as
+# the converter's golden file for this post has it.
+printf '# Offload is coming\n\n2017-12-04 · Quentin Monnet\nCategories: Other\n\n' \
+    >"$T_TMP/want"
+cat "$TOP/tests/golden/2017-12-04-offload-coming.gmi" >>"$T_TMP/want"
+check "seed post: whole file, line by line" diff -u "$T_TMP/want" "$post"
 
 home="$out/index.gmi"
 check "home: site title first" [ "$(head -n 1 "$home")" = "# Whirl Offload" ]
@@ -96,6 +102,15 @@ Disallow:" ]
 # Reproducible: a second export is byte for byte the same.
 timeout 60 "$CAPSULED" --root "$TOP/capsule" --export "$T_TMP/out2" 2>/dev/null
 check "two exports are identical" diff -r "$out" "$T_TMP/out2"
+
+# The Jekyll permalink form: /YYYY/MM/DD/SLUG/ as a folder index.
+timeout 60 "$CAPSULED" --root "$TOP/capsule" --permalink jekyll \
+    --export "$T_TMP/jekyll" 2>/dev/null
+check "jekyll permalinks: post at 2017/12/04/offload-coming/index.gmi" \
+    cmp -s "$post" "$T_TMP/jekyll/2017/12/04/offload-coming/index.gmi"
+check "jekyll permalinks: home links the folder" grep -qFx \
+    "=> /2017/12/04/offload-coming/ 2017-12-04 - Offload is coming" \
+    "$T_TMP/jekyll/index.gmi"
 
 # --check: exit 0 on the capsule, 1 with an error, diagnostics with
 # file:line:column.
