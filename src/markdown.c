@@ -332,15 +332,6 @@ cur_line(const struct render *r)
 	return r->first_line + r->line;
 }
 
-static void
-warn(struct render *r, unsigned line, const char *msg, const char *what)
-{
-	if (r->env->liquid.diags == NULL)
-		return;
-	diag_add(r->env->liquid.diags, DIAG_WARNING, r->env->liquid.file,
-	    line, 0, "%s%s", msg, what);
-}
-
 /* An md4c attribute as a string, entities decoded. */
 static char *
 attr_dup(const MD_ATTRIBUTE *a)
@@ -1207,9 +1198,12 @@ hblock_flush(struct render *r, struct hblock *hb)
 		emit_unit(r);
 		u->kind = U_HTML;
 	} else {
-		if ((text = collapse_dup(u->text.data, u->text.len)) != NULL)
-			warn(r, r->block_line, "HTML block rendered as text: <",
-			    hb->tag);
+		if ((text = collapse_dup(u->text.data, u->text.len)) != NULL &&
+		    r->env->liquid.diags != NULL)
+			diag_add(r->env->liquid.diags, DIAG_WARNING,
+			    r->env->liquid.file, r->block_line, 0,
+			    "HTML block%s%s%s rendered as text",
+			    *hb->tag ? " <" : "", hb->tag, *hb->tag ? ">" : "");
 		free(text);
 		emit_unit(r);
 	}
@@ -1903,7 +1897,9 @@ render_md(const char *md, size_t len, const struct convert_env *env,
 	r.heads = heads;
 	r.nheads = nheads;
 
-	md_parse(md, (MD_SIZE)len, &parser, &r);
+	/* md4c sizes are 32 bits; sources are far smaller (site.c). */
+	md_parse(md, len > UINT32_MAX ? UINT32_MAX : (MD_SIZE)len, &parser,
+	    &r);
 	unit_end(&r);
 	flush_prefix(&r);
 

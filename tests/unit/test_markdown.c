@@ -285,10 +285,12 @@ test_html_blocks(void)
 	memset(&diags, 0, sizeof(diags));
 	CHECK_MD("Text.\n\n<div class=\"x\">\n<p>Some &amp; text</p>"
 	    "<p>two</p>\n</div>\n", "Text.\n\nSome & text\ntwo\n");
-	CHECK_INT(diags.warnings, 1);
-	if (diags.n == 1) {
+	CHECK_MD("</div>\nclosing tag first\n", "closing tag first\n");
+	CHECK_INT(diags.warnings, 2);
+	if (diags.n == 2) {
+		CHECK_STR(diags.v[1].msg, "HTML block rendered as text");
 		CHECK_INT(diags.v[0].line, 3);
-		CHECK_STR(diags.v[0].msg, "HTML block rendered as text: <div");
+		CHECK_STR(diags.v[0].msg, "HTML block <div> rendered as text");
 	}
 }
 
