@@ -1,0 +1,82 @@
+#!/bin/sh
+# Privileges and detaching: started as root, capsuled serves as another
+# user (optionally chrooted to the capsule, where reloads still work);
+# --daemon detaches and writes its pidfile.
+. "$(dirname "$0")/lib.sh"
+
+make_capsule "$T_TMP/capsule"
+base() { echo "gemini://localhost:$GEMINI_PORT"; }
+
+# ids PID: the real, effective, saved and file-system uids of PID.
+ids() { awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$1/status"; }
+
+if [ "$(id -u)" -ne 0 ]; then
+	skip "not root: no privilege drop to check"
+else
+	nobody=$(id -u nobody)
+	start_capsuled --root "$T_TMP/capsule" || exit 1
+	check "no user setting: serves as nobody ($(ids "$CAPSULED_PID"))" \
+	    [ "$(ids "$CAPSULED_PID")" = "$nobody $nobody $nobody $nobody" ]
+	check "no user setting: warned" grep -q "switching to nobody" \
+	    "$CAPSULED_LOG"
+	got=$(status_line "$(base)/\r\n")
+	check "serving after the switch ($got)" [ "${got%% *}" = 20 ]
+	stop_capsuled
+	check "exit status 0 after the switch" [ "$CAPSULED_STATUS" -eq 0 ]
+
+	out=$(timeout 20 "$CAPSULED" --root "$T_TMP/capsule" \
+	    --port "$(free_port)" --gopher-port 0 --certs "$T_TMP/certs" \
+	    --user no-such-user-here 2>&1)
+	check "unknown user: refuses to start" [ $? -ne 0 ]
+	check "unknown user: says so" \
+	    sh -c 'echo "$1" | grep -q "no-such-user-here: no such user"' - \
+	    "$out"
+
+	# LeakSanitizer reads /proc, which is not inside the chroot.
+	saved=${ASAN_OPTIONS:-}
+	export ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0"
+	start_capsuled --root "$T_TMP/capsule" --user nobody --chroot ||
+	    exit 1
+	ASAN_OPTIONS=$saved
+	root=$(readlink "/proc/$CAPSULED_PID/root")
+	check "chrooted to the capsule ($root)" [ "$root" = "$T_TMP/capsule" ]
+	got=$(status_line "$(base)/posts/hello.gmi\r\n")
+	check "serving in the chroot ($got)" [ "${got%% *}" = 20 ]
+	sed -i 's/Hello from the first post./Edited in the chroot./' \
+	    "$T_TMP/capsule/_posts/2024-01-02-hello.md"
+	kill -HUP "$CAPSULED_PID"
+	sleep 1
+	check "reload inside the chroot" sh -c \
+	    'echo "$1" | grep -q "Edited in the chroot"' - \
+	    "$(gem "$(base)/posts/hello.gmi\r\n" 2>/dev/null)"
+	stop_capsuled
+	check "exit status 0 in the chroot" [ "$CAPSULED_STATUS" -eq 0 ]
+fi
+
+# --daemon: the command returns, the daemon runs on, its pid in the file.
+GEMINI_PORT=$(free_port)
+pidfile="$T_TMP/capsuled.pid"
+timeout 20 "$CAPSULED" --root "$T_TMP/capsule" --port "$GEMINI_PORT" \
+    --gopher-port 0 --certs "$T_TMP/certs" --daemon --pidfile "$pidfile" \
+    --log "file:$T_TMP/daemon.log" >"$T_TMP/daemon.out" 2>&1
+check "--daemon: the command returns 0" [ $? -eq 0 ]
+wait_port "$GEMINI_PORT"
+pid=$(cat "$pidfile" 2>/dev/null)
+check "--daemon: pidfile written ($pid)" [ -n "$pid" ]
+if [ -n "$pid" ]; then
+	T_PIDS="$T_PIDS $pid"
+	check "--daemon: the pid is a running capsuled" \
+	    grep -q capsuled "/proc/$pid/cmdline"
+	check "--daemon: its own session, no terminal" [ "$(awk \
+	    '{ print $6 }' "/proc/$pid/stat")" != "$(awk '{ print $6 }' \
+	    /proc/$$/stat)" -a "$(awk '{ print $7 }' "/proc/$pid/stat")" = 0 ]
+	got=$(status_line "$(base)/\r\n")
+	check "--daemon: serving ($got)" [ "${got%% *}" = 20 ]
+	check "--daemon: access log in the log file" \
+	    grep -q ' 20 ' "$T_TMP/daemon.log"
+	kill "$pid"
+	reap "$pid" 100
+	check "--daemon: stops on SIGTERM" \
+	    sh -c '! kill -0 "$1" 2>/dev/null' - "$pid"
+fi
+finish
