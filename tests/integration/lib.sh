@@ -171,3 +171,34 @@ gem() {
 status_line() {
 	gem "$@" 2>/dev/null | head -n 1 | tr -d '\r'
 }
+
+# Terminal programs in a private tmux server (see ../shared/CLIENTS.md):
+# tui_start COMMAND starts it in a throwaway HOME, 100x30; tui_screen
+# prints the screen; tui_wait TEXT waits up to 10 s for TEXT on it (and
+# prints the screen when it does not come); tui_keys KEYS... types.
+tui_start() {
+	TUI_HOME=$T_TMP/tui-home
+	mkdir -p "$TUI_HOME/.config" "$TUI_HOME/.cache" "$TUI_HOME/.local/share"
+	TUI_SOCK=$TUI_HOME/tmux.sock
+	HOME=$TUI_HOME XDG_CONFIG_HOME=$TUI_HOME/.config \
+	    XDG_CACHE_HOME=$TUI_HOME/.cache \
+	    XDG_DATA_HOME=$TUI_HOME/.local/share TERM=tmux-256color \
+	    tmux -S "$TUI_SOCK" -f /dev/null new-session -d -x 100 -y 30 "$1" ||
+	    return 1
+	T_PIDS="$T_PIDS $(tmux -S "$TUI_SOCK" display-message -p '#{pid}')"
+	tmux -S "$TUI_SOCK" set-option -g remain-on-exit on >/dev/null
+}
+tui_screen() { tmux -S "$TUI_SOCK" capture-pane -p; }
+tui_wait() {
+	if timeout 10 sh -c 'until tmux -S "$1" capture-pane -p |
+	    grep -qF -- "$2"; do sleep 0.1; done' - "$TUI_SOCK" "$1"; then
+		return 0
+	fi
+	echo "screen while waiting for '$1':"
+	tui_screen | sed 's/^/    /'
+	return 1
+}
+tui_keys() {
+	tmux -S "$TUI_SOCK" send-keys "$@"
+	sleep 0.3
+}
