@@ -66,6 +66,7 @@ int		 source_reload(struct build *, struct source *);
 void		 source_free(struct source *);
 /* A language tag fit for a MIME parameter (letters, digits, '-'). */
 bool		 lang_ok(const char *);
+void		 warn_lang(struct diags *, const char *file, const char *lang);
 /* A relative path with no empty, "." or ".." piece. */
 bool		 clean_path(const char *);
 /* Paths of the generated documents (pages.c): no page may take them. */

@@ -28,6 +28,16 @@ path_join(const char *a, const char *b)
 	return xasprintf("%s/%s", a, b);
 }
 
+/* No control character: names become paths, URLs and file names. */
+static bool
+plain_name(const char *name)
+{
+	for (; *name != '\0'; name++)
+		if ((unsigned char)*name < 0x20 || *name == 0x7f)
+			return false;
+	return true;
+}
+
 static bool
 has_ext(const char *name, const char *ext)
 {
@@ -213,6 +223,17 @@ lang_ok(const char *s)
 	return n > 0 && n <= 35 && strspn(s, tag) == n;
 }
 
+void
+warn_lang(struct diags *diags, const char *file, const char *lang)
+{
+	char	*quoted;
+
+	quoted = diag_excerpt(lang, strlen(lang), 40);
+	diag_add(diags, DIAG_WARNING, file, 0, 0,
+	    "lang \"%s\" is not a language tag: ignored", quoted);
+	free(quoted);
+}
+
 /* The source's lang when it is a language tag, else the site's. */
 static char *
 pick_lang(struct build *b, const struct source *s)
@@ -222,8 +243,7 @@ pick_lang(struct build *b, const struct source *s)
 	if (s->fm.lang != NULL && lang_ok(s->fm.lang))
 		return xstrdup(s->fm.lang);
 	if (s->fm.lang != NULL)
-		diag_add(b->diags, DIAG_WARNING, s->file, 0, 0,
-		    "lang \"%s\" is not a language tag: ignored", s->fm.lang);
+		warn_lang(b->diags, s->file, s->fm.lang);
 	return site ? xstrdup(site) : NULL;
 }
 
@@ -298,6 +318,9 @@ clean_path(const char *p)
 	const char	*seg, *end;
 	size_t		 n;
 
+	if (!plain_name(p))
+		return false;
+
 	for (seg = p; *seg != '\0'; seg = *end ? end + 1 : end) {
 		end = strchr(seg, '/');
 		if (end == NULL)
@@ -328,14 +351,16 @@ page_path(struct build *b, const char *rel, const struct source *s)
 			p[--n] = '\0';
 		if (has_ext(p, ".html") || has_ext(p, ".htm"))
 			*strrchr(p, '.') = '\0';
-		if (*p == '\0' || clean_path(p)) {
+		if (*p == '\0' || (clean_path(p) && strpbrk(p, "?#") == NULL)) {
 			path = xasprintf("/%s%s", p, *p ? ".gmi" : "");
 			free(p);
 			return path;
 		}
 		free(p);
+		p = diag_excerpt(perm, strlen(perm), 80);
 		diag_add(b->diags, DIAG_WARNING, s->file, 0, 0,
-		    "permalink %s is not a clean path: ignored", perm);
+		    "permalink %s is not a clean path: ignored", p);
+		free(p);
 	}
 	noext = strip_ext(rel);
 	path = xasprintf("/%s.gmi", noext);
@@ -579,6 +604,13 @@ walk(struct build *b, const char *rel, int depth, bool posts)
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
+		if (!plain_name(e->d_name)) {
+			child = path_join(dir, e->d_name);
+			diag_add(b->diags, DIAG_WARNING, child, 0, 0,
+			    "control character in the file name: not used");
+			free(child);
+			continue;
+		}
 		grow_array(&names, &cap, n + 1, sizeof(*names));
 		names[n++] = xstrdup(e->d_name);
 	}

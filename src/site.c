@@ -188,7 +188,7 @@ assoc_cmp(const void *a, const void *b)
 	return x->post < y->post ? -1 : x->post > y->post;
 }
 
-/* The taxon path: '/' in a name would make folders. */
+/* The taxon path: '/' in a name would make folders, controls are out. */
 static void
 taxon_paths(struct taxon *t, const char *dir)
 {
@@ -196,7 +196,7 @@ taxon_paths(struct taxon *t, const char *dir)
 
 	name = xstrdup(t->name);
 	for (p = name; *p != '\0'; p++)
-		if (*p == '/')
+		if (*p == '/' || (unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = '-';
 	t->path = xasprintf("/%s/%s.gmi", dir, name);
 	t->url = path_encode(t->path);
@@ -403,6 +403,7 @@ snapshot_build(const struct site_options *opts, struct diags *diags)
 {
 	struct build	 b;
 	struct snapshot	*snap;
+	char		*file;
 	double		 start = now();
 	size_t		 i;
 
@@ -424,9 +425,9 @@ snapshot_build(const struct site_options *opts, struct diags *diags)
 		return NULL;
 	}
 	if (snap->config.lang != NULL && !lang_ok(snap->config.lang)) {
-		diag_add(diags, DIAG_WARNING, "_config.yml", 0, 0,
-		    "lang \"%s\" is not a language tag: ignored",
-		    snap->config.lang);
+		file = path_join(opts->root, "_config.yml");
+		warn_lang(diags, file, snap->config.lang);
+		free(file);
 		free(snap->config.lang);
 		snap->config.lang = NULL;
 	}

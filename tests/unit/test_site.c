@@ -260,12 +260,22 @@ test_bad_posts(void)
 	put("_posts/image.png", "png");
 	put("_posts/2017-01-05-no-title.md", "---\ntitle: \"\"\n---\nText.\n");
 	put("page.md", "---\nlayout: page\n---\nText.\n");
+	put("_posts/2017-01-06-new\nline.md", "---\ntitle: NL\n---\n");
+	put("odd.md", "---\npermalink: \"/x?y=\\n/\"\n---\nOdd.\n");
+	put("_posts/2017-01-07-cat.md", "---\ncategories: [\"a\\u0001b\"]\n"
+	    "---\nText.\n");
 	s = build(&d, PERMALINK_POSTS);
 	if (s == NULL) {
 		CHECK(s != NULL);
 		return;
 	}
-	CHECK_INT(s->nposts, 4);
+	CHECK_INT(s->nposts, 5);
+	/* Control characters never reach paths. */
+	CHECK(has_diag(&d, DIAG_WARNING, "new", "control character"));
+	CHECK(has_diag(&d, DIAG_WARNING, "odd.md", "not a clean path"));
+	CHECK(body(s, "/odd.gmi") != NULL);
+	CHECK(s->ncategories == 1 &&
+	    strcmp(s->categories[0].path, "/categories/a-b.gmi") == 0);
 	CHECK(body(s, "/posts/good.gmi") != NULL);
 	/* No title: Jekyll's, from the slug or the file name. */
 	CHECK(body(s, "/posts/no-title.gmi") != NULL &&
