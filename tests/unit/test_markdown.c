@@ -134,6 +134,18 @@ test_links(void)
 	    "=> https://i/ Isovalent\n=> https://zero/ 0\n");
 }
 static void
+test_images(void)
+{
+	/* Markdown images: a link line after the unit, no text. */
+	CHECK_MD("See ![the *logo*](/img/logo.svg \"t\") and ![](/img/x/a.png) "
+	    "here.\n", "See and here.\n=> /img/logo.svg the logo\n"
+	    "=> /img/x/a.png Image: a.png\n");
+	/* An image alone is its link line; inside a link it labels it. */
+	CHECK_MD("![Tux](/img/tux.png)\n\n[![Tux](/img/tux.png)](http://t)\n",
+	    "=> /img/tux.png Tux\n\n=> /img/tux.png Tux\n=> http://t Tux\n");
+}
+
+static void
 test_autolinks(void)
 {
 	/* Link-only unit: the link line alone, no label for autolinks. */
@@ -505,6 +517,7 @@ main(void)
 	RUN(test_paragraph);
 	RUN(test_typography);
 	RUN(test_links);
+	RUN(test_images);
 	RUN(test_autolinks);
 	RUN(test_headings);
 	RUN(test_lists);
