@@ -107,6 +107,20 @@ wait_for(struct conn *c, short what)
 	event_add(c->io, NULL);
 }
 
+/* Free what the TLS session and the response held. */
+static void
+conn_release(struct conn *c)
+{
+	SSL_free(c->ssl);
+	c->ssl = NULL;
+	if (c->proto == PROTO_GOPHER && c->state >= CS_WRITE)
+		gopher_response_free(&c->r.gopher);
+	free(c->out);
+	c->out = NULL;
+	snapshot_unref(c->snap);
+	c->snap = NULL;
+}
+
 static void
 conn_free(struct conn *c)
 {
@@ -122,23 +136,19 @@ conn_free(struct conn *c)
 
 	event_free(c->io);
 	event_free(c->timer);
-	SSL_free(c->ssl);
+	conn_release(c);
 	close(c->fd);
-	if (c->proto == PROTO_GOPHER && c->state >= CS_WRITE)
-		gopher_response_free(&c->r.gopher);
-	free(c->out);
-	snapshot_unref(c->snap);
 	free(c);
 	worker_conn_closed(w);
 }
 
-/* One access log line, when a response was started. */
+/* One access log line, when a response was started and not yet logged. */
 static void
 log_request(struct conn *c)
 {
 	struct access_entry	 e;
 
-	if (c->state < CS_WRITE)
+	if (c->state < CS_WRITE || c->state == CS_LINGER)
 		return;
 	memset(&e, 0, sizeof(e));
 	e.peer = (const struct sockaddr *)&c->peer;
@@ -428,6 +438,8 @@ do_shutdown(struct conn *c)
 	}
 	log_request(c);
 	shutdown(c->fd, SHUT_WR);
+	/* Lingering needs the socket only. */
+	conn_release(c);
 	c->state = CS_LINGER;
 	c->sent = 0;
 	set_timer(c, LINGER_SECONDS);
@@ -450,8 +462,11 @@ do_linger(struct conn *c)
 		if (c->sent > LINGER_BYTES)
 			break;
 	}
-	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+	    errno == EINTR)) {
+		wait_for(c, EV_READ);
 		return;
+	}
 	conn_free(c);
 }
 

@@ -41,6 +41,17 @@ clients() {
 	wait $pids
 }
 
+# A finished connection gives its socket back as soon as the client
+# closes its side (it lingers up to 2 s only for a client that does not).
+idle_sockets=$(sockets "$CAPSULED_PID")
+i=0
+while [ $i -lt 20 ]; do
+	gem -q "$base/\r\n" 2>/dev/null
+	i=$((i + 1))
+done
+check "after 20 requests the sockets are back to $idle_sockets within 1 s" \
+    wait_sockets "$CAPSULED_PID" "$idle_sockets" 10
+
 clients 100 "$base/posts/hello.gmi\r\n" "$T_TMP/conc"
 n=$(grep -c 'status=20 .*close_notify=yes' "$T_TMP/conc")
 check "100 concurrent clients all answered ($n)" [ "$n" -eq 100 ]
@@ -75,11 +86,25 @@ base="gemini://localhost:$GEMINI_PORT"
 hold 40
 sleep 1
 out=$(gem -q -w 5 "$base/\r\n" 2>&1)
-check "over the limit: closed at once" \
+check "over the limit: closed at once ($out)" \
     sh -c 'case "$1" in *status=20*) exit 1 ;; esac' - "$out"
 wait "$HOLD_PID"
 got=$(status_line "$base/\r\n")
 check "accepting again after the limit ($got)" [ "${got%% *}" = 20 ]
+
+# Sustained load below the limit: finished connections do not pile up
+# until new ones are refused.
+if [ -x "$TOOLS/gemload" ]; then
+	for mode in "" "--tls1.2 -r"; do
+		out=$("$TOOLS/gemload" -p "$GEMINI_PORT" -c 8 -d 2 $mode 2>&1 |
+		    grep '^RESULT')
+		check "8 connections for 2 s under a limit of 40 ($mode): $out" \
+		    sh -c 'case "$1" in *" ok=0 "*) exit 1 ;;
+		    *" errors=0 "*) ;; *) exit 1 ;; esac' - "$out"
+	done
+else
+	skip "no gemload: no sustained load"
+fi
 
 # A burst beyond the limit: every request is either answered or
 # refused at once, and the server is still fine afterwards.

@@ -117,6 +117,22 @@ stop_capsuled() {
 	[ "$CAPSULED_STATUS" -ne 137 ]
 }
 
+# sockets PID: how many sockets PID has open.
+sockets() {
+	ls -l "/proc/$1/fd" 2>/dev/null | grep -c 'socket:'
+}
+
+# wait_sockets PID N TENTHS: wait up to TENTHS tenths of a second for PID
+# to hold at most N sockets; false when it still holds more.
+wait_sockets() {
+	i=0
+	while [ "$(sockets "$1")" -gt "$2" ]; do
+		[ $i -ge "$3" ] && return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
 # make_capsule DIR: a small Jekyll capsule: two posts, a page, and one
 # static file of each common type (under img/ and files/).
 make_capsule() {
