@@ -135,30 +135,57 @@ redirect_to_dir(struct gemini_response *r, const struct url *u)
 		respond(r, 31, target);
 }
 
+/*
+ * The route of a directory path (len bytes ending in '/'): its own, or
+ * its index.gmi.
+ */
+static const struct route *
+find_dir(const struct routes *rt, const char *dir, size_t len)
+{
+	static const char	 index[] = "index.gmi";
+	const struct route	*e;
+	char			 path[URL_MAX + 2 + sizeof(index)];
+
+	if ((e = routes_find(rt, dir, len)) != NULL ||
+	    len + sizeof(index) > sizeof(path))
+		return e;
+	memcpy(path, dir, len);
+	memcpy(path + len, index, sizeof(index));
+	return routes_find(rt, path, len + sizeof(index) - 1);
+}
+
+/* Whether path (without its final '/') names a directory we serve. */
+static bool
+is_dir(const struct routes *rt, const char *path, size_t len)
+{
+	char	 dir[URL_MAX + 3];
+
+	if (len + 1 >= sizeof(dir))
+		return false;
+	memcpy(dir, path, len);
+	dir[len] = '/';
+	return find_dir(rt, dir, len + 1) != NULL;
+}
+
 static void
 serve(const struct snapshot *snap, const struct url *u,
     struct gemini_response *r)
 {
 	const struct routes	*rt = &snap->gemini;
 	const struct route	*e;
-	char			 index[sizeof(u->path) + sizeof("index.gmi")];
 	size_t			 len = strlen(u->path);
 
-	if ((e = routes_find(rt, u->path, len)) != NULL) {
-		serve_route(r, e);
-		return;
-	}
-	if (u->path[len - 1] == '/') {
-		len = snprintf(index, sizeof(index), "%sindex.gmi", u->path);
-		if ((e = routes_find(rt, index, len)) != NULL) {
-			serve_route(r, e);
-			return;
-		}
-	} else if (routes_is_dir(rt, u->path, len)) {
+	if (u->path[len - 1] == '/')
+		e = find_dir(rt, u->path, len);
+	else if ((e = routes_find(rt, u->path, len)) == NULL &&
+	    is_dir(rt, u->path, len)) {
 		redirect_to_dir(r, u);
 		return;
 	}
-	respond(r, 51, "Not found");
+	if (e != NULL)
+		serve_route(r, e);
+	else
+		respond(r, 51, "Not found");
 }
 
 /* The checks of the request that come before the path: 59 and 53. */

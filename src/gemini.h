@@ -36,7 +36,8 @@ long	gemini_request_end(const char *buf, size_t len);
  * cfg->hostnames, or an IP literal that is a loopback address, one of
  * cfg->listen, or any IP literal when we listen on a wildcard address
  * (0.0.0.0 or ::).  A directory path ending in '/' serves its route,
- * else its "index.gmi"; without the '/' it redirects (31) there.
+ * else its "index.gmi"; without the '/' it redirects (31) there when
+ * one of the two exists (else 51: a redirect must lead somewhere).
  */
 void	gemini_respond(const struct snapshot *, const struct config *,
 	    const char *sni, const char *line, size_t len,

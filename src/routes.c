@@ -145,30 +145,6 @@ routes_find(const struct routes *r, const char *path, size_t len)
 	return NULL;
 }
 
-bool
-routes_is_dir(const struct routes *r, const char *path, size_t len)
-{
-	char	*dir;
-	size_t	 i;
-	bool	 found = false;
-
-	if (len > 0 && path[len - 1] == '/')
-		return false;
-	dir = xmalloc(len + 2);
-	memcpy(dir, path, len);
-	dir[len] = '/';
-	dir[len + 1] = '\0';
-	if (r->sealed) {
-		i = lower_bound(r, dir, len + 1);
-		found = i < r->n && strncmp(r->v[i].path, dir, len + 1) == 0;
-	} else {
-		for (i = 0; i < r->n && !found; i++)
-			found = strncmp(r->v[i].path, dir, len + 1) == 0;
-	}
-	free(dir);
-	return found;
-}
-
 void
 routes_free(struct routes *r)
 {

@@ -39,9 +39,6 @@ bool			 routes_add(struct routes *, const char *path,
 void			 routes_seal(struct routes *);
 const struct route	*routes_find(const struct routes *, const char *path,
 			    size_t len);
-/* True when some route lies below path + "/": path names a directory. */
-bool			 routes_is_dir(const struct routes *, const char *path,
-			    size_t len);
 void			 routes_free(struct routes *);
 
 #endif

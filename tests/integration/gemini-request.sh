@@ -4,6 +4,8 @@
 . "$(dirname "$0")/lib.sh"
 
 make_capsule "$T_TMP/capsule"
+mkdir "$T_TMP/capsule/guide"
+printf '# The guide\n' >"$T_TMP/capsule/guide/index.gmi"
 start_capsuled --root "$T_TMP/capsule" --request-timeout 2 || exit 1
 base="gemini://localhost:$GEMINI_PORT"
 
@@ -72,10 +74,20 @@ for p in "/../secret.txt" "/img/../../secret.txt" "/%2e%2e/secret.txt" \
 	esac
 done
 
-# A directory without its slash: 31 to the same path plus '/', query kept.
+# A directory without its slash: 31 to the same path plus '/', query
+# kept, and the target is served.
 expect "directory redirect keeps the query" \
-    "31 $base/posts/?q=1" "$base/posts?q=1\r\n"
-expect "directory redirect without query" "31 $base/img/" "$base/img\r\n"
+    "31 $base/guide/?q=1" "$base/guide?q=1\r\n"
+expect "directory redirect without query" "31 $base/guide/" "$base/guide\r\n"
+target=$(status_line "$base/guide\r\n" | sed 's/^31 //')
+got=$(status_line "$target\r\n")
+check "the redirect's target $target is served ($got)" \
+    [ "$got" = "20 text/gemini" ]
+check "the target is the directory's index" sh -c \
+    'echo "$1" | grep -q "^# The guide"' - "$(gem "$target\r\n" 2>/dev/null)"
+# A directory with files but no index has nothing to redirect to.
+expect "directory without an index: no redirect" "51" "$base/img\r\n"
+expect "directory without an index, with its slash" "51" "$base/img/\r\n"
 
 # MIME types of static files.
 for pair in "img/pixel.png image/png" "img/photo.jpg image/jpeg" \

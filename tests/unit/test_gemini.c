@@ -18,7 +18,7 @@ setup(void)
 {
 	static const char *const paths[] = {
 		"/index.gmi", "/posts/a.gmi", "/posts/index.gmi",
-		"/tags/c/x.gmi", "/caf\xc3\xa9.gmi", "/a b.gmi",
+		"/tags/c/x.gmi", "/tags/d/", "/caf\xc3\xa9.gmi", "/a b.gmi",
 	};
 	size_t	i;
 
@@ -273,14 +273,21 @@ test_directory_redirect(void)
 	CHECK(r.body == NULL);
 	CHECK_INT(ask("gemini://example.org/posts?page=2&x=%20"), 31);
 	CHECK_STR(r.header, "31 gemini://example.org/posts/?page=2&x=%20\r\n");
-	CHECK_INT(ask("gemini://[::1]:1965/tags/c"), 31);
-	CHECK_STR(r.header, "31 gemini://[::1]:1965/tags/c/\r\n");
+	CHECK_INT(ask("gemini://[::1]:1965/tags/d"), 31);
+	CHECK_STR(r.header, "31 gemini://[::1]:1965/tags/d/\r\n");
 	CHECK_INT(ask("gemini://example.org/posts/../posts"), 31);
 	CHECK_STR(r.header, "31 gemini://example.org/posts/\r\n");
 	/* With the slash: the directory's index. */
 	CHECK_INT(ask("gemini://example.org/posts/"), 20);
 	CHECK(r.body == post);
 	CHECK_INT(ask("gemini://example.org/posts/a.gmi"), 20);
+	CHECK_INT(ask("gemini://example.org/tags/d/"), 20);
+	/* Routes below it but neither an index nor its own route: there
+	 * is nothing to redirect to. */
+	CHECK_INT(ask("gemini://example.org/tags/c"), 51);
+	CHECK_INT(ask("gemini://example.org/tags/c/"), 51);
+	CHECK_INT(ask("gemini://example.org/img"), 51);
+	CHECK_INT(ask("gemini://example.org/tags"), 51);
 }
 
 /* Every way of climbing out lands inside the capsule, never above. */
