@@ -84,52 +84,88 @@ post_index(const struct snapshot *snap, int (*cmp)(const void *,
 	return idx;
 }
 
-/* By slug, then newest first (the array's order). */
+/* By path, then source: the first of a clash is the one served. */
 static int
-slug_order(const void *a, const void *b)
+path_source_order(const void *a, const void *b)
 {
 	int	c;
 
-	if ((c = strcmp(POST(a)->slug, POST(b)->slug)) != 0)
+	if ((c = strcmp(POST(a)->path, POST(b)->path)) != 0)
 		return c;
-	return POST(a) < POST(b) ? -1 : POST(a) > POST(b);
+	return strcmp(POST(a)->source, POST(b)->source);
 }
 
-/*
- * /posts/SLUG.gmi, or /YYYY/MM/DD/SLUG/.  Two posts with one slug: the
- * older one (sorted later) takes its whole file name instead.
- */
+/* /posts/DATE-SLUG.gmi, or /YYYY/MM/DD/SLUG/ (the front matter date). */
 static void
-post_paths(struct post *p, enum permalink_style style, bool taken)
+post_paths(struct post *p, enum permalink_style style)
 {
-	const char	*slug = *p->slug && !taken ? p->slug : p->name;
-
 	if (style == PERMALINK_JEKYLL)
 		p->path = xasprintf("/%.4s/%.2s/%.2s/%s/", p->date,
-		    p->date + 5, p->date + 8, slug);
+		    p->date + 5, p->date + 8, *p->slug ? p->slug : p->name);
 	else
-		p->path = xasprintf("/posts/%s.gmi", slug);
+		p->path = xasprintf("/posts/%s.gmi", p->name);
 	p->url = path_encode(p->path);
 }
 
-/* Give every post its path (posts already newest first). */
 static void
-assign_paths(struct snapshot *snap, enum permalink_style style)
+free_post(struct post *p)
 {
-	const struct post	**v;
-	bool			 *taken;
-	size_t			  i, n = snap->nposts;
+	free(p->source);
+	free(p->name);
+	free(p->slug);
+	free(p->date);
+	free(p->title);
+	free(p->author);
+	free(p->excerpt);
+	free(p->lang);
+	strv_free(p->categories, p->ncategories);
+	strv_free(p->tags, p->ntags);
+	free(p->path);
+	free(p->url);
+}
 
-	v = post_ptrs(snap);
-	taken = xcalloc(n + 1, sizeof(*taken));
-	if (n > 0)
-		qsort(v, n, sizeof(*v), slug_order);
-	for (i = 1; i < n; i++)
-		if (strcmp(v[i]->slug, v[i - 1]->slug) == 0)
-			taken[v[i] - snap->posts] = true;
+/*
+ * Give every post its path (posts already newest first).  Two posts
+ * with one path (one file name in two folders, or one date and slug
+ * under Jekyll permalinks): the source that sorts first is served, the
+ * other is reported and left out.
+ */
+static void
+assign_paths(struct build *b)
+{
+	struct snapshot		 *snap = b->snap;
+	const struct post	**v, *first = NULL;
+	bool			 *drop;
+	size_t			  i, k, n = snap->nposts;
+
 	for (i = 0; i < n; i++)
-		post_paths(&snap->posts[i], style, taken[i]);
-	free(taken);
+		post_paths(&snap->posts[i], b->opts->permalink);
+	v = post_ptrs(snap);
+	drop = xcalloc(n + 1, sizeof(*drop));
+	if (n > 0)
+		qsort(v, n, sizeof(*v), path_source_order);
+	for (i = 0; i < n; i++) {
+		if (first == NULL || strcmp(v[i]->path, first->path) != 0) {
+			first = v[i];
+			continue;
+		}
+		k = (size_t)(v[i] - snap->posts);
+		drop[k] = true;
+		diag_add(b->diags, DIAG_ERROR, b->post_src[k].file, 1, 1,
+		    "%s is already the path of %s: skipped", v[i]->path,
+		    first->source);
+	}
+	for (i = k = 0; i < n; i++) {
+		if (drop[i]) {
+			free_post(&snap->posts[i]);
+			source_free(&b->post_src[i]);
+			continue;
+		}
+		snap->posts[k] = snap->posts[i];
+		b->post_src[k++] = b->post_src[i];
+	}
+	snap->nposts = k;
+	free(drop);
 	free(v);
 }
 
@@ -158,7 +194,7 @@ order_posts(struct build *b)
 	free(b->post_src);
 	snap->posts = posts;
 	b->post_src = srcs;
-	assign_paths(snap, b->opts->permalink);
+	assign_paths(b);
 	snapshot_index(snap);
 }
 
@@ -497,23 +533,6 @@ free_taxa(struct taxon *t, size_t n)
 		free(t[i].posts);
 	}
 	free(t);
-}
-
-static void
-free_post(struct post *p)
-{
-	free(p->source);
-	free(p->name);
-	free(p->slug);
-	free(p->date);
-	free(p->title);
-	free(p->author);
-	free(p->excerpt);
-	free(p->lang);
-	strv_free(p->categories, p->ncategories);
-	strv_free(p->tags, p->ntags);
-	free(p->path);
-	free(p->url);
 }
 
 void

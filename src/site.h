@@ -16,7 +16,7 @@
 #include "routes.h"
 
 enum permalink_style {
-	PERMALINK_POSTS,	/* /posts/SLUG.gmi (default) */
+	PERMALINK_POSTS,	/* /posts/DATE-SLUG.gmi (default) */
 	PERMALINK_JEKYLL,	/* /YYYY/MM/DD/SLUG/ */
 };
 
@@ -43,7 +43,7 @@ struct post {
 	size_t		  ncategories;
 	char		**tags;
 	size_t		  ntags;
-	char		 *path;		/* Gemini path, e.g. /posts/SLUG.gmi */
+	char		 *path;		/* Gemini path, e.g. /posts/DATE-SLUG.gmi */
 	char		 *url;		/* path percent-encoded, for links */
 };
 

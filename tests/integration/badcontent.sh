@@ -76,22 +76,23 @@ took=$(($(date +%s) - start))
 check "export exits 0 despite bad posts" [ $rc -eq 0 ]
 check "export took under 60 s (${took} s)" [ "$took" -lt 60 ]
 posts="$out/posts"
-check "the good post is exported" grep -qFx "A good post." "$posts/good.gmi"
-for s in badyaml nodate unterminated empty huge; do
+check "the good post is exported" grep -qFx "A good post." "$posts/2020-01-01-good.gmi"
+for s in 2020-01-02-badyaml nodate 2020-01-07-unterminated \
+    2020-01-09-empty 2020-01-10-huge; do
 	check "skipped: $s" [ ! -e "$posts/$s.gmi" ]
 done
 check "unparsable date: rendered with the file name's date" grep -qFx \
-    "2020-01-03 · Tester" "$posts/baddate.gmi"
+    "2020-01-03 · Tester" "$posts/2020-01-03-baddate.gmi"
 check "invalid UTF-8: U+FFFD in the output" grep -qF \
-    "Before �� after." "$posts/utf8.gmi"
+    "Before �� after." "$posts/2020-01-04-utf8.gmi"
 check "missing post_url: link text kept" grep -qF \
-    "See the missing post here." "$posts/posturl.gmi"
-check "missing post_url: no link line" sh -c "! grep -q '^=>' '$posts/posturl.gmi'"
-check "unknown Liquid dropped" grep -qFx "Kept text here." "$posts/liquid.gmi"
+    "See the missing post here." "$posts/2020-01-05-posturl.gmi"
+check "missing post_url: no link line" sh -c "! grep -q '^=>' '$posts/2020-01-05-posturl.gmi'"
+check "unknown Liquid dropped" grep -qFx "Kept text here." "$posts/2020-01-06-liquid.gmi"
 check "unterminated fence: rendered, toggles balanced" sh -c \
-    "grep -qFx 'int x;' '$posts/fence.gmi' && [ \$((\$(grep -c '^\`\`\`' '$posts/fence.gmi') % 2)) -eq 0 ]"
-check "bracket bomb: rendered" [ -s "$posts/brackets.gmi" ]
-check "nesting bomb: rendered" grep -q deep "$posts/nesting.gmi"
+    "grep -qFx 'int x;' '$posts/2020-01-08-fence.gmi' && [ \$((\$(grep -c '^\`\`\`' '$posts/2020-01-08-fence.gmi') % 2)) -eq 0 ]"
+check "bracket bomb: rendered" [ -s "$posts/2020-01-11-brackets.gmi" ]
+check "nesting bomb: rendered" grep -q deep "$posts/2020-01-12-nesting.gmi"
 check "home page lists the rendered posts" [ "$(grep -c '^=> /posts/' "$out/index.gmi")" -eq 8 ]
 check "output is valid UTF-8" python3 -c '
 import os, sys

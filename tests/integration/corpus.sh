@@ -117,20 +117,20 @@ PY
 }
 
 check "os-ebpf: front matter date, not the file name's" \
-    [ "$(sed -n 3p "$out/posts/implementing-openstate-with-ebpf.gmi" | cut -c1-10)" = 2017-02-11 ]
+    [ "$(sed -n 3p "$out/posts/2017-02-21-implementing-openstate-with-ebpf.gmi" | cut -c1-10)" = 2017-02-11 ]
 check "home: 16 gemlog lines" [ "$(grep -cE '^=> /posts/[^ ]+ [0-9]{4}-[0-9]{2}-[0-9]{2} - ' "$out/index.gmi")" -eq 16 ]
 check "home: newest post first" [ "$(grep -m1 '^=> /posts/' "$out/index.gmi")" = \
-    "=> /posts/buzzing-across-space.gmi 2023-11-17 - Buzzing Across Space: The Illustrated Children's Guide to eBPF" ]
+    "=> /posts/2023-11-17-buzzing-across-space.gmi 2023-11-17 - Buzzing Across Space: The Illustrated Children's Guide to eBPF" ]
 check "home: os-ebpf listed under its front matter date" has_line index.gmi \
-    "=> /posts/implementing-openstate-with-ebpf.gmi 2017-02-11 - Implementing OpenState with eBPF"
+    "=> /posts/2017-02-21-implementing-openstate-with-ebpf.gmi 2017-02-11 - Implementing OpenState with eBPF"
 check "beba: commented-out list items are gone" sh -c \
-    "! grep -q 'Software acceleration, because' '$out/posts/beba-research-project.gmi'"
+    "! grep -q 'Software acceleration, because' '$out/posts/2016-07-15-beba-research-project.gmi'"
 check "welcome: {{ site.title }} resolved" grep -qF \
-    "It is called Whirl Offload, what could that mean?" "$out/posts/welcome.gmi"
-check "welcome: link after its paragraph" has_line posts/welcome.gmi \
+    "It is called Whirl Offload, what could that mean?" "$out/posts/2016-07-07-welcome.gmi"
+check "welcome: link after its paragraph" has_line posts/2016-07-07-welcome.gmi \
     "=> http://6wind.com 6WIND"
 check "sdn: figure link line then its caption" line_after \
-    posts/introduction-to-sdn.gmi \
+    posts/2016-07-08-introduction-to-sdn.gmi \
     "=> /img/net/oldnetwork.svg Traditional network" \
     "A traditional wired LAN, with hardware switches"
 check "sdn: the figure's image is exported" [ -s "$out/img/net/oldnetwork.svg" ]
@@ -138,19 +138,19 @@ check "sdn: the figure's image is exported" [ -s "$out/img/net/oldnetwork.svg" ]
 # their text and lose their link line (with a warning).
 check "os-ebpf: post_url to a missing post keeps its text" grep -qF \
     "Remember we already used port knocking as an example use case for OpenState?" \
-    "$out/posts/implementing-openstate-with-ebpf.gmi"
+    "$out/posts/2017-02-21-implementing-openstate-with-ebpf.gmi"
 check "os-ebpf: no link line to the missing post" sh -c \
-    "! grep -q '^=> .*openstate-stateful' '$out/posts/implementing-openstate-with-ebpf.gmi'"
+    "! grep -q '^=> .*openstate-stateful' '$out/posts/2017-02-21-implementing-openstate-with-ebpf.gmi'"
 check "missing post_url reported with file:line:column" grep -qE \
     "_posts/2017-02-21-implementing-openstate-with-ebpf\.md:[0-9]+:[0-9]+: warning: .*openstate-stateful-packet-processing" \
     "$T_TMP/err"
 check "use-cases: post_url to the beba post" has_line \
-    posts/stateful-processing-use-cases.gmi \
-    "=> /posts/beba-research-project.gmi I gave an overview"
+    posts/2016-08-26-stateful-processing-use-cases.gmi \
+    "=> /posts/2016-07-15-beba-research-project.gmi I gave an overview"
 check "dive: /categories/#BPF to the BPF category page" grep -qE \
-    '^=> /categories/BPF\.gmi ' "$out/posts/dive-into-bpf.gmi"
+    '^=> /categories/BPF\.gmi ' "$out/posts/2016-09-01-dive-into-bpf.gmi"
 check "categories page generated" has_line categories.gmi "## BPF"
-check "category page lists dive" grep -qF "=> /posts/dive-into-bpf.gmi 2016-09-01 - " \
+check "category page lists dive" grep -qF "=> /posts/2016-09-01-dive-into-bpf.gmi 2016-09-01 - " \
     "$out/categories/BPF.gmi"
 check "404.md is not a page" [ ! -e "$out/404.gmi" ]
 check "index.html template not exported" [ ! -e "$out/index.html" ]

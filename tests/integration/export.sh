@@ -23,7 +23,7 @@ timeout 60 "$CAPSULED" --root "$TOP/capsule" --export "$out" 2>"$err"
 check "export exits 0" [ $? -eq 0 ]
 check "summary line on stderr" grep -qE \
     '^capsuled: 1 post, 1 page, [0-9]+ static files?, 0 warnings, 0 errors, [0-9.]+ ms$' "$err"
-for f in index.gmi posts/offload-coming.gmi about.gmi archive.gmi \
+for f in index.gmi posts/2017-12-04-offload-coming.gmi about.gmi archive.gmi \
     categories.gmi categories/Other.gmi tags.gmi atom.xml robots.txt; do
 	check "exported $f" [ -s "$out/$f" ]
 done
@@ -31,7 +31,7 @@ for f in about.md _config.yml _posts LICENSE.md; do
 	check "$f is not exported" [ ! -e "$out/$f" ]
 done
 
-post="$out/posts/offload-coming.gmi"
+post="$out/posts/2017-12-04-offload-coming.gmi"
 check "seed post: title block" [ "$(head -n 6 "$post")" = "# Offload is coming
 
 2017-12-04 · Quentin Monnet
@@ -67,7 +67,7 @@ check "home: description" has_line "$home" \
 check "home: about link" has_line "$home" "=> /about.gmi About"
 check "home: feed link" has_line "$home" "=> /atom.xml Atom feed"
 check "home: gemlog line" has_line "$home" \
-    "=> /posts/offload-coming.gmi 2017-12-04 - Offload is coming"
+    "=> /posts/2017-12-04-offload-coming.gmi 2017-12-04 - Offload is coming"
 check "about page: title and heading" [ "$(head -n 3 "$out/about.gmi")" = "# About
 
 # About Whirl Offload" ]
@@ -92,7 +92,7 @@ entries = feed.findall(A + "entry")
 assert len(entries) == 1
 e = entries[0]
 assert e.find(A + "title").text == "Offload is coming"
-assert e.find(A + "link").get("href") == "gemini://localhost/posts/offload-coming.gmi"
+assert e.find(A + "link").get("href") == "gemini://localhost/posts/2017-12-04-offload-coming.gmi"
 assert e.find(A + "updated").text == "2017-12-04T00:00:00Z"
 assert e.find(A + "summary").text.startswith("A short update")
 PY
@@ -133,8 +133,8 @@ check "--check: summary counts the error" grep -qE \
 timeout 60 "$CAPSULED" --root "$T_TMP/nonexistent" --check >/dev/null 2>&1
 check "--check exits 1 without a root" [ $? -eq 1 ]
 timeout 60 "$CAPSULED" --root "$bad" --export "$T_TMP/bad-out" 2>/dev/null
-check "export renders the good post" [ -s "$T_TMP/bad-out/posts/fine.gmi" ]
-check "export skips the broken post" [ ! -e "$T_TMP/bad-out/posts/broken.gmi" ]
+check "export renders the good post" [ -s "$T_TMP/bad-out/posts/2020-01-01-fine.gmi" ]
+check "export skips the broken post" [ ! -e "$T_TMP/bad-out/posts/2020-01-02-broken.gmi" ]
 timeout 60 "$CAPSULED" --bogus >/dev/null 2>&1
 check "unknown option: exit 2" [ $? -eq 2 ]
 finish

@@ -22,11 +22,11 @@ check "amfora: the post has a link number ($n)" [ -n "$n" ]
 tui_keys "$n"
 tui_keys Enter
 check "amfora: the post's text" tui_wait "Hello from the first post"
-check "amfora: the post's URL" tui_wait "$base/posts/hello.gmi"
+check "amfora: the post's URL" tui_wait "$base/posts/2024-01-02-hello.gmi"
 tui_keys b
 check "amfora: back on the home page" tui_wait "# Test Capsule"
 check "amfora: the requests are in the access log" \
-    grep -q '"/posts/hello.gmi" 20 ' "$CAPSULED_LOG"
+    grep -q '"/posts/2024-01-02-hello.gmi" 20 ' "$CAPSULED_LOG"
 tui_keys q
 tmux -S "$TUI_SOCK" kill-server 2>/dev/null
 check "SIGTERM: clean exit" stop_capsuled

@@ -52,7 +52,7 @@ done
 check "after 20 requests the sockets are back to $idle_sockets within 1 s" \
     wait_sockets "$CAPSULED_PID" "$idle_sockets" 10
 
-clients 100 "$base/posts/hello.gmi\r\n" "$T_TMP/conc"
+clients 100 "$base/posts/2024-01-02-hello.gmi\r\n" "$T_TMP/conc"
 n=$(grep -c 'status=20 .*close_notify=yes' "$T_TMP/conc")
 check "100 concurrent clients all answered ($n)" [ "$n" -eq 100 ]
 grep -v 'status=20 .*close_notify=yes' "$T_TMP/conc" | head -n 5

@@ -40,7 +40,7 @@ else
 	ASAN_OPTIONS=$saved
 	root=$(readlink "/proc/$CAPSULED_PID/root")
 	check "chrooted to the capsule ($root)" [ "$root" = "$T_TMP/capsule" ]
-	got=$(status_line "$(base)/posts/hello.gmi\r\n")
+	got=$(status_line "$(base)/posts/2024-01-02-hello.gmi\r\n")
 	check "serving in the chroot ($got)" [ "${got%% *}" = 20 ]
 	sed -i 's/Hello from the first post./Edited in the chroot./' \
 	    "$T_TMP/capsule/_posts/2024-01-02-hello.md"
@@ -48,7 +48,7 @@ else
 	sleep 1
 	check "reload inside the chroot" sh -c \
 	    'echo "$1" | grep -q "Edited in the chroot"' - \
-	    "$(gem "$(base)/posts/hello.gmi\r\n" 2>/dev/null)"
+	    "$(gem "$(base)/posts/2024-01-02-hello.gmi\r\n" 2>/dev/null)"
 	stop_capsuled
 	check "exit status 0 in the chroot" [ "$CAPSULED_STATUS" -eq 0 ]
 fi

@@ -15,10 +15,10 @@ body() { gem "$base$1\r\n" 2>/dev/null; }
 
 check "before: the original text" \
     sh -c 'echo "$1" | grep -q "Hello from the first post"' - \
-    "$(body /posts/hello.gmi)"
+    "$(body /posts/2024-01-02-hello.gmi)"
 
 # A load on the post and the home page during the reload.
-"$G" -a 127.0.0.1 -p "$GEMINI_PORT" -u /posts/hello.gmi -c 4 -d 4 \
+"$G" -a 127.0.0.1 -p "$GEMINI_PORT" -u /posts/2024-01-02-hello.gmi -c 4 -d 4 \
     >"$T_TMP/load1" 2>&1 &
 load1=$!
 "$G" -a 127.0.0.1 -p "$GEMINI_PORT" -u / -c 2 -d 4 -r \
@@ -30,7 +30,7 @@ kill -HUP "$CAPSULED_PID"
 sleep 1
 check "after SIGHUP: the edited text" \
     sh -c 'echo "$1" | grep -q "Edited while serving"' - \
-    "$(body /posts/hello.gmi)"
+    "$(body /posts/2024-01-02-hello.gmi)"
 kill -HUP "$CAPSULED_PID"
 wait "$load1"
 rc1=$?
@@ -56,9 +56,9 @@ kill -HUP "$CAPSULED_PID"
 sleep 1
 check "broken post: the other posts still served" \
     sh -c 'echo "$1" | grep -q "Edited while serving"' - \
-    "$(body /posts/hello.gmi)"
+    "$(body /posts/2024-01-02-hello.gmi)"
 check "broken post: a new good post is served" \
-    sh -c 'echo "$1" | grep -q "A third post"' - "$(body /posts/third.gmi)"
+    sh -c 'echo "$1" | grep -q "A third post"' - "$(body /posts/2024-03-05-third.gmi)"
 got=$(status_line "$base/\r\n")
 check "broken post: home page served ($got)" [ "${got%% *}" = 20 ]
 check "broken post: the error is logged with its file" \
@@ -69,7 +69,7 @@ mv "$T_TMP/capsule" "$T_TMP/capsule.away"
 kill -HUP "$CAPSULED_PID"
 sleep 1
 check "root gone: still serving the previous content" \
-    sh -c 'echo "$1" | grep -q "A third post"' - "$(body /posts/third.gmi)"
+    sh -c 'echo "$1" | grep -q "A third post"' - "$(body /posts/2024-03-05-third.gmi)"
 check "root gone: reload failure logged" grep -q "reload failed" \
     "$CAPSULED_LOG"
 mv "$T_TMP/capsule.away" "$T_TMP/capsule"

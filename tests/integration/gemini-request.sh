@@ -29,9 +29,9 @@ expect "host compared case-insensitively" "20 " \
     "gemini://LocalHost:$GEMINI_PORT/\r\n"
 expect "trailing dot tolerated" "20 " \
     "gemini://localhost.:$GEMINI_PORT/\r\n"
-expect "a post" "20 text/gemini" "$base/posts/hello.gmi\r\n"
+expect "a post" "20 text/gemini" "$base/posts/2024-01-02-hello.gmi\r\n"
 expect "a post's own lang" "20 text/gemini; lang=fr" \
-    "$base/posts/second.gmi\r\n"
+    "$base/posts/2024-02-03-second.gmi\r\n"
 expect "unknown path" "51" "$base/no/such/thing\r\n"
 
 # Anything after the first CRLF is ignored.
@@ -45,7 +45,7 @@ n=$((1024 - ${#prefix}))
 expect "1024-byte URL accepted" "51" "$prefix$(pad $n)\r\n"
 expect "1025-byte URL refused" "59" "$prefix$(pad $((n + 1)))\r\n"
 
-for r in "" "/posts/hello.gmi" "posts/hello.gmi" "//localhost/" \
+for r in "" "/posts/2024-01-02-hello.gmi" "posts/hello.gmi" "//localhost/" \
     "gemini://user@localhost:$GEMINI_PORT/" "$base/#frag" \
     "$base/a\0b" "$base/\xff\xfe"; do
 	expect "bad request [$r] -> 59" "59" "$r\r\n"
@@ -124,6 +124,6 @@ check "close_notify after an error response" \
 
 check "SIGTERM: clean exit" stop_capsuled
 check "exit status 0" [ "$CAPSULED_STATUS" -eq 0 ]
-check "an access log line per request" grep -q '/posts/hello.gmi' \
+check "an access log line per request" grep -q '/posts/2024-01-02-hello.gmi' \
     "$CAPSULED_LOG"
 finish

@@ -79,7 +79,7 @@ else
 fi
 
 # close_notify ends every response; the body is complete.
-out=$(gem "$base/posts/hello.gmi\r\n" 2>"$T_TMP/summary")
+out=$(gem "$base/posts/2024-01-02-hello.gmi\r\n" 2>"$T_TMP/summary")
 check "close_notify received" grep -q "close_notify=yes" "$T_TMP/summary"
 check "the body is complete" \
     sh -c 'echo "$1" | grep -q "Hello from the first post"' - "$out"

@@ -149,8 +149,8 @@ test_scan(void)
 	CHECK_INT(s->npages, 1);
 	CHECK_INT(s->nstatics, 3);
 	CHECK_INT(d.errors, 0);
-	CHECK(body(s, "/posts/offload.gmi") != NULL);
-	CHECK(body(s, "/posts/welcome.gmi") != NULL);
+	CHECK(body(s, "/posts/2017-12-04-offload.gmi") != NULL);
+	CHECK(body(s, "/posts/2016-07-07-welcome.gmi") != NULL);
 	CHECK(body(s, "/about.gmi") != NULL);
 	CHECK_STR(type(s, "/img/logo.png"), "image/png");
 	CHECK_STR(type(s, "/img/a b.svg"), "image/svg+xml");
@@ -203,12 +203,12 @@ test_posts(void)
 	CHECK_STR(s->posts[2].lang, "en");
 	CHECK_STR(s->posts[0].excerpt, "A short update.");
 	CHECK_STR(s->posts[1].excerpt, "First paragraph.");
-	CHECK_STR(type(s, "/posts/os.gmi"), "text/gemini; lang=fr");
-	b = body(s, "/posts/offload.gmi");
+	CHECK_STR(type(s, "/posts/2017-02-21-os.gmi"), "text/gemini; lang=fr");
+	b = body(s, "/posts/2017-12-04-offload.gmi");
 	CHECK(b != NULL && strncmp(b, "# Offload is coming\n\n"
 	    "2017-12-04 · Site Author\n"
 	    "Categories: Other, BPF · Tags: eBPF\n\n", 77) == 0);
-	b = body(s, "/posts/welcome.gmi");
+	b = body(s, "/posts/2016-07-07-welcome.gmi");
 	CHECK(b != NULL && strncmp(b, "# Welcome\n\n2016-07-07 · Site Author\n"
 	    "\n", 37) == 0);
 	b = body(s, "/about.gmi");
@@ -276,10 +276,10 @@ test_bad_posts(void)
 	CHECK(body(s, "/odd.gmi") != NULL);
 	CHECK(s->ncategories == 1 &&
 	    strcmp(s->categories[0].path, "/categories/a-b.gmi") == 0);
-	CHECK(body(s, "/posts/good.gmi") != NULL);
+	CHECK(body(s, "/posts/2017-01-01-good.gmi") != NULL);
 	/* No title: Jekyll's, from the slug or the file name. */
-	CHECK(body(s, "/posts/no-title.gmi") != NULL &&
-	    strncmp(body(s, "/posts/no-title.gmi"), "# No title\n", 11) == 0);
+	CHECK(body(s, "/posts/2017-01-05-no-title.gmi") != NULL &&
+	    strncmp(body(s, "/posts/2017-01-05-no-title.gmi"), "# No title\n", 11) == 0);
 	CHECK(body(s, "/page.gmi") != NULL &&
 	    strncmp(body(s, "/page.gmi"), "# Page\n", 7) == 0);
 	CHECK(body(s, "/posts/dated.gmi") != NULL);
@@ -288,16 +288,20 @@ test_bad_posts(void)
 	CHECK(has_diag(&d, DIAG_NOTE, "hidden.md", "published"));
 	CHECK(has_diag(&d, DIAG_WARNING, "lang.md", "not a language tag"));
 	/* A lang that would break the response header is not used. */
-	CHECK_STR(type(s, "/posts/lang.gmi"),
+	CHECK_STR(type(s, "/posts/2017-01-04-lang.gmi"),
 	    "text/gemini; lang=en");
 	CHECK_INT(d.errors, 2);
 	snapshot_unref(s);
 	diag_free(&d);
 }
 
-/* Two posts with one slug: the older takes its dated file name. */
+/*
+ * Posts keep their dated names (a newer post with the same slug moves
+ * nothing); two sources with one path: the first is served, the other
+ * reported and left out.
+ */
 static void
-test_slug_clash(void)
+test_path_clash(void)
 {
 	struct diags	 d;
 	struct snapshot	*s;
@@ -305,15 +309,37 @@ test_slug_clash(void)
 	fresh_root();
 	put("_posts/2020-01-01-news.md", "---\ntitle: Old\n---\nOld.\n");
 	put("_posts/2021-01-01-news.md", "---\ntitle: New\n---\nNew.\n");
+	put("_posts/2022-01-01-twice.markdown", "---\ntitle: A\n---\nA.\n");
+	put("_posts/2022-01-01-twice.md", "---\ntitle: B\n---\nB.\n");
 	s = build(&d, PERMALINK_POSTS);
 	if (s == NULL) {
 		CHECK(s != NULL);
 		return;
 	}
-	CHECK_STR(s->posts[0].path, "/posts/news.gmi");
-	CHECK_STR(s->posts[1].path, "/posts/2020-01-01-news.gmi");
+	CHECK_INT(s->nposts, 3);
+	CHECK_STR(s->posts[0].path, "/posts/2022-01-01-twice.gmi");
+	CHECK_STR(s->posts[0].title, "A");
+	CHECK_STR(s->posts[1].path, "/posts/2021-01-01-news.gmi");
+	CHECK_STR(s->posts[2].path, "/posts/2020-01-01-news.gmi");
 	CHECK(body(s, "/posts/2020-01-01-news.gmi") != NULL);
-	CHECK_INT(d.warnings + d.errors, 0);
+	CHECK_INT(d.errors, 1);
+	CHECK(has_diag(&d, DIAG_ERROR, "2022-01-01-twice.md",
+	    "2022-01-01-twice.markdown"));
+	snapshot_unref(s);
+	diag_free(&d);
+
+	/* Jekyll permalinks: the front matter date makes the clash. */
+	fresh_root();
+	put("_posts/2020-01-01-x.md", "---\ntitle: A\n---\nA.\n");
+	put("_posts/2020-01-02-x.md", "---\ndate: 2020-01-01\n---\nB.\n");
+	s = build(&d, PERMALINK_JEKYLL);
+	if (s == NULL) {
+		CHECK(s != NULL);
+		return;
+	}
+	CHECK_INT(s->nposts, 1);
+	CHECK_STR(s->posts[0].path, "/2020/01/01/x/");
+	CHECK_INT(d.errors, 1);
 	snapshot_unref(s);
 	diag_free(&d);
 }
@@ -445,13 +471,13 @@ test_map_url(void)
 	check_map(&b, "/categories/#bpf", "/categories/BPF.gmi");
 	check_map(&b, "/categories/#Nope", "/categories.gmi");
 	check_map(&b, "/categories/", "/categories.gmi");
-	check_map(&b, "/2017/02/11/os/", "/posts/os.gmi");
+	check_map(&b, "/2017/02/11/os/", "/posts/2017-02-21-os.gmi");
 	check_map(&b, "/blog/2017/12/04/offload.html#x",
-	    "/posts/offload.gmi");
+	    "/posts/2017-12-04-offload.gmi");
 	check_map(&b, "/atom.xml", "/atom.xml");
 	/* What post_url gives: the capsule path itself. */
-	check_map(&b, "/posts/welcome.gmi", "/posts/welcome.gmi");
-	check_map(&b, "/blog/posts/os.gmi#frag", "/posts/os.gmi");
+	check_map(&b, "/posts/2016-07-07-welcome.gmi", "/posts/2016-07-07-welcome.gmi");
+	check_map(&b, "/blog/posts/2017-02-21-os.gmi#frag", "/posts/2017-02-21-os.gmi");
 	check_map(&b, "relative/path.png", "relative/path.png");
 	CHECK_INT(d.warnings, warnings);
 	/* No capsule target: the web site's page, with a warning. */
@@ -460,13 +486,13 @@ test_map_url(void)
 	    "https://example.org/blog/missing.png");
 	CHECK_INT(d.warnings, warnings + 2);
 	CHECK(has_diag(&d, DIAG_WARNING, "post.md", "/Articles/856005/"));
-	CHECK_STR(map_post_path(&b, "2017-02-21-os"), "/posts/os.gmi");
+	CHECK_STR(map_post_path(&b, "2017-02-21-os"), "/posts/2017-02-21-os.gmi");
 	CHECK_STR(map_post_path(&b, "2017-02-21-os.md"),
-	    "/posts/os.gmi");
+	    "/posts/2017-02-21-os.gmi");
 	CHECK(map_post_path(&b, "2017-02-21-nope") == NULL);
 	CHECK_STR(map_link_path(&b, "about.md"), "/about.gmi");
 	CHECK_STR(map_link_path(&b, "_posts/2016-07-07-welcome.markdown"),
-	    "/posts/welcome.gmi");
+	    "/posts/2016-07-07-welcome.gmi");
 	CHECK_STR(map_link_path(&b, "img/logo.png"), "/img/logo.png");
 	CHECK_STR(map_link_path(&b, "img/a b.svg"), "/img/a%20b.svg");
 	/* Taxonomy paths: only the pages that exist. */
@@ -590,7 +616,7 @@ main(void)
 	RUN(test_posts);
 	RUN(test_jekyll_paths);
 	RUN(test_bad_posts);
-	RUN(test_slug_clash);
+	RUN(test_path_clash);
 	RUN(test_symlinks);
 	RUN(test_reproducible);
 	RUN(test_map_url);
