@@ -37,6 +37,7 @@ struct line {
 struct doc {
 	struct line	*lines;
 	size_t		 n, cap;
+	size_t		 nnotes;	/* footnotes, numbered [1]..[nnotes] */
 };
 
 /*

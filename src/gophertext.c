@@ -13,7 +13,7 @@ struct sink {
 	struct buf			*out;
 	const struct gopher_render	*render;
 	bool				 menu;
-	size_t				 nlinks;	/* references so far */
+	size_t				 nlinks;	/* last [N] used */
 };
 
 /* A menu field: TAB, CR and LF would break the line format. */
@@ -369,7 +369,11 @@ gopher_url(const struct gopher_item *it, struct buf *out)
 	}
 }
 
-/* A link line in a text: "[N] label", then the target indented by 4. */
+/*
+ * A link line in a text: "[N] label", then the target indented by 4.
+ * The references are numbered after the footnotes, so that every [N]
+ * of a text names one thing.
+ */
 static void
 text_link(struct sink *k, const struct line *l)
 {
@@ -442,7 +446,7 @@ void
 gophertext_text(const struct doc *d, const struct gopher_render *r,
     struct buf *out)
 {
-	struct sink	 k = { out, r, false, 0 };
+	struct sink	 k = { out, r, false, d->nnotes };
 
 	write_doc(&k, d);
 	buf_puts(out, ".\r\n");

@@ -1925,6 +1925,7 @@ markdown_render(const struct kramdown_out *ko, const struct convert_env *env,
 	    ko->table_heads, ko->ntables, env->liquid.first_line, NULL, doc);
 	if (ko->nnotes == 0)
 		return;
+	doc->nnotes = ko->nnotes;
 	doc_add_heading(doc, 2, "Footnotes");
 	for (i = 0; i < ko->nnotes; i++) {
 		fn = &ko->notes[i];

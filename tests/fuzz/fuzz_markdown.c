@@ -49,7 +49,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct convert_env	 env;
 	struct diags		 diags;
-	struct doc		 doc = { NULL, 0, 0 };
+	struct doc		 doc = { 0 };
 	struct buf		 out = BUF_INIT;
 	char			*text;
 	size_t			 len;

@@ -1,7 +1,9 @@
 /*
  * RFC 1436 checks shared by the Gopher tests: a menu is lines of four
  * TAB-separated fields (type character and display, selector, host,
- * port) ended by CRLF, then a "." line and nothing after it.
+ * port) ended by CRLF, then a "." line and nothing after it.  In a
+ * text, each reference number "[N] " that starts a line names one
+ * footnote or one link.
  */
 #ifndef CAPSULED_GOPHER_CHECK_H
 #define CAPSULED_GOPHER_CHECK_H
@@ -44,6 +46,32 @@ menu_error(const char *m, size_t len)
 		p = eol + 2;
 	}
 	return "no final . line";
+}
+
+/* Returns NULL when no "[N] " starts two lines of the text t. */
+static inline const char *
+refs_error(const char *t, size_t len)
+{
+	const char	*p = t, *end = t + len, *eol;
+	unsigned char	 seen[256] = { 0 };
+	char		*num;
+	long		 n;
+
+	for (; p < end; p = eol + 1) {
+		if ((eol = memchr(p, '\n', end - p)) == NULL)
+			eol = end;
+		if (*p != '[' || p + 1 >= eol)
+			continue;
+		n = strtol(p + 1, &num, 10);
+		if (num == p + 1 || num + 1 >= eol || num[0] != ']' ||
+		    num[1] != ' ')
+			continue;
+		if (n < 0 || n >= (long)sizeof(seen))
+			return "reference number out of the checked range";
+		if (seen[n]++)
+			return "a reference number starts two lines";
+	}
+	return NULL;
 }
 
 #endif

@@ -74,7 +74,7 @@ convert(const char *body, size_t len, unsigned first_line)
 {
 	struct convert_env	 env;
 	struct diags		 diags;
-	struct doc		 doc = { NULL, 0, 0 };
+	struct doc		 doc = { 0 };
 	struct buf		 out = BUF_INIT;
 
 	memset(&env, 0, sizeof(env));

@@ -246,6 +246,10 @@ check_routes(const struct snapshot *s)
 		} else if (r->type[0] == '0' && !text_ok(r->body, r->len)) {
 			fprintf(stderr, "%s: bad text\n", r->path);
 			CHECK(0);
+		} else if (r->type[0] == '0' &&
+		    (err = refs_error(r->body, r->len)) != NULL) {
+			fprintf(stderr, "%s: %s\n", r->path, err);
+			CHECK(0);
 		}
 	}
 	return n;

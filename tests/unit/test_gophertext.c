@@ -268,6 +268,55 @@ test_link_references(void)
 	doc_free(&d);
 }
 
+/* Footnote i is [i]: the link references come after them. */
+static void
+test_numbered_after_footnotes(void)
+{
+	const char	*md = "A note[^a] and [a link](https://example.org/).\n"
+	    "\n"
+	    "Another[^b].\n"
+	    "\n"
+	    "[^a]: First note, with [its link](https://example.com/).\n"
+	    "[^b]: Second note.\n";
+	struct convert_env	 env;
+	struct diags		 diags = { 0 };
+	struct doc		 d = { 0 };
+	char			*t;
+
+	memset(&env, 0, sizeof(env));
+	env.liquid.file = "notes.md";
+	env.liquid.first_line = 1;
+	env.liquid.diags = &diags;
+	convert_body(md, strlen(md), &env, &d);
+	CHECK_INT(d.nnotes, 2);
+	t = text_of(&d);
+	CHECK_STR(t,
+	    "A note[1] and a link.\r\n"
+	    "[3] a link\r\n"
+	    "    https://example.org/\r\n"
+	    "\r\n"
+	    "Another[2].\r\n"
+	    "\r\n"
+	    "Footnotes\r\n"
+	    "---------\r\n"
+	    "\r\n"
+	    "[1] First note, with its link.\r\n"
+	    "[4] its link\r\n"
+	    "    https://example.com/\r\n"
+	    "\r\n"
+	    "[2] Second note.\r\n"
+	    ".\r\n");
+	CHECK(refs_error(t, strlen(t)) == NULL);
+	free(t);
+	/* The checker finds the collision this numbering avoids. */
+	d.nnotes = 0;
+	t = text_of(&d);
+	CHECK(refs_error(t, strlen(t)) != NULL);
+	free(t);
+	doc_free(&d);
+	diag_free(&diags);
+}
+
 static void
 test_doc_menu(void)
 {
@@ -449,6 +498,7 @@ main(void)
 	RUN(test_items_quotes);
 	RUN(test_preformatted_and_dots);
 	RUN(test_link_references);
+	RUN(test_numbered_after_footnotes);
 	RUN(test_doc_menu);
 	RUN(test_menu_fields);
 	RUN(test_item_types);

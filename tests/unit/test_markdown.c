@@ -33,7 +33,7 @@ render_opts(const char *md, size_t len, const unsigned *heads, size_t nheads,
 {
 	struct convert_env	env;
 	struct kramdown_out	ko;
-	struct doc		doc = { NULL, 0, 0 };
+	struct doc		doc = { 0 };
 	struct buf		out = BUF_INIT;
 
 	memset(&env, 0, sizeof(env));
