@@ -11,6 +11,7 @@
 Prints "ok MESSAGE" / "FAIL MESSAGE" lines for lib.sh, exits 0.
 """
 
+import html.parser
 import socket
 import subprocess
 import sys
@@ -62,7 +63,15 @@ def parse_menu(data):
     return items
 
 
+def is_error(data):
+    """A type 3 error menu: "3message TAB selector TAB host TAB port"."""
+    first = data.split(b"\r\n", 1)[0].split(b"\t")
+    return data.startswith(b"3") and len(first) == 4 and first[3].isdigit()
+
+
 def check_text(data):
+    if is_error(data):
+        raise ValueError("error answer: %r" % data[:60])
     if not data.endswith(b"\r\n.\r\n") and data != b".\r\n":
         raise ValueError("text does not end with a . line")
     if b"\n" in data.replace(b"\r\n", b""):
@@ -84,10 +93,39 @@ def check_image(itype, selector, data):
         raise ValueError("not an image: %r" % data[:16])
 
 
+class RedirectPage(html.parser.HTMLParser):
+    """The refresh target and the link of a redirect page, unescaped."""
+
+    def __init__(self):
+        super().__init__()
+        self.refresh = None
+        self.hrefs = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "meta" and a.get("http-equiv") == "refresh":
+            self.refresh = a.get("content", "").split("url=", 1)[-1]
+        elif tag == "a" and "href" in a:
+            self.hrefs.append(a["href"])
+
+
 def check_redirect(selector, data):
+    """A page that redirects to the URL of the "URL:" selector."""
+    url = selector[4:] if selector.startswith("URL:") else None
+    if url is None:
+        raise ValueError("h item without a URL: selector")
+    if is_error(data):
+        raise ValueError("error answer: %r" % data[:60])
     text = data.decode("utf-8")
-    if 'http-equiv="refresh"' not in text or "<a href=" not in text:
-        raise ValueError("no redirect page")
+    page = RedirectPage()
+    page.feed(text)
+    if page.refresh != url:
+        raise ValueError("refresh to %r, not %r" % (page.refresh, url))
+    if page.hrefs != [url]:
+        raise ValueError("link to %r, not %r" % (page.hrefs, url))
+    # Markup characters of the URL are escaped, never written as is.
+    if any(c in url for c in "<>\"'&") and url in text:
+        raise ValueError("URL not HTML-escaped in the page")
 
 
 def crawl(port):
@@ -186,9 +224,27 @@ def bad(port, timeout):
     report(error_or_closed(out), "binary garbage")
     out, _ = exchange(port, b"\xff\xfe\x80garbage\x01\r\n")
     report(out == NOT_FOUND, "garbage line: type 3 error")
-    out, _ = exchange(port, b"URL:https://example.org/?a=<b>\r\n")
-    report(b"&lt;b&gt;" in out and b"<b>" not in out,
-           "URL: selector: escaped redirect page")
+    url = "https://example.org/?a=<b>&c='d\"e"
+    out, _ = exchange(port, b"URL:" + url.encode() + b"\r\n")
+    try:
+        check_redirect("URL:" + url, out)
+        report(True, "URL: selector: escaped redirect page to the URL")
+    except ValueError as e:
+        report(False, "URL: selector: %s" % e)
+    for sel, ok in (("URL:javascript:alert(1)", False),
+                    ("URL:https://example.org/", True)):
+        try:
+            check_redirect(sel, exchange(port, sel.encode() + b"\r\n")[0])
+            good = ok
+        except ValueError:
+            good = not ok
+        report(good, "redirect check %s %s" %
+               ("accepts" if ok else "refuses the error menu for", sel))
+    try:
+        check_text(NOT_FOUND)
+        report(False, "text check refuses the error menu")
+    except ValueError:
+        report(True, "text check refuses the error menu")
     out, _ = exchange(port, b"/posts\n")
     report(out == NOT_FOUND, "LF alone ends the selector")
     # A slow client: the selector in pieces, still answered.
