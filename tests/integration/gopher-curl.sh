@@ -1,10 +1,11 @@
 #!/bin/sh
 # Every item reachable from the Gopher main menu, fetched with curl:
 # menus parse as RFC 1436, texts end with ".", images are images, URL:
-# selectors give a redirect page; the main menu is stable across a
-# reload.
+# selectors give a redirect page; the menus are stable across reloads
+# and follow a content change.
 . "$(dirname "$0")/lib.sh"
 command -v curl >/dev/null || { echo "skip: no curl"; exit 77; }
+GCOPY=1
 . "$(dirname "$0")/gopher-common"
 
 python3 "$GCLIENT" crawl "$GOPHER_PORT" >"$T_TMP/crawl" 2>&1
@@ -25,11 +26,50 @@ awk 'length($0) > 0' "$T_TMP/post" | head -n 2 | tail -n 1 |
     grep -q '^==*.$' && ok "post text: title underlined with =" ||
     fail "post text: title underlined with ="
 
-kill -HUP "$CAPSULED_PID"
-sleep 1
-curl -s --max-time 10 "$GURL/1/" >"$T_TMP/menu2"
-cmp -s "$T_TMP/menu1" "$T_TMP/menu2" &&
-    ok "main menu identical after a reload" ||
-    fail "main menu identical after a reload"
+# Reloads: the menus hold no timestamps, so the same content gives the
+# same bytes; a new post changes them, and removing it restores them.
+MENUS="/ /archive/ /archive/2031/ /categories/ /tags/"
+# menus DIR: every menu of MENUS into DIR, one file each.
+menus() {
+	mkdir -p "$1"
+	for m in $MENUS; do
+		curl -s --max-time 10 "$GURL/1$m" >"$1/$(echo "$m" | tr / _)"
+	done
+}
+# reload N: SIGHUP, then wait for the daemon's Nth "reloaded" line.
+reload() {
+	kill -HUP "$CAPSULED_PID"
+	wait_log 'reloaded: ' "$1"
+}
+menus "$T_TMP/m0"
+check "SIGHUP: the daemon logs its reload" reload 1
+menus "$T_TMP/m1"
+check "menus byte-identical after a reload of the same content" \
+    diff -r "$T_TMP/m0" "$T_TMP/m1"
+
+new=$GROOT/_posts/2031-01-02-reload-probe.md
+printf -- '---\ntitle: Reload probe\ncategories: [Probe]\n---\nNew.\n' \
+    >"$new"
+check "SIGHUP after a new post: reloaded" reload 2
+menus "$T_TMP/m2"
+check "new post: the main menu changes" \
+    sh -c '! cmp -s "$1/_" "$2/_"' - "$T_TMP/m0" "$T_TMP/m2"
+check "new post: listed first in the main menu" \
+    sh -c 'grep "^0" "$1" | head -n 1 |
+    grep -q "^02031-01-02 - Reload probe	/posts/2031-01-02-reload-probe.txt	"' \
+    - "$T_TMP/m2/_"
+check "new post: its year and its category appear" \
+    sh -c 'grep -q "Reload probe" "$1/_archive_2031_" &&
+    grep -q "^1Probe (1)	" "$1/_categories_"' - "$T_TMP/m2"
+check "new post: its text is served" sh -c 'curl -s --max-time 10 "$1" |
+    grep -q "^New\."' - "$GURL/0/posts/2031-01-02-reload-probe.txt"
+
+rm "$new"
+check "SIGHUP after removing it: reloaded" reload 3
+menus "$T_TMP/m3"
+check "post removed: every menu byte-identical to the first ones" \
+    diff -r "$T_TMP/m0" "$T_TMP/m3"
+check "post removed: its text is gone" sh -c 'curl -s --max-time 10 "$1" |
+    grep -q "^3"' - "$GURL/0/posts/2031-01-02-reload-probe.txt"
 check "daemon alive, no sanitizer report" daemon_healthy
 finish
