@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "gophertext.h"
+#include "mime.h"
 #include "utf8.h"
 
 #define TABSTOP		8
@@ -205,29 +206,22 @@ preformatted(struct sink *k, const char *body)
 	buf_free(&tmp);
 }
 
+/* The item type of a file, from its MIME type (mime.c). */
 char
 gopher_type_for_path(const char *path)
 {
-	static const struct {
-		const char	*ext;
-		char		 type;
-	} types[] = {
-		{ "png", 'I' }, { "jpg", 'I' }, { "jpeg", 'I' },
-		{ "svg", 'I' }, { "webp", 'I' }, { "gif", 'g' },
-		{ "txt", '0' }, { "gmi", '0' }, { "md", '0' },
-	};
-	const char	*slash, *dot;
-	size_t		 i, len = strlen(path);
+	const char	*type;
+	size_t		 len = strlen(path);
 
 	if (len == 0 || path[len - 1] == '/')
 		return '1';
-	slash = strrchr(path, '/');
-	dot = strrchr(path, '.');
-	if (dot == NULL || (slash != NULL && dot < slash))
-		return '9';
-	for (i = 0; i < nitems(types); i++)
-		if (strcasecmp(dot + 1, types[i].ext) == 0)
-			return types[i].type;
+	type = mime_type(path);
+	if (strcmp(type, "image/gif") == 0)
+		return 'g';
+	if (strncmp(type, "image/", 6) == 0)
+		return 'I';
+	if (strncmp(type, "text/", 5) == 0)
+		return '0';
 	return '9';
 }
 

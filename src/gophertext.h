@@ -49,7 +49,11 @@ void	gopher_item_for(const struct gopher_render *, const char *url,
 	    struct gopher_item *);
 void	gopher_item_free(struct gopher_item *);
 
-/* Item type of a file by its name: I, g, 9, 0 (text, .gmi), 1 (dir/). */
+/*
+ * Item type of a file by its MIME type (mime.h): g for image/gif, I for
+ * other images, 0 for any text/ type (text/gemini too), 9 for the rest;
+ * 1 for a path ending in "/".
+ */
 char	gopher_type_for_path(const char *path);
 
 /* The document as a complete type 0 text / as the lines of a menu. */

@@ -12,6 +12,7 @@
 
 static const char	png[] = "\x89PNG\r\n\x1a\n\0binary";
 static const char	txt[] = "plain\n.dot line\n";
+static const char	css[] = ".a {\n}\n";
 
 static const struct site_options opts = {
 	"/nonexistent", "capsule.example.org", 1966, "gopher.example.org",
@@ -39,6 +40,15 @@ set_taxon(struct taxon *t, const char *name, const char *path,
 	t->nposts = 1;
 }
 
+static void
+set_static(struct static_file *f, const char *path, const char *body,
+    size_t len)
+{
+	f->path = xstrdup(path);
+	f->body = body;
+	f->len = len;
+}
+
 /* A small snapshot, built the way snapshot_build drives the calls. */
 static struct snapshot *
 build(void)
@@ -63,14 +73,12 @@ build(void)
 	s->tags = xcalloc(1, sizeof(*s->tags));
 	set_taxon(&s->categories[0], "BPF", "/categories/BPF.gmi", 0);
 	set_taxon(&s->tags[0], "SDN", "/tags/SDN.gmi", 1);
-	s->nstatics = 2;
-	s->statics = xcalloc(2, sizeof(*s->statics));
-	s->statics[0].path = xstrdup("/img/a.png");
-	s->statics[0].body = png;
-	s->statics[0].len = sizeof(png) - 1;
-	s->statics[1].path = xstrdup("/notes.txt");
-	s->statics[1].body = txt;
-	s->statics[1].len = sizeof(txt) - 1;
+	s->nstatics = 4;
+	s->statics = xcalloc(s->nstatics, sizeof(*s->statics));
+	set_static(&s->statics[0], "/img/a.png", png, sizeof(png) - 1);
+	set_static(&s->statics[1], "/notes.txt", txt, sizeof(txt) - 1);
+	set_static(&s->statics[2], "/style.css", css, sizeof(css) - 1);
+	set_static(&s->statics[3], "/notes.md", txt, sizeof(txt) - 1);
 
 	doc_add_heading(&d, 1, "Welcome!");
 	doc_add(&d, LINE_TEXT, true, "Hello. See the next post.");
@@ -332,6 +340,16 @@ test_statics(void)
 	t = ask("/notes.txt", 10, NULL);
 	CHECK_STR(t, "plain\r\n..dot line\r\n.\r\n");
 	free(t);
+	/* Every text/ type is a text; a type mime.c does not know is not. */
+	t = ask("/style.css", 10, NULL);
+	CHECK_STR(t, "..a {\r\n}\r\n.\r\n");
+	free(t);
+	gopher_respond(snap, &cfg, "/notes.md", 9, &res);
+	CHECK(res.body == txt);
+	gopher_response_free(&res);
+	CHECK_STR(routes_find(&snap->gopher, "/style.css", 10)->type, "0");
+	CHECK_STR(routes_find(&snap->gopher, "/notes.md", 9)->type, "9");
+	CHECK_STR(routes_find(&snap->gopher, "/img/a.png", 10)->type, "I");
 }
 
 static void

@@ -5,6 +5,7 @@
 #include "convert.h"
 #include "frontmatter.h"
 #include "gophertext.h"
+#include "mime.h"
 #include "utf8.h"
 
 #include "harness.h"
@@ -389,17 +390,42 @@ test_menu_fields(void)
 static void
 test_item_types(void)
 {
+	static const char	*files[] = {
+		"a.png", "a.JPG", "a.jpeg", "a.svg", "a.webp", "a.gif",
+		"a.avif", "a.ico", "a.bmp", "a.tiff", "a.txt", "a.gmi",
+		"a.css", "a.html", "a.c", "a.sh", "a.md", "a.pdf", "a.xml",
+		"a.json", "a.tar.gz", "a.mp3", "noext", "a.",
+	};
+	const char	*mt;
+	size_t		 i;
+	char		 want;
+
 	CHECK_INT(gopher_type_for_path("/img/a.png"), 'I');
 	CHECK_INT(gopher_type_for_path("/img/a.JPG"), 'I');
-	CHECK_INT(gopher_type_for_path("/img/a.jpeg"), 'I');
 	CHECK_INT(gopher_type_for_path("/img/a.svg"), 'I');
 	CHECK_INT(gopher_type_for_path("/img/a.webp"), 'I');
+	CHECK_INT(gopher_type_for_path("/img/a.ico"), 'I');
 	CHECK_INT(gopher_type_for_path("/img/a.gif"), 'g');
+	CHECK_INT(gopher_type_for_path("/img/a.GIF"), 'g');
 	CHECK_INT(gopher_type_for_path("/robots.txt"), '0');
 	CHECK_INT(gopher_type_for_path("/notes.gmi"), '0');
+	CHECK_INT(gopher_type_for_path("/style.css"), '0');
+	CHECK_INT(gopher_type_for_path("/notes.md"), '9');
+	CHECK_INT(gopher_type_for_path("/data.xml"), '9');
 	CHECK_INT(gopher_type_for_path("/file.tar.gz"), '9');
 	CHECK_INT(gopher_type_for_path("/a.dir/noext"), '9');
+	CHECK_INT(gopher_type_for_path("/a.txt/noext"), '9');
 	CHECK_INT(gopher_type_for_path("/archive/"), '1');
+	/* The same classes as the MIME types Gemini sends. */
+	for (i = 0; i < nitems(files); i++) {
+		mt = mime_type(files[i]);
+		want = strcmp(mt, "image/gif") == 0 ? 'g' :
+		    strncmp(mt, "image/", 6) == 0 ? 'I' :
+		    strncmp(mt, "text/", 5) == 0 ? '0' : '9';
+		if (gopher_type_for_path(files[i]) != want)
+			fprintf(stderr, "%s (%s)\n", files[i], mt);
+		CHECK_INT(gopher_type_for_path(files[i]), want);
+	}
 }
 
 static void
