@@ -1,7 +1,7 @@
 /*
  * A small unit-test harness: CHECK macros that record failures with
- * file and line, and a summary line "N passed, M failed" that
- * tests/run.sh adds up.
+ * file and line, SKIP for a test whose input is absent, and a summary
+ * line "N passed, M failed, K skipped" that tests/run.sh adds up.
  */
 #ifndef CAPSULED_HARNESS_H
 #define CAPSULED_HARNESS_H
@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int	harness_passed, harness_failed, harness_test_failed;
+static int	harness_passed, harness_failed, harness_skipped;
+static int	harness_test_failed, harness_test_skipped;
 
 #define CHECK(cond) do {						\
 	if (!(cond)) {							\
@@ -46,20 +47,39 @@ static int	harness_passed, harness_failed, harness_test_failed;
 	}								\
 } while (0)
 
+/*
+ * Leave the running test (a void function) as skipped, saying why
+ * (printf arguments); a check that failed before still fails it.  Free
+ * what the test holds before.
+ */
+#define SKIP(...) do {							\
+	printf("  skipped: ");						\
+	printf(__VA_ARGS__);						\
+	printf("\n");							\
+	harness_test_skipped = 1;					\
+	return;								\
+} while (0)
+
 #define RUN(fn) do {							\
-	harness_test_failed = 0;					\
+	harness_test_failed = harness_test_skipped = 0;			\
 	fn();								\
 	if (harness_test_failed) {					\
 		harness_failed++;					\
 		printf("FAIL %s\n", #fn);				\
+	} else if (harness_test_skipped) {				\
+		harness_skipped++;					\
+		printf("skip %s\n", #fn);				\
 	} else {							\
 		harness_passed++;					\
 		printf("ok   %s\n", #fn);				\
 	}								\
 } while (0)
 
+/* (A suite may run its tests without RUN, and never skip.) */
 #define HARNESS_END() (						\
-	printf("%d passed, %d failed\n", harness_passed, harness_failed),\
+	(void)harness_test_skipped,					\
+	printf("%d passed, %d failed, %d skipped\n", harness_passed,	\
+	    harness_failed, harness_skipped),				\
 	harness_failed ? 1 : 0)
 
 #endif
