@@ -452,53 +452,130 @@ build_root(const char *root, enum permalink_style style)
 	return s;
 }
 
+/* The capsule of the test environment's TOP, or the blog's sources. */
+static char *
+root_path(const char *rel)
+{
+	const char	*top = getenv("TOP");
+
+	return xasprintf("%s/%s", top ? top : ".", rel);
+}
+
+#define CORPUS	"../shared/corpus/whirl-offload"
+
 /*
- * The real capsules: the repository's, and the blog's sources when
- * shared/corpus is there.  Every menu and text of them, twice.
+ * A real capsule: every menu and text of it, built twice, and with the
+ * other permalink style.
  */
 static void
-test_real_capsules(void)
+check_capsule(struct snapshot *a, const char *root, bool corpus)
 {
-	const char		*top = getenv("TOP"), *sel;
 	const struct route	*r;
-	char			*root[2], *t;
-	struct snapshot		*a, *b;
-	size_t			 i, k;
+	const char		*sel;
+	struct snapshot		*b;
+	char			*t;
+	size_t			 i;
 
-	root[0] = xasprintf("%s/capsule", top ? top : ".");
-	root[1] = xasprintf("%s/../shared/corpus/whirl-offload",
-	    top ? top : ".");
-	for (k = 0; k < 2; k++) {
-		if ((a = build_root(root[k], PERMALINK_POSTS)) == NULL) {
-			printf("skip %s: absent\n", root[k]);
-			continue;
-		}
-		CHECK(a->nposts > 0);
-		CHECK(check_routes(a) >= a->nposts + 5);
-		for (i = 0; i < a->nposts; i++) {
-			t = xasprintf("/posts/%s.txt", a->posts[i].name);
-			CHECK(routes_find(&a->gopher, t, strlen(t)) != NULL);
-			free(t);
-		}
-		b = build_root(root[k], PERMALINK_JEKYLL);
-		CHECK(b != NULL);
-		if (b == NULL)
-			continue;
-		/* Links between posts resolve whatever the Gemini paths. */
-		sel = "/posts/2016-07-15-beba-research-project.txt";
-		if (k == 1) {
-			r = routes_find(&b->gopher, sel, strlen(sel));
-			CHECK(r != NULL && strstr(r->body, "/0/posts/"
-			    "2016-07-08-introduction-to-sdn.txt\r\n") != NULL);
-		}
-		snapshot_unref(b);
-		b = build_root(root[k], PERMALINK_POSTS);
-		same_routes(a, b);
-		snapshot_unref(a);
-		snapshot_unref(b);
+	CHECK(a->nposts > 0);
+	CHECK(check_routes(a) >= a->nposts + 5);
+	for (i = 0; i < a->nposts; i++) {
+		t = xasprintf("/posts/%s.txt", a->posts[i].name);
+		CHECK(routes_find(&a->gopher, t, strlen(t)) != NULL);
+		free(t);
 	}
-	free(root[0]);
-	free(root[1]);
+	b = build_root(root, PERMALINK_JEKYLL);
+	CHECK(b != NULL);
+	if (b == NULL)
+		return;
+	/* Links between posts resolve whatever the Gemini paths. */
+	sel = "/posts/2016-07-15-beba-research-project.txt";
+	if (corpus) {
+		r = routes_find(&b->gopher, sel, strlen(sel));
+		CHECK(r != NULL && strstr(r->body, "/0/posts/"
+		    "2016-07-08-introduction-to-sdn.txt\r\n") != NULL);
+	}
+	snapshot_unref(b);
+	b = build_root(root, PERMALINK_POSTS);
+	same_routes(a, b);
+	snapshot_unref(b);
+}
+
+static void
+test_repo_capsule(void)
+{
+	struct snapshot	*a;
+	char		*root = root_path("capsule");
+
+	a = build_root(root, PERMALINK_POSTS);
+	CHECK(a != NULL);
+	if (a != NULL) {
+		check_capsule(a, root, false);
+		snapshot_unref(a);
+	}
+	free(root);
+}
+
+static void
+test_corpus_capsule(void)
+{
+	struct snapshot	*a;
+	char		*root = root_path(CORPUS);
+
+	if ((a = build_root(root, PERMALINK_POSTS)) == NULL) {
+		free(root);
+		SKIP("%s absent", CORPUS);
+	}
+	check_capsule(a, root, true);
+	snapshot_unref(a);
+	free(root);
+}
+
+/* CONVERSION.md 6: the welcome example, as served for the real post. */
+static const char *welcome =
+	    "Welcome to Whirl Offload!\r\n"
+	    "=========================\r\n"
+	    "\r\n"
+	    "2016-07-07 · Quentin Monnet\r\n"
+	    "Categories: Other\r\n"
+	    "\r\n"
+	    "Welcome to my blog!\r\n"
+	    "\r\n"
+	    "For a few months now I have been working at 6WIND, a company "
+	    "providing\r\n"
+	    "packet processing software and trying to eliminate performance\r\n"
+	    "bottlenecks for physical and virtual Linux applications. In other\r\n"
+	    "words, we sell software that makes computers and routing gear "
+	    "process\r\n"
+	    "the packets way faster. We try to attain the wirespeed limit: if "
+	    "you\r\n"
+	    "consider your Ethernet cable as a pipe, we want to push inside as "
+	    "many\r\n"
+	    "bits per second as this pipe is capable to convey.\r\n"
+	    "[1] 6WIND\r\n"
+	    "    http://6wind.com\r\n"
+	    "\r\n";
+
+static void
+test_welcome_example(void)
+{
+	struct snapshot		*s;
+	struct gopher_response	 res;
+	char			*root = root_path(CORPUS);
+	const char		*sel = "/posts/2016-07-07-welcome.txt";
+
+	s = build_root(root, PERMALINK_POSTS);
+	free(root);
+	if (s == NULL)
+		SKIP("%s absent", CORPUS);
+	gopher_respond(s, &cfg, sel, strlen(sel), &res);
+	CHECK_INT(res.status, 0);
+	CHECK(res.len >= strlen(welcome) &&
+	    strncmp(res.body, welcome, strlen(welcome)) == 0);
+	if (harness_test_failed)
+		fprintf(stderr, "%.*s\n", res.len > 700 ? 700 : (int)res.len,
+		    res.body);
+	gopher_response_free(&res);
+	snapshot_unref(s);
 }
 
 int
@@ -519,7 +596,9 @@ main(void)
 	RUN(test_http);
 	RUN(test_url_redirect);
 	RUN(test_stable);
-	RUN(test_real_capsules);
+	RUN(test_repo_capsule);
+	RUN(test_corpus_capsule);
+	RUN(test_welcome_example);
 	rc = HARNESS_END();
 	destroy(snap);
 	return rc;

@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "convert.h"
-#include "frontmatter.h"
 #include "gophertext.h"
 #include "mime.h"
 #include "utf8.h"
@@ -442,77 +441,6 @@ test_plain(void)
 	buf_free(&b);
 }
 
-static const char *welcome =
-	    "Welcome to Whirl Offload!\r\n"
-	    "=========================\r\n"
-	    "\r\n"
-	    "2016-07-07 · Quentin Monnet\r\n"
-	    "\r\n"
-	    "Welcome to my blog!\r\n"
-	    "\r\n"
-	    "For a few months now I have been working at 6WIND, a company "
-	    "providing\r\n"
-	    "packet processing software and trying to eliminate performance\r\n"
-	    "bottlenecks for physical and virtual Linux applications. In other\r\n"
-	    "words, we sell software that makes computers and routing gear "
-	    "process\r\n"
-	    "the packets way faster. We try to attain the wirespeed limit: if "
-	    "you\r\n"
-	    "consider your Ethernet cable as a pipe, we want to push inside as "
-	    "many\r\n"
-	    "bits per second as this pipe is capable to convey.\r\n"
-	    "[1] 6WIND\r\n"
-	    "    http://6wind.com\r\n"
-	    "\r\n";
-
-/*
- * CONVERSION.md 6, the welcome example, through the real converter from
- * the blog's source (shared/corpus, outside the repository).
- */
-static void
-test_welcome_example(void)
-{
-	const char		*top = getenv("TOP");
-	struct convert_env	 env;
-	struct frontmatter	 fm;
-	struct diags		 diags = { 0 };
-	struct doc		 d = { 0 };
-	char			*file, *src, *t, *line;
-	size_t			 len, off;
-	unsigned		 body_line;
-
-	file = xasprintf("%s/../shared/corpus/whirl-offload/_posts/"
-	    "2016-07-07-welcome.md", top ? top : ".");
-	if ((src = read_file(file, &len)) == NULL) {
-		printf("skip test_welcome_example: %s absent\n", file);
-		free(file);
-		return;
-	}
-	memset(&fm, 0, sizeof(fm));
-	CHECK_INT(frontmatter_parse(src, len, file, &fm, &off, &body_line,
-	    &diags), 0);
-	doc_add_heading(&d, 1, fm.title);
-	line = xasprintf("%s · %s", fm.date, fm.author);
-	doc_add(&d, LINE_TEXT, true, line);
-	memset(&env, 0, sizeof(env));
-	env.liquid.file = file;
-	env.liquid.first_line = body_line;
-	env.liquid.diags = &diags;
-	convert_body(src + off, len - off, &env, &d);
-	t = text_of(&d);
-	CHECK(strncmp(t, welcome, strlen(welcome)) == 0);
-	if (harness_test_failed)
-		fprintf(stderr, "%.700s\n", t);
-	CHECK(widest_line(t) <= 70);
-	free(t);
-	free(line);
-	doc_free(&d);
-	frontmatter_free(&fm);
-	diag_free(&diags);
-	free(src);
-	free(file);
-}
-
 int
 main(void)
 {
@@ -529,6 +457,5 @@ main(void)
 	RUN(test_menu_fields);
 	RUN(test_item_types);
 	RUN(test_plain);
-	RUN(test_welcome_example);
 	return HARNESS_END();
 }
