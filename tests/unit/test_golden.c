@@ -13,19 +13,16 @@
 #include "harness.h"
 
 static const char *const slugs[] = {
-	"2016-07-08-introduction-to-sdn",
-	"2016-07-15-beba-research-project",
-	"2016-07-17-openstate-stateful-packet-processing",
-	"2016-08-26-stateful-processing-use-cases",
-	"2016-11-05-in-switch-arp-with-openstate",
+	"2019-02-20-planning-the-beds",
+	"2019-03-09-moisture-probes-and-their-many-quirks",
 };
 
 /* The site's variables (_config.yml) that posts use. */
 static const char *const site_vars[][2] = {
-	{ "title", "Whirl Offload" },
-	{ "author", "Quentin Monnet" },
-	{ "description", "Superfast networking technologies and open-source "
-	    "software \xe2\x80\x94 among other things." },
+	{ "title", "Lantern Relay" },
+	{ "author", "Mira Okafor" },
+	{ "description", "Notes from a small garden \xe2\x80\x94 pumps, "
+	    "probes and patience." },
 };
 
 static const char *
