@@ -82,10 +82,10 @@ t_plain_unchanged(void)
 static void
 t_toc(void)
 {
-	/* sdn: "* ToC" then "{:toc}" as a lazy continuation line. */
+	/* "* ToC" then "{:toc}" as a lazy continuation line. */
 	CHECK_STR(pass("Intro.\n\n* ToC\n{:toc}\n\n# Section\n"),
 	    "Intro.\n\n\n\n\n# Section\n");
-	/* windows spells it TOC; an indented {:toc} also counts. */
+	/* Spelt TOC; an indented {:toc} also counts. */
 	CHECK_STR(pass("* TOC\n  {:toc}\n\nText\n"), "\n\n\nText\n");
 	CHECK_STR(pass("- Table of contents\n{:toc}\n"), "\n\n");
 	/* Without {:toc}, a list item named ToC is just a list item. */
@@ -107,22 +107,22 @@ t_ial(void)
 }
 
 static void
-t_footnote_arp(void)
+t_footnote_link(void)
 {
 	const char *src =
-	    "ARP works very well on the whole[^1], but depending on the "
-	    "context, it may be\npreferable not to deploy it.\n\n"
-	    "[^1]: ARP has some issues, such as—regarding security—"
-	    "vulnerability to\n"
-	    "      [ARP cache poisoning attacks]"
-	    "(https://en.wikipedia.org/wiki/ARP_spoofing).\n"
-	    "      They are not covered by this article.\n\n"
-	    "So “classic” ARP can add\n";
+	    "The sorting belt copes well in general[^1], but on a busy "
+	    "morning, it may\nbe wiser to sort by hand.\n\n"
+	    "[^1]: The belt has some weak spots, such as—on wet days—"
+	    "a tendency toward\n"
+	    "      [slipping rollers]"
+	    "(https://wiki.example.org/Slipping_roller).\n"
+	    "      They are not discussed in this note.\n\n"
+	    "So a “manual” sort can help\n";
 
 	CHECK_STR(pass(src),
-	    "ARP works very well on the whole\\[1\\], but depending on the "
-	    "context, it may be\npreferable not to deploy it.\n\n"
-	    "\n\n\n\nSo “classic” ARP can add\n");
+	    "The sorting belt copes well in general\\[1\\], but on a busy "
+	    "morning, it may\nbe wiser to sort by hand.\n\n"
+	    "\n\n\n\nSo a “manual” sort can help\n");
 	CHECK_INT(o.nnotes, 1);
 	CHECK_STR(note_label(0), "1");
 	CHECK_INT(note_num(0, 'n'), 1);
@@ -130,11 +130,11 @@ t_footnote_arp(void)
 	/* Six-space continuation: four columns removed; the link's
 	 * destination has a '_', so it is wrapped. */
 	CHECK_STR(note_text(0),
-	    "ARP has some issues, such as—regarding security—"
-	    "vulnerability to\n"
-	    "  [ARP cache poisoning attacks]"
-	    "(<https://en.wikipedia.org/wiki/ARP_spoofing>).\n"
-	    "  They are not covered by this article.");
+	    "The belt has some weak spots, such as—on wet days—"
+	    "a tendency toward\n"
+	    "  [slipping rollers]"
+	    "(<https://wiki.example.org/Slipping_roller>).\n"
+	    "  They are not discussed in this note.");
 	CHECK_INT(d.n, 0);
 	CHECK_INT(o.nlines, 8);
 }
@@ -142,31 +142,31 @@ t_footnote_arp(void)
 static void
 t_footnote_order(void)
 {
-	/* os-ebpf: [^paths] is referenced first, [^2] later: 1 and 2. */
+	/* [^lanes] is referenced first, [^2] later: 1 and 2. */
 	const char *src =
-	    "* A “standard path[^paths]” for packets requiring more.\n"
-	    "  In this case, the switch is not able.\n\n"
-	    "[^paths]: The “shortcut path” and the “standard path” "
-	    "mentioned in this article\n"
-	    "    are usually referred to as “fast path” and “slow path”.\n\n"
+	    "* A “slow lane[^lanes]” for parcels that must be weighed.\n"
+	    "  In this case, the belt is not enough.\n\n"
+	    "[^lanes]: The “quick lane” and the “slow lane” "
+	    "named in this note\n"
+	    "    are usually called “green channel” and “red channel”.\n\n"
 	    "<figure>\n</figure>\n\n"
-	    "* 0.81 Mpps with the eBPF token bucket attached[^2].\n\n"
-	    "[^2]: The token bucket has been modified in order to let all "
-	    "packets pass. The\n"
-	    "    processing of packets.\n";
+	    "* 42 parcels a minute with the new scale attached[^2].\n\n"
+	    "[^2]: The scale has been recalibrated in order to let all "
+	    "parcels pass. The\n"
+	    "    weighing of parcels.\n";
 
 	CHECK_STR(pass(src),
-	    "* A “standard path\\[1\\]” for packets requiring more.\n"
-	    "  In this case, the switch is not able.\n\n\n\n\n"
+	    "* A “slow lane\\[1\\]” for parcels that must be weighed.\n"
+	    "  In this case, the belt is not enough.\n\n\n\n\n"
 	    "<figure>\n</figure>\n\n"
-	    "* 0.81 Mpps with the eBPF token bucket attached\\[2\\].\n\n"
+	    "* 42 parcels a minute with the new scale attached\\[2\\].\n\n"
 	    "\n\n");
 	CHECK_INT(o.nnotes, 2);
-	CHECK_STR(note_label(0), "paths");
+	CHECK_STR(note_label(0), "lanes");
 	CHECK_INT(note_num(0, 'n'), 1);
-	CHECK_STR(note_text(0), "The “shortcut path” and the “standard "
-	    "path” mentioned in this article\nare usually referred to as "
-	    "“fast path” and “slow path”.");
+	CHECK_STR(note_text(0), "The “quick lane” and the “slow "
+	    "lane” named in this note\nare usually called "
+	    "“green channel” and “red channel”.");
 	CHECK_STR(note_label(1), "2");
 	CHECK_INT(note_num(1, 'n'), 2);
 
@@ -180,30 +180,31 @@ t_footnote_order(void)
 }
 
 static void
-t_footnote_llvm_asm(void)
+t_footnote_named(void)
 {
-	/* llvm-asm: named labels, definitions right after the paragraph,
-	 * one with a reference link resolved through refdefs. */
+	/* Named labels, definitions right after the paragraph, one with
+	 * a reference link resolved through refdefs. */
 	const char *src =
-	    "GCC has no eBPF backend[^gcc] yet, and clang needs a\n"
-	    "target[^bpf_target].\n\n"
-	    "[^gcc]: GCC support was added later, see the\n"
-	    "    [Cilium Guide][cilium].\n"
-	    "[^bpf_target]: Use `-target bpf`.\n\n"
+	    "The old pump has no timer[^pump] yet, and the valves need a\n"
+	    "schedule[^drip_plan].\n\n"
+	    "[^pump]: A timer was fitted later, see the\n"
+	    "    [Depot Handbook][depot].\n"
+	    "[^drip_plan]: Use `-target drip`.\n\n"
 	    "More text.\n\n"
-	    "[cilium]: https://docs.cilium.io/en/latest/bpf/\n";
+	    "[depot]: https://docs.example.org/en/latest/depot/\n";
 
 	CHECK_STR(pass(src),
-	    "GCC has no eBPF backend\\[1\\] yet, and clang needs a\n"
-	    "target\\[2\\].\n\n\n\n\n\nMore text.\n\n"
-	    "[cilium]: https://docs.cilium.io/en/latest/bpf/\n");
+	    "The old pump has no timer\\[1\\] yet, and the valves need a\n"
+	    "schedule\\[2\\].\n\n\n\n\n\nMore text.\n\n"
+	    "[depot]: https://docs.example.org/en/latest/depot/\n");
 	CHECK_INT(o.nnotes, 2);
-	CHECK_STR(note_label(0), "gcc");
+	CHECK_STR(note_label(0), "pump");
 	CHECK_STR(note_text(0),
-	    "GCC support was added later, see the\n[Cilium Guide][cilium].");
-	CHECK_STR(note_label(1), "bpf_target");
-	CHECK_STR(note_text(1), "Use `-target bpf`.");
-	CHECK_STR(o.refdefs, "[cilium]: https://docs.cilium.io/en/latest/bpf/\n");
+	    "A timer was fitted later, see the\n[Depot Handbook][depot].");
+	CHECK_STR(note_label(1), "drip_plan");
+	CHECK_STR(note_text(1), "Use `-target drip`.");
+	CHECK_STR(o.refdefs,
+	    "[depot]: https://docs.example.org/en/latest/depot/\n");
 }
 
 static void
@@ -301,29 +302,29 @@ t_footnote_inside_note(void)
 }
 
 static void
-t_refdefs_bt_mirror(void)
+t_refdefs_numeric(void)
 {
-	/* bt-mirror: [0]: [1]: [2]: definitions must not turn the
-	 * footnote marker \[1\] into a link: it is escaped. */
+	/* [0]: [1]: [2]: definitions must not turn the footnote
+	 * marker \[1\] into a link: it is escaped. */
 	const char *src =
-	    "This mirror is similar in spirit to [the one for libbpf][0], "
-	    "and its\ncreation[^1] was lead by [these][1] [reasons][2].\n\n"
+	    "This mirror follows the same idea as [the bulb list][0], "
+	    "and it\nwas set up[^1] for [these][1] [reasons][2].\n\n"
 	    "[^1]: A note.\n\n"
 	    "---\n\n"
-	    "[0]: https://github.com/libbpf/libbpf\n"
-	    "[1]: https://lore.kernel.org/bpf/a_b/\n"
+	    "[0]: https://codeberg.example.org/garden/bulbs\n"
+	    "[1]: https://lists.example.org/garden/a_b/\n"
 	    "   [2]: https://example.com \"Title\"\n";
 
 	CHECK_STR(pass(src),
-	    "This mirror is similar in spirit to [the one for libbpf][0], "
-	    "and its\ncreation\\[1\\] was lead by [these][1] [reasons][2].\n\n"
+	    "This mirror follows the same idea as [the bulb list][0], "
+	    "and it\nwas set up\\[1\\] for [these][1] [reasons][2].\n\n"
 	    "\n\n---\n\n"
-	    "[0]: https://github.com/libbpf/libbpf\n"
-	    "[1]: https://lore.kernel.org/bpf/a_b/\n"
+	    "[0]: https://codeberg.example.org/garden/bulbs\n"
+	    "[1]: https://lists.example.org/garden/a_b/\n"
 	    "   [2]: https://example.com \"Title\"\n");
 	CHECK_STR(o.refdefs,
-	    "[0]: https://github.com/libbpf/libbpf\n"
-	    "[1]: https://lore.kernel.org/bpf/a_b/\n"
+	    "[0]: https://codeberg.example.org/garden/bulbs\n"
+	    "[1]: https://lists.example.org/garden/a_b/\n"
 	    "[2]: https://example.com \"Title\"\n");
 	/* Not definitions: inside a paragraph, in code, indented 4. */
 	pass("Text\n[x]: http://a\n\n```\n[y]: http://b\n```\n\n"
@@ -378,30 +379,30 @@ t_indented_code(void)
 }
 
 static void
-t_code_in_list_dive(void)
+t_code_in_list(void)
 {
-	/* dive: 6-space code inside a "* " item; 4 spaces would be a
-	 * second paragraph of the item, not code. */
+	/* 6-space code inside a "* " item; 4 spaces would be a second
+	 * paragraph of the item, not code. */
 	const char *src =
-	    "* When using the `bcc` shell function provided by `tc-bpf` "
-	    "man page (to compile\n"
-	    "  C code into BPF): I once had to add includes[^x]:\n\n"
-	    "      __bcc() {\n"
-	    "              clang -O2 -I \"/usr/src/[^x]/include/\" \\\n"
+	    "* When using the `mkbed` shell helper from the `garden-tools` "
+	    "man page (to turn\n"
+	    "  plans into schedules): I once had to add paths[^x]:\n\n"
+	    "      __mkbed() {\n"
+	    "              plancc -O2 -I \"/usr/share/[^x]/beds/\" \\\n"
 	    "      }\n\n"
-	    "  (seems fixed as of today)[^x].\n\n"
+	    "  (looks fixed by now)[^x].\n\n"
 	    "* Item two\n\n"
 	    "    Second paragraph of item two[^x].\n\n"
 	    "[^x]: N.\n";
 
 	CHECK_STR(pass(src),
-	    "* When using the `bcc` shell function provided by `tc-bpf` "
-	    "man page (to compile\n"
-	    "  C code into BPF): I once had to add includes\\[1\\]:\n\n"
-	    "      __bcc() {\n"
-	    "              clang -O2 -I \"/usr/src/[^x]/include/\" \\\n"
+	    "* When using the `mkbed` shell helper from the `garden-tools` "
+	    "man page (to turn\n"
+	    "  plans into schedules): I once had to add paths\\[1\\]:\n\n"
+	    "      __mkbed() {\n"
+	    "              plancc -O2 -I \"/usr/share/[^x]/beds/\" \\\n"
 	    "      }\n\n"
-	    "  (seems fixed as of today)\\[1\\].\n\n"
+	    "  (looks fixed by now)\\[1\\].\n\n"
 	    "* Item two\n\n"
 	    "    Second paragraph of item two\\[1\\].\n\n\n");
 	/* After the list ends, 4 spaces are code again. */
@@ -414,7 +415,7 @@ t_code_in_list_dive(void)
 static void
 t_fence_in_list(void)
 {
-	/* tc-da style: a fence indented under an ordered item. */
+	/* A fence indented under an ordered item. */
 	const char *src = "3. Item:\n\n   ```c\n   x[^1] = 1;\n   ```\n\n"
 	    "Text[^1]\n\n[^1]: n\n";
 
@@ -435,9 +436,9 @@ t_blockquote_code(void)
 	    "> ~~~\n> [^x]\n\n\\[^x\\]\n");
 	/* A top-level fence holds quote-like lines verbatim. */
 	CHECK_STR(pass("```\n> [^x]\n```\n"), "```\n> [^x]\n```\n");
-	/* ctx-ptr: code spans in a quote. */
-	CHECK_STR(pass("> Why are `ctx->data` and `[^x]` 32-bit long?\n"),
-	    "> Why are `ctx->data` and `[^x]` 32-bit long?\n");
+	/* Code spans in a quote. */
+	CHECK_STR(pass("> Why are `bed->north` and `[^x]` 16-bit wide?\n"),
+	    "> Why are `bed->north` and `[^x]` 16-bit wide?\n");
 }
 
 static void
@@ -457,13 +458,13 @@ t_code_spans(void)
 static void
 t_link_dest(void)
 {
-	/* dive: the _posts destination inside _..._ emphasis. */
-	CHECK_STR(pass("_~ [Updated](https://github.com/qmonnet/whirl-offload/"
-	    "commits/gh-pages/_posts/2016-09-01-dive-into-bpf.md) "
-	    "2019-01-10 ~_\n"),
-	    "_~ [Updated](<https://github.com/qmonnet/whirl-offload/"
-	    "commits/gh-pages/_posts/2016-09-01-dive-into-bpf.md>) "
-	    "2019-01-10 ~_\n");
+	/* A _posts destination inside _..._ emphasis. */
+	CHECK_STR(pass("_~ [Updated](https://git.example.org/mira/lantern/"
+	    "commits/main/_posts/2019-04-01-drip-lines.md) "
+	    "2021-05-02 ~_\n"),
+	    "_~ [Updated](<https://git.example.org/mira/lantern/"
+	    "commits/main/_posts/2019-04-01-drip-lines.md>) "
+	    "2021-05-02 ~_\n");
 	CHECK_STR(pass("[a](x*y \"the title\") [b](c_d 'e') [c](d_e (f))\n"),
 	    "[a](<x*y> \"the title\") [b](<c_d> 'e') [c](<d_e> (f))\n");
 	/* Balanced parentheses stay inside. */
@@ -483,32 +484,31 @@ t_link_dest(void)
 }
 
 static void
-t_table_xfsm(void)
+t_table_two_heads(void)
 {
-	/* os-ebpf (and openstate): two header rows, alignment row,
-	 * framing rules, IALs after. */
+	/* Two header rows, alignment row, framing rules, IALs after. */
 	const char *src =
-	    "to the packet.\n\n"
-	    "|-----------------------+-------+---------+------------+\n"
-	    "| Flow matching pattern |       | Actions |            |\n"
-	    "| State   | Event               | Action  | Next state |\n"
-	    "|:--------|:--------------------|:--------|:-----------|\n"
-	    "| …       | …                   | …       | …          |\n"
-	    "| DEFAULT | UDP dst port = 1111 | Drop    | STEP\\_1    |\n"
-	    "| *       | Port = *            | Drop    | DEFAULT    |\n"
-	    "|---------+---------------------+---------+------------+\n"
+	    "to the keypad.\n\n"
+	    "|----------------------+-----+---------+------------+\n"
+	    "| Keypad input pattern |     | Actions |            |\n"
+	    "| Phase   | Event            | Action  | Next phase |\n"
+	    "|:--------|:-----------------|:--------|:-----------|\n"
+	    "| …       | …                | …       | …          |\n"
+	    "| LOCKED  | Keypad digit = 7 | Beep    | CODE\\_1    |\n"
+	    "| *       | Digit = *        | Beep    | LOCKED     |\n"
+	    "|---------+------------------+---------+------------+\n"
 	    "{: .decorated-table }\n"
-	    "{: #xfsm-table }\n"
+	    "{: #keypad-table }\n"
 	    "\n<script>\n</script>\n";
 
 	CHECK_STR(pass(src),
-	    "to the packet.\n\n"
-	    "| Flow matching pattern |       | Actions |            |\n"
+	    "to the keypad.\n\n"
+	    "| Keypad input pattern |     | Actions |            |\n"
 	    "|:--|:--|:--|:--|\n"
-	    "| State   | Event               | Action  | Next state |\n"
-	    "| …       | …                   | …       | …          |\n"
-	    "| DEFAULT | UDP dst port = 1111 | Drop    | STEP\\_1    |\n"
-	    "| *       | Port = *            | Drop    | DEFAULT    |\n"
+	    "| Phase   | Event            | Action  | Next phase |\n"
+	    "| …       | …                | …       | …          |\n"
+	    "| LOCKED  | Keypad digit = 7 | Beep    | CODE\\_1    |\n"
+	    "| *       | Digit = *        | Beep    | LOCKED     |\n"
 	    "\n\n\n<script>\n</script>\n");
 	CHECK_INT(o.ntables, 1);
 	CHECK_INT(o.table_heads[0], 2);
@@ -523,41 +523,41 @@ t_table_xfsm(void)
 }
 
 static void
-t_table_arp(void)
+t_table_open_rows(void)
 {
-	/* arp: rows without trailing pipe, <br /> in cells, a rule with
-	 * '+' junctions, the header rule "|------|:---------|:---|". */
+	/* Rows without trailing pipe, <br /> in cells, a rule with '+'
+	 * junctions, the header rule "|------|:---------|:---|". */
 	const char *src =
-	    "look like this:\n\n"
-	    "|------|----------+----------------------------+\n"
-	    "| ID   | Template | Copy operations to perform\n"
-	    "|------|:---------|:---------------------------|\n"
-	    "| 1337 | Ether (aa:bb:cc:dd:ee:ff, X1)<br />ARP (reply, "
-	    "aa:bb:cc:dd:ee:ff, 10.1.1.1, X2, Y2) | Copy MAC source address "
-	    "in X1<br />Copy ARP IP source address in Y2\n"
-	    "|------|----------+----------------------------+\n"
+	    "read as follows:\n\n"
+	    "|------|----------+--------------------+\n"
+	    "| ID   | Template | Steps to carry out\n"
+	    "|------|:---------|:-------------------|\n"
+	    "| 4242 | Valve (north-bed, V1)<br />Pump (start, "
+	    "2.5 bar, 40 s, P2, Q2) | Open the valve "
+	    "of bed V1<br />Log the pressure in Q2\n"
+	    "|------|----------+--------------------+\n"
 	    "{: .decorated-table }\n\n"
-	    "|-------------------------------+-----------------+\n"
-	    "| Matching pattern              | Actions\n"
-	    "|:------------------------------|:----------------|\n"
-	    "| Ether (\\*, broadcast)<br />ARP (request, \\*, \\*, 10.1.1.1)"
-	    " | GENERATE\\_FROM\\_PTE(1337),<br />OUTPUT (flow\\_table)\n"
-	    "| Ether (\\*, aa:bb:cc:dd:ee:ff) | OUTPUT(port\\_n)\n"
-	    "|-------------------------------+-----------------+\n";
+	    "|-------------------------+---------------+\n"
+	    "| Matching reading        | Actions\n"
+	    "|:------------------------|:--------------|\n"
+	    "| Probe (\\*, dry)<br />Clock (morning, \\*, \\*, 06:30)"
+	    " | RUN\\_RULE(4242),<br />NOTIFY (garden\\_log)\n"
+	    "| Probe (\\*, soaked)       | SKIP(bed\\_n)\n"
+	    "|-------------------------+---------------+\n";
 
 	CHECK_STR(pass(src),
-	    "look like this:\n\n"
-	    "| ID   | Template | Copy operations to perform|\n"
+	    "read as follows:\n\n"
+	    "| ID   | Template | Steps to carry out|\n"
 	    "|---|:--|:--|\n"
-	    "| 1337 | Ether (aa:bb:cc:dd:ee:ff, X1)<br />ARP (reply, "
-	    "aa:bb:cc:dd:ee:ff, 10.1.1.1, X2, Y2) | Copy MAC source address "
-	    "in X1<br />Copy ARP IP source address in Y2|\n"
+	    "| 4242 | Valve (north-bed, V1)<br />Pump (start, "
+	    "2.5 bar, 40 s, P2, Q2) | Open the valve "
+	    "of bed V1<br />Log the pressure in Q2|\n"
 	    "\n\n"
-	    "| Matching pattern              | Actions|\n"
+	    "| Matching reading        | Actions|\n"
 	    "|:--|:--|\n"
-	    "| Ether (\\*, broadcast)<br />ARP (request, \\*, \\*, 10.1.1.1)"
-	    " | GENERATE\\_FROM\\_PTE(1337),<br />OUTPUT (flow\\_table)|\n"
-	    "| Ether (\\*, aa:bb:cc:dd:ee:ff) | OUTPUT(port\\_n)|\n");
+	    "| Probe (\\*, dry)<br />Clock (morning, \\*, \\*, 06:30)"
+	    " | RUN\\_RULE(4242),<br />NOTIFY (garden\\_log)|\n"
+	    "| Probe (\\*, soaked)       | SKIP(bed\\_n)|\n");
 	CHECK_INT(o.ntables, 2);
 	CHECK_INT(o.table_heads[0], 1);
 	CHECK_INT(o.table_heads[1], 1);
@@ -793,28 +793,28 @@ md4c_trace(const char *md)
 static void
 t_md4c(void)
 {
-	/* Without the escape md4c links [1] to bt-mirror's [1]: ... */
+	/* Without the escape md4c links [1] to a [1]: definition... */
 	CHECK_STR(md4c_trace("creation[1] was\n\n[1]: https://x/\n"),
 	    "<P>creation[A https://x/]1[/A] was\n");
 	/* ... with it, the marker stays text. */
 	pass("creation[^1] was\n\n[^1]: https://e/\n\n[1]: https://x/\n");
 	CHECK_STR(md4c_trace(o.markdown), "<P>creation[1] was\n");
-	/* dive: md4c drops the emphasis opener (a leave without an
-	 * enter) unless the destination is wrapped. */
+	/* md4c drops the emphasis opener (a leave without an enter)
+	 * unless the destination is wrapped. */
 	CHECK_STR(md4c_trace("_~ [U](https://x/gh-pages/_posts/a.md) 2019 ~_\n"),
 	    "<P>_~ [A https://x/gh-pages/_posts/a.md]U[/A] 2019 ~}\n");
 	pass("_~ [U](https://x/gh-pages/_posts/a.md) 2019 ~_\n");
 	CHECK_STR(md4c_trace(o.markdown),
 	    "<P>{~ [A https://x/gh-pages/_posts/a.md]U[/A] 2019 ~}\n");
-	/* The XFSM table: 4 columns, the second header row first in the
-	 * body (table_heads says 2). */
-	pass("|---+---+---|\n| Flow | | Actions |\n| State | Event | Action\n"
-	    "|:--|:-:|--:|\n| * | Port = * | Drop |\n|---+---+---|\n"
+	/* Two header rows: the second header row first in the body
+	 * (table_heads says 2). */
+	pass("|---+---+---|\n| Keypad | | Actions |\n| Phase | Event | Action\n"
+	    "|:--|:-:|--:|\n| * | Digit = * | Beep |\n|---+---+---|\n"
 	    "{: .decorated-table }\nText\n");
 	CHECK_STR(md4c_trace(o.markdown),
-	    "<TABLE><HEAD><TR><TH>Flow<TH><TH>Actions\n"
-	    "<BODY><TR><TD>State<TD>Event<TD>Action\n"
-	    "<TR><TD>*<TD>Port = *<TD>Drop\n<P>Text\n");
+	    "<TABLE><HEAD><TR><TH>Keypad<TH><TH>Actions\n"
+	    "<BODY><TR><TD>Phase<TD>Event<TD>Action\n"
+	    "<TR><TD>*<TD>Digit = *<TD>Beep\n<P>Text\n");
 	/* No header rule: the made-up header row is empty. */
 	pass("| a | b\n| c\n");
 	CHECK_STR(md4c_trace(o.markdown),
@@ -960,9 +960,9 @@ main(void)
 	RUN(t_plain_unchanged);
 	RUN(t_toc);
 	RUN(t_ial);
-	RUN(t_footnote_arp);
+	RUN(t_footnote_link);
 	RUN(t_footnote_order);
-	RUN(t_footnote_llvm_asm);
+	RUN(t_footnote_named);
 	RUN(t_footnote_multi_paragraph);
 	RUN(t_footnote_url_only);
 	RUN(t_footnote_unreferenced);
@@ -970,17 +970,17 @@ main(void)
 	RUN(t_footnote_duplicate);
 	RUN(t_footnote_in_paragraph);
 	RUN(t_footnote_inside_note);
-	RUN(t_refdefs_bt_mirror);
+	RUN(t_refdefs_numeric);
 	RUN(t_code_fences);
 	RUN(t_unterminated_fence);
 	RUN(t_indented_code);
-	RUN(t_code_in_list_dive);
+	RUN(t_code_in_list);
 	RUN(t_fence_in_list);
 	RUN(t_blockquote_code);
 	RUN(t_code_spans);
 	RUN(t_link_dest);
-	RUN(t_table_xfsm);
-	RUN(t_table_arp);
+	RUN(t_table_two_heads);
+	RUN(t_table_open_rows);
 	RUN(t_table_shapes);
 	RUN(t_table_too_wide);
 	RUN(t_html_block);

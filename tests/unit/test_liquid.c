@@ -1,5 +1,5 @@
 /*
- * The Liquid pre-pass on the constructs of the Whirl Offload posts,
+ * The Liquid pre-pass on the constructs of the blog's posts,
  * malformed tags, and linear time on hostile input.
  */
 #include <stdio.h>
@@ -22,21 +22,21 @@ static const char *
 site_var(void *ctx, const char *key)
 {
 	if (strcmp(key, "title") == 0)
-		return "Whirl Offload";
+		return "Lantern Relay";
 	if (strcmp(key, "author") == 0)
-		return "Quentin Monnet";
+		return "Mira Okafor";
 	return NULL;
 }
 
-/* The posts that exist: two of the corpus. */
+/* The posts that exist. */
 static const char *
 post_path(void *ctx, const char *slug)
 {
-	if (strcmp(slug, "2016-07-15-beba-research-project") != 0 &&
-	    strcmp(slug, "2016-07-17-openstate-stateful-packet-processing") !=
-	    0 && strcmp(slug, "2016-09-01-dive-into-bpf") != 0 &&
-	    strcmp(slug, "2016-07-08-introduction-to-sdn") != 0 &&
-	    strcmp(slug, "2016-08-26-stateful-processing-use-cases") != 0)
+	if (strcmp(slug, "2019-01-15-garden-club-project") != 0 &&
+	    strcmp(slug, "2019-03-09-moisture-probes-and-their-many-quirks") !=
+	    0 && strcmp(slug, "2019-04-01-drip-lines") != 0 &&
+	    strcmp(slug, "2019-02-20-planning-the-beds") != 0 &&
+	    strcmp(slug, "2019-05-14-probe-use-cases") != 0)
 		return NULL;
 	snprintf(pathbuf, sizeof(pathbuf), "/posts/%s.gmi", slug);
 	return pathbuf;
@@ -86,30 +86,30 @@ test_plain_text(void)
 	CHECK_STR(render("ends with {"), "ends with {");
 }
 
-/* welcome and about: the site title in text, attributes and headings. */
+/* The site title in text, attributes and headings. */
 static void
 test_site_title(void)
 {
-	CHECK_STR(render("It is called {{ site.title }}, what could that "
-	    "mean?"), "It is called Whirl Offload, what could that mean?");
+	CHECK_STR(render("This site is {{ site.title }}, can you guess "
+	    "why?"), "This site is Lantern Relay, can you guess why?");
 	CHECK_STR(render("  <img alt=\"{{ site.title }}'s logo\" "
-	    "src=\"{{ site.baseurl }}/img/site/frigate.svg\" "
-	    "style=\"width:500px;\" />\n"),
-	    "  <img alt=\"Whirl Offload's logo\" src=\"/img/site/frigate.svg\" "
-	    "style=\"width:500px;\" />\n");
+	    "src=\"{{ site.baseurl }}/img/site/lantern.svg\" "
+	    "style=\"width:420px;\" />\n"),
+	    "  <img alt=\"Lantern Relay's logo\" src=\"/img/site/lantern.svg\" "
+	    "style=\"width:420px;\" />\n");
 	CHECK_STR(render("# About {{ site.title }}\n"),
-	    "# About Whirl Offload\n");
+	    "# About Lantern Relay\n");
 	CHECK_STR(render("_{{site.title}}_ by {{\n site.author\n}}"),
-	    "_Whirl Offload_ by Quentin Monnet");
+	    "_Lantern Relay_ by Mira Okafor");
 	CHECK_INT(dg.n, 0);
 }
 
 static void
 test_baseurl_elsewhere(void)
 {
-	CHECK_STR(render("new articles [about BPF]({{ site.baseurl "
-	    "}}/categories/#BPF)!"), "new articles [about BPF]"
-	    "(/categories/#BPF)!");
+	CHECK_STR(render("new notes [about pumps]({{ site.baseurl "
+	    "}}/categories/#Pumps)!"), "new notes [about pumps]"
+	    "(/categories/#Pumps)!");
 	CHECK_STR(render("[feed]({{ site.url }}{{ site.baseurl}}/feed.xml)"),
 	    "[feed](/feed.xml)");
 	CHECK_STR(render("<img src=\"{{\nsite.baseurl }}/img/x.svg\"/>"),
@@ -121,69 +121,69 @@ test_baseurl_elsewhere(void)
 static void
 test_post_url_forms(void)
 {
-	/* use-cases: no inner space, slug on the next line. */
-	CHECK_STR(render("In previous articles [I gave an overview]({{ "
-	    "site.baseurl}}{% post_url\n2016-07-15-beba-research-project %}) "
-	    "of the"), "In previous articles [I gave an overview]"
-	    "(/posts/2016-07-15-beba-research-project.gmi) of the");
-	/* os-ebpf: site.url, "/", slug and "%}" on their own lines. */
-	CHECK_STR(render("Remember [we already used port knocking as an "
-	    "example use case for\nOpenState]({{ site.url }}/{% post_url\n"
-	    "2016-07-17-openstate-stateful-packet-processing\n"
-	    "%}/#a-simple-example-port-knocking)? As a reminder"),
-	    "Remember [we already used port knocking as an example use case "
-	    "for\nOpenState](/posts/2016-07-17-openstate-stateful-packet-"
-	    "processing.gmi)? As a reminder");
-	/* arp: "post_url" itself on the next line. */
-	CHECK_STR(render("[the description of BEBA]({{ site.baseurl }}{%\n"
-	    "post_url 2016-07-15-beba-research-project %}), then"),
-	    "[the description of BEBA](/posts/2016-07-15-beba-research-"
+	/* No inner space, slug on the next line. */
+	CHECK_STR(render("In earlier notes [I sketched the plan]({{ "
+	    "site.baseurl}}{% post_url\n2019-01-15-garden-club-project %}) "
+	    "of the"), "In earlier notes [I sketched the plan]"
+	    "(/posts/2019-01-15-garden-club-project.gmi) of the");
+	/* site.url, "/", slug and "%}" on their own lines. */
+	CHECK_STR(render("Recall [we already took the keypad lock as a "
+	    "worked example for\nthe probes]({{ site.url }}/{% post_url\n"
+	    "2019-03-09-moisture-probes-and-their-many-quirks\n"
+	    "%}/#a-first-example-the-keypad)? As a reminder"),
+	    "Recall [we already took the keypad lock as a worked example "
+	    "for\nthe probes](/posts/2019-03-09-moisture-probes-and-their-"
+	    "many-quirks.gmi)? As a reminder");
+	/* "post_url" itself on the next line. */
+	CHECK_STR(render("[the outline of the club]({{ site.baseurl }}{%\n"
+	    "post_url 2019-01-15-garden-club-project %}), then"),
+	    "[the outline of the club](/posts/2019-01-15-garden-club-"
 	    "project.gmi), then");
-	/* tc-da: the output split, and a fragment. */
-	CHECK_STR(render("[somewhat documented]({{\nsite.baseurl }}{% "
-	    "post_url 2016-09-01-dive-into-bpf %}#about-tc)). It"),
-	    "[somewhat documented](/posts/2016-09-01-dive-into-bpf.gmi)). It");
-	/* debrief: "}}" on the next line. */
-	CHECK_STR(render("(see also [this post]({{ site.baseurl\n}}{% post_url "
-	    "2016-08-26-stateful-processing-use-cases %})).\n"),
-	    "(see also [this post](/posts/2016-08-26-stateful-processing-"
+	/* The output split, and a fragment. */
+	CHECK_STR(render("[loosely described]({{\nsite.baseurl }}{% "
+	    "post_url 2019-04-01-drip-lines %}#about-timers)). It"),
+	    "[loosely described](/posts/2019-04-01-drip-lines.gmi)). It");
+	/* "}}" on the next line. */
+	CHECK_STR(render("(see also [this note]({{ site.baseurl\n}}{% post_url "
+	    "2019-05-14-probe-use-cases %})).\n"),
+	    "(see also [this note](/posts/2019-05-14-probe-"
 	    "use-cases.gmi)).\n");
-	/* os-ebpf: "%}" alone on the next line. */
-	CHECK_STR(render("wrote [an article]({{ site.baseurl }}{% post_url "
-	    "2016-07-08-introduction-to-sdn\n%}) on the topic."),
-	    "wrote [an article](/posts/2016-07-08-introduction-to-sdn.gmi) on "
-	    "the topic.");
-	/* beba: inside an indented list item. */
-	CHECK_STR(render("1. [Introduction to SDN]({{ site.baseurl }}{% "
-	    "post_url\n   2016-07-08-introduction-to-sdn %}) \xe2\x80\x94 not "
-	    "directly related to BEBA.\n"), "1. [Introduction to SDN]"
-	    "(/posts/2016-07-08-introduction-to-sdn.gmi) \xe2\x80\x94 not "
-	    "directly related to BEBA.\n");
+	/* "%}" alone on the next line. */
+	CHECK_STR(render("wrote [a note]({{ site.baseurl }}{% post_url "
+	    "2019-02-20-planning-the-beds\n%}) on the subject."),
+	    "wrote [a note](/posts/2019-02-20-planning-the-beds.gmi) on "
+	    "the subject.");
+	/* Inside an indented list item. */
+	CHECK_STR(render("1. [Planning the beds]({{ site.baseurl }}{% "
+	    "post_url\n   2019-02-20-planning-the-beds %}) \xe2\x80\x94 only "
+	    "loosely tied to watering.\n"), "1. [Planning the beds]"
+	    "(/posts/2019-02-20-planning-the-beds.gmi) \xe2\x80\x94 only "
+	    "loosely tied to watering.\n");
 	/* Bare, with whitespace-control dashes, and a trailing "/". */
-	CHECK_STR(render("See {%- post_url 2016-09-01-dive-into-bpf -%} ."),
-	    "See/posts/2016-09-01-dive-into-bpf.gmi.");
-	CHECK_STR(render("[x]({% post_url 2016-09-01-dive-into-bpf %}/)"),
-	    "[x](/posts/2016-09-01-dive-into-bpf.gmi)");
+	CHECK_STR(render("See {%- post_url 2019-04-01-drip-lines -%} ."),
+	    "See/posts/2019-04-01-drip-lines.gmi.");
+	CHECK_STR(render("[x]({% post_url 2019-04-01-drip-lines %}/)"),
+	    "[x](/posts/2019-04-01-drip-lines.gmi)");
 	/* A "/" that starts a longer path is not dropped. */
-	CHECK_STR(render("{% post_url 2016-09-01-dive-into-bpf %}/x"),
-	    "/posts/2016-09-01-dive-into-bpf.gmi/x");
+	CHECK_STR(render("{% post_url 2019-04-01-drip-lines %}/x"),
+	    "/posts/2019-04-01-drip-lines.gmi/x");
 	CHECK_INT(dg.n, 0);
 }
 
 static void
 test_post_url_dead_link(void)
 {
-	const char		*t = "line one\n[OpenState with eBPF]({{ "
-	    "site.baseurl }}{% post_url\n   2017-02-21-implementing-openstate-"
-	    "with-ebpf %}#x), providing";
+	const char		*t = "line one\n[Timers for each bed]({{ "
+	    "site.baseurl }}{% post_url\n   2019-06-30-timers-for-"
+	    "every-bed %}#x), providing";
 	const struct diag	*d;
 
-	CHECK_STR(render_at(t, strlen(t), 20), "line one\n[OpenState with "
-	    "eBPF](" LIQUID_DEAD_LINK "2017-02-21-implementing-openstate-with-"
-	    "ebpf), providing");
+	CHECK_STR(render_at(t, strlen(t), 20), "line one\n[Timers for each "
+	    "bed](" LIQUID_DEAD_LINK "2019-06-30-timers-for-every-"
+	    "bed), providing");
 	CHECK_INT(dg.n, 1);
 	d = find_diag("post_url: no post "
-	    "'2017-02-21-implementing-openstate-with-ebpf'");
+	    "'2019-06-30-timers-for-every-bed'");
 	CHECK(d != NULL);
 	if (d != NULL) {
 		CHECK_STR(d->file, "post.md");
@@ -206,22 +206,22 @@ test_link(void)
 	CHECK(find_diag("link: no file 'gone.md'") != NULL);
 }
 
-/* beba hides two list items in a comment; the seed post ends with one. */
+/* List items hidden in a comment; the seed post ends with one. */
 static void
 test_comments(void)
 {
 	CHECK_STR(render(
-	    "8. Hopefully, more to come!\n"
+	    "8. With luck, more to follow!\n"
 	    "\n"
 	    "{% comment %}\n"
-	    "These are work in progress, or simply post ideas\n"
-	    "5. Software acceleration, because _speed matters_.\n"
-	    "6. Open Packet Processor, the final version of BEBA's abstraction layer.\n"
+	    "Drafts, or just ideas for later notes\n"
+	    "5. Mulching, because _soil matters_.\n"
+	    "6. The rain tank, the last piece of the watering rig.\n"
 	    "{% endcomment %}\n"
 	    "\n"
-	    "**Please note** that all the articles\n"),
-	    "8. Hopefully, more to come!\n\n\n\n**Please note** that all the "
-	    "articles\n");
+	    "**Mind you**, every note\n"),
+	    "8. With luck, more to follow!\n\n\n\n**Mind you**, every "
+	    "note\n");
 	CHECK_INT(dg.n, 0);
 	CHECK_STR(render("to help us on this topic. Brace yourselves: Offload "
 	    "is coming!\n\n{% comment %} vim: set syntax=markdown spell tw=79 "
@@ -252,7 +252,7 @@ test_highlight(void)
 {
 	CHECK_STR(render("text\n{% highlight c %}\n\nint x = "
 	    "\"{{ site.title }}\";\n\n{% endhighlight %}\nafter\n"),
-	    "text\n```c\nint x = \"Whirl Offload\";\n```\nafter\n");
+	    "text\n```c\nint x = \"Lantern Relay\";\n```\nafter\n");
 	CHECK_INT(dg.n, 0);
 	/* On one line: the fences get lines of their own. */
 	CHECK_STR(render("a {% highlight sh linenos %}ls{% endhighlight %} b"),
@@ -337,10 +337,10 @@ test_unterminated(void)
 	CHECK_STR(render("x {% if\n\nrest"), "x {% if\n\nrest");
 	CHECK(find_diag("'{%' is not closed") != NULL);
 	CHECK_STR(render("x {% comment %} y {{ site.title }}"),
-	    "x {% comment %} y Whirl Offload");
+	    "x {% comment %} y Lantern Relay");
 	CHECK(find_diag("'comment' block without 'endcomment'") != NULL);
 	CHECK_STR(render("x {% raw %} {{ site.title }}"),
-	    "x {% raw %} Whirl Offload");
+	    "x {% raw %} Lantern Relay");
 	CHECK(find_diag("'raw' block without 'endraw'") != NULL);
 	CHECK_STR(render("{% highlight c %}\nint x;\n"),
 	    "{% highlight c %}\nint x;\n");
@@ -353,7 +353,7 @@ test_unterminated(void)
 	buf_puts(&b, "}} {{ site.title }}");
 	render(b.data);
 	CHECK_INT(outlen, b.len - strlen("{{ site.title }}") +
-	    strlen("Whirl Offload"));
+	    strlen("Lantern Relay"));
 	CHECK(find_diag("not closed within 1024 bytes") != NULL);
 	buf_free(&b);
 }
@@ -411,10 +411,10 @@ test_line_map(void)
 	static const unsigned	dash[] = { 5 };
 
 	check_lines("a\n[x]({{ site.url }}/{% post_url\n"
-	    "2016-07-17-openstate-stateful-packet-processing\n%}/#frag) b\n"
+	    "2019-03-09-moisture-probes-and-their-many-quirks\n%}/#frag) b\n"
 	    "next\n", 10, split, nitems(split));
-	CHECK_STR(out, "a\n[x](/posts/2016-07-17-openstate-stateful-packet-"
-	    "processing.gmi) b\nnext\n");
+	CHECK_STR(out, "a\n[x](/posts/2019-03-09-moisture-probes-and-their-"
+	    "many-quirks.gmi) b\nnext\n");
 	check_lines("t\n{% highlight c %}\n\nx\n\n{% endhighlight %}\n"
 	    "after", 1, hl, nitems(hl));
 	check_lines("8. more\n\n{% comment %}\na\nb\n{% endcomment %}\n\n"
@@ -457,7 +457,7 @@ test_linear_time(void)
 	const char	*patterns[] = {
 		"{{", "{%", "{% comment %}", "{% raw %}", "{% highlight c %}",
 		"{{ x }}", "{% endhighlight %}", "{{ site.url }}/",
-		"{{ site.title }}", "{% post_url 2016-09-01-dive-into-bpf %}",
+		"{{ site.title }}", "{% post_url 2019-04-01-drip-lines %}",
 		"{% post_url a %}", "{% %}", "{% highlight %}{% endhighlight %}",
 	};
 	size_t		 i, n;

@@ -77,7 +77,7 @@ test_paragraph(void)
 {
 	/* Soft breaks and whitespace runs collapse; NBSP stays. */
 	CHECK_MD("Hello\nworld  again\n", "Hello world again\n");
-	CHECK_MD("thread&nbsp;:-)\n", "thread\xc2\xa0:-)\n");
+	CHECK_MD("bed&nbsp;:-)\n", "bed\xc2\xa0:-)\n");
 	CHECK_MD("  lead\tand trail\t\n", "lead and trail\n");
 	/* Blocks are separated by one blank line. */
 	CHECK_MD("one\n\n\n\ntwo\n", "one\n\ntwo\n");
@@ -88,14 +88,14 @@ test_paragraph(void)
 static void
 test_typography(void)
 {
-	CHECK_MD("offload---Handling, a -- b, wait...\n",
-	    "offload\xe2\x80\x94Handling, a \xe2\x80\x93 b, wait\xe2\x80\xa6\n");
+	CHECK_MD("prune---Then, a -- b, wait...\n",
+	    "prune\xe2\x80\x94Then, a \xe2\x80\x93 b, wait\xe2\x80\xa6\n");
 	/* Not in code spans. */
-	CHECK_MD("`DROP TABLE Children; --` ok\n",
-	    "`DROP TABLE Children; --` ok\n");
+	CHECK_MD("`DELETE FROM seeds; --` ok\n",
+	    "`DELETE FROM seeds; --` ok\n");
 	/* Emphasis removed, escapes resolved, code keeps its backticks. */
-	CHECK_MD("**B**erkeley **_filter_** `bpf()` STEP\\_2 \\*x\n",
-	    "Berkeley filter `bpf()` STEP_2 *x\n");
+	CHECK_MD("**G**reenhouse **_probe_** `poll()` BED\\_2 \\*x\n",
+	    "Greenhouse probe `poll()` BED_2 *x\n");
 	/* Entities decoded, a bare & stays. */
 	CHECK_MD("R&D &amp; &lt;id&gt; &#8594; &#x2192; &bogus;\n",
 	    "R&D & <id> \xe2\x86\x92 \xe2\x86\x92 &bogus;\n");
@@ -111,27 +111,27 @@ test_typography(void)
 static void
 test_links(void)
 {
-	CHECK_MD("At [6WIND](http://6wind.com), a [*company*](http://c.com)\n"
-	    "and [6WIND again](http://6wind.com).\n",
-	    "At 6WIND, a company and 6WIND again.\n"
-	    "=> http://6wind.com 6WIND\n"
+	CHECK_MD("At [Acme](http://acme.example), a [*company*](http://c.com)\n"
+	    "and [Acme again](http://acme.example).\n",
+	    "At Acme, a company and Acme again.\n"
+	    "=> http://acme.example Acme\n"
 	    "=> http://c.com company\n");
 	/* Label: typography, code kept, whitespace collapsed. */
-	CHECK_MD("See [the\n`bpf()` offload---Handling](http://x.org/a_b).\n",
-	    "See the `bpf()` offload\xe2\x80\x94Handling.\n"
-	    "=> http://x.org/a_b the `bpf()` offload\xe2\x80\x94Handling\n");
+	CHECK_MD("See [the\n`poll()` prune---Then](http://x.org/a_b).\n",
+	    "See the `poll()` prune\xe2\x80\x94Then.\n"
+	    "=> http://x.org/a_b the `poll()` prune\xe2\x80\x94Then\n");
 	/* Fragment-only, unmapped and dead links keep their text only. */
-	CHECK_MD("Go [below](#about-xdp-1), [there](/Articles/1/) or "
+	CHECK_MD("Go [below](#about-pumps-1), [there](/Articles/1/) or "
 	    "[gone](capsuled-missing:2016-01-01-x).\n",
 	    "Go below, there or gone.\n");
 	/* Reference links of every form. */
-	CHECK_MD("[text][Spec 1.5.1], [Netronome][], [Isovalent] and "
+	CHECK_MD("[text][Rules 2.0.1], [Greenhouse][], [Allotment] and "
 	    "[0] [one][0].\n\n"
-	    "[spec 1.5.1]: https://spec/\n[netronome]: https://n/\n"
-	    "[isovalent]: https://i/\n[0]: https://zero/\n",
-	    "text, Netronome, Isovalent and 0 one.\n"
-	    "=> https://spec/ text\n=> https://n/ Netronome\n"
-	    "=> https://i/ Isovalent\n=> https://zero/ 0\n");
+	    "[rules 2.0.1]: https://spec/\n[greenhouse]: https://n/\n"
+	    "[allotment]: https://i/\n[0]: https://zero/\n",
+	    "text, Greenhouse, Allotment and 0 one.\n"
+	    "=> https://spec/ text\n=> https://n/ Greenhouse\n"
+	    "=> https://i/ Allotment\n=> https://zero/ 0\n");
 }
 static void
 test_images(void)
@@ -141,23 +141,23 @@ test_images(void)
 	    "here.\n", "See and here.\n=> /img/logo.svg the logo\n"
 	    "=> /img/x/a.png Image: a.png\n");
 	/* An image alone is its link line; inside a link it labels it. */
-	CHECK_MD("![Tux](/img/tux.png)\n\n[![Tux](/img/tux.png)](http://t)\n",
-	    "=> /img/tux.png Tux\n\n=> /img/tux.png Tux\n=> http://t Tux\n");
+	CHECK_MD("![Hen](/img/hen.png)\n\n[![Hen](/img/hen.png)](http://t)\n",
+	    "=> /img/hen.png Hen\n\n=> /img/hen.png Hen\n=> http://t Hen\n");
 }
 
 static void
 test_autolinks(void)
 {
 	/* Link-only unit: the link line alone, no label for autolinks. */
-	CHECK_MD("at:\n\n<https://github.com/libbpf/bpftool>\n\nThis\n",
-	    "at:\n\n=> https://github.com/libbpf/bpftool\n\nThis\n");
+	CHECK_MD("at:\n\n<https://codeberg.example.org/garden/seeds>\n\nThis\n",
+	    "at:\n\n=> https://codeberg.example.org/garden/seeds\n\nThis\n");
 	/* In prose the URL stays, untouched by typography. */
 	CHECK_MD("See <https://a.org/x---y...> or <me@b.org>.\n",
 	    "See https://a.org/x---y... or me@b.org.\n"
 	    "=> https://a.org/x---y...\n=> mailto:me@b.org\n");
 	/* A labelled link alone, trailing punctuation allowed. */
-	CHECK_MD("[**_Buzzing Across Space_**][pdf].\n\n[pdf]: https://p/b.pdf\n",
-	    "=> https://p/b.pdf Buzzing Across Space\n");
+	CHECK_MD("[**_Slow and Steady_**][pdf].\n\n[pdf]: https://p/b.pdf\n",
+	    "=> https://p/b.pdf Slow and Steady\n");
 	/* Two links are not link-only. */
 	CHECK_MD("[a](http://a) [b](http://b)\n",
 	    "a b\n=> http://a a\n=> http://b b\n");
@@ -166,10 +166,10 @@ test_autolinks(void)
 static void
 test_headings(void)
 {
-	CHECK_MD("# \xe2\x80\x9c_I want to know more!_\xe2\x80\x9d\n\n"
-	    "#### Dear Santa, [welcome](http://w)\n\n###### deep\ntext\n",
-	    "# \xe2\x80\x9cI want to know more!\xe2\x80\x9d\n\n"
-	    "### Dear Santa, welcome\n=> http://w welcome\n\n"
+	CHECK_MD("# \xe2\x80\x9c_Tell me everything!_\xe2\x80\x9d\n\n"
+	    "#### Dear Gardener, [welcome](http://w)\n\n###### deep\ntext\n",
+	    "# \xe2\x80\x9cTell me everything!\xe2\x80\x9d\n\n"
+	    "### Dear Gardener, welcome\n=> http://w welcome\n\n"
 	    "### deep\n\ntext\n");
 	/* <br> in a heading is a space; setext headings too. */
 	CHECK_MD("Title<br/>more\n===\n", "# Title more\n");
@@ -181,28 +181,28 @@ static void
 test_lists(void)
 {
 	CHECK_MD("Intro:\n\n"
-	    "1. [Introduction to SDN](/posts/sdn.gmi) \xe2\x80\x94 not "
-	    "directly\n   related.\n"
-	    "2. The present article.\n"
-	    "3. _Filters_ are attached,<br />values:\n"
-	    "     * 0, which denotes a [mismatch](http://m)\n"
+	    "1. [Planning the beds](/posts/beds.gmi) \xe2\x80\x94 only "
+	    "loosely\n   related.\n"
+	    "2. This note.\n"
+	    "3. _Probes_ are wired,<br />values:\n"
+	    "     * 0, which means [bone dry](http://m)\n"
 	    "     * 1\n"
 	    "4. last\n\nAfter.\n",
 	    "Intro:\n\n"
-	    "1. Introduction to SDN \xe2\x80\x94 not directly related.\n"
-	    "=> /posts/sdn.gmi Introduction to SDN\n"
-	    "2. The present article.\n"
-	    "3. Filters are attached, values:\n"
-	    "* 0, which denotes a mismatch\n"
-	    "=> http://m mismatch\n"
+	    "1. Planning the beds \xe2\x80\x94 only loosely related.\n"
+	    "=> /posts/beds.gmi Planning the beds\n"
+	    "2. This note.\n"
+	    "3. Probes are wired, values:\n"
+	    "* 0, which means bone dry\n"
+	    "=> http://m bone dry\n"
 	    "* 1\n"
 	    "4. last\n\nAfter.\n");
 	/* Start number kept; loose items with a second paragraph. */
 	CHECK_MD("7. one\n\n   second para.\n\n8. two\n",
 	    "7. one\nsecond para.\n8. two\n");
 	/* A link-only item is its link line. */
-	CHECK_MD("* [Cilium](https://cilium.io)\n* text\n",
-	    "=> https://cilium.io Cilium\n* text\n");
+	CHECK_MD("* [Codeberg](https://codeberg.example.org)\n* text\n",
+	    "=> https://codeberg.example.org Codeberg\n* text\n");
 	/* Empty items produce nothing (no "* " line). */
 	CHECK_MD("*\n* a\n", "* a\n");
 }
@@ -210,25 +210,25 @@ test_lists(void)
 static void
 test_list_code(void)
 {
-	/* dive: an indented code block inside a list item. */
-	CHECK_MD("* When using the `bcc` shell function (to compile\n"
-	    "  C code into BPF):\n\n"
-	    "      __bcc() {\n"
-	    "              clang -O2 \\\n"
+	/* An indented code block inside a list item. */
+	CHECK_MD("* When using the `mkbed` shell helper (to turn\n"
+	    "  plans into schedules):\n\n"
+	    "      __mkbed() {\n"
+	    "              plancc -O2 \\\n"
 	    "      }\n\n"
-	    "  (seems fixed as of today).\n"
+	    "  (looks fixed by now).\n"
 	    "* next\n",
-	    "* When using the `bcc` shell function (to compile C code "
-	    "into BPF):\n\n"
-	    "```\n__bcc() {\n        clang -O2 \\\n}\n```\n\n"
-	    "(seems fixed as of today).\n* next\n");
+	    "* When using the `mkbed` shell helper (to turn plans "
+	    "into schedules):\n\n"
+	    "```\n__mkbed() {\n        plancc -O2 \\\n}\n```\n\n"
+	    "(looks fixed by now).\n* next\n");
 }
 
 static void
 test_quotes(void)
 {
-	CHECK_MD("> _I'm asking the questions!_\n\nText.\n",
-	    "> I'm asking the questions!\n\nText.\n");
+	CHECK_MD("> _I'm the one asking here!_\n\nText.\n",
+	    "> I'm the one asking here!\n\nText.\n");
 	CHECK_MD("> one [l](http://l)\n>\n> two\n>> nested\n",
 	    "> one l\n=> http://l l\n> two\n> nested\n");
 	CHECK_MD("> * item\n> 2. num\n", "> * item\n> 2. num\n");
@@ -251,23 +251,23 @@ test_code(void)
 static void
 test_figures(void)
 {
-	/* sdn: alt, caption on its own lines. */
+	/* Alt, caption on its own lines. */
 	CHECK_MD("<figure>\n"
-	    "  <img src=\"/img/net/oldnetwork.svg\" alt=\"Traditional network\"/>\n"
+	    "  <img src=\"/img/garden/beds.svg\" alt=\"Raised beds\"/>\n"
 	    "  <figcaption>\n"
-	    "    A traditional wired LAN, with hardware switches\n"
+	    "    Four raised beds, watered by a single pump\n"
 	    "  </figcaption>\n</figure>\n",
-	    "=> /img/net/oldnetwork.svg Traditional network\n"
-	    "A traditional wired LAN, with hardware switches\n");
-	/* os-ebpf: <a> around its own image, <br /> in the caption. */
-	CHECK_MD("<figure>\n  <a href=\"/img/misc/pk.png\"><img\n"
-	    "  src=\"/img/misc/pk.png\" alt=\"Port knocking: screenshot\"/></a>\n"
-	    "  <figcaption>Screenshot. Packets are initially droped, but"
-	    "<br />\n  they pass. (Click to view full size)</figcaption>\n"
+	    "=> /img/garden/beds.svg Raised beds\n"
+	    "Four raised beds, watered by a single pump\n");
+	/* <a> around its own image, <br /> in the caption. */
+	CHECK_MD("<figure>\n  <a href=\"/img/misc/vp.png\"><img\n"
+	    "  src=\"/img/misc/vp.png\" alt=\"Valve panel: capture\"/></a>\n"
+	    "  <figcaption>Capture. North beds are skipped at first, but"
+	    "<br />\n  they open later. (Select to enlarge)</figcaption>\n"
 	    "</figure>\n",
-	    "=> /img/misc/pk.png Port knocking: screenshot\n"
-	    "Screenshot. Packets are initially droped, but they pass. "
-	    "(Click to view full size)\n");
+	    "=> /img/misc/vp.png Valve panel: capture\n"
+	    "Capture. North beds are skipped at first, but they open later. "
+	    "(Select to enlarge)\n");
 	/* No alt: the caption; neither: the file name; <i> removed. */
 	CHECK_MD("<figure><img src=\"/img/a/b.png\" style=\"width:50%\">"
 	    "<figcaption><i>Front</i> cover</figcaption></figure>\n\n"
@@ -275,10 +275,10 @@ test_figures(void)
 	    "=> /img/a/b.png Front cover\nFront cover\n\n"
 	    "=> /img/icons/x.svg?v=1 Image: x.svg\n");
 	/* Alt over several lines with entities; another <a> target. */
-	CHECK_MD("<figure>\n<a href=\"https://ext/\"><img alt=\"Captain Tux\n"
-	    "  (a penguin) &amp; eBee\" src=\"/img/b.png\"/></a>\n</figure>\n",
-	    "=> /img/b.png Captain Tux (a penguin) & eBee\n"
-	    "=> https://ext/ Captain Tux (a penguin) & eBee\n");
+	CHECK_MD("<figure>\n<a href=\"https://ext/\"><img alt=\"Old Tom\n"
+	    "  (a tortoise) &amp; Pip\" src=\"/img/b.png\"/></a>\n</figure>\n",
+	    "=> /img/b.png Old Tom (a tortoise) & Pip\n"
+	    "=> https://ext/ Old Tom (a tortoise) & Pip\n");
 }
 
 static void
@@ -286,12 +286,12 @@ test_html_blocks(void)
 {
 	/* Scripts, comments and a lone <br> disappear. */
 	CHECK_MD("a\n\n<script>\nvar x = \"<b>\";\n</script>\n\n"
-	    "<!-- Dasher\nRudolph -->\n\n<br />\n\nb\n", "a\n\nb\n");
+	    "<!-- Parsley\nSage -->\n\n<br />\n\nb\n", "a\n\nb\n");
 	/* An <hN> block is a heading; other blocks are text. */
 	CHECK_MD("<h1>\n  <a href=\"/posts/x.gmi\">\n    <img src=\"/img/f.svg\"/>\n"
-	    "    <br />\n    404: Page flew away\n  </a>\n</h1>\n",
-	    "# 404: Page flew away\n=> /img/f.svg Image: f.svg\n"
-	    "=> /posts/x.gmi 404: Page flew away\n");
+	    "    <br />\n    404: Nothing grows here\n  </a>\n</h1>\n",
+	    "# 404: Nothing grows here\n=> /img/f.svg Image: f.svg\n"
+	    "=> /posts/x.gmi 404: Nothing grows here\n");
 	CHECK_MD("<h5>Deep</h5>\n", "### Deep\n");
 	diag_free(&diags);
 	memset(&diags, 0, sizeof(diags));
@@ -310,19 +310,19 @@ static void
 test_inline_html(void)
 {
 	/* A tag over two lines arrives in pieces: joined first. */
-	CHECK_MD("to the <acronym title=\"Network Interface\nCard\">NIC"
+	CHECK_MD("to the <acronym title=\"Soil Moisture\nProbe\">SMP"
 	    "</acronym> instead <span style=\"x\">of</span> <u>u</u>\n",
-	    "to the NIC instead of u\n");
+	    "to the SMP instead of u\n");
 	/* <br> splits a paragraph; in an item it is a space. */
-	CHECK_MD("Best regards,<br />\nQuentin\"\n",
-	    "Best regards,\nQuentin\"\n");
+	CHECK_MD("Kind regards,<br />\nMira\"\n",
+	    "Kind regards,\nMira\"\n");
 	CHECK_MD("* one<br >\n  two\n", "* one two\n");
 	CHECK_MD("S<sub>0</sub>, P4<sub>16</sub>, D<sub>n</sub>, x<sup>2</sup>,"
 	    " f<sub>ij q</sub>, e<sup>&pi;</sup>\n",
 	    "S\xe2\x82\x80, P4\xe2\x82\x81\xe2\x82\x86, D\xe2\x82\x99, "
 	    "x\xc2\xb2, f_ij q, e^\xcf\x80\n");
-	CHECK_MD("<q>Probably when [they] get</q> it\n",
-	    "\xe2\x80\x9cProbably when [they] get\xe2\x80\x9d it\n");
+	CHECK_MD("<q>Maybe when [the bees] come</q> back\n",
+	    "\xe2\x80\x9cMaybe when [the bees] come\xe2\x80\x9d back\n");
 	CHECK_MD("an <img src=\"/img/i.png\" alt=\"icon\"> and "
 	    "<a href=\"http://a\">a <b>link</b></a> and <foo>bar</foo>\n",
 	    "an and a link and bar\n=> /img/i.png icon\n=> http://a a link\n");
@@ -331,7 +331,7 @@ test_inline_html(void)
 static void
 test_unbalanced(void)
 {
-	/* dive: md4c leaves an emphasis it never entered. */
+	/* md4c leaves an emphasis it never entered. */
 	CHECK_MD("_~ [Updated](https://g/gh-pages/_posts/x) 2019-01-10 ~_\n",
 	    "_~ Updated 2019-01-10 ~\n"
 	    "=> https://g/gh-pages/_posts/x Updated\n");
@@ -345,31 +345,31 @@ test_tables(void)
 {
 	static const unsigned	two[] = { 2 }, one[] = { 1, 1 }, none[] = { 0 };
 
-	/* openstate's XFSM table: a grouping row, then the header row. */
-	CHECK_STR_FREE(table("| Flow matching pattern | | Actions | |\n"
+	/* A state table: a grouping row, then the header row. */
+	CHECK_STR_FREE(table("| Keypad input pattern | | Actions | |\n"
 	    "|:--|:--|:--|:--|\n"
-	    "| State | Event | Action | Next state |\n"
-	    "| DEFAULT | UDP dst port = 1111 | Drop | STEP\\_1 |\n"
-	    "| \\* | Port = * | **Drop** | DEFAULT |\n", two, 1), "```table\n"
-	    "| Flow matching pattern |                     | Actions |            |\n"
-	    "| State                 | Event               | Action  | Next state |\n"
-	    "|-----------------------|---------------------|---------|------------|\n"
-	    "| DEFAULT               | UDP dst port = 1111 | Drop    | STEP_1     |\n"
-	    "| *                     | Port = *            | Drop    | DEFAULT    |\n"
+	    "| Phase | Event | Action | Next phase |\n"
+	    "| LOCKED | Keypad digit = 7 | Beep | CODE\\_1 |\n"
+	    "| \\* | Digit = * | **Beep** | LOCKED |\n", two, 1), "```table\n"
+	    "| Keypad input pattern |                  | Actions |            |\n"
+	    "| Phase                | Event            | Action  | Next phase |\n"
+	    "|----------------------|------------------|---------|------------|\n"
+	    "| LOCKED               | Keypad digit = 7 | Beep    | CODE_1     |\n"
+	    "| *                    | Digit = *        | Beep    | LOCKED     |\n"
 	    "```\n");
-	/* arp: <br /> in cells; alignment by display width; links after. */
-	CHECK_STR_FREE(table("Before.\n\n| ID | Template | Copy |\n|---|:-:|--:|\n"
-	    "| 1337 | Ether (aa, X1)<br />ARP (reply, X2) | "
-	    "Copy in X1<br />Copy in X2<br />[Copy](http://c) Y2 |\n"
+	/* <br /> in cells; alignment by display width; links after. */
+	CHECK_STR_FREE(table("Before.\n\n| ID | Template | Step |\n|---|:-:|--:|\n"
+	    "| 4242 | Valve (n, V1)<br />Pump (on, P2) | "
+	    "Open V1<br />Start P2<br />[Log](http://c) Q2 |\n"
 	    "| \xc3\x97\xe2\x86\x92 | \xf0\x9f\x90\x9d | \xe2\x80\xa6 |\n\n"
 	    "After.\n", one, 2), "Before.\n\n```table\n"
-	    "| ID   |    Template     |       Copy |\n"
-	    "|------|-----------------|------------|\n"
-	    "| 1337 | Ether (aa, X1)  | Copy in X1 |\n"
-	    "|      | ARP (reply, X2) | Copy in X2 |\n"
-	    "|      |                 |    Copy Y2 |\n"
-	    "| \xc3\x97\xe2\x86\x92   |       \xf0\x9f\x90\x9d        |          \xe2\x80\xa6 |\n"
-	    "```\n=> http://c Copy\n\nAfter.\n");
+	    "| ID   |   Template    |     Step |\n"
+	    "|------|---------------|----------|\n"
+	    "| 4242 | Valve (n, V1) |  Open V1 |\n"
+	    "|      | Pump (on, P2) | Start P2 |\n"
+	    "|      |               |   Log Q2 |\n"
+	    "| \xc3\x97\xe2\x86\x92   |      \xf0\x9f\x90\x9d       |        \xe2\x80\xa6 |\n"
+	    "```\n=> http://c Log\n\nAfter.\n");
 	/* No header row in kramdown: the empty GFM header is not shown. */
 	CHECK_STR_FREE(table("| | |\n|---|---|\n| a | bb |\n", none, 1),
 	    "```table\n| a | bb |\n```\n");
@@ -380,21 +380,21 @@ test_footnotes(void)
 {
 	static const char md[] = "whole\\[1\\], and \\[2\\].\n";
 	struct footnote	notes[2] = {
-		{ "1", "ARP has some issues, such as---regarding security---"
-		    "vulnerability to\n[ARP cache poisoning attacks]"
-		    "(https://en.wikipedia.org/wiki/ARP_spoofing).", 9, 1 },
-		{ "manpage", "See the [Cilium Guide][cilium], *really*.", 12, 2 },
+		{ "1", "The belt has some weak spots, such as---on wet days---"
+		    "a tendency toward\n[slipping rollers]"
+		    "(https://wiki.example.org/Slipping_roller).", 9, 1 },
+		{ "handbook", "See the [Depot Handbook][depot], *really*.", 12,
+		    2 },
 	};
 
 	CHECK_STR_FREE(render_opts(md, strlen(md), NULL, 0, notes, 2,
-	    "[cilium]: https://docs.cilium.io/\n"),
+	    "[depot]: https://docs.example.org/\n"),
 	    "whole[1], and [2].\n\n## Footnotes\n\n"
-	    "[1] ARP has some issues, such as\xe2\x80\x94regarding security"
-	    "\xe2\x80\x94vulnerability to ARP cache poisoning attacks.\n"
-	    "=> https://en.wikipedia.org/wiki/ARP_spoofing ARP cache poisoning "
-	    "attacks\n\n"
-	    "[2] See the Cilium Guide, really.\n"
-	    "=> https://docs.cilium.io/ Cilium Guide\n");
+	    "[1] The belt has some weak spots, such as\xe2\x80\x94on wet days"
+	    "\xe2\x80\x94" "a tendency toward slipping rollers.\n"
+	    "=> https://wiki.example.org/Slipping_roller slipping rollers\n\n"
+	    "[2] See the Depot Handbook, really.\n"
+	    "=> https://docs.example.org/ Depot Handbook\n");
 }
 
 static void
