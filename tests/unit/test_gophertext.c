@@ -65,9 +65,9 @@ widest_line(const char *t)
 }
 
 static const char *para =
-    "For a few months now I have been working at 6WIND, a company "
-    "providing packet processing software and trying to eliminate "
-    "performance bottlenecks for physical and virtual Linux applications.";
+    "For a few weeks now I have been rebuilding the watering rig of our "
+    "garden club, a group that grows vegetables on shared land and tries "
+    "to waste as little rain water as it possibly can, whatever the season.";
 
 static void
 test_wrap_paragraph(void)
@@ -78,10 +78,12 @@ test_wrap_paragraph(void)
 	doc_add(&d, LINE_TEXT, true, para);
 	t = text_of(&d);
 	CHECK_STR(t,
-	    "For a few months now I have been working at 6WIND, a company "
-	    "providing\r\n"
-	    "packet processing software and trying to eliminate performance\r\n"
-	    "bottlenecks for physical and virtual Linux applications.\r\n"
+	    "For a few weeks now I have been rebuilding the watering rig of "
+	    "our\r\n"
+	    "garden club, a group that grows vegetables on shared land and "
+	    "tries to\r\n"
+	    "waste as little rain water as it possibly can, whatever the "
+	    "season.\r\n"
 	    ".\r\n");
 	CHECK(widest_line(t) <= 70);
 	free(t);
@@ -154,14 +156,14 @@ test_headings(void)
 	struct doc	 d = { 0 };
 	char		*t;
 
-	doc_add_heading(&d, 1, "Welcome to Whirl Offload!");
+	doc_add_heading(&d, 1, "Welcome to Lantern Relay!");
 	doc_add_heading(&d, 2, "Café");
 	doc_add_heading(&d, 3, "Third");
 	doc_add_heading(&d, 1, "Un titre assez long pour qu'il faille le "
 	    "couper en deux lignes de texte");
 	t = text_of(&d);
 	CHECK_STR(t,
-	    "Welcome to Whirl Offload!\r\n"
+	    "Welcome to Lantern Relay!\r\n"
 	    "=========================\r\n"
 	    "\r\n"
 	    "Café\r\n"
@@ -190,19 +192,25 @@ test_items_quotes(void)
 	doc_add(&d, LINE_QUOTE, true, para);
 	t = text_of(&d);
 	CHECK_STR(t,
-	    "* For a few months now I have been working at 6WIND, a company\r\n"
-	    "  providing packet processing software and trying to eliminate\r\n"
-	    "  performance bottlenecks for physical and virtual Linux "
-	    "applications.\r\n"
-	    "10. For a few months now I have been working at 6WIND, a company\r\n"
-	    "    providing packet processing software and trying to eliminate\r\n"
-	    "    performance bottlenecks for physical and virtual Linux\r\n"
-	    "    applications.\r\n"
+	    "* For a few weeks now I have been rebuilding the watering rig of "
+	    "our\r\n"
+	    "  garden club, a group that grows vegetables on shared land and "
+	    "tries\r\n"
+	    "  to waste as little rain water as it possibly can, whatever the\r\n"
+	    "  season.\r\n"
+	    "10. For a few weeks now I have been rebuilding the watering rig of "
+	    "our\r\n"
+	    "    garden club, a group that grows vegetables on shared land and\r\n"
+	    "    tries to waste as little rain water as it possibly can, "
+	    "whatever\r\n"
+	    "    the season.\r\n"
 	    "\r\n"
-	    "> For a few months now I have been working at 6WIND, a company\r\n"
-	    "> providing packet processing software and trying to eliminate\r\n"
-	    "> performance bottlenecks for physical and virtual Linux "
-	    "applications.\r\n"
+	    "> For a few weeks now I have been rebuilding the watering rig of "
+	    "our\r\n"
+	    "> garden club, a group that grows vegetables on shared land and "
+	    "tries\r\n"
+	    "> to waste as little rain water as it possibly can, whatever the\r\n"
+	    "> season.\r\n"
 	    ".\r\n");
 	free(t);
 	doc_free(&d);
@@ -340,12 +348,12 @@ test_doc_menu(void)
 	    "iTitle\tfake\t(NULL)\t0\r\n"
 	    "i=====\tfake\t(NULL)\t0\r\n"
 	    "i\tfake\t(NULL)\t0\r\n"
-	    "iFor a few months now I have been working at 6WIND, a company "
-	    "providing\tfake\t(NULL)\t0\r\n"
-	    "ipacket processing software and trying to eliminate performance"
-	    "\tfake\t(NULL)\t0\r\n"
-	    "ibottlenecks for physical and virtual Linux applications."
-	    "\tfake\t(NULL)\t0\r\n"
+	    "iFor a few weeks now I have been rebuilding the watering rig of "
+	    "our\tfake\t(NULL)\t0\r\n"
+	    "igarden club, a group that grows vegetables on shared land and "
+	    "tries to\tfake\t(NULL)\t0\r\n"
+	    "iwaste as little rain water as it possibly can, whatever the "
+	    "season.\tfake\t(NULL)\t0\r\n"
 	    "0Welcome\t/posts/2016-07-07-welcome.txt\tgopher.example.org\t7070\r\n"
 	    "IAn image\t/img/a.png\tgopher.example.org\t7070\r\n"
 	    "g/img/b.GIF\t/img/b.GIF\tgopher.example.org\t7070\r\n"
