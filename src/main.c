@@ -29,6 +29,7 @@ load_to(const struct config *cfg, FILE *out, size_t *errors)
 	snap = snapshot_build(&opts, &diags);
 	if (!cfg->quiet)
 		diag_print(&diags, out);
+	fflush(out);	/* the summary comes after the diagnostics */
 	snapshot_summary(snap, &diags, stderr);
 	*errors = diags.errors;
 	diag_free(&diags);

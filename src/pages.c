@@ -71,11 +71,19 @@ pages_taxonomy(const struct snapshot *snap, bool tags, struct doc *d)
 	const struct taxon	*v = tags ? snap->tags : snap->categories;
 	size_t			 n = tags ? snap->ntags : snap->ncategories;
 	size_t			 i;
+	char			*label;
 
 	doc_add_heading(d, 1, tags ? "Tags" : "Categories");
 	if (n == 0)
 		doc_add(d, LINE_TEXT, true, tags ? "No tags." :
 		    "No categories.");
+	/* Each name's own page first (a gemlog of its own), then all. */
+	for (i = 0; i < n; i++) {
+		label = xasprintf("%s (%zu post%s)", v[i].name, v[i].nposts,
+		    v[i].nposts == 1 ? "" : "s");
+		doc_add_link(d, i == 0, v[i].url, label);
+		free(label);
+	}
 	for (i = 0; i < n; i++) {
 		doc_add_heading(d, 2, v[i].name);
 		taxon_posts(snap, &v[i], d);

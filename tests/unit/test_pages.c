@@ -155,6 +155,8 @@ test_taxonomies(void)
 	CHECK_STR(g,
 	    "# Categories\n"
 	    "\n"
+	    "=> /categories/BPF.gmi BPF (2 posts)\n"
+	    "\n"
 	    "## BPF\n"
 	    "\n"
 	    "=> /posts/2023-11-03-co-re.gmi 2023-11-03 - Did you know? CO-RE\n"
