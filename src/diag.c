@@ -41,9 +41,11 @@ diag_print(const struct diags *d, FILE *fp)
 	const struct diag	*e;
 	size_t			 i;
 
+	/* A whole file, or a line without a column, points at its start. */
 	for (i = 0; i < d->n; i++) {
 		e = &d->v[i];
-		fprintf(fp, "%s:%u:%u: %s: %s\n", e->file, e->line, e->column,
+		fprintf(fp, "%s:%u:%u: %s: %s\n", e->file,
+		    e->line ? e->line : 1, e->column ? e->column : 1,
 		    names[e->level], e->msg);
 	}
 }

@@ -32,7 +32,10 @@ struct diags {
 void	diag_add(struct diags *, enum diag_level, const char *file,
 	    unsigned line, unsigned column, const char *fmt, ...)
 	    __attribute__((format(printf, 6, 7)));
-/* Print as "file:line:column: warning: message", one per line. */
+/*
+ * Print as "file:line:column: warning: message", one per line; an
+ * unknown line or column is printed as 1.
+ */
 void	diag_print(const struct diags *, FILE *);
 /* Move every diagnostic of src to the end of dst; src is left empty. */
 void	diag_move(struct diags *dst, struct diags *src);

@@ -509,6 +509,23 @@ valid_time(const char *s)
 	return s[strspn(s, " \t")] == '\0';
 }
 
+bool
+ymd_date(const char *s)
+{
+	static const int	 mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31,
+	    30, 31, 30, 31 };
+	int			 y, m, d;
+	bool			 leap;
+
+	if (digits(&s, 4, &y) == -1 || *s++ != '-' ||
+	    digits(&s, 2, &m) == -1 || *s++ != '-' ||
+	    digits(&s, 2, &d) == -1)
+		return false;
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m >= 1 && m <= 12 && d >= 1 && d <= mdays[m - 1] &&
+	    (m != 2 || d != 29 || leap);
+}
+
 /*
  * A YAML date or timestamp as Jekyll takes it: "YYYY-MM-DD", optionally
  * followed by a time.  Only the date is kept, in out.
@@ -516,19 +533,9 @@ valid_time(const char *s)
 static bool
 parse_date(const char *s, char out[11])
 {
-	static const int	 mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31,
-	    30, 31, 30, 31 };
-	const char		*p = s;
-	int			 y, m, d;
-	bool			 leap;
+	const char	*p = s + 10;
 
-	if (digits(&p, 4, &y) == -1 || *p++ != '-' ||
-	    digits(&p, 2, &m) == -1 || *p++ != '-' ||
-	    digits(&p, 2, &d) == -1)
-		return false;
-	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
-	    (m == 2 && d == 29 && !leap))
+	if (!ymd_date(s))
 		return false;
 	if (*p == 'T' || *p == 't')
 		p++;

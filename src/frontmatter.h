@@ -63,6 +63,8 @@ struct frontmatter {
 int	frontmatter_parse(const char *text, size_t len, const char *file,
 	    struct frontmatter *, size_t *body_off, unsigned *body_line,
 	    struct diags *);
+/* s starts with a real calendar date, YYYY-MM-DD. */
+bool	ymd_date(const char *s);
 /* Look up any key, known or not: its first value or NULL. */
 const char *frontmatter_get(const struct frontmatter *, const char *key);
 void	frontmatter_free(struct frontmatter *);

@@ -21,6 +21,7 @@
 #define LIST_MAX	64	/* nesting tracked for indented code */
 #define TABLE_MAXCOLS	128	/* md4c's own limit (TABLE_MAXCOLCOUNT) */
 #define DEST_MAXPARENS	32	/* CommonMark's nesting limit in a destination */
+#define BRACKETS_WARN	32	/* deeper bracket nesting is reported */
 #define NONE		SIZE_MAX
 
 enum lkind {
@@ -55,6 +56,7 @@ struct scan {
 	size_t		 fence_len;
 	unsigned	 fence_base;	/* content column of its list item */
 	size_t		 fence_q;	/* blockquote depth it is in */
+	size_t		 fence_line;	/* where it opened (0-based) */
 	size_t		 quote_q;	/* blockquote depth of the last line */
 	int		 in_icode;
 	unsigned	 icode_base;
@@ -600,9 +602,11 @@ start_footnote(struct kctx *k, struct scan *st, const char *s, size_t n,
 }
 
 static void
-start_fence(struct scan *st, char ch, size_t len, unsigned base, size_t q)
+start_fence(struct scan *st, size_t li, char ch, size_t len, unsigned base,
+    size_t q)
 {
 	st->in_fence = 1;
+	st->fence_line = li;
 	st->fence_ch = ch;
 	st->fence_len = len;
 	st->fence_base = base;
@@ -621,7 +625,7 @@ block_line(struct kctx *k, struct scan *st, size_t li, int prev_refdef,
 
 	if ((m = fence_open(s, n)) != 0) {
 		pop_lists(st, ind);
-		start_fence(st, s[0], m, list_base(st), 0);
+		start_fence(st, li, s[0], m, list_base(st), 0);
 		return LK_CODE;
 	}
 	if ((st->html_type = html_start(s, n, st->para_open)) != 0) {
@@ -687,7 +691,7 @@ quote_strip(const char *s, size_t n, size_t max, size_t *q)
  * matters here, fenced or indented; the rest is text.
  */
 static enum lkind
-quote_line(struct scan *st, const char *s, size_t n, size_t q)
+quote_line(struct scan *st, size_t li, const char *s, size_t n, size_t q)
 {
 	size_t		pos, m;
 	unsigned	ind = indent_of(s, n, &pos);
@@ -700,7 +704,7 @@ quote_line(struct scan *st, const char *s, size_t n, size_t q)
 		return LK_TEXT;
 	}
 	if (ind <= 3 && (m = fence_open(s + pos, n - pos)) != 0) {
-		start_fence(st, s[pos], m, 0, q);
+		start_fence(st, li, s[pos], m, 0, q);
 		return LK_CODE;
 	}
 	if (!st->para_open && ind >= 4)
@@ -765,7 +769,7 @@ classify(struct kctx *k, struct scan *st, size_t li)
 	st->prev_blank = 0;
 	off = quote_strip(s, n, SIZE_MAX, &q);
 	if (q > 0) {
-		l->kind = quote_line(st, s + off, n - off, q);
+		l->kind = quote_line(st, li, s + off, n - off, q);
 		return 1;
 	}
 	st->quote_q = 0;
@@ -1006,7 +1010,8 @@ inline_rewrite(struct kctx *k, const char *s, size_t n, unsigned line,
     struct buf *out)
 {
 	struct spans	 sp;
-	size_t		 i, l, d, start, end, depth = 0, counted = 0;
+	size_t		 i, l, d, start, end, depth = 0, deepest = 0;
+	size_t		 counted = 0;
 
 	spans_init(&sp, k, s, n);
 	for (i = 0; i < n; ) {
@@ -1036,13 +1041,17 @@ inline_rewrite(struct kctx *k, const char *s, size_t n, unsigned line,
 			buf_putc(out, '>');
 			i = end;
 		} else {
-			if (s[i] == '[')
-				depth++;
+			if (s[i] == '[' && ++depth > deepest)
+				deepest = depth;
 			else if (s[i] == ']' && depth > 0)
 				depth--;
 			buf_putc(out, s[i++]);
 		}
 	}
+	if (deepest > BRACKETS_WARN)
+		diag_add(k->diags, DIAG_WARNING, k->file, line, 1,
+		    "brackets nested %zu deep: rendered, but a link cannot "
+		    "hold a link, so most stay text", deepest);
 }
 
 /* A unit of text lines [a, b): rewritten as one piece. */
@@ -1352,6 +1361,10 @@ kramdown_pass(const char *src, size_t len, const char *file,
 	split_lines(&k);
 	for (i = 0; i < k.nlines; )
 		i += classify(&k, &st, i);
+	if (st.in_fence)
+		diag_add(diags, DIAG_WARNING, file,
+		    first_line + (unsigned)st.fence_line, 1,
+		    "code block never closed: it runs to the end of the file");
 	emit_all(&k);
 	finish_notes(&k, o);
 

@@ -19,6 +19,7 @@
 
 /* Open spans tracked per unit; deeper ones are counted, not kept. */
 #define SPAN_MAX	64
+#define BLOCKS_WARN	32	/* deeper block nesting is reported */
 
 #define REPLACEMENT	"\xef\xbf\xbd"	/* U+FFFD */
 
@@ -108,6 +109,11 @@ struct render {
 	unsigned	 first_line;
 	size_t		 pos;		/* a source offset reached ... */
 	unsigned	 line;		/* ... and its line, from 0 */
+	enum {
+		DEEP_NO,
+		DEEP_PENDING,	/* report at the next text, for its line */
+		DEEP_REPORTED,
+	}		 deep;		/* nesting beyond BLOCKS_WARN */
 	bool		 brk;		/* the next line starts a block */
 	const char	*prefix;	/* footnote number, before the text */
 	struct frame	*frames;
@@ -1706,6 +1712,8 @@ enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
 		break;
 	}
 	f = push_frame(r, type);
+	if (r->nframes > BLOCKS_WARN && r->deep == DEEP_NO)
+		r->deep = DEEP_PENDING;
 	if (type == MD_BLOCK_OL)
 		f->next = ((MD_BLOCK_OL_DETAIL *)detail)->start;
 	return 0;
@@ -1824,6 +1832,13 @@ text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *ud)
 	struct unit	*u;
 
 	track(r, s);
+	if (r->deep == DEEP_PENDING && r->env->liquid.diags != NULL) {
+		diag_add(r->env->liquid.diags, DIAG_WARNING,
+		    r->env->liquid.file, cur_line(r), 1,
+		    "blocks nested more than %d deep: rendered flat",
+		    BLOCKS_WARN);
+		r->deep = DEEP_REPORTED;
+	}
 	if (f != NULL && f->type == MD_BLOCK_CODE) {
 		code_text(r, type, s, n);
 		return 0;

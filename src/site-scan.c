@@ -144,18 +144,7 @@ source_reload(struct build *b, struct source *s)
 static bool
 name_date(const char *name, char date[11])
 {
-	static const char	 shape[] = "dddd-dd-dd-";
-	int			 month, day;
-	size_t			 i;
-
-	for (i = 0; shape[i] != '\0'; i++) {
-		if (shape[i] == 'd' ? !isdigit((unsigned char)name[i]) :
-		    name[i] != shape[i])
-			return false;
-	}
-	month = (name[5] - '0') * 10 + (name[6] - '0');
-	day = (name[8] - '0') * 10 + (name[9] - '0');
-	if (month < 1 || month > 12 || day < 1 || day > 31)
+	if (!ymd_date(name) || name[10] != '-')
 		return false;
 	memcpy(date, name, 10);
 	date[10] = '\0';

@@ -382,10 +382,14 @@ render_page(struct build *b, size_t i)
 {
 	struct page	*pg = &b->snap->pages[i];
 	struct source	*src = &b->page_src[i];
-	struct doc	 doc = { 0 };
+	struct doc	 doc = { 0 }, body = { 0 };
 
-	doc_add_heading(&doc, 1, pg->title);
-	render_body(b, src, &doc);
+	/* A page that opens with its own title needs no second one. */
+	render_body(b, src, &body);
+	if (body.n == 0 || body.lines[0].kind != LINE_HEADING ||
+	    body.lines[0].level != 1)
+		doc_add_heading(&doc, 1, pg->title);
+	doc_append(&doc, &body);
 	publish(b, src->file, pg->path, pg->lang, &doc);
 	gophersite_page(b->snap, b->opts, i, &doc);
 	doc_free(&doc);

@@ -98,24 +98,28 @@ column(const char *line, size_t off)
 }
 
 /*
- * The length of the run at s of ASCII bytes other than CR: eight bytes
- * at a time, as this is nearly all of any text.
+ * The length of the run at s of printable ASCII (no control byte, not
+ * even TAB or LF): eight bytes at a time, as this is nearly all of any
+ * text.
  */
 static size_t
 ascii_run(const char *s, size_t len)
 {
 	const uint64_t	ones = 0x0101010101010101ULL;
 	const uint64_t	high = 0x8080808080808080ULL;
-	uint64_t	w, x;
+	uint64_t	w, del;
 	size_t		i;
 
 	for (i = 0; i + 8 <= len; i += 8) {
 		memcpy(&w, s + i, 8);
-		x = w ^ (ones * '\r');
-		if ((w & high) != 0 || ((x - ones) & ~x & high) != 0)
+		del = w ^ (ones * 0x7f);
+		/* A high bit, a byte below 0x20, a DEL byte. */
+		if ((w & high) != 0 || ((w - ones * 0x20) & ~w & high) != 0 ||
+		    ((del - ones) & ~del & high) != 0)
 			break;
 	}
-	while (i < len && (unsigned char)s[i] < 0x80 && s[i] != '\r')
+	while (i < len && (unsigned char)s[i] >= 0x20 &&
+	    (unsigned char)s[i] < 0x7f)
 		i++;
 	return i;
 }
@@ -137,6 +141,18 @@ count_lines(const char *s, size_t len, size_t *from, size_t to,
 			*line_start = i + 1;
 		}
 	*from = to;
+}
+
+/*
+ * Control characters other than TAB and line ends (C0, DEL, C1) would
+ * reach terminals as escape sequences, and U+FFFE and U+FFFF cannot be
+ * in XML: all are replaced like invalid bytes.
+ */
+static bool
+unwanted(uint32_t cp)
+{
+	return (cp < 0x20 && cp != '\t' && cp != '\n') ||
+	    (cp >= 0x7f && cp <= 0x9f) || cp == 0xfffe || cp == 0xffff;
 }
 
 char *
@@ -163,24 +179,33 @@ utf8_sanitize(const char *s, size_t len, size_t *outlen, const char *file,
 			n = (i + 1 < len && s[i + 1] == '\n') ? 2 : 1;
 			continue;
 		}
-		if ((n = utf8_decode(s + i, len - i, &cp)) != 0) {
+		if ((n = utf8_decode(s + i, len - i, &cp)) != 0 &&
+		    !unwanted(cp)) {
 			buf_append(&out, s + i, n);
 			continue;
 		}
 		/* One replacement per invalid byte, as decoders do. */
-		n = 1;
 		buf_append(&out, "\xef\xbf\xbd", 3);
 		if (reported++ < 10) {
 			count_lines(s, len, &counted, i, &line, &line_start);
-			diag_add(diags, DIAG_WARNING, file, line,
-			    column(s + line_start, i - line_start),
-			    "invalid UTF-8 byte 0x%02x replaced by U+FFFD",
-			    (unsigned char)s[i]);
+			if (n == 0)
+				diag_add(diags, DIAG_WARNING, file, line,
+				    column(s + line_start, i - line_start),
+				    "invalid UTF-8 byte 0x%02x replaced by "
+				    "U+FFFD", (unsigned char)s[i]);
+			else
+				diag_add(diags, DIAG_WARNING, file, line,
+				    column(s + line_start, i - line_start),
+				    "control character U+%04X replaced by "
+				    "U+FFFD", (unsigned)cp);
 		}
+		if (n == 0)
+			n = 1;
 	}
 	if (reported > 10)
 		diag_add(diags, DIAG_WARNING, file, 0, 0,
-		    "%u more invalid UTF-8 bytes replaced", reported - 10);
+		    "%u more invalid UTF-8 bytes or control characters "
+		    "replaced", reported - 10);
 	return buf_detach(&out, outlen);
 }
 

@@ -11,9 +11,11 @@
 #include "diag.h"
 
 /*
- * Return a copy of the text with CRLF (and lone CR) turned into LF and
- * every invalid UTF-8 sequence replaced by U+FFFD; each replacement is
- * reported as a warning at its line and column.  A leading BOM is dropped.
+ * Return a copy of the text with CRLF (and lone CR) turned into LF, and
+ * every invalid UTF-8 sequence, control character other than TAB and
+ * LF (C0, DEL, C1) and U+FFFE/U+FFFF replaced by U+FFFD; each
+ * replacement is reported as a warning at its line and column.  A
+ * leading BOM is dropped.
  */
 char	*utf8_sanitize(const char *s, size_t len, size_t *outlen,
 	    const char *file, struct diags *);

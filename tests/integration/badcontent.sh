@@ -28,6 +28,9 @@ post 2020-01-06-liquid.md Liquid \
 printf -- '---\ntitle: Open\nno end of the front matter\n' \
     >"$p/2020-01-07-unterminated.md"
 post 2020-01-08-fence.md Fence 'Text.\n\n```c\nint x;\n'
+printf -- '---\ntitle: "Red \033[31m"\n---\nA \033]0;x\007 bell.\n' \
+    >"$p/2020-01-13-controls.md"
+post 2021-02-29-leap.md Leap 'Not a date.\n'
 : >"$p/2020-01-09-empty.md"
 python3 - "$p" <<'PY'
 import sys
@@ -55,7 +58,7 @@ check "--check exits 1 (some posts have errors)" [ $rc -eq 1 ]
 check "--check took under 60 s (${took} s)" [ "$took" -lt 60 ]
 
 diag() { # diag FILE LEVEL: a diagnostic file:line:column: LEVEL: about FILE
-	grep -qE "_posts/$1:[0-9]+:[0-9]+: $2: " "$T_TMP/check"
+	grep -qE "_posts/$1:[1-9][0-9]*:[1-9][0-9]*: $2: " "$T_TMP/check"
 }
 check "invalid YAML: error with line and column" grep -qE \
     '_posts/2020-01-02-badyaml\.md:[1-9][0-9]*:[1-9][0-9]*: error: ' "$T_TMP/check"
@@ -68,6 +71,19 @@ check "unknown Liquid: warning" diag 2020-01-06-liquid.md warning
 check "unterminated front matter: error" diag 2020-01-07-unterminated.md error
 check "0-byte file: error" diag 2020-01-09-empty.md error
 check "50 MB file: error" diag 2020-01-10-huge.md error
+check "unterminated fence: warning where it opens" grep -qE \
+    '_posts/2020-01-08-fence\.md:6:1: warning: code block never closed' \
+    "$T_TMP/check"
+check "bracket bomb: warning" grep -qE \
+    '_posts/2020-01-11-brackets\.md:4:1: warning: brackets nested 100000 deep' \
+    "$T_TMP/check"
+check "nesting bomb: warning" grep -qE \
+    '_posts/2020-01-12-nesting\.md:[1-9][0-9]*:1: warning: blocks nested' \
+    "$T_TMP/check"
+check "control characters: a warning each" [ "$(grep -c \
+    '_posts/2020-01-13-controls\.md:[0-9]*:[0-9]*: warning: control character' \
+    "$T_TMP/check")" -eq 3 ]
+check "February 29 of 2021: no date" diag 2021-02-29-leap.md error
 
 start=$(date +%s)
 timeout 120 "$CAPSULED" --root "$root" --export "$out" 2>"$T_TMP/err"
@@ -78,7 +94,7 @@ check "export took under 60 s (${took} s)" [ "$took" -lt 60 ]
 posts="$out/posts"
 check "the good post is exported" grep -qFx "A good post." "$posts/2020-01-01-good.gmi"
 for s in 2020-01-02-badyaml nodate 2020-01-07-unterminated \
-    2020-01-09-empty 2020-01-10-huge; do
+    2020-01-09-empty 2020-01-10-huge 2021-02-29-leap; do
 	check "skipped: $s" [ ! -e "$posts/$s.gmi" ]
 done
 check "unparsable date: rendered with the file name's date" grep -qFx \
@@ -91,9 +107,12 @@ check "missing post_url: no link line" sh -c "! grep -q '^=>' '$posts/2020-01-05
 check "unknown Liquid dropped" grep -qFx "Kept text here." "$posts/2020-01-06-liquid.gmi"
 check "unterminated fence: rendered, toggles balanced" sh -c \
     "grep -qFx 'int x;' '$posts/2020-01-08-fence.gmi' && [ \$((\$(grep -c '^\`\`\`' '$posts/2020-01-08-fence.gmi') % 2)) -eq 0 ]"
+check "control characters: none in the output" sh -c "! grep -q \"\$(printf '[\\033\\007]')\" '$posts/2020-01-13-controls.gmi'"
+check "control characters: U+FFFD in their place" grep -qFx \
+    "# Red �[31m" "$posts/2020-01-13-controls.gmi"
 check "bracket bomb: rendered" [ -s "$posts/2020-01-11-brackets.gmi" ]
 check "nesting bomb: rendered" grep -q deep "$posts/2020-01-12-nesting.gmi"
-check "home page lists the rendered posts" [ "$(grep -c '^=> /posts/' "$out/index.gmi")" -eq 8 ]
+check "home page lists the rendered posts" [ "$(grep -c '^=> /posts/' "$out/index.gmi")" -eq 9 ]
 check "output is valid UTF-8" python3 -c '
 import os, sys
 for top, _, files in os.walk(sys.argv[1]):

@@ -361,6 +361,15 @@ t_unterminated_fence(void)
 
 	CHECK_STR(pass(src), src);
 	CHECK_INT(o.ntables, 0);
+	/* Reported where it opened: file line 10 + 2. */
+	CHECK_INT(d.n, 1);
+	if (d.n == 1) {
+		CHECK_INT(d.v[0].line, 12);
+		CHECK(strstr(d.v[0].msg, "never closed") != NULL);
+	}
+	/* Closed, or ended with its blockquote: nothing to report. */
+	pass("```\ncode\n```\n> ```\n> quoted\n\nText\n");
+	CHECK_INT(d.n, 0);
 }
 
 static void
@@ -676,6 +685,10 @@ t_hostile(void)
 		buf_puts(&b, "[^");
 	pass(b.data);
 	CHECK_INT(o.len, b.len);
+	CHECK(diag_find(&d, "brackets nested 100000 deep") != NULL);
+	/* Ordinary nesting is not reported. */
+	pass("[[a](b) and [c]](d) [x][y]\n");
+	CHECK_INT(d.n, 0);
 
 	buf_truncate(&b, 0);
 	for (i = 0; i < 100000; i++)

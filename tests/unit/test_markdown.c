@@ -482,7 +482,21 @@ test_hostile(void)
 		check_hostile(cases[i].unit, s);
 		free(s);
 	}
+	/* Deep block nesting is reported once, where it goes too deep. */
+	diag_free(&diags);
+	s = repeat("Text\n\n", ">", 1000, " quote\n\n* a\n  * b\n");
+	free(render(s));
+	free(s);
+	CHECK_INT(diags.n, 1);
+	if (diags.n == 1) {
+		CHECK_INT(diags.v[0].line, 3);
+		CHECK(strstr(diags.v[0].msg, "nested more than 32") != NULL);
+	}
+	diag_free(&diags);
+	free(render("> > * a\n>     * b\n"));
+	CHECK_INT(diags.n, 0);
 }
+
 /* Wide rather than deep: many links, lines, tags in one unit. */
 static void
 test_hostile_wide(void)

@@ -264,6 +264,9 @@ test_bad_posts(void)
 	put("odd.md", "---\npermalink: \"/x?y=\\n/\"\n---\nOdd.\n");
 	put("_posts/2017-01-07-cat.md", "---\ncategories: [\"a\\u0001b\"]\n"
 	    "---\nText.\n");
+	/* Not a calendar date: the name gives none. */
+	put("_posts/2017-02-29-leap.md", "---\ntitle: Leap\n---\nText.\n");
+	put("own.md", "---\ntitle: Own\n---\n# Its own title\n\nText.\n");
 	s = build(&d, PERMALINK_POSTS);
 	if (s == NULL) {
 		CHECK(s != NULL);
@@ -283,6 +286,10 @@ test_bad_posts(void)
 	CHECK(body(s, "/page.gmi") != NULL &&
 	    strncmp(body(s, "/page.gmi"), "# Page\n", 7) == 0);
 	CHECK(body(s, "/posts/dated.gmi") != NULL);
+	CHECK(has_diag(&d, DIAG_ERROR, "2017-02-29-leap.md", "no date"));
+	/* A page that opens with a title of its own gets no second one. */
+	CHECK(body(s, "/own.gmi") != NULL &&
+	    strcmp(body(s, "/own.gmi"), "# Its own title\n\nText.\n") == 0);
 	CHECK(has_diag(&d, DIAG_ERROR, "2017-01-02-empty.md", "empty"));
 	CHECK(has_diag(&d, DIAG_ERROR, "undated.md", "no date"));
 	CHECK(has_diag(&d, DIAG_NOTE, "hidden.md", "published"));
@@ -290,7 +297,7 @@ test_bad_posts(void)
 	/* A lang that would break the response header is not used. */
 	CHECK_STR(type(s, "/posts/2017-01-04-lang.gmi"),
 	    "text/gemini; lang=en");
-	CHECK_INT(d.errors, 2);
+	CHECK_INT(d.errors, 3);
 	snapshot_unref(s);
 	diag_free(&d);
 }

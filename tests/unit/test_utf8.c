@@ -82,6 +82,37 @@ test_many_invalid(void)
 	diag_free(&d);
 }
 
+/*
+ * Terminal controls (ESC, BEL, DEL, C1 CSI) and the XML non-characters
+ * become U+FFFD with a warning each; TAB and LF stay.  The controls sit
+ * inside and after long runs of printable ASCII (the eight-byte path).
+ */
+static void
+test_controls(void)
+{
+	struct diags	 d = { 0 };
+	char		*s;
+	const char	 in[] = "a\tb printable text \x1b[31mred\x07\n"
+			    "x\x7f \xc2\x9b \xef\xbf\xbe \xef\xbf\xbf ok\n";
+
+	s = clean(in, sizeof(in) - 1, &d);
+	CHECK_STR(s, "a\tb printable text \xef\xbf\xbd[31mred\xef\xbf\xbd\n"
+	    "x\xef\xbf\xbd \xef\xbf\xbd \xef\xbf\xbd \xef\xbf\xbd ok\n");
+	CHECK_INT(d.warnings, 6);
+	if (d.n == 6) {
+		CHECK_INT(d.v[0].line, 1);
+		CHECK_INT(d.v[0].column, 20);
+		CHECK(strstr(d.v[0].msg, "U+001B") != NULL);
+		CHECK(strstr(d.v[1].msg, "U+0007") != NULL);
+		CHECK_INT(d.v[2].line, 2);
+		CHECK_INT(d.v[2].column, 2);
+		CHECK(strstr(d.v[3].msg, "U+009B") != NULL);
+		CHECK(strstr(d.v[4].msg, "U+FFFE") != NULL);
+	}
+	free(s);
+	diag_free(&d);
+}
+
 int
 main(void)
 {
@@ -89,5 +120,6 @@ main(void)
 	RUN(test_invalid);
 	RUN(test_invalid_after_cr);
 	RUN(test_many_invalid);
+	RUN(test_controls);
 	return HARNESS_END();
 }
