@@ -300,3 +300,24 @@ utf8_width(const char *s, size_t len)
 	}
 	return w;
 }
+
+const char *
+utf8_next_control(const char *s, const char *end, size_t *lenp)
+{
+	unsigned char	c;
+
+	for (; s < end; s++) {
+		c = (unsigned char)*s;
+		if (c < 0x20 || c == 0x7f) {
+			*lenp = 1;
+			return s;
+		}
+		if (c == 0xc2 && s + 1 < end &&
+		    (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] < 0xa0) {
+			*lenp = 2;
+			return s;
+		}
+	}
+	*lenp = 0;
+	return end;
+}

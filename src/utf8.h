@@ -38,4 +38,16 @@ int	 utf8_cp_width(uint32_t cp);
 /* Display width of a UTF-8 string (invalid bytes count 1). */
 size_t	 utf8_width(const char *s, size_t len);
 
+/* What stands for a character that cannot be shown: U+FFFD. */
+#define UTF8_REPLACEMENT	"\xef\xbf\xbd"
+
+/*
+ * The first control character in [s, end): a C0 control (TAB, CR and LF
+ * included), DEL, or a C1 control (U+0080 to U+009F, two bytes), which
+ * a terminal would act on rather than show.  Its length goes to *lenp;
+ * end (and length 0) when there is none.
+ */
+const char	*utf8_next_control(const char *s, const char *end,
+		    size_t *lenp);
+
 #endif

@@ -1,9 +1,13 @@
-/* utf8_sanitize: line ends, BOM, invalid bytes and where they are. */
+/*
+ * utf8_sanitize: line ends, BOM, invalid bytes and where they are;
+ * control characters found.
+ */
 #include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
 #include "utf8.h"
+#include "util.h"
 
 static char *
 clean(const char *in, size_t len, struct diags *d)
@@ -113,6 +117,28 @@ test_controls(void)
 	diag_free(&d);
 }
 
+static void
+test_next_control(void)
+{
+	/* ESC, TAB, DEL, U+009B (CSI, C1); U+00A0 and é are text. */
+	const char	 s[] = "a\x1b[1m\tb\x7f\xc2\x9b\xc2\xa0\xc3\xa9";
+	const size_t	 at[] = { 1, 5, 7, 8 }, len[] = { 1, 1, 1, 2 };
+	const char	*end = s + sizeof(s) - 1, *p = s;
+	size_t		 i, n = 0;
+
+	for (i = 0; i < nitems(at); i++) {
+		p = utf8_next_control(p + n, end, &n);
+		CHECK_INT(p - s, at[i]);
+		CHECK_INT(n, len[i]);
+	}
+	p = utf8_next_control(p + n, end, &n);
+	CHECK(p == end);
+	CHECK_INT(n, 0);
+	/* A lone 0xc2 at the end is not a control. */
+	p = utf8_next_control(s + 8, s + 9, &n);
+	CHECK(p == s + 9);
+}
+
 int
 main(void)
 {
@@ -121,5 +147,6 @@ main(void)
 	RUN(test_invalid_after_cr);
 	RUN(test_many_invalid);
 	RUN(test_controls);
+	RUN(test_next_control);
 	return HARNESS_END();
 }
