@@ -17,15 +17,38 @@ struct sink {
 	size_t				 nlinks;	/* last [N] used */
 };
 
-/* A menu field: TAB, CR and LF would break the line format. */
+/*
+ * Append s[0..len) without its control characters, which a terminal
+ * client would act on (an escape sequence) rather than show.  In a menu
+ * field TAB, CR and LF become spaces, as they would break the line; in
+ * a line of text TAB is kept (preformatted text).  Every other control
+ * character (ESC, BEL, DEL, C1...) becomes U+FFFD, of the same display
+ * width.  None is dropped, lest the bytes around it form a C1 control.
+ */
+static void
+put_clean(struct buf *out, const char *s, size_t len, bool field)
+{
+	const char	*end = s + len, *c;
+	size_t		 n;
+
+	for (; s < end; s = c + n) {
+		c = utf8_next_control(s, end, &n);
+		buf_append(out, s, c - s);
+		if (c == end)
+			break;
+		if (field && (*c == '\t' || *c == '\r' || *c == '\n'))
+			buf_putc(out, ' ');
+		else if (!field && *c == '\t')
+			buf_putc(out, '\t');
+		else
+			buf_puts(out, UTF8_REPLACEMENT);
+	}
+}
+
 static void
 put_field(struct buf *out, const char *s, size_t len)
 {
-	size_t	i;
-
-	for (i = 0; i < len; i++)
-		buf_putc(out, s[i] == '\t' || s[i] == '\r' || s[i] == '\n' ?
-		    ' ' : s[i]);
+	put_clean(out, s, len, true);
 }
 
 static void
@@ -36,17 +59,15 @@ info_line(struct buf *out, const char *s, size_t len)
 	buf_puts(out, "\tfake\t(NULL)\t0\r\n");
 }
 
-/* A line of a type 0 text: dot-stuffed, CR dropped, CRLF. */
+/* A line of a type 0 text: its own CR end dropped, dot-stuffed, CRLF. */
 static void
 text_line(struct buf *out, const char *s, size_t len)
 {
-	size_t	i;
-
+	if (len > 0 && s[len - 1] == '\r')
+		len--;
 	if (len > 0 && s[0] == '.')
 		buf_putc(out, '.');
-	for (i = 0; i < len; i++)
-		if (s[i] != '\r')
-			buf_putc(out, s[i]);
+	put_clean(out, s, len, false);
 	buf_puts(out, "\r\n");
 }
 
@@ -268,8 +289,10 @@ static bool
 parse_gopher_url(const char *url, struct gopher_item *it)
 {
 	const char	*h = url + strlen("gopher://"), *end, *path;
+	const char	*sel_end;
 	char		*port_end;
 	long		 port = 70;
+	size_t		 n;
 
 	if (*h == '[') {
 		if ((end = strchr(h, ']')) == NULL)
@@ -297,8 +320,13 @@ parse_gopher_url(const char *url, struct gopher_item *it)
 		it->type = path[1];
 		it->selector = decode_selector(path + 2);
 	}
-	/* The type is one visible character, or the line breaks. */
-	if (it->type <= ' ' || it->type > '~') {
+	/*
+	 * The type is one visible character, or the line breaks; a
+	 * selector with control characters cannot be sent as it is.
+	 */
+	sel_end = it->selector + strlen(it->selector);
+	if (it->type <= ' ' || it->type > '~' ||
+	    utf8_next_control(it->selector, sel_end, &n) != sel_end) {
 		gopher_item_free(it);
 		return false;
 	}

@@ -2,7 +2,7 @@
  * Gopher request bytes: gopher_request_end, then gopher_respond on the
  * line (selectors, Gopher+ suffixes, URL: redirects, HTTP requests).
  * The same bytes as text and link of a document must give a menu that
- * parses.
+ * parses, and a menu and a text without control characters.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -44,10 +44,13 @@ render(const char *s)
 	doc_add_pre(&d, NULL, s);
 	gophertext_menu(&d, &r, &b);
 	gmenu_end(&b);
-	if (menu_error(b.data, b.len) != NULL)
+	if (menu_error(b.data, b.len) != NULL ||
+	    control_error(b.data, b.len) != NULL)
 		abort();
 	buf_truncate(&b, 0);
 	gophertext_text(&d, &r, &b);
+	if (control_error(b.data, b.len) != NULL)
+		abort();
 	buf_free(&b);
 	doc_free(&d);
 }

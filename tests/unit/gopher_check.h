@@ -3,13 +3,16 @@
  * TAB-separated fields (type character and display, selector, host,
  * port) ended by CRLF, then a "." line and nothing after it.  In a
  * text, each reference number "[N] " that starts a line names one
- * footnote or one link.
+ * footnote or one link.  Neither holds a control character that a
+ * terminal would act on.
  */
 #ifndef CAPSULED_GOPHER_CHECK_H
 #define CAPSULED_GOPHER_CHECK_H
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "utf8.h"
 
 /* Returns NULL when the menu parses, else a static message. */
 static const char *
@@ -46,6 +49,23 @@ menu_error(const char *m, size_t len)
 		p = eol + 2;
 	}
 	return "no final . line";
+}
+
+/*
+ * Returns NULL when the only control characters of a menu or text are
+ * its CRLF line ends and TABs (field separators, preformatted text).
+ */
+static inline const char *
+control_error(const char *t, size_t len)
+{
+	const char	*end = t + len, *c;
+	size_t		 n;
+
+	for (; (c = utf8_next_control(t, end, &n)) != end; t = c + n)
+		if (*c == '\r' ? c + 1 == end || c[1] != '\n' :
+		    *c != '\n' && *c != '\t')
+			return "a control character";
+	return NULL;
 }
 
 /* Returns NULL when no "[N] " starts two lines of the text t. */

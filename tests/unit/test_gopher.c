@@ -57,7 +57,9 @@ build(void)
 	struct doc	 d = { 0 };
 
 	s->config.title = xstrdup("Whirl Offload");
-	s->config.description = xstrdup("A blog about\tpacket processing.");
+	/* Control characters from the content: a terminal must not see them. */
+	s->config.description = xstrdup("A blog about\tpacket\x1b[2J "
+	    "processing.");
 	s->nposts = 3;
 	s->posts = xcalloc(s->nposts, sizeof(*s->posts));
 	set_post(&s->posts[0], "bpffs", "2023-11-04", "Did you know? bpffs");
@@ -66,7 +68,7 @@ build(void)
 	snapshot_index(s);
 	s->npages = 1;
 	s->pages = xcalloc(1, sizeof(*s->pages));
-	s->pages[0].title = xstrdup("About");
+	s->pages[0].title = xstrdup("About\a\x7f");
 	s->pages[0].path = xstrdup("/about.gmi");
 	s->ncategories = s->ntags = 1;
 	s->categories = xcalloc(1, sizeof(*s->categories));
@@ -196,7 +198,8 @@ test_main_menu(void)
 	CHECK_INT(st, 0);
 	CHECK(menu_error(m, strlen(m)) == NULL);
 	CHECK(strncmp(m, "iWhirl Offload\t", 15) == 0);
-	CHECK(strstr(m, "iA blog about packet processing.\t") != NULL);
+	CHECK(strstr(m, "iA blog about packet\xef\xbf\xbd[2J processing.\t")
+	    != NULL);
 	CHECK(strstr(m,
 	    "02023-11-04 - Did you know? bpffs\t/posts/bpffs.txt\t"
 	    "gopher.example.org\t7070\r\n"
@@ -206,7 +209,7 @@ test_main_menu(void)
 	CHECK(strstr(m, "1Archive by year\t/archive/\t") != NULL);
 	CHECK(strstr(m, "1Categories\t/categories/\t") != NULL);
 	CHECK(strstr(m, "1Tags\t/tags/\t") != NULL);
-	CHECK(strstr(m, "0About\t/about.txt\t") != NULL);
+	CHECK(strstr(m, "0About\xef\xbf\xbd\xef\xbf\xbd\t/about.txt\t") != NULL);
 	CHECK(strstr(m, "hThis capsule on Gemini\t"
 	    "URL:gemini://capsule.example.org:1966/\tgopher.example.org\t"
 	    "7070\r\n") != NULL);
@@ -245,6 +248,11 @@ check_routes(const struct snapshot *s)
 
 	for (i = 0; i < s->gopher.n; i++) {
 		r = &s->gopher.v[i];
+		if ((r->type[0] == '0' || r->type[0] == '1') &&
+		    (err = control_error(r->body, r->len)) != NULL) {
+			fprintf(stderr, "%s: %s\n", r->path, err);
+			CHECK(0);
+		}
 		if (r->type[0] == '1') {
 			n++;
 			err = menu_error(r->body, r->len);

@@ -325,6 +325,57 @@ test_numbered_after_footnotes(void)
 	diag_free(&diags);
 }
 
+/* ESC, BEL, DEL and C1 controls of the content never reach a terminal. */
+static void
+test_control_characters(void)
+{
+	struct doc	 d = { 0 };
+	struct line	*l;
+	char		*t, *m;
+
+	doc_add_heading(&d, 1, "Title\x1b[31m red");
+	doc_add(&d, LINE_TEXT, true, "Bell\a, del\x7f, csi \xc2\x9b" "2J.");
+	doc_add_link(&d, false, "https://example.org/\x1b", "Label\x1b]0;x\a");
+	doc_add_link(&d, false, "gopher://example.net/0/a%1Bb", "Hole");
+	l = doc_add(&d, LINE_ITEM, true, "x\x1by");
+	l->marker = xstrdup("1.");
+	doc_add(&d, LINE_QUOTE, true, "q\x0c");
+	doc_add_pre(&d, NULL, "a\tb\x1b" "c\r\n");
+	t = text_of(&d);
+	CHECK_STR(t,
+	    "Title\xef\xbf\xbd[31m red\r\n"
+	    "==============\r\n"
+	    "\r\n"
+	    "Bell\xef\xbf\xbd, del\xef\xbf\xbd, csi \xef\xbf\xbd" "2J.\r\n"
+	    "[1] Label\xef\xbf\xbd]0;x\xef\xbf\xbd\r\n"
+	    "    https://example.org/\xef\xbf\xbd\r\n"
+	    "[2] Hole\r\n"
+	    "    gopher://example.net/0/a%1Bb\r\n"
+	    "\r\n"
+	    "1. x\xef\xbf\xbdy\r\n"
+	    "\r\n"
+	    "> q\xef\xbf\xbd\r\n"
+	    "\r\n"
+	    "a\tb\xef\xbf\xbd" "c\r\n"
+	    ".\r\n");
+	CHECK(control_error(t, strlen(t)) == NULL);
+	m = menu_of(&d);
+	CHECK(menu_error(m, strlen(m)) == NULL);
+	CHECK(control_error(m, strlen(m)) == NULL);
+	/* A gopher selector with a control character: a URL: item. */
+	CHECK(strstr(m, "hHole\tURL:gopher://example.net/0/a%1Bb\t") != NULL);
+	CHECK(strstr(m, "ia       b\xef\xbf\xbd" "c \t") != NULL);
+	CHECK(strstr(m, "\x1b") == NULL && strstr(m, "\x7f") == NULL);
+	/* The checker finds what a terminal would act on. */
+	CHECK(control_error("a\x1b", 2) != NULL);
+	CHECK(control_error("a\r", 2) != NULL);
+	CHECK(control_error("\xc2\x85", 2) != NULL);
+	CHECK(control_error("a\tb\r\n", 5) == NULL);
+	free(m);
+	free(t);
+	doc_free(&d);
+}
+
 static void
 test_doc_menu(void)
 {
@@ -461,6 +512,7 @@ main(void)
 	RUN(test_preformatted_and_dots);
 	RUN(test_link_references);
 	RUN(test_numbered_after_footnotes);
+	RUN(test_control_characters);
 	RUN(test_doc_menu);
 	RUN(test_menu_fields);
 	RUN(test_item_types);
