@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "gopher.h"
+#include "gophersite.h"
 #include "util.h"
 
 #define NOT_FOUND	"3Not found\t\terror.host\t1\r\n.\r\n"
@@ -117,7 +118,8 @@ http_answer(const struct config *cfg, struct gopher_response *res)
 	    "<!DOCTYPE html>\n<html>\n<head><title>Gopher server</title>"
 	    "</head>\n<body>\n<p>This is a Gopher server: open <a href=\"");
 	buf_put_escaped(&b, "gopher://");
-	buf_put_escaped(&b, cfg->gopher_host ? cfg->gopher_host : "localhost");
+	buf_put_escaped(&b, gopher_public_host(cfg->gopher_host,
+	    cfg->nhostnames > 0 ? cfg->hostnames[0] : NULL));
 	if (cfg->gopher_public_port != 70)
 		buf_printf(&b, ":%d", cfg->gopher_public_port);
 	buf_puts(&b, "/\">it</a> with a Gopher client.</p>\n</body>\n"

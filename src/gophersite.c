@@ -11,14 +11,13 @@ struct gsite {
 	const struct site_options	*opts;
 };
 
-/* The public host name: a configured name, never an IPv6 literal. */
-static const char *
-public_host(const struct site_options *o)
+const char *
+gopher_public_host(const char *gopher_host, const char *hostname)
 {
-	if (o->gopher_host != NULL && strchr(o->gopher_host, ':') == NULL)
-		return o->gopher_host;
-	if (o->hostname != NULL && strchr(o->hostname, ':') == NULL)
-		return o->hostname;
+	if (gopher_host != NULL && strchr(gopher_host, ':') == NULL)
+		return gopher_host;
+	if (hostname != NULL && strchr(hostname, ':') == NULL)
+		return hostname;
 	return "localhost";
 }
 
@@ -123,7 +122,7 @@ static void
 gsite_init(struct gsite *g, const struct snapshot *s,
     const struct site_options *o)
 {
-	g->render.host = public_host(o);
+	g->render.host = gopher_public_host(o->gopher_host, o->hostname);
 	g->render.port = o->gopher_port;
 	g->render.resolve = resolve;
 	g->render.ctx = g;

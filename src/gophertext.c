@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,22 +289,19 @@ decode_selector(const char *s)
 static bool
 parse_gopher_url(const char *url, struct gopher_item *it)
 {
-	const char	*h = url + strlen("gopher://"), *end, *path;
+	const char	*h = url + strlen("gopher://"), *end, *path, *p;
 	const char	*sel_end;
 	char		*port_end;
 	long		 port = 70;
 	size_t		 n;
 
-	if (*h == '[') {
-		if ((end = strchr(h, ']')) == NULL)
-			return false;
-		end++;
-	} else
-		end = h + strcspn(h, ":/?#");
+	end = h + strcspn(h, ":/?#");
 	if (end == h)
 		return false;
 	path = end;
 	if (*path == ':') {
+		if (!isdigit((unsigned char)path[1]))
+			return false;
 		port = strtol(path + 1, &port_end, 10);
 		if (port_end == path + 1 || port < 1 || port > 65535)
 			return false;
@@ -311,6 +309,14 @@ parse_gopher_url(const char *url, struct gopher_item *it)
 	}
 	if (*path != '\0' && *path != '/')
 		return false;
+	/*
+	 * A host field holds a name or an IPv4 address: a bracketed IPv6
+	 * literal (or anything stranger) makes a URL: item.
+	 */
+	for (p = h; p < end; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.' &&
+		    *p != '_')
+			return false;
 	it->host = xstrndup(h, end - h);
 	it->port = (int)port;
 	if (path[0] == '\0' || path[1] == '\0') {

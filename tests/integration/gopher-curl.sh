@@ -72,4 +72,31 @@ check "post removed: every menu byte-identical to the first ones" \
 check "post removed: its text is gone" sh -c 'curl -s --max-time 10 "$1" |
     grep -q "^3"' - "$GURL/0/posts/2031-01-02-reload-probe.txt"
 check "daemon alive, no sanitizer report" daemon_healthy
+
+# An IPv6 literal as the Gopher host: the menus and the answer to an
+# HTTP request name the same host, the host name.
+stop_capsuled
+if start_capsuled --root "$TOP/capsule" --gopher-host ::1 \
+    --hostname localhost && wait_port "$GOPHER_PORT"; then
+	curl -s --max-time 10 "gopher://127.0.0.1:$GOPHER_PORT/1/" \
+	    >"$T_TMP/v6menu"
+	check "gopher_host ::1: every item names localhost" sh -c '
+	    grep -q "^0" "$1" && ! grep -q "::1" "$1" &&
+	    awk -F "\t" "NF == 4 && !/^i/ && \$3 != \"localhost\" { bad = 1 }
+	    END { exit bad }" "$1"' - "$T_TMP/v6menu"
+	printf 'GET / HTTP/1.0\r\n\r\n' | timeout 10 python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 5)
+s.sendall(sys.stdin.buffer.read())
+while True:
+    b = s.recv(65536)
+    if not b:
+        break
+    sys.stdout.buffer.write(b)' "$GOPHER_PORT" >"$T_TMP/v6http"
+	check "gopher_host ::1: the HTTP answer links to gopher://localhost" \
+	    grep -q "href=\"gopher://localhost:$GOPHER_PORT/\"" "$T_TMP/v6http"
+else
+	fail "capsuled starts with --gopher-host ::1"
+fi
+check "daemon alive, no sanitizer report" daemon_healthy
 finish

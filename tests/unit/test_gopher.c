@@ -51,7 +51,7 @@ set_static(struct static_file *f, const char *path, const char *body,
 
 /* A small snapshot, built the way snapshot_build drives the calls. */
 static struct snapshot *
-build(void)
+build_with(const struct site_options *o)
 {
 	struct snapshot	*s = xcalloc(1, sizeof(*s));
 	struct doc	 d = { 0 };
@@ -89,14 +89,20 @@ build(void)
 	doc_add_link(&d, false, "/categories/BPF.gmi", "BPF posts");
 	doc_add_link(&d, false, "/about.gmi", "About");
 	doc_add_link(&d, false, "https://example.org/", "The web");
-	gophersite_post(s, &opts, 2, &d);
-	gophersite_post(s, &opts, 1, &d);
-	gophersite_post(s, &opts, 0, &d);
-	gophersite_page(s, &opts, 0, &d);
+	gophersite_post(s, o, 2, &d);
+	gophersite_post(s, o, 1, &d);
+	gophersite_post(s, o, 0, &d);
+	gophersite_page(s, o, 0, &d);
 	doc_free(&d);
-	gophersite_finish(s, &opts);
+	gophersite_finish(s, o);
 	CHECK(s->gopher.sealed);
 	return s;
+}
+
+static struct snapshot *
+build(void)
+{
+	return build_with(&opts);
 }
 
 static void
@@ -419,6 +425,44 @@ test_http(void)
 	expect_not_found("GET /", 5);
 }
 
+/*
+ * An IPv6 literal as the Gopher host: every menu and the HTTP answer
+ * name the same host, the first host name.
+ */
+static void
+test_ipv6_host(void)
+{
+	struct site_options	 o = opts;
+	struct config		 c = cfg;
+	struct snapshot		*s;
+	struct gopher_response	 res;
+	char			*names[] = { "capsule.example.org" };
+	size_t			 i;
+
+	o.gopher_host = "::1";
+	c.gopher_host = "::1";
+	c.hostnames = names;
+	c.nhostnames = 1;
+	s = build_with(&o);
+	for (i = 0; i < s->gopher.n; i++)
+		if (s->gopher.v[i].type[0] == '1') {
+			CHECK(strstr(s->gopher.v[i].body, "::1") == NULL);
+			CHECK(strstr(s->gopher.v[i].body,
+			    "\tcapsule.example.org\t7070\r\n") != NULL);
+		}
+	gopher_respond(s, &c, "GET / HTTP/1.0", 14, &res);
+	CHECK(strstr(res.body, "href=\"gopher://capsule.example.org:7070/\"")
+	    != NULL);
+	CHECK(strstr(res.body, "::1") == NULL);
+	gopher_response_free(&res);
+	/* No host name at all: localhost. */
+	c.nhostnames = 0;
+	gopher_respond(s, &c, "GET / HTTP/1.0", 14, &res);
+	CHECK(strstr(res.body, "href=\"gopher://localhost:7070/\"") != NULL);
+	gopher_response_free(&res);
+	destroy(s);
+}
+
 static void
 test_url_redirect(void)
 {
@@ -603,6 +647,7 @@ main(void)
 	RUN(test_gopher_plus);
 	RUN(test_http);
 	RUN(test_url_redirect);
+	RUN(test_ipv6_host);
 	RUN(test_stable);
 	RUN(test_repo_capsule);
 	RUN(test_corpus_capsule);

@@ -392,6 +392,9 @@ test_doc_menu(void)
 	doc_add_link(&d, false, "https://example.org/?a=b&c=d", "Web");
 	doc_add_link(&d, false, "gemini://example.org/", "Gem");
 	doc_add_link(&d, false, "gopher://example.net:7071/1/a%20b", "Hole");
+	doc_add_link(&d, false, "gopher://[::1]:7071/1/x", "V6");
+	doc_add_link(&d, false, "gopher://u@example.net/", "User");
+	doc_add_link(&d, false, "gopher://example.net:+70/", "Sign");
 	doc_add_pre(&d, NULL, "a\tb\tc\n");
 	m = menu_of(&d);
 	CHECK(menu_error(m, strlen(m)) == NULL);
@@ -412,6 +415,9 @@ test_doc_menu(void)
 	    "hWeb\tURL:https://example.org/?a=b&c=d\tgopher.example.org\t7070\r\n"
 	    "hGem\tURL:gemini://example.org/\tgopher.example.org\t7070\r\n"
 	    "1Hole\t/a b\texample.net\t7071\r\n"
+	    "hV6\tURL:gopher://[::1]:7071/1/x\tgopher.example.org\t7070\r\n"
+	    "hUser\tURL:gopher://u@example.net/\tgopher.example.org\t7070\r\n"
+	    "hSign\tURL:gopher://example.net:+70/\tgopher.example.org\t7070\r\n"
 	    "i\tfake\t(NULL)\t0\r\n"
 	    "ia       b       c\tfake\t(NULL)\t0\r\n"
 	    ".\r\n");
