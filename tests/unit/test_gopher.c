@@ -582,47 +582,55 @@ test_corpus_capsule(void)
 	free(root);
 }
 
-/* CONVERSION.md 6: the welcome example, as served for the real post. */
-static const char *welcome =
-	    "Welcome to Whirl Offload!\r\n"
-	    "=========================\r\n"
+/* CONVERSION.md 6 on the capsule's post, as served. */
+static const char *seed_text =
+	    "Offload is coming\r\n"
+	    "=================\r\n"
 	    "\r\n"
-	    "2016-07-07 · Quentin Monnet\r\n"
+	    "2017-12-04 · Quentin Monnet\r\n"
 	    "Categories: Other\r\n"
 	    "\r\n"
-	    "Welcome to my blog!\r\n"
+	    "Nothing technical in this post. This is a short update about my\r\n"
+	    "position, and about this blog in general.\r\n"
 	    "\r\n"
-	    "For a few months now I have been working at 6WIND, a company "
-	    "providing\r\n"
-	    "packet processing software and trying to eliminate performance\r\n"
-	    "bottlenecks for physical and virtual Linux applications. In other\r\n"
-	    "words, we sell software that makes computers and routing gear "
-	    "process\r\n"
-	    "the packets way faster. We try to attain the wirespeed limit: if "
-	    "you\r\n"
-	    "consider your Ethernet cable as a pipe, we want to push inside as "
-	    "many\r\n"
-	    "bits per second as this pipe is capable to convey.\r\n"
-	    "[1] 6WIND\r\n"
-	    "    http://6wind.com\r\n"
+	    "> I'm asking the questions! What's up on the blog?\r\n"
+	    "\r\n"
+	    "You might have noticed that I slightly modified the template of "
+	    "this\r\n"
+	    "website. In particular, I removed the company's logo from the "
+	    "generic\r\n"
+	    "pages (index, “About”, etc.) and no longer defines this platform "
+	    "as a\r\n"
+	    "blog “about my work at 6WIND”. The reason, as you maybe know or\r\n"
+	    "guessed, is that I no longer work for 6WIND! Instead I joined\r\n"
+	    "Netronome not long ago. The company roughly addresses the same "
+	    "issues:\r\n"
+	    "getting the best performances for server networking. But instead "
+	    "of\r\n"
+	    "proposing pure software solutions, they design programmable NICs "
+	    "that\r\n"
+	    "are “smart” enough to offload many components from the host.\r\n"
+	    "[1] Netronome\r\n"
+	    "    https://www.netronome.com\r\n"
 	    "\r\n";
 
 static void
-test_welcome_example(void)
+test_seed_post_text(void)
 {
 	struct snapshot		*s;
 	struct gopher_response	 res;
-	char			*root = root_path(CORPUS);
-	const char		*sel = "/posts/2016-07-07-welcome.txt";
+	char			*root = root_path("capsule");
+	const char		*sel = "/posts/2017-12-04-offload-coming.txt";
 
 	s = build_root(root, PERMALINK_POSTS);
 	free(root);
+	CHECK(s != NULL);
 	if (s == NULL)
-		SKIP("%s absent", CORPUS);
+		return;
 	gopher_respond(s, &cfg, sel, strlen(sel), &res);
 	CHECK_INT(res.status, 0);
-	CHECK(res.len >= strlen(welcome) &&
-	    strncmp(res.body, welcome, strlen(welcome)) == 0);
+	CHECK(res.len >= strlen(seed_text) &&
+	    strncmp(res.body, seed_text, strlen(seed_text)) == 0);
 	if (harness_test_failed)
 		fprintf(stderr, "%.*s\n", res.len > 700 ? 700 : (int)res.len,
 		    res.body);
@@ -651,7 +659,7 @@ main(void)
 	RUN(test_stable);
 	RUN(test_repo_capsule);
 	RUN(test_corpus_capsule);
-	RUN(test_welcome_example);
+	RUN(test_seed_post_text);
 	rc = HARNESS_END();
 	destroy(snap);
 	return rc;
