@@ -51,18 +51,25 @@ diag_print(const struct diags *d, FILE *fp)
 }
 
 void
-diag_move(struct diags *dst, struct diags *src)
+diag_move(struct diags *dst, struct diags *src, unsigned from)
 {
 	size_t	i;
 
-	grow_array(&dst->v, &dst->cap, dst->n + src->n, sizeof(*dst->v));
-	for (i = 0; i < src->n; i++)
+	for (i = 0; i < src->n; i++) {
+		if (src->v[i].line < from) {
+			free(src->v[i].file);
+			free(src->v[i].msg);
+			continue;
+		}
+		grow_array(&dst->v, &dst->cap, dst->n + 1, sizeof(*dst->v));
 		dst->v[dst->n++] = src->v[i];
-	dst->warnings += src->warnings;
-	dst->errors += src->errors;
+		if (src->v[i].level == DIAG_ERROR)
+			dst->errors++;
+		else if (src->v[i].level == DIAG_WARNING)
+			dst->warnings++;
+	}
 	free(src->v);
-	src->v = NULL;
-	src->n = src->cap = src->warnings = src->errors = 0;
+	memset(src, 0, sizeof(*src));
 }
 
 void

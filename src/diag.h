@@ -37,8 +37,11 @@ void	diag_add(struct diags *, enum diag_level, const char *file,
  * unknown line or column is printed as 1.
  */
 void	diag_print(const struct diags *, FILE *);
-/* Move every diagnostic of src to the end of dst; src is left empty. */
-void	diag_move(struct diags *dst, struct diags *src);
+/*
+ * Move the diagnostics of src at line `from` or after to the end of
+ * dst, and drop the others (already reported); src is left empty.
+ */
+void	diag_move(struct diags *dst, struct diags *src, unsigned from);
 void	diag_free(struct diags *);
 /* The first diagnostic whose message contains what, or NULL. */
 const struct diag *diag_find(const struct diags *, const char *what);

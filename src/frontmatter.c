@@ -674,6 +674,23 @@ find_close(const char *text, size_t len, size_t off, unsigned *line)
 	return len;
 }
 
+size_t
+frontmatter_length(const char *text, size_t len, bool whole)
+{
+	size_t		n, close;
+	unsigned	line;
+
+	n = line_len(text, len);
+	if (len == 0 || !is_fence(text, n, "---"))
+		return 0;
+	if (n == len || (close = find_close(text, len, n + 1, &line)) == len)
+		return len + 1;
+	close += line_len(text + close, len - close);
+	if (close < len)
+		return close + 1;
+	return whole ? len : len + 1;
+}
+
 int
 frontmatter_parse(const char *text, size_t len, const char *file,
     struct frontmatter *fm, size_t *body_off, unsigned *body_line,

@@ -65,6 +65,13 @@ int	frontmatter_parse(const char *text, size_t len, const char *file,
 	    struct diags *);
 /* s starts with a real calendar date, YYYY-MM-DD. */
 bool	ymd_date(const char *s);
+/*
+ * The length of the front matter block at the start of text, closing
+ * line and its newline included: 0 when text has none, len + 1 when it
+ * does not end within text (a closing line that ends the text ends the
+ * block only when the text is the whole file).
+ */
+size_t	frontmatter_length(const char *text, size_t len, bool whole);
 /* Look up any key, known or not: its first value or NULL. */
 const char *frontmatter_get(const struct frontmatter *, const char *key);
 void	frontmatter_free(struct frontmatter *);

@@ -876,13 +876,17 @@ spans_init(struct spans *sp, struct kctx *k, const char *s, size_t n)
 {
 	size_t	i, r, maxrun = 0;
 
+	const char	*p;
+
 	sp->k = k;
 	sp->s = s;
 	sp->n = n;
 	sp->scanned_all = 0;
-	for (i = 0; i < n; i += r ? r : 1)
-		if ((r = s[i] == '`' ? tick_run(s, n, i) : 0) > maxrun)
+	for (i = 0; (p = memchr(s + i, '`', n - i)) != NULL; i += r) {
+		i = (size_t)(p - s);
+		if ((r = tick_run(s, n, i)) > maxrun)
 			maxrun = r;
+	}
 	grow_array(&k->ticks, &k->capticks, maxrun + 1, sizeof(*k->ticks));
 	for (i = 0; i <= maxrun; i++)
 		k->ticks[i] = NONE;
@@ -1001,6 +1005,11 @@ footnote_undefined(struct kctx *k, const char *label, size_t l,
 	buf_puts(out, "\\]");
 }
 
+/* The bytes inline_rewrite looks at; runs of others are copied. */
+static const unsigned char rewrite_byte[256] = {
+	['\\'] = 1, ['`'] = 1, ['['] = 1, [']'] = 1,
+};
+
 /*
  * Rewrite a piece of inline text that starts on file line `line` (for
  * warnings).  Newlines are copied as they are.
@@ -1010,12 +1019,18 @@ inline_rewrite(struct kctx *k, const char *s, size_t n, unsigned line,
     struct buf *out)
 {
 	struct spans	 sp;
-	size_t		 i, l, d, start, end, depth = 0, deepest = 0;
+	size_t		 i, l, d, start, end, run, depth = 0, deepest = 0;
 	size_t		 counted = 0;
 
 	spans_init(&sp, k, s, n);
 	for (i = 0; i < n; ) {
-		if (s[i] == '\\' && i + 1 < n &&
+		for (run = i; run < n && !rewrite_byte[(unsigned char)s[run]];
+		    run++)
+			;
+		if (run > i) {
+			buf_append(out, s + i, run - i);
+			i = run;
+		} else if (s[i] == '\\' && i + 1 < n &&
 		    ispunct((unsigned char)s[i + 1])) {
 			buf_append(out, s + i, 2);
 			i += 2;

@@ -203,24 +203,21 @@ trim(const char **s, size_t *len)
 static char *
 collapse_dup(const char *s, size_t len)
 {
-	struct buf	b = BUF_INIT;
-	size_t		i, run;
+	char	*out, *o;
+	size_t	 i;
 
 	trim(&s, &len);
 	if (len == 0)
 		return NULL;
-	buf_reserve(&b, len);
-	for (i = 0; i < len; i += run) {
-		for (run = 0; i + run < len && !is_space(s[i + run]); run++)
-			;
-		buf_append(&b, s + i, run);
-		if (i + run == len)
-			break;
-		buf_putc(&b, ' ');
-		while (i + run < len && is_space(s[i + run]))
-			run++;
+	o = out = xmalloc(len + 1);
+	for (i = 0; i < len; i++) {
+		if (!is_space(s[i]))
+			*o++ = s[i];
+		else if (!is_space(s[i - 1]))	/* s[0] is not a space */
+			*o++ = ' ';
 	}
-	return buf_detach(&b, NULL);
+	*o = '\0';
+	return out;
 }
 
 /* kramdown's typographic symbols: bytes used at s, 0 if none. */
@@ -1335,8 +1332,7 @@ code_indent(struct render *r, const char *p)
 			if (*q != ' ' && *q != '\t')
 				break;
 			if (col < startcol)	/* a tab across the start */
-				buf_printf(&r->block, "%*s",
-				    (int)(next - startcol), "");
+				buf_spaces(&r->block, next - startcol);
 			else
 				buf_putc(&r->block, *q);
 		}
@@ -1346,7 +1342,7 @@ code_indent(struct render *r, const char *p)
 		}
 		buf_truncate(&r->block, mark);
 	}
-	buf_printf(&r->block, "%*s", (int)r->indent, "");
+	buf_spaces(&r->block, r->indent);
 	r->indent = 0;
 }
 
@@ -1570,8 +1566,10 @@ table_row(struct buf *b, const struct table *t, const struct row *row,
 			pad = width[c] - utf8_width(s, len);
 			left = t->align[c] == MD_ALIGN_RIGHT ? pad :
 			    t->align[c] == MD_ALIGN_CENTER ? pad / 2 : 0;
-			buf_printf(b, " %*s%.*s%*s |", (int)left, "", (int)len,
-			    s, (int)(pad - left), "");
+			buf_spaces(b, 1 + left);
+			buf_append(b, s, len);
+			buf_spaces(b, pad - left);
+			buf_append(b, " |", 2);
 		}
 		buf_putc(b, '\n');
 	}

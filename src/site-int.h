@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "frontmatter.h"
 #include "site.h"
+#include "util.h"
 
 /* Markdown sources above this size are reported and skipped. */
 #define SITE_MAX_SOURCE		(8u << 20)
@@ -25,8 +26,9 @@
 /* A Markdown source (post or page) between its scan and its rendering. */
 struct source {
 	char			*file;		/* root/rel, for diagnostics */
-	char			*text;		/* sanitized, while needed */
-	size_t			 len;
+	size_t			 len;		/* file size, then text's */
+	size_t			 raw_head;	/* bytes the scan read */
+	unsigned		 rest_line;	/* first line it did not */
 	struct frontmatter	 fm;
 	size_t			 body_off;
 	unsigned		 body_line;
@@ -50,19 +52,22 @@ struct build {
 	struct dir_id		*dirs;		/* folders scanned (loops) */
 	size_t			 ndirs, dirs_cap;
 	const char		*file;		/* being converted (warnings) */
+	struct buf		 raw, text;	/* a source, read and sanitized */
 };
 
 /* site-scan.c: fill posts, pages and statics from the root. */
 void		 scan_root(struct build *);
 /*
- * Read a Markdown source, sanitize it and parse its front matter (the
- * text itself is not kept).  Returns -1 (reported) when the file cannot
- * be used at all.
+ * Read a Markdown source's front matter (the text itself is not kept).
+ * Returns -1 (reported) when the file cannot be used at all.
  */
 int		 source_load(struct build *, const char *rel,
 		    struct source *, bool *has_fm);
-/* Read the text again to render it (-1, reported: it changed). */
-int		 source_reload(struct build *, struct source *);
+/*
+ * The whole sanitized text, to render it: valid until the next source
+ * is read.  NULL (reported) when it cannot be read or it changed.
+ */
+const char	*source_read(struct build *, struct source *, size_t *lenp);
 void		 source_free(struct source *);
 /* A language tag fit for a MIME parameter (letters, digits, '-'). */
 bool		 lang_ok(const char *);

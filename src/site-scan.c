@@ -65,49 +65,78 @@ void
 source_free(struct source *s)
 {
 	free(s->file);
-	free(s->text);
 	frontmatter_free(&s->fm);
 	memset(s, 0, sizeof(*s));
 }
 
-/* Read a source as sanitized UTF-8; NULL (reported) when unusable. */
-static char *
-load_text(const char *file, size_t *lenp, struct diags *diags)
-{
-	struct stat	 st;
-	char		*raw, *text;
-	size_t		 len;
+/* Bytes read first at the scan: the front matter of nearly any source. */
+#define HEAD_READ	4096
 
-	if (stat(file, &st) == 0 && (uintmax_t)st.st_size > SITE_MAX_SOURCE) {
-		diag_add(diags, DIAG_ERROR, file, 0, 0,
-		    "file too large (%jd bytes, limit %u): skipped",
-		    (intmax_t)st.st_size, SITE_MAX_SOURCE);
-		return NULL;
-	}
-	if ((raw = read_file(file, &len)) == NULL) {
-		diag_add(diags, DIAG_ERROR, file, 0, 0, "%s", strerror(errno));
-		return NULL;
-	}
-	text = utf8_sanitize(raw, len, lenp, file, diags);
-	free(raw);
-	return text;
+static bool
+too_large(const char *file, size_t size, struct diags *diags)
+{
+	if (size <= SITE_MAX_SOURCE)
+		return false;
+	diag_add(diags, DIAG_ERROR, file, 0, 0,
+	    "file too large (%zu bytes, limit %u): skipped", size,
+	    SITE_MAX_SOURCE);
+	return true;
+}
+
+/* The number of lines s[0..len) starts: the line after it. */
+static unsigned
+next_line(const char *s, size_t len)
+{
+	unsigned	 n = 1;
+	const char	*p, *end = s + len;
+
+	for (p = s; (p = memchr(p, '\n', end - p)) != NULL; p++)
+		n++;
+	return n;
 }
 
 /*
- * The scan keeps the front matter only: the text is read again when
- * the source is rendered, so that the whole blog's Markdown is never in
- * memory at once beside the rendered documents.
+ * The scan needs the front matter only: read the start of the source,
+ * the whole file when its front matter goes on beyond, and sanitize
+ * that much.  The rest is read when the source is rendered, so that
+ * the blog's Markdown is not all in memory beside the rendered
+ * documents, and no byte is sanitized twice.  Both go through the
+ * build's two buffers: reading a source allocates nothing.
  */
 int
 source_load(struct build *b, const char *rel, struct source *s,
     bool *has_fm)
 {
+	size_t	size, end;
+
 	memset(s, 0, sizeof(*s));
 	s->file = path_join(b->opts->root, rel);
-	if ((s->text = load_text(s->file, &s->len, b->diags)) == NULL)
+	buf_truncate(&b->raw, 0);
+	if (read_into(s->file, &b->raw, HEAD_READ, &size) == -1) {
+		diag_add(b->diags, DIAG_ERROR, s->file, 0, 0, "%s",
+		    strerror(errno));
 		goto fail;
-	if (frontmatter_parse(s->text, s->len, s->file, &s->fm, &s->body_off,
-	    &s->body_line, b->diags) == -1) {
+	}
+	if (too_large(s->file, size, b->diags))
+		goto fail;
+	end = b->raw.len;
+	if (end < size &&
+	    (end = frontmatter_length(b->raw.data, end, false)) > b->raw.len) {
+		buf_truncate(&b->raw, 0);
+		if (read_into(s->file, &b->raw, SITE_MAX_SOURCE, NULL) == -1) {
+			diag_add(b->diags, DIAG_ERROR, s->file, 0, 0, "%s",
+			    strerror(errno));
+			goto fail;
+		}
+		end = b->raw.len;
+	}
+	s->len = size;
+	s->raw_head = end;
+	s->rest_line = next_line(b->raw.data, end);
+	buf_truncate(&b->text, 0);
+	utf8_sanitize(&b->text, b->raw.data, end, s->file, b->diags);
+	if (frontmatter_parse(b->text.data, b->text.len, s->file, &s->fm,
+	    &s->body_off, &s->body_line, b->diags) == -1) {
 		diag_add(b->diags, DIAG_NOTE, s->file, 0, 0,
 		    "skipped for its front matter");
 		goto fail;
@@ -115,29 +144,36 @@ source_load(struct build *b, const char *rel, struct source *s,
 	*has_fm = s->body_off > 0;
 	if (!*has_fm)
 		s->body_line = 1;
-	free(s->text);
-	s->text = NULL;
 	return 0;
 fail:
 	source_free(s);
 	return -1;
 }
 
-int
-source_reload(struct build *b, struct source *s)
+const char *
+source_read(struct build *b, struct source *s, size_t *lenp)
 {
-	struct diags	seen = { 0 };	/* reported by the scan already */
-	size_t		len;
+	struct diags	 rest = { 0 };
 
-	s->text = load_text(s->file, &len, &seen);
-	diag_free(&seen);
-	if (s->text != NULL && len == s->len)
-		return 0;
+	buf_truncate(&b->raw, 0);
+	if (read_into(s->file, &b->raw, SITE_MAX_SOURCE + 1, NULL) == -1) {
+		diag_add(b->diags, DIAG_ERROR, s->file, 0, 0, "%s",
+		    strerror(errno));
+		return NULL;
+	}
+	if (too_large(s->file, b->raw.len, b->diags))
+		return NULL;
+	/* The scan reported what it read: only the rest is new. */
+	buf_truncate(&b->text, 0);
+	utf8_sanitize(&b->text, b->raw.data, b->raw.len, s->file, &rest);
+	diag_move(b->diags, &rest, s->rest_line);
+	*lenp = s->len = b->text.len;
+	if (b->raw.len >= s->raw_head &&
+	    frontmatter_length(b->text.data, b->text.len, true) == s->body_off)
+		return b->text.data;
 	diag_add(b->diags, DIAG_ERROR, s->file, 0, 0,
 	    "changed while the capsule was loading: rendered empty");
-	free(s->text);
-	s->text = NULL;
-	return -1;
+	return NULL;
 }
 
 /* The YYYY-MM-DD at the start of a post's file name, checked. */

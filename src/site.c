@@ -283,7 +283,9 @@ taxonomy(const struct snapshot *snap, bool tags, size_t *np)
 static void
 render_body(struct build *b, struct source *src, struct doc *doc)
 {
-	struct convert_env	env;
+	struct convert_env	 env;
+	const char		*text;
+	size_t			 len;
 
 	memset(&env, 0, sizeof(env));
 	env.liquid.file = src->file;
@@ -295,10 +297,9 @@ render_body(struct build *b, struct source *src, struct doc *doc)
 	env.liquid.ctx = b;
 	env.map_url = map_url;
 	b->file = src->file;
-	if (source_reload(b, src) == -1)
+	if ((text = source_read(b, src, &len)) == NULL)
 		return;
-	convert_body(src->text + src->body_off, src->len - src->body_off,
-	    &env, doc);
+	convert_body(text + src->body_off, len - src->body_off, &env, doc);
 }
 
 /* Route a rendered document; a path taken twice is reported. */
@@ -494,6 +495,8 @@ snapshot_build(const struct site_options *opts, struct diags *diags)
 	strv_free(b.page_keys, 2 * snap->npages);
 	free(b.dirs);
 	free(b.realroot);
+	buf_free(&b.raw);
+	buf_free(&b.text);
 	snap->build_seconds = now() - start;
 	return snap;
 }

@@ -155,39 +155,42 @@ unwanted(uint32_t cp)
 	    (cp >= 0x7f && cp <= 0x9f) || cp == 0xfffe || cp == 0xffff;
 }
 
-char *
-utf8_sanitize(const char *s, size_t len, size_t *outlen, const char *file,
+void
+utf8_sanitize(struct buf *out, const char *s, size_t len, const char *file,
     struct diags *diags)
 {
-	struct buf	 out = BUF_INIT;
 	uint32_t	 cp;
 	size_t		 i, n, start = 0, counted, line_start;
-	unsigned	 line = 1, reported = 0;
+	unsigned	 line = 1, reported = 0, more_line = 0;
 
 	if (len >= 3 && (unsigned char)s[0] == 0xef &&
 	    (unsigned char)s[1] == 0xbb && (unsigned char)s[2] == 0xbf)
 		start = 3;
-	buf_reserve(&out, len);
+	buf_reserve(out, len);
 	counted = line_start = start;
 	for (i = start; i < len; i += n) {
 		if ((n = ascii_run(s + i, len - i)) > 0) {
-			buf_append(&out, s + i, n);
+			buf_append(out, s + i, n);
 			continue;
 		}
 		if (s[i] == '\r') {
-			buf_putc(&out, '\n');
+			buf_putc(out, '\n');
 			n = (i + 1 < len && s[i + 1] == '\n') ? 2 : 1;
 			continue;
 		}
 		if ((n = utf8_decode(s + i, len - i, &cp)) != 0 &&
 		    !unwanted(cp)) {
-			buf_append(&out, s + i, n);
+			buf_append(out, s + i, n);
 			continue;
 		}
 		/* One replacement per invalid byte, as decoders do. */
-		buf_append(&out, "\xef\xbf\xbd", 3);
-		if (reported++ < 10) {
+		buf_append(out, "\xef\xbf\xbd", 3);
+		/* Ten warnings, then one from where the rest start. */
+		if (++reported <= 11)
 			count_lines(s, len, &counted, i, &line, &line_start);
+		if (reported == 11)
+			more_line = line;
+		else if (reported <= 10) {
 			if (n == 0)
 				diag_add(diags, DIAG_WARNING, file, line,
 				    column(s + line_start, i - line_start),
@@ -203,10 +206,10 @@ utf8_sanitize(const char *s, size_t len, size_t *outlen, const char *file,
 			n = 1;
 	}
 	if (reported > 10)
-		diag_add(diags, DIAG_WARNING, file, 0, 0,
+		diag_add(diags, DIAG_WARNING, file, more_line, 1,
 		    "%u more invalid UTF-8 bytes or control characters "
 		    "replaced", reported - 10);
-	return buf_detach(&out, outlen);
+	buf_append(out, "", 0);		/* NUL-terminated, even if empty */
 }
 
 struct range {

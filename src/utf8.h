@@ -9,15 +9,16 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "util.h"
 
 /*
- * Return a copy of the text with CRLF (and lone CR) turned into LF, and
+ * Append to out the text with CRLF (and lone CR) turned into LF, and
  * every invalid UTF-8 sequence, control character other than TAB and
  * LF (C0, DEL, C1) and U+FFFE/U+FFFF replaced by U+FFFD; each
  * replacement is reported as a warning at its line and column.  A
  * leading BOM is dropped.
  */
-char	*utf8_sanitize(const char *s, size_t len, size_t *outlen,
+void	 utf8_sanitize(struct buf *out, const char *s, size_t len,
 	    const char *file, struct diags *);
 
 /* True when s[0..len) is well-formed UTF-8 (no overlongs, surrogates). */

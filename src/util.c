@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,12 +97,10 @@ grow_array(void *vp, size_t *cap, size_t need, size_t sz)
 }
 
 void
-buf_reserve(struct buf *b, size_t more)
+buf_grow(struct buf *b, size_t more)
 {
 	size_t	ncap;
 
-	if (b->len + more + 1 <= b->cap)
-		return;
 	ncap = b->cap ? b->cap : 64;
 	while (ncap < b->len + more + 1)
 		ncap *= 2;
@@ -110,11 +109,10 @@ buf_reserve(struct buf *b, size_t more)
 }
 
 void
-buf_append(struct buf *b, const void *p, size_t n)
+buf_spaces(struct buf *b, size_t n)
 {
 	buf_reserve(b, n);
-	if (n)
-		memcpy(b->data + b->len, p, n);
+	memset(b->data + b->len, ' ', n);
 	b->len += n;
 	b->data[b->len] = '\0';
 }
@@ -223,25 +221,32 @@ strv_free(char **v, size_t n)
 	free(v);
 }
 
-char *
-read_file(const char *path, size_t *lenp)
+int
+read_into(const char *path, struct buf *b, size_t max, size_t *sizep)
 {
-	struct buf	 b = BUF_INIT;
 	struct stat	 st;
+	size_t		 want, start = b->len;
 	ssize_t		 n;
 	int		 fd, saved;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return NULL;
+		return -1;
+	if (sizep != NULL)
+		*sizep = 0;
 	/* The file's size and one byte: EOF is seen without growing. */
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-		b.data = xmalloc((size_t)st.st_size + 2);
-		b.cap = (size_t)st.st_size + 2;
+		if (sizep != NULL)
+			*sizep = (size_t)st.st_size;
+		buf_reserve(b, (size_t)st.st_size < max ?
+		    (size_t)st.st_size + 1 : max);
 	}
-	for (;;) {
-		if (b.cap - b.len < 2)
-			buf_reserve(&b, 65536);
-		n = read(fd, b.data + b.len, b.cap - b.len - 1);
+	while (b->len - start < max) {
+		if (b->cap - b->len < 2)
+			buf_reserve(b, 65536);
+		want = b->cap - b->len - 1;
+		if (want > max - (b->len - start))
+			want = max - (b->len - start);
+		n = read(fd, b->data + b->len, want);
 		if (n == 0)
 			break;
 		if (n == -1) {
@@ -249,12 +254,29 @@ read_file(const char *path, size_t *lenp)
 				continue;
 			saved = errno;
 			close(fd);
-			buf_free(&b);
+			buf_truncate(b, start);
 			errno = saved;
-			return NULL;
+			return -1;
 		}
-		b.len += (size_t)n;
+		b->len += (size_t)n;
 	}
 	close(fd);
+	buf_reserve(b, 0);
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+char *
+read_file(const char *path, size_t *lenp)
+{
+	struct buf	b = BUF_INIT;
+	int		saved;
+
+	if (read_into(path, &b, SIZE_MAX, NULL) == -1) {
+		saved = errno;
+		buf_free(&b);
+		errno = saved;
+		return NULL;
+	}
 	return buf_detach(&b, lenp);
 }

@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -32,18 +33,39 @@ struct buf {
 
 #define BUF_INIT	{ NULL, 0, 0 }
 
-void	 buf_reserve(struct buf *, size_t more);
-void	 buf_append(struct buf *, const void *, size_t);
+/* Room for more bytes and the NUL: the slow path of buf_reserve. */
+void	 buf_grow(struct buf *, size_t more);
+
+static inline void
+buf_reserve(struct buf *b, size_t more)
+{
+	if (b->len + more + 1 > b->cap)
+		buf_grow(b, more);
+}
+
+/* Inline, as the writers append word by word. */
+static inline void
+buf_append(struct buf *b, const void *p, size_t n)
+{
+	buf_reserve(b, n);
+	if (n > 0)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
 void	 buf_puts(struct buf *, const char *);
 /* One byte: inline, as writers call it per character. */
 static inline void
 buf_putc(struct buf *b, char c)
 {
-	if (b->len + 2 > b->cap)
-		buf_reserve(b, 1);
+	buf_reserve(b, 1);
 	b->data[b->len++] = c;
 	b->data[b->len] = '\0';
 }
+
+/* n spaces: padding, without a format to parse. */
+void	 buf_spaces(struct buf *, size_t n);
 void	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 buf_vprintf(struct buf *, const char *, va_list);
@@ -62,5 +84,11 @@ void	 strv_free(char **, size_t n);
 
 /* Read a whole file; NULL with errno set on failure. */
 char	*read_file(const char *path, size_t *lenp);
+/*
+ * Append at most max bytes of a file to b; the file's size in *sizep
+ * (0 if unknown).  -1 with errno set on failure (b as it was).
+ */
+int	 read_into(const char *path, struct buf *b, size_t max,
+	    size_t *sizep);
 
 #endif

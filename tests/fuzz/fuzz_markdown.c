@@ -50,9 +50,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct convert_env	 env;
 	struct diags		 diags;
 	struct doc		 doc = { 0 };
-	struct buf		 out = BUF_INIT;
-	char			*text;
-	size_t			 len;
+	struct buf		 out = BUF_INIT, text = BUF_INIT;
 
 	memset(&env, 0, sizeof(env));
 	memset(&diags, 0, sizeof(diags));
@@ -63,14 +61,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	env.liquid.post_path = post_path;
 	env.map_url = map_url;
 	env.smart_quotes = size > 0 && (data[0] & 1);
-	text = utf8_sanitize((const char *)data, size, &len, "fuzz.md", &diags);
-	convert_body(text, len, &env, &doc);
+	utf8_sanitize(&text, (const char *)data, size, "fuzz.md", &diags);
+	convert_body(text.data, text.len, &env, &doc);
 	doc_write_gemtext(&doc, &out);
 	if (gemtext_error(out.data ? out.data : "", out.len) != NULL)
 		abort();
 	buf_free(&out);
 	doc_free(&doc);
 	diag_free(&diags);
-	free(text);
+	buf_free(&text);
 	return 0;
 }

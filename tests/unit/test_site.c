@@ -351,6 +351,63 @@ test_path_clash(void)
 	diag_free(&d);
 }
 
+/* Count the diagnostics about file at line whose message has text. */
+static size_t
+count_diag(const struct diags *d, const char *file, unsigned line,
+    const char *text)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < d->n; i++)
+		n += strstr(d->v[i].file, file) != NULL &&
+		    d->v[i].line == line && strstr(d->v[i].msg, text) != NULL;
+	return n;
+}
+
+/*
+ * The scan reads a source's front matter only (all of it, however
+ * long), rendering reads the rest: each bad byte is reported once,
+ * wherever it is.
+ */
+static void
+test_source_reads(void)
+{
+	struct diags	 d;
+	struct snapshot	*s;
+	struct buf	 big = BUF_INIT;
+	const char	*t;
+	int		 i;
+
+	fresh_root();
+	buf_puts(&big, "---\ntitle: Long\nexcerpt: >\n");
+	for (i = 0; i < 500; i++)
+		buf_puts(&big, "  words and words\n");
+	buf_puts(&big, "tags: [late]\n---\nBody \xff.\n");
+	put("_posts/2020-01-01-long.md", big.data);
+	put("_posts/2020-01-02-bytes.md",
+	    "---\ntitle: \"A \xfe\"\n---\nBody \xff.\n");
+	put("_posts/2020-01-03-bare.md", "---\ntitle: Bare\n---");
+	s = build(&d, PERMALINK_POSTS);
+	if (s == NULL) {
+		CHECK(s != NULL);
+		buf_free(&big);
+		return;
+	}
+	CHECK_INT(s->nposts, 3);
+	CHECK_INT(s->ntags, 1);
+	CHECK_INT(count_diag(&d, "long.md", 506, "0xff"), 1);
+	CHECK_INT(count_diag(&d, "bytes.md", 2, "0xfe"), 1);
+	CHECK_INT(count_diag(&d, "bytes.md", 4, "0xff"), 1);
+	CHECK_INT(d.warnings, 3);
+	t = body(s, "/posts/2020-01-02-bytes.gmi");
+	CHECK(t != NULL && strstr(t, "Body \xef\xbf\xbd.") != NULL);
+	CHECK(body(s, "/posts/2020-01-03-bare.gmi") != NULL);
+	snapshot_unref(s);
+	diag_free(&d);
+	buf_free(&big);
+
+}
+
 static void
 test_symlinks(void)
 {
@@ -574,7 +631,10 @@ test_export(void)
 	diag_free(&d);
 }
 
-/* The text is read twice (scan, render): a change in between is caught. */
+/*
+ * The scan reads the front matter, the rendering the whole text: a
+ * new body is rendered, a front matter that moved is caught.
+ */
 static void
 test_reload(void)
 {
@@ -582,6 +642,8 @@ test_reload(void)
 	struct build		 b;
 	struct diags		 d = { 0 };
 	struct source		 src;
+	const char		*text;
+	size_t			 len;
 	bool			 has_fm;
 
 	fresh_root();
@@ -591,16 +653,16 @@ test_reload(void)
 	b.diags = &d;
 	put("p.md", "---\ntitle: T\n---\nBody.\n");
 	CHECK_INT(source_load(&b, "p.md", &src, &has_fm), 0);
-	CHECK(has_fm && src.text == NULL && src.body_off == 17);
-	CHECK_INT(source_reload(&b, &src), 0);
-	CHECK(src.text != NULL && strcmp(src.text + src.body_off,
-	    "Body.\n") == 0);
-	free(src.text);
-	src.text = NULL;
+	CHECK(has_fm && src.body_off == 17);
 	put("p.md", "---\ntitle: T\n---\nA longer body.\n");
-	CHECK_INT(source_reload(&b, &src), -1);
-	CHECK(src.text == NULL);
+	text = source_read(&b, &src, &len);
+	CHECK(text != NULL && len == 32 &&
+	    strcmp(text + src.body_off, "A longer body.\n") == 0);
+	put("p.md", "---\ntitle: Longer\n---\nBody.\n");
+	CHECK(source_read(&b, &src, &len) == NULL);
 	CHECK(has_diag(&d, DIAG_ERROR, "p.md", "changed"));
+	buf_free(&b.raw);
+	buf_free(&b.text);
 	source_free(&src);
 	diag_free(&d);
 }
@@ -624,6 +686,7 @@ main(void)
 	RUN(test_jekyll_paths);
 	RUN(test_bad_posts);
 	RUN(test_path_clash);
+	RUN(test_source_reads);
 	RUN(test_symlinks);
 	RUN(test_reproducible);
 	RUN(test_map_url);

@@ -12,12 +12,11 @@
 static char *
 clean(const char *in, size_t len, struct diags *d)
 {
-	size_t	n;
-	char	*out;
+	struct buf	out = BUF_INIT;
 
-	out = utf8_sanitize(in, len, &n, "f.md", d);
-	CHECK(strlen(out) == n);
-	return out;
+	utf8_sanitize(&out, in, len, "f.md", d);
+	CHECK(out.data != NULL && strlen(out.data) == out.len);
+	return buf_detach(&out, NULL);
 }
 
 static void
