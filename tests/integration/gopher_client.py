@@ -7,11 +7,22 @@
                                 images are images, URL: pages redirect
   gopher_client.py bad PORT TIMEOUT
                                 the bad-input list over a raw socket
+  gopher_client.py limit PORT N  N connections held: one more is closed
+                                at once, and serving resumes after
+  gopher_client.py dribble PORT TIMEOUT
+                                a selector sent a byte at a time is cut
+                                at the request timeout
+  gopher_client.py stall PORT SELECTOR SECONDS
+                                ask for SELECTOR with a small receive
+                                buffer and read nothing for SECONDS,
+                                then read: prints "got N bytes,
+                                complete|cut"
 
 Prints "ok MESSAGE" / "FAIL MESSAGE" lines for lib.sh, exits 0.
 """
 
 import html.parser
+import select
 import socket
 import subprocess
 import sys
@@ -259,11 +270,114 @@ def bad(port, timeout):
     report(out == main_menu, "main menu after the bad input")
 
 
+def hold(port, n):
+    """n connections the server keeps (a connection still counted as it
+    ends may have had one closed at once: opened again)."""
+    held = []
+    for _ in range(50):
+        held += [socket.create_connection((HOST, port), 5)
+                 for _ in range(n - len(held))]
+        time.sleep(0.3)
+        closed, _, _ = select.select(held, [], [], 0)
+        for s in closed:
+            held.remove(s)
+            s.close()
+        if not closed:
+            break
+    return held
+
+
+def limit(port, n):
+    main_menu, _ = exchange(port, b"\r\n")
+    held = hold(port, n)
+    try:
+        out, took = exchange(port, b"\r\n", wait=10)
+        report(out == b"" and took < 1,
+               "%d connections held: one more closed at once "
+               "(%d bytes, %.2f s)" % (n, len(out), took))
+        # The held ones are still served.
+        held[0].sendall(b"\r\n")
+        held[0].settimeout(10)
+        got = b""
+        while True:
+            b = held[0].recv(65536)
+            if not b:
+                break
+            got += b
+        report(got == main_menu, "a held connection is still answered")
+    finally:
+        for s in held:
+            s.close()
+    # The server notices the closes and accepts again.
+    ok = False
+    for _ in range(50):
+        out, _ = exchange(port, b"\r\n")
+        if out == main_menu:
+            ok = True
+            break
+        time.sleep(0.1)
+    report(ok, "serving again once they are closed")
+
+
+def dribble(port, timeout):
+    """A byte every 0.4 s, never a line end: the deadline does not move."""
+    t0 = time.monotonic()
+    s = socket.create_connection((HOST, port), 5)
+    s.settimeout(timeout + 10)
+    sent = 0
+    closed = None
+    try:
+        while time.monotonic() - t0 < timeout + 5:
+            s.sendall(b"/")
+            sent += 1
+            time.sleep(0.4)
+    except OSError:
+        closed = time.monotonic() - t0
+    if closed is None:
+        try:
+            closed = time.monotonic() - t0 if s.recv(1) == b"" else None
+        except OSError:
+            closed = time.monotonic() - t0
+    s.close()
+    report(closed is not None and timeout - 0.5 <= closed <= timeout + 2,
+           "selector dribbled a byte at a time (%d bytes): cut after "
+           "%s s (request timeout %d s)" %
+           (sent, "%.1f" % closed if closed else "no", timeout))
+
+
+def stall(port, selector, seconds):
+    """Small receive window, nothing read for a while, then read."""
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.connect((HOST, port))
+    s.sendall(selector.encode() + b"\r\n")
+    time.sleep(seconds)
+    s.settimeout(10)
+    got = b""
+    try:
+        while True:
+            b = s.recv(65536)
+            if not b:
+                break
+            got += b
+    except OSError:
+        pass
+    s.close()
+    print("got %d bytes, %s" % (len(got), "complete"
+                                if got.endswith(b"\r\n.\r\n") else "cut"))
+
+
 def main():
     if sys.argv[1] == "crawl":
         crawl(int(sys.argv[2]))
     elif sys.argv[1] == "bad":
         bad(int(sys.argv[2]), int(sys.argv[3]))
+    elif sys.argv[1] == "limit":
+        limit(int(sys.argv[2]), int(sys.argv[3]))
+    elif sys.argv[1] == "dribble":
+        dribble(int(sys.argv[2]), int(sys.argv[3]))
+    elif sys.argv[1] == "stall":
+        stall(int(sys.argv[2]), sys.argv[3], float(sys.argv[4]))
 
 
 if __name__ == "__main__":
