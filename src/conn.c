@@ -404,6 +404,7 @@ do_write(struct conn *c)
 	const char	*p;
 	size_t		 len, n = 0, total = c->outlen + c->restlen;
 	bool		 progress = false;
+	enum io		 io;
 
 	while (c->sent < total) {
 		if (c->sent < c->outlen) {
@@ -413,11 +414,13 @@ do_write(struct conn *c)
 			p = c->rest + (c->sent - c->outlen);
 			len = total - c->sent;
 		}
-		if (blocked(c, conn_write(c, p, len, &n))) {
-			if (progress && c->state == CS_WRITE)
-				set_timer(c, c->w->srv->cfg->write_timeout);
+		io = conn_write(c, p, len, &n);
+		/* Progress moves the deadline; an error frees c (blocked). */
+		if (progress && c->state == CS_WRITE &&
+		    (io == IO_WANT_READ || io == IO_WANT_WRITE))
+			set_timer(c, c->w->srv->cfg->write_timeout);
+		if (blocked(c, io))
 			return;
-		}
 		c->sent += n;
 		progress = true;
 	}

@@ -60,6 +60,10 @@ check "dropped at the write timeout: $bytes of ${full:-?} bytes after ${ms} ms" 
     [ "${bytes:-0}" -lt "${full:-0}" -a "${ms:-0}" -ge $((WRITE * 1000)) \
     -a "${ms:-99999}" -lt $((WRITE * 1000 + 2000)) ]
 
+# Clients that hang up in the middle of a text.
+timeout 60 python3 "$GCLIENT" hangups "$GOPHER_PORT" /files/big.txt 200
+check "200 clients hanging up mid-text: the daemon lives on" \
+    kill -0 "$CAPSULED_PID"
 check "serving after all that" sh -c 'curl -s --max-time 10 "$1" |
     grep -q "^1Archive by year"' - "gopher://127.0.0.1:$GOPHER_PORT/1/"
 check "no sanitizer report" sh -c \

@@ -17,6 +17,9 @@
                                 buffer and read nothing for SECONDS,
                                 then read: prints "got N bytes,
                                 complete|cut"
+  gopher_client.py hangups PORT SELECTOR N
+                                N clients that read the start of the
+                                reply and reset the connection
 
 Prints "ok MESSAGE" / "FAIL MESSAGE" lines for lib.sh, exits 0.
 """
@@ -24,6 +27,7 @@ Prints "ok MESSAGE" / "FAIL MESSAGE" lines for lib.sh, exits 0.
 import html.parser
 import select
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -367,6 +371,21 @@ def stall(port, selector, seconds):
                                 if got.endswith(b"\r\n.\r\n") else "cut"))
 
 
+def hangups(port, selector, n):
+    """n clients that read the start of a reply and hang up (RST)."""
+    for _ in range(n):
+        s = socket.create_connection((HOST, port), 5)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                      struct.pack("ii", 1, 0))
+        s.settimeout(5)
+        s.sendall(selector.encode() + b"\r\n")
+        try:
+            s.recv(65536)
+        except OSError:
+            pass
+        s.close()
+
+
 def main():
     if sys.argv[1] == "crawl":
         crawl(int(sys.argv[2]))
@@ -376,6 +395,8 @@ def main():
         limit(int(sys.argv[2]), int(sys.argv[3]))
     elif sys.argv[1] == "dribble":
         dribble(int(sys.argv[2]), int(sys.argv[3]))
+    elif sys.argv[1] == "hangups":
+        hangups(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]))
     elif sys.argv[1] == "stall":
         stall(int(sys.argv[2]), sys.argv[3], float(sys.argv[4]))
 
