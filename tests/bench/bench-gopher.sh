@@ -1,8 +1,9 @@
 #!/bin/sh
 # Gopher speed: requests/s, p99 latency and the server's CPU time per
-# request for the main menu (selector "") and a post (the first type 0
-# item of the menu) at 16 and 64 connections; then the same for
-# gophernicus serving the same text (its menu as a gophermap, the post
+# request for the main menu (selector "") and a post (the longest text
+# the main menu lists) at 16 and 64 connections, on the real blog when
+# shared/corpus is there (capsule/ otherwise); then the same for
+# gophernicus serving the same bytes (the menu as a gophermap, the post
 # as a file), inetd style under socat as gophernicus is meant to run,
 # and the ratios.  Fork-per-connection is gophernicus's design, so its
 # CPU per request includes socat's fork and exec.
@@ -24,21 +25,26 @@ if [ ! -x "$CAPSULED" ] || ! "$CAPSULED" --help >/dev/null 2>&1; then
 	echo "skip: no runnable $CAPSULED"
 	exit 0
 fi
-if ! start_capsuled --root "$TOP/capsule" --listen 127.0.0.1 \
+ROOT=$CORPUS
+[ -d "$ROOT/_posts" ] || ROOT=$TOP/capsule
+if ! start_capsuled --root "$ROOT" --listen 127.0.0.1 \
     --hostname localhost; then
 	echo "capsuled did not start"
 	exit 1
 fi
 gopher_fetch "$GOPHER_PORT" "" >"$T_TMP/menu" 2>/dev/null
-POST=$(awk -F '\t' '/^0/ { print $2; exit }' "$T_TMP/menu")
+# The longest text of the main menu (selectors hold no spaces).
+POST=$(awk -F '\t' '/^0/ { print $2 }' "$T_TMP/menu" | while read -r sel; do
+	echo "$(gopher_fetch "$GOPHER_PORT" "$sel" | wc -c) $sel"
+done | sort -n | tail -n 1 | cut -d ' ' -f 2)
 if [ -z "$POST" ]; then
 	echo "skip: capsuled does not answer Gopher with a menu that lists" \
 	    "a text item yet"
 	exit 0
 fi
 gopher_fetch "$GOPHER_PORT" "$POST" >"$T_TMP/post"
-echo "capsuled, main menu ($(wc -c <"$T_TMP/menu") bytes) and $POST" \
-    "($(wc -c <"$T_TMP/post") bytes), $SECONDS_PER_POINT s per point:"
+echo "capsuled on $ROOT, main menu ($(wc -c <"$T_TMP/menu") bytes) and" \
+    "$POST ($(wc -c <"$T_TMP/post") bytes), $SECONDS_PER_POINT s per point:"
 run_set capsuled "$CAPSULED_PID" "$GOPHER_PORT"
 
 echo
@@ -59,7 +65,6 @@ fi
 root="$T_TMP/gopher"
 mkdir -p "$root$(dirname "$POST")"
 cp "$T_TMP/post" "$root$POST"
-tr -d '\r' <"$T_TMP/post" >"$T_TMP/post.lf"
 grep -v "$(printf '^\\.\r*$')" "$T_TMP/menu" >"$root/gophermap"
 chmod 711 "$T_TMP"
 chmod -R a+rX "$root"
@@ -69,14 +74,21 @@ socat TCP-LISTEN:"$port",bind=127.0.0.1,fork,reuseaddr,backlog=511 \
     2>"$T_TMP/socat.log" &
 SOCAT_PID=$!
 T_PIDS="$T_PIDS $SOCAT_PID"
-# (gophernicus sends text with CRLF line ends: compare without CR.)
-if ! wait_port "$port" || ! gopher_fetch "$port" "$POST" | tr -d '\r' |
-    cmp -s - "$T_TMP/post.lf"; then
-	echo "skip gophernicus: it does not serve the post as capsuled does:"
-	gopher_fetch "$port" "$POST" 2>&1 | head -n 5
+# The same bytes for the menu and the post, or the figures mean nothing.
+if ! wait_port "$port"; then
+	echo "skip gophernicus: it does not listen"
 	cat "$T_TMP/socat.log"
 	exit 0
 fi
+for sel in "" "$POST"; do
+	[ -z "$sel" ] && file=$T_TMP/menu || file=$T_TMP/post
+	if ! gopher_fetch "$port" "$sel" | cmp -s - "$file"; then
+		echo "skip gophernicus: it does not serve '$sel' as capsuled does:"
+		gopher_fetch "$port" "$sel" 2>&1 | head -n 5
+		cat "$T_TMP/socat.log"
+		exit 0
+	fi
+done
 echo "gophernicus $(dpkg-query -W -f='${Version}' gophernicus 2>/dev/null)" \
     "under socat, same menu and post:"
 run_set gophernicus "$SOCAT_PID" "$port"

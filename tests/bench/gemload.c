@@ -5,7 +5,8 @@
  * Each of --concurrency connection slots runs requests back to back:
  * connect, TLS handshake (full, or resumed from the session the slot's
  * previous handshake left), send the request line, read the response
- * until the server closes; a Gemini response must end with close_notify.
+ * until the server closes; a Gemini response must end with close_notify,
+ * a Gopher reply must be whole (see gopher_whole).
  * The slots of a thread share one epoll loop on non-blocking sockets.
  * Prints requests/s, latency percentiles, errors and status counts, and
  * one "RESULT key=value ..." line for scripts.
@@ -58,13 +59,14 @@ enum failure {
 	F_IO,
 	F_NO_CLOSE_NOTIFY,
 	F_BAD_RESPONSE,
+	F_TRUNCATED,
 	F_TIMEOUT,
 	NFAILURES
 };
 
 static const char *failure_names[NFAILURES] = {
 	"connect", "handshake", "io", "no_close_notify", "bad_response",
-	"timeout",
+	"truncated", "timeout",
 };
 
 struct options {
@@ -99,6 +101,7 @@ struct slot {
 	uint64_t	 t0;		/* ns, start of this request */
 	size_t		 sent;
 	char		 head[4];	/* first bytes of the response */
+	char		 tail[5];	/* its last bytes, right-aligned */
 	size_t		 got;
 	uint32_t	 events;	/* epoll interest now */
 };
@@ -123,6 +126,8 @@ static struct options	 opt;
 static uint64_t		 t_start, t_stop;	/* ns */
 static atomic_long	 to_start;	/* requests left to start (-n) */
 static atomic_int	 interrupted;
+/* The first Gopher reply: its length << 1 | 1 when it ends with ".". */
+static atomic_size_t	 first_reply;
 static int		 slot_index;	/* SSL ex_data index for the slot */
 
 static void	 usage(void) __attribute__((noreturn));
@@ -389,6 +394,27 @@ valid_head(const struct slot *s)
 	    h[1] <= '9' && (h[2] == ' ' || h[2] == '\r');
 }
 
+/*
+ * Every request asks for the same item, so the first reply tells what
+ * it is.  A menu or a text ends with its "." line (a line "." is never
+ * part of one: dot-stuffing doubles it), and then every reply must; any
+ * other item must be as long as the first reply.
+ */
+static bool
+gopher_whole(const struct slot *s)
+{
+	size_t	 first = 0, dotted;
+
+	dotted = (s->got == 3 && memcmp(s->tail + 2, ".\r\n", 3) == 0) ||
+	    (s->got >= 5 && memcmp(s->tail, "\r\n.\r\n", 5) == 0);
+	if (atomic_compare_exchange_strong(&first_reply, &first,
+	    s->got << 1 | dotted))
+		return true;
+	if (first & 1)
+		return dotted;
+	return s->got == first >> 1;
+}
+
 static void
 done(struct slot *s)
 {
@@ -401,6 +427,10 @@ done(struct slot *s)
 	}
 	if (!valid_head(s)) {
 		fail(s, F_BAD_RESPONSE);
+		return;
+	}
+	if (opt.proto == PROTO_GOPHER && !gopher_whole(s)) {
+		fail(s, F_TRUNCATED);
 		return;
 	}
 	record_status(s);
@@ -433,6 +463,7 @@ start(struct slot *s)
 	s->sent = s->got = 0;
 	s->events = 0;
 	memset(s->head, 0, sizeof(s->head));
+	memset(s->tail, 0, sizeof(s->tail));
 	s->fd = socket(opt.addr.ss_family,
 	    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->fd == -1)
@@ -552,13 +583,16 @@ send_request(struct slot *s)
 static void
 got_bytes(struct slot *s, const char *buf, size_t n)
 {
-	size_t	 k = sizeof(s->head) - s->got;
+	size_t	 k = sizeof(s->head) - s->got, t = sizeof(s->tail);
 
 	if (s->got < sizeof(s->head)) {
 		if (k > n)
 			k = n;
 		memcpy(s->head + s->got, buf, k);
 	}
+	k = n < t ? n : t;
+	memmove(s->tail, s->tail + k, t - k);
+	memcpy(s->tail + t - k, buf + n - k, k);
 	s->got += n;
 	s->w->bytes += n;
 }
