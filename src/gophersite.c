@@ -243,9 +243,10 @@ gemini_item(const struct gsite *g, struct buf *b)
 static void
 main_menu(struct snapshot *s, const struct gsite *g)
 {
-	struct buf	 b = BUF_INIT;
-	size_t		 i;
-	char		*sel;
+	const struct route	*r;
+	struct buf		 b = BUF_INIT;
+	size_t			 i;
+	char			*sel;
 
 	gmenu_info(&b, s->config.title ? s->config.title : "Capsule");
 	if (s->config.description != NULL) {
@@ -270,8 +271,10 @@ main_menu(struct snapshot *s, const struct gsite *g)
 	gemini_item(g, &b);
 	gmenu_end(&b);
 	sel = buf_detach(&b, &i);
-	if (add_body(s, "", '1', sel, i, true))
-		add_body(s, "/", '1', sel, i, false);
+	if (add_body(s, "", '1', sel, i, true)) {
+		r = routes_find(&s->gopher, "", 0);	/* the table's copy */
+		add_body(s, "/", '1', r->body, r->len, false);
+	}
 }
 
 /* A menu of posts (indexes into s->posts), titled. */

@@ -74,11 +74,14 @@ routes_add(struct routes *r, const char *path, const char *type,
 	}
 	grow_array(&r->v, &r->cap, r->n + 1, sizeof(*r->v));
 	e = &r->v[r->n++];
-	e->path = xstrdup(path);
-	e->type = xstrdup(type);
+	e->path = arena_memdup(&r->arena, path, plen);
+	e->type = arena_strdup(&r->arena, type);
 	e->body = body;
 	e->len = len;
-	e->owns_body = owns_body;
+	if (owns_body) {
+		e->body = arena_memdup(&r->arena, body, len);
+		free((char *)body);
+	}
 	*slot(r, path, plen) = r->n;
 	return true;
 }
@@ -148,14 +151,7 @@ routes_find(const struct routes *r, const char *path, size_t len)
 void
 routes_free(struct routes *r)
 {
-	size_t	i;
-
-	for (i = 0; i < r->n; i++) {
-		free(r->v[i].path);
-		free(r->v[i].type);
-		if (r->v[i].owns_body)
-			free((char *)r->v[i].body);
-	}
+	arena_free(&r->arena);
 	free(r->v);
 	free(r->slots);
 	r->v = NULL;

@@ -9,28 +9,32 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "arena.h"
+
 struct route {
-	char		*path;
-	char		*type;		/* MIME type with parameters (Gemini meta) */
+	const char	*path;
+	const char	*type;		/* MIME type with parameters (Gemini meta) */
 	const char	*body;
 	size_t		 len;
-	bool		 owns_body;	/* free body with the table */
 };
 
 struct routes {
 	struct route	*v;
 	size_t		 n, cap;
 	bool		 sealed;
+	struct arena	 arena;		/* paths, types, bodies taken */
 	/* While building: open addressing, index + 1 of each path's route. */
 	size_t		*slots;
 	size_t		 nslots;
 };
 
 /*
- * Add a route.  When owns_body is true the table takes body and frees
- * it; otherwise body must outlive the table (a static file shared by
- * both protocols is owned by one table and borrowed by the other).
- * Returns false (and adds nothing) when the path is already routed.
+ * Add a route.  When owns_body is true the table takes body: it keeps
+ * a copy in its arena and frees the malloc'd original at once, so that
+ * what is built next reuses that memory.  Otherwise body must outlive
+ * the table (a static file shared by both protocols is read into one
+ * table's arena and borrowed by the other).  Returns false (and adds
+ * nothing) when the path is already routed.
  */
 bool			 routes_add(struct routes *, const char *path,
 			    const char *type, const char *body, size_t len,

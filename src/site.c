@@ -415,7 +415,7 @@ publish_statics(struct build *b)
 	for (i = 0; i < snap->nstatics; i++) {
 		sf = &snap->statics[i];
 		if (routes_add(&snap->gemini, sf->path, mime_type(sf->path),
-		    sf->body, sf->len, true)) {
+		    sf->body, sf->len, false)) {
 			snap->statics[n++] = *sf;
 			continue;
 		}

@@ -221,6 +221,26 @@ strv_free(char **v, size_t n)
 	free(v);
 }
 
+/* Read from fd until dst[0..cap) is full or the end; -1 on error. */
+static ssize_t
+read_full(int fd, char *dst, size_t cap)
+{
+	size_t	got = 0;
+	ssize_t	n;
+
+	while (got < cap) {
+		if ((n = read(fd, dst + got, cap - got)) == 0)
+			break;
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
 int
 read_into(const char *path, struct buf *b, size_t max, size_t *sizep)
 {
@@ -240,18 +260,13 @@ read_into(const char *path, struct buf *b, size_t max, size_t *sizep)
 		buf_reserve(b, (size_t)st.st_size < max ?
 		    (size_t)st.st_size + 1 : max);
 	}
-	while (b->len - start < max) {
+	do {
 		if (b->cap - b->len < 2)
 			buf_reserve(b, 65536);
 		want = b->cap - b->len - 1;
 		if (want > max - (b->len - start))
 			want = max - (b->len - start);
-		n = read(fd, b->data + b->len, want);
-		if (n == 0)
-			break;
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
+		if ((n = read_full(fd, b->data + b->len, want)) == -1) {
 			saved = errno;
 			close(fd);
 			buf_truncate(b, start);
@@ -259,10 +274,28 @@ read_into(const char *path, struct buf *b, size_t max, size_t *sizep)
 			return -1;
 		}
 		b->len += (size_t)n;
-	}
+	} while ((size_t)n == want && b->len - start < max);
 	close(fd);
-	buf_reserve(b, 0);
-	b->data[b->len] = '\0';
+	buf_append(b, "", 0);
+	return 0;
+}
+
+int
+read_file_to(const char *path, char *dst, size_t cap, size_t *lenp)
+{
+	ssize_t	n;
+	int	fd, saved;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read_full(fd, dst, cap);
+	saved = errno;
+	close(fd);
+	if (n == -1) {
+		errno = saved;
+		return -1;
+	}
+	*lenp = (size_t)n;
 	return 0;
 }
 

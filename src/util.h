@@ -90,5 +90,7 @@ char	*read_file(const char *path, size_t *lenp);
  */
 int	 read_into(const char *path, struct buf *b, size_t max,
 	    size_t *sizep);
+/* Read at most cap bytes of a file into dst; -1 with errno on failure. */
+int	 read_file_to(const char *path, char *dst, size_t cap, size_t *lenp);
 
 #endif
