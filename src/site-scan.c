@@ -328,8 +328,6 @@ add_post(struct build *b, const char *rel, const char *fname)
 		p->author = xstrdup(src.fm.author);
 	else if (snap->config.author)
 		p->author = xstrdup(snap->config.author);
-	if (src.fm.excerpt)
-		p->excerpt = collapse_ws(src.fm.excerpt);
 	p->lang = pick_lang(b, &src);
 	p->categories = copy_names(src.fm.categories, src.fm.ncategories,
 	    &p->ncategories);

@@ -279,17 +279,16 @@ taxonomy(const struct snapshot *snap, bool tags, size_t *np)
 	return t;
 }
 
-/* The Markdown body of src, converted to the end of doc. */
+/* Markdown of src that starts at line, converted to the end of doc. */
 static void
-render_body(struct build *b, struct source *src, struct doc *doc)
+render_markdown(struct build *b, struct source *src, unsigned line,
+    const char *md, size_t len, struct doc *doc)
 {
 	struct convert_env	 env;
-	const char		*text;
-	size_t			 len;
 
 	memset(&env, 0, sizeof(env));
 	env.liquid.file = src->file;
-	env.liquid.first_line = src->body_line;
+	env.liquid.first_line = line;
 	env.liquid.diags = b->diags;
 	env.liquid.site_var = map_site_var;
 	env.liquid.post_path = map_post_path;
@@ -297,9 +296,48 @@ render_body(struct build *b, struct source *src, struct doc *doc)
 	env.liquid.ctx = b;
 	env.map_url = map_url;
 	b->file = src->file;
-	if ((text = source_read(b, src, &len)) == NULL)
-		return;
-	convert_body(text + src->body_off, len - src->body_off, &env, doc);
+	convert_body(md, len, &env, doc);
+}
+
+/* The Markdown body of src, converted to the end of doc. */
+static void
+render_body(struct build *b, struct source *src, struct doc *doc)
+{
+	const char	*text;
+	size_t		 len;
+
+	if ((text = source_read(b, src, &len)) != NULL)
+		render_markdown(b, src, src->body_line, text + src->body_off,
+		    len - src->body_off, doc);
+}
+
+/*
+ * The post's summary for the feed: its excerpt, which is Markdown like
+ * the body, as plain text, else the body's first paragraph.
+ */
+static char *
+summary(struct build *b, struct source *src, const struct doc *doc,
+    size_t from)
+{
+	struct doc	 ex = { 0 };
+	char		*text = NULL;
+	unsigned	 line = 1;
+	size_t		 k;
+
+	if (src->fm.excerpt != NULL) {
+		for (k = 0; k < src->fm.nentries; k++)
+			if (strcmp(src->fm.entries[k].key, "excerpt") == 0)
+				line = src->fm.entries[k].line;
+		render_markdown(b, src, line, src->fm.excerpt,
+		    strlen(src->fm.excerpt), &ex);
+		doc = &ex;
+		from = 0;
+	}
+	for (k = from; text == NULL && k < doc->n; k++)
+		if (doc->lines[k].kind == LINE_TEXT && doc->lines[k].text)
+			text = xstrdup(doc->lines[k].text);
+	doc_free(&ex);
+	return text;
 }
 
 /* Route a rendered document; a path taken twice is reported. */
@@ -363,14 +401,12 @@ render_post(struct build *b, size_t i)
 	struct post	*p = &b->snap->posts[i];
 	struct source	*src = &b->post_src[i];
 	struct doc	 doc = { 0 };
-	size_t		 body, k;
+	size_t		 body;
 
 	post_header(p, &doc);
 	body = doc.n;
 	render_body(b, src, &doc);
-	for (k = body; p->excerpt == NULL && k < doc.n; k++)
-		if (doc.lines[k].kind == LINE_TEXT && doc.lines[k].text)
-			p->excerpt = xstrdup(doc.lines[k].text);
+	p->excerpt = summary(b, src, &doc, body);
 	publish(b, src->file, p->path, p->lang, &doc);
 	gophersite_post(b->snap, b->opts, i, &doc);
 	doc_free(&doc);

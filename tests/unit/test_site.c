@@ -408,6 +408,33 @@ test_source_reads(void)
 
 }
 
+/* Feed summaries: the excerpt as plain text, else the first paragraph. */
+static void
+test_summaries(void)
+{
+	struct diags	 d;
+	struct snapshot	*s;
+
+	fresh_root();
+	put("_posts/2020-01-01-a.md", "---\ntitle: A\nexcerpt: And _of "
+	    "course_ a [link](https://example.org/) and `code`.\n---\n"
+	    "First paragraph.\n");
+	put("_posts/2020-01-02-b.md", "---\ntitle: B\n---\n# Heading\n\n"
+	    "The **first** paragraph.\n\nThe second.\n");
+	s = build(&d, PERMALINK_POSTS);
+	if (s == NULL || s->nposts != 2) {
+		CHECK(s != NULL && s->nposts == 2);
+		snapshot_unref(s);
+		return;
+	}
+	CHECK_STR(s->posts[1].excerpt,
+	    "And of course a link and `code`.");
+	CHECK_STR(s->posts[0].excerpt, "The first paragraph.");
+	CHECK_INT(d.warnings + d.errors, 0);
+	snapshot_unref(s);
+	diag_free(&d);
+}
+
 static void
 test_symlinks(void)
 {
@@ -687,6 +714,7 @@ main(void)
 	RUN(test_bad_posts);
 	RUN(test_path_clash);
 	RUN(test_source_reads);
+	RUN(test_summaries);
 	RUN(test_symlinks);
 	RUN(test_reproducible);
 	RUN(test_map_url);
