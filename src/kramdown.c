@@ -1373,6 +1373,7 @@ kramdown_pass(const char *src, size_t len, const char *file,
 	st.fn = NONE;
 	st.prev_blank = 1;
 
+	buf_reserve(&k.out, len + len / 8);	/* escapes add a little */
 	split_lines(&k);
 	for (i = 0; i < k.nlines; )
 		i += classify(&k, &st, i);
