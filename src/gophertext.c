@@ -9,13 +9,19 @@
 #include "utf8.h"
 
 #define TABSTOP		8
+#define INFO_END	"\tfake\t(NULL)\t0\r\n"	/* of every info line */
 
-/* Where the lines of a document go: a type 0 text or a type 1 menu. */
+/*
+ * Where the lines of a document go: a type 0 text or a type 1 menu.
+ * Each line is written raw at the end of out (line_begin), then made a
+ * line of its kind in place (line_end).
+ */
 struct sink {
 	struct buf			*out;
 	const struct gopher_render	*render;
 	bool				 menu;
 	size_t				 nlinks;	/* last [N] used */
+	struct buf			 tmp;		/* a line to redo */
 };
 
 /*
@@ -72,35 +78,126 @@ text_line(struct buf *out, const char *s, size_t len)
 	buf_puts(out, "\r\n");
 }
 
+/* What a raw line holds that line_end must look at. */
+#define HAS_TAB		0x1
+#define HAS_CR		0x2
+#define HAS_CONTROL	0x4	/* any other control character */
+
+static int
+line_flags(const char *s, size_t len)
+{
+	const char	*end = s + len, *c;
+	size_t		 n;
+	int		 f = 0;
+
+	for (; (c = utf8_next_control(s, end, &n)) != end; s = c + n)
+		f |= *c == '\t' ? HAS_TAB : *c == '\r' ? HAS_CR : HAS_CONTROL;
+	return f;
+}
+
+/* Start a line at the end of out; returns where it starts. */
+static size_t
+line_begin(struct sink *k)
+{
+	size_t	start = k->out->len;
+
+	buf_reserve(k->out, 1);
+	if (k->menu)
+		buf_putc(k->out, 'i');
+	return start;
+}
+
+/*
+ * The raw line written since start is complete: without its trailing
+ * spaces (trim), it becomes a line of the text (text_line) or an info
+ * line (info_line).  Most lines only need their end; the others are
+ * redone from a copy.  Unless scan, the caller knows that the line has
+ * no control character.
+ */
+static void
+line_end(struct sink *k, size_t start, bool trim, bool scan)
+{
+	struct buf	*out = k->out;
+	size_t		 from = start + (k->menu ? 1 : 0), len;
+	int		 f;
+
+	if (trim)
+		while (out->len > from && out->data[out->len - 1] == ' ')
+			out->len--;
+	len = out->len - from;
+	f = scan ? line_flags(out->data + from, len) : 0;
+	if (k->menu ? f == 0 :
+	    (f & ~HAS_TAB) == 0 && (len == 0 || out->data[from] != '.')) {
+		if (k->menu)
+			buf_append(out, INFO_END, sizeof(INFO_END) - 1);
+		else
+			buf_append(out, "\r\n", 2);
+		return;
+	}
+	buf_truncate(&k->tmp, 0);
+	buf_append(&k->tmp, out->data + from, len);
+	buf_truncate(out, start);
+	if (k->menu)
+		info_line(out, k->tmp.data, len);
+	else
+		text_line(out, k->tmp.data, len);
+}
+
 static void
 put_line(struct sink *k, const char *s, size_t len)
 {
-	if (k->menu)
-		info_line(k->out, s, len);
-	else
-		text_line(k->out, s, len);
+	size_t	start = line_begin(k);
+
+	buf_append(k->out, s, len);
+	line_end(k, start, false, true);
 }
 
-/* Emit the line being built (without trailing spaces) and reset it. */
+/* A prefix of wrapped lines, measured once. */
+struct prefix {
+	const char	*s;
+	size_t		 len;
+	size_t		 width;		/* of the whole prefix */
+	size_t		 bare;		/* of the prefix without its spaces */
+	bool		 scan;		/* holds something line_end must see */
+};
+
 static void
-flush_line(struct sink *k, struct buf *line, size_t *maxw)
+prefix_init(struct prefix *x, const char *s)
 {
-	size_t	len = line->len, w;
+	size_t	n;
 
-	while (len > 0 && line->data[len - 1] == ' ')
-		len--;
-	put_line(k, line->data ? line->data : "", len);
-	w = utf8_width(line->data ? line->data : "", len);
-	if (w > *maxw)
-		*maxw = w;
-	buf_truncate(line, 0);
+	x->s = s;
+	x->len = strlen(s);
+	x->width = utf8_width(s, x->len);
+	for (n = x->len; n > 0 && s[n - 1] == ' '; n--)
+		;
+	x->bare = utf8_width(s, n);
+	x->scan = utf8_next_control(s, s + x->len, &n) != s + x->len;
 }
 
-static size_t
-start_line(struct buf *line, const char *prefix)
+/*
+ * One wrapped line: the prefix, then the document's text from ls to le
+ * (empty when ls is NULL), whose gaps are written as as many spaces.
+ */
+static void
+wrap_emit(struct sink *k, const struct prefix *x, const char *ls,
+    const char *le, bool tabs, bool scan)
 {
-	buf_puts(line, prefix);
-	return utf8_width(prefix, strlen(prefix));
+	struct buf	*out = k->out;
+	size_t		 start, n = ls != NULL ? (size_t)(le - ls) : 0, i;
+	char		*d;
+
+	start = line_begin(k);
+	buf_reserve(out, x->len + n + sizeof(INFO_END));
+	d = out->data + out->len;
+	memcpy(d, x->s, x->len);
+	if (n > 0)
+		memcpy(d + x->len, ls, n);
+	for (i = 0; tabs && i < n; i++)
+		if (d[x->len + i] == '\t')
+			d[x->len + i] = ' ';
+	out->len += x->len + n;
+	line_end(k, start, ls == NULL, scan || x->scan);
 }
 
 /*
@@ -108,83 +205,116 @@ start_line(struct buf *line, const char *prefix)
  * no-break space is part of its word); LF forces a break.  The first
  * line starts with first, the others with rest.  A word wider than the
  * line sits alone, unbroken.  Returns the width of the widest line.
+ *
+ * A line is copied from the text in one piece: between its first and
+ * its last word, the text's gaps are the line's (TABs become spaces).
  */
 static size_t
 wrap(struct sink *k, const char *text, const char *first, const char *rest)
 {
-	struct buf	 line = BUF_INIT;
-	const char	*p = text ? text : "", *w;
+	struct prefix	 px[2];
+	const struct prefix *x = &px[0];
+	const char	*p = text ? text : "", *w, *ls = NULL, *le = NULL;
 	size_t		 lw, gap, ww, maxw = 0;
-	bool		 empty = true;
+	bool		 wide, wscan, scan = false, tabs = false, gaptab;
+	unsigned char	 c;
 
-	lw = start_line(&line, first);
-	while (*p != '\0') {
-		for (gap = 0; *p == ' ' || *p == '\t'; p++)
+	prefix_init(&px[0], first);
+	prefix_init(&px[1], rest);
+	lw = x->width;
+	for (;;) {
+		for (gap = 0, gaptab = false; *p == ' ' || *p == '\t'; p++) {
+			gaptab |= *p == '\t';
 			gap++;
-		if (*p == '\n') {
-			flush_line(k, &line, &maxw);
-			lw = start_line(&line, rest);
-			empty = true;
-			p++;
+		}
+		if (*p == '\0' || *p == '\n') {
+			if ((ls != NULL ? lw : x->bare) > maxw)
+				maxw = ls != NULL ? lw : x->bare;
+			wrap_emit(k, x, ls, le, tabs, scan);
+			if (*p++ == '\0')
+				break;
+			x = &px[1];
+			lw = x->width;
+			ls = NULL;
+			scan = tabs = false;
 			continue;
 		}
-		if (*p == '\0')
-			break;
-		for (w = p; *p != '\0' && *p != ' ' && *p != '\t' &&
-		    *p != '\n'; p++)
-			;
-		ww = utf8_width(w, p - w);
-		if (!empty && lw + gap + ww > GOPHER_WIDTH) {
-			flush_line(k, &line, &maxw);
-			lw = start_line(&line, rest);
-			empty = true;
+		/* A word; anything but printable ASCII is looked at. */
+		for (w = p, wide = wscan = false;; p++) {
+			c = (unsigned char)*p;
+			if (c > ' ' && c < 0x7f)
+				continue;
+			if (c == ' ' || c == '\t' || c == '\n' || c == '\0')
+				break;
+			if (c >= 0x80)
+				wide = true;
+			if (c < 0x80 || c == 0xc2)	/* C0, DEL, maybe C1 */
+				wscan = true;
 		}
-		if (!empty) {
-			for (; gap > 0; gap--, lw++)
-				buf_putc(&line, ' ');
+		ww = wide ? utf8_width(w, p - w) : (size_t)(p - w);
+		if (ls != NULL && lw + gap + ww > GOPHER_WIDTH) {
+			if (lw > maxw)
+				maxw = lw;
+			wrap_emit(k, x, ls, le, tabs, scan);
+			x = &px[1];
+			lw = x->width;
+			ls = NULL;
+			scan = tabs = false;
 		}
-		buf_append(&line, w, p - w);
+		if (ls == NULL)
+			ls = w;
+		else {
+			lw += gap;
+			tabs |= gaptab;
+		}
+		le = p;
 		lw += ww;
-		empty = false;
+		scan |= wscan;
 	}
-	flush_line(k, &line, &maxw);
-	buf_free(&line);
 	return maxw;
 }
 
 static void
 heading(struct sink *k, const struct line *l)
 {
-	struct buf	 rule = BUF_INIT;
-	size_t		 w;
+	size_t	 w, start;
 
 	w = wrap(k, l->text, "", "");
 	if (l->level > 2 || w == 0)
 		return;
-	while (w-- > 0)
-		buf_putc(&rule, l->level == 1 ? '=' : '-');
-	put_line(k, rule.data, rule.len);
-	buf_free(&rule);
+	start = line_begin(k);
+	buf_reserve(k->out, w);
+	memset(k->out->data + k->out->len, l->level == 1 ? '=' : '-', w);
+	k->out->len += w;
+	line_end(k, start, false, false);
 }
 
 static void
 list_item(struct sink *k, const struct line *l)
 {
-	char	*first, *rest;
-	size_t	 w;
+	char	 fbuf[32], rbuf[32], *first = fbuf, *rest = rbuf;
+	size_t	 len, w;
 
 	if (l->marker == NULL) {
 		wrap(k, l->text, "* ", "  ");
 		return;
 	}
-	first = xasprintf("%s ", l->marker);
-	w = utf8_width(first, strlen(first));
-	rest = xmalloc(w + 1);
+	/* "N. " then as many spaces (a width is at most a length). */
+	len = strlen(l->marker) + 1;
+	if (len >= sizeof(fbuf)) {
+		first = xmalloc(len + 1);
+		rest = xmalloc(len + 1);
+	}
+	memcpy(first, l->marker, len - 1);
+	memcpy(first + len - 1, " ", 2);
+	w = utf8_width(first, len);
 	memset(rest, ' ', w);
 	rest[w] = '\0';
 	wrap(k, l->text, first, rest);
-	free(first);
-	free(rest);
+	if (first != fbuf) {
+		free(first);
+		free(rest);
+	}
 }
 
 /* Tabs to spaces, for preformatted lines shown in a menu. */
@@ -217,10 +347,10 @@ preformatted(struct sink *k, const char *body)
 	while (p != NULL && *p != '\0') {
 		nl = strchr(p, '\n');
 		len = nl ? (size_t)(nl - p) : strlen(p);
-		if (k->menu) {
+		if (k->menu && memchr(p, '\t', len) != NULL) {
 			buf_truncate(&tmp, 0);
 			expand_tabs(p, len, &tmp);
-			put_line(k, tmp.data ? tmp.data : "", tmp.len);
+			put_line(k, tmp.data, tmp.len);
 		} else
 			put_line(k, p, len);
 		p = nl ? nl + 1 : NULL;
@@ -379,20 +509,40 @@ gopher_item_free(struct gopher_item *it)
 	memset(it, 0, sizeof(*it));
 }
 
+/* A port number in decimal. */
+static void
+put_port(struct buf *out, int port)
+{
+	char	 d[16], *p = d + sizeof(d);
+	unsigned u = port < 0 ? 0 : (unsigned)port;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0 && p > d);
+	buf_append(out, p, d + sizeof(d) - p);
+}
+
 /* gopher://host[:port]/Tselector, the selector percent-encoded. */
 static void
 gopher_url(const struct gopher_item *it, struct buf *out)
 {
+	static const char	 hex[] = "0123456789ABCDEF";
 	const unsigned char	*s;
 
-	buf_printf(out, "gopher://%s", it->host);
-	if (it->port != 70)
-		buf_printf(out, ":%d", it->port);
-	buf_printf(out, "/%c", it->type);
+	buf_puts(out, "gopher://");
+	buf_puts(out, it->host);
+	if (it->port != 70) {
+		buf_putc(out, ':');
+		put_port(out, it->port);
+	}
+	buf_putc(out, '/');
+	buf_putc(out, it->type);
 	for (s = (const unsigned char *)it->selector; *s != '\0'; s++) {
-		if (*s <= ' ' || *s >= 0x7f || strchr("%?#\"<>", *s))
-			buf_printf(out, "%%%02X", *s);
-		else
+		if (*s <= ' ' || *s >= 0x7f || strchr("%?#\"<>", *s)) {
+			buf_putc(out, '%');
+			buf_putc(out, hex[*s >> 4]);
+			buf_putc(out, hex[*s & 0xf]);
+		} else
 			buf_putc(out, (char)*s);
 	}
 }
@@ -406,19 +556,19 @@ static void
 text_link(struct sink *k, const struct line *l)
 {
 	struct gopher_item	 it;
-	struct buf		 target = BUF_INIT;
 	char			 first[32];
+	size_t			 start;
 
 	snprintf(first, sizeof(first), "[%zu] ", ++k->nlinks);
 	wrap(k, l->text ? l->text : l->url, first, "    ");
 	gopher_item_for(k->render, l->url, &it);
-	buf_puts(&target, "    ");
+	start = line_begin(k);
+	buf_puts(k->out, "    ");
 	if (it.capsule)
-		gopher_url(&it, &target);
+		gopher_url(&it, k->out);
 	else
-		buf_puts(&target, l->url);
-	put_line(k, target.data, target.len);
-	buf_free(&target);
+		buf_puts(k->out, l->url);
+	line_end(k, start, false, true);
 	gopher_item_free(&it);
 }
 
@@ -470,23 +620,49 @@ write_doc(struct sink *k, const struct doc *d)
 	}
 }
 
+/*
+ * About the size of a document written out: its text, a little for the
+ * line ends and prefixes, more for link targets and underlines.
+ */
+static size_t
+doc_size(const struct doc *d)
+{
+	const struct line	*l;
+	size_t			 i, n = 64, len;
+
+	for (i = 0; i < d->n; i++) {
+		l = &d->lines[i];
+		len = l->text != NULL ? strlen(l->text) : 0;
+		n += len + len / 16 + 8;
+		if (l->kind == LINE_LINK)
+			n += strlen(l->url) + 64;
+		else if (l->kind == LINE_HEADING)
+			n += len;
+	}
+	return n;
+}
+
 void
 gophertext_text(const struct doc *d, const struct gopher_render *r,
     struct buf *out)
 {
-	struct sink	 k = { out, r, false, d->nnotes };
+	struct sink	 k = { out, r, false, d->nnotes, BUF_INIT };
 
+	buf_reserve(out, doc_size(d));
 	write_doc(&k, d);
 	buf_puts(out, ".\r\n");
+	buf_free(&k.tmp);
 }
 
 void
 gophertext_menu(const struct doc *d, const struct gopher_render *r,
     struct buf *out)
 {
-	struct sink	 k = { out, r, true, 0 };
+	struct sink	 k = { out, r, true, 0, BUF_INIT };
 
+	buf_reserve(out, doc_size(d) * 5 / 4);
 	write_doc(&k, d);
+	buf_free(&k.tmp);
 }
 
 void
@@ -505,9 +681,10 @@ gophertext_plain(const char *text, size_t len, struct buf *out)
 void
 gmenu_info(struct buf *out, const char *text)
 {
-	struct sink	 k = { out, NULL, true, 0 };
+	struct sink	 k = { out, NULL, true, 0, BUF_INIT };
 
 	wrap(&k, text, "", "");
+	buf_free(&k.tmp);
 }
 
 /* Cut a display string to GOPHER_WIDTH columns, ending it with "…". */
@@ -547,7 +724,9 @@ gmenu_item(struct buf *out, char type, const char *display,
 	put_field(out, selector, strlen(selector));
 	buf_putc(out, '\t');
 	put_field(out, host, strlen(host));
-	buf_printf(out, "\t%d\r\n", port);
+	buf_putc(out, '\t');
+	put_port(out, port);
+	buf_append(out, "\r\n", 2);
 }
 
 void

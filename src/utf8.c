@@ -304,11 +304,25 @@ utf8_width(const char *s, size_t len)
 	return w;
 }
 
+/* A byte of v is zero: the high bit of some byte of the result is set. */
+#define ONES		0x0101010101010101ULL
+#define HAS_ZERO(v)	(((v) - ONES) & ~(v) & (ONES * 0x80))
+#define HAS_BYTE(v, b)	HAS_ZERO((v) ^ (ONES * (b)))
+/* A byte of v is below b (b at most 0x80). */
+#define HAS_BELOW(v, b)	(((v) - ONES * (b)) & ~(v) & (ONES * 0x80))
+
 const char *
 utf8_next_control(const char *s, const char *end, size_t *lenp)
 {
+	uint64_t	v;
 	unsigned char	c;
 
+	/* Eight bytes at a time while none is or starts a control. */
+	for (; end - s >= 8; s += 8) {
+		memcpy(&v, s, sizeof(v));
+		if (HAS_BELOW(v, 0x20) | HAS_BYTE(v, 0x7f) | HAS_BYTE(v, 0xc2))
+			break;
+	}
 	for (; s < end; s++) {
 		c = (unsigned char)*s;
 		if (c < 0x20 || c == 0x7f) {

@@ -138,6 +138,34 @@ test_next_control(void)
 	CHECK(p == s + 9);
 }
 
+/* Long runs are skipped eight bytes at a time: a control at any place. */
+static void
+test_next_control_runs(void)
+{
+	char		 s[64];
+	const char	*p;
+	size_t		 i, n;
+
+	for (i = 0; i + 1 < sizeof(s); i++) {
+		memset(s, 'a', sizeof(s));
+		/* é (0xc3 0xa9) everywhere in the second half. */
+		for (n = 32; n + 1 < sizeof(s); n += 2)
+			memcpy(s + n, "\xc3\xa9", 2);
+		s[i] = i % 3 == 0 ? '\x1b' : i % 3 == 1 ? '\x7f' : '\n';
+		p = utf8_next_control(s, s + sizeof(s), &n);
+		CHECK_INT(p - s, i);
+		CHECK_INT(n, 1);
+	}
+	memset(s, 'a', sizeof(s));
+	memcpy(s + 45, "\xc2\x85", 2);
+	p = utf8_next_control(s, s + sizeof(s), &n);
+	CHECK_INT(p - s, 45);
+	CHECK_INT(n, 2);
+	memcpy(s + 45, "\xc2\xa0", 2);
+	p = utf8_next_control(s, s + sizeof(s), &n);
+	CHECK(p == s + sizeof(s));
+}
+
 int
 main(void)
 {
@@ -147,5 +175,6 @@ main(void)
 	RUN(test_many_invalid);
 	RUN(test_controls);
 	RUN(test_next_control);
+	RUN(test_next_control_runs);
 	return HARNESS_END();
 }
