@@ -5,6 +5,7 @@
 
 #include "gopher.h"
 #include "gophersite.h"
+#include "gophertext.h"
 #include "util.h"
 
 #define NOT_FOUND	"3Not found\t\terror.host\t1\r\n.\r\n"
@@ -168,6 +169,11 @@ gopher_respond(const struct snapshot *snap, const struct config *cfg,
 	}
 	if ((r = routes_find(&snap->gopher, line, len)) == NULL) {
 		not_found(res);
+		return;
+	}
+	if (strcmp(r->type, GMENU_RECIPE) == 0) {
+		res->owned = gmenu_expand(r->body, r->len, &res->len);
+		res->body = res->owned;
 		return;
 	}
 	res->body = r->body;

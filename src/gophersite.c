@@ -130,25 +130,20 @@ gsite_init(struct gsite *g, const struct snapshot *s,
 	g->opts = o;
 }
 
-/* The route's type is the item type, for the log. */
+/*
+ * A route of what b holds, which the table takes (b is reset).  A
+ * route's type is its item type ("1", "0"...), or GMENU_RECIPE.
+ */
 static bool
-add_body(struct snapshot *s, const char *selector, char type,
-    const char *body, size_t len, bool owns)
-{
-	char	 t[2] = { type, '\0' };
-
-	return routes_add(&s->gopher, selector, t, body, len, owns);
-}
-
-static void
-add_route(struct snapshot *s, const char *selector, char type,
+add_route(struct snapshot *s, const char *selector, const char *type,
     struct buf *b)
 {
-	size_t	 len;
-	char	*body;
+	struct buf	 taken = *b;
 
-	body = buf_detach(b, &len);
-	add_body(s, selector, type, body, len, true);
+	memset(b, 0, sizeof(*b));
+	buf_reserve(&taken, 0);
+	return routes_add(&s->gopher, selector, type, taken.data, taken.len,
+	    true);
 }
 
 static void
@@ -160,25 +155,33 @@ menu_home_item(const struct gsite *g, struct buf *b)
 
 /*
  * A document twice: as text at txt, and as a menu at menu whose items
- * are its links, with the text version on top.  Frees both selectors.
+ * are its links, with the text version on top.  The menu is kept as a
+ * recipe over the text (gophertext.h).  Frees both selectors.
  */
 static void
 add_doc(struct snapshot *s, const struct site_options *o, char *txt,
     char *menu, const struct doc *d)
 {
-	struct gsite	 g;
-	struct buf	 b = BUF_INIT;
+	struct gsite		 g;
+	struct gmenu_recipe	 r;
+	struct buf		 b = BUF_INIT;
+	const struct route	*t;
 
 	gsite_init(&g, s, o);
-	gophertext_text(d, &g.render, &b);
-	add_route(s, txt, '0', &b);
-	gmenu_item(&b, '0', "This page as plain text", txt, g.render.host,
-	    g.render.port);
-	gmenu_info(&b, "");
-	gophertext_menu(d, &g.render, &b);
-	menu_home_item(&g, &b);
-	gmenu_end(&b);
-	add_route(s, menu, '1', &b);
+	grecipe_init(&r);
+	gmenu_item(grecipe_lines(&r), '0', "This page as plain text", txt,
+	    g.render.host, g.render.port);
+	gmenu_info(grecipe_lines(&r), "");
+	gophertext_doc(d, &g.render, &b, &r);
+	menu_home_item(&g, grecipe_lines(&r));
+	gmenu_end(grecipe_lines(&r));
+	/* The recipe reads the text where the table keeps it. */
+	if (add_route(s, txt, "0", &b) &&
+	    (t = routes_find(&s->gopher, txt, strlen(txt))) != NULL) {
+		grecipe_finish(&r, t->body);
+		add_route(s, menu, GMENU_RECIPE, &r.ops);
+	}
+	buf_free(&r.ops);
 	free(txt);
 	free(menu);
 }
@@ -270,10 +273,9 @@ main_menu(struct snapshot *s, const struct gsite *g)
 	}
 	gemini_item(g, &b);
 	gmenu_end(&b);
-	sel = buf_detach(&b, &i);
-	if (add_body(s, "", '1', sel, i, true)) {
+	if (add_route(s, "", "1", &b)) {
 		r = routes_find(&s->gopher, "", 0);	/* the table's copy */
-		add_body(s, "/", '1', r->body, r->len, false);
+		routes_add(&s->gopher, "/", "1", r->body, r->len, false);
 	}
 }
 
@@ -291,7 +293,7 @@ posts_menu(struct snapshot *s, const struct gsite *g, const char *selector,
 		post_items(g, &b, &s->posts[idx[i]], true);
 	menu_home_item(g, &b);
 	gmenu_end(&b);
-	add_route(s, selector, '1', &b);
+	add_route(s, selector, "1", &b);
 }
 
 static void
@@ -317,7 +319,7 @@ taxonomy_menus(struct snapshot *s, const struct gsite *g,
 	}
 	menu_home_item(g, &b);
 	gmenu_end(&b);
-	add_route(s, selector, '1', &b);
+	add_route(s, selector, "1", &b);
 }
 
 static const char *
@@ -353,7 +355,7 @@ archive_menus(struct snapshot *s, const struct gsite *g)
 	}
 	menu_home_item(g, &b);
 	gmenu_end(&b);
-	add_route(s, "/archive/", '1', &b);
+	add_route(s, "/archive/", "1", &b);
 	free(idx);
 }
 
@@ -363,18 +365,19 @@ static_routes(struct snapshot *s)
 	const struct static_file	*f;
 	struct buf			 b = BUF_INIT;
 	size_t				 i;
-	char				 type;
+	char				 type[2] = { 0 };
 
 	for (i = 0; i < s->nstatics; i++) {
 		f = &s->statics[i];
 		if (f->body == NULL)	/* not served: its path was taken */
 			continue;
-		type = gopher_type_for_path(f->path);
-		if (type == '0') {
+		type[0] = gopher_type_for_path(f->path);
+		if (type[0] == '0') {
 			gophertext_plain(f->body, f->len, &b);
 			add_route(s, f->path, type, &b);
 		} else
-			add_body(s, f->path, type, f->body, f->len, false);
+			routes_add(&s->gopher, f->path, type, f->body, f->len,
+			    false);
 	}
 }
 

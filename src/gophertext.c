@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,9 +13,10 @@
 #define INFO_END	"\tfake\t(NULL)\t0\r\n"	/* of every info line */
 
 /*
- * Where the lines of a document go: a type 0 text or a type 1 menu.
- * Each line is written raw at the end of out (line_begin), then made a
- * line of its kind in place (line_end).
+ * Where the lines of a document go: a type 0 text (and the recipe of
+ * the menu beside it) or info lines of a menu.  Each line is written
+ * raw at the end of out (line_begin), then made a line of its kind in
+ * place (line_end).
  */
 struct sink {
 	struct buf			*out;
@@ -22,7 +24,185 @@ struct sink {
 	bool				 menu;
 	size_t				 nlinks;	/* last [N] used */
 	struct buf			 tmp;		/* a line to redo */
+	struct gmenu_recipe		*recipe;	/* or NULL */
+	bool				 own;		/* lines of the text only */
 };
+
+/*
+ * Tabs to spaces, for preformatted lines shown in a menu: written at d
+ * (unless NULL); returns the length.
+ */
+static size_t
+expand_tabs(char *d, const char *s, size_t len)
+{
+	size_t	i, n = 0, col = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\t') {
+			do {
+				if (d != NULL)
+					d[n] = ' ';
+				n++;
+			} while (++col % TABSTOP != 0);
+			continue;
+		}
+		if (d != NULL)
+			d[n] = s[i];
+		n++;
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			col++;
+	}
+	return n;
+}
+
+/*
+ * A recipe is a header (the text's address, the menu's length), then
+ * records: 'T', offset and length of a run of the text's lines, each of
+ * which makes the info line "i<line>" (its dot-stuffing undone, its
+ * TABs expanded); or 'L' and a length, then menu lines of the recipe's
+ * own.
+ */
+struct recipe_head {
+	const char	*text;
+	size_t		 len;
+};
+
+#define REC_RUN		'T'
+#define REC_LINES	'L'
+#define NO_LIT		((size_t)-1)
+
+static void
+put_u32(struct buf *b, uint32_t v)
+{
+	buf_append(b, &v, sizeof(v));
+}
+
+static uint32_t
+get_u32(const char *p)
+{
+	uint32_t	v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* Close an open record: a run of shared lines, or lines of its own. */
+static void
+recipe_close(struct gmenu_recipe *r)
+{
+	uint32_t	n;
+
+	if (r->lit != NO_LIT) {
+		n = (uint32_t)(r->ops.len - r->lit - 1 - sizeof(n));
+		memcpy(r->ops.data + r->lit + 1, &n, sizeof(n));
+		r->len += n;
+		r->lit = NO_LIT;
+	}
+	if (r->run_end > r->run) {
+		buf_putc(&r->ops, REC_RUN);
+		put_u32(&r->ops, (uint32_t)r->run);
+		put_u32(&r->ops, (uint32_t)(r->run_end - r->run));
+		r->run = r->run_end;
+	}
+}
+
+/* The line of the menu a line of the text (s, without CRLF) makes. */
+static size_t
+shared_line(char *d, const char *s, size_t len)
+{
+	if (len > 0 && s[0] == '.') {
+		s++;
+		len--;
+	}
+	if (memchr(s, '\t', len) == NULL) {
+		if (d != NULL)
+			memcpy(d, s, len);
+		return len;
+	}
+	return expand_tabs(d, s, len);
+}
+
+/* A line of the text, from a to b, is also a line of the menu. */
+static void
+recipe_share(struct gmenu_recipe *r, const char *text, size_t a, size_t b)
+{
+	if (r->lit != NO_LIT || a != r->run_end) {
+		recipe_close(r);
+		r->run = a;
+	}
+	r->run_end = b;
+	r->len += 1 + shared_line(NULL, text + a, b - a - 2) +
+	    sizeof(INFO_END) - 1;
+}
+
+void
+grecipe_init(struct gmenu_recipe *r)
+{
+	static const struct recipe_head	 head;
+
+	memset(r, 0, sizeof(*r));
+	r->lit = NO_LIT;
+	buf_reserve(&r->ops, 1024);
+	buf_append(&r->ops, &head, sizeof(head));
+}
+
+struct buf *
+grecipe_lines(struct gmenu_recipe *r)
+{
+	if (r->lit == NO_LIT) {
+		recipe_close(r);
+		r->lit = r->ops.len;
+		buf_putc(&r->ops, REC_LINES);
+		put_u32(&r->ops, 0);
+	}
+	return &r->ops;
+}
+
+void
+grecipe_finish(struct gmenu_recipe *r, const char *text)
+{
+	struct recipe_head	 head;
+
+	recipe_close(r);
+	head.text = text;
+	head.len = r->len;
+	memcpy(r->ops.data, &head, sizeof(head));
+}
+
+char *
+gmenu_expand(const char *recipe, size_t len, size_t *lenp)
+{
+	struct recipe_head	 head;
+	const char		*p = recipe + sizeof(head), *end = recipe + len;
+	const char		*t, *tend, *nl;
+	char			*menu, *d;
+	uint32_t		 off, n;
+
+	memcpy(&head, recipe, sizeof(head));
+	d = menu = xmalloc(head.len + 1);
+	while (p < end) {
+		if (*p == REC_LINES) {
+			n = get_u32(p + 1);
+			memcpy(d, p + 1 + sizeof(n), n);
+			d += n;
+			p += 1 + sizeof(n) + n;
+			continue;
+		}
+		off = get_u32(p + 1);
+		n = get_u32(p + 1 + sizeof(off));
+		p += 1 + sizeof(off) + sizeof(n);
+		for (t = head.text + off, tend = t + n; t < tend; t = nl + 1) {
+			nl = memchr(t, '\n', tend - t);
+			*d++ = 'i';
+			d += shared_line(d, t, nl - 1 - t);
+			memcpy(d, INFO_END, sizeof(INFO_END) - 1);
+			d += sizeof(INFO_END) - 1;
+		}
+	}
+	*d = '\0';
+	*lenp = d - menu;
+	return menu;
+}
 
 /*
  * Append s[0..len) without its control characters, which a terminal
@@ -95,6 +275,8 @@ line_flags(const char *s, size_t len)
 	return f;
 }
 
+static void	menu_line(struct sink *, const char *, size_t);
+
 /* Start a line at the end of out; returns where it starts. */
 static size_t
 line_begin(struct sink *k)
@@ -126,21 +308,26 @@ line_end(struct sink *k, size_t start, bool trim, bool scan)
 			out->len--;
 	len = out->len - from;
 	f = scan ? line_flags(out->data + from, len) : 0;
+	/* The menu shows a CR as a space: a line of its own. */
+	if (k->recipe != NULL && !k->own && (f & HAS_CR) != 0)
+		menu_line(k, out->data + from, len);
 	if (k->menu ? f == 0 :
 	    (f & ~HAS_TAB) == 0 && (len == 0 || out->data[from] != '.')) {
 		if (k->menu)
 			buf_append(out, INFO_END, sizeof(INFO_END) - 1);
 		else
 			buf_append(out, "\r\n", 2);
-		return;
+	} else {
+		buf_truncate(&k->tmp, 0);
+		buf_append(&k->tmp, out->data + from, len);
+		buf_truncate(out, start);
+		if (k->menu)
+			info_line(out, k->tmp.data, len);
+		else
+			text_line(out, k->tmp.data, len);
 	}
-	buf_truncate(&k->tmp, 0);
-	buf_append(&k->tmp, out->data + from, len);
-	buf_truncate(out, start);
-	if (k->menu)
-		info_line(out, k->tmp.data, len);
-	else
-		text_line(out, k->tmp.data, len);
+	if (k->recipe != NULL && !k->own && (f & HAS_CR) == 0)
+		recipe_share(k->recipe, out->data, start, out->len);
 }
 
 static void
@@ -317,45 +504,31 @@ list_item(struct sink *k, const struct line *l)
 	}
 }
 
-/* Tabs to spaces, for preformatted lines shown in a menu. */
+/* A preformatted block: verbatim, never wrapped, alt text not shown. */
+/* A line of the text shown otherwise in the menu (TABs expanded). */
 static void
-expand_tabs(const char *s, size_t len, struct buf *out)
+menu_line(struct sink *k, const char *s, size_t len)
 {
-	size_t	i, col = 0;
+	size_t	n = expand_tabs(NULL, s, len);
 
-	for (i = 0; i < len; i++) {
-		if (s[i] == '\t') {
-			do
-				buf_putc(out, ' ');
-			while (++col % TABSTOP != 0);
-		} else {
-			buf_putc(out, s[i]);
-			if (((unsigned char)s[i] & 0xc0) != 0x80)
-				col++;
-		}
-	}
+	buf_truncate(&k->tmp, 0);
+	buf_reserve(&k->tmp, n);
+	k->tmp.len = expand_tabs(k->tmp.data, s, len);
+	info_line(grecipe_lines(k->recipe), k->tmp.data, k->tmp.len);
 }
 
-/* A preformatted block: verbatim, never wrapped, alt text not shown. */
 static void
 preformatted(struct sink *k, const char *body)
 {
-	struct buf	 tmp = BUF_INIT;
 	const char	*p = body, *nl;
 	size_t		 len;
 
 	while (p != NULL && *p != '\0') {
 		nl = strchr(p, '\n');
 		len = nl ? (size_t)(nl - p) : strlen(p);
-		if (k->menu && memchr(p, '\t', len) != NULL) {
-			buf_truncate(&tmp, 0);
-			expand_tabs(p, len, &tmp);
-			put_line(k, tmp.data, tmp.len);
-		} else
-			put_line(k, p, len);
+		put_line(k, p, len);
 		p = nl ? nl + 1 : NULL;
 	}
-	buf_free(&tmp);
 }
 
 /* The item type of a file, from its MIME type (mime.c). */
@@ -548,9 +721,9 @@ gopher_url(const struct gopher_item *it, struct buf *out)
 }
 
 /*
- * A link line in a text: "[N] label", then the target indented by 4.
- * The references are numbered after the footnotes, so that every [N]
- * of a text names one thing.
+ * A link line in a text: "[N] label", then the target indented by 4;
+ * in the menu, a real item instead.  The references are numbered after
+ * the footnotes, so that every [N] of a text names one thing.
  */
 static void
 text_link(struct sink *k, const struct line *l)
@@ -559,9 +732,13 @@ text_link(struct sink *k, const struct line *l)
 	char			 first[32];
 	size_t			 start;
 
+	gopher_item_for(k->render, l->url, &it);
+	if (k->recipe != NULL)
+		gmenu_item(grecipe_lines(k->recipe), it.type,
+		    l->text ? l->text : l->url, it.selector, it.host, it.port);
+	k->own = true;
 	snprintf(first, sizeof(first), "[%zu] ", ++k->nlinks);
 	wrap(k, l->text ? l->text : l->url, first, "    ");
-	gopher_item_for(k->render, l->url, &it);
 	start = line_begin(k);
 	buf_puts(k->out, "    ");
 	if (it.capsule)
@@ -569,18 +746,7 @@ text_link(struct sink *k, const struct line *l)
 	else
 		buf_puts(k->out, l->url);
 	line_end(k, start, false, true);
-	gopher_item_free(&it);
-}
-
-/* A link line in a menu: a real item. */
-static void
-menu_link(struct sink *k, const struct line *l)
-{
-	struct gopher_item	 it;
-
-	gopher_item_for(k->render, l->url, &it);
-	gmenu_item(k->out, it.type, l->text ? l->text : l->url,
-	    it.selector, it.host, it.port);
+	k->own = false;
 	gopher_item_free(&it);
 }
 
@@ -599,10 +765,7 @@ write_doc(struct sink *k, const struct doc *d)
 			wrap(k, l->text, "", "");
 			break;
 		case LINE_LINK:
-			if (k->menu)
-				menu_link(k, l);
-			else
-				text_link(k, l);
+			text_link(k, l);
 			break;
 		case LINE_HEADING:
 			heading(k, l);
@@ -643,26 +806,42 @@ doc_size(const struct doc *d)
 }
 
 void
+gophertext_doc(const struct doc *d, const struct gopher_render *r,
+    struct buf *text, struct gmenu_recipe *recipe)
+{
+	struct sink	 k = { text, r, false, d->nnotes, BUF_INIT, recipe,
+			    false };
+
+	buf_reserve(text, doc_size(d));
+	write_doc(&k, d);
+	buf_puts(text, ".\r\n");
+	buf_free(&k.tmp);
+}
+
+void
 gophertext_text(const struct doc *d, const struct gopher_render *r,
     struct buf *out)
 {
-	struct sink	 k = { out, r, false, d->nnotes, BUF_INIT };
-
-	buf_reserve(out, doc_size(d));
-	write_doc(&k, d);
-	buf_puts(out, ".\r\n");
-	buf_free(&k.tmp);
+	gophertext_doc(d, r, out, NULL);
 }
 
 void
 gophertext_menu(const struct doc *d, const struct gopher_render *r,
     struct buf *out)
 {
-	struct sink	 k = { out, r, true, 0, BUF_INIT };
+	struct gmenu_recipe	 rec;
+	struct buf		 text = BUF_INIT;
+	char			*menu;
+	size_t			 len;
 
-	buf_reserve(out, doc_size(d) * 5 / 4);
-	write_doc(&k, d);
-	buf_free(&k.tmp);
+	grecipe_init(&rec);
+	gophertext_doc(d, r, &text, &rec);
+	grecipe_finish(&rec, text.data);
+	menu = gmenu_expand(rec.ops.data, rec.ops.len, &len);
+	buf_append(out, menu, len);
+	free(menu);
+	buf_free(&rec.ops);
+	buf_free(&text);
 }
 
 void
@@ -681,7 +860,7 @@ gophertext_plain(const char *text, size_t len, struct buf *out)
 void
 gmenu_info(struct buf *out, const char *text)
 {
-	struct sink	 k = { out, NULL, true, 0, BUF_INIT };
+	struct sink	 k = { out, NULL, true, 0, BUF_INIT, NULL, false };
 
 	wrap(&k, text, "", "");
 	buf_free(&k.tmp);

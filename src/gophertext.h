@@ -56,6 +56,38 @@ void	gopher_item_free(struct gopher_item *);
  */
 char	gopher_type_for_path(const char *path);
 
+/*
+ * A menu kept as a recipe over a text: the lines the two share are read
+ * from the text when the menu is asked for, so that the menu costs
+ * little more than its items.
+ */
+struct gmenu_recipe {
+	struct buf	 ops;		/* the recipe so far (gophertext.c) */
+	size_t		 len;		/* of the menu it makes */
+	size_t		 run, run_end;	/* text lines shared, not in ops yet */
+	size_t		 lit;		/* open record of menu lines */
+};
+
+/* The route type of a recipe: a menu, made when asked for. */
+#define GMENU_RECIPE	"1 recipe"
+
+void		 grecipe_init(struct gmenu_recipe *);
+/* Where to write menu lines of the recipe's own (gmenu_item...). */
+struct buf	*grecipe_lines(struct gmenu_recipe *);
+/*
+ * Complete the recipe for a menu over the text at text (its final
+ * place, which must outlive the recipe): ops holds its bytes.
+ */
+void		 grecipe_finish(struct gmenu_recipe *, const char *text);
+/* The menu a recipe makes (a new string of *lenp bytes). */
+char		*gmenu_expand(const char *recipe, size_t len, size_t *lenp);
+
+/*
+ * The document as a complete type 0 text, and with recipe, the lines of
+ * its menu (text as info lines, every link a real item) into recipe.
+ */
+void	gophertext_doc(const struct doc *, const struct gopher_render *,
+	    struct buf *text, struct gmenu_recipe *recipe);
 /* The document as a complete type 0 text / as the lines of a menu. */
 void	gophertext_text(const struct doc *, const struct gopher_render *,
 	    struct buf *);

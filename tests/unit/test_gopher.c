@@ -242,6 +242,27 @@ text_ok(const char *t, size_t len)
 }
 
 /*
+ * The answer to a route's selector, as served (a menu kept as a recipe
+ * is made).
+ */
+static void
+serve(const struct snapshot *s, const struct route *r,
+    struct gopher_response *res)
+{
+	gopher_respond(s, &cfg, r->path, strlen(r->path), res);
+	CHECK_INT(res->status, 0);
+}
+
+/* A problem err with the answer to path: reported. */
+static void
+check_answer(const char *path, const char *err)
+{
+	if (err != NULL)
+		fprintf(stderr, "%s: %s\n", path, err);
+	CHECK(err == NULL);
+}
+
+/*
  * Every menu of a snapshot parses, every text is well formed; returns
  * the number of menus.
  */
@@ -249,30 +270,24 @@ static size_t
 check_routes(const struct snapshot *s)
 {
 	const struct route	*r;
+	struct gopher_response	 res;
 	size_t			 i, n = 0;
-	const char		*err;
 
 	for (i = 0; i < s->gopher.n; i++) {
 		r = &s->gopher.v[i];
-		if ((r->type[0] == '0' || r->type[0] == '1') &&
-		    (err = control_error(r->body, r->len)) != NULL) {
-			fprintf(stderr, "%s: %s\n", r->path, err);
-			CHECK(0);
-		}
+		if (r->type[0] != '0' && r->type[0] != '1')
+			continue;
+		serve(s, r, &res);
+		check_answer(r->path, control_error(res.body, res.len));
 		if (r->type[0] == '1') {
 			n++;
-			err = menu_error(r->body, r->len);
-			if (err != NULL)
-				fprintf(stderr, "%s: %s\n", r->path, err);
-			CHECK(err == NULL);
-		} else if (r->type[0] == '0' && !text_ok(r->body, r->len)) {
-			fprintf(stderr, "%s: bad text\n", r->path);
-			CHECK(0);
-		} else if (r->type[0] == '0' &&
-		    (err = refs_error(r->body, r->len)) != NULL) {
-			fprintf(stderr, "%s: %s\n", r->path, err);
-			CHECK(0);
+			check_answer(r->path, menu_error(res.body, res.len));
+		} else {
+			check_answer(r->path, text_ok(res.body, res.len) ?
+			    NULL : "bad text");
+			check_answer(r->path, refs_error(res.body, res.len));
 		}
+		gopher_response_free(&res);
 	}
 	return n;
 }
@@ -281,14 +296,18 @@ check_routes(const struct snapshot *s)
 static void
 same_routes(const struct snapshot *a, const struct snapshot *b)
 {
-	size_t	i;
+	struct gopher_response	 ra, rb;
+	size_t			 i;
 
 	CHECK_INT(a->gopher.n, b->gopher.n);
 	for (i = 0; i < a->gopher.n && i < b->gopher.n; i++) {
 		CHECK_STR(a->gopher.v[i].path, b->gopher.v[i].path);
-		CHECK(a->gopher.v[i].len == b->gopher.v[i].len &&
-		    memcmp(a->gopher.v[i].body, b->gopher.v[i].body,
-		    a->gopher.v[i].len) == 0);
+		serve(a, &a->gopher.v[i], &ra);
+		serve(b, &b->gopher.v[i], &rb);
+		CHECK(ra.len == rb.len &&
+		    memcmp(ra.body, rb.body, ra.len) == 0);
+		gopher_response_free(&ra);
+		gopher_response_free(&rb);
 	}
 }
 
@@ -446,9 +465,11 @@ test_ipv6_host(void)
 	s = build_with(&o);
 	for (i = 0; i < s->gopher.n; i++)
 		if (s->gopher.v[i].type[0] == '1') {
-			CHECK(strstr(s->gopher.v[i].body, "::1") == NULL);
-			CHECK(strstr(s->gopher.v[i].body,
+			serve(s, &s->gopher.v[i], &res);
+			CHECK(strstr(res.body, "::1") == NULL);
+			CHECK(strstr(res.body,
 			    "\tcapsule.example.org\t7070\r\n") != NULL);
+			gopher_response_free(&res);
 		}
 	gopher_respond(s, &c, "GET / HTTP/1.0", 14, &res);
 	CHECK(strstr(res.body, "href=\"gopher://capsule.example.org:7070/\"")

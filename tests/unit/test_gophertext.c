@@ -425,6 +425,77 @@ test_doc_menu(void)
 	doc_free(&d);
 }
 
+/*
+ * A menu is kept as a recipe over its text: the lines they share cost
+ * nothing; dot-stuffing is undone, TABs and CRs make lines of the
+ * menu's own.
+ */
+static void
+test_menu_recipe(void)
+{
+	struct doc		 d = { 0 };
+	struct gmenu_recipe	 r;
+	struct buf		 text = BUF_INIT;
+	char			*recipe, *menu, *nl;
+	size_t			 i, rlen, mlen;
+
+	doc_add(&d, LINE_TEXT, true, ".dot");
+	doc_add_link(&d, false, "/img/a.png", "A picture");
+	doc_add_pre(&d, NULL, "x\ty\n.z\r\nplain\n");
+	grecipe_init(&r);
+	gmenu_info(grecipe_lines(&r), "Top");
+	gophertext_doc(&d, &render, &text, &r);
+	gmenu_end(grecipe_lines(&r));
+	CHECK_STR(text.data,
+	    "..dot\r\n"
+	    "[1] A picture\r\n"
+	    "    gopher://gopher.example.org:7070/I/img/a.png\r\n"
+	    "\r\n"
+	    "x\ty\r\n"
+	    "..z\r\n"
+	    "plain\r\n"
+	    ".\r\n");
+	grecipe_finish(&r, text.data);
+	recipe = buf_detach(&r.ops, &rlen);
+	menu = gmenu_expand(recipe, rlen, &mlen);
+	CHECK_INT(mlen, strlen(menu));
+	CHECK_STR(menu,
+	    "iTop\tfake\t(NULL)\t0\r\n"
+	    "i.dot\tfake\t(NULL)\t0\r\n"
+	    "IA picture\t/img/a.png\tgopher.example.org\t7070\r\n"
+	    "i\tfake\t(NULL)\t0\r\n"
+	    "ix       y\tfake\t(NULL)\t0\r\n"
+	    "i.z \tfake\t(NULL)\t0\r\n"
+	    "iplain\tfake\t(NULL)\t0\r\n"
+	    ".\r\n");
+	free(menu);
+	free(recipe);
+	buf_free(&text);
+	doc_free(&d);
+
+	/* A long text: its menu costs a few bytes per run of lines. */
+	for (i = 0; i < 200; i++)
+		doc_add(&d, LINE_TEXT, true, para);
+	grecipe_init(&r);
+	gophertext_doc(&d, &render, &text, &r);
+	grecipe_finish(&r, text.data);
+	recipe = buf_detach(&r.ops, &rlen);
+	menu = gmenu_expand(recipe, rlen, &mlen);
+	CHECK(rlen < 64);
+	/* 200 paragraphs of 3 lines and 199 blank lines, as info lines. */
+	CHECK_INT(mlen, text.len - 3 + (200 * 3 + 199) * 15);
+	/* Line by line: "i", the text's line, the info line's end. */
+	nl = strstr(text.data, "\r\n");
+	CHECK(menu[0] == 'i' && nl != NULL &&
+	    strncmp(menu + 1, text.data, nl - text.data) == 0 &&
+	    strncmp(menu + 1 + (nl - text.data), "\tfake\t(NULL)\t0\r\n",
+	    16) == 0);
+	free(menu);
+	free(recipe);
+	buf_free(&text);
+	doc_free(&d);
+}
+
 static void
 test_menu_fields(void)
 {
@@ -520,6 +591,7 @@ main(void)
 	RUN(test_numbered_after_footnotes);
 	RUN(test_control_characters);
 	RUN(test_doc_menu);
+	RUN(test_menu_recipe);
 	RUN(test_menu_fields);
 	RUN(test_item_types);
 	RUN(test_plain);
