@@ -21,6 +21,19 @@ gopher_public_host(const char *gopher_host, const char *hostname)
 	return "localhost";
 }
 
+/* a, the first blen bytes of b, then c, as a new string (no printf). */
+static char *
+join(const char *a, const char *b, size_t blen, const char *c)
+{
+	size_t	 alen = strlen(a), clen = strlen(c);
+	char	*s = xmalloc(alen + blen + clen + 1);
+
+	memcpy(s, a, alen);
+	memcpy(s + alen, b, blen);
+	memcpy(s + alen + blen, c, clen + 1);
+	return s;
+}
+
 /* path without its suffix (".gmi", or a trailing "/"), then add. */
 static char *
 replace_suffix(const char *path, const char *add)
@@ -31,19 +44,19 @@ replace_suffix(const char *path, const char *add)
 		len -= 4;
 	else if (len > 1 && path[len - 1] == '/')
 		len--;
-	return xasprintf("%.*s%s", (int)len, path, add);
+	return join("", path, len, add);
 }
 
 static char *
 post_selector(const struct post *p)
 {
-	return xasprintf("/posts/%s.txt", p->name);
+	return join("/posts/", p->name, strlen(p->name), ".txt");
 }
 
 static char *
 post_menu_selector(const struct post *p)
 {
-	return xasprintf("/posts/%s/", p->name);
+	return join("/posts/", p->name, strlen(p->name), "/");
 }
 
 static bool
@@ -211,7 +224,7 @@ post_items(const struct gsite *g, struct buf *b, const struct post *p,
 {
 	char	*display, *sel;
 
-	display = xasprintf("%s - %s", p->date ? p->date : "undated",
+	display = join(p->date ? p->date : "undated", " - ", 3,
 	    p->title ? p->title : p->name);
 	sel = post_selector(p);
 	gmenu_item(b, '0', display, sel, g->render.host, g->render.port);

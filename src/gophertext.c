@@ -388,6 +388,56 @@ wrap_emit(struct sink *k, const struct prefix *x, const char *ls,
 }
 
 /*
+ * The length of the words at p (p[0] starts one) that fit in room
+ * columns, if they are plain ASCII as far as that: 0 when they are not,
+ * or when the first word does not fit.
+ */
+static size_t
+ascii_fit(const char *p, size_t room)
+{
+	size_t	n = strnlen(p, room + 1), e;
+
+	if (utf8_ascii_run(p, n) != n)
+		return 0;
+	/* A word ends where a space or the end follows it. */
+	if (n <= room || p[room] == ' ')
+		e = n <= room ? n : room;
+	else
+		for (e = room; e > 0 && p[e - 1] != ' '; e--)
+			;
+	while (e > 0 && p[e - 1] == ' ')
+		e--;
+	return e;
+}
+
+/*
+ * The word at *p, which moves past it; returns its width.  Anything but
+ * printable ASCII is looked at: *scan when line_end must.
+ */
+static size_t
+next_word(const char **pp, bool *scan)
+{
+	const char	*p = *pp, *w = p;
+	bool		 wide = false;
+	unsigned char	 c;
+
+	*scan = false;
+	for (;; p++) {
+		c = (unsigned char)*p;
+		if (c > ' ' && c < 0x7f)
+			continue;
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\0')
+			break;
+		if (c >= 0x80)
+			wide = true;
+		if (c < 0x80 || c == 0xc2)	/* C0, DEL, maybe C1 */
+			*scan = true;
+	}
+	*pp = p;
+	return wide ? utf8_width(w, p - w) : (size_t)(p - w);
+}
+
+/*
  * Wrap text to GOPHER_WIDTH columns, breaking only at ASCII spaces (a
  * no-break space is part of its word); LF forces a break.  The first
  * line starts with first, the others with rest.  A word wider than the
@@ -395,6 +445,7 @@ wrap_emit(struct sink *k, const struct prefix *x, const char *ls,
  *
  * A line is copied from the text in one piece: between its first and
  * its last word, the text's gaps are the line's (TABs become spaces).
+ * Lines of plain ASCII are found without looking at each word.
  */
 static size_t
 wrap(struct sink *k, const char *text, const char *first, const char *rest)
@@ -402,9 +453,8 @@ wrap(struct sink *k, const char *text, const char *first, const char *rest)
 	struct prefix	 px[2];
 	const struct prefix *x = &px[0];
 	const char	*p = text ? text : "", *w, *ls = NULL, *le = NULL;
-	size_t		 lw, gap, ww, maxw = 0;
-	bool		 wide, wscan, scan = false, tabs = false, gaptab;
-	unsigned char	 c;
+	size_t		 lw, gap, ww, maxw = 0, used;
+	bool		 wscan, scan = false, tabs = false, gaptab;
 
 	prefix_init(&px[0], first);
 	prefix_init(&px[1], rest);
@@ -426,27 +476,24 @@ wrap(struct sink *k, const char *text, const char *first, const char *rest)
 			scan = tabs = false;
 			continue;
 		}
-		/* A word; anything but printable ASCII is looked at. */
-		for (w = p, wide = wscan = false;; p++) {
-			c = (unsigned char)*p;
-			if (c > ' ' && c < 0x7f)
-				continue;
-			if (c == ' ' || c == '\t' || c == '\n' || c == '\0')
-				break;
-			if (c >= 0x80)
-				wide = true;
-			if (c < 0x80 || c == 0xc2)	/* C0, DEL, maybe C1 */
-				wscan = true;
-		}
-		ww = wide ? utf8_width(w, p - w) : (size_t)(p - w);
-		if (ls != NULL && lw + gap + ww > GOPHER_WIDTH) {
-			if (lw > maxw)
-				maxw = lw;
-			wrap_emit(k, x, ls, le, tabs, scan);
-			x = &px[1];
-			lw = x->width;
-			ls = NULL;
-			scan = tabs = false;
+		used = lw + (ls != NULL ? gap : 0);
+		w = p;
+		if (used < GOPHER_WIDTH &&
+		    (ww = ascii_fit(p, GOPHER_WIDTH - used)) > 0) {
+			/* Plain ASCII words that fit, taken at once. */
+			p += ww;
+			wscan = false;
+		} else {
+			ww = next_word(&p, &wscan);
+			if (ls != NULL && lw + gap + ww > GOPHER_WIDTH) {
+				if (lw > maxw)
+					maxw = lw;
+				wrap_emit(k, x, ls, le, tabs, scan);
+				x = &px[1];
+				lw = x->width;
+				ls = NULL;
+				scan = tabs = false;
+			}
 		}
 		if (ls == NULL)
 			ls = w;
@@ -669,7 +716,9 @@ gopher_item_for(const struct gopher_render *r, const char *url,
 	    parse_gopher_url(url, it))
 		return;
 	it->type = 'h';
-	it->selector = xasprintf("URL:%s", url);
+	it->selector = xmalloc(4 + strlen(url) + 1);
+	memcpy(it->selector, "URL:", 4);
+	strcpy(it->selector + 4, url);
 	it->host = xstrdup(r->host);
 	it->port = r->port;
 }
@@ -682,16 +731,22 @@ gopher_item_free(struct gopher_item *it)
 	memset(it, 0, sizeof(*it));
 }
 
-/* A port number in decimal. */
+/* n in decimal, written so as to end at end: returns where it starts. */
+static char *
+decimal(char *end, size_t n)
+{
+	do
+		*--end = (char)('0' + n % 10);
+	while ((n /= 10) != 0);
+	return end;
+}
+
 static void
 put_port(struct buf *out, int port)
 {
-	char	 d[16], *p = d + sizeof(d);
-	unsigned u = port < 0 ? 0 : (unsigned)port;
+	char	 d[24], *p;
 
-	do
-		*--p = (char)('0' + u % 10);
-	while ((u /= 10) != 0 && p > d);
+	p = decimal(d + sizeof(d), port < 0 ? 0 : (size_t)port);
 	buf_append(out, p, d + sizeof(d) - p);
 }
 
@@ -729,7 +784,7 @@ static void
 text_link(struct sink *k, const struct line *l)
 {
 	struct gopher_item	 it;
-	char			 first[32];
+	char			 first[32], *f;
 	size_t			 start;
 
 	gopher_item_for(k->render, l->url, &it);
@@ -737,8 +792,10 @@ text_link(struct sink *k, const struct line *l)
 		gmenu_item(grecipe_lines(k->recipe), it.type,
 		    l->text ? l->text : l->url, it.selector, it.host, it.port);
 	k->own = true;
-	snprintf(first, sizeof(first), "[%zu] ", ++k->nlinks);
-	wrap(k, l->text ? l->text : l->url, first, "    ");
+	memcpy(first + sizeof(first) - 3, "] ", 3);
+	f = decimal(first + sizeof(first) - 3, ++k->nlinks);
+	*--f = '[';
+	wrap(k, l->text ? l->text : l->url, f, "    ");
 	start = line_begin(k);
 	buf_puts(k->out, "    ");
 	if (it.capsule)

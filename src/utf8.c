@@ -97,13 +97,8 @@ column(const char *line, size_t off)
 	return col;
 }
 
-/*
- * The length of the run at s of printable ASCII (no control byte, not
- * even TAB or LF): eight bytes at a time, as this is nearly all of any
- * text.
- */
-static size_t
-ascii_run(const char *s, size_t len)
+size_t
+utf8_ascii_run(const char *s, size_t len)
 {
 	const uint64_t	ones = 0x0101010101010101ULL;
 	const uint64_t	high = 0x8080808080808080ULL;
@@ -169,7 +164,7 @@ utf8_sanitize(struct buf *out, const char *s, size_t len, const char *file,
 	buf_reserve(out, len);
 	counted = line_start = start;
 	for (i = start; i < len; i += n) {
-		if ((n = ascii_run(s + i, len - i)) > 0) {
+		if ((n = utf8_ascii_run(s + i, len - i)) > 0) {
 			buf_append(out, s + i, n);
 			continue;
 		}

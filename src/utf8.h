@@ -39,6 +39,13 @@ int	 utf8_cp_width(uint32_t cp);
 /* Display width of a UTF-8 string (invalid bytes count 1). */
 size_t	 utf8_width(const char *s, size_t len);
 
+/*
+ * The length of the run at s (at most len bytes) of printable ASCII (no
+ * control byte, not even TAB or LF): eight bytes at a time, as this is
+ * nearly all of any text.
+ */
+size_t	 utf8_ascii_run(const char *s, size_t len);
+
 /* What stands for a character that cannot be shown: U+FFFD. */
 #define UTF8_REPLACEMENT	"\xef\xbf\xbd"
 

@@ -127,6 +127,48 @@ test_wrap_long_word(void)
 	doc_free(&d);
 }
 
+/*
+ * Plain ASCII lines: gaps kept inside a line and dropped at its end, a
+ * line of exactly 70 columns, text that ends in spaces.
+ */
+static void
+test_wrap_ascii(void)
+{
+	static const struct {
+		const char	*in, *want;
+	} cases[] = {
+		{ "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx "
+		  "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy z",
+		  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx "
+		  "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy\r\nz\r\n" },
+		{ "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx  "
+		  "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy z",
+		  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx  "
+		  "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy\r\nz\r\n" },
+		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		  "   bbbbbbbbbbbbbbbbbbbb  ",
+		  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		  "\r\nbbbbbbbbbbbbbbbbbbbb\r\n" },
+		{ "a  b\tc dddddddddddddddddddddddddddddddddddddddddddddddddddd"
+		  "dddddddd e f",
+		  "a  b c dddddddddddddddddddddddddddddddddddddddddddddddddddd"
+		  "dddddddd e\r\nf\r\n" },
+	};
+	struct doc	 d = { 0 };
+	char		*t, *want;
+	size_t		 i;
+
+	for (i = 0; i < nitems(cases); i++) {
+		doc_add(&d, LINE_TEXT, false, cases[i].in);
+		t = text_of(&d);
+		want = xasprintf("%s.\r\n", cases[i].want);
+		CHECK_STR(t, want);
+		free(want);
+		free(t);
+		doc_free(&d);
+	}
+}
+
 /* Wide characters count two columns: six words of 5 fit, not seven. */
 static void
 test_wrap_cjk(void)
@@ -583,6 +625,7 @@ main(void)
 	RUN(test_wrap_paragraph);
 	RUN(test_wrap_nbsp);
 	RUN(test_wrap_long_word);
+	RUN(test_wrap_ascii);
 	RUN(test_wrap_cjk);
 	RUN(test_headings);
 	RUN(test_items_quotes);
