@@ -533,10 +533,8 @@ test_corpus_config(void)
 	const char		*path =
 	    "../shared/corpus/whirl-offload/_config.yml";
 
-	if (stat(path, &st) == -1) {
-		printf("skip test_corpus_config: %s not found\n", path);
-		return;
-	}
+	if (stat(path, &st) == -1)
+		SKIP("%s not found", path);
 	CHECK_INT(site_config_load(path, &cfg, &dg), 0);
 	CHECK_INT(dg.n, 0);
 	CHECK_STR(cfg.title, "Whirl Offload");

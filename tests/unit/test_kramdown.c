@@ -917,10 +917,8 @@ t_corpus(void)
 	char		*path, *text;
 	size_t		 len, tables = 0, posts = 0, notes = 0;
 
-	if ((dp = opendir(dir)) == NULL) {
-		printf("skip t_corpus: %s absent\n", dir);
-		return;
-	}
+	if ((dp = opendir(dir)) == NULL)
+		SKIP("%s absent", dir);
 	while ((e = readdir(dp)) != NULL) {
 		if (strlen(e->d_name) < 4 ||
 		    strcmp(e->d_name + strlen(e->d_name) - 3, ".md") != 0)
