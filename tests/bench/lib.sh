@@ -24,17 +24,22 @@ bench_cleanup() {
 }
 trap bench_cleanup EXIT
 
-# cpu_ticks PID: user+system clock ticks of PID, of its children it has
-# reaped, and of the descendants still running (forked workers, inetd
-# style children).
+# cpu_ticks PID: user+system clock ticks of PID and of the children it
+# has reaped.  A server that forks per connection (socat running
+# gophernicus) is read once its children are gone (at most 5 s): a child
+# still running would be counted now and again, once reaped.
 cpu_ticks() {
-	_t=0
-	[ -r "/proc/$1/stat" ] &&
-	    _t=$(sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 + $14 + $15 }')
-	for _c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
-		_t=$((_t + $(cpu_ticks "$_c")))
+	_i=0
+	while [ -n "$(cat /proc/"$1"/task/*/children 2>/dev/null)" ] &&
+	    [ $_i -lt 50 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
 	done
-	echo "$_t"
+	if [ -r "/proc/$1/stat" ]; then
+		sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 + $14 + $15 }'
+	else
+		echo 0
+	fi
 }
 
 # make_netns: a network namespace whose only interface is loopback, for
@@ -130,7 +135,7 @@ compare() {
 			l = order[i]
 			if (!(l in ocpu) || ocpu[l] == 0 || orps[l] == 0)
 				continue
-			printf "  %-26s %11.2fx %11.2fx\n", l, cpu[l] / ocpu[l],
+			printf "  %-26s %11.3gx %11.3gx\n", l, cpu[l] / ocpu[l],
 			    rps[l] / orps[l]
 		}
 	}' "$RESULTS"
