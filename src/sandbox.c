@@ -21,6 +21,39 @@
 /* Who serves when root starts capsuled without a user setting. */
 #define DEFAULT_USER	"nobody"
 
+/* The daemon's ends: the pipe its first parent waits on, the pidfile. */
+static int	ready_fd = -1;
+static int	pid_fd = -1;
+static bool	in_chroot;	/* paths outside the root are out of reach */
+
+/* The user capsuled serves as when root starts it. */
+static const char *
+service_user(const struct config *cfg)
+{
+	return cfg->user != NULL ? cfg->user : DEFAULT_USER;
+}
+
+/*
+ * The first process waits until the daemon is ready or gone, so that
+ * its exit status tells the shell or the init script how the start
+ * went: the daemon's own errors go to its log.
+ */
+static void
+wait_ready(int fd)
+{
+	ssize_t	n;
+	char	c;
+
+	do
+		n = read(fd, &c, 1);
+	while (n == -1 && errno == EINTR);
+	if (n == 1)
+		_exit(0);
+	fputs("capsuled: the daemon stopped while starting; its log says "
+	    "why\n", stderr);
+	_exit(1);
+}
+
 /* Fork; the parent exits at once.  Returns -1 in the parent on error. */
 static int
 fork_away(void)
@@ -36,29 +69,49 @@ fork_away(void)
 	}
 }
 
+/*
+ * Write the pid, and keep the file open: at exit it is emptied through
+ * this descriptor when it cannot be removed (a folder of root's after
+ * the switch of user, or a chroot).
+ */
 static int
-write_pidfile(const char *path)
+write_pidfile(const struct config *cfg)
 {
-	int	 fd;
+	struct passwd	*pw;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	pid_fd = open(cfg->pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
 	    O_CLOEXEC, 0644);
-	if (fd == -1) {
-		log_warnx("pidfile %s: %s", path, strerror(errno));
+	if (pid_fd == -1) {
+		log_warnx("pidfile %s: %s", cfg->pidfile, strerror(errno));
 		return -1;
 	}
-	dprintf(fd, "%ld\n", (long)getpid());
-	close(fd);
+	if (geteuid() == 0 && (pw = getpwnam(service_user(cfg))) != NULL)
+		(void)fchown(pid_fd, pw->pw_uid, pw->pw_gid);
+	dprintf(pid_fd, "%ld\n", (long)getpid());
 	return 0;
 }
 
 int
 sandbox_daemonize(const struct config *cfg)
 {
-	int	 fd;
+	int	 fd, p[2];
 
-	if (fork_away() == -1)
+	if (pipe2(p, O_CLOEXEC) == -1) {
+		log_warnx("pipe: %s", strerror(errno));
 		return -1;
+	}
+	switch (fork()) {
+	case -1:
+		log_warnx("fork: %s", strerror(errno));
+		return -1;
+	case 0:
+		close(p[0]);
+		ready_fd = p[1];
+		break;
+	default:
+		close(p[1]);
+		wait_ready(p[0]);
+	}
 	if (setsid() == -1) {
 		log_warnx("setsid: %s", strerror(errno));
 		return -1;
@@ -77,17 +130,30 @@ sandbox_daemonize(const struct config *cfg)
 	dup2(fd, STDERR_FILENO);
 	if (fd > STDERR_FILENO)
 		close(fd);
-	if (cfg->pidfile != NULL && write_pidfile(cfg->pidfile) == -1)
+	if (cfg->pidfile != NULL && write_pidfile(cfg) == -1)
 		return -1;
 	return 0;
 }
 
 void
+sandbox_ready(void)
+{
+	if (ready_fd == -1)
+		return;
+	(void)write(ready_fd, "R", 1);
+	close(ready_fd);
+	ready_fd = -1;
+}
+
+void
 sandbox_remove_pidfile(const struct config *cfg)
 {
-	/* Once privileges are dropped this may fail; that is harmless. */
-	if (cfg->pidfile != NULL)
-		unlink(cfg->pidfile);
+	if (pid_fd == -1)
+		return;
+	if (in_chroot || (unlink(cfg->pidfile) == -1 && errno != ENOENT))
+		(void)ftruncate(pid_fd, 0);	/* names no process */
+	close(pid_fd);
+	pid_fd = -1;
 }
 
 /* Without root: settings that need it are only warned about. */
@@ -116,11 +182,10 @@ sandbox_drop(const struct config *cfg, bool *chrooted)
 	*chrooted = false;
 	if (geteuid() != 0 && getuid() != 0)
 		return unprivileged(cfg);
-	if ((user = cfg->user) == NULL) {
-		user = DEFAULT_USER;
+	user = service_user(cfg);
+	if (cfg->user == NULL)
 		log_warnx("started as root without a user setting: "
 		    "switching to %s", user);
-	}
 	if ((pw = getpwnam(user)) == NULL) {
 		log_warnx("user %s: no such user; refusing to serve as root",
 		    user);
@@ -139,7 +204,7 @@ sandbox_drop(const struct config *cfg, bool *chrooted)
 			    strerror(errno));
 			return -1;
 		}
-		*chrooted = true;
+		*chrooted = in_chroot = true;
 	}
 	if (setgroups(1, &gid) == -1 || setresgid(gid, gid, gid) == -1 ||
 	    setresuid(uid, uid, uid) == -1) {

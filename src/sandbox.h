@@ -13,9 +13,13 @@
  * Detach: fork twice, start a new session, point stdin, stdout and
  * stderr at /dev/null, and write cfg->pidfile (when set).  Messages
  * then go to syslog unless a log file is set.  Returns 0 in the
- * daemon (the parents exit), -1 on failure.
+ * daemon, -1 on failure.  The first process waits: it exits 0 when the
+ * daemon calls sandbox_ready, 1 when the daemon exits before.
  */
 int	sandbox_daemonize(const struct config *);
+/* Serving: the waiting first process may exit 0. */
+void	sandbox_ready(void);
+/* Remove the pidfile, or empty it when it cannot be removed. */
 void	sandbox_remove_pidfile(const struct config *);
 
 /*

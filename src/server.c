@@ -411,6 +411,7 @@ server_run(const struct config *cfg, struct snapshot *snap,
 	if (prepare(&srv, cfg) == 0 && start_workers(&srv) == 0) {
 		log_info("serving %s with %d workers, at most %d "
 		    "connections", cfg->root, srv.nworkers, srv.max_conns);
+		sandbox_ready();
 		rc = main_loop(&srv);
 	}
 	stop_workers(&srv);
@@ -421,8 +422,7 @@ server_run(const struct config *cfg, struct snapshot *snap,
 	snapshot_unref(srv.snap);
 	SSL_CTX_free(srv.ctx);
 	pthread_mutex_destroy(&srv.lock);
-	if (cfg->daemonize)
-		sandbox_remove_pidfile(cfg);
+	sandbox_remove_pidfile(cfg);
 	if (rc == 0)
 		log_info("stopped");
 	return rc;

@@ -78,5 +78,39 @@ if [ -n "$pid" ]; then
 	reap "$pid" 100
 	check "--daemon: stops on SIGTERM" \
 	    sh -c '! kill -0 "$1" 2>/dev/null' - "$pid"
+	check "--daemon: its pidfile removed or emptied" [ ! -s "$pidfile" ]
+fi
+
+# A daemon that fails while starting makes the command fail.
+if [ "$(id -u)" -eq 0 ]; then
+	timeout 20 "$CAPSULED" --root "$T_TMP/capsule" --port "$(free_port)" \
+	    --gopher-port 0 --certs "$T_TMP/certs" --daemon \
+	    --user no-such-user-here --log "file:$T_TMP/failed.log" \
+	    >"$T_TMP/failed.out" 2>&1
+	check "--daemon, unknown user: the command exits 1" [ $? -eq 1 ]
+	check "--daemon, unknown user: it points to the log" \
+	    grep -q "its log says why" "$T_TMP/failed.out"
+	check "--daemon, unknown user: the log says why" \
+	    grep -q "no-such-user-here: no such user" "$T_TMP/failed.log"
+
+	# As root, serving as nobody: a pidfile in a folder of root's
+	# cannot be removed, and is emptied instead.
+	mkdir "$T_TMP/run"
+	chmod 755 "$T_TMP/run"
+	GEMINI_PORT=$(free_port)
+	timeout 20 "$CAPSULED" --root "$T_TMP/capsule" --port "$GEMINI_PORT" \
+	    --gopher-port 0 --certs "$T_TMP/certs" --daemon --user nobody \
+	    --pidfile "$T_TMP/run/c.pid" --log "file:$T_TMP/nobody.log" \
+	    >/dev/null 2>&1
+	check "--daemon as nobody: the command returns 0" [ $? -eq 0 ]
+	pid=$(cat "$T_TMP/run/c.pid" 2>/dev/null)
+	if [ -n "$pid" ]; then
+		T_PIDS="$T_PIDS $pid"
+		kill "$pid"
+		reap "$pid" 100
+	fi
+	check "--daemon as nobody: pidfile emptied at exit" sh -c \
+	    '[ -n "$1" ] && [ -e "$2" ] && [ ! -s "$2" ]' - "$pid" \
+	    "$T_TMP/run/c.pid"
 fi
 finish
