@@ -2,7 +2,11 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <sys/stat.h>
+
 #include <netinet/in.h>
+#include <pwd.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +115,7 @@ static const struct flag flags[] = {
 	{ "port", 'p', 1, F_SETTING, "port", NULL },
 	{ "public-port", 0, 1, F_SETTING, "public_port", NULL },
 	{ "no-check-port", 0, 0, F_SETTING, "check_port", "false" },
+	{ "check-port", 0, 0, F_SETTING, "check_port", "true" },
 	{ "gopher-port", 'g', 1, F_SETTING, "gopher_port", NULL },
 	{ "gopher-host", 0, 1, F_SETTING, "gopher_host", NULL },
 	{ "gopher-public-port", 0, 1, F_SETTING, "gopher_public_port", NULL },
@@ -124,10 +129,13 @@ static const struct flag flags[] = {
 	{ "write-timeout", 0, 1, F_SETTING, "write_timeout", NULL },
 	{ "log", 0, 1, F_SETTING, "log", NULL },
 	{ "log-anonymize", 0, 0, F_SETTING, "log_anonymize", "true" },
+	{ "no-log-anonymize", 0, 0, F_SETTING, "log_anonymize", "false" },
 	{ "daemon", 0, 0, F_SETTING, "daemon", "true" },
+	{ "no-daemon", 0, 0, F_SETTING, "daemon", "false" },
 	{ "pidfile", 0, 1, F_SETTING, "pidfile", NULL },
 	{ "user", 0, 1, F_SETTING, "user", NULL },
 	{ "chroot", 0, 0, F_SETTING, "chroot", "true" },
+	{ "no-chroot", 0, 0, F_SETTING, "chroot", "false" },
 	{ "config", 'c', 1, F_CONFIG, NULL, NULL },
 	{ "check", 0, 0, F_CHECK, NULL, NULL },
 	{ "export", 0, 1, F_EXPORT, NULL, NULL },
@@ -158,7 +166,7 @@ static const char usage_text[] =
 "      --certs DIR          certificate directory [certs] (./certs)\n"
 "      --cert FILE          certificate [cert] (CERTS/cert.pem)\n"
 "      --key FILE           private key [key] (CERTS/key.pem)\n"
-"      --permalink STYLE    posts (/posts/SLUG.gmi) or jekyll\n"
+"      --permalink STYLE    posts (/posts/DATE-SLUG.gmi) or jekyll\n"
 "                           (/YYYY/MM/DD/SLUG/) [permalink] (posts)\n"
 "      --workers N          worker threads [workers] (online CPUs)\n"
 "      --max-connections N  simultaneous connections [max_connections]\n"
@@ -175,6 +183,9 @@ static const char usage_text[] =
 "      --user USER          when started as root, drop to USER [user]\n"
 "      --chroot             when started as root, chroot to the root\n"
 "                           [chroot]\n"
+"      --check-port, --no-log-anonymize, --no-daemon, --no-chroot\n"
+"                           the opposite of the flags above, to override\n"
+"                           the file\n"
 "  -c, --config FILE        read settings from FILE (YAML); flags win\n"
 "      --check              check the settings and the content, then exit\n"
 "      --export OUT         write every Gemini page under OUT, then exit\n"
@@ -363,6 +374,7 @@ static void
 defaults(struct config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
+	cfg->origins = xcalloc(nitems(settings), sizeof(*cfg->origins));
 	cfg->mode = MODE_SERVE;
 	cfg->root = xstrdup("./capsule");
 	list_add(&cfg->hostnames, &cfg->nhostnames, "localhost");
@@ -400,11 +412,87 @@ finish(struct config *cfg)
 		cfg->workers = ncpu < 1 ? 1 : ncpu > 1024 ? 1024 : ncpu;
 	}
 	if (cfg->log_dest == LOGDEST_FILE && cfg->log_file == NULL) {
-		fprintf(stderr, "capsuled: setting 'log': file needs a path "
-		    "(file:PATH, or the setting 'log_file')\n");
+		config_error(cfg, "log", "file needs a path (file:PATH, or "
+		    "the setting 'log_file')");
 		return -1;
 	}
 	return 0;
+}
+
+void
+config_error(const struct config *cfg, const char *key, const char *fmt,
+    ...)
+{
+	const struct setting	*s = find_setting(key);
+	const char		*where = cfg->origins[s - settings];
+	va_list			 ap;
+
+	if (where == NULL)
+		fprintf(stderr, "capsuled: setting '%s' (default): ", key);
+	else if (where[0] == '-')
+		fprintf(stderr, "capsuled: option %s: ", where);
+	else
+		fprintf(stderr, "%s: setting '%s': ", where, key);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* A file that exists must be readable; a missing one is generated. */
+static bool
+readable_if_there(const struct config *cfg, const char *key,
+    const char *path)
+{
+	if (access(path, F_OK) == -1 || access(path, R_OK) == 0)
+		return true;
+	config_error(cfg, key, "%s: %s", path, strerror(errno));
+	return false;
+}
+
+int
+config_validate(const struct config *cfg)
+{
+	unsigned char	 a[sizeof(struct in6_addr)];
+	struct stat	 st;
+	bool		 ok = true;
+
+	if (stat(cfg->root, &st) == -1) {
+		config_error(cfg, "root", "%s: %s", cfg->root,
+		    strerror(errno));
+		ok = false;
+	} else if (!S_ISDIR(st.st_mode)) {
+		config_error(cfg, "root", "%s: not a folder", cfg->root);
+		ok = false;
+	}
+	if (cfg->mode != MODE_SERVE && cfg->mode != MODE_CHECK)
+		return ok ? 0 : -1;
+	if (cfg->gopher_port != 0 && cfg->gopher_port == cfg->port) {
+		/* Name the one that was set, not the default. */
+		if (cfg->origins[find_setting("gopher_port") - settings] ==
+		    NULL)
+			config_error(cfg, "port", "%d is also the Gopher port "
+			    "(setting 'gopher_port')", cfg->port);
+		else
+			config_error(cfg, "gopher_port", "%d is also the "
+			    "Gemini port (setting 'port')", cfg->gopher_port);
+		ok = false;
+	}
+	if (cfg->origins[find_setting("gopher_host") - settings] != NULL &&
+	    inet_pton(AF_INET6, cfg->gopher_host, a) == 1) {
+		config_error(cfg, "gopher_host", "'%s' is an IPv6 address, "
+		    "which a Gopher menu cannot name: give a host name",
+		    cfg->gopher_host);
+		ok = false;
+	}
+	if (cfg->user != NULL && getpwnam(cfg->user) == NULL) {
+		config_error(cfg, "user", "'%s': no such user", cfg->user);
+		ok = false;
+	}
+	if (!readable_if_there(cfg, "cert", cfg->cert_file) ||
+	    !readable_if_there(cfg, "key", cfg->key_file))
+		ok = false;
+	return ok ? 0 : -1;
 }
 
 /* Report a bad value of the file; always -1. */
@@ -455,6 +543,16 @@ apply_node(struct config *cfg, const char *file, yaml_document_t *doc,
 	return 0;
 }
 
+/* Remember where setting s got its value. */
+static void
+set_origin(struct config *cfg, const struct setting *s, char *where)
+{
+	size_t	i = (size_t)(s - settings);
+
+	free(cfg->origins[i]);
+	cfg->origins[i] = where;
+}
+
 static int
 apply_document(struct config *cfg, const char *file, yaml_document_t *doc)
 {
@@ -485,6 +583,8 @@ apply_document(struct config *cfg, const char *file, yaml_document_t *doc)
 		if (seen[s - settings])
 			return file_error(file, k, s->key, "given twice");
 		seen[s - settings] = true;
+		set_origin(cfg, s, xasprintf("%s:%lu", file,
+		    (unsigned long)k->start_mark.line + 1));
 		if (apply_node(cfg, file, doc, s, v) == -1)
 			return -1;
 	}
@@ -545,6 +645,7 @@ apply_flags(struct config *cfg, const struct given *g, size_t n)
 		if (g[i].flag->action != F_SETTING)
 			continue;
 		s = find_setting(g[i].flag->key);
+		set_origin(cfg, s, xasprintf("--%s", g[i].flag->name));
 		if (s->kind == K_LIST && !cleared[s - settings]) {
 			list_clear((char ***)((char *)cfg + s->off),
 			    (size_t *)((char *)cfg + s->noff));
@@ -712,5 +813,7 @@ config_free(struct config *cfg)
 	free(cfg->log_file);
 	free(cfg->pidfile);
 	free(cfg->user);
+	if (cfg->origins != NULL)
+		strv_free(cfg->origins, nitems(settings));
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -65,6 +65,9 @@ struct config {
 	char		*pidfile;
 	char		*user;		/* drop to this user when root */
 	bool		 chroot;	/* chroot to the root when root */
+
+	char	       **origins;	/* per setting: "FILE:LINE", "--flag"
+					   or NULL (the default) */
 };
 
 /*
@@ -75,6 +78,20 @@ struct config {
  * --version only the mode is set.  cfg is to be freed either way.
  */
 int	config_load(struct config *cfg, int argc, char *argv[]);
+/*
+ * What must hold on this machine before the settings are used: the
+ * root is a folder, the Gemini and Gopher ports differ, the user
+ * exists, the certificate and key can be read when they exist, an
+ * explicit gopher_host is a name.  Each problem is printed with the
+ * setting and where its value comes from; -1 if any.
+ */
+int	config_validate(const struct config *);
+/*
+ * Print "FILE:LINE: setting 'key': MESSAGE" (or "capsuled: option
+ * --flag: ...", or "capsuled: setting 'key' (default): ...") on stderr.
+ */
+void	config_error(const struct config *, const char *key,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The snapshot options that follow from the settings. */
 void	config_site_options(const struct config *, struct site_options *);
 void	config_free(struct config *);

@@ -3,6 +3,8 @@
  * on the content, --export writes it as files, and by default the
  * server serves it.
  */
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -61,8 +63,9 @@ main(int argc, char *argv[])
 {
 	struct config	 cfg;
 	struct snapshot	*snap;
+	struct stat	 st;
 	size_t		 errors;
-	int		 rc = 1;
+	int		 rc = 1, valid;
 
 	if (config_load(&cfg, argc, argv) == -1) {
 		config_free(&cfg);
@@ -76,6 +79,12 @@ main(int argc, char *argv[])
 		config_free(&cfg);
 		return 0;
 	}
+	/* --check goes on to the content, if there is a root to read. */
+	if ((valid = config_validate(&cfg)) == -1 &&
+	    (cfg.mode != MODE_CHECK || stat(cfg.root, &st) == -1)) {
+		config_free(&cfg);
+		return 1;
+	}
 	if (cfg.mode == MODE_SERVE && log_init(&cfg) == -1) {
 		config_free(&cfg);
 		return 1;
@@ -85,7 +94,7 @@ main(int argc, char *argv[])
 	else
 		snap = load(&cfg);
 	if (snap != NULL && cfg.mode == MODE_CHECK)
-		rc = errors > 0;
+		rc = errors > 0 || valid == -1;
 	else if (snap != NULL && cfg.mode == MODE_EXPORT)
 		rc = export(snap, cfg.export_dir);
 	else if (snap != NULL) {

@@ -23,6 +23,34 @@ write_yml(const char *text)
 	fclose(fp);
 }
 
+/* Send stderr to a file until capture_end puts its text in errtext. */
+static int
+capture_begin(int *saved)
+{
+	char	errfile[] = "/tmp/capsuled-err-XXXXXX";
+	int	fd;
+
+	fd = mkstemp(errfile);
+	unlink(errfile);
+	fflush(stderr);
+	*saved = dup(STDERR_FILENO);
+	dup2(fd, STDERR_FILENO);
+	return fd;
+}
+
+static void
+capture_end(int fd, int saved)
+{
+	ssize_t	n;
+
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	n = pread(fd, errtext, sizeof(errtext) - 1, 0);
+	errtext[n > 0 ? n : 0] = '\0';
+	close(fd);
+}
+
 /*
  * config_load with the NULL-terminated arguments after argv[0],
  * stderr captured into errtext.
@@ -30,10 +58,9 @@ write_yml(const char *text)
 static int
 load(const char *arg, ...)
 {
-	char	*argv[64], errfile[] = "/tmp/capsuled-err-XXXXXX";
+	char	*argv[64];
 	va_list	 ap;
 	int	 argc = 0, saved, fd, rc;
-	ssize_t	 n;
 
 	argv[argc++] = "capsuled";
 	va_start(ap, arg);
@@ -43,18 +70,21 @@ load(const char *arg, ...)
 	argv[argc] = NULL;
 
 	config_free(&cfg);
-	fd = mkstemp(errfile);
-	fflush(stderr);
-	saved = dup(STDERR_FILENO);
-	dup2(fd, STDERR_FILENO);
+	fd = capture_begin(&saved);
 	rc = config_load(&cfg, argc, argv);
-	fflush(stderr);
-	dup2(saved, STDERR_FILENO);
-	close(saved);
-	n = pread(fd, errtext, sizeof(errtext) - 1, 0);
-	errtext[n > 0 ? n : 0] = '\0';
-	close(fd);
-	unlink(errfile);
+	capture_end(fd, saved);
+	return rc;
+}
+
+/* config_validate of cfg, stderr captured into errtext. */
+static int
+validate(void)
+{
+	int	saved, fd, rc;
+
+	fd = capture_begin(&saved);
+	rc = config_validate(&cfg);
+	capture_end(fd, saved);
 	return rc;
 }
 
@@ -322,6 +352,52 @@ test_example_file(void)
 	config_free(&d);
 }
 
+/* Problems of the machine, each named with its setting and origin. */
+static void
+test_validate(void)
+{
+	CHECK_INT(load("-r", "capsule", NULL), 0);
+	CHECK_INT(validate(), 0);
+	CHECK_STR(errtext, "");
+
+	write_yml("root: /nonexistent/capsule\nport: 7070\nuser: "
+	    "no-such-user-here\n");
+	CHECK_INT(load("-c", yml, "--gopher-host", "::1", "--key",
+	    "/etc/shadow", NULL), 0);
+	CHECK_INT(validate(), -1);
+	CHECK_ERR(":1: setting 'root': /nonexistent/capsule: No such file");
+	CHECK_ERR(":2: setting 'port': 7070 is also the Gopher port");
+	CHECK_ERR(":3: setting 'user': 'no-such-user-here': no such user");
+	CHECK_ERR("capsuled: option --gopher-host: '::1' is an IPv6 address");
+	if (geteuid() != 0)	/* root reads anything */
+		CHECK_ERR("capsuled: option --key: /etc/shadow: Permission");
+
+	/* A default is named as such; a file is not a folder. */
+	CHECK_INT(load("-r", "README.md", "-p", "7070", NULL), 0);
+	CHECK_INT(validate(), -1);
+	CHECK_ERR("capsuled: option --root: README.md: not a folder");
+	CHECK_ERR("capsuled: option --port: 7070 is also the Gopher port");
+	CHECK_INT(load("-r", "capsule", "-g", "1965", NULL), 0);
+	CHECK_INT(validate(), -1);
+	CHECK_ERR("option --gopher-port: 1965 is also the Gemini port");
+
+	/* The gopher_host a first -H gives is not an error. */
+	CHECK_INT(load("-r", "capsule", "-H", "::1", NULL), 0);
+	CHECK_INT(validate(), 0);
+}
+
+/* Each boolean flag has its opposite, to override the file. */
+static void
+test_negations(void)
+{
+	write_yml("chroot: true\ndaemon: true\nlog_anonymize: true\n"
+	    "check_port: false\n");
+	CHECK_INT(load("-c", yml, "--no-chroot", "--no-daemon",
+	    "--no-log-anonymize", "--check-port", NULL), 0);
+	CHECK(!cfg.chroot && !cfg.daemonize && !cfg.log_anonymize);
+	CHECK(cfg.check_port);
+}
+
 static void
 test_site_options(void)
 {
@@ -370,6 +446,8 @@ main(void)
 	RUN(test_bad_yaml);
 	RUN(test_bad_flags);
 	RUN(test_example_file);
+	RUN(test_validate);
+	RUN(test_negations);
 	RUN(test_site_options);
 	RUN(test_usage);
 	config_free(&cfg);
