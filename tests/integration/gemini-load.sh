@@ -50,7 +50,7 @@ while [ $i -lt 20 ]; do
 	i=$((i + 1))
 done
 check "after 20 requests the sockets are back to $idle_sockets within 1 s" \
-    wait_sockets "$CAPSULED_PID" "$idle_sockets" 10
+    wait_sockets "$CAPSULED_PID" -le "$idle_sockets" 10
 
 clients 100 "$base/posts/2024-01-02-hello.gmi\r\n" "$T_TMP/conc"
 n=$(grep -c 'status=20 .*close_notify=yes' "$T_TMP/conc")
@@ -83,11 +83,15 @@ check "SIGTERM: clean exit" stop_capsuled
 start_capsuled --root "$T_TMP/capsule" --request-timeout 3 \
     --max-connections 40 || exit 1
 base="gemini://localhost:$GEMINI_PORT"
+idle_sockets=$(sockets "$CAPSULED_PID")
 hold 40
-sleep 1
-out=$(gem -q -w 5 "$base/\r\n" 2>&1)
-check "over the limit: closed at once ($out)" \
-    sh -c 'case "$1" in *status=20*) exit 1 ;; esac' - "$out"
+check "40 connections held" \
+    wait_sockets "$CAPSULED_PID" -ge $((idle_sockets + 40)) 100
+out=$(gem -q -w 5 "$base/\r\n" 2>&1 | grep "^status=")
+ms=$(echo "$out" | sed -n 's/.*ms=\([0-9]*\).*/\1/p')
+check "over the limit: closed within 1 s, unanswered ($out)" sh -c \
+    'case "$1" in *status=none*) [ "$2" -lt 1000 ] ;; *) exit 1 ;; esac' \
+    - "$out" "${ms:-99999}"
 wait "$HOLD_PID"
 got=$(status_line "$base/\r\n")
 check "accepting again after the limit ($got)" [ "${got%% *}" = 20 ]

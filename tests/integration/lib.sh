@@ -122,12 +122,12 @@ sockets() {
 	ls -l "/proc/$1/fd" 2>/dev/null | grep -c 'socket:'
 }
 
-# wait_sockets PID N TENTHS: wait up to TENTHS tenths of a second for PID
-# to hold at most N sockets; false when it still holds more.
+# wait_sockets PID -le|-ge N TENTHS: wait up to TENTHS tenths of a second
+# for PID to hold at most (-le) or at least (-ge) N sockets.
 wait_sockets() {
 	i=0
-	while [ "$(sockets "$1")" -gt "$2" ]; do
-		[ $i -ge "$3" ] && return 1
+	until [ "$(sockets "$1")" "$2" "$3" ]; do
+		[ $i -ge "$4" ] && return 1
 		sleep 0.1
 		i=$((i + 1))
 	done

@@ -8,7 +8,8 @@
  *   status=20 bytes=1234 close_notify=yes resumed=no version=TLSv1.3 ms=3.1
  *
  * status is the first two bytes of the response ("none" when nothing
- * came).  Options:
+ * came); " error=connect", "error=handshake" or "error=write" ends the
+ * line of a connection that failed before its response.  Options:
  *
  *   -p PORT     the server's port (required)
  *   -6          connect to ::1 instead of 127.0.0.1
@@ -33,6 +34,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +63,7 @@ struct result {
 	size_t		 bytes;
 	bool		 close_notify;
 	bool		 timeout;
+	const char	*error;		/* the step that failed, or NULL */
 	double		 t_connect, t_handshake, t_first, t_total;
 };
 
@@ -180,11 +183,13 @@ summary(SSL *ssl, const struct opts *o, const struct result *r)
 	int	 n;
 
 	n = snprintf(line, sizeof(line), "status=%s bytes=%zu close_notify=%s "
-	    "resumed=%s version=%s ms=%.1f%s",
+	    "resumed=%s version=%s ms=%.1f%s%s%s",
 	    r->bytes >= 2 ? r->status : "none", r->bytes,
 	    r->close_notify ? "yes" : "no",
-	    SSL_session_reused(ssl) ? "yes" : "no", SSL_get_version(ssl),
-	    r->t_total, r->timeout ? " timeout" : "");
+	    ssl != NULL && SSL_session_reused(ssl) ? "yes" : "no",
+	    ssl != NULL ? SSL_get_version(ssl) : "none", r->t_total,
+	    r->timeout ? " timeout" : "", r->error != NULL ? " error=" : "",
+	    r->error != NULL ? r->error : "");
 	if (o->timing && n > 0 && (size_t)n < sizeof(line))
 		n += snprintf(line + n, sizeof(line) - n,
 		    " connect=%.2f handshake=%.2f first=%.2f",
@@ -194,6 +199,23 @@ summary(SSL *ssl, const struct opts *o, const struct result *r)
 		if (write(STDERR_FILENO, line, n) == -1)
 			exit(2);
 	}
+}
+
+/* A connection that failed before its response: say where, and why. */
+static int
+failed(const struct opts *o, SSL *ssl, int fd, struct result *r,
+    const char *step, double t0)
+{
+	r->error = step;
+	r->t_total = now_ms() - t0;
+	if (errno != 0 && ERR_peek_error() == 0)
+		fprintf(stderr, "%s: %s\n", step, strerror(errno));
+	ERR_print_errors_fp(stderr);
+	summary(ssl, o, r);
+	SSL_free(ssl);
+	if (fd != -1)
+		close(fd);
+	return 2;
 }
 
 /* One connection; *sess is used for resumption and replaced. */
@@ -206,33 +228,21 @@ one(SSL_CTX *ctx, const struct opts *o, SSL_SESSION **sess)
 	int		 fd, rc;
 
 	memset(&r, 0, sizeof(r));
-	if ((fd = connect_loopback(o)) == -1) {
-		fprintf(stderr, "connect: %s\n", strerror(errno));
-		return 2;
-	}
+	errno = 0;
+	if ((fd = connect_loopback(o)) == -1)
+		return failed(o, NULL, -1, &r, "connect", t0);
 	r.t_connect = now_ms() - t0;
 	if ((ssl = SSL_new(ctx)) == NULL || !SSL_set_fd(ssl, fd) ||
 	    (o->sni != NULL && !SSL_set_tlsext_host_name(ssl, o->sni)) ||
-	    (*sess != NULL && !SSL_set_session(ssl, *sess))) {
-		ERR_print_errors_fp(stderr);
-		close(fd);
-		SSL_free(ssl);
-		return 2;
-	}
-	if (SSL_connect(ssl) != 1) {
-		fprintf(stderr, "handshake failed\n");
-		ERR_print_errors_fp(stderr);
-		SSL_free(ssl);
-		close(fd);
-		return 2;
-	}
+	    (*sess != NULL && !SSL_set_session(ssl, *sess)))
+		return failed(o, ssl, fd, &r, "setup", t0);
+	errno = 0;
+	if (SSL_connect(ssl) != 1)
+		return failed(o, ssl, fd, &r, "handshake", t0);
 	r.t_handshake = now_ms() - t0;
-	if (o->reqlen > 0 && SSL_write(ssl, o->req, (int)o->reqlen) <= 0) {
-		fprintf(stderr, "write failed\n");
-		SSL_free(ssl);
-		close(fd);
-		return 2;
-	}
+	errno = 0;
+	if (o->reqlen > 0 && SSL_write(ssl, o->req, (int)o->reqlen) <= 0)
+		return failed(o, ssl, fd, &r, "write", t0);
 	read_response(ssl, o, &r, t0);
 	r.t_total = now_ms() - t0;
 	summary(ssl, o, &r);
@@ -298,6 +308,8 @@ main(int argc, char *argv[])
 	int		 i, rc, worst = 0;
 
 	parse(&o, argc, argv);
+	/* A server that closes early is an error to report, not a signal. */
+	signal(SIGPIPE, SIG_IGN);
 	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL)
 		return 2;
 	/* Self-signed capsule certificates: trust on first use. */
