@@ -1,17 +1,22 @@
 /*
  * One connection, driven by readiness events on its worker's loop:
  * TLS handshake (Gemini only), the request line, the response, then
- * close_notify and a short lingering close.  Gemini speaks through a
- * non-blocking SSL object on the socket, Gopher through the socket
- * itself; everything else is shared.
+ * close_notify and a short lingering close.
+ *
+ * Gemini's TLS runs over a BIO of our own rather than on the socket:
+ * it reads the socket only after a readiness event (never just to learn
+ * that nothing is there), and it keeps what TLS writes until the
+ * connection sends it, so that each flight is one write: the server's
+ * handshake flight, then for a small response the session ticket, the
+ * response and close_notify together.  Gopher speaks through the socket
+ * itself.  Each connection has one persistent event, changed only when
+ * a slow reader makes it wait to write.
  */
 #include <sys/socket.h>
 #include <sys/types.h>
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -25,15 +30,16 @@
 #include "serverimpl.h"
 #include "util.h"
 
-/* The first write: header and body up to one TLS record. */
-#define FIRST_WRITE	16384
+/* Plaintext per TLS record. */
+#define RECORD		16384
+/* TLS output encrypted ahead of a slow reader, at most. */
+#define OUT_HIGH	(64 * 1024)
 #define LINGER_BYTES	(64 * 1024)
 
 enum conn_state {
 	CS_HANDSHAKE,
 	CS_REQUEST,
 	CS_WRITE,
-	CS_SHUTDOWN,
 	CS_LINGER,
 };
 
@@ -46,28 +52,41 @@ enum io {
 	IO_ERROR,
 };
 
+/* What a step leaves the connection to do next. */
+enum next {
+	N_STEP,		/* the state changed: go on at once */
+	N_READ,		/* wait until the socket is readable */
+	N_WRITE,	/* wait until the socket is writable */
+	N_GONE,		/* the connection was freed */
+};
+
 struct conn {
 	struct conn		*prev, *next;
 	struct worker		*w;
 	enum proto		 proto;
 	int			 fd;
+	bool			 readable;	/* bytes may wait on fd */
 	SSL			*ssl;		/* Gemini only */
+	struct buf		 out;		/* TLS output not yet sent */
+	size_t			 outoff;	/* of it, sent already */
+	bool			 notified;	/* close_notify is in out */
 	struct event		*io;
+	short			 watching;	/* EV_READ or EV_WRITE */
 	struct event		*timer;
 	enum conn_state		 state;
-	struct snapshot		*snap;		/* held for the conn's life */
+	struct snapshot		*snap;		/* held until lingering */
 	struct sockaddr_storage	 peer;
 	struct timespec		 start;
 
 	char			 req[GEMINI_MAX_REQUEST + 3];
 	size_t			 reqlen;
 
-	/* The response: out (owned) and then rest (borrowed). */
-	char			*out;
-	size_t			 outlen;
-	const char		*rest;
-	size_t			 restlen;
-	size_t			 sent;		/* of out + rest */
+	/* The response: a header, then a body borrowed from snap or r. */
+	const char		*hdr;
+	size_t			 hlen;
+	const char		*body;
+	size_t			 blen;
+	size_t			 sent;		/* of both: to TLS or socket */
 	union {
 		struct gemini_response	 gemini;
 		struct gopher_response	 gopher;
@@ -78,7 +97,9 @@ struct conn {
 
 static void	conn_io(evutil_socket_t, short, void *);
 static void	conn_timeout(evutil_socket_t, short, void *);
-static void	step(struct conn *);
+
+static BIO_METHOD	*bio_method;
+static pthread_once_t	 bio_once = PTHREAD_ONCE_INIT;
 
 static double
 elapsed(const struct timespec *t0)
@@ -98,13 +119,96 @@ set_timer(struct conn *c, int seconds)
 	evtimer_add(c->timer, &tv);
 }
 
-/* Wait until the socket is readable (what = EV_READ) or writable. */
+/* Wait for the socket to be readable (EV_READ) or writable. */
 static void
-wait_for(struct conn *c, short what)
+watch(struct conn *c, short what)
 {
+	if (c->watching == what)
+		return;
 	event_del(c->io);
-	event_assign(c->io, c->w->base, c->fd, what, conn_io, c);
+	event_assign(c->io, c->w->base, c->fd, what | EV_PERSIST, conn_io, c);
 	event_add(c->io, NULL);
+	c->watching = what;
+}
+
+/* Read the socket once it said it is readable; a short read drains it. */
+static enum io
+sock_read(struct conn *c, void *buf, size_t len, size_t *n)
+{
+	ssize_t	 r;
+
+	if (!c->readable)
+		return IO_WANT_READ;
+	r = recv(c->fd, buf, len, 0);
+	if (r < 0 || (size_t)r < len)
+		c->readable = false;
+	if (r > 0) {
+		*n = r;
+		return IO_DONE;
+	}
+	if (r == 0)
+		return IO_EOF;
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+		return IO_WANT_READ;
+	return IO_ERROR;
+}
+
+static int
+bio_read(BIO *b, char *buf, int len)
+{
+	size_t	 n = 0;
+
+	BIO_clear_retry_flags(b);
+	switch (sock_read(BIO_get_data(b), buf, len, &n)) {
+	case IO_DONE:
+		return (int)n;
+	case IO_WANT_READ:
+		BIO_set_retry_read(b);
+		return -1;
+	case IO_EOF:
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* Keep what TLS writes; the connection sends it (see flush). */
+static int
+bio_write(BIO *b, const char *buf, int len)
+{
+	struct conn	*c = BIO_get_data(b);
+
+	buf_append(&c->out, buf, len);
+	return len;
+}
+
+static long
+bio_ctrl(BIO *b, int cmd, long num, void *ptr)
+{
+	struct conn	*c = BIO_get_data(b);
+
+	switch (cmd) {
+	case BIO_CTRL_FLUSH:
+		return 1;
+	case BIO_CTRL_WPENDING:
+		return (long)(c->out.len - c->outoff);
+	default:
+		return 0;
+	}
+}
+
+static void
+bio_setup(void)
+{
+	int	 type;
+
+	if ((type = BIO_get_new_index()) == -1 ||
+	    (bio_method = BIO_meth_new(type | BIO_TYPE_SOURCE_SINK,
+	    "capsuled connection")) == NULL ||
+	    !BIO_meth_set_read(bio_method, bio_read) ||
+	    !BIO_meth_set_write(bio_method, bio_write) ||
+	    !BIO_meth_set_ctrl(bio_method, bio_ctrl))
+		abort();
 }
 
 /* Free what the TLS session and the response held. */
@@ -113,10 +217,10 @@ conn_release(struct conn *c)
 {
 	SSL_free(c->ssl);
 	c->ssl = NULL;
+	buf_free(&c->out);
+	c->outoff = 0;
 	if (c->proto == PROTO_GOPHER && c->state >= CS_WRITE)
 		gopher_response_free(&c->r.gopher);
-	free(c->out);
-	c->out = NULL;
 	snapshot_unref(c->snap);
 	c->snap = NULL;
 }
@@ -148,7 +252,7 @@ log_request(struct conn *c)
 {
 	struct access_entry	 e;
 
-	if (c->state < CS_WRITE || c->state == CS_LINGER)
+	if (c->state != CS_WRITE)
 		return;
 	memset(&e, 0, sizeof(e));
 	e.peer = (const struct sockaddr *)&c->peer;
@@ -165,14 +269,13 @@ log_request(struct conn *c)
 }
 
 /* Drop the connection: no close_notify, so the client sees a cut. */
-static void
+static enum next
 conn_abort(struct conn *c)
 {
 	log_request(c);
-	if (c->ssl != NULL)
-		SSL_set_quiet_shutdown(c->ssl, 1);
 	ERR_clear_error();
 	conn_free(c);
+	return N_GONE;
 }
 
 void
@@ -196,8 +299,6 @@ ssl_io(struct conn *c, int r)
 		return IO_DONE;
 	case SSL_ERROR_WANT_READ:
 		return IO_WANT_READ;
-	case SSL_ERROR_WANT_WRITE:
-		return IO_WANT_WRITE;
 	case SSL_ERROR_ZERO_RETURN:
 		return IO_EOF;
 	default:
@@ -206,99 +307,70 @@ ssl_io(struct conn *c, int r)
 	}
 }
 
+/* Send p[*off..len) as far as the socket takes it. */
+static enum io
+send_from(struct conn *c, const char *p, size_t len, size_t *off,
+    bool *progress)
+{
+	ssize_t	 n;
+
+	while (*off < len) {
+		n = send(c->fd, p + *off, len - *off, MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK ||
+			    errno == EINTR)
+				return IO_WANT_WRITE;
+			return IO_ERROR;
+		}
+		*off += n;
+		*progress = true;
+	}
+	return IO_DONE;
+}
+
+/* Send the TLS output that waits, as far as the socket takes it. */
+static enum io
+flush(struct conn *c, bool *progress)
+{
+	enum io	 io;
+
+	io = send_from(c, c->out.data, c->out.len, &c->outoff, progress);
+	if (io == IO_DONE) {
+		buf_truncate(&c->out, 0);
+		c->outoff = 0;
+	}
+	return io;
+}
+
+/* Send the TLS output, then wait for the client (next is N_READ). */
+static enum next
+flush_then(struct conn *c, enum next next)
+{
+	bool	 progress = false;
+
+	switch (flush(c, &progress)) {
+	case IO_DONE:
+		return next;
+	case IO_WANT_WRITE:
+		return N_WRITE;
+	default:
+		return conn_abort(c);
+	}
+}
+
 static enum io
 conn_read(struct conn *c, void *buf, size_t len, size_t *n)
 {
-	ssize_t	 r;
+	int	 r;
 
-	if (c->ssl != NULL) {
-		r = SSL_read(c->ssl, buf, (int)len);
-		if (r > 0) {
-			*n = r;
-			return IO_DONE;
-		}
-		return ssl_io(c, r);
-	}
-	r = recv(c->fd, buf, len, 0);
+	if (c->ssl == NULL)
+		return sock_read(c, buf, len, n);
+	r = SSL_read(c->ssl, buf, (int)len);
 	if (r > 0) {
 		*n = r;
 		return IO_DONE;
 	}
-	if (r == 0)
-		return IO_EOF;
-	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-		return IO_WANT_READ;
-	return IO_ERROR;
-}
-
-static enum io
-conn_write(struct conn *c, const void *buf, size_t len, size_t *n)
-{
-	ssize_t	 r;
-
-	if (len > INT32_MAX)
-		len = INT32_MAX;
-	if (c->ssl != NULL) {
-		r = SSL_write(c->ssl, buf, (int)len);
-		if (r > 0) {
-			*n = r;
-			return IO_DONE;
-		}
-		return ssl_io(c, r);
-	}
-	r = send(c->fd, buf, len, MSG_NOSIGNAL);
-	if (r >= 0) {
-		*n = r;
-		return IO_DONE;
-	}
-	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-		return IO_WANT_WRITE;
-	return IO_ERROR;
-}
-
-/*
- * Handle a wait outcome: arm the event and return true, or close the
- * connection on EOF or error and return true; false for IO_DONE.
- */
-static bool
-blocked(struct conn *c, enum io io)
-{
-	switch (io) {
-	case IO_DONE:
-		return false;
-	case IO_WANT_READ:
-		wait_for(c, EV_READ);
-		return true;
-	case IO_WANT_WRITE:
-		wait_for(c, EV_WRITE);
-		return true;
-	default:
-		conn_abort(c);
-		return true;
-	}
-}
-
-/*
- * Lay out the response: out holds the header and the start of the body
- * (so that a small response is one TLS record and one segment), rest
- * points into the snapshot for the remainder.
- */
-static void
-set_response(struct conn *c, const char *hdr, size_t hlen,
-    const char *body, size_t blen)
-{
-	size_t	 first;
-
-	first = blen;
-	if (hlen + first > FIRST_WRITE)
-		first = hlen < FIRST_WRITE ? FIRST_WRITE - hlen : 0;
-	c->outlen = hlen + first;
-	c->out = xmalloc(c->outlen + 1);
-	memcpy(c->out, hdr, hlen);
-	if (first > 0)
-		memcpy(c->out + hlen, body, first);
-	c->rest = body + first;
-	c->restlen = blen - first;
+	return ssl_io(c, r);
 }
 
 static void
@@ -320,7 +392,10 @@ respond_gemini(struct conn *c, long end)
 	}
 	c->status = r->status;
 	c->path = r->path;
-	set_response(c, r->header, r->header_len, r->body, r->body_len);
+	c->hdr = r->header;
+	c->hlen = r->header_len;
+	c->body = r->body;
+	c->blen = r->body_len;
 }
 
 static void
@@ -337,19 +412,10 @@ respond_gopher(struct conn *c, long end)
 	gopher_respond(c->snap, c->w->srv->cfg, c->req, len, r);
 	c->status = r->status;
 	c->path = r->selector;
-	set_response(c, "", 0, r->body, r->len);
-}
-
-/* Start writing: from now on the timer is the write deadline. */
-static void
-begin_response(struct conn *c, long end)
-{
-	if (c->proto == PROTO_GEMINI)
-		respond_gemini(c, end);
-	else
-		respond_gopher(c, end);
-	c->state = CS_WRITE;
-	set_timer(c, c->w->srv->cfg->write_timeout);
+	c->hdr = "";
+	c->hlen = 0;
+	c->body = r->body;
+	c->blen = r->len;
 }
 
 static long
@@ -366,87 +432,148 @@ request_end(struct conn *c)
 	return end;
 }
 
-static void
+static enum next
 do_handshake(struct conn *c)
 {
-	if (blocked(c, ssl_io(c, SSL_do_handshake(c->ssl))))
-		return;
-	c->state = CS_REQUEST;
-	step(c);
+	bool	 sent = false;
+	int	 r;
+
+	if ((r = SSL_do_handshake(c->ssl)) == 1) {
+		c->state = CS_REQUEST;
+		return N_STEP;
+	}
+	if (ssl_io(c, r) == IO_WANT_READ)
+		return flush_then(c, N_READ);
+	/* Let the client see the alert that says why, if it can. */
+	flush(c, &sent);
+	return conn_abort(c);
 }
 
-static void
+/* Start the response: from now on the timer is the write deadline. */
+static enum next
 do_request(struct conn *c)
 {
 	size_t	 n = 0;
 	long	 end;
 
 	for (;;) {
-		if (blocked(c, conn_read(c, c->req + c->reqlen,
-		    sizeof(c->req) - c->reqlen, &n)))
-			return;
+		switch (conn_read(c, c->req + c->reqlen,
+		    sizeof(c->req) - c->reqlen, &n)) {
+		case IO_DONE:
+			break;
+		case IO_WANT_READ:
+			/*
+			 * TLS 1.2 ends its handshake with the server's
+			 * flight; after TLS 1.3's, only a session ticket
+			 * waits, and it can go with the response.
+			 */
+			if (c->ssl != NULL &&
+			    SSL_version(c->ssl) < TLS1_3_VERSION)
+				return flush_then(c, N_READ);
+			return N_READ;
+		default:
+			return conn_abort(c);
+		}
 		c->reqlen += n;
 		if ((end = request_end(c)) != 0)
 			break;
 	}
 	/* A Gopher selector that can never be valid: just close. */
-	if (end < 0 && c->proto == PROTO_GOPHER) {
-		conn_abort(c);
-		return;
-	}
-	begin_response(c, end);
-	step(c);
+	if (end < 0 && c->proto == PROTO_GOPHER)
+		return conn_abort(c);
+	if (c->proto == PROTO_GEMINI)
+		respond_gemini(c, end);
+	else
+		respond_gopher(c, end);
+	c->state = CS_WRITE;
+	set_timer(c, c->w->srv->cfg->write_timeout);
+	return N_STEP;
 }
 
-static void
-do_write(struct conn *c)
+/*
+ * The next plaintext for TLS: the header with the start of the body,
+ * so that a small response is one record, then a record at a time.
+ */
+static size_t
+next_piece(struct conn *c, const char **p)
+{
+	static _Thread_local char	 first[RECORD];
+	size_t				 n, off;
+
+	if (c->sent == 0) {
+		n = c->blen < RECORD - c->hlen ? c->blen : RECORD - c->hlen;
+		memcpy(first, c->hdr, c->hlen);
+		if (n > 0)
+			memcpy(first + c->hlen, c->body, n);
+		*p = first;
+		return c->hlen + n;
+	}
+	off = c->sent - c->hlen;
+	n = c->blen - off < RECORD ? c->blen - off : RECORD;
+	*p = c->body + off;
+	return n;
+}
+
+/* Encrypt what the output may hold; close_notify after the last byte. */
+static bool
+encrypt_more(struct conn *c)
 {
 	const char	*p;
-	size_t		 len, n = 0, total = c->outlen + c->restlen;
-	bool		 progress = false;
-	enum io		 io;
+	size_t		 len;
 
-	while (c->sent < total) {
-		if (c->sent < c->outlen) {
-			p = c->out + c->sent;
-			len = c->outlen - c->sent;
-		} else {
-			p = c->rest + (c->sent - c->outlen);
-			len = total - c->sent;
-		}
-		io = conn_write(c, p, len, &n);
-		/* Progress moves the deadline; an error frees c (blocked). */
-		if (progress && c->state == CS_WRITE &&
-		    (io == IO_WANT_READ || io == IO_WANT_WRITE))
-			set_timer(c, c->w->srv->cfg->write_timeout);
-		if (blocked(c, io))
-			return;
-		c->sent += n;
-		progress = true;
+	while (c->sent < c->hlen + c->blen &&
+	    c->out.len - c->outoff < OUT_HIGH) {
+		len = next_piece(c, &p);
+		if (SSL_write(c->ssl, p, (int)len) != (int)len)
+			return false;
+		c->sent += len;
 	}
-	c->state = CS_SHUTDOWN;
-	step(c);
+	if (c->sent == c->hlen + c->blen && !c->notified) {
+		if (SSL_shutdown(c->ssl) < 0)
+			return false;
+		c->notified = true;
+	}
+	return true;
 }
 
-/* Send close_notify (Gemini), then stop writing and start lingering. */
-static void
-do_shutdown(struct conn *c)
+/* Stop writing, and read what the client still sends, briefly. */
+static enum next
+start_linger(struct conn *c)
 {
-	int	 r;
-
-	if (c->ssl != NULL) {
-		r = SSL_shutdown(c->ssl);
-		if (r < 0 && blocked(c, ssl_io(c, r)))
-			return;
-	}
 	log_request(c);
 	shutdown(c->fd, SHUT_WR);
-	/* Lingering needs the socket only. */
 	conn_release(c);
 	c->state = CS_LINGER;
 	c->sent = 0;
 	set_timer(c, LINGER_SECONDS);
-	wait_for(c, EV_READ);
+	return N_READ;
+}
+
+static enum next
+do_write(struct conn *c)
+{
+	bool	 progress = false;
+	enum io	 io;
+
+	for (;;) {
+		if (c->ssl != NULL) {
+			if (!encrypt_more(c))
+				return conn_abort(c);
+			io = flush(c, &progress);
+		} else	/* Gopher: straight from the snapshot. */
+			io = send_from(c, c->body, c->blen, &c->sent,
+			    &progress);
+		if (io == IO_WANT_WRITE) {
+			if (progress)
+				set_timer(c, c->w->srv->cfg->write_timeout);
+			return N_WRITE;
+		}
+		if (io != IO_DONE)
+			return conn_abort(c);
+		if (c->sent == c->hlen + c->blen &&
+		    (c->ssl == NULL || c->notified))
+			return start_linger(c);
+	}
 }
 
 /*
@@ -454,11 +581,11 @@ do_shutdown(struct conn *c)
  * which can destroy the end of the response before the client reads
  * it.  So read and discard until the client closes, briefly.
  */
-static void
+static enum next
 do_linger(struct conn *c)
 {
-	char	 buf[4096];
-	ssize_t	 r;
+	static _Thread_local char	 buf[4096];
+	ssize_t				 r;
 
 	while ((r = recv(c->fd, buf, sizeof(buf), 0)) > 0) {
 		c->sent += r;
@@ -466,39 +593,39 @@ do_linger(struct conn *c)
 			break;
 	}
 	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
-	    errno == EINTR)) {
-		wait_for(c, EV_READ);
-		return;
-	}
+	    errno == EINTR))
+		return N_READ;
 	conn_free(c);
+	return N_GONE;
 }
 
+/* Go as far as the connection can, then wait for its socket. */
 static void
-step(struct conn *c)
+run(struct conn *c)
 {
-	switch (c->state) {
-	case CS_HANDSHAKE:
-		do_handshake(c);
-		break;
-	case CS_REQUEST:
-		do_request(c);
-		break;
-	case CS_WRITE:
-		do_write(c);
-		break;
-	case CS_SHUTDOWN:
-		do_shutdown(c);
-		break;
-	case CS_LINGER:
-		do_linger(c);
-		break;
-	}
+	static enum next	(*const steps[])(struct conn *) = {
+		[CS_HANDSHAKE] = do_handshake,
+		[CS_REQUEST] = do_request,
+		[CS_WRITE] = do_write,
+		[CS_LINGER] = do_linger,
+	};
+	enum next		 next;
+
+	do
+		next = steps[c->state](c);
+	while (next == N_STEP);
+	if (next != N_GONE)
+		watch(c, next == N_WRITE ? EV_WRITE : EV_READ);
 }
 
 static void
 conn_io(evutil_socket_t fd, short what, void *arg)
 {
-	step(arg);
+	struct conn	*c = arg;
+
+	if (what & EV_READ)
+		c->readable = true;
+	run(c);
 }
 
 /* The request deadline, the write deadline, or the end of lingering. */
@@ -518,10 +645,9 @@ conn_start(struct worker *w, const struct listener *l, int fd,
     const struct sockaddr_storage *peer)
 {
 	struct conn	*c;
-	int		 one = 1;
+	BIO		*bio;
 
-	/* Small writes (a header, close_notify) must not wait for acks. */
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	pthread_once(&bio_once, bio_setup);
 	c = xcalloc(1, sizeof(*c));
 	c->w = w;
 	c->fd = fd;
@@ -529,15 +655,19 @@ conn_start(struct worker *w, const struct listener *l, int fd,
 	c->peer = *peer;
 	clock_gettime(CLOCK_MONOTONIC, &c->start);
 	c->snap = snapshot_ref(w->snap);
-	c->io = event_new(w->base, fd, EV_READ, conn_io, c);
+	c->io = event_new(w->base, fd, EV_READ | EV_PERSIST, conn_io, c);
+	c->watching = EV_READ;
 	c->timer = evtimer_new(w->base, conn_timeout, c);
 	if (c->io == NULL || c->timer == NULL)
 		abort();
 	c->state = CS_REQUEST;
 	if (l->proto == PROTO_GEMINI) {
 		if ((c->ssl = SSL_new(w->ctx)) == NULL ||
-		    !SSL_set_fd(c->ssl, fd))
+		    (bio = BIO_new(bio_method)) == NULL)
 			abort();
+		BIO_set_data(bio, c);
+		BIO_set_init(bio, 1);
+		SSL_set_bio(c->ssl, bio, bio);
 		SSL_set_accept_state(c->ssl);
 		c->state = CS_HANDSHAKE;
 	}
@@ -547,5 +677,5 @@ conn_start(struct worker *w, const struct listener *l, int fd,
 	w->conns = c;
 	w->nconns++;
 	set_timer(c, w->srv->cfg->request_timeout);
-	wait_for(c, EV_READ);
+	event_add(c->io, NULL);
 }

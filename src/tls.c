@@ -307,8 +307,8 @@ configure(SSL_CTX *ctx)
 
 	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION |
 	    SSL_OP_NO_COMPRESSION | SSL_OP_CIPHER_SERVER_PREFERENCE);
-	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
-	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	/* Read what the socket has in one call, not a record at a time. */
+	SSL_CTX_set_read_ahead(ctx, 1);
 	/*
 	 * Stateless tickets only: no server-side cache, so workers never
 	 * contend on its lock, and all of them accept every ticket because
