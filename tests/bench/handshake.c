@@ -3,10 +3,11 @@
  * connection on this machine, the floor under capsuled's CPU time per
  * request.
  *
- * A server and a client SSL object talk over a BIO pair in this process,
- * with an ECDSA P-256 certificate made in memory and the server settings
- * of src/tls.c (TLS 1.2 floor, X25519 first, stateless tickets only, one
- * TLS 1.3 ticket).  Only the server's calls are timed, in thread CPU
+ * A server and a client SSL object talk over a BIO pair in this process.
+ * The server's context is capsuled's own (tls_ctx_new of src/tls.c,
+ * with a certificate tls_ensure_cert generates in a temporary
+ * directory), so the floor follows every change of the TLS settings.
+ * Only the server's calls are timed, in thread CPU
  * time: the handshake itself, and the whole connection (SSL_new, the
  * handshake, reading the request line, writing a short response,
  * close_notify, SSL_free).  No sockets, so no kernel time: the floor.
@@ -18,11 +19,13 @@
 #include <string.h>
 #include <time.h>
 
+#include <unistd.h>
+
 #include <openssl/err.h>
-#include <openssl/evp.h>
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
+
+#include "tls.h"
+#include "util.h"
 
 #define WARMUP		20
 #define MAX_ROUNDS	64	/* handshake flights, far more than needed */
@@ -80,61 +83,34 @@ calibrate(void)
 	timer_overhead = t / 10000;
 }
 
-static void
-make_cert(EVP_PKEY **keyp, X509 **certp)
-{
-	EVP_PKEY	*key;
-	X509		*x;
-	X509_NAME	*name;
-	X509V3_CTX	 v3;
-	X509_EXTENSION	*ext;
-
-	if ((key = EVP_EC_gen("P-256")) == NULL || (x = X509_new()) == NULL)
-		die("key generation failed");
-	X509_set_version(x, 2);
-	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
-	X509_gmtime_adj(X509_getm_notBefore(x), 0);
-	X509_gmtime_adj(X509_getm_notAfter(x), 86400);
-	X509_set_pubkey(x, key);
-	name = X509_get_subject_name(x);
-	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-	    (const unsigned char *)"localhost", -1, -1, 0);
-	X509_set_issuer_name(x, name);
-	X509V3_set_ctx(&v3, x, x, NULL, NULL, 0);
-	ext = X509V3_EXT_conf_nid(NULL, &v3, NID_subject_alt_name,
-	    "DNS:localhost,IP:127.0.0.1,IP:::1");
-	if (ext == NULL || !X509_add_ext(x, ext, -1))
-		die("subjectAltName failed");
-	X509_EXTENSION_free(ext);
-	if (!X509_sign(x, key, EVP_sha256()))
-		die("signing the certificate failed");
-	*keyp = key;
-	*certp = x;
-}
-
-/* The settings of src/tls.c that change what a handshake costs. */
+/*
+ * capsuled's server context, with a certificate generated the way
+ * capsuled generates one, in a directory removed again at once.
+ */
 static SSL_CTX *
-server_ctx(EVP_PKEY *key, X509 *cert)
+server_ctx(void)
 {
-	static const unsigned char sid_ctx[] = "capsuled";
-	SSL_CTX	*ctx;
+	struct config	 cfg;
+	char		 dir[] = "/tmp/handshake.XXXXXX";
+	char		*names[] = { "localhost" };
+	SSL_CTX		*ctx;
 
-	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL)
-		die("SSL_CTX_new");
-	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION |
-	    SSL_OP_NO_COMPRESSION | SSL_OP_CIPHER_SERVER_PREFERENCE);
-	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
-	SSL_CTX_set_num_tickets(ctx, 1);
-	if (!SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) ||
-	    !SSL_CTX_set_cipher_list(ctx,
-	    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305:"
-	    "ECDHE-ECDSA-AES256-GCM-SHA384") ||
-	    !SSL_CTX_set1_groups_list(ctx, "X25519:P-256:P-384") ||
-	    !SSL_CTX_set_session_id_context(ctx, sid_ctx,
-	    sizeof(sid_ctx) - 1) ||
-	    !SSL_CTX_use_certificate(ctx, cert) ||
-	    !SSL_CTX_use_PrivateKey(ctx, key))
-		die("server settings");
+	if (mkdtemp(dir) == NULL)
+		die("mkdtemp");
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.hostnames = names;
+	cfg.nhostnames = 1;
+	cfg.certs_dir = dir;
+	cfg.cert_file = xasprintf("%s/cert.pem", dir);
+	cfg.key_file = xasprintf("%s/key.pem", dir);
+	if (tls_ensure_cert(&cfg) == -1 || (ctx = tls_ctx_new(&cfg,
+	    NULL)) == NULL)
+		die("capsuled's TLS context");
+	unlink(cfg.cert_file);
+	unlink(cfg.key_file);
+	rmdir(dir);
+	free(cfg.cert_file);
+	free(cfg.key_file);
 	return ctx;
 }
 
@@ -285,8 +261,6 @@ measure(const char *label, SSL_CTX *sctx, int version, bool resume, int n,
 int
 main(int argc, char *argv[])
 {
-	EVP_PKEY	*key;
-	X509		*cert;
 	SSL_CTX		*sctx;
 	struct cost	 f13, r13, f12, r12;
 	char		*end;
@@ -298,9 +272,8 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	calibrate();
-	make_cert(&key, &cert);
-	sctx = server_ctx(key, cert);
-	printf("handshake: %s, ECDSA P-256 certificate, X25519, %ld "
+	sctx = server_ctx();
+	printf("handshake: %s, capsuled's TLS context (ECDSA P-256), %ld "
 	    "connections each\n"
 	    "server-side CPU time per connection, in microseconds "
 	    "(timer cost %llu ns removed)\n"
@@ -317,7 +290,5 @@ main(int argc, char *argv[])
 	    "tls12_full_us=%.1f tls12_resumed_us=%.1f\n", f13.total / 1e3,
 	    r13.total / 1e3, f12.total / 1e3, r12.total / 1e3);
 	SSL_CTX_free(sctx);
-	X509_free(cert);
-	EVP_PKEY_free(key);
 	return 0;
 }
