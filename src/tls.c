@@ -305,8 +305,14 @@ configure(SSL_CTX *ctx)
 {
 	static const unsigned char sid_ctx[] = "capsuled";
 
+	/*
+	 * A TLS 1.3 client that offers resumption without a new key
+	 * exchange (psk_ke) gets it: the lifetime of the session ticket
+	 * keys bounds what it exposes.
+	 */
 	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION |
-	    SSL_OP_NO_COMPRESSION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+	    SSL_OP_NO_COMPRESSION | SSL_OP_CIPHER_SERVER_PREFERENCE |
+	    SSL_OP_ALLOW_NO_DHE_KEX);
 	/* Read what the socket has in one call, not a record at a time. */
 	SSL_CTX_set_read_ahead(ctx, 1);
 	/*
