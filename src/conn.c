@@ -265,7 +265,9 @@ log_request(struct conn *c)
 	e.status = c->status;
 	e.bytes = c->sent;
 	e.seconds = elapsed(&c->start);
-	log_access(&e);
+	/* Written once this round of events is done. */
+	if (log_access(&e))
+		event_active(c->w->log_ev, EV_TIMEOUT, 0);
 }
 
 /* Drop the connection: no close_notify, so the client sees a cut. */
@@ -307,15 +309,20 @@ ssl_io(struct conn *c, int r)
 	}
 }
 
-/* Send p[*off..len) as far as the socket takes it. */
+/*
+ * Send p[*off..len) as far as the socket takes it.  last: these are
+ * the response's last bytes, so the FIN that follows at once may ride
+ * in their segment.
+ */
 static enum io
 send_from(struct conn *c, const char *p, size_t len, size_t *off,
-    bool *progress)
+    bool last, bool *progress)
 {
 	ssize_t	 n;
 
 	while (*off < len) {
-		n = send(c->fd, p + *off, len - *off, MSG_NOSIGNAL);
+		n = send(c->fd, p + *off, len - *off,
+		    MSG_NOSIGNAL | (last ? MSG_MORE : 0));
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK ||
 			    errno == EINTR)
@@ -334,7 +341,8 @@ flush(struct conn *c, bool *progress)
 {
 	enum io	 io;
 
-	io = send_from(c, c->out.data, c->out.len, &c->outoff, progress);
+	io = send_from(c, c->out.data, c->out.len, &c->outoff, c->notified,
+	    progress);
 	if (io == IO_DONE) {
 		buf_truncate(&c->out, 0);
 		c->outoff = 0;
@@ -561,7 +569,7 @@ do_write(struct conn *c)
 				return conn_abort(c);
 			io = flush(c, &progress);
 		} else	/* Gopher: straight from the snapshot. */
-			io = send_from(c, c->body, c->blen, &c->sent,
+			io = send_from(c, c->body, c->blen, &c->sent, true,
 			    &progress);
 		if (io == IO_WANT_WRITE) {
 			if (progress)

@@ -12,10 +12,25 @@
 #include "log.h"
 
 #define LINE_MAX_LEN	8192
+#define BATCH_MAX	(2 * LINE_MAX_LEN)
 
 static enum log_dest	dest = LOGDEST_STDERR;
 static int		log_fd = STDERR_FILENO;
 static bool		anonymize;
+
+/* A thread's access log lines, kept for log_flush when batching. */
+static _Thread_local struct {
+	bool	 on;
+	size_t	 len;
+	char	 buf[BATCH_MAX];
+} batch;
+
+/* The time stamp of the current second, made once per second. */
+static _Thread_local struct {
+	time_t	 when;
+	size_t	 len;
+	char	 text[32];
+} stamp = { -1, 0, "" };
 
 int
 log_init(const struct config *cfg)
@@ -73,38 +88,75 @@ write_line(int fd, const char *s, size_t len)
 	}
 }
 
+static int
+out_fd(void)
+{
+	return dest == LOGDEST_FILE ? log_fd : STDERR_FILENO;
+}
+
 /* "2026-11-22T03:00:19Z " into out (at least 32 bytes). */
 static size_t
-timestamp(char *out, size_t outsz)
+timestamp(char *out)
 {
 	struct tm	tm;
 	time_t		now = time(NULL);
 
-	gmtime_r(&now, &tm);
-	return strftime(out, outsz, "%Y-%m-%dT%H:%M:%SZ ", &tm);
+	if (now != stamp.when) {
+		gmtime_r(&now, &tm);
+		stamp.len = strftime(stamp.text, sizeof(stamp.text),
+		    "%Y-%m-%dT%H:%M:%SZ ", &tm);
+		stamp.when = now;
+	}
+	memcpy(out, stamp.text, stamp.len);
+	return stamp.len;
+}
+
+void
+log_batch(bool on)
+{
+	log_flush();
+	batch.on = on;
+}
+
+void
+log_flush(void)
+{
+	if (batch.len > 0)
+		write_line(out_fd(), batch.buf, batch.len);
+	batch.len = 0;
 }
 
 /*
- * Emit a formatted line (text without time or newline).  Messages with
- * LOGDEST_NONE still go to stderr: only the access log is turned off.
+ * Emit a formatted line (text without time or newline); an access log
+ * line may wait in the batch (true then).  Messages with LOGDEST_NONE
+ * still go to stderr: only the access log is turned off.
  */
-static void
-emit(int prio, const char *text)
+static bool
+emit(int prio, const char *text, bool access)
 {
 	char	line[LINE_MAX_LEN + 2];
 	size_t	n;
-	int	fd = dest == LOGDEST_FILE ? log_fd : STDERR_FILENO;
 
 	if (dest == LOGDEST_SYSLOG) {
 		syslog(prio, "%s", text);
-		return;
+		return false;
 	}
-	n = timestamp(line, sizeof(line));
+	n = timestamp(line);
 	n += snprintf(line + n, LINE_MAX_LEN - n, "%s", text);
 	if (n > LINE_MAX_LEN)
 		n = LINE_MAX_LEN;
 	line[n++] = '\n';
-	write_line(fd, line, n);
+	if (access && batch.on) {
+		if (batch.len + n > sizeof(batch.buf))
+			log_flush();
+		memcpy(batch.buf + batch.len, line, n);
+		batch.len += n;
+		return true;
+	}
+	/* Keep the order of this thread's lines. */
+	log_flush();
+	write_line(out_fd(), line, n);
+	return false;
 }
 
 static void
@@ -113,7 +165,7 @@ vmessage(int prio, const char *fmt, va_list ap)
 	char	text[LINE_MAX_LEN];
 
 	vsnprintf(text, sizeof(text), fmt, ap);
-	emit(prio, text);
+	emit(prio, text, false);
 }
 
 void
@@ -206,13 +258,13 @@ log_format_access(char *out, size_t outsz, const struct access_entry *e,
 	return (size_t)n < outsz ? (size_t)n : outsz - 1;
 }
 
-void
+bool
 log_access(const struct access_entry *e)
 {
 	char	text[LINE_MAX_LEN];
 
 	if (dest == LOGDEST_NONE)
-		return;
+		return false;
 	log_format_access(text, sizeof(text), e, anonymize);
-	emit(LOG_INFO, text);
+	return emit(LOG_INFO, text, true);
 }

@@ -9,6 +9,7 @@
 
 #include <sys/socket.h>
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "config.h"
@@ -38,8 +39,20 @@ struct access_entry {
 	double			 seconds;	/* accept to last byte */
 };
 
-/* Time, client, host, path, status, bytes, duration: one line. */
-void	log_access(const struct access_entry *);
+/*
+ * Time, client, host, path, status, bytes, duration: one line.  Returns
+ * true when the line waits in this thread's batch for log_flush.
+ */
+bool	log_access(const struct access_entry *);
+
+/*
+ * Batching (for a worker thread, whose loop calls log_flush after each
+ * round of events): this thread's access log lines to stderr or a file
+ * are kept and written together, at the latest when the buffer fills or
+ * before any other line of the thread.  Messages are never kept.
+ */
+void	log_batch(bool on);
+void	log_flush(void);
 
 /*
  * The parts of log_access, for tests.  The client address as text, its

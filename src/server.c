@@ -114,12 +114,21 @@ wake_workers(struct server *srv)
 			log_warnx("waking worker %d: %s", i, strerror(errno));
 }
 
+/* Access log lines of a round of events, in one write. */
+static void
+worker_log(evutil_socket_t fd, short what, void *arg)
+{
+	log_flush();
+}
+
 static void *
 worker_main(void *arg)
 {
 	struct worker	*w = arg;
 
+	log_batch(true);
 	event_base_dispatch(w->base);
+	log_batch(false);
 	return NULL;
 }
 
@@ -143,10 +152,12 @@ worker_init(struct server *srv, struct worker *w, int id)
 			return -1;
 	w->resume_ev = evtimer_new(w->base, listener_resume, w);
 	w->drain_ev = evtimer_new(w->base, worker_drained, w);
+	w->log_ev = event_new(w->base, -1, 0, worker_log, w);
 	w->wake_ev = event_new(w->base, w->wake[0], EV_READ | EV_PERSIST,
 	    worker_wake, w);
 	if (w->resume_ev == NULL || w->drain_ev == NULL ||
-	    w->wake_ev == NULL || event_add(w->wake_ev, NULL) == -1)
+	    w->log_ev == NULL || w->wake_ev == NULL ||
+	    event_add(w->wake_ev, NULL) == -1)
 		return -1;
 	w->gen = srv->gen - 1;
 	worker_refresh(w);
@@ -168,6 +179,8 @@ worker_free(struct worker *w)
 		event_free(w->resume_ev);
 	if (w->drain_ev != NULL)
 		event_free(w->drain_ev);
+	if (w->log_ev != NULL)
+		event_free(w->log_ev);
 	if (w->wake_ev != NULL)
 		event_free(w->wake_ev);
 	if (w->base != NULL)

@@ -70,6 +70,7 @@ struct worker {
 	struct event		*resume_ev;	/* accept again after EMFILE */
 	struct event		*wake_ev;	/* the main thread calls */
 	struct event		*drain_ev;	/* shutdown bound */
+	struct event		*log_ev;	/* writes the batched log */
 	int			 wake[2];	/* pipe */
 	bool			 stopping;
 

@@ -113,6 +113,31 @@ test_file(void)
 	}
 	free(text);
 
+	/* Batched: access lines wait for log_flush or the next message. */
+	CHECK_INT(truncate(path, 0), 0);
+	log_batch(true);
+	e.path = "/one";
+	CHECK(log_access(&e));
+	e.path = "/two";
+	CHECK(log_access(&e));
+	text = read_file(path, &len);
+	CHECK(text != NULL && len == 0);
+	free(text);
+	log_flush();
+	text = read_file(path, &len);
+	CHECK(text != NULL && strstr(text, "\"/one\"") != NULL &&
+	    strstr(text, "\"/one\"") < strstr(text, "\"/two\""));
+	free(text);
+	e.path = "/three";
+	CHECK(log_access(&e));
+	log_warnx("after three");
+	text = read_file(path, &len);
+	CHECK(text != NULL && strstr(text, "\"/three\"") != NULL &&
+	    strstr(text, "\"/three\"") < strstr(text, "after three"));
+	free(text);
+	log_batch(false);
+	CHECK(!log_access(&e));
+
 	cfg.log_file = "/nonexistent/dir/log";
 	CHECK_INT(log_init(&cfg), -1);
 	unlink(path);
