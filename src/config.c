@@ -76,6 +76,8 @@ static const struct setting settings[] = {
 	    "a number of seconds (1-3600)", NULL },
 	{ "write_timeout", K_INT, OFF(write_timeout), 0, 1, 3600,
 	    "a number of seconds (1-3600)", NULL },
+	{ "ticket_rotation", K_INT, OFF(ticket_rotation), 0, 1, 604800,
+	    "a number of seconds (1-604800)", NULL },
 	{ "log", K_LOG, OFF(log_dest), 0, 0, 0, NULL, NULL },
 	{ "log_file", K_STRING, OFF(log_file), 0, 0, 0, "a file",
 	    valid_nonempty },
@@ -127,6 +129,7 @@ static const struct flag flags[] = {
 	{ "max-connections", 0, 1, F_SETTING, "max_connections", NULL },
 	{ "request-timeout", 0, 1, F_SETTING, "request_timeout", NULL },
 	{ "write-timeout", 0, 1, F_SETTING, "write_timeout", NULL },
+	{ "ticket-rotation", 0, 1, F_SETTING, "ticket_rotation", NULL },
 	{ "log", 0, 1, F_SETTING, "log", NULL },
 	{ "log-anonymize", 0, 0, F_SETTING, "log_anonymize", "true" },
 	{ "no-log-anonymize", 0, 0, F_SETTING, "log_anonymize", "false" },
@@ -174,6 +177,8 @@ static const char usage_text[] =
 "      --request-timeout S  handshake and request line [request_timeout]\n"
 "                           (10)\n"
 "      --write-timeout S    a slow reader's deadline [write_timeout] (30)\n"
+"      --ticket-rotation S  new session ticket key every S seconds\n"
+"                           [ticket_rotation] (43200: 12 hours)\n"
 "      --log DEST           stderr, file:PATH, syslog or none (no access\n"
 "                           log) [log, log_file] (stderr)\n"
 "      --log-anonymize      log client addresses as /24 and /48\n"
@@ -388,6 +393,7 @@ defaults(struct config *cfg)
 	cfg->max_connections = 1024;
 	cfg->request_timeout = 10;
 	cfg->write_timeout = 30;
+	cfg->ticket_rotation = 12 * 3600;
 	cfg->log_dest = LOGDEST_STDERR;
 }
 

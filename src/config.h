@@ -57,6 +57,7 @@ struct config {
 	int		 max_connections;	/* per process */
 	int		 request_timeout;	/* s: handshake + request line */
 	int		 write_timeout;		/* s: per write progress */
+	int		 ticket_rotation;	/* s: session ticket key life */
 
 	enum log_dest	 log_dest;
 	char		*log_file;

@@ -256,7 +256,7 @@ reload(struct server *srv)
 		    "content");
 	ctx = NULL;
 	if (cert_changed(srv) &&
-	    (ctx = tls_ctx_new(srv->cfg, srv->ctx)) == NULL)
+	    (ctx = tls_ctx_new(srv->cfg)) == NULL)
 		log_warnx("certificate reload failed: keeping the "
 		    "previous one");
 	if (snap != NULL || ctx != NULL)
@@ -311,12 +311,24 @@ connection_limit(const struct config *cfg, size_t nls)
 	return cfg->max_connections;
 }
 
+/* Every ticket_rotation seconds: a new session ticket key. */
+static void
+on_rotate(evutil_socket_t fd, short what, void *arg)
+{
+	if (tls_rotate_ticket_keys() == -1)
+		log_warnx("session ticket key rotation failed: keeping the "
+		    "current key");
+	else
+		log_info("session ticket key rotated");
+}
+
 /* The signal loop of the main thread, until SIGTERM or SIGINT. */
 static int
 main_loop(struct server *srv)
 {
 	struct event_base	*base;
-	struct event		*ev[3];
+	struct event		*ev[4];
+	struct timeval		 tv = { srv->cfg->ticket_rotation, 0 };
 	static const int	 sigs[] = { SIGHUP, SIGTERM, SIGINT };
 	size_t			 i;
 	int			 rc = 0;
@@ -328,10 +340,13 @@ main_loop(struct server *srv)
 		if (ev[i] == NULL || event_add(ev[i], NULL) == -1)
 			rc = 1;
 	}
+	ev[i] = event_new(base, -1, EV_PERSIST, on_rotate, srv);
+	if (ev[i] == NULL || event_add(ev[i], &tv) == -1)
+		rc = 1;
 	while (rc == 0 && !atomic_load(&srv->stopping))
 		if (event_base_loop(base, EVLOOP_ONCE) == -1)
 			rc = 1;
-	for (i = 0; i < nitems(sigs); i++)
+	for (i = 0; i < nitems(ev); i++)
 		if (ev[i] != NULL)
 			event_free(ev[i]);
 	event_base_free(base);
@@ -392,7 +407,7 @@ prepare(struct server *srv, const struct config *cfg)
 	if (tls_ensure_cert(cfg) == -1)
 		return -1;
 	cert_changed(srv);
-	if ((srv->ctx = tls_ctx_new(cfg, NULL)) == NULL)
+	if ((srv->ctx = tls_ctx_new(cfg)) == NULL)
 		return -1;
 	if (cfg->daemonize && sandbox_daemonize(cfg) == -1)
 		return -1;

@@ -7,12 +7,14 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -287,17 +289,99 @@ check_key_mode(const char *path)
 		    (unsigned)(st.st_mode & 0777));
 }
 
-/* Carry the session ticket keys of old over to ctx. */
-static void
-copy_ticket_keys(SSL_CTX *ctx, SSL_CTX *old)
-{
-	unsigned char	 keys[80];
-	long		 n;
+/*
+ * Session ticket keys, shared by every context (so a reload keeps them)
+ * and every worker: the current key seals new tickets, the previous one
+ * still opens the tickets sealed before the last rotation.
+ */
+struct ticket_key {
+	unsigned char	 name[16];
+	unsigned char	 aes[32];	/* AES-256-CBC */
+	unsigned char	 hmac[32];	/* HMAC-SHA256 */
+};
 
-	n = SSL_CTX_get_tlsext_ticket_keys(old, keys, sizeof(keys));
-	if (n > 0)
-		SSL_CTX_set_tlsext_ticket_keys(ctx, keys, sizeof(keys));
-	OPENSSL_cleanse(keys, sizeof(keys));
+static struct {
+	pthread_rwlock_t	 lock;
+	struct ticket_key	 cur, prev;
+} tickets = { .lock = PTHREAD_RWLOCK_INITIALIZER };
+static pthread_once_t	 tickets_once = PTHREAD_ONCE_INIT;
+static EVP_CIPHER	*ticket_cipher;
+
+static bool
+new_ticket_key(struct ticket_key *k)
+{
+	return RAND_bytes((unsigned char *)k, sizeof(*k)) == 1;
+}
+
+/* Random keys for both: no ticket of an earlier run opens. */
+static void
+tickets_init(void)
+{
+	if (!new_ticket_key(&tickets.cur) || !new_ticket_key(&tickets.prev))
+		return;
+	ticket_cipher = EVP_CIPHER_fetch(NULL, "AES-256-CBC", NULL);
+}
+
+int
+tls_rotate_ticket_keys(void)
+{
+	struct ticket_key	 k;
+
+	if (!new_ticket_key(&k))
+		return -1;
+	pthread_rwlock_wrlock(&tickets.lock);
+	tickets.prev = tickets.cur;
+	tickets.cur = k;
+	pthread_rwlock_unlock(&tickets.lock);
+	OPENSSL_cleanse(&k, sizeof(k));
+	return 0;
+}
+
+/*
+ * OpenSSL's ticket callback: seal with the current key (enc), or open
+ * with the key the ticket names: 1 with the current key, 2 with the
+ * previous (the client then gets a ticket sealed with the current), 0
+ * for a key rotated out (a full handshake follows).  TLS 1.3 always
+ * gets 2, so that a resumed connection leaves the client a new ticket
+ * as it does without a callback.
+ */
+static int
+ticket_key(SSL *ssl, unsigned char name[16], unsigned char *iv,
+    EVP_CIPHER_CTX *cctx, EVP_MAC_CTX *hctx, int enc)
+{
+	struct ticket_key	 k;
+	OSSL_PARAM		 params[3];
+	int			 rc = 1;
+
+	pthread_rwlock_rdlock(&tickets.lock);
+	if (enc || memcmp(name, tickets.cur.name, sizeof(k.name)) == 0)
+		k = tickets.cur;
+	else if (memcmp(name, tickets.prev.name, sizeof(k.name)) == 0) {
+		k = tickets.prev;
+		rc = 2;
+	} else
+		rc = 0;
+	pthread_rwlock_unlock(&tickets.lock);
+	if (rc == 1 && !enc && SSL_version(ssl) >= TLS1_3_VERSION)
+		rc = 2;
+	if (rc == 0)
+		return 0;
+	if (enc) {
+		memcpy(name, k.name, sizeof(k.name));
+		if (RAND_bytes(iv, EVP_CIPHER_get_iv_length(ticket_cipher)) !=
+		    1)
+			rc = -1;
+	}
+	params[0] = OSSL_PARAM_construct_octet_string(OSSL_MAC_PARAM_KEY,
+	    k.hmac, sizeof(k.hmac));
+	params[1] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+	    (char *)"SHA256", 0);
+	params[2] = OSSL_PARAM_construct_end();
+	if (rc > 0 && (!EVP_CipherInit_ex(cctx, ticket_cipher, NULL, k.aes,
+	    iv, enc) || !EVP_MAC_CTX_set_params(hctx, params)))
+		rc = -1;
+	OPENSSL_cleanse(&k, sizeof(k));
+	return rc;
 }
 
 static bool
@@ -307,7 +391,7 @@ configure(SSL_CTX *ctx)
 
 	/*
 	 * A TLS 1.3 client that offers resumption without a new key
-	 * exchange (psk_ke) gets it: the lifetime of the session ticket
+	 * exchange (psk_ke) gets it: the rotation of the session ticket
 	 * keys bounds what it exposes.
 	 */
 	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION |
@@ -318,12 +402,15 @@ configure(SSL_CTX *ctx)
 	/*
 	 * Stateless tickets only: no server-side cache, so workers never
 	 * contend on its lock, and all of them accept every ticket because
-	 * they share this context and its ticket keys.  One TLS 1.3 ticket
-	 * per connection is enough for a client that reconnects.
+	 * they share the ticket keys.  One TLS 1.3 ticket per connection
+	 * is enough for a client that reconnects.
 	 */
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	SSL_CTX_set_num_tickets(ctx, 1);
-	return SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) &&
+	pthread_once(&tickets_once, tickets_init);
+	return ticket_cipher != NULL &&
+	    SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx, ticket_key) &&
+	    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) &&
 	    SSL_CTX_set_cipher_list(ctx, tls12_ciphers) &&
 	    SSL_CTX_set1_groups_list(ctx, "X25519:P-256:P-384") &&
 	    SSL_CTX_set_session_id_context(ctx, sid_ctx,
@@ -331,7 +418,7 @@ configure(SSL_CTX *ctx)
 }
 
 SSL_CTX *
-tls_ctx_new(const struct config *cfg, SSL_CTX *old)
+tls_ctx_new(const struct config *cfg)
 {
 	SSL_CTX	*ctx;
 	X509	*x;
@@ -359,8 +446,6 @@ tls_ctx_new(const struct config *cfg, SSL_CTX *old)
 		log_ssl("the key does not match the certificate");
 		goto fail;
 	}
-	if (old != NULL)
-		copy_ticket_keys(ctx, old);
 	if ((x = SSL_CTX_get0_certificate(ctx)) != NULL) {
 		tls_fingerprint(x, fp, sizeof(fp));
 		log_info("certificate %s, SHA-256 %s", cfg->cert_file, fp);

@@ -19,12 +19,20 @@
 int	 tls_ensure_cert(const struct config *);
 
 /*
- * A server context with the certificate and key of cfg.  When old is
- * not NULL its session ticket keys are carried over, so tickets issued
- * before a reload still resume.  Returns NULL (the reason logged) when
- * the certificate or key cannot be loaded.
+ * A server context with the certificate and key of cfg.  Every context
+ * shares the session ticket keys, so tickets issued before a reload
+ * still resume.  Returns NULL (the reason logged) when the certificate
+ * or key cannot be loaded.
  */
-SSL_CTX	*tls_ctx_new(const struct config *, SSL_CTX *old);
+SSL_CTX	*tls_ctx_new(const struct config *);
+
+/*
+ * A new session ticket key; the current one becomes the previous one,
+ * which still opens the tickets it sealed until the next rotation.
+ * Safe while workers handshake.  Returns -1 when no random key could
+ * be made (the keys are then unchanged).
+ */
+int	 tls_rotate_ticket_keys(void);
 
 /* The SHA-256 fingerprint of a certificate, "AB:CD:...", in buf. */
 void	 tls_fingerprint(X509 *, char *buf, size_t size);

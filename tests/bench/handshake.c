@@ -103,8 +103,8 @@ server_ctx(void)
 	cfg.certs_dir = dir;
 	cfg.cert_file = xasprintf("%s/cert.pem", dir);
 	cfg.key_file = xasprintf("%s/key.pem", dir);
-	if (tls_ensure_cert(&cfg) == -1 || (ctx = tls_ctx_new(&cfg,
-	    NULL)) == NULL)
+	if (tls_ensure_cert(&cfg) == -1 || (ctx = tls_ctx_new(&cfg)) ==
+	    NULL)
 		die("capsuled's TLS context");
 	unlink(cfg.cert_file);
 	unlink(cfg.key_file);

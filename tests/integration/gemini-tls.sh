@@ -86,4 +86,57 @@ check "the body is complete" \
 
 check "SIGTERM: clean exit" stop_capsuled
 check "exit status 0" [ "$CAPSULED_STATUS" -eq 0 ]
+
+# Session ticket keys rotated every 2 s: a ticket still resumes after
+# one rotation (the previous key opens it), not after two.
+start_capsuled --root "$T_TMP/capsule" --ticket-rotation 2 || exit 1
+rotations() { grep -c "session ticket key rotated" "$CAPSULED_LOG"; }
+# wait_rotations N: until the log shows N rotations, at most 10 s.
+wait_rotations() {
+	i=0
+	while [ "$(rotations)" -lt "$1" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+for v in tls1_3 tls1_2; do
+	sess="$T_TMP/rot.$v"
+	# A ticket sealed between two rotations, with the count at its time.
+	i=0
+	while [ $i -lt 5 ]; do
+		n=$(rotations)
+		sclient "-$v" -sess_out "$sess" >/dev/null
+		[ "$(rotations)" -eq "$n" ] && break
+		i=$((i + 1))
+	done
+	out=$(sclient "-$v" -sess_in "$sess")
+	check "$v ticket resumes at once" \
+	    sh -c 'echo "$1" | grep -q "^Reused, TLSv1"' - "$out"
+	wait_rotations $((n + 1))
+	out=$(sclient "-$v" -sess_in "$sess")
+	check "$v ticket resumes after one key rotation" \
+	    sh -c 'echo "$1" | grep -q "^Reused, TLSv1"' - "$out"
+	wait_rotations $((n + 2))
+	out=$(sclient "-$v" -sess_in "$sess")
+	check "$v ticket no longer resumes after two rotations" \
+	    sh -c 'echo "$1" | grep -q "^New, TLSv1"' - "$out"
+done
+# Ticket keys are kept across SIGHUP.
+sess="$T_TMP/hup.tls1_3"
+n=$(rotations)
+sclient -tls1_3 -sess_out "$sess" >/dev/null
+kill -HUP "$CAPSULED_PID"
+i=0
+until grep -q "reloaded" "$CAPSULED_LOG" || [ $i -ge 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+out=$(sclient -tls1_3 -sess_in "$sess")
+if [ "$(rotations)" -le $((n + 1)) ]; then
+	check "a ticket resumes after SIGHUP" \
+	    sh -c 'echo "$1" | grep -q "^Reused, TLSv1"' - "$out"
+else
+	skip "ticket across SIGHUP: two rotations came in between"
+fi
+check "SIGTERM: clean exit" stop_capsuled
 finish
