@@ -216,33 +216,6 @@ swap_in(struct server *srv, struct snapshot *snap, SSL_CTX *ctx)
 	wake_workers(srv);
 }
 
-/*
- * Whether the certificate or key file changed since last loaded (a
- * reload need not read a key that privileges no longer allow reading).
- */
-static bool
-cert_changed(struct server *srv)
-{
-	const char	*files[2] = { srv->cfg->cert_file, srv->cfg->key_file };
-	struct stat	 st, *old;
-	bool		 changed = false;
-	int		 i;
-
-	for (i = 0; i < 2; i++) {
-		/* Gone, or out of sight after a chroot: keep what we have. */
-		if (stat(files[i], &st) == -1)
-			return false;
-		old = &srv->cert_stat[i];
-		if (st.st_dev != old->st_dev || st.st_ino != old->st_ino ||
-		    st.st_size != old->st_size ||
-		    st.st_mtim.tv_sec != old->st_mtim.tv_sec ||
-		    st.st_mtim.tv_nsec != old->st_mtim.tv_nsec)
-			changed = true;
-		*old = st;
-	}
-	return changed;
-}
-
 /* SIGHUP: the content and the certificate, each kept when it fails. */
 static void
 reload(struct server *srv)
@@ -255,8 +228,8 @@ reload(struct server *srv)
 		log_warnx("reload failed: still serving the previous "
 		    "content");
 	ctx = NULL;
-	if (cert_changed(srv) &&
-	    (ctx = tls_ctx_new(srv->cfg)) == NULL)
+	if (tls_files_changed(&srv->certs) &&
+	    (ctx = tls_ctx_new(&srv->certs)) == NULL)
 		log_warnx("certificate reload failed: keeping the "
 		    "previous one");
 	if (snap != NULL || ctx != NULL)
@@ -404,10 +377,9 @@ prepare(struct server *srv, const struct config *cfg)
 	if (listeners_open(cfg, &srv->ls, &srv->nls) == -1)
 		return -1;
 	srv->max_conns = connection_limit(cfg, srv->nls);
-	if (tls_ensure_cert(cfg) == -1)
-		return -1;
-	cert_changed(srv);
-	if ((srv->ctx = tls_ctx_new(cfg)) == NULL)
+	if (tls_ensure_cert(cfg) == -1 ||
+	    tls_files_open(cfg, &srv->certs) == -1 ||
+	    (srv->ctx = tls_ctx_new(&srv->certs)) == NULL)
 		return -1;
 	if (cfg->daemonize && sandbox_daemonize(cfg) == -1)
 		return -1;
@@ -427,6 +399,7 @@ server_run(const struct config *cfg, struct snapshot *snap,
 	int		 rc = 1, i;
 
 	memset(&srv, 0, sizeof(srv));
+	srv.certs.dir[0] = srv.certs.dir[1] = -1;
 	srv.cfg = cfg;
 	srv.reload = loader;
 	srv.snap = snap;
@@ -449,6 +422,7 @@ server_run(const struct config *cfg, struct snapshot *snap,
 	listeners_close(srv.ls, srv.nls);
 	snapshot_unref(srv.snap);
 	SSL_CTX_free(srv.ctx);
+	tls_files_close(&srv.certs);
 	pthread_mutex_destroy(&srv.lock);
 	sandbox_remove_pidfile(cfg);
 	if (rc == 0)

@@ -18,6 +18,7 @@
 #include "config.h"
 #include "server.h"
 #include "site.h"
+#include "tls.h"
 
 #define LISTEN_BACKLOG	1024
 /* After close_notify, how long unread client bytes are drained. */
@@ -50,7 +51,7 @@ struct server {
 	int			 max_conns;
 	atomic_int		 nconns;	/* open, all workers */
 	atomic_bool		 stopping;
-	struct stat		 cert_stat[2];	/* cert and key, as loaded */
+	struct tls_files	 certs;		/* read again at reload */
 
 	/* The current snapshot and TLS context, handed to the workers. */
 	pthread_mutex_t		 lock;

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +27,8 @@
 #include "util.h"
 
 #define CERT_YEARS	20
+/* The largest certificate chain or key file read. */
+#define PEM_MAX		(1024 * 1024)
 
 /* TLS 1.2: forward secrecy and AEAD only.  TLS 1.3 suites are all AEAD. */
 static const char tls12_ciphers[] =
@@ -172,9 +175,12 @@ fail:
 	return NULL;
 }
 
-/* Create path (which must not exist) with mode, and open it as a FILE. */
+/*
+ * Create path (which must not exist) with mode, owned by pw when not
+ * NULL, and open it as a FILE.
+ */
 static FILE *
-create_excl(const char *path, mode_t mode)
+create_excl(const char *path, mode_t mode, const struct passwd *pw)
 {
 	FILE	*f;
 	int	 fd;
@@ -182,6 +188,12 @@ create_excl(const char *path, mode_t mode)
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    mode)) == -1) {
 		log_warnx("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (pw != NULL && fchown(fd, pw->pw_uid, pw->pw_gid) == -1) {
+		log_warnx("%s: %s", path, strerror(errno));
+		close(fd);
+		unlink(path);
 		return NULL;
 	}
 	if ((f = fdopen(fd, "w")) == NULL) {
@@ -192,14 +204,18 @@ create_excl(const char *path, mode_t mode)
 	return f;
 }
 
-/* Write key (mode 0600) and cert (0644); on failure remove both. */
+/*
+ * Write key (mode 0600) and cert (0644), owned by pw when not NULL; on
+ * failure remove both.
+ */
 static int
-write_pair(const struct config *cfg, EVP_PKEY *key, X509 *x)
+write_pair(const struct config *cfg, EVP_PKEY *key, X509 *x,
+    const struct passwd *pw)
 {
 	FILE	*kf, *cf;
 	bool	 ok;
 
-	if ((kf = create_excl(cfg->key_file, 0600)) == NULL)
+	if ((kf = create_excl(cfg->key_file, 0600, pw)) == NULL)
 		return -1;
 	ok = PEM_write_PrivateKey(kf, key, NULL, NULL, 0, NULL, NULL) == 1;
 	ok = fclose(kf) == 0 && ok;
@@ -208,7 +224,7 @@ write_pair(const struct config *cfg, EVP_PKEY *key, X509 *x)
 		unlink(cfg->key_file);
 		return -1;
 	}
-	if ((cf = create_excl(cfg->cert_file, 0644)) == NULL) {
+	if ((cf = create_excl(cfg->cert_file, 0644, pw)) == NULL) {
 		unlink(cfg->key_file);
 		return -1;
 	}
@@ -228,8 +244,19 @@ generate(const struct config *cfg)
 {
 	EVP_PKEY	*key;
 	X509		*x = NULL;
+	struct passwd	*pw = NULL;
 	char		 fp[EVP_MAX_MD_SIZE * 3 + 1];
 	int		 rc = -1;
+
+	/*
+	 * Root making the pair for the user it will serve as: the pair is
+	 * that user's, so that a reload can read it again.
+	 */
+	if (geteuid() == 0 && cfg->user != NULL &&
+	    (pw = getpwnam(cfg->user)) == NULL) {
+		log_warnx("user %s: no such user", cfg->user);
+		return -1;
+	}
 
 	if (cfg->certs_dir != NULL && mkdir(cfg->certs_dir, 0755) == -1 &&
 	    errno != EEXIST) {
@@ -241,7 +268,7 @@ generate(const struct config *cfg)
 		log_ssl("cannot generate a certificate");
 		goto out;
 	}
-	if (write_pair(cfg, key, x) == -1)
+	if (write_pair(cfg, key, x, pw) == -1)
 		goto out;
 	tls_fingerprint(x, fp, sizeof(fp));
 	fprintf(stderr, "capsuled: generated a self-signed certificate in "
@@ -277,16 +304,192 @@ tls_ensure_cert(const struct config *cfg)
 	return generate(cfg);
 }
 
-/* Warn when the key can be read by anyone but its owner. */
+/* Split path into the folder to open and the name within it. */
 static void
-check_key_mode(const char *path)
+split_path(const char *path, char **dir, char **name)
+{
+	const char	*slash = strrchr(path, '/');
+
+	if (slash == NULL) {
+		*dir = xstrdup(".");
+		*name = xstrdup(path);
+	} else {
+		*dir = slash == path ? xstrdup("/") :
+		    xstrndup(path, slash - path);
+		*name = xstrdup(slash + 1);
+	}
+}
+
+int
+tls_files_open(const struct config *cfg, struct tls_files *f)
+{
+	char	*dir;
+	int	 i;
+
+	memset(f, 0, sizeof(*f));
+	f->path[0] = cfg->cert_file;
+	f->path[1] = cfg->key_file;
+	f->dir[0] = f->dir[1] = -1;
+	for (i = 0; i < 2; i++) {
+		split_path(f->path[i], &dir, &f->name[i]);
+		f->dir[i] = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (f->dir[i] == -1)
+			log_warnx("%s: %s", dir, strerror(errno));
+		free(dir);
+		if (f->dir[i] == -1) {
+			tls_files_close(f);
+			return -1;
+		}
+	}
+	tls_files_changed(f);
+	return 0;
+}
+
+void
+tls_files_close(struct tls_files *f)
+{
+	int	 i;
+
+	for (i = 0; i < 2; i++) {
+		if (f->dir[i] != -1)
+			close(f->dir[i]);
+		f->dir[i] = -1;
+		free(f->name[i]);
+		f->name[i] = NULL;
+	}
+}
+
+bool
+tls_files_changed(struct tls_files *f)
+{
+	struct stat	 st, *old;
+	bool		 changed = false;
+	int		 i;
+
+	for (i = 0; i < 2; i++) {
+		/* Gone (being replaced?): keep what we have. */
+		if (fstatat(f->dir[i], f->name[i], &st, 0) == -1)
+			return false;
+		old = &f->st[i];
+		if (st.st_dev != old->st_dev || st.st_ino != old->st_ino ||
+		    st.st_size != old->st_size ||
+		    st.st_mtim.tv_sec != old->st_mtim.tv_sec ||
+		    st.st_mtim.tv_nsec != old->st_mtim.tv_nsec)
+			changed = true;
+		*old = st;
+	}
+	return changed;
+}
+
+/*
+ * File i of f in memory, for PEM reading.  The key is checked for sane
+ * permissions on the way (a warning when others can read it).
+ */
+static BIO *
+read_pem(const struct tls_files *f, int i)
 {
 	struct stat	 st;
+	BIO		*b = NULL;
+	char		*text = NULL;
+	ssize_t		 n = -1;
+	int		 fd;
 
-	if (stat(path, &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)))
+	if ((fd = openat(f->dir[i], f->name[i], O_RDONLY | O_CLOEXEC |
+	    O_NOCTTY)) == -1 || fstat(fd, &st) == -1) {
+		log_warnx("%s: %s", f->path[i], strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return NULL;
+	}
+	if (i == 1 && (st.st_mode & (S_IRWXG | S_IRWXO)))
 		log_warnx("%s: the private key is readable by group or "
-		    "others (mode %03o); chmod 600 it", path,
+		    "others (mode %03o); chmod 600 it", f->path[i],
 		    (unsigned)(st.st_mode & 0777));
+	if (!S_ISREG(st.st_mode) || st.st_size > PEM_MAX)
+		log_warnx("%s: not a PEM file of at most %d bytes",
+		    f->path[i], PEM_MAX);
+	else {
+		text = xmalloc(st.st_size + 1);
+		n = read(fd, text, st.st_size + 1);
+		if (n == -1)
+			log_warnx("%s: %s", f->path[i], strerror(errno));
+		else if ((b = BIO_new(BIO_s_mem())) == NULL ||
+		    BIO_write(b, text, (int)n) != n) {
+			BIO_free(b);
+			b = NULL;
+		}
+	}
+	close(fd);
+	if (text != NULL)
+		OPENSSL_cleanse(text, st.st_size + 1);
+	free(text);
+	return b;
+}
+
+/* No passphrase prompt: a daemon's key is not encrypted. */
+static int
+no_passphrase(char *buf, int size, int rwflag, void *u)
+{
+	return 0;
+}
+
+/* The certificate, then the rest of the chain, as PEM. */
+static bool
+use_chain(SSL_CTX *ctx, BIO *b)
+{
+	X509		*x;
+	unsigned long	 e;
+
+	if ((x = PEM_read_bio_X509_AUX(b, NULL, no_passphrase, NULL)) ==
+	    NULL)
+		return false;
+	if (SSL_CTX_use_certificate(ctx, x) != 1) {
+		X509_free(x);
+		return false;
+	}
+	X509_free(x);
+	while ((x = PEM_read_bio_X509(b, NULL, no_passphrase, NULL)) != NULL)
+		if (!SSL_CTX_add0_chain_cert(ctx, x)) {
+			X509_free(x);
+			return false;
+		}
+	/* The end of the file is where the chain ends. */
+	e = ERR_peek_last_error();
+	if (ERR_GET_LIB(e) != ERR_LIB_PEM ||
+	    ERR_GET_REASON(e) != PEM_R_NO_START_LINE)
+		return false;
+	ERR_clear_error();
+	return true;
+}
+
+static bool
+use_key(SSL_CTX *ctx, BIO *b)
+{
+	EVP_PKEY	*key;
+	bool		 ok;
+
+	if ((key = PEM_read_bio_PrivateKey(b, NULL, no_passphrase, NULL)) ==
+	    NULL)
+		return false;
+	ok = SSL_CTX_use_PrivateKey(ctx, key) == 1;
+	EVP_PKEY_free(key);
+	return ok;
+}
+
+/* Load file i of f into ctx with use; the reason logged on failure. */
+static bool
+load(SSL_CTX *ctx, const struct tls_files *f, int i,
+    bool (*use)(SSL_CTX *, BIO *))
+{
+	BIO	*b;
+	bool	 ok;
+
+	if ((b = read_pem(f, i)) == NULL)
+		return false;
+	if (!(ok = use(ctx, b)))
+		log_ssl(f->path[i]);
+	BIO_free(b);
+	return ok;
 }
 
 /*
@@ -418,7 +621,7 @@ configure(SSL_CTX *ctx)
 }
 
 SSL_CTX *
-tls_ctx_new(const struct config *cfg)
+tls_ctx_new(const struct tls_files *f)
 {
 	SSL_CTX	*ctx;
 	X509	*x;
@@ -432,23 +635,15 @@ tls_ctx_new(const struct config *cfg)
 		log_ssl("TLS settings");
 		goto fail;
 	}
-	check_key_mode(cfg->key_file);
-	if (SSL_CTX_use_certificate_chain_file(ctx, cfg->cert_file) != 1) {
-		log_ssl(cfg->cert_file);
+	if (!load(ctx, f, 0, use_chain) || !load(ctx, f, 1, use_key))
 		goto fail;
-	}
-	if (SSL_CTX_use_PrivateKey_file(ctx, cfg->key_file,
-	    SSL_FILETYPE_PEM) != 1) {
-		log_ssl(cfg->key_file);
-		goto fail;
-	}
 	if (SSL_CTX_check_private_key(ctx) != 1) {
 		log_ssl("the key does not match the certificate");
 		goto fail;
 	}
 	if ((x = SSL_CTX_get0_certificate(ctx)) != NULL) {
 		tls_fingerprint(x, fp, sizeof(fp));
-		log_info("certificate %s, SHA-256 %s", cfg->cert_file, fp);
+		log_info("certificate %s, SHA-256 %s", f->path[0], fp);
 	}
 	return ctx;
 fail:

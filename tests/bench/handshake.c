@@ -91,6 +91,7 @@ static SSL_CTX *
 server_ctx(void)
 {
 	struct config	 cfg;
+	struct tls_files f;
 	char		 dir[] = "/tmp/handshake.XXXXXX";
 	char		*names[] = { "localhost" };
 	SSL_CTX		*ctx;
@@ -103,9 +104,10 @@ server_ctx(void)
 	cfg.certs_dir = dir;
 	cfg.cert_file = xasprintf("%s/cert.pem", dir);
 	cfg.key_file = xasprintf("%s/key.pem", dir);
-	if (tls_ensure_cert(&cfg) == -1 || (ctx = tls_ctx_new(&cfg)) ==
-	    NULL)
+	if (tls_ensure_cert(&cfg) == -1 || tls_files_open(&cfg, &f) == -1 ||
+	    (ctx = tls_ctx_new(&f)) == NULL)
 		die("capsuled's TLS context");
+	tls_files_close(&f);
 	unlink(cfg.cert_file);
 	unlink(cfg.key_file);
 	rmdir(dir);

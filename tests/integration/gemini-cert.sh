@@ -23,16 +23,12 @@ check "SAN has IP ::1" \
 check "valid for more than 19 years" \
     openssl x509 -in "$certs/cert.pem" -noout -checkend $((19 * 366 * 86400))
 
-fp=$(openssl x509 -in "$certs/cert.pem" -noout -fingerprint -sha256 |
-    sed 's/.*=//')
+fp=$(file_fp "$certs/cert.pem")
 check "SHA-256 fingerprint printed at generation" \
     grep -q "generated.*" "$CAPSULED_LOG"
 check "the printed fingerprint is the certificate's ($fp)" \
     grep -q "fingerprint $fp" "$CAPSULED_LOG"
-served=$(printf '' | timeout 10 openssl s_client -connect \
-    "127.0.0.1:$GEMINI_PORT" -servername localhost 2>/dev/null |
-    openssl x509 -noout -fingerprint -sha256 | sed 's/.*=//')
-check "the served certificate is that one" [ "$served" = "$fp" ]
+check "the served certificate is that one" [ "$(served_fp)" = "$fp" ]
 stop_capsuled
 
 # Second start: the same pair, nothing generated.
@@ -72,6 +68,37 @@ chmod 640 "$certs/key.pem"
 start_capsuled --root "$T_TMP/capsule" || exit 1
 check "group-readable key: warned" grep -q "readable by group or others" \
     "$CAPSULED_LOG"
+stop_capsuled
+
+# SIGHUP reads a replaced pair; a pair that does not match keeps the
+# previous one.  Started as root, capsuled serves as nobody, who must be
+# able to read the new pair.
+chmod 600 "$certs/key.pem"
+owner=""
+as_user=""
+if [ "$(id -u)" -eq 0 ]; then
+	owner=nobody
+	as_user="--user nobody"
+	chown nobody "$certs/key.pem" "$certs/cert.pem"
+fi
+start_capsuled --root "$T_TMP/capsule" $as_user || exit 1
+old=$(served_fp)
+new_pair "$certs" $owner
+new=$(file_fp "$certs/cert.pem")
+kill -HUP "$CAPSULED_PID"
+wait_log "certificate .*$new"
+got=$(served_fp)
+check "SIGHUP: the new certificate is served ($got)" \
+    [ "$got" = "$new" -a "$new" != "$old" ]
+cp "$certs/key.pem" "$T_TMP/key.kept"
+new_pair "$certs" $owner
+cp "$T_TMP/key.kept" "$certs/key.pem"
+kill -HUP "$CAPSULED_PID"
+wait_log "certificate reload failed"
+check "SIGHUP with a key that does not match: logged" \
+    grep -q "certificate reload failed" "$CAPSULED_LOG"
+check "SIGHUP with a key that does not match: the previous one served" \
+    [ "$(served_fp)" = "$new" ]
 stop_capsuled
 
 # Several host names: each in the SAN.

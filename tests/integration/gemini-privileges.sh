@@ -35,6 +35,7 @@ else
 	# LeakSanitizer reads /proc, which is not inside the chroot.
 	saved=${ASAN_OPTIONS:-}
 	export ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0"
+	rm -rf "$T_TMP/certs"
 	start_capsuled --root "$T_TMP/capsule" --user nobody --chroot ||
 	    exit 1
 	ASAN_OPTIONS=$saved
@@ -49,6 +50,17 @@ else
 	check "reload inside the chroot" sh -c \
 	    'echo "$1" | grep -q "Edited in the chroot"' - \
 	    "$(gem "$(base)/posts/2024-01-02-hello.gmi\r\n" 2>/dev/null)"
+	# The pair generated for nobody is nobody's; replaced, it is read
+	# again through the certificate folder opened before the chroot.
+	check "generated pair owned by the user, key mode 0600" sh -c \
+	    '[ "$(stat -c %U:%a "$1/key.pem")" = nobody:600 ] &&
+	    [ "$(stat -c %U "$1/cert.pem")" = nobody ]' - "$T_TMP/certs"
+	new_pair "$T_TMP/certs" nobody
+	new=$(file_fp "$T_TMP/certs/cert.pem")
+	kill -HUP "$CAPSULED_PID"
+	wait_log "certificate .*$new"
+	got=$(served_fp)
+	check "certificate reloaded in the chroot ($got)" [ "$got" = "$new" ]
 	stop_capsuled
 	check "exit status 0 in the chroot" [ "$CAPSULED_STATUS" -eq 0 ]
 fi

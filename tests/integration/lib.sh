@@ -86,7 +86,8 @@ s.close()' "$1" "${2:-127.0.0.1}" 2>/dev/null; then
 }
 
 # start_capsuled [ARGS...]: start the daemon in the foreground on free
-# ports; sets GEMINI_PORT, GOPHER_PORT, CAPSULED_PID, CAPSULED_LOG.
+# ports and wait until it serves (its messages must go to stderr);
+# sets GEMINI_PORT, GOPHER_PORT, CAPSULED_PID, CAPSULED_LOG.
 start_capsuled() {
 	GEMINI_PORT=$(free_port)
 	GOPHER_PORT=$(free_port)
@@ -96,7 +97,9 @@ start_capsuled() {
 	    --certs "$T_TMP/certs" "$@" >"$CAPSULED_LOG" 2>&1 &
 	CAPSULED_PID=$!
 	T_PIDS="$T_PIDS $CAPSULED_PID"
-	if ! wait_port "$GEMINI_PORT"; then
+	# Listening comes before the certificate and the workers: wait
+	# for the line that says it serves.
+	if ! wait_port "$GEMINI_PORT" || ! wait_log "serving "; then
 		echo "capsuled did not start; its log:" >&2
 		cat "$CAPSULED_LOG" >&2
 		return 1
@@ -128,6 +131,43 @@ wait_sockets() {
 	i=0
 	until [ "$(sockets "$1")" "$2" "$3" ]; do
 		[ $i -ge "$4" ] && return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# served_fp: the SHA-256 fingerprint of the certificate the daemon of
+# start_capsuled serves (AB:CD:...).
+served_fp() {
+	printf '' | timeout 10 openssl s_client -connect \
+	    "127.0.0.1:$GEMINI_PORT" -servername localhost 2>/dev/null |
+	    openssl x509 -noout -fingerprint -sha256 | sed 's/.*=//'
+}
+
+# file_fp FILE: the SHA-256 fingerprint of a PEM certificate.
+file_fp() {
+	openssl x509 -in "$1" -noout -fingerprint -sha256 | sed 's/.*=//'
+}
+
+# new_pair DIR [OWNER]: a new ECDSA P-256 self-signed pair put in place
+# of DIR/cert.pem and DIR/key.pem (renamed over them, as tools that
+# renew certificates do), owned by OWNER when given; prints nothing.
+new_pair() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+	    -nodes -keyout "$1/.new.key" -out "$1/.new.crt" -days 30 \
+	    -subj /CN=localhost 2>/dev/null
+	chmod 600 "$1/.new.key"
+	[ -n "${2:-}" ] && chown "$2" "$1/.new.key" "$1/.new.crt"
+	mv "$1/.new.key" "$1/key.pem"
+	mv "$1/.new.crt" "$1/cert.pem"
+}
+
+# wait_log TEXT [N]: wait up to 10 s for the daemon's log to hold TEXT
+# (N times when given).
+wait_log() {
+	i=0
+	while [ "$(grep -c -- "$1" "$CAPSULED_LOG")" -lt "${2:-1}" ]; do
+		[ $i -ge 100 ] && return 1
 		sleep 0.1
 		i=$((i + 1))
 	done
