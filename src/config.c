@@ -425,20 +425,32 @@ finish(struct config *cfg)
 	return 0;
 }
 
+const char *
+config_where(const struct config *cfg, const char *key, char *buf,
+    size_t size)
+{
+	const char	*where = cfg->origins[find_setting(key) - settings];
+
+	if (where == NULL)
+		snprintf(buf, size, "setting '%s' (default)", key);
+	else if (where[0] == '-')
+		snprintf(buf, size, "option %s", where);
+	else
+		snprintf(buf, size, "%s: setting '%s'", where, key);
+	return buf;
+}
+
 void
 config_error(const struct config *cfg, const char *key, const char *fmt,
     ...)
 {
-	const struct setting	*s = find_setting(key);
-	const char		*where = cfg->origins[s - settings];
-	va_list			 ap;
+	const char	*where = cfg->origins[find_setting(key) - settings];
+	char		 buf[CONFIG_WHERE_MAX];
+	va_list		 ap;
 
-	if (where == NULL)
-		fprintf(stderr, "capsuled: setting '%s' (default): ", key);
-	else if (where[0] == '-')
-		fprintf(stderr, "capsuled: option %s: ", where);
-	else
-		fprintf(stderr, "%s: setting '%s': ", where, key);
+	/* A file names itself; the rest is capsuled's. */
+	fprintf(stderr, "%s%s: ", where != NULL && where[0] != '-' ? "" :
+	    "capsuled: ", config_where(cfg, key, buf, sizeof(buf)));
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

@@ -5,6 +5,7 @@
 #ifndef CAPSULED_CONFIG_H
 #define CAPSULED_CONFIG_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -93,6 +94,14 @@ int	config_validate(const struct config *);
  */
 void	config_error(const struct config *, const char *key,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/*
+ * Where setting key's value comes from, for messages of later stages:
+ * "FILE:LINE: setting 'key'", "option --flag" or "setting 'key'
+ * (default)", in buf (CONFIG_WHERE_MAX bytes do), which is returned.
+ */
+#define CONFIG_WHERE_MAX	(PATH_MAX + 64)
+const char *config_where(const struct config *, const char *key,
+	    char *buf, size_t size);
 /* The snapshot options that follow from the settings. */
 void	config_site_options(const struct config *, struct site_options *);
 void	config_free(struct config *);

@@ -28,10 +28,11 @@
 /* After running out of descriptors, wait this long before accepting. */
 #define RESUME_MSEC	100
 
+/* A listening socket on ai, or -1 with errno set. */
 static int
-bind_one(const struct addrinfo *ai, const char *name)
+bind_one(const struct addrinfo *ai)
 {
-	int	 fd, one = 1;
+	int	 fd, one = 1, saved;
 
 	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, ai->ai_protocol);
@@ -49,9 +50,7 @@ bind_one(const struct addrinfo *ai, const char *name)
 	    IPV6_V6ONLY, &one, sizeof(one)) == -1) ||
 	    bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
 	    listen(fd, LISTEN_BACKLOG) == -1) {
-		int	 saved = errno;
-
-		log_warnx("%s: %s", name, strerror(errno));
+		saved = errno;
 		close(fd);
 		errno = saved;
 		return -1;
@@ -59,27 +58,42 @@ bind_one(const struct addrinfo *ai, const char *name)
 	return fd;
 }
 
+/* A problem with setting key, named with where its value comes from. */
+static void
+listen_error(const struct config *cfg, const char *key, const char *what,
+    const char *why)
+{
+	char	 where[CONFIG_WHERE_MAX];
+
+	log_warnx("%s: %s%s%s", config_where(cfg, key, where, sizeof(where)),
+	    what, why != NULL ? ": " : "", why != NULL ? why : "");
+}
+
 /*
  * Bind addr:port.  An address the machine does not have (no IPv6, say)
- * is a warning; any other failure is an error.  Returns the number of
- * sockets added, or -1.
+ * is skipped; any other failure is an error, which names the setting
+ * at fault: the port when it is taken or not allowed, else the
+ * address.  Returns the number of sockets added, or -1.
  */
 static int
-bind_addr(const char *addr, int port, enum proto proto,
+bind_addr(const struct config *cfg, const char *addr, enum proto proto,
     struct listener **ls, size_t *n, size_t *cap)
 {
 	struct addrinfo	 hints, *res, *ai;
 	char		 host[256], serv[16], name[sizeof((*ls)->name)];
+	const char	*portkey = proto == PROTO_GEMINI ? "port" :
+			    "gopher_port";
 	size_t		 alen = strlen(addr);
-	int		 fd, e, added = 0;
+	int		 fd, e, added = 0, port;
 
+	port = proto == PROTO_GEMINI ? cfg->port : cfg->gopher_port;
 	/* Accept "[::1]" as well as "::1". */
 	if (alen >= 2 && addr[0] == '[' && addr[alen - 1] == ']') {
 		addr++;
 		alen -= 2;
 	}
 	if (alen >= sizeof(host)) {
-		log_warnx("listen address too long: %s", addr);
+		listen_error(cfg, "listen", addr, "too long");
 		return -1;
 	}
 	memcpy(host, addr, alen);
@@ -90,7 +104,7 @@ bind_addr(const char *addr, int port, enum proto proto,
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 	if ((e = getaddrinfo(host, serv, &hints, &res)) != 0) {
-		log_warnx("listen address %s: %s", host, gai_strerror(e));
+		listen_error(cfg, "listen", host, gai_strerror(e));
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
@@ -98,9 +112,12 @@ bind_addr(const char *addr, int port, enum proto proto,
 		    proto == PROTO_GEMINI ? "gemini" : "gopher",
 		    ai->ai_family == AF_INET6 ? "[" : "", host,
 		    ai->ai_family == AF_INET6 ? "]" : "", port);
-		if ((fd = bind_one(ai, name)) == -1) {
+		if ((fd = bind_one(ai)) == -1) {
 			if (errno == EADDRNOTAVAIL || errno == EAFNOSUPPORT)
 				continue;
+			listen_error(cfg, errno == EADDRINUSE ||
+			    errno == EACCES ? portkey : "listen", name,
+			    strerror(errno));
 			added = -1;
 			break;
 		}
@@ -124,16 +141,17 @@ listeners_open(const struct config *cfg, struct listener **lsp,
 	int		 r = 0;
 
 	for (i = 0; i < cfg->nlisten && r != -1; i++)
-		r = bind_addr(cfg->listen[i], cfg->port, PROTO_GEMINI,
-		    &ls, &n, &cap);
+		r = bind_addr(cfg, cfg->listen[i], PROTO_GEMINI, &ls, &n,
+		    &cap);
 	ngemini = n;
 	for (i = 0; i < cfg->nlisten && r != -1 && cfg->gopher_port > 0;
 	    i++)
-		r = bind_addr(cfg->listen[i], cfg->gopher_port, PROTO_GOPHER,
-		    &ls, &n, &cap);
+		r = bind_addr(cfg, cfg->listen[i], PROTO_GOPHER, &ls, &n,
+		    &cap);
 	if (r != -1 && (ngemini == 0 ||
 	    (cfg->gopher_port > 0 && n == ngemini))) {
-		log_warnx("no usable listen address");
+		listen_error(cfg, "listen", "no address of this machine",
+		    NULL);
 		r = -1;
 	}
 	if (r == -1) {

@@ -122,6 +122,27 @@ check "close_notify after an error response" \
     sh -c 'case "$1" in *status=51*close_notify=yes*) ;; *) exit 1 ;; esac' \
     - "$out"
 
+# A port in use: the message names the setting and where it was set.
+other() {
+	timeout 20 "$CAPSULED" --root "$T_TMP/capsule" --certs "$T_TMP/certs" \
+	    "$@" >"$T_TMP/other.log" 2>&1
+}
+other --port "$GEMINI_PORT" --gopher-port 0
+check "Gemini port in use: refused" [ $? -ne 0 ]
+check "Gemini port in use: the option named" grep -q \
+    "option --port: gemini 127.0.0.1:$GEMINI_PORT: Address already in use" \
+    "$T_TMP/other.log"
+printf 'port: %s\ngopher_port: 0\n' "$(free_port)" >"$T_TMP/other.yml"
+other -c "$T_TMP/other.yml" --gopher-port "$GOPHER_PORT"
+check "Gopher port in use: the option named" grep -q \
+    "option --gopher-port: gopher 127.0.0.1:$GOPHER_PORT: Address already" \
+    "$T_TMP/other.log"
+printf '\nport: %s\ngopher_port: 0\n' "$GEMINI_PORT" >"$T_TMP/other.yml"
+other -c "$T_TMP/other.yml"
+check "port in use set in a file: its file and line named" grep -q \
+    "$T_TMP/other.yml:2: setting 'port': gemini 127.0.0.1:$GEMINI_PORT" \
+    "$T_TMP/other.log"
+
 check "SIGTERM: clean exit" stop_capsuled
 check "exit status 0" [ "$CAPSULED_STATUS" -eq 0 ]
 check "an access log line per request" grep -q '/posts/2024-01-02-hello.gmi' \
