@@ -642,10 +642,13 @@ conn_timeout(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn	*c = arg;
 
-	if (c->state == CS_LINGER)
+	if (c->state == CS_LINGER) {
 		conn_free(c);
-	else
-		conn_abort(c);
+		return;
+	}
+	server_note(c->w->srv, c->state == CS_WRITE ? NOTE_WRITE_TIMEOUT :
+	    NOTE_REQUEST_TIMEOUT);
+	conn_abort(c);
 }
 
 void

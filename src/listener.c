@@ -245,6 +245,7 @@ listener_accept(evutil_socket_t lfd, short what, void *arg)
 		if (atomic_fetch_add(&srv->nconns, 1) >= srv->max_conns) {
 			atomic_fetch_sub(&srv->nconns, 1);
 			close(fd);
+			server_note(srv, NOTE_REFUSED);
 			continue;
 		}
 		conn_start(w, l, fd, &ss);

@@ -19,6 +19,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -284,6 +285,66 @@ connection_limit(const struct config *cfg, size_t nls)
 	return cfg->max_connections;
 }
 
+/* Log the events of kind k counted since the last line, if any. */
+static void
+note_flush(struct server *srv, enum note k)
+{
+	const struct config	*cfg = srv->cfg;
+	unsigned		 n;
+
+	if ((n = atomic_exchange(&srv->notes[k], 0)) == 0)
+		return;
+	switch (k) {
+	case NOTE_REFUSED:
+		log_warnx("%u connection%s refused: at the limit of %d "
+		    "(max_connections)", n, n == 1 ? "" : "s", srv->max_conns);
+		break;
+	case NOTE_REQUEST_TIMEOUT:
+		log_info("%u connection%s closed: no request within %d s "
+		    "(request_timeout)", n, n == 1 ? "" : "s",
+		    cfg->request_timeout);
+		break;
+	case NOTE_WRITE_TIMEOUT:
+		log_info("%u response%s cut: nothing read for %d s "
+		    "(write_timeout)", n, n == 1 ? "" : "s",
+		    cfg->write_timeout);
+		break;
+	case NNOTES:
+		break;
+	}
+}
+
+/* Take the right to log kind k now: none was logged for a while. */
+static bool
+note_due(struct server *srv, enum note k, time_t now)
+{
+	long long	 last = atomic_load(&srv->noted[k]);
+
+	return now - last >= NOTE_SECONDS &&
+	    atomic_compare_exchange_strong(&srv->noted[k], &last, now);
+}
+
+void
+server_note(struct server *srv, enum note k)
+{
+	atomic_fetch_add(&srv->notes[k], 1);
+	if (note_due(srv, k, time(NULL)))
+		note_flush(srv, k);
+}
+
+/* The main thread, every NOTE_SECONDS: what came after the last lines. */
+static void
+on_notes(evutil_socket_t fd, short what, void *arg)
+{
+	struct server	*srv = arg;
+	time_t		 now = time(NULL);
+	int		 k;
+
+	for (k = 0; k < NNOTES; k++)
+		if (atomic_load(&srv->notes[k]) > 0 && note_due(srv, k, now))
+			note_flush(srv, k);
+}
+
 /* Every ticket_rotation seconds: a new session ticket key. */
 static void
 on_rotate(evutil_socket_t fd, short what, void *arg)
@@ -300,8 +361,9 @@ static int
 main_loop(struct server *srv)
 {
 	struct event_base	*base;
-	struct event		*ev[4];
+	struct event		*ev[5];
 	struct timeval		 tv = { srv->cfg->ticket_rotation, 0 };
+	struct timeval		 notes = { NOTE_SECONDS, 0 };
 	static const int	 sigs[] = { SIGHUP, SIGTERM, SIGINT };
 	size_t			 i;
 	int			 rc = 0;
@@ -315,6 +377,9 @@ main_loop(struct server *srv)
 	}
 	ev[i] = event_new(base, -1, EV_PERSIST, on_rotate, srv);
 	if (ev[i] == NULL || event_add(ev[i], &tv) == -1)
+		rc = 1;
+	ev[++i] = event_new(base, -1, EV_PERSIST, on_notes, srv);
+	if (ev[i] == NULL || event_add(ev[i], &notes) == -1)
 		rc = 1;
 	while (rc == 0 && !atomic_load(&srv->stopping))
 		if (event_base_loop(base, EVLOOP_ONCE) == -1)
@@ -406,6 +471,10 @@ server_run(const struct config *cfg, struct snapshot *snap,
 	srv.gen = 1;
 	atomic_init(&srv.nconns, 0);
 	atomic_init(&srv.stopping, false);
+	for (i = 0; i < NNOTES; i++) {
+		atomic_init(&srv.notes[i], 0);
+		atomic_init(&srv.noted[i], 0);
+	}
 	pthread_mutex_init(&srv.lock, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -416,6 +485,8 @@ server_run(const struct config *cfg, struct snapshot *snap,
 		rc = main_loop(&srv);
 	}
 	stop_workers(&srv);
+	for (i = 0; i < NNOTES; i++)
+		note_flush(&srv, i);
 	for (i = 0; srv.workers != NULL && i < srv.nworkers; i++)
 		worker_free(&srv.workers[i]);
 	free(srv.workers);

@@ -24,6 +24,18 @@
 /* After close_notify, how long unread client bytes are drained. */
 #define LINGER_SECONDS	2
 
+/*
+ * Events logged at most once per NOTE_SECONDS each: the first at once,
+ * the ones after it counted and logged together later.
+ */
+#define NOTE_SECONDS	10
+enum note {
+	NOTE_REFUSED,		/* over max_connections */
+	NOTE_REQUEST_TIMEOUT,	/* no request within request_timeout */
+	NOTE_WRITE_TIMEOUT,	/* no write progress within write_timeout */
+	NNOTES
+};
+
 /* What a connection speaks. */
 enum proto {
 	PROTO_GEMINI,		/* Gemini over TLS */
@@ -51,6 +63,8 @@ struct server {
 	int			 max_conns;
 	atomic_int		 nconns;	/* open, all workers */
 	atomic_bool		 stopping;
+	atomic_uint		 notes[NNOTES];	/* not logged yet */
+	atomic_llong		 noted[NNOTES];	/* time of the last line */
 	struct tls_files	 certs;		/* read again at reload */
 
 	/* The current snapshot and TLS context, handed to the workers. */
@@ -103,5 +117,7 @@ void	conn_abort_all(struct worker *, bool idle_only);
 
 /* server.c: a connection of w went away. */
 void	worker_conn_closed(struct worker *);
+/* server.c: count an event, and log it unless one was just logged. */
+void	server_note(struct server *, enum note);
 
 #endif

@@ -7,6 +7,13 @@ make_capsule "$T_TMP/capsule"
 start_capsuled --root "$T_TMP/capsule" --request-timeout 3 || exit 1
 base="gemini://localhost:$GEMINI_PORT"
 
+# noted TEXT: the sum of the counts of the daemon's log lines "N ... TEXT"
+# (events logged at most once per 10 s each, counted in between).
+noted() {
+	grep -- "$1" "$CAPSULED_LOG" |
+	    sed 's/^[^ ]* \([0-9]*\) .*/\1/' | awk '{ n += $1 } END { print n + 0 }'
+}
+
 # hold N: open N TCP connections that never send a byte, for at most 20 s;
 # prints nothing, exits when the server has closed all of them.  Its
 # pid is in HOLD_PID.
@@ -76,10 +83,17 @@ check "no response to the idle client" \
     sh -c 'case "$1" in *status=none*) ;; *) exit 1 ;; esac' - "$out"
 wait "$HOLD_PID"
 check "idle TCP clients dropped by the server" [ $? -eq 0 ]
+check "a request timeout is logged at once" \
+    grep -q "1 connection closed: no request within 3 s" "$CAPSULED_LOG"
+check "request timeouts logged at most once per 10 s: $(grep -c \
+    'no request within' "$CAPSULED_LOG") lines" \
+    [ "$(grep -c 'no request within' "$CAPSULED_LOG")" -le 2 ]
 
 # The connection limit: 40 held, the next is closed at once, and the
 # listener accepts again once they are gone.
 check "SIGTERM: clean exit" stop_capsuled
+check "every request timeout counted in the log ($(noted 'no request'))" \
+    [ "$(noted 'no request within')" -eq 21 ]
 start_capsuled --root "$T_TMP/capsule" --request-timeout 3 \
     --max-connections 40 || exit 1
 base="gemini://localhost:$GEMINI_PORT"
@@ -92,6 +106,18 @@ ms=$(echo "$out" | sed -n 's/.*ms=\([0-9]*\).*/\1/p')
 check "over the limit: closed within 1 s, unanswered ($out)" sh -c \
     'case "$1" in *status=none*) [ "$2" -lt 1000 ] ;; *) exit 1 ;; esac' \
     - "$out" "${ms:-99999}"
+check "a refused connection is logged at once" grep -q \
+    "1 connection refused: at the limit of 40 (max_connections)" \
+    "$CAPSULED_LOG"
+# 30 more at once: counted, not a line each.
+python3 - "$GEMINI_PORT" <<'PY'
+import socket, sys
+for _ in range(30):
+    socket.create_connection(("127.0.0.1", int(sys.argv[1]))).close()
+PY
+check "refusals logged at most once per 10 s: $(grep -c \
+    'refused: at the limit' "$CAPSULED_LOG") lines" \
+    [ "$(grep -c 'refused: at the limit' "$CAPSULED_LOG")" -le 2 ]
 wait "$HOLD_PID"
 got=$(status_line "$base/\r\n")
 check "accepting again after the limit ($got)" [ "${got%% *}" = 20 ]
@@ -121,4 +147,6 @@ check "serving after the burst ($got)" [ "${got%% *}" = 20 ]
 
 check "SIGTERM: clean exit" stop_capsuled
 check "exit status 0" [ "$CAPSULED_STATUS" -eq 0 ]
+check "every refusal counted in the log ($(noted 'refused: at the'))" \
+    [ "$(noted 'refused: at the limit')" -ge 31 ]
 finish
