@@ -149,4 +149,32 @@ check "SIGTERM: clean exit" stop_capsuled
 check "exit status 0" [ "$CAPSULED_STATUS" -eq 0 ]
 check "every refusal counted in the log ($(noted 'refused: at the'))" \
     [ "$(noted 'refused: at the limit')" -ge 31 ]
+
+# The write deadline: a reader that stops reading in the middle of an
+# 8 MB file is cut 2 s later (no close_notify), its slot freed while it
+# still sleeps; the access log line says what was sent and when.
+head -c 8388608 /dev/urandom >"$T_TMP/capsule/files/big.bin"
+start_capsuled --root "$T_TMP/capsule" --write-timeout 2 || exit 1
+idle_sockets=$(sockets "$CAPSULED_PID")
+gem -q -P 5 -w 20 "gemini://localhost:$GEMINI_PORT/files/big.bin\r\n" \
+    2>"$T_TMP/slow" &
+slow=$!
+sleep 3.5
+check "the slow reader's slot is freed at the write deadline" \
+    [ "$(sockets "$CAPSULED_PID")" -le "$idle_sockets" ]
+wait "$slow"
+out=$(grep '^status=' "$T_TMP/slow")
+bytes=$(echo "$out" | sed -n 's/.*bytes=\([0-9]*\).*/\1/p')
+check "the slow reader got part of the file, no close_notify ($out)" sh -c \
+    'case "$1" in *status=20*close_notify=no*) [ "$2" -lt 8388608 ] ;;
+    *) exit 1 ;; esac' - "$out" "${bytes:-0}"
+check "a cut response is logged" grep -q \
+    "1 response cut: nothing read for 2 s (write_timeout)" "$CAPSULED_LOG"
+line=$(grep '"/files/big.bin" 20 ' "$CAPSULED_LOG")
+sent=$(echo "$line" | awk '{ print $(NF - 1) }')
+ms=$(echo "$line" | awk '{ sub(/ms$/, "", $NF); print int($NF) }')
+check "its access log line: part sent ($sent bytes), cut after 2 s ($ms ms)" \
+    [ "${sent:-0}" -gt 0 -a "${sent:-0}" -lt 8388608 -a "${ms:-0}" -ge 2000 \
+    -a "${ms:-99999}" -lt 4000 ]
+check "SIGTERM: clean exit" stop_capsuled
 finish

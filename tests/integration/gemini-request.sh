@@ -61,17 +61,27 @@ expect "no SNI (IP literal) is served" "20 " \
     "gemini://127.0.0.1:$GEMINI_PORT/\r\n"
 expect "SNI localhost is served" "20 " "$base/\r\n" -s localhost
 
-# Escapes never leave the capsule: outside files are never served.
+# Escapes never leave the capsule: each of these resolves to
+# /secret.txt inside the root, which does not exist there (51), never to
+# the file beside the root.
 echo secret >"$T_TMP/secret.txt"
 for p in "/../secret.txt" "/img/../../secret.txt" "/%2e%2e/secret.txt" \
     "/img/%2e%2e/%2e%2e/secret.txt" "/..%2fsecret.txt" \
-    "/img%2f..%2f..%2fsecret.txt"; do
+    "/img%2f..%2f..%2fsecret.txt" "/.%2e/%2E%2E/secret.txt"; do
 	body=$(gem "$base$p\r\n" 2>/dev/null)
 	case $body in
 	*secret*) fail "escape $p served an outside file" ;;
-	20*) fail "escape $p: $(echo "$body" | head -n 1)" ;;
-	*) ok "escape $p refused: $(echo "$body" | head -n 1 | tr -d '\r')" ;;
+	"51 Not found"*) ok "escape $p: 51 Not found" ;;
+	*) fail "escape $p: $(echo "$body" | head -n 1)" ;;
 	esac
+done
+# Dot segments that stay inside the root serve the page they lead to.
+for p in "/img/../files/notes.txt" "/../../files/notes.txt" \
+    "/img/%2e%2e/files/notes.txt" "/img%2f..%2ffiles%2fnotes.txt" \
+    "/files/./notes.txt"; do
+	body=$(gem "$base$p\r\n" 2>/dev/null | tr -d '\r')
+	check "$p serves /files/notes.txt" \
+	    [ "$body" = "$(printf '20 text/plain; charset=utf-8\nplain text')" ]
 done
 
 # A directory without its slash: 31 to the same path plus '/', query

@@ -86,7 +86,8 @@ s.close()' "$1" "${2:-127.0.0.1}" 2>/dev/null; then
 }
 
 # start_capsuled [ARGS...]: start the daemon in the foreground on free
-# ports and wait until it serves (its messages must go to stderr);
+# ports and wait until it serves (it says so on stderr, or in the file
+# of --log file:PATH);
 # sets GEMINI_PORT, GOPHER_PORT, CAPSULED_PID, CAPSULED_LOG.
 start_capsuled() {
 	GEMINI_PORT=$(free_port)
@@ -98,8 +99,17 @@ start_capsuled() {
 	CAPSULED_PID=$!
 	T_PIDS="$T_PIDS $CAPSULED_PID"
 	# Listening comes before the certificate and the workers: wait
-	# for the line that says it serves.
-	if ! wait_port "$GEMINI_PORT" || ! wait_log "serving "; then
+	# for the line that says it serves (in the log file, if one).
+	msgs=$CAPSULED_LOG
+	prev=""
+	for a in "$@"; do
+		case "$prev $a" in
+		"--log file:"*) msgs=${a#file:} ;;
+		*" --log=file:"*) msgs=${a#--log=file:} ;;
+		esac
+		prev=$a
+	done
+	if ! wait_port "$GEMINI_PORT" || ! wait_text "$msgs" "serving "; then
 		echo "capsuled did not start; its log:" >&2
 		cat "$CAPSULED_LOG" >&2
 		return 1
@@ -162,16 +172,19 @@ new_pair() {
 	mv "$1/.new.crt" "$1/cert.pem"
 }
 
-# wait_log TEXT [N]: wait up to 10 s for the daemon's log to hold TEXT
-# (N times when given).
-wait_log() {
+# wait_text FILE TEXT [N]: wait up to 10 s for FILE to hold TEXT (N
+# times when given).
+wait_text() {
 	i=0
-	while [ "$(grep -c -- "$1" "$CAPSULED_LOG")" -lt "${2:-1}" ]; do
+	while [ "$(grep -c -- "$2" "$1" 2>/dev/null)" -lt "${3:-1}" ]; do
 		[ $i -ge 100 ] && return 1
 		sleep 0.1
 		i=$((i + 1))
 	done
 }
+
+# wait_log TEXT [N]: wait_text on the daemon's stderr.
+wait_log() { wait_text "$CAPSULED_LOG" "$@"; }
 
 # make_capsule DIR: a small Jekyll capsule: two posts, a page, and one
 # static file of each common type (under img/ and files/).

@@ -19,6 +19,8 @@
  *   -V 1.2|1.3  only this TLS version
  *   -w SEC      give up waiting after SEC seconds (default 10)
  *   -T          timing: add connect=, handshake=, first= (ms) to the line
+ *   -P SEC      a slow reader: with a small receive buffer, stop reading
+ *               for SEC seconds after the first bytes of the response
  *   -q          do not print the response
  *
  * Exit status: 0 when every connection ended with a close_notify, 1 when
@@ -52,6 +54,7 @@ struct opts {
 	int		 repeat;
 	int		 version;	/* 0: any */
 	int		 wait;
+	int		 pause;
 	bool		 timing;
 	bool		 quiet;
 	char		*req;
@@ -119,7 +122,7 @@ connect_loopback(const struct opts *o)
 	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&ss;
 	struct timeval		 tv = { o->wait, 0 };
 	socklen_t		 len;
-	int			 fd, one = 1;
+	int			 fd, one = 1, small = 4096;
 
 	memset(&ss, 0, sizeof(ss));
 	if (o->v6) {
@@ -135,6 +138,9 @@ connect_loopback(const struct opts *o)
 	}
 	if ((fd = socket(ss.ss_family, SOCK_STREAM, 0)) == -1)
 		return -1;
+	/* A slow reader's window: the server's writes soon stall. */
+	if (o->pause > 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -157,8 +163,11 @@ read_response(SSL *ssl, const struct opts *o, struct result *r,
 		n = SSL_read(ssl, buf, sizeof(buf));
 		if (n <= 0)
 			break;
-		if (r->bytes == 0)
+		if (r->bytes == 0) {
 			r->t_first = now_ms() - t0;
+			if (o->pause > 0)
+				sleep(o->pause);
+		}
 		if (r->bytes < 2)
 			memcpy(r->status + r->bytes, buf,
 			    (size_t)n < 2 - r->bytes ? (size_t)n :
@@ -260,7 +269,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: gemini-client -p port [-6Tq] [-s sni] "
-	    "[-r n] [-V 1.2|1.3] [-w sec] request\n");
+	    "[-P sec] [-r n] [-V 1.2|1.3] [-w sec] request\n");
 	exit(64);
 }
 
@@ -272,9 +281,10 @@ parse(struct opts *o, int argc, char *argv[])
 	memset(o, 0, sizeof(*o));
 	o->repeat = 1;
 	o->wait = 10;
-	while ((ch = getopt(argc, argv, "6p:qr:s:TV:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "6P:p:qr:s:TV:w:")) != -1) {
 		switch (ch) {
 		case '6': o->v6 = true; break;
+		case 'P': o->pause = atoi(optarg); break;
 		case 'p': o->port = atoi(optarg); break;
 		case 'q': o->quiet = true; break;
 		case 'r': o->repeat = atoi(optarg); break;

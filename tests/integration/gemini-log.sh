@@ -1,0 +1,94 @@
+#!/bin/sh
+# The access log: one line per request with time, client, protocol, host,
+# path, status, bytes and duration; to a file; client addresses
+# truncated with --log-anonymize; none with --log none.
+. "$(dirname "$0")/lib.sh"
+
+make_capsule "$T_TMP/capsule"
+log="$T_TMP/access.log"
+start_capsuled --root "$T_TMP/capsule" --log "file:$log" || exit 1
+base="gemini://localhost:$GEMINI_PORT"
+
+# The first post, as the home page links it.
+post=$(gem "$base/\r\n" 2>/dev/null | sed -n 's/^=> \(\/posts\/[^ ]*\) .*/\1/p' |
+    head -n 1)
+check "the home page links a post ($post)" [ -n "$post" ]
+
+# log_line PATH: wait up to 5 s for the access log line of PATH (lines
+# are written once the worker's round of events is done); prints it.
+log_line() {
+	i=0
+	while ! grep -qF " \"$1\" " "$log" && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	grep -F " \"$1\" " "$log" | tail -n 1
+}
+
+# bytes_of SUMMARY: the client's count of the response's bytes.
+bytes_of() { echo "$1" | sed -n 's/.*bytes=\([0-9]*\).*/\1/p'; }
+
+before=$(date -u +%s)
+out=$(gem -q -s localhost "$base$post\r\n" 2>&1)
+line=$(log_line "$post")
+set -- $line
+stamp=$(date -u -d "$(echo "$1" | sed 's/T/ /; s/Z$//')" +%s 2>/dev/null)
+check "time: ISO 8601 UTC, now ($1)" sh -c \
+    '[ -n "$1" ] && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]' - "$stamp" \
+    $((before - 1)) $(($(date -u +%s) + 1))
+check "client address ($2)" [ "$2" = 127.0.0.1 ]
+check "protocol ($3)" [ "$3" = gemini ]
+check "host ($4)" [ "$4" = localhost ]
+check "path ($5)" [ "$5" = "\"$post\"" ]
+check "status ($6)" [ "$6" = 20 ]
+check "bytes: what the client received ($7, $(bytes_of "$out"))" \
+    [ "$7" = "$(bytes_of "$out")" ]
+check "duration in milliseconds ($8)" \
+    sh -c 'echo "$1" | grep -Eq "^[0-9]+\.[0-9]ms$"' - "$8"
+check "nothing else on the line" [ $# -eq 8 ]
+
+# An error response: its status and the header's bytes; the host as
+# requested (an IP literal, no SNI).
+out=$(gem -q "gemini://127.0.0.1:$GEMINI_PORT/no/such\r\n" 2>&1)
+set -- $(log_line /no/such)
+check "a 51: status, host as requested ($4 $6)" [ "$4" = 127.0.0.1 -a "$6" = 51 ]
+check "a 51: bytes of its header ($7)" [ "$7" = "$(bytes_of "$out")" -a \
+    "$7" = "$(printf '51 Not found\r\n' | wc -c)" ]
+
+# A path that could garble the line is escaped.
+gem -q "$base/a%20%22b%22\r\n" 2>/dev/null
+check "space and quotes escaped in the path" \
+    grep -qF '"/a\x20\x22b\x22" 51 ' "$log"
+
+check "messages go to the file too" grep -q "serving " "$log"
+check "no access line on stderr" sh -c '! grep -q " gemini " "$1"' - \
+    "$CAPSULED_LOG"
+stop_capsuled
+
+# --log-anonymize: IPv4 clients as their /24, IPv6 as their /48.
+rm -f "$log"
+start_capsuled --root "$T_TMP/capsule" --log "file:$log" --log-anonymize ||
+    exit 1
+base="gemini://localhost:$GEMINI_PORT"
+gem -q "$base/\r\n" 2>/dev/null
+set -- $(log_line /)
+check "anonymized IPv4 client ($2)" [ "$2" = 127.0.0.0 ]
+if python3 -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0))' \
+    2>/dev/null; then
+	gem -q -6 "$base/about.gmi\r\n" 2>/dev/null
+	set -- $(log_line /about.gmi)
+	check "anonymized IPv6 client ($2)" [ "$2" = "::" ]
+else
+	skip "no IPv6 loopback on this machine"
+fi
+stop_capsuled
+
+# --log none: no access log, messages still on stderr.
+start_capsuled --root "$T_TMP/capsule" --log none || exit 1
+gem -q "gemini://localhost:$GEMINI_PORT/\r\n" 2>/dev/null
+sleep 0.5
+check "--log none: no access line" \
+    sh -c '! grep -q " gemini .* 20 " "$1"' - "$CAPSULED_LOG"
+check "--log none: messages on stderr" grep -q "serving " "$CAPSULED_LOG"
+stop_capsuled
+finish
