@@ -73,15 +73,21 @@ check "post removed: its text is gone" sh -c 'curl -s --max-time 10 "$1" |
     grep -q "^3"' - "$GURL/0/posts/2031-01-02-reload-probe.txt"
 check "daemon alive, no sanitizer report" daemon_healthy
 
-# An IPv6 literal as the Gopher host: the menus and the answer to an
-# HTTP request name the same host, the host name.
+# An IPv6 literal cannot be a Gopher host: given as gopher_host it
+# stops start-up; as the first host name (the default gopher_host), the
+# menus and the answer to an HTTP request name localhost instead.
 stop_capsuled
-if start_capsuled --root "$TOP/capsule" --gopher-host ::1 \
+out=$("$CAPSULED" --root "$TOP/capsule" --gopher-host ::1 --check 2>&1)
+check "gopher_host ::1 refused" [ $? -eq 1 ]
+check "gopher_host ::1: the setting named" sh -c \
+    'echo "$1" | grep -q "option --gopher-host: .::1. is an IPv6 address"' \
+    - "$out"
+if start_capsuled --root "$TOP/capsule" --hostname ::1 \
     --hostname localhost && wait_port "$GOPHER_PORT"; then
 	curl -s --max-time 10 "gopher://127.0.0.1:$GOPHER_PORT/1/" \
 	    >"$T_TMP/v6menu"
-	check "gopher_host ::1: every item names localhost" sh -c '
-	    grep -q "^0" "$1" && ! grep -q "::1" "$1" &&
+	check "host name ::1: every item names localhost" sh -c '
+	    grep -q "^0" "$1" &&
 	    awk -F "\t" "NF == 4 && !/^i/ && \$3 != \"localhost\" { bad = 1 }
 	    END { exit bad }" "$1"' - "$T_TMP/v6menu"
 	printf 'GET / HTTP/1.0\r\n\r\n' | timeout 10 python3 -c '
@@ -93,10 +99,10 @@ while True:
     if not b:
         break
     sys.stdout.buffer.write(b)' "$GOPHER_PORT" >"$T_TMP/v6http"
-	check "gopher_host ::1: the HTTP answer links to gopher://localhost" \
+	check "host name ::1: the HTTP answer links to gopher://localhost" \
 	    grep -q "href=\"gopher://localhost:$GOPHER_PORT/\"" "$T_TMP/v6http"
 else
-	fail "capsuled starts with --gopher-host ::1"
+	fail "capsuled starts with --hostname ::1"
 fi
 check "daemon alive, no sanitizer report" daemon_healthy
 finish
