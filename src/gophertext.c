@@ -7,6 +7,7 @@
 
 #include "gophertext.h"
 #include "mime.h"
+#include "url.h"
 #include "utf8.h"
 
 #define TABSTOP		8
@@ -597,18 +598,6 @@ gopher_type_for_path(const char *path)
 	return '9';
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Percent-decode a link path or a gopher URL's selector; it ends at a
  * TAB (a search string follows) or a NUL.
@@ -622,8 +611,8 @@ decode_selector(const char *s)
 
 	for (; *s != '\0'; s++) {
 		c = *s;
-		if (c == '%' && (hi = hexval(s[1])) >= 0 &&
-		    (lo = hexval(s[2])) >= 0) {
+		if (c == '%' && (hi = url_hex_value(s[1])) >= 0 &&
+		    (lo = url_hex_value(s[2])) >= 0) {
 			c = (char)(hi << 4 | lo);
 			s += 2;
 		}

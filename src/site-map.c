@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "site-int.h"
+#include "url.h"
 #include "util.h"
 
 char *
@@ -28,15 +29,6 @@ path_encode(const char *path)
 	return buf_detach(&out, NULL);
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* Decode %XX escapes of the first len bytes of s. */
 static char *
 path_decode(const char *s, size_t len)
@@ -47,8 +39,8 @@ path_decode(const char *s, size_t len)
 
 	for (i = 0; i < len; i++) {
 		if (s[i] == '%' && i + 2 < len &&
-		    (hi = hexval((unsigned char)s[i + 1])) >= 0 &&
-		    (lo = hexval((unsigned char)s[i + 2])) >= 0 &&
+		    (hi = url_hex_value((unsigned char)s[i + 1])) >= 0 &&
+		    (lo = url_hex_value((unsigned char)s[i + 2])) >= 0 &&
 		    (hi || lo)) {
 			*o++ = (char)(hi * 16 + lo);
 			i += 2;

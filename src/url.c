@@ -52,8 +52,8 @@ allowed(enum charset cs, unsigned char c)
 	return false;
 }
 
-static int
-hexval(unsigned char c)
+int
+url_hex_value(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -73,7 +73,8 @@ valid_component(const char *p, const char *end, enum charset cs)
 {
 	for (; p < end; p++) {
 		if (*p == '%') {
-			if (end - p < 3 || hexval(p[1]) < 0 || hexval(p[2]) < 0)
+			if (end - p < 3 || url_hex_value(p[1]) < 0 ||
+			    url_hex_value(p[2]) < 0)
 				return false;
 			p += 2;
 		} else if (!allowed(cs, *p))
@@ -104,7 +105,8 @@ decode(const char *p, const char *end, char *out)
 
 	for (; p < end; p++) {
 		if (*p == '%') {
-			out[n++] = hexval(p[1]) << 4 | hexval(p[2]);
+			out[n++] = url_hex_value(p[1]) << 4 |
+			    url_hex_value(p[2]);
 			p += 2;
 		} else
 			out[n++] = *p;

@@ -57,4 +57,7 @@ bool	url_host_equal(const char *, const char *);
  */
 long	url_encode_path(const char *path, char *out, size_t outsz);
 
+/* The value of the hexadecimal digit c, or -1 when it is not one. */
+int	url_hex_value(int c);
+
 #endif
