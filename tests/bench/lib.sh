@@ -4,15 +4,20 @@
 #
 #   BENCH_SECONDS   length of each measured point (5)
 #   BENCH_THREADS   event loops of the load generator (1)
+#   BENCH_RUNS      runs of each set of points, where a script repeats
+#                   them (3)
 #
 # Each point is one gemload run; the server's CPU time over it, read from
-# /proc, is divided by the requests it completed.
+# /proc, is divided by the requests it completed.  A script that runs its
+# points several times (RUN is the current run) reports the medians.
 
 . "$TOP/tests/integration/lib.sh"
 
 G="$TOOLS/gemload"
 SECONDS_PER_POINT="${BENCH_SECONDS:-5}"
 LOAD_THREADS="${BENCH_THREADS:-1}"
+RUNS="${BENCH_RUNS:-3}"
+RUN=1
 CLK_TCK=$(getconf CLK_TCK)
 BENCH_NS=""		# network namespace, when one was made
 RESULTS="$T_TMP/results"
@@ -88,7 +93,8 @@ ns_wait_port() {
 }
 
 # point SERVER PID LABEL GEMLOAD-ARGS...: one measured run.  Prints a
-# line and appends "SERVER LABEL rps p50 p99 errors cpu_us" to RESULTS.
+# line and appends "SERVER LABEL rps p50 p99 errors cpu_us RUN" to
+# RESULTS.
 point() {
 	_srv=$1 _pid=$2 _label=$3
 	shift 3
@@ -100,7 +106,8 @@ point() {
 		echo "$_srv $_label: gemload failed: $_out"
 		return
 	fi
-	echo "$_srv $_label $_res $((_after - _before))" | awk -v hz="$CLK_TCK" '
+	echo "$_srv $_label $_res $((_after - _before))" |
+	    awk -v hz="$CLK_TCK" -v run="$RUN" '
 	function get(k,   i, a) {
 		for (i = 3; i <= NF; i++) {
 			split($i, a, "=")
@@ -111,22 +118,74 @@ point() {
 	{
 		ok = get("ok")
 		cpu = (ok > 0 ? $NF * 1e6 / hz / ok : 0)
-		printf "%s %s %s %s %s %s %.1f\n", $1, $2, get("rps"),
-		    get("p50_ms"), get("p99_ms"), get("errors"), cpu
+		printf "%s %s %s %s %s %s %.1f %s\n", $1, $2, get("rps"),
+		    get("p50_ms"), get("p99_ms"), get("errors"), cpu, run
 	}' >>"$RESULTS"
-	tail -n 1 "$RESULTS" | awk '{
-		printf "  %-10s %-26s %9.1f req/s  p50 %6.2f ms  p99 %7.2f ms  errors %s  cpu %7.1f us/req\n",
-		    $1, $2, $3, $4, $5, $6, $7 }'
+	tail -n 1 "$RESULTS" | show_points
 	if echo "$_out" | grep -q '^status' &&
 	    ! echo "$_out" | grep -Eq '^status +(20|ok): [0-9]+(, err: 0)?$'; then
 		echo "$_out" | grep '^status' | sed 's/^/    unexpected: /'
 	fi
 }
 
+# show_points: RESULTS lines on stdin, as a table.
+show_points() {
+	awk '{
+		printf "  %-10s %-26s %9.1f req/s  p50 %6.2f ms  p99 %7.2f ms",
+		    $1, $2, $3, $4, $5
+		printf "  errors %s  cpu %7.1f us/req\n", $6, $7 }'
+}
+
+# MEDIAN_AWK: median(a, n), the median of a[1..n] (sorts a).
+MEDIAN_AWK='
+function median(a, n,   i, j, t) {
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+			t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+		}
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}'
+
+# medians: RESULTS with one line per server and label, each figure the
+# median of its runs (errors: the sum), in the order first measured.
+medians() {
+	awk "$MEDIAN_AWK"'
+	{
+		k = $1 " " $2
+		if (!(k in n))
+			order[++nk] = k
+		i = ++n[k]
+		for (c = 3; c <= 7; c++)
+			v[k, c, i] = $c
+	}
+	END {
+		for (o = 1; o <= nk; o++) {
+			k = order[o]
+			line = k
+			for (c = 3; c <= 7; c++) {
+				split("", a)
+				s = 0
+				for (i = 1; i <= n[k]; i++) {
+					a[i] = v[k, c, i]
+					s += a[i]
+				}
+				line = line " " (c == 6 ? s : median(a, n[k]))
+			}
+			print line, n[k]
+		}
+	}' "$RESULTS"
+}
+
+# show_medians SERVER: its medians, as a table.
+show_medians() {
+	medians | awk -v s="$1" '$1 == s' | show_points
+}
+
 # compare A B: the ratios of server A to server B over the labels both
-# measured (CPU per request: lower is better; req/s: higher is better).
+# measured, medians over the runs (CPU per request: lower is better;
+# req/s: higher is better).
 compare() {
-	awk -v a="$1" -v b="$2" '
+	medians | awk -v a="$1" -v b="$2" '
 	$1 == a { rps[$2] = $3; cpu[$2] = $7; order[++n] = $2 }
 	$1 == b { orps[$2] = $3; ocpu[$2] = $7 }
 	END {
@@ -138,7 +197,7 @@ compare() {
 			printf "  %-26s %11.3gx %11.3gx\n", l, cpu[l] / ocpu[l],
 			    rps[l] / orps[l]
 		}
-	}' "$RESULTS"
+	}'
 }
 
 # gopher_fetch PORT SELECTOR: the raw answer of a Gopher server.
