@@ -4,11 +4,11 @@
 # 1,000 and 10,000 posts (tests/bench/gen-blog).  Prints figures; never
 # fails on a number.
 #
-#   RUNS=5 SIZES="1000 10000" sh tests/bench/bench-pipeline.sh
+#   BENCH_RUNS=5 SIZES="1000 10000" sh tests/bench/bench-pipeline.sh
 set -u
 : "${TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${CAPSULED:=$TOP/capsuled}"
-RUNS="${RUNS:-5}"
+RUNS="${BENCH_RUNS:-5}"
 SIZES="${SIZES:-1000 10000}"
 CORPUS="${CORPUS:-$TOP/../shared/corpus/whirl-offload}"
 work="$TOP/build/bench"
