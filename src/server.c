@@ -249,9 +249,11 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		reload(srv);
 		return;
 	}
+	/* A second signal (a supervisor's and a terminal's) changes nothing. */
+	if (atomic_exchange(&srv->stopping, true))
+		return;
 	log_info("%s: finishing in-flight responses",
 	    sig == SIGTERM ? "SIGTERM" : "SIGINT");
-	atomic_store(&srv->stopping, true);
 	wake_workers(srv);
 }
 
