@@ -167,23 +167,39 @@ is_dir(const struct routes *rt, const char *path, size_t len)
 	return find_dir(rt, dir, len + 1) != NULL;
 }
 
+/*
+ * The route of path in rt, or NULL; then *is_folder tells whether path
+ * names, without its final '/', a folder of rt.
+ */
+static const struct route *
+lookup(const struct routes *rt, const char *path, size_t len,
+    bool *is_folder)
+{
+	const struct route	*e;
+
+	*is_folder = false;
+	if (path[len - 1] == '/')
+		return find_dir(rt, path, len);
+	if ((e = routes_find(rt, path, len)) == NULL)
+		*is_folder = is_dir(rt, path, len);
+	return e;
+}
+
 static void
 serve(const struct snapshot *snap, const struct url *u,
     struct gemini_response *r)
 {
-	const struct routes	*rt = &snap->gemini;
 	const struct route	*e;
 	size_t			 len = strlen(u->path);
+	bool			 folder;
 
-	if (u->path[len - 1] == '/')
-		e = find_dir(rt, u->path, len);
-	else if ((e = routes_find(rt, u->path, len)) == NULL &&
-	    is_dir(rt, u->path, len)) {
-		redirect_to_dir(r, u);
-		return;
-	}
-	if (e != NULL)
+	if ((e = lookup(&snap->gemini, u->path, len, &folder)) != NULL)
 		serve_route(r, e);
+	else if (folder)
+		redirect_to_dir(r, u);
+	else if (lookup(&snap->gone, u->path, len, &folder) != NULL ||
+	    folder)
+		respond(r, 52, "Gone: removed from this capsule");
 	else
 		respond(r, 51, "Not found");
 }

@@ -228,6 +228,8 @@ reload(struct server *srv)
 	if ((snap = srv->reload(&srv->load_cfg)) == NULL)
 		log_warnx("reload failed: still serving the previous "
 		    "content");
+	else
+		snapshot_inherit_gone(snap, srv->snap);
 	ctx = NULL;
 	if (tls_files_changed(&srv->certs) &&
 	    (ctx = tls_ctx_new(&srv->certs)) == NULL)

@@ -609,5 +609,24 @@ snapshot_unref(struct snapshot *snap)
 	free(snap->statics);
 	routes_free(&snap->gemini);
 	routes_free(&snap->gopher);
+	routes_free(&snap->gone);
 	free(snap);
+}
+
+void
+snapshot_inherit_gone(struct snapshot *snap, const struct snapshot *old)
+{
+	const struct routes	*from[] = { &old->gemini, &old->gone };
+	const struct route	*e;
+	size_t			 t, i;
+
+	for (t = 0; t < sizeof(from) / sizeof(from[0]); t++)
+		for (i = 0; i < from[t]->n; i++) {
+			e = &from[t]->v[i];
+			if (routes_find(&snap->gemini, e->path,
+			    strlen(e->path)) == NULL)
+				routes_add(&snap->gone, e->path, "", "", 0,
+				    false);
+		}
+	routes_seal(&snap->gone);
 }

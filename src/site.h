@@ -89,6 +89,12 @@ struct snapshot {
 	size_t			 nstatics;
 	struct routes		 gemini;	/* path -> body, MIME type */
 	struct routes		 gopher;	/* selector -> body */
+	/*
+	 * Paths that earlier snapshots served and this one does not (a
+	 * post removed before a reload): Gemini answers them 52.  Bodies
+	 * empty; filled by snapshot_inherit_gone.
+	 */
+	struct routes		 gone;
 	size_t			 source_bytes;	/* Markdown read */
 	double			 build_seconds;
 };
@@ -108,6 +114,12 @@ void		 snapshot_unref(struct snapshot *);
  * snapshot_build; a snapshot made by hand calls it before lookups).
  */
 void		 snapshot_index(struct snapshot *);
+/*
+ * On a reload: the paths that old served, or remembered as gone, and
+ * snap does not serve become snap's gone paths.
+ */
+void		 snapshot_inherit_gone(struct snapshot *snap,
+		    const struct snapshot *old);
 /* The index of the post served at path (as routed, not encoded), or -1. */
 long		 snapshot_find_post(const struct snapshot *, const char *path);
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SIGHUP: new content is picked up while a load runs, with no failed
 # request; broken content leaves the rest serving; content that cannot
-# load at all leaves the old snapshot serving.
+# load at all leaves the old snapshot serving; a removed post is gone
+# (52).
 . "$(dirname "$0")/lib.sh"
 
 G="$TOOLS/gemload"
@@ -73,6 +74,24 @@ check "root gone: still serving the previous content" \
 check "root gone: reload failure logged" grep -q "reload failed" \
     "$CAPSULED_LOG"
 mv "$T_TMP/capsule.away" "$T_TMP/capsule"
+
+# A post removed before a reload answers 52, after later reloads too;
+# put back, it is served again.
+third="$T_TMP/capsule/_posts/2024-03-05-third.md"
+mv "$third" "$T_TMP/third.md"
+kill -HUP "$CAPSULED_PID"
+sleep 1
+kill -HUP "$CAPSULED_PID"
+sleep 1
+got=$(status_line "$base/posts/2024-03-05-third.gmi\r\n")
+check "removed post, two reloads later: 52 ($got)" [ "${got%% *}" = 52 ]
+got=$(status_line "$base/posts/2024-03-06-never.gmi\r\n")
+check "a post never published: 51 ($got)" [ "${got%% *}" = 51 ]
+mv "$T_TMP/third.md" "$third"
+kill -HUP "$CAPSULED_PID"
+sleep 1
+got=$(status_line "$base/posts/2024-03-05-third.gmi\r\n")
+check "the post put back: 20 ($got)" [ "${got%% *}" = 20 ]
 
 check "SIGTERM: clean exit" stop_capsuled
 check "exit status 0" [ "$CAPSULED_STATUS" -eq 0 ]

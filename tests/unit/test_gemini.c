@@ -327,6 +327,46 @@ test_long_type(void)
 	free(type);
 }
 
+/*
+ * Paths that earlier snapshots served and this one does not answer 52,
+ * remembered across reloads; a path never served stays 51.
+ */
+static void
+test_gone(void)
+{
+	struct snapshot	 older, old;
+
+	memset(&older, 0, sizeof(older));
+	routes_add(&older.gemini, "/posts/old.gmi", "text/gemini", "x", 1,
+	    false);
+	routes_seal(&older.gemini);
+	memset(&old, 0, sizeof(old));
+	routes_add(&old.gemini, "/posts/a.gmi", "text/gemini", "x", 1, false);
+	routes_add(&old.gemini, "/posts/b.gmi", "text/gemini", "x", 1, false);
+	routes_add(&old.gemini, "/2017/12/04/x/index.gmi", "text/gemini", "x",
+	    1, false);
+	routes_seal(&old.gemini);
+	snapshot_inherit_gone(&old, &older);
+	snapshot_inherit_gone(&snap, &old);
+
+	CHECK_INT(ask("gemini://example.org/posts/b.gmi"), 52);
+	CHECK_STR(r.header, "52 Gone: removed from this capsule\r\n");
+	CHECK(r.body == NULL);
+	CHECK_INT(ask("gemini://example.org/posts/old.gmi"), 52);
+	CHECK_INT(ask("gemini://example.org/2017/12/04/x/"), 52);
+	CHECK_INT(ask("gemini://example.org/2017/12/04/x"), 52);
+	/* Still served, or never served. */
+	CHECK_INT(ask("gemini://example.org/posts/a.gmi"), 20);
+	CHECK_INT(ask("gemini://example.org/posts/never.gmi"), 51);
+	CHECK_INT(snap.gone.n, 3);
+
+	routes_free(&snap.gone);
+	memset(&snap.gone, 0, sizeof(snap.gone));
+	routes_free(&old.gone);
+	routes_free(&old.gemini);
+	routes_free(&older.gemini);
+}
+
 int
 main(void)
 {
@@ -345,6 +385,7 @@ main(void)
 	RUN(test_directory_redirect);
 	RUN(test_no_escape);
 	RUN(test_long_type);
+	RUN(test_gone);
 	routes_free(&snap.gemini);
 	return HARNESS_END();
 }
