@@ -251,7 +251,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		reload(srv);
 		return;
 	}
-	/* A second signal (a supervisor's and a terminal's) changes nothing. */
+	/* A second signal (a supervisor's and a terminal's): one stop. */
 	if (atomic_exchange(&srv->stopping, true))
 		return;
 	log_info("%s: finishing in-flight responses",
@@ -369,6 +369,7 @@ main_loop(struct server *srv)
 	struct timeval		 tv = { srv->cfg->ticket_rotation, 0 };
 	struct timeval		 notes = { NOTE_SECONDS, 0 };
 	static const int	 sigs[] = { SIGHUP, SIGTERM, SIGINT };
+	sigset_t		 later;
 	size_t			 i;
 	int			 rc = 0;
 
@@ -388,6 +389,15 @@ main_loop(struct server *srv)
 	while (rc == 0 && !atomic_load(&srv->stopping))
 		if (event_base_loop(base, EVLOOP_ONCE) == -1)
 			rc = 1;
+	/*
+	 * The stop is under way: a later signal must neither interrupt it
+	 * nor, once libevent gives back the default handlers, kill the
+	 * process while the workers finish their responses.
+	 */
+	sigemptyset(&later);
+	for (i = 0; i < nitems(sigs); i++)
+		sigaddset(&later, sigs[i]);
+	pthread_sigmask(SIG_BLOCK, &later, NULL);
 	for (i = 0; i < nitems(ev); i++)
 		if (ev[i] != NULL)
 			event_free(ev[i]);

@@ -176,5 +176,24 @@ ms=$(echo "$line" | awk '{ sub(/ms$/, "", $NF); print int($NF) }')
 check "its access log line: part sent ($sent bytes), cut after 2 s ($ms ms)" \
     [ "${sent:-0}" -gt 0 -a "${sent:-0}" -lt 8388608 -a "${ms:-0}" -ge 2000 \
     -a "${ms:-99999}" -lt 4000 ]
-check "SIGTERM: clean exit" stop_capsuled
+
+# A stop that waits for a response being written (the slow reader
+# again): a second signal meanwhile neither kills the server nor starts
+# a second stop; it exits 0 once the response is cut at the deadline.
+gem -q -P 5 -w 20 "gemini://localhost:$GEMINI_PORT/files/big.bin\r\n" \
+    2>/dev/null &
+slow=$!
+wait_sockets "$CAPSULED_PID" -gt "$idle_sockets" 30
+sleep 0.3
+kill -INT "$CAPSULED_PID"
+wait_log "SIGINT: finishing in-flight responses"
+kill -TERM "$CAPSULED_PID"
+sleep 0.5
+check "a SIGTERM during the stop: still finishing the response" \
+    kill -0 "$CAPSULED_PID"
+check "then a clean exit" stop_capsuled
+check "exit status 0 ($CAPSULED_STATUS)" [ "$CAPSULED_STATUS" -eq 0 ]
+check "one stop logged for the signals" [ "$(grep -c \
+    'finishing in-flight responses' "$CAPSULED_LOG")" -eq 1 ]
+wait "$slow"
 finish
