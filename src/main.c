@@ -89,6 +89,8 @@ main(int argc, char *argv[])
 		config_free(&cfg);
 		return 1;
 	}
+	if (cfg.mode == MODE_SERVE)
+		server_hold_reloads();
 	if (cfg.mode == MODE_CHECK)
 		snap = load_to(&cfg, stdout, &errors);
 	else

@@ -360,6 +360,19 @@ on_rotate(evutil_socket_t fd, short what, void *arg)
 		log_info("session ticket key rotated");
 }
 
+/* Block or unblock (how) the n signals of sigs in the calling thread. */
+static void
+mask_signals(int how, const int *sigs, size_t n)
+{
+	sigset_t	 set;
+	size_t		 i;
+
+	sigemptyset(&set);
+	for (i = 0; i < n; i++)
+		sigaddset(&set, sigs[i]);
+	pthread_sigmask(how, &set, NULL);
+}
+
 /* The signal loop of the main thread, until SIGTERM or SIGINT. */
 static int
 main_loop(struct server *srv)
@@ -369,7 +382,7 @@ main_loop(struct server *srv)
 	struct timeval		 tv = { srv->cfg->ticket_rotation, 0 };
 	struct timeval		 notes = { NOTE_SECONDS, 0 };
 	static const int	 sigs[] = { SIGHUP, SIGTERM, SIGINT };
-	sigset_t		 later;
+	static const int	 hup[] = { SIGHUP };
 	size_t			 i;
 	int			 rc = 0;
 
@@ -386,6 +399,8 @@ main_loop(struct server *srv)
 	ev[++i] = event_new(base, -1, EV_PERSIST, on_notes, srv);
 	if (ev[i] == NULL || event_add(ev[i], &notes) == -1)
 		rc = 1;
+	/* A SIGHUP held since start-up (server_hold_reloads) comes now. */
+	mask_signals(SIG_UNBLOCK, hup, nitems(hup));
 	while (rc == 0 && !atomic_load(&srv->stopping))
 		if (event_base_loop(base, EVLOOP_ONCE) == -1)
 			rc = 1;
@@ -394,15 +409,20 @@ main_loop(struct server *srv)
 	 * nor, once libevent gives back the default handlers, kill the
 	 * process while the workers finish their responses.
 	 */
-	sigemptyset(&later);
-	for (i = 0; i < nitems(sigs); i++)
-		sigaddset(&later, sigs[i]);
-	pthread_sigmask(SIG_BLOCK, &later, NULL);
+	mask_signals(SIG_BLOCK, sigs, nitems(sigs));
 	for (i = 0; i < nitems(ev); i++)
 		if (ev[i] != NULL)
 			event_free(ev[i]);
 	event_base_free(base);
 	return rc;
+}
+
+void
+server_hold_reloads(void)
+{
+	static const int	 hup[] = { SIGHUP };
+
+	mask_signals(SIG_BLOCK, hup, nitems(hup));
 }
 
 /* Start the workers with every signal blocked: the main thread's. */

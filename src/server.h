@@ -16,6 +16,14 @@
 typedef struct snapshot *(*snapshot_loader)(const struct config *);
 
 /*
+ * Hold SIGHUP from now until the server serves, which then reloads:
+ * called before the first snapshot is built, so that a reload asked
+ * for while capsuled starts is neither lost nor fatal (SIGHUP's
+ * default action ends the process).
+ */
+void	server_hold_reloads(void);
+
+/*
  * Bind, load or create the certificate, drop privileges, start the
  * workers and serve snap until SIGTERM or SIGINT.  Takes the reference
  * to snap.  Returns the process exit status.

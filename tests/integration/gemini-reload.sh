@@ -2,7 +2,7 @@
 # SIGHUP: new content is picked up while a load runs, with no failed
 # request; broken content leaves the rest serving; content that cannot
 # load at all leaves the old snapshot serving; a removed post is gone
-# (52).
+# (52); a SIGHUP while starting is held until the server serves.
 . "$(dirname "$0")/lib.sh"
 
 G="$TOOLS/gemload"
@@ -93,6 +93,39 @@ sleep 1
 got=$(status_line "$base/posts/2024-03-05-third.gmi\r\n")
 check "the post put back: 20 ($got)" [ "${got%% *}" = 20 ]
 
+check "SIGTERM: clean exit" stop_capsuled
+check "exit status 0" [ "$CAPSULED_STATUS" -eq 0 ]
+
+# A SIGHUP while capsuled starts (here, building 2,000 posts) is held,
+# then acted on once it serves: neither lost nor fatal.
+many="$T_TMP/many"
+make_capsule "$many"
+i=0
+while [ $i -lt 2000 ]; do
+	printf -- '---\ntitle: "Post %d"\n---\nText %d.\n' $i $i \
+	    >"$many/_posts/2023-01-01-p$i.md"
+	i=$((i + 1))
+done
+"$CAPSULED" --root "$many" --port "$(free_port)" --gopher-port 0 \
+    --certs "$T_TMP/certs" >"$T_TMP/early.log" 2>&1 &
+early=$!
+T_PIDS="$T_PIDS $early"
+# SIGHUP is bit 0 of the blocked mask: the last hex digit is odd.
+held=no
+i=0
+while [ $i -lt 300 ]; do
+	case $(awk '/^SigBlk/ { print $2 }' "/proc/$early/status" 2>/dev/null) in
+	*[13579bdf]) held=yes; break ;;
+	esac
+	sleep 0.01
+	i=$((i + 1))
+done
+check "a SIGHUP is held while starting" [ "$held" = yes ]
+kill -HUP "$early" 2>/dev/null
+check "served after the SIGHUP" wait_text "$T_TMP/early.log" "serving "
+check "then reloaded" wait_text "$T_TMP/early.log" "reloaded: 2002 posts"
+check "still running" kill -0 "$early"
+CAPSULED_PID=$early
 check "SIGTERM: clean exit" stop_capsuled
 check "exit status 0" [ "$CAPSULED_STATUS" -eq 0 ]
 finish
