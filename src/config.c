@@ -804,6 +804,79 @@ out:
 	return rc;
 }
 
+/*
+ * The real path of path, or of its folder followed by its last name
+ * when it does not exist (yet); NULL when neither resolves.
+ */
+static char *
+resolve(const char *path)
+{
+	char		*real, *dir, *full;
+	const char	*slash;
+
+	if ((real = realpath(path, NULL)) != NULL || errno != ENOENT)
+		return real;
+	if ((slash = strrchr(path, '/')) == NULL)
+		dir = xstrdup(".");
+	else
+		dir = xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+	real = realpath(dir, NULL);
+	free(dir);
+	if (real == NULL)
+		return NULL;
+	full = xasprintf("%s/%s", real, slash == NULL ? path : slash + 1);
+	free(real);
+	return full;
+}
+
+/* Does path lie in (or at) the folder whose real path is realdir? */
+static bool
+lies_inside(const char *realdir, const char *path)
+{
+	char	*real;
+	size_t	 n = strlen(realdir);
+	bool	 in;
+
+	if ((real = resolve(path)) == NULL)
+		return false;
+	in = strncmp(real, realdir, n) == 0 &&
+	    (real[n] == '/' || real[n] == '\0' || strcmp(realdir, "/") == 0);
+	free(real);
+	return in;
+}
+
+void
+config_note_secrets(struct config *cfg, bool warn)
+{
+	const char	*path[3] = { cfg->certs_dir, cfg->cert_file,
+			    cfg->key_file };
+	const char	*key[3] = { "certs", "cert", "key" };
+	struct stat	 st;
+	char		*realroot, *realcerts;
+	int		 i;
+
+	for (i = 0; i < 3; i++)
+		if (stat(path[i], &st) == 0) {
+			cfg->secrets[CONFIG_SECRET_DIR + i].dev = st.st_dev;
+			cfg->secrets[CONFIG_SECRET_DIR + i].ino = st.st_ino;
+		}
+	if (!warn || (realroot = realpath(cfg->root, NULL)) == NULL)
+		return;
+	realcerts = resolve(cfg->certs_dir);
+	for (i = 0; i < 3; i++) {
+		/* A file in the folder is covered by the folder's warning. */
+		if (i > 0 && realcerts != NULL &&
+		    lies_inside(realcerts, path[i]))
+			continue;
+		if (lies_inside(realroot, path[i]))
+			config_error(cfg, key[i], "warning: %s lies inside "
+			    "the root %s: never served, but it belongs "
+			    "outside the root", path[i], cfg->root);
+	}
+	free(realcerts);
+	free(realroot);
+}
+
 void
 config_site_options(const struct config *cfg, struct site_options *o)
 {
@@ -814,6 +887,8 @@ config_site_options(const struct config *cfg, struct site_options *o)
 	o->gopher_host = cfg->gopher_host;
 	o->gopher_port = cfg->gopher_port == 0 ? 0 : cfg->gopher_public_port;
 	o->permalink = cfg->permalink;
+	o->secrets = cfg->secrets;
+	o->nsecrets = CONFIG_NSECRETS;
 }
 
 void

@@ -12,6 +12,16 @@
 
 #include "site.h"
 
+/* The slots of config.secrets. */
+enum {
+	CONFIG_SECRET_DIR,	/* certs_dir, cert_file, key_file by path */
+	CONFIG_SECRET_CERT,
+	CONFIG_SECRET_KEY,
+	CONFIG_SECRET_CERT_NOW,	/* as the server's descriptors see them */
+	CONFIG_SECRET_KEY_NOW,
+	CONFIG_NSECRETS
+};
+
 #define CAPSULED_VERSION	"0.1"
 
 /* LOGDEST_: syslog.h owns the LOG_ prefix (LOG_SYSLOG is a facility). */
@@ -52,6 +62,12 @@ struct config {
 	char		*certs_dir;	/* --certs, default ./certs */
 	char		*cert_file;	/* default certs_dir/cert.pem */
 	char		*key_file;	/* default certs_dir/key.pem */
+	/*
+	 * What the certificate folder, certificate and key were when
+	 * last seen (CONFIG_SECRET_*), so that no snapshot serves them,
+	 * even once a chroot hides their paths.
+	 */
+	struct file_id	 secrets[CONFIG_NSECRETS];
 	enum permalink_style permalink;
 
 	int		 workers;	/* default: online CPUs */
@@ -102,6 +118,13 @@ void	config_error(const struct config *, const char *key,
 #define CONFIG_WHERE_MAX	(PATH_MAX + 64)
 const char *config_where(const struct config *, const char *key,
 	    char *buf, size_t size);
+/*
+ * Note the identities of the certificate folder, certificate and key
+ * (those that exist) in cfg->secrets, before a chroot or a change of
+ * folder; warn on stderr when the folder, or a file outside it, lies
+ * inside the root.
+ */
+void	config_note_secrets(struct config *, bool warn);
 /* The snapshot options that follow from the settings. */
 void	config_site_options(const struct config *, struct site_options *);
 void	config_free(struct config *);

@@ -85,6 +85,7 @@ main(int argc, char *argv[])
 		config_free(&cfg);
 		return 1;
 	}
+	config_note_secrets(&cfg, cfg.mode != MODE_EXPORT);
 	if (cfg.mode == MODE_SERVE && log_init(&cfg) == -1) {
 		config_free(&cfg);
 		return 1;

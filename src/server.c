@@ -217,6 +217,28 @@ swap_in(struct server *srv, struct snapshot *snap, SSL_CTX *ctx)
 	wake_workers(srv);
 }
 
+/*
+ * The certificate and key as the descriptors opened before any chroot
+ * find them now (a renewed pair is new files), for the next snapshot
+ * to leave out.
+ */
+static void
+note_secrets(struct server *srv)
+{
+	struct file_id	*id;
+	struct stat	 st;
+	int		 i;
+
+	for (i = 0; i < 2; i++) {
+		if (fstatat(srv->certs.dir[i], srv->certs.name[i], &st, 0) ==
+		    -1)
+			continue;
+		id = &srv->load_cfg.secrets[CONFIG_SECRET_CERT_NOW + i];
+		id->dev = st.st_dev;
+		id->ino = st.st_ino;
+	}
+}
+
 /* SIGHUP: the content and the certificate, each kept when it fails. */
 static void
 reload(struct server *srv)
@@ -225,6 +247,7 @@ reload(struct server *srv)
 	SSL_CTX		*ctx;
 
 	log_info("reloading");
+	note_secrets(srv);
 	if ((snap = srv->reload(&srv->load_cfg)) == NULL)
 		log_warnx("reload failed: still serving the previous "
 		    "content");
@@ -480,11 +503,13 @@ prepare(struct server *srv, const struct config *cfg)
 	    tls_files_open(cfg, &srv->certs) == -1 ||
 	    (srv->ctx = tls_ctx_new(&srv->certs)) == NULL)
 		return -1;
+	/* Generated: the pair is there now, and its paths until a chroot. */
+	srv->load_cfg = *cfg;
+	config_note_secrets(&srv->load_cfg, false);
 	if (cfg->daemonize && sandbox_daemonize(cfg) == -1)
 		return -1;
 	if (sandbox_drop(cfg, &chrooted) == -1)
 		return -1;
-	srv->load_cfg = *cfg;
 	if (chrooted)
 		srv->load_cfg.root = "/";
 	return 0;

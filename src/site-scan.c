@@ -568,6 +568,20 @@ first_visit(struct build *b, const struct stat *st)
 	return true;
 }
 
+/* The certificate, its key or their folder (by any name or link)? */
+static bool
+secret(const struct build *b, const struct stat *st)
+{
+	size_t	i;
+
+	for (i = 0; i < b->opts->nsecrets; i++)
+		if (b->opts->secrets[i].ino != 0 &&
+		    b->opts->secrets[i].dev == st->st_dev &&
+		    b->opts->secrets[i].ino == st->st_ino)
+			return true;
+	return false;
+}
+
 static void
 visit(struct build *b, const char *rel, const char *name, int depth,
     bool posts)
@@ -580,7 +594,10 @@ visit(struct build *b, const char *rel, const char *name, int depth,
 	    (S_ISLNK(st.st_mode) && !link_inside(b, full)) ||
 	    stat(full, &st) == -1)
 		goto done;
-	if (S_ISDIR(st.st_mode)) {
+	if (secret(b, &st))
+		diag_add(b->diags, DIAG_NOTE, full, 0, 0,
+		    "the certificate, its key or their folder: never served");
+	else if (S_ISDIR(st.st_mode)) {
 		if (depth >= SITE_MAX_DEPTH)
 			diag_add(b->diags, DIAG_WARNING, full, 0, 0,
 			    "folder nested too deep: not scanned");

@@ -6,6 +6,8 @@
 #ifndef CAPSULED_SITE_H
 #define CAPSULED_SITE_H
 
+#include <sys/types.h>
+
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -20,6 +22,12 @@ enum permalink_style {
 	PERMALINK_JEKYLL,	/* /YYYY/MM/DD/SLUG/ */
 };
 
+/* A file or folder by identity: links and other spellings lead to it. */
+struct file_id {
+	dev_t	dev;
+	ino_t	ino;
+};
+
 /* What the snapshot needs to know about the server it is built for. */
 struct site_options {
 	const char		*root;		/* capsule directory */
@@ -28,6 +36,12 @@ struct site_options {
 	const char		*gopher_host;	/* public Gopher host name */
 	int			 gopher_port;	/* 0: no Gopher routes */
 	enum permalink_style	 permalink;
+	/*
+	 * Never part of the snapshot, whatever the layout: the
+	 * certificate, its key and their folder (ino 0: unused).
+	 */
+	const struct file_id	*secrets;
+	size_t			 nsecrets;
 };
 
 struct post {

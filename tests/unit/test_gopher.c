@@ -15,8 +15,12 @@ static const char	txt[] = "plain\n.dot line\n";
 static const char	css[] = ".a {\n}\n";
 
 static const struct site_options opts = {
-	"/nonexistent", "capsule.example.org", 1966, "gopher.example.org",
-	7070, PERMALINK_POSTS
+	.root = "/nonexistent",
+	.hostname = "capsule.example.org",
+	.gemini_port = 1966,
+	.gopher_host = "gopher.example.org",
+	.gopher_port = 7070,
+	.permalink = PERMALINK_POSTS,
 };
 
 static void
