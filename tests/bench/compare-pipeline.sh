@@ -1,0 +1,76 @@
+#!/bin/sh
+# The pipeline benchmark (bench-pipeline.sh) of two revisions, taking
+# turns: BASE, NEW, BASE, NEW ... ROUNDS times (default 3), then per
+# line the median of the rounds' build times for each, and NEW / BASE.
+# NEW defaults to the working tree.  Prints figures; never fails on one.
+#
+#   tests/bench/compare-pipeline.sh BASE [NEW]
+#   ROUNDS=5 BENCH_RUNS=5 SIZES="1000 10000" tests/bench/compare-pipeline.sh main
+set -u
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+	echo "usage: $0 BASE [NEW]" >&2
+	exit 2
+fi
+top=$(cd "$(dirname "$0")/../.." && pwd)
+ROUNDS=${ROUNDS:-3}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/compare-pipeline.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+for side in base new; do
+	if [ "$side" = base ]; then rev=$1; else rev=${2:-}; fi
+	if ! sh "$top/tests/tools/build-rev.sh" "$rev" "$tmp/$side"; then
+		echo "build of ${rev:-the working tree} failed:" >&2
+		tail -n 20 "$tmp/$side.build" >&2
+		exit 1
+	fi
+done
+r=1
+while [ "$r" -le "$ROUNDS" ]; do
+	for side in base new; do
+		CAPSULED=$tmp/$side sh "$top/tests/bench/bench-pipeline.sh" \
+		    >"$tmp/$side.$r" 2>&1
+	done
+	r=$((r + 1))
+done
+echo "base: $1; new: ${2:-working tree}; $ROUNDS rounds, taking turns"
+python3 - "$tmp" "$ROUNDS" <<'PY'
+import re, statistics, sys
+tmp, rounds = sys.argv[1], int(sys.argv[2])
+line = re.compile(r"^(.*?)\s+(\d+) posts .* build\s+([\d.]+) ms .*"
+                  r"process\s+([\d.]+) ms, CPU\s+([\d.]+) ms")
+def figures(side):
+    rows = {}
+    order = []
+    for r in range(1, rounds + 1):
+        last = ""
+        for l in open("%s/%s.%d" % (tmp, side, r)):
+            m = line.match(l)
+            if not m:
+                continue
+            name = m.group(1).strip()
+            if name == "gemini only":
+                name = last + ", gemini only"
+            else:
+                last = name
+            if name not in rows:
+                rows[name] = []
+                order.append(name)
+            rows[name].append((float(m.group(3)), float(m.group(5))))
+    return order, rows
+order, base = figures("base")
+_, new = figures("new")
+print("%-36s %12s %12s %7s   %12s %12s %7s" % ("", "build base", "build new",
+      "ratio", "CPU base", "CPU new", "ratio"))
+for name in order:
+    if name not in new:
+        continue
+    bb = statistics.median(b for b, _ in base[name])
+    nb = statistics.median(b for b, _ in new[name])
+    bc = statistics.median(c for _, c in base[name])
+    nc = statistics.median(c for _, c in new[name])
+    print("%-36s %9.1f ms %9.1f ms %7.3f   %9.1f ms %9.1f ms %7.3f" % (
+          name, bb, nb, nb / bb if bb else 0, bc, nc, nc / bc if bc else 0))
+    print("%-36s base %s; new %s" % ("  each round's build (ms):",
+          " ".join("%.0f" % b for b, _ in base[name]),
+          " ".join("%.0f" % b for b, _ in new[name])))
+PY
