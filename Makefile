@@ -18,54 +18,109 @@ DEFS	 = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS	?= $(OPT) -g
-ALL_CFLAGS = $(WARN) $(DEFS) $(PKG_CFLAGS) $(CFLAGS)
+# Headers of another layer are named from src/ ("core/core.h"); -MMD -MP
+# write each object's header dependencies next to it.
+ALL_CFLAGS = $(WARN) $(DEFS) -Isrc $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 LIBS	 = $(PKG_LIBS) -lpthread -lm
 SAN	 = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined
+FUZZ_SAN = -fsanitize=address,undefined
 
-SRCS	:= $(sort $(wildcard src/*.c))
-LIB_SRCS := $(filter-out src/main.c,$(SRCS))
-REL_OBJS := $(SRCS:src/%.c=build/rel/%.o)
-ASAN_OBJS := $(SRCS:src/%.c=build/asan/%.o)
-ASAN_LIB := $(filter-out build/asan/main.o,$(ASAN_OBJS))
+# The layers, from the bottom up: each may use only those before it.
+# One static library per layer, linked from the top down, so that a call
+# against the flow (a converter calling the server) fails the link.
+LAYERS	 = core model convert proto site serve
+rlayers	 = $(foreach l,$(LAYERS),$(1)/lib$(l).a)
+layer_objs = $(patsubst src/%.c,$(2)/%.o,$(sort $(wildcard src/$(1)/*.c)))
+REL_LIBS := $(call rlayers,build/rel)
+ASAN_LIBS := $(call rlayers,build/asan)
+FUZZ_LIBS := $(call rlayers,build/fuzz)
+# Link order: the top layer first.
+linkorder = $(shell echo $(1) | tr ' ' '\n' | tac | tr '\n' ' ')
+
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
-TOOL_SRCS := $(sort $(wildcard tests/tools/*.c) $(wildcard tests/bench/*.c))
-TOOL_BINS := $(patsubst %.c,build/tools/%,$(notdir $(TOOL_SRCS)))
+CLIENT_SRCS := $(sort $(wildcard tests/tools/*.c))
+BENCH_SRCS := $(sort $(wildcard tests/bench/*.c))
+TOOL_BINS := $(patsubst %.c,build/tools/%,$(notdir $(CLIENT_SRCS) $(BENCH_SRCS)))
+
+ALL_OBJS := $(foreach l,$(LAYERS),$(call layer_objs,$(l),build/rel) \
+	    $(call layer_objs,$(l),build/asan) \
+	    $(call layer_objs,$(l),build/fuzz)) \
+	    build/rel/main.o build/asan/main.o
 
 .PHONY: all run deps check check-run unit integration fuzz bench bench-run clean
 
 all: $(PROG)
 
-$(PROG): $(REL_OBJS)
-	$(CC) $(CFLAGS) -o $@ $(REL_OBJS) $(LIBS)
+$(PROG): build/rel/main.o $(REL_LIBS) build/rel/layers.ok
+	$(CC) $(CFLAGS) -o $@ build/rel/main.o $(call linkorder,$(REL_LIBS)) \
+	    $(LIBS)
 
-build/rel/%.o: src/%.c $(wildcard src/*.h) | build/rel
+# Each layer linked whole against the layers below it alone: a call to a
+# layer above it is an undefined reference here, even when the program
+# as a whole would link.
+# The include rules are checked with it (tests/tools/check-includes.sh).
+build/rel/layers.ok: $(REL_LIBS) tests/tools/check-includes.sh
+	@sh tests/tools/check-includes.sh $(LAYERS)
+	@below=""; for l in $(LAYERS); do \
+		$(CC) -nostartfiles -Wl,-e,0 -o build/rel/layer-$$l.out \
+		    -Wl,--whole-archive build/rel/lib$$l.a \
+		    -Wl,--no-whole-archive $$below $(LIBS) || \
+		    { echo "layer $$l calls a layer above it" >&2; exit 1; }; \
+		below="build/rel/lib$$l.a $$below"; \
+	done; rm -f build/rel/layer-*.out; touch $@
+
+build/rel/%.o: src/%.c
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-build/asan/%.o: src/%.c $(wildcard src/*.h) | build/asan
+build/asan/%.o: src/%.c
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN) -O1 -c -o $@ $<
 
-build/asan/capsuled: $(ASAN_OBJS)
-	$(CC) $(SAN) -o $@ $(ASAN_OBJS) $(LIBS)
+build/fuzz/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CLANG) $(WARN) $(DEFS) -Isrc $(PKG_CFLAGS) -g -O1 -MMD -MP \
+	    -fsanitize=fuzzer-no-link $(FUZZ_SAN) -c -o $@ $<
 
-build/asan/tests/%: tests/unit/%.c tests/unit/harness.h $(ASAN_LIB) | build/asan/tests
-	$(CC) $(ALL_CFLAGS) $(SAN) -O1 -Isrc -o $@ $< $(ASAN_LIB) $(LIBS)
+# lib$(layer).a of each build, from that layer's objects.
+define layer_lib
+$(2)/lib$(1).a: $(call layer_objs,$(1),$(2))
+	rm -f $$@
+	ar rcs $$@ $$^
+endef
+$(foreach l,$(LAYERS),$(foreach b,build/rel build/asan build/fuzz,\
+	$(eval $(call layer_lib,$(l),$(b)))))
 
-# Test clients, load generators and benchmark programs.
-build/tools/%: tests/tools/%.c | build/tools
-	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIBS)
-build/tools/%: tests/bench/%.c $(filter-out build/rel/main.o,$(REL_OBJS)) | build/tools
-	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(filter-out build/rel/main.o,$(REL_OBJS)) $(LIBS)
+build/asan/capsuled: build/asan/main.o $(ASAN_LIBS)
+	$(CC) $(SAN) -o $@ build/asan/main.o $(call linkorder,$(ASAN_LIBS)) \
+	    $(LIBS)
 
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(wildcard src/*.h) | build/fuzz
-	$(CLANG) $(WARN) $(DEFS) $(PKG_CFLAGS) -g -O1 -Isrc \
-	    -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRCS) $(LIBS)
+build/asan/tests/%: tests/unit/%.c $(ASAN_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN) -O1 -o $@ $< \
+	    $(call linkorder,$(ASAN_LIBS)) $(LIBS)
 
-build/rel build/asan build/asan/tests build/fuzz build/tools:
-	mkdir -p $@
+# Test clients (on their own), load generators and benchmark programs
+# (with the libraries).
+build/tools/%: tests/tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBS)
+build/tools/%: tests/bench/%.c $(REL_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(call linkorder,$(REL_LIBS)) $(LIBS)
+
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBS)
+	@mkdir -p $(@D)
+	$(CLANG) $(WARN) $(DEFS) -Isrc $(PKG_CFLAGS) -g -O1 -MMD -MP \
+	    -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< \
+	    $(call linkorder,$(FUZZ_LIBS)) $(LIBS)
+
+-include $(ALL_OBJS:.o=.d) $(UNIT_BINS:=.d) $(FUZZ_BINS:=.d) \
+	$(TOOL_BINS:=.d)
 
 deps:
 	./contrib/deps.sh

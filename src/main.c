@@ -8,10 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "config.h"
-#include "log.h"
-#include "server.h"
-#include "site.h"
+#include "serve/serve.h"
+#include "core/core.h"
+#include "site/site.h"
 
 /*
  * Build the snapshot for the settings; print the diagnostics (on out,
@@ -86,7 +85,8 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	config_note_secrets(&cfg, cfg.mode != MODE_EXPORT);
-	if (cfg.mode == MODE_SERVE && log_init(&cfg) == -1) {
+	if (cfg.mode == MODE_SERVE && log_init(cfg.log_dest, cfg.log_file,
+	    cfg.log_anonymize) == -1) {
 		config_free(&cfg);
 		return 1;
 	}

@@ -4,10 +4,7 @@
  */
 #include <stdlib.h>
 
-#include "convert.h"
-#include "kramdown.h"
-#include "liquid.h"
-#include "markdown.h"
+#include "convert-int.h"
 
 void
 convert_body(const char *body, size_t len, const struct convert_env *env,

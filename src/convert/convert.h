@@ -1,6 +1,9 @@
 /*
  * Markdown body (after front matter) to document model: the Liquid
- * pass, the kramdown pass, then md4c (CONVERSION.md 5.1).
+ * pass, the kramdown pass, then md4c (CONVERSION.md 5.1).  Uses core
+ * and model.
+ *
+ * The public header of src/convert/: the only one other layers include.
  */
 #ifndef CAPSULED_CONVERT_H
 #define CAPSULED_CONVERT_H
@@ -8,8 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "diag.h"
-#include "doc.h"
+#include "core/core.h"
+#include "model/model.h"
 #include "liquid.h"
 
 struct convert_env {

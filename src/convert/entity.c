@@ -2,8 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "entity.h"
-#include "utf8.h"
+#include "convert-int.h"
 
 struct entity {
 	const char	*name;

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "util.h"
+#include "core/core.h"
 
 /*
  * Decode the reference at s (which starts with '&'): store its UTF-8

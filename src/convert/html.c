@@ -2,8 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "entity.h"
-#include "html.h"
+#include "convert-int.h"
 
 /*
  * A tag longer than this is read as text: it bounds the work a

@@ -15,8 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kramdown.h"
-#include "util.h"
+#include "convert-int.h"
 
 #define LIST_MAX	64	/* nesting tracked for indented code */
 #define TABLE_MAXCOLS	128	/* md4c's own limit (TABLE_MAXCOLCOUNT) */

@@ -16,7 +16,7 @@
 
 #include <stddef.h>
 
-#include "diag.h"
+#include "core/core.h"
 
 struct footnote {
 	char		*label;		/* as written, without [^ ] */

@@ -35,9 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "liquid.h"
-#include "util.h"
+#include "convert-int.h"
 
 #define LIQUID_MAX_TAG		1024
 #define LIQUID_MAX_WARNINGS	50

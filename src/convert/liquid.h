@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "diag.h"
+#include "core/core.h"
 
 struct liquid_env {
 	const char	*file;

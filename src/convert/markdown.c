@@ -12,10 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "entity.h"
-#include "html.h"
-#include "markdown.h"
-#include "utf8.h"
+#include "convert-int.h"
 
 /* Open spans tracked per unit; deeper ones are counted, not kept. */
 #define SPAN_MAX	64

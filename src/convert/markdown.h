@@ -8,7 +8,7 @@
 #define CAPSULED_MARKDOWN_H
 
 #include "convert.h"
-#include "doc.h"
+#include "model/model.h"
 #include "kramdown.h"
 
 /*

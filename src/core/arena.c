@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
+#include "core-int.h"
 
 /* One huge page on x86-64 and arm64: the smallest chunk. */
 #define CHUNK_SIZE	(2u << 20)

@@ -2,8 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "util.h"
+#include "core-int.h"
 
 void
 diag_add(struct diags *d, enum diag_level level, const char *file,

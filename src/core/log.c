@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "core-int.h"
 
 #define LINE_MAX_LEN	8192
 #define BATCH_MAX	(2 * LINE_MAX_LEN)
@@ -33,17 +33,17 @@ static _Thread_local struct {
 } stamp = { -1, 0, "" };
 
 int
-log_init(const struct config *cfg)
+log_init(enum log_dest to, const char *file, bool anon)
 {
 	int	fd;
 
-	switch (cfg->log_dest) {
+	switch (to) {
 	case LOGDEST_FILE:
-		fd = open(cfg->log_file, O_WRONLY | O_APPEND | O_CREAT |
+		fd = open(file, O_WRONLY | O_APPEND | O_CREAT |
 		    O_CLOEXEC, 0640);
 		if (fd == -1) {
 			fprintf(stderr, "capsuled: log file %s: %s\n",
-			    cfg->log_file, strerror(errno));
+			    file, strerror(errno));
 			return -1;
 		}
 		if (dest == LOGDEST_FILE)
@@ -57,8 +57,8 @@ log_init(const struct config *cfg)
 	case LOGDEST_NONE:
 		break;
 	}
-	dest = cfg->log_dest;
-	anonymize = cfg->log_anonymize;
+	dest = to;
+	anonymize = anon;
 	return 0;
 }
 

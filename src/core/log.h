@@ -12,14 +12,26 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "config.h"
 
 /*
  * Open the destination of cfg (the log file, or syslog).  Before it is
  * called, messages go to stderr.  Returns -1 (reason on stderr) when the
  * log file cannot be opened.
  */
-int	log_init(const struct config *);
+/* LOGDEST_: syslog.h owns the LOG_ prefix (LOG_SYSLOG is a facility). */
+enum log_dest {
+	LOGDEST_STDERR,
+	LOGDEST_FILE,
+	LOGDEST_SYSLOG,
+	LOGDEST_NONE,
+};
+
+/*
+ * Send messages and the access log to dest (file: the path to append
+ * to); anonymize truncates client addresses.  -1 (said on stderr) when
+ * the file cannot be opened.
+ */
+int	log_init(enum log_dest dest, const char *file, bool anonymize);
 /* Switch stderr logging to syslog (after --daemon detached). */
 void	log_detach(void);
 

@@ -1,8 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "utf8.h"
-#include "util.h"
+#include "core-int.h"
 
 size_t
 utf8_decode(const char *str, size_t len, uint32_t *cp)

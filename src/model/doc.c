@@ -1,7 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "doc.h"
+#include "model-int.h"
 
 static char *
 dup_or_null(const char *s)

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "util.h"
+#include "core/core.h"
 
 enum line_kind {
 	LINE_TEXT,	/* a paragraph or other text unit, one line */

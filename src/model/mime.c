@@ -2,8 +2,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "mime.h"
-#include "util.h"
+#include "model-int.h"
 
 struct mime {
 	const char	*ext;

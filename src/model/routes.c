@@ -1,8 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "routes.h"
-#include "util.h"
+#include "model-int.h"
 
 static size_t
 hash(const char *p, size_t len)

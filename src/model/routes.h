@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "arena.h"
+#include "core/core.h"
 
 struct route {
 	const char	*path;

@@ -4,8 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "gemini.h"
-#include "url.h"
+#include "proto-int.h"
 
 #define META_MAX	1024
 
@@ -69,7 +68,7 @@ ip_is_loopback(const struct ipaddr *ip)
  * from the rest without the socket, so any literal is accepted then.
  */
 static bool
-ip_is_ours(const struct config *cfg, const char *host)
+ip_is_ours(const struct gemini_host *cfg, const char *host)
 {
 	static const unsigned char	 any[16];
 	struct ipaddr			 ip, l;
@@ -91,7 +90,7 @@ ip_is_ours(const struct config *cfg, const char *host)
 }
 
 static bool
-host_is_ours(const struct config *cfg, const char *host)
+host_is_ours(const struct gemini_host *cfg, const char *host)
 {
 	size_t	i;
 
@@ -206,7 +205,7 @@ serve(const struct snapshot *snap, const struct url *u,
 
 /* The checks of the request that come before the path: 59 and 53. */
 static bool
-acceptable(const struct config *cfg, const char *sni, const struct url *u,
+acceptable(const struct gemini_host *cfg, const char *sni, const struct url *u,
     struct gemini_response *r)
 {
 	if (u->has_userinfo)
@@ -230,7 +229,7 @@ acceptable(const struct config *cfg, const char *sni, const struct url *u,
 }
 
 void
-gemini_respond(const struct snapshot *snap, const struct config *cfg,
+gemini_respond(const struct snapshot *snap, const struct gemini_host *cfg,
     const char *sni, const char *line, size_t len,
     struct gemini_response *r)
 {

@@ -5,10 +5,20 @@
 #ifndef CAPSULED_GEMINI_H
 #define CAPSULED_GEMINI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
-#include "config.h"
-#include "site.h"
+#include "model/model.h"
+
+/* Whom a request must address to be answered (from the settings). */
+struct gemini_host {
+	char	**hostnames;	/* the names we answer for */
+	size_t	  nhostnames;
+	char	**listen;	/* the addresses we listen on */
+	size_t	  nlisten;
+	int	  public_port;	/* the port of our URLs */
+	bool	  check_port;	/* refuse a URL that names another port */
+};
 
 #define GEMINI_MAX_REQUEST	1024	/* URL bytes, CRLF not counted */
 
@@ -39,7 +49,7 @@ long	gemini_request_end(const char *buf, size_t len);
  * else its "index.gmi"; without the '/' it redirects (31) there when
  * one of the two exists (else 51: a redirect must lead somewhere).
  */
-void	gemini_respond(const struct snapshot *, const struct config *,
+void	gemini_respond(const struct snapshot *, const struct gemini_host *,
 	    const char *sni, const char *line, size_t len,
 	    struct gemini_response *);
 

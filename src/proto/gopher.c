@@ -3,12 +3,19 @@
 #include <string.h>
 #include <strings.h>
 
-#include "gopher.h"
-#include "gophersite.h"
-#include "gophertext.h"
-#include "util.h"
+#include "proto-int.h"
 
 #define NOT_FOUND	"3Not found\t\terror.host\t1\r\n.\r\n"
+
+const char *
+gopher_public_host(const char *gopher_host, const char *hostname)
+{
+	if (gopher_host != NULL && strchr(gopher_host, ':') == NULL)
+		return gopher_host;
+	if (hostname != NULL && strchr(hostname, ':') == NULL)
+		return hostname;
+	return "localhost";
+}
 
 long
 gopher_request_end(const char *buf, size_t len)
@@ -107,7 +114,7 @@ is_http(const char *line, size_t len)
 }
 
 static void
-http_answer(const struct config *cfg, struct gopher_response *res)
+http_answer(const struct gopher_host *gh, struct gopher_response *res)
 {
 	struct buf	 b = BUF_INIT;
 	size_t		 len;
@@ -119,10 +126,9 @@ http_answer(const struct config *cfg, struct gopher_response *res)
 	    "<!DOCTYPE html>\n<html>\n<head><title>Gopher server</title>"
 	    "</head>\n<body>\n<p>This is a Gopher server: open <a href=\"");
 	buf_put_escaped(&b, "gopher://");
-	buf_put_escaped(&b, gopher_public_host(cfg->gopher_host,
-	    cfg->nhostnames > 0 ? cfg->hostnames[0] : NULL));
-	if (cfg->gopher_public_port != 70)
-		buf_printf(&b, ":%d", cfg->gopher_public_port);
+	buf_put_escaped(&b, gopher_public_host(gh->name, gh->hostname));
+	if (gh->port != 70)
+		buf_printf(&b, ":%d", gh->port);
 	buf_puts(&b, "/\">it</a> with a Gopher client.</p>\n</body>\n"
 	    "</html>\n");
 	body = buf_detach(&b, &len);
@@ -130,7 +136,7 @@ http_answer(const struct config *cfg, struct gopher_response *res)
 }
 
 void
-gopher_respond(const struct snapshot *snap, const struct config *cfg,
+gopher_respond(const struct snapshot *snap, const struct gopher_host *gh,
     const char *line, size_t len, struct gopher_response *res)
 {
 	const struct route	*r;
@@ -151,7 +157,7 @@ gopher_respond(const struct snapshot *snap, const struct config *cfg,
 	}
 	memcpy(res->selector, line, len);
 	if (is_http(line, len)) {
-		http_answer(cfg, res);
+		http_answer(gh, res);
 		return;
 	}
 	/*

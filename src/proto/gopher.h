@@ -8,8 +8,7 @@
 
 #include <stddef.h>
 
-#include "config.h"
-#include "site.h"
+#include "model/model.h"
 
 #define GOPHER_MAX_SELECTOR	1024
 
@@ -28,8 +27,23 @@ struct gopher_response {
  */
 long	gopher_request_end(const char *buf, size_t len);
 
+/* The host and port of our items (from the settings). */
+struct gopher_host {
+	const char	*name;		/* the gopher_host setting, or NULL */
+	const char	*hostname;	/* the first host name, or NULL */
+	int		 port;		/* the public Gopher port */
+};
+
+/*
+ * The host name of every item and gopher:// URL we serve: gopher_host,
+ * else hostname, else "localhost", skipping IPv6 literals (a menu's host
+ * field cannot hold one, and clients do not bracket it).
+ */
+const char	*gopher_public_host(const char *gopher_host,
+		    const char *hostname);
+
 /* Answer one request line (without its line end). */
-void	gopher_respond(const struct snapshot *, const struct config *,
+void	gopher_respond(const struct snapshot *, const struct gopher_host *,
 	    const char *line, size_t len, struct gopher_response *);
 void	gopher_response_free(struct gopher_response *);
 

@@ -5,10 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "gophertext.h"
-#include "mime.h"
-#include "url.h"
-#include "utf8.h"
+#include "proto-int.h"
 
 #define TABSTOP		8
 #define INFO_END	"\tfake\t(NULL)\t0\r\n"	/* of every info line */

@@ -14,8 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "doc.h"
-#include "util.h"
+#include "model/model.h"
+#include "core/core.h"
 
 #define GOPHER_WIDTH	70	/* columns of text and of menu displays */
 

@@ -4,8 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "url.h"
-#include "utf8.h"
+#include "proto-int.h"
 
 /* Which bytes a component may hold unencoded (RFC 3986 section 3). */
 enum charset {

@@ -15,8 +15,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
-#include "config.h"
-#include "util.h"
+#include "serve-int.h"
 
 #define CONFIG_FILE_MAX	(1024 * 1024)
 #define ERR_MAX		512
@@ -875,6 +874,25 @@ config_note_secrets(struct config *cfg, bool warn)
 	}
 	free(realcerts);
 	free(realroot);
+}
+
+void
+config_gemini_host(const struct config *cfg, struct gemini_host *h)
+{
+	h->hostnames = cfg->hostnames;
+	h->nhostnames = cfg->nhostnames;
+	h->listen = cfg->listen;
+	h->nlisten = cfg->nlisten;
+	h->public_port = cfg->public_port;
+	h->check_port = cfg->check_port;
+}
+
+void
+config_gopher_host(const struct config *cfg, struct gopher_host *h)
+{
+	h->name = cfg->gopher_host;
+	h->hostname = cfg->nhostnames > 0 ? cfg->hostnames[0] : NULL;
+	h->port = cfg->gopher_public_port;
 }
 
 void

@@ -10,7 +10,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "site.h"
+#include "core/core.h"
+#include "proto/proto.h"
+#include "site/site.h"
 
 /* The slots of config.secrets. */
 enum {
@@ -23,14 +25,6 @@ enum {
 };
 
 #define CAPSULED_VERSION	"0.1"
-
-/* LOGDEST_: syslog.h owns the LOG_ prefix (LOG_SYSLOG is a facility). */
-enum log_dest {
-	LOGDEST_STDERR,
-	LOGDEST_FILE,
-	LOGDEST_SYSLOG,
-	LOGDEST_NONE,
-};
 
 enum run_mode {
 	MODE_SERVE,
@@ -125,6 +119,9 @@ const char *config_where(const struct config *, const char *key,
  * inside the root.
  */
 void	config_note_secrets(struct config *, bool warn);
+/* Whom the Gemini and Gopher handlers answer, from the settings. */
+void	config_gemini_host(const struct config *, struct gemini_host *);
+void	config_gopher_host(const struct config *, struct gopher_host *);
 /* The snapshot options that follow from the settings. */
 void	config_site_options(const struct config *, struct site_options *);
 void	config_free(struct config *);

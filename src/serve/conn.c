@@ -24,11 +24,7 @@
 
 #include <openssl/err.h>
 
-#include "gemini.h"
-#include "gopher.h"
-#include "log.h"
-#include "serverimpl.h"
-#include "util.h"
+#include "serve-int.h"
 
 /* Plaintext per TLS record. */
 #define RECORD		16384
@@ -395,7 +391,7 @@ respond_gemini(struct conn *c, long end)
 		r->header_len = sizeof(too_long) - 1;
 	} else {
 		sni = SSL_get_servername(c->ssl, TLSEXT_NAMETYPE_host_name);
-		gemini_respond(c->snap, c->w->srv->cfg, sni, c->req,
+		gemini_respond(c->snap, &c->w->srv->gemini_host, sni, c->req,
 		    (size_t)end - 2, r);
 	}
 	c->status = r->status;
@@ -417,7 +413,7 @@ respond_gopher(struct conn *c, long end)
 		len--;
 	if (len > 0 && c->req[len - 1] == '\r')
 		len--;
-	gopher_respond(c->snap, c->w->srv->cfg, c->req, len, r);
+	gopher_respond(c->snap, &c->w->srv->gopher_host, c->req, len, r);
 	c->status = r->status;
 	c->path = r->selector;
 	c->hdr = "";

@@ -19,9 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "serverimpl.h"
-#include "util.h"
+#include "serve-int.h"
 
 /* Connections taken per readiness event, so that workers share. */
 #define ACCEPT_BATCH	32

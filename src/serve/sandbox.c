@@ -15,8 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "sandbox.h"
+#include "serve-int.h"
 
 /* Who serves when root starts capsuled without a user setting. */
 #define DEFAULT_USER	"nobody"

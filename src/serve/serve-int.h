@@ -1,9 +1,10 @@
 /*
- * Inside the server: what server.c (workers, signals, reload),
- * listener.c (sockets, accept) and conn.c (one connection) share.
+ * Inside the serve layer: what server.c (workers, signals, reload),
+ * listener.c (sockets, accept) and conn.c (one connection) share, and
+ * the TLS (tls.h) and privilege (sandbox.h) parts they use.
  */
-#ifndef CAPSULED_SERVERIMPL_H
-#define CAPSULED_SERVERIMPL_H
+#ifndef CAPSULED_SERVE_INT_H
+#define CAPSULED_SERVE_INT_H
 
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -15,9 +16,12 @@
 #include <event2/event.h>
 #include <openssl/ssl.h>
 
-#include "config.h"
-#include "server.h"
-#include "site.h"
+#include "core/core.h"
+#include "model/model.h"
+#include "proto/proto.h"
+#include "site/site.h"
+#include "serve.h"
+#include "sandbox.h"
 #include "tls.h"
 
 #define LISTEN_BACKLOG	1024
@@ -52,6 +56,8 @@ struct worker;
 
 struct server {
 	const struct config	*cfg;
+	struct gemini_host	 gemini_host;	/* from cfg */
+	struct gopher_host	 gopher_host;
 	struct config		 load_cfg;	/* cfg as the loader sees it
 						   after a chroot */
 	snapshot_loader		 reload;

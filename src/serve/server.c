@@ -22,11 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "sandbox.h"
-#include "serverimpl.h"
-#include "tls.h"
-#include "util.h"
+#include "serve-int.h"
 
 /* Descriptors kept free for listeners, logs and reloads. */
 #define FD_RESERVE	64
@@ -525,6 +521,8 @@ server_run(const struct config *cfg, struct snapshot *snap,
 	memset(&srv, 0, sizeof(srv));
 	srv.certs.dir[0] = srv.certs.dir[1] = -1;
 	srv.cfg = cfg;
+	config_gemini_host(cfg, &srv.gemini_host);
+	config_gopher_host(cfg, &srv.gopher_host);
 	srv.reload = loader;
 	srv.snap = snap;
 	srv.gen = 1;

@@ -6,7 +6,7 @@
 #define CAPSULED_SERVER_H
 
 #include "config.h"
-#include "site.h"
+#include "site/site.h"
 
 /*
  * Build a fresh snapshot from the settings (start-up and SIGHUP).

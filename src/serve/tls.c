@@ -22,9 +22,7 @@
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
-#include "log.h"
-#include "tls.h"
-#include "util.h"
+#include "serve-int.h"
 
 #define CERT_YEARS	20
 /* The largest certificate chain or key file read. */

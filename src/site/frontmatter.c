@@ -13,9 +13,7 @@
 
 #include <yaml.h>
 
-#include "diag.h"
-#include "frontmatter.h"
-#include "util.h"
+#include "site-int.h"
 
 #define YAML_MAX_DEPTH	64
 #define YAML_MAX_BYTES	(1024 * 1024)
@@ -171,28 +169,6 @@ add_value(struct yaml_entry *e, size_t *cap, const yaml_event_t *ev)
 	    ev->data.scalar.length);
 }
 
-static void
-entry_clear(struct yaml_entry *e)
-{
-	size_t	i;
-
-	for (i = 0; i < e->nvalues; i++)
-		free(e->values[i]);
-	free(e->values);
-	free(e->key);
-	memset(e, 0, sizeof(*e));
-}
-
-static void
-entries_free(struct yaml_entry *v, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		entry_clear(&v[i]);
-	free(v);
-}
-
 /* The scalar items of a sequence; nested collections are skipped. */
 static int
 read_sequence(struct reader *r, struct yaml_entry *e)
@@ -285,7 +261,7 @@ skip_odd_key(struct reader *r, yaml_event_t *ev)
 	yaml_event_delete(ev);
 	if (rc == 0)
 		rc = read_value(r, &scratch);
-	entry_clear(&scratch);
+	yaml_entry_clear(&scratch);
 	return rc;
 }
 
@@ -323,7 +299,7 @@ read_mapping(struct reader *r, struct yaml_entry **vp, size_t *np)
 		e.line = mark_line(r, &ev.start_mark);
 		yaml_event_delete(&ev);
 		if (read_value(r, &e) == -1) {
-			entry_clear(&e);
+			yaml_entry_clear(&e);
 			return -1;
 		}
 		if ((old = entry_find(*vp, *np, e.key)) != NULL) {
@@ -331,7 +307,7 @@ read_mapping(struct reader *r, struct yaml_entry **vp, size_t *np)
 			diag_add(r->diags, DIAG_WARNING, r->file, e.line, 0,
 			    "duplicate key '%s': line %u replaces line %u",
 			    e.key, e.line, old->line);
-			entry_clear(old);
+			yaml_entry_clear(old);
 			*old = e;
 			continue;
 		}
@@ -406,7 +382,7 @@ yaml_read(const char *text, size_t len, const char *file, unsigned line0,
 	rc = read_document(&r, vp, np);
 	yaml_parser_delete(&r.parser);
 	if (rc == -1) {
-		entries_free(*vp, *np);
+		yaml_entries_free(*vp, *np);
 		*vp = NULL;
 		*np = 0;
 	}
@@ -745,21 +721,10 @@ frontmatter_parse(const char *text, size_t len, const char *file,
 	return 0;
 }
 
-static const char *
-first_value(const struct yaml_entry *v, size_t n, const char *key)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(v[i].key, key) == 0)
-			return v[i].nvalues > 0 ? v[i].values[0] : NULL;
-	return NULL;
-}
-
 const char *
 frontmatter_get(const struct frontmatter *fm, const char *key)
 {
-	return first_value(fm->entries, fm->nentries, key);
+	return yaml_entries_get(fm->entries, fm->nentries, key);
 }
 
 void
@@ -771,7 +736,7 @@ frontmatter_free(struct frontmatter *fm)
 		free(*(char **)((char *)fm + fm_scalars[i].off));
 	strv_free(fm->categories, fm->ncategories);
 	strv_free(fm->tags, fm->ntags);
-	entries_free(fm->entries, fm->nentries);
+	yaml_entries_free(fm->entries, fm->nentries);
 	memset(fm, 0, sizeof(*fm));
 }
 
@@ -822,32 +787,3 @@ site_config_load(const char *path, struct site_config *cfg,
 	return rc;
 }
 
-const char *
-site_config_get(const struct site_config *cfg, const char *key)
-{
-	size_t	i;
-
-	if (strcmp(key, "title") == 0)
-		return cfg->title;
-	if (strcmp(key, "lang") == 0)
-		return cfg->lang;
-	for (i = 0; i < cfg->nentries; i++) {
-		if (strcmp(cfg->entries[i].key, key) != 0)
-			continue;
-		if (cfg->entries[i].is_sequence || cfg->entries[i].nvalues != 1)
-			return NULL;
-		return cfg->entries[i].values[0];
-	}
-	return NULL;
-}
-
-void
-site_config_free(struct site_config *cfg)
-{
-	size_t	i;
-
-	for (i = 0; i < nitems(cfg_scalars); i++)
-		free(*(char **)((char *)cfg + cfg_scalars[i].off));
-	entries_free(cfg->entries, cfg->nentries);
-	memset(cfg, 0, sizeof(*cfg));
-}

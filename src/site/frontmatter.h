@@ -8,22 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "diag.h"
-
-/*
- * A top-level key whose value is a scalar or a sequence of scalars.  A
- * null value (`excerpt:`) has no values.  Deeper structure is skipped:
- * a mapping or an alias (never expanded) is kept with no values, and a
- * sequence keeps only its scalar items (none for a list of maps).
- */
-struct yaml_entry {
-	char		 *key;
-	char		**values;	/* one for a scalar, n for a sequence */
-	size_t		  nvalues;
-	bool		  is_sequence;
-	bool		  is_mapping;	/* a mapping or an alias */
-	unsigned	  line;		/* 1-based, in the file */
-};
+#include "core/core.h"
 
 /*
  * The known keys.  title and author have their whitespace collapsed
@@ -77,22 +62,6 @@ const char *frontmatter_get(const struct frontmatter *, const char *key);
 void	frontmatter_free(struct frontmatter *);
 
 /*
- * The site's _config.yml.  Without a title key the title is "" (what
- * the author wrote, nothing invented: a caller wanting a fallback such
- * as the host name tests for the empty string).
- */
-struct site_config {
-	char		 *title;	/* default "" */
-	char		 *description;
-	char		 *author;
-	char		 *lang;		/* default "en" */
-	char		 *url;		/* the web site's URL, may be NULL */
-	char		 *baseurl;	/* may be NULL */
-	struct yaml_entry *entries;	/* every top-level key */
-	size_t		  nentries;
-};
-
-/*
  * Read _config.yml.  A missing file gives the defaults and returns 0;
  * invalid YAML is an error reported with file:line:column (-1).
  */
@@ -101,12 +70,5 @@ int	site_config_load(const char *path, struct site_config *,
 /* The same from text in memory; file names it in diagnostics. */
 int	site_config_parse(const char *text, size_t len, const char *file,
 	    struct site_config *, struct diags *);
-/*
- * A string value of _config.yml for {{ site.KEY }}: a top-level scalar
- * (title and lang with their defaults); NULL when unset, null, a list
- * or a map.
- */
-const char *site_config_get(const struct site_config *, const char *key);
-void	site_config_free(struct site_config *);
 
 #endif

@@ -1,8 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gophersite.h"
-#include "gophertext.h"
+#include "site-int.h"
 
 /* Where the items point, and what the capsule holds. */
 struct gsite {
@@ -10,16 +9,6 @@ struct gsite {
 	const struct snapshot		*snap;
 	const struct site_options	*opts;
 };
-
-const char *
-gopher_public_host(const char *gopher_host, const char *hostname)
-{
-	if (gopher_host != NULL && strchr(gopher_host, ':') == NULL)
-		return gopher_host;
-	if (hostname != NULL && strchr(hostname, ':') == NULL)
-		return hostname;
-	return "localhost";
-}
 
 /* a, the first blen bytes of b, then c, as a new string (no printf). */
 static char *

@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "doc.h"
+#include "model/model.h"
 #include "site.h"
 
 /*
@@ -26,14 +26,6 @@ void	gophersite_post(struct snapshot *, const struct site_options *,
 	    size_t i, const struct doc *);
 void	gophersite_page(struct snapshot *, const struct site_options *,
 	    size_t i, const struct doc *);
-
-/*
- * The host name of every item and gopher:// URL we serve: gopher_host,
- * else hostname, else "localhost", skipping IPv6 literals (a menu's host
- * field cannot hold one, and clients do not bracket it).
- */
-const char	*gopher_public_host(const char *gopher_host,
-		    const char *hostname);
 
 /*
  * Once posts, pages, taxonomies and static files are all in: the

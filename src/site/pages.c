@@ -1,8 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pages.h"
-#include "util.h"
+#include "site-int.h"
 
 void
 pages_post_link(struct doc *d, const struct post *p, bool starts_block)

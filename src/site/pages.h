@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#include "doc.h"
+#include "model/model.h"
 #include "site.h"
 
 /* Atom entries: the newest posts only. */

@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "site-int.h"
-#include "util.h"
 
 static int
 write_all(int fd, const char *p, size_t len)

@@ -1,7 +1,9 @@
 /*
- * Internals shared by the files of the snapshot builder (site.c: the
- * build and the per-post rendering; site-scan.c: walking the capsule
- * root; site-map.c: the Liquid and link callbacks; site-export.c).
+ * Inside the site layer: what its files share (site.c: the build and
+ * the per-post rendering; site-scan.c: walking the capsule root;
+ * site-map.c: the Liquid and link callbacks; site-export.c; pages.c,
+ * gophersite.c: the generated documents and the Gopher routes;
+ * frontmatter.c: YAML front matter and _config.yml).
  */
 #ifndef CAPSULED_SITE_INT_H
 #define CAPSULED_SITE_INT_H
@@ -11,10 +13,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "diag.h"
-#include "frontmatter.h"
+#include "convert/convert.h"
+#include "core/core.h"
+#include "model/model.h"
+#include "proto/proto.h"
 #include "site.h"
-#include "util.h"
+#include "frontmatter.h"
+#include "gophersite.h"
+#include "pages.h"
 
 /* Markdown sources above this size are reported and skipped. */
 #define SITE_MAX_SOURCE		(8u << 20)
@@ -84,9 +90,6 @@ const char	*map_link_path(void *, const char *path);
 char		*map_url(void *, const char *target, unsigned line);
 /* The web paths of the pages, for map_url (after the scan). */
 void		 page_keys(struct build *);
-/* A post by its name (DATE-SLUG), or -1. */
-long		 find_post(const struct snapshot *, const char *name,
-		    size_t len);
 
 /* Percent-encode the bytes of a path that cannot appear in a URL. */
 char		*path_encode(const char *path);

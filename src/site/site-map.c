@@ -10,8 +10,6 @@
 #include <strings.h>
 
 #include "site-int.h"
-#include "url.h"
-#include "util.h"
 
 char *
 path_encode(const char *path)
@@ -51,47 +49,6 @@ path_decode(const char *s, size_t len)
 	return out;
 }
 
-long
-find_post(const struct snapshot *snap, const char *name, size_t len)
-{
-	const struct post	*posts = snap->posts;
-	size_t			 lo = 0, hi = snap->nposts, mid;
-	int			 c;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		c = strncmp(posts[snap->by_name[mid]].name, name, len);
-		if (c == 0 && posts[snap->by_name[mid]].name[len] != '\0')
-			c = 1;
-		if (c == 0)
-			return (long)snap->by_name[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
-}
-
-long
-snapshot_find_post(const struct snapshot *snap, const char *path)
-{
-	size_t	lo = 0, hi = snap->nposts, mid;
-	int	c;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		c = strcmp(snap->posts[snap->by_path[mid]].path, path);
-		if (c == 0)
-			return (long)snap->by_path[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
-}
-
 const char *
 map_site_var(void *ctx, const char *key)
 {
@@ -115,7 +72,7 @@ map_post_path(void *ctx, const char *arg)
 	if ((dot = strrchr(name, '.')) != NULL && (strcmp(dot, ".md") == 0 ||
 	    strcmp(dot, ".markdown") == 0))
 		len = (size_t)(dot - name);
-	if ((i = find_post(b->snap, name, len)) == -1)
+	if ((i = snapshot_find_name(b->snap, name, len)) == -1)
 		return NULL;
 	return b->snap->posts[i].url;
 }

@@ -13,8 +13,6 @@
 #include <string.h>
 
 #include "site-int.h"
-#include "utf8.h"
-#include "util.h"
 
 static void	walk(struct build *, const char *rel, int depth, bool posts);
 

@@ -9,12 +9,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "convert.h"
-#include "gophersite.h"
-#include "mime.h"
-#include "pages.h"
 #include "site-int.h"
-#include "util.h"
 
 static double
 now(void)
@@ -23,22 +18,6 @@ now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/*
- * The sorts below permute pointers to the posts: the comparators need
- * no context, and a pointer's index is its distance to the array.
- */
-static const struct post **
-post_ptrs(const struct snapshot *snap)
-{
-	const struct post	**v;
-	size_t			  i;
-
-	v = xcalloc(snap->nposts, sizeof(*v));
-	for (i = 0; i < snap->nposts; i++)
-		v[i] = &snap->posts[i];
-	return v;
 }
 
 #define POST(p)	(*(const struct post *const *)(p))
@@ -52,36 +31,6 @@ newest_first(const void *a, const void *b)
 	if ((c = strcmp(POST(b)->date, POST(a)->date)) != 0)
 		return c;
 	return strcmp(POST(b)->name, POST(a)->name);
-}
-
-static int
-name_order(const void *a, const void *b)
-{
-	return strcmp(POST(a)->name, POST(b)->name);
-}
-
-static int
-path_order(const void *a, const void *b)
-{
-	return strcmp(POST(a)->path, POST(b)->path);
-}
-
-/* Post indexes in the order of cmp. */
-static size_t *
-post_index(const struct snapshot *snap, int (*cmp)(const void *,
-    const void *))
-{
-	const struct post	**v;
-	size_t			 *idx, i;
-
-	v = post_ptrs(snap);
-	if (snap->nposts > 0)
-		qsort(v, snap->nposts, sizeof(*v), cmp);
-	idx = xcalloc(snap->nposts + 1, sizeof(*idx));
-	for (i = 0; i < snap->nposts; i++)
-		idx[i] = (size_t)(v[i] - snap->posts);
-	free(v);
-	return idx;
 }
 
 /* By path, then source: the first of a clash is the one served. */
@@ -107,23 +56,6 @@ post_paths(struct post *p, enum permalink_style style)
 	p->url = path_encode(p->path);
 }
 
-static void
-free_post(struct post *p)
-{
-	free(p->source);
-	free(p->name);
-	free(p->slug);
-	free(p->date);
-	free(p->title);
-	free(p->author);
-	free(p->excerpt);
-	free(p->lang);
-	strv_free(p->categories, p->ncategories);
-	strv_free(p->tags, p->ntags);
-	free(p->path);
-	free(p->url);
-}
-
 /*
  * Give every post its path (posts already newest first).  Two posts
  * with one path (one file name in two folders, or one date and slug
@@ -140,7 +72,7 @@ assign_paths(struct build *b)
 
 	for (i = 0; i < n; i++)
 		post_paths(&snap->posts[i], b->opts->permalink);
-	v = post_ptrs(snap);
+	v = snapshot_post_ptrs(snap);
 	drop = xcalloc(n + 1, sizeof(*drop));
 	if (n > 0)
 		qsort(v, n, sizeof(*v), path_source_order);
@@ -157,7 +89,7 @@ assign_paths(struct build *b)
 	}
 	for (i = k = 0; i < n; i++) {
 		if (drop[i]) {
-			free_post(&snap->posts[i]);
+			post_free(&snap->posts[i]);
 			source_free(&b->post_src[i]);
 			continue;
 		}
@@ -179,7 +111,7 @@ order_posts(struct build *b)
 	struct source		 *srcs;
 	size_t			  i, k, n = snap->nposts;
 
-	v = post_ptrs(snap);
+	v = snapshot_post_ptrs(snap);
 	if (n > 0)
 		qsort(v, n, sizeof(*v), newest_first);
 	posts = xcalloc(n + 1, sizeof(*posts));
@@ -196,15 +128,6 @@ order_posts(struct build *b)
 	b->post_src = srcs;
 	assign_paths(b);
 	snapshot_index(snap);
-}
-
-void
-snapshot_index(struct snapshot *snap)
-{
-	free(snap->by_name);
-	free(snap->by_path);
-	snap->by_name = post_index(snap, name_order);
-	snap->by_path = post_index(snap, path_order);
 }
 
 struct assoc {
@@ -557,76 +480,3 @@ snapshot_summary(const struct snapshot *snap, const struct diags *diags,
 	    snap ? snap->build_seconds * 1000 : 0.0);
 }
 
-struct snapshot *
-snapshot_ref(struct snapshot *snap)
-{
-	atomic_fetch_add(&snap->refs, 1);
-	return snap;
-}
-
-static void
-free_taxa(struct taxon *t, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++) {
-		free(t[i].name);
-		free(t[i].path);
-		free(t[i].url);
-		free(t[i].posts);
-	}
-	free(t);
-}
-
-void
-snapshot_unref(struct snapshot *snap)
-{
-	size_t	i;
-
-	if (snap == NULL || atomic_fetch_sub(&snap->refs, 1) != 1)
-		return;
-	site_config_free(&snap->config);
-	for (i = 0; i < snap->nposts; i++)
-		free_post(&snap->posts[i]);
-	free(snap->posts);
-	free(snap->by_name);
-	free(snap->by_path);
-	for (i = 0; i < snap->npages; i++) {
-		free(snap->pages[i].source);
-		free(snap->pages[i].title);
-		free(snap->pages[i].lang);
-		free(snap->pages[i].permalink);
-		free(snap->pages[i].path);
-		free(snap->pages[i].url);
-	}
-	free(snap->pages);
-	free_taxa(snap->categories, snap->ncategories);
-	free_taxa(snap->tags, snap->ntags);
-	for (i = 0; i < snap->nstatics; i++) {
-		free(snap->statics[i].path);
-		free(snap->statics[i].url);
-	}
-	free(snap->statics);
-	routes_free(&snap->gemini);
-	routes_free(&snap->gopher);
-	routes_free(&snap->gone);
-	free(snap);
-}
-
-void
-snapshot_inherit_gone(struct snapshot *snap, const struct snapshot *old)
-{
-	const struct routes	*from[] = { &old->gemini, &old->gone };
-	const struct route	*e;
-	size_t			 t, i;
-
-	for (t = 0; t < sizeof(from) / sizeof(from[0]); t++)
-		for (i = 0; i < from[t]->n; i++) {
-			e = &from[t]->v[i];
-			if (routes_find(&snap->gemini, e->path,
-			    strlen(e->path)) == NULL)
-				routes_add(&snap->gone, e->path, "", "", 0,
-				    false);
-		}
-	routes_seal(&snap->gone);
-}

@@ -40,7 +40,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include "util.h"
+#include "core/core.h"
 
 #define MAX_SECONDS	120
 #define MAX_CONNS	1024

@@ -4,7 +4,7 @@
  * request.
  *
  * A server and a client SSL object talk over a BIO pair in this process.
- * The server's context is capsuled's own (tls_ctx_new of src/tls.c,
+ * The server's context is capsuled's own (tls_ctx_new of src/serve/tls.c,
  * with a certificate tls_ensure_cert generates in a temporary
  * directory), so the floor follows every change of the TLS settings.
  * Only the server's calls are timed, in thread CPU
@@ -24,8 +24,8 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include "tls.h"
-#include "util.h"
+#include "serve/serve-int.h"
+#include "core/core.h"
 
 #define WARMUP		20
 #define MAX_ROUNDS	64	/* handshake flights, far more than needed */

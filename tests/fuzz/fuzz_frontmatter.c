@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "diag.h"
-#include "frontmatter.h"
+#include "core/core.h"
+#include "site/site-int.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -8,12 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gemini.h"
+#include "proto/proto.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static struct snapshot	snap;
-static struct config	cfg;
+static struct gemini_host	cfg;
 static char		*names[] = { "localhost", "example.org" };
 static char		*addrs[] = { "127.0.0.1", "::1" };
 
@@ -26,7 +26,7 @@ setup(void)
 	cfg.nhostnames = 2;
 	cfg.listen = addrs;
 	cfg.nlisten = 2;
-	cfg.port = cfg.public_port = 1965;
+	cfg.public_port = 1965;
 	cfg.check_port = true;
 	routes_add(&snap.gemini, "/index.gmi", "text/gemini; lang=en", home,
 	    sizeof(home) - 1, false);

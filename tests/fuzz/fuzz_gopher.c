@@ -8,23 +8,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gopher.h"
-#include "gophertext.h"
+#include "proto/proto.h"
 
 #include "../unit/gopher_check.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static struct snapshot	snap;
-static struct config	cfg;
+static struct gopher_host	cfg;
 
 static void
 setup(void)
 {
 	static const char	menu[] = "iHello\tfake\t(NULL)\t0\r\n.\r\n";
 
-	cfg.gopher_host = "localhost";
-	cfg.gopher_public_port = 7070;
+	cfg.name = "localhost";
+	cfg.port = 7070;
 	routes_add(&snap.gopher, "", "1", menu, sizeof(menu) - 1, false);
 	routes_add(&snap.gopher, "/posts/a.txt", "0", ".\r\n", 3, false);
 	routes_seal(&snap.gopher);

@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "diag.h"
-#include "kramdown.h"
+#include "core/core.h"
+#include "convert/convert-int.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "liquid.h"
+#include "core/core.h"
+#include "convert/convert.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

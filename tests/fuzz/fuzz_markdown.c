@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "../unit/gemtext_check.h"
-#include "convert.h"
-#include "utf8.h"
+#include "convert/convert.h"
+#include "core/core.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "site-int.h"
-#include "util.h"
+#include "site/site-int.h"
+#include "core/core.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "url.h"
+#include "proto/proto.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "utf8.h"
+#include "core/core.h"
 
 /* Returns NULL when the text follows the rules, else a static message. */
 static const char *

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "utf8.h"
+#include "core/core.h"
 
 /* Returns NULL when the menu parses, else a static message. */
 static const char *

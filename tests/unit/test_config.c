@@ -5,9 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "serve/serve.h"
 #include "harness.h"
-#include "util.h"
+#include "core/core.h"
 
 static struct config	cfg;
 static char		yml[] = "/tmp/capsuled-test-XXXXXX";

@@ -7,10 +7,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "diag.h"
-#include "frontmatter.h"
+#include "core/core.h"
+#include "site/site-int.h"
 #include "harness.h"
-#include "util.h"
 
 static struct frontmatter	fm;
 static struct diags		dg;

@@ -1,11 +1,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gemini.h"
+#include "proto/proto.h"
 #include "harness.h"
 
 static struct snapshot		snap;
-static struct config		cfg;
+static struct gemini_host	cfg;
 static struct gemini_response	r;
 static char			*names[] = { "example.org", "Capsule.Test" };
 static char			*addrs[] = { "127.0.0.1", "::1", "192.0.2.7" };
@@ -35,7 +35,7 @@ setup(void)
 	cfg.nhostnames = 2;
 	cfg.listen = addrs;
 	cfg.nlisten = 3;
-	cfg.port = cfg.public_port = 1965;
+	cfg.public_port = 1965;
 	cfg.check_port = true;
 }
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "convert.h"
+#include "convert/convert.h"
 #include "gemtext_check.h"
 #include "harness.h"
 

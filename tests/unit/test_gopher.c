@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gopher.h"
-#include "gophersite.h"
+#include "proto/proto.h"
+#include "site/site-int.h"
 
 #include "harness.h"
 #include "gopher_check.h"
@@ -148,7 +148,7 @@ destroy(struct snapshot *s)
 }
 
 static struct snapshot	*snap;
-static struct config	 cfg;
+static struct gopher_host	 cfg;
 
 /* Ask for sel; return the response as a string (caller frees). */
 static char *
@@ -456,16 +456,15 @@ static void
 test_ipv6_host(void)
 {
 	struct site_options	 o = opts;
-	struct config		 c = cfg;
+	struct gopher_host	 c = cfg;
 	struct snapshot		*s;
 	struct gopher_response	 res;
 	char			*names[] = { "capsule.example.org" };
 	size_t			 i;
 
 	o.gopher_host = "::1";
-	c.gopher_host = "::1";
-	c.hostnames = names;
-	c.nhostnames = 1;
+	c.name = "::1";
+	c.hostname = names[0];
 	s = build_with(&o);
 	for (i = 0; i < s->gopher.n; i++)
 		if (s->gopher.v[i].type[0] == '1') {
@@ -481,7 +480,7 @@ test_ipv6_host(void)
 	CHECK(strstr(res.body, "::1") == NULL);
 	gopher_response_free(&res);
 	/* No host name at all: localhost. */
-	c.nhostnames = 0;
+	c.hostname = NULL;
 	gopher_respond(s, &c, "GET / HTTP/1.0", 14, &res);
 	CHECK(strstr(res.body, "href=\"gopher://localhost:7070/\"") != NULL);
 	gopher_response_free(&res);
@@ -668,8 +667,8 @@ main(void)
 {
 	int	rc;
 
-	cfg.gopher_host = "gopher.example.org";
-	cfg.gopher_public_port = 7070;
+	cfg.name = "gopher.example.org";
+	cfg.port = 7070;
 	snap = build();
 	RUN(test_request_end);
 	RUN(test_main_menu);

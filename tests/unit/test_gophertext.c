@@ -2,10 +2,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "convert.h"
-#include "gophertext.h"
-#include "mime.h"
-#include "utf8.h"
+#include "convert/convert.h"
+#include "proto/proto.h"
+#include "model/model.h"
+#include "core/core.h"
 
 #include "harness.h"
 #include "gopher_check.h"

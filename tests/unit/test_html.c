@@ -4,9 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "entity.h"
+#include "convert/convert-int.h"
 #include "harness.h"
-#include "html.h"
 
 /* Tokens of s, one per line: "<name a=v ...>", "</name>", "T:text", "S". */
 static char *

@@ -10,8 +10,8 @@
 #include <md4c.h>
 
 #include "harness.h"
-#include "kramdown.h"
-#include "util.h"
+#include "convert/convert-int.h"
+#include "core/core.h"
 
 static struct kramdown_out	o;
 static struct diags		d;

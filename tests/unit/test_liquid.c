@@ -8,10 +8,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "diag.h"
+#include "core/core.h"
 #include "harness.h"
-#include "liquid.h"
-#include "util.h"
+#include "convert/convert.h"
 
 static struct diags	dg;
 static char		*out;

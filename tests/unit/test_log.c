@@ -5,8 +5,7 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "log.h"
-#include "util.h"
+#include "core/core.h"
 
 static char	addr[LOG_ADDR_MAX];
 
@@ -84,17 +83,13 @@ test_access_line(void)
 static void
 test_file(void)
 {
-	struct config		cfg;
 	struct access_entry	e;
 	char			path[] = "/tmp/capsuled-log-XXXXXX", *text;
 	size_t			len;
 	int			fd = mkstemp(path);
 
 	close(fd);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.log_dest = LOGDEST_FILE;
-	cfg.log_file = path;
-	CHECK_INT(log_init(&cfg), 0);
+	CHECK_INT(log_init(LOGDEST_FILE, path, false), 0);
 	memset(&e, 0, sizeof(e));
 	e.proto = "gopher";
 	e.path = "/sel";
@@ -138,8 +133,7 @@ test_file(void)
 	log_batch(false);
 	CHECK(!log_access(&e));
 
-	cfg.log_file = "/nonexistent/dir/log";
-	CHECK_INT(log_init(&cfg), -1);
+	CHECK_INT(log_init(LOGDEST_FILE, "/nonexistent/dir/log", false), -1);
 	unlink(path);
 }
 

@@ -8,8 +8,8 @@
 
 #include "gemtext_check.h"
 #include "harness.h"
-#include "markdown.h"
-#include "utf8.h"
+#include "convert/convert-int.h"
+#include "core/core.h"
 
 static struct diags	diags;
 static bool		smart_quotes;

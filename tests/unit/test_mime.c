@@ -1,7 +1,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "mime.h"
+#include "model/model.h"
 
 struct want {
 	const char	*path;

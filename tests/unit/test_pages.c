@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "harness.h"
-#include "pages.h"
-#include "util.h"
+#include "site/site-int.h"
+#include "core/core.h"
 
 static char *cats_a[] = { "BPF", NULL };
 static char *tags_a[] = { "eBPF", "XDP & <tc>", NULL };

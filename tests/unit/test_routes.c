@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "harness.h"
-#include "routes.h"
-#include "util.h"
+#include "model/model.h"
+#include "core/core.h"
 
 static void
 test_many(void)

@@ -7,9 +7,9 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "mime.h"
-#include "site-int.h"
-#include "util.h"
+#include "model/model.h"
+#include "site/site-int.h"
+#include "core/core.h"
 
 static char	tmpl[] = "/tmp/test_site.XXXXXX";
 static char	*root;
@@ -219,9 +219,9 @@ test_posts(void)
 	CHECK_INT(s->categories[0].posts[0], 0);
 	CHECK_INT(s->categories[0].posts[1], 1);
 	CHECK_STR(s->categories[1].path, "/categories/Other.gmi");
-	CHECK(find_post(s, "2017-02-21-os", 13) == 1);
-	CHECK(find_post(s, "2017-02-21-o", 12) == -1);
-	CHECK(find_post(s, "missing", 7) == -1);
+	CHECK(snapshot_find_name(s, "2017-02-21-os", 13) == 1);
+	CHECK(snapshot_find_name(s, "2017-02-21-o", 12) == -1);
+	CHECK(snapshot_find_name(s, "missing", 7) == -1);
 	snapshot_unref(s);
 	diag_free(&d);
 }

@@ -1,7 +1,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "url.h"
+#include "proto/proto.h"
 
 static struct url	u;
 static const char	*err;

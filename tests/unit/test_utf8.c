@@ -6,8 +6,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "utf8.h"
-#include "util.h"
+#include "core/core.h"
 
 static char *
 clean(const char *in, size_t len, struct diags *d)

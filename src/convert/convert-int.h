@@ -1,0 +1,14 @@
+/*
+ * Inside the converter: the passes convert_body runs (Liquid,
+ * kramdown, md4c callbacks) and the HTML reader and entities they use.
+ */
+#ifndef CAPSULED_CONVERT_INT_H
+#define CAPSULED_CONVERT_INT_H
+
+#include "convert.h"
+#include "entity.h"
+#include "html.h"
+#include "kramdown.h"
+#include "markdown.h"
+
+#endif

@@ -1,0 +1,155 @@
+/*
+ * The snapshot: everything the capsule serves, built once from the
+ * capsule root (at start-up and on reload, by the site layer), then
+ * immutable and shared by every worker.
+ */
+#ifndef CAPSULED_SNAPSHOT_H
+#define CAPSULED_SNAPSHOT_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "routes.h"
+
+/*
+ * A top-level key whose value is a scalar or a sequence of scalars.  A
+ * null value (`excerpt:`) has no values.  Deeper structure is skipped:
+ * a mapping or an alias (never expanded) is kept with no values, and a
+ * sequence keeps only its scalar items (none for a list of maps).
+ */
+struct yaml_entry {
+	char		 *key;
+	char		**values;	/* one for a scalar, n for a sequence */
+	size_t		  nvalues;
+	bool		  is_sequence;
+	bool		  is_mapping;	/* a mapping or an alias */
+	unsigned	  line;		/* 1-based, in the file */
+};
+
+/*
+ * The site's _config.yml.  Without a title key the title is "" (what
+ * the author wrote, nothing invented: a caller wanting a fallback such
+ * as the host name tests for the empty string).
+ */
+struct site_config {
+	char		 *title;	/* default "" */
+	char		 *description;
+	char		 *author;
+	char		 *lang;		/* default "en" */
+	char		 *url;		/* the web site's URL, may be NULL */
+	char		 *baseurl;	/* may be NULL */
+	struct yaml_entry *entries;	/* every top-level key */
+	size_t		  nentries;
+};
+
+/*
+ * A string value of _config.yml for {{ site.KEY }}: a top-level scalar
+ * (title and lang with their defaults); NULL when unset, null, a list
+ * or a map.
+ */
+const char *site_config_get(const struct site_config *, const char *key);
+void	site_config_free(struct site_config *);
+/* The value of key in entries (n of them): its first value, or NULL. */
+const char *yaml_entries_get(const struct yaml_entry *, size_t n,
+	    const char *key);
+void	yaml_entries_free(struct yaml_entry *, size_t n);
+/* Free what an entry holds; it is left empty. */
+void	yaml_entry_clear(struct yaml_entry *);
+
+struct post {
+	char		 *source;	/* file, relative to the root */
+	char		 *name;		/* file name without .md: DATE-SLUG */
+	char		 *slug;		/* file name without date and .md */
+	char		 *date;		/* YYYY-MM-DD, front matter first */
+	char		 *title;
+	char		 *author;
+	char		 *excerpt;	/* plain text, may be NULL */
+	char		 *lang;		/* the post's or the site's */
+	char		**categories;
+	size_t		  ncategories;
+	char		**tags;
+	size_t		  ntags;
+	char		 *path;		/* Gemini path, e.g. /posts/DATE-SLUG.gmi */
+	char		 *url;		/* path percent-encoded, for links */
+};
+
+struct page {
+	char		*source;
+	char		*title;
+	char		*lang;		/* the page's or the site's */
+	char		*permalink;	/* web permalink (front matter), or NULL */
+	char		*path;		/* e.g. /about.gmi */
+	char		*url;		/* path percent-encoded, for links */
+};
+
+/* A category or a tag, and the posts (indexes into posts) it holds. */
+struct taxon {
+	char		*name;
+	char		*path;		/* e.g. /categories/BPF.gmi */
+	char		*url;		/* path percent-encoded, for links */
+	size_t		*posts;
+	size_t		 nposts;
+};
+
+struct static_file {
+	char		*path;		/* request path, e.g. /img/a.png */
+	char		*url;		/* path percent-encoded, for links */
+	const char	*body;		/* owned by the Gemini route */
+	size_t		 len;
+};
+
+struct snapshot {
+	atomic_uint		 refs;
+	struct site_config	 config;
+	struct post		*posts;		/* newest first */
+	size_t			 nposts;
+	size_t			*by_name;	/* post indexes, by name */
+	size_t			*by_path;	/* post indexes, by path */
+	struct page		*pages;
+	size_t			 npages;
+	struct taxon		*categories;	/* sorted by name */
+	size_t			 ncategories;
+	struct taxon		*tags;		/* sorted by name */
+	size_t			 ntags;
+	struct static_file	*statics;
+	size_t			 nstatics;
+	struct routes		 gemini;	/* path -> body, MIME type */
+	struct routes		 gopher;	/* selector -> body */
+	/*
+	 * Paths that earlier snapshots served and this one does not (a
+	 * post removed before a reload): Gemini answers them 52.  Bodies
+	 * empty; filled by snapshot_inherit_gone.
+	 */
+	struct routes		 gone;
+	size_t			 source_bytes;	/* Markdown read */
+	double			 build_seconds;
+};
+
+struct snapshot	*snapshot_ref(struct snapshot *);
+void		 snapshot_unref(struct snapshot *);
+
+/*
+ * Build by_name and by_path from the posts and their paths (done by
+ * snapshot_build; a snapshot made by hand calls it before lookups).
+ */
+void		 snapshot_index(struct snapshot *);
+/*
+ * On a reload: the paths that old served, or remembered as gone, and
+ * snap does not serve become snap's gone paths.
+ */
+void		 snapshot_inherit_gone(struct snapshot *snap,
+		    const struct snapshot *old);
+/* The index of the post served at path (as routed, not encoded), or -1. */
+long		 snapshot_find_post(const struct snapshot *, const char *path);
+/* The index of the post named name[0..len) (DATE-SLUG), or -1. */
+long		 snapshot_find_name(const struct snapshot *, const char *name,
+		    size_t len);
+/*
+ * Pointers to the posts, to sort them with a comparator that needs no
+ * context (a pointer's index is its distance to snap->posts).
+ */
+const struct post **snapshot_post_ptrs(const struct snapshot *);
+void		 post_free(struct post *);
+
+#endif

@@ -1,0 +1,17 @@
+/*
+ * The pure protocol code: URLs (RFC 3986/3987) and percent-encoding,
+ * the Gemini and Gopher request handlers, the Gopher text and menu
+ * writers.  No sockets, so it is unit-tested and fuzzed directly.
+ * Uses core and model.
+ *
+ * The public header of src/proto/: the only one other layers include.
+ */
+#ifndef CAPSULED_PROTO_H
+#define CAPSULED_PROTO_H
+
+#include "url.h"
+#include "gemini.h"
+#include "gopher.h"
+#include "gophertext.h"
+
+#endif
