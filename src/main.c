@@ -1,7 +1,7 @@
 /*
  * capsuled: settings, then the snapshot, then the mode: --check reports
- * on the content, --export writes it as files, and by default the
- * server serves it.
+ * on the content, --export writes it as files, --list names each page's
+ * source, and by default the server serves it.
  */
 #include <sys/stat.h>
 
@@ -25,8 +25,8 @@ load_to(const struct config *cfg, FILE *out, size_t *errors)
 	struct snapshot		*snap;
 
 	config_site_options(cfg, &opts);
-	if (cfg->mode == MODE_EXPORT)
-		opts.gopher_port = 0;	/* files hold the Gemini side only */
+	if (cfg->mode == MODE_EXPORT || cfg->mode == MODE_LIST)
+		opts.gopher_port = 0;	/* the Gemini side only */
 	snap = snapshot_build(&opts, &diags);
 	if (!cfg->quiet)
 		diag_print(&diags, out);
@@ -100,6 +100,8 @@ main(int argc, char *argv[])
 		rc = errors > 0 || valid == -1;
 	else if (snap != NULL && cfg.mode == MODE_EXPORT)
 		rc = export(snap, cfg.export_dir);
+	else if (snap != NULL && cfg.mode == MODE_LIST)
+		rc = snapshot_list(snap, stdout) == -1;
 	else if (snap != NULL) {
 		/* server_run takes the snapshot's reference. */
 		rc = server_run(&cfg, snap, load);

@@ -95,6 +95,7 @@ enum flag_action {
 	F_CONFIG,
 	F_CHECK,
 	F_EXPORT,
+	F_LIST,
 	F_QUIET,
 	F_VERSION,
 	F_HELP,
@@ -141,6 +142,7 @@ static const struct flag flags[] = {
 	{ "config", 'c', 1, F_CONFIG, NULL, NULL },
 	{ "check", 0, 0, F_CHECK, NULL, NULL },
 	{ "export", 0, 1, F_EXPORT, NULL, NULL },
+	{ "list", 0, 0, F_LIST, NULL, NULL },
 	{ "quiet", 'q', 0, F_QUIET, NULL, NULL },
 	{ "version", 'V', 0, F_VERSION, NULL, NULL },
 	{ "help", 'h', 0, F_HELP, NULL, NULL },
@@ -193,7 +195,10 @@ static const char usage_text[] =
 "  -c, --config FILE        read settings from FILE (YAML); flags win\n"
 "      --check              check the settings and the content, then exit\n"
 "      --export OUT         write every Gemini page under OUT, then exit\n"
-"  -q, --quiet              with --check or --export: only the summary\n"
+"      --list               print each Gemini page's source, kind and path,\n"
+"                           then exit\n"
+"  -q, --quiet              with --check, --export or --list: only the\n"
+"                           summary\n"
 "  -V, --version            print the version\n"
 "  -h, --help               print this help\n";
 
@@ -699,6 +704,9 @@ apply_actions(struct config *cfg, const struct given *g, size_t n)
 			free(cfg->export_dir);
 			cfg->export_dir = xstrdup(g[i].arg);
 			cfg->mode = MODE_EXPORT;
+			break;
+		case F_LIST:
+			cfg->mode = MODE_LIST;
 			break;
 		case F_QUIET:
 			cfg->quiet = true;

@@ -30,6 +30,7 @@ enum run_mode {
 	MODE_SERVE,
 	MODE_CHECK,		/* --check: validate config and content */
 	MODE_EXPORT,		/* --export OUT */
+	MODE_LIST,		/* --list: documents and their sources */
 	MODE_VERSION,
 	MODE_HELP,
 };
@@ -38,7 +39,7 @@ struct config {
 	enum run_mode	 mode;
 	char		*config_file;	/* -c; NULL: none */
 	char		*export_dir;
-	bool		 quiet;		/* -q: --check, --export without
+	bool		 quiet;		/* -q: --check, --export, --list without
 					   the list of problems */
 
 	char		*root;		/* -r, default ./capsule */

@@ -1,7 +1,8 @@
 /*
  * Inside the site layer: what its files share (site.c: the build and
  * the per-post rendering; site-scan.c: walking the capsule root;
- * site-map.c: the Liquid and link callbacks; site-export.c; pages.c,
+ * site-map.c: the Liquid and link callbacks; site-export.c and
+ * site-list.c: --export and --list; pages.c,
  * gophersite.c: the generated documents and the Gopher routes;
  * frontmatter.c: YAML front matter and _config.yml).
  */

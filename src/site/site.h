@@ -62,6 +62,12 @@ struct snapshot	*snapshot_build(const struct site_options *, struct diags *);
 void		 snapshot_summary(const struct snapshot *, const struct diags *,
 		    FILE *);
 
+/*
+ * Print every Gemini document, "SOURCE<TAB>KIND<TAB>PATH" a line (--list;
+ * KIND post, page, static or generated).  -1 when fp fails.
+ */
+int		 snapshot_list(const struct snapshot *, FILE *);
+
 /* Write every Gemini route under dir as files (--export). */
 int		 snapshot_export(const struct snapshot *, const char *dir,
 		    struct diags *);

@@ -112,6 +112,37 @@ check "jekyll permalinks: home links the folder" grep -qFx \
     "=> /2017/12/04/offload-coming/ 2017-12-04 - Offload is coming" \
     "$T_TMP/jekyll/index.gmi"
 
+# --list: each exported page with its source and kind, and every
+# exported file named once.
+timeout 60 "$CAPSULED" --root "$TOP/capsule" --list >"$T_TMP/list" 2>"$err"
+check "--list exits 0" [ $? -eq 0 ]
+check "--list: summary line on stderr only" sh -c \
+    "grep -q '^capsuled: 1 post' '$err' && ! grep -q '^capsuled:' '$T_TMP/list'"
+check "--list: the post, its source and path" has_line "$T_TMP/list" \
+    "$(printf '_posts/2017-12-04-offload-coming.md\tpost\t/posts/2017-12-04-offload-coming.gmi')"
+check "--list: the page" has_line "$T_TMP/list" "$(printf 'about.md\tpage\t/about.gmi')"
+check "--list: the home page is generated" has_line "$T_TMP/list" \
+    "$(printf -- '-\tgenerated\t/')"
+check "--list: three fields, a known kind" awk -F '\t' 'NF != 3 ||
+    $2 !~ /^(post|page|static|generated)$/ || $3 !~ /^\// { bad = 1 }
+    END { exit bad }' "$T_TMP/list"
+check "--list: a static file at its own path" python3 - "$T_TMP/list" <<'PY'
+import sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1], encoding="utf-8")]
+st = [r for r in rows if r[1] == "static"]
+assert st and all(r[2] == "/" + r[0] for r in st), st
+PY
+check "--list: every exported file, each once" python3 - "$T_TMP/list" "$out" <<'PY'
+import os, sys
+paths = [l.rstrip("\n").split("\t")[2] for l in open(sys.argv[1], encoding="utf-8")]
+assert len(paths) == len(set(paths)), "a path listed twice"
+files = {p + "index.gmi" if p.endswith("/") else p for p in paths}
+got = set()
+for d, _, fs in os.walk(sys.argv[2]):
+    got |= {"/" + os.path.relpath(os.path.join(d, f), sys.argv[2]) for f in fs}
+assert files == got, (sorted(files ^ got))
+PY
+
 # --check: exit 0 on the capsule, 1 with an error, diagnostics with
 # file:line:column.
 timeout 60 "$CAPSULED" --root "$TOP/capsule" --check >"$T_TMP/check" 2>&1
