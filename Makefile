@@ -2,7 +2,7 @@
 #
 #   make            build ./capsuled
 #   make run        install missing packages, build, serve capsule/
-#   make check      unit, integration, corpus and fuzz tests (ASan+UBSan)
+#   make check      unit, integration, Jekyll and fuzz tests (ASan+UBSan)
 #   make fuzz       build the libFuzzer targets
 #   make bench      benchmarks (prints figures; not a test)
 

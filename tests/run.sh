@@ -6,7 +6,7 @@
 # failure.  Integration scripts exit 77 to be skipped as a whole.
 #
 #   tests/run.sh                 everything
-#   tests/run.sh unit|integration|fuzz   one kind
+#   tests/run.sh unit|integration|jekyll|fuzz   one kind
 #   FUZZ_SECONDS=20              length of each fuzz run
 
 set -u
@@ -18,7 +18,7 @@ export TOP="$top"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
-kinds="${*:-unit integration fuzz}"
+kinds="${*:-unit integration jekyll fuzz}"
 
 passed=0 failed=0 skipped=0
 failures=""
@@ -75,6 +75,12 @@ for kind in $kinds; do
 			run_suite "integration/$(basename "$t" .sh)" \
 			    timeout 600 sh "$t"
 		done
+		;;
+	jekyll)
+		# capsuled against the real Jekyll (tests/jekyll/README.md)
+		run_suite "jekyll/counting" timeout 60 \
+		    python3 tests/jekyll/test_jdiff.py
+		run_suite "jekyll/diff" timeout 1800 sh tests/jekyll/run.sh
 		;;
 	fuzz)
 		for t in build/fuzz/fuzz_*; do
