@@ -679,6 +679,7 @@ def run_site(site, name, args, ident, allow, used):
     fig["leaks"] = len(leaks)
     fig["recall"] = pct(words["matched"] + words["credited"], words["hw"])
     fig["precision"] = pct(words["matched"], words["gw"])
+    fig["words"] = words
     with open(os.path.join(logs, "details.txt"), "w", encoding="utf-8") as fp:
         fp.write("# %s: %s\n# Jekyll: %d documents; capsuled: %s\n" % (
             name, site, len(j.documents), c.summary))
@@ -687,7 +688,7 @@ def run_site(site, name, args, ident, allow, used):
                      words["hw"], words["lost_docs"], words["gw"],
                      words["matched"], words["credited"]))
         fp.write("\n".join(det) + "\n")
-    json.dump(dict(site=name, figures=fig, words=words), open(
+    json.dump(dict(site=name, figures=fig), open(
         os.path.join(logs, "figures.json"), "w"), indent=1)
     return fig, None
 
@@ -890,6 +891,21 @@ def main():
     return 1 if failed else 0
 
 
+def total(figs):
+    """the figures of several sites together"""
+    t = {}
+    for f, kind in FIGURES:
+        if kind == "count":
+            t[f] = (sum(x[f][0] for x in figs), sum(x[f][1] for x in figs))
+        elif kind == "max":
+            t[f] = sum(x[f] for x in figs)
+    w = {k: sum(x["words"][k] for x in figs) for k in figs[0]["words"]}
+    t["recall"] = pct(w["matched"] + w["credited"], w["hw"])
+    t["precision"] = pct(w["matched"], w["gw"])
+    t["words"] = w
+    return t
+
+
 def table(results, floors):
     cols = [("documents", "docs"), ("errors", "err"), ("liquid", "liq"),
             ("leaks", "leak"), ("recall", "recall"), ("precision", "precis"),
@@ -903,7 +919,11 @@ def table(results, floors):
     say("%-14s " % "site" + " ".join("%*s" % (width[f], h) for f, h in cols))
     say("%-14s " % "  target" + " ".join("%*s" % (width[f], TARGETS[f])
                                          for f, _ in cols))
-    for s, fig in results.items():
+    rows = list(results.items())
+    done = [f for f in results.values() if f]
+    if len(done) > 1:
+        rows.append(("all", total(done)))
+    for s, fig in rows:
         if fig is None:
             say("%-14s %s" % (s[:14], "(not compared)"))
             continue
@@ -920,6 +940,8 @@ def table(results, floors):
                 mark = "=" if mark == " " else mark
             cells.append("%*s" % (width[f], v + mark))
         say("%-14s " % s[:14] + " ".join(cells))
+        if s == "all" and fig is rows[-1][1]:
+            break
         say("%-14s " % "  floor" + " ".join(
             "%*s" % (width[f], floors.get((s, f), "-") + " ") for f, _ in cols))
     say("(= target met, + above its floor: raise it, ! below its floor;"
