@@ -11,5 +11,6 @@
 #include "mime.h"
 #include "routes.h"
 #include "snapshot.h"
+#include "value.h"
 
 #endif
