@@ -109,6 +109,11 @@ build/asan/tests/%: tests/unit/%.c $(ASAN_LIBS)
 build/tools/%: tests/tools/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBS)
+# The Liquid test driver renders through the sanitized libraries.
+build/tools/liquid-render: tests/tools/liquid-render.c $(ASAN_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN) -O1 -o $@ $< \
+	    $(call linkorder,$(ASAN_LIBS)) $(LIBS)
 build/tools/%: tests/bench/%.c $(REL_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(call linkorder,$(REL_LIBS)) $(LIBS)

@@ -11,7 +11,7 @@ if [ "${1:-}" = "--test" ]; then
 tmux amfora socat iproute2 molly-brown gophernicus"
 	# tests/jekyll: Jekyll and the plugins the test sites and the
 	# corpora list (Debian has no jemoji)
-	pkgs="$pkgs jekyll ruby-jekyll-feed ruby-jekyll-seo-tag \
+	pkgs="$pkgs ruby ruby-liquid jekyll ruby-jekyll-feed ruby-jekyll-seo-tag \
 ruby-jekyll-redirect-from ruby-jekyll-sitemap ruby-jekyll-gist \
 ruby-jekyll-avatar ruby-jekyll-mentions ruby-jekyll-relative-links \
 ruby-jekyll-optional-front-matter ruby-jekyll-titles-from-headings"

@@ -9,6 +9,7 @@
 #include "entity.h"
 #include "html.h"
 #include "kramdown.h"
+#include "liquid-int.h"
 #include "markdown.h"
 
 #endif

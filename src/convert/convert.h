@@ -14,6 +14,7 @@
 #include "core/core.h"
 #include "model/model.h"
 #include "liquid.h"
+#include "liquid-interp.h"
 
 struct convert_env {
 	struct liquid_env liquid;	/* file, first_line, diags, ctx */
