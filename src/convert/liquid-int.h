@@ -219,6 +219,8 @@ struct lq_node {
 struct liquid_template {
 	char		*file;
 	char		*src;		/* text nodes point into it */
+	char		**more;		/* and into these ({% liquid %}) */
+	size_t		  nmore;
 	struct lq_body	 body;
 };
 
@@ -252,7 +254,9 @@ struct lq_render {
 	unsigned		 include_line;	/* of the outermost include */
 	unsigned		 ndiags;
 	bool			 line_start; /* the next byte starts a line */
-	int			 interrupt;	/* 0, 'b', 'c' */
+	char			*interrupts;	/* 'b' or 'c', pushed by */
+	size_t			 ninterrupts;	/* break and continue */
+	size_t			 capinterrupts;
 	unsigned		 depth;		/* includes */
 	uint64_t		 steps;
 	size_t			 written;

@@ -35,6 +35,7 @@ struct tok {
 
 struct parser {
 	struct liquid_engine	*eng;
+	struct liquid_template	*tmpl;
 	const char		*file;
 	const char		*s;
 	size_t			 n, pos;
@@ -933,6 +934,13 @@ tag_cycle(struct parser *p, struct lq_body *b, struct tok *t)
 	nd = node_new(LQ_NODE_CYCLE, t);
 	for (i = e; i < n && lq_isspace(s[i]); i++)
 		continue;
+	/* (QF)\s*: backtracks into the fragment: "g: 1" names group g. */
+	if (i >= n || s[i] != ':')
+		for (k = e; k-- > 1;)
+			if (s[k] == ':' && liquid_qf_at(s, k, 0) == k) {
+				e = i = k;
+				break;
+			}
 	if (i < n && s[i] == ':') {
 		nd->u.cycle.name = liquid_expr_parse(s, e, false);
 		list = s + i + 1;
@@ -1314,6 +1322,50 @@ tag_link(struct parser *p, struct lq_body *b, struct tok *t)
 	b->blank = false;
 }
 
+/* {% liquid %}: a tag a line, parsed as if each were {% line %}. */
+static void
+tag_liquid(struct parser *p, struct lq_body *b, struct tok *t)
+{
+	struct parser	 sub;
+	struct buf	 src = BUF_INIT;
+	struct tok	 end;
+	const char	*s = t->markup ? t->markup : "", *e = s + t->mlen, *nl;
+	const char	*a, *z;
+
+	for (; s < e; s = nl + 1) {
+		if ((nl = memchr(s, '\n', (size_t)(e - s))) == NULL)
+			nl = e;
+		for (a = s; a < nl && lq_isspace(*a); a++)
+			continue;
+		for (z = nl; z > a && lq_isspace(z[-1]); z--)
+			continue;
+		if (z > a) {
+			buf_puts(&src, "{%");
+			buf_append(&src, a, (size_t)(z - a));
+			buf_puts(&src, " %}");
+		}
+		if (nl == e)
+			break;
+	}
+	if (src.len == 0)
+		return;
+	sub = *p;
+	sub.s = src.data;
+	sub.n = src.len;
+	sub.pos = sub.lc_at = 0;
+	sub.line = t->line;
+	sub.col = t->col;
+	sub.trim = false;
+	parse_body(&sub, b, &end);
+	if (end.kind != TOK_EOF)
+		report(p, DIAG_ERROR, t, "Unknown tag '%.*s' in 'liquid'",
+		    (int)end.nlen, end.name);
+	p->ndiags = sub.ndiags;
+	p->tmpl->more = xreallocarray(p->tmpl->more, p->tmpl->nmore + 1,
+	    sizeof(*p->tmpl->more));
+	p->tmpl->more[p->tmpl->nmore++] = buf_detach(&src, NULL);
+}
+
 static void
 tag_render(struct parser *p, struct lq_body *b, struct tok *t)
 {
@@ -1349,6 +1401,7 @@ static const struct {
 	{ "link", tag_link },
 	{ "post_url", tag_link },
 	{ "render", tag_render },
+	{ "liquid", tag_liquid },
 };
 
 /* A {{ or {% without its end: said, and kept as text. */
@@ -1430,6 +1483,7 @@ liquid_template_parse(struct liquid_engine *eng, const char *file,
 	tmpl->body.blank = true;
 	memset(&p, 0, sizeof(p));
 	p.eng = eng;
+	p.tmpl = tmpl;
 	p.file = tmpl->file;
 	p.s = tmpl->src;
 	p.n = text ? len : 0;
@@ -1457,6 +1511,9 @@ liquid_template_free(struct liquid_template *tmpl)
 	if (tmpl == NULL)
 		return;
 	liquid_body_free(&tmpl->body);
+	while (tmpl->nmore > 0)
+		free(tmpl->more[--tmpl->nmore]);
+	free(tmpl->more);
 	free(tmpl->file);
 	free(tmpl->src);
 	free(tmpl);

@@ -772,10 +772,9 @@ render_for(struct lq_render *r, const struct lq_node *nd, struct buf *out)
 		liquid_scope_set(r, nd->u.loop.var, item);
 		fl->index = i;
 		render_body(r, &nd->u.loop.body, out);
-		if (r->interrupt) {
-			int in = r->interrupt;
+		if (r->ninterrupts > 0) {
+			int in = r->interrupts[--r->ninterrupts];
 
-			r->interrupt = 0;
 			if (in == 'b')
 				break;
 		}
@@ -788,14 +787,31 @@ render_for(struct lq_render *r, const struct lq_node *nd, struct buf *out)
 	value_unref(coll);
 }
 
+/* TableRow reads its attributes with to_i, which some values lack. */
+static bool
+tablerow_int(struct lq_render *r, const struct lq_node *nd,
+    const struct lq_expr *e, int64_t *out)
+{
+	struct value	*v = liquid_eval(r, e);
+	bool		 ok = !(v->type == VALUE_BOOL || v->type == VALUE_ARRAY ||
+			    v->type == VALUE_HASH || v->type == VALUE_DROP);
+
+	if (ok)
+		*out = liquid_to_i(v);
+	else
+		report(r, nd, "invalid integer");
+	value_unref(v);
+	return ok;
+}
+
 static void
 render_tablerow(struct lq_render *r, const struct lq_node *nd, struct buf *out)
 {
-	struct value		*coll, *mat, *fv, *cv;
+	struct value		*coll, *mat, *fv;
 	struct forloop_drop	*fl;
 	struct buf		 tag = BUF_INIT;
 	int64_t			 from = 0, limit = 0, len, last, i, cols;
-	bool			 has_limit, set;
+	bool			 has_limit;
 
 	coll = liquid_eval(r, nd->u.loop.coll);
 	if (coll->type == VALUE_NIL) {
@@ -805,14 +821,13 @@ render_tablerow(struct lq_render *r, const struct lq_node *nd, struct buf *out)
 	mat = value_materialize(coll);
 	value_unref(coll);
 	coll = mat;
-	if (!loop_int(r, nd, nd->u.loop.offset, &from, &set) ||
-	    !loop_int(r, nd, nd->u.loop.limit, &limit, &has_limit)) {
+	has_limit = nd->u.loop.limit != NULL;
+	if (!tablerow_int(r, nd, nd->u.loop.offset, &from) ||
+	    !tablerow_int(r, nd, nd->u.loop.limit, &limit) ||
+	    !tablerow_int(r, nd, nd->u.loop.cols, &cols)) {
 		value_unref(coll);
 		return;
 	}
-	cv = liquid_eval(r, nd->u.loop.cols);
-	cols = liquid_to_i(cv);
-	value_unref(cv);
 	len = (int64_t)coll_len(coll);
 	if (from < 0 || coll->type == VALUE_STRING)
 		from = 0;
@@ -935,11 +950,18 @@ static void
 render_counter(struct lq_render *r, const struct lq_node *nd, struct buf *out)
 {
 	const char	*name = nd->u.counter;
-	struct value	*cur;
+	struct value	*cur, *glob;
 	int64_t		 v = 0;
 	char		 tmp[32];
 
+	/* Liquid keeps them in the variables it was given, read first. */
 	cur = value_hash_get(r->counters, name, strlen(name));
+	if (cur == NULL && (glob = value_get(r->globals, name,
+	    strlen(name))) != NULL) {
+		if (glob->type == VALUE_INT)
+			v = glob->u.i;
+		value_unref(glob);
+	}
 	if (cur != NULL && cur->type == VALUE_INT)
 		v = cur->u.i;
 	if (nd->kind == LQ_NODE_DECREMENT)
@@ -1223,10 +1245,11 @@ render_node(struct lq_render *r, const struct lq_body *b, size_t idx,
 		render_tablerow(r, nd, out);
 		break;
 	case LQ_NODE_BREAK:
-		r->interrupt = 'b';
-		break;
 	case LQ_NODE_CONTINUE:
-		r->interrupt = 'c';
+		grow_array(&r->interrupts, &r->capinterrupts,
+		    r->ninterrupts + 1, sizeof(*r->interrupts));
+		r->interrupts[r->ninterrupts++] = nd->kind == LQ_NODE_BREAK ?
+		    'b' : 'c';
 		break;
 	case LQ_NODE_CYCLE:
 		render_cycle(r, nd, out);
@@ -1271,9 +1294,10 @@ render_body(struct lq_render *r, const struct lq_body *b, struct buf *out)
 {
 	size_t	i;
 
+	/* As Liquid, an interrupt is looked at after tags and outputs. */
 	for (i = 0; i < b->n; i++) {
 		render_node(r, b, i, out);
-		if (r->interrupt)
+		if (r->ninterrupts > 0 && b->v[i]->kind != LQ_NODE_TEXT)
 			break;
 	}
 }
@@ -1309,6 +1333,7 @@ liquid_template_render(struct liquid_engine *eng,
 	value_unref(r.offsets);
 	value_unref(r.ifchanged);
 	value_unref(r.forloop_value);
+	free(r.interrupts);
 	buf_free(&r.err);
 	return diags != NULL && diags->errors > errors ? -1 : 0;
 }

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The Liquid conformance table (tests/liquid/cases.txt) rendered by
+# The Liquid conformance tables (tests/liquid/*.txt) rendered by
 # Ruby's liquid gem with Jekyll 4.3's tags and filters and by capsuled's
 # interpreter: the outputs must be identical, case by case.
 set -u
@@ -18,5 +18,7 @@ if [ ! -x "$tool" ]; then
 fi
 echo "liquid gem $(ruby -rliquid -e 'print Liquid::VERSION')," \
     "jekyll $(ruby -rjekyll -e 'print Jekyll::VERSION')"
+# Our table, then the templates of Shopify's liquid tests.
 exec timeout 300 ruby "$top/tests/liquid/conformance.rb" \
-    "$top/tests/liquid/cases.txt" "$top/tests/liquid/vars.yml" "$tool"
+    "$top/tests/liquid/vars.yml" "$tool" "$top/tests/liquid/cases.txt" \
+    "$top/tests/liquid/shopify.txt"
