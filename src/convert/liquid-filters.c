@@ -457,6 +457,12 @@ case_map(const struct value *in, char how)
 			first = false;
 			continue;
 		}
+		if (cp == 0xdf && (how == 'u' || (how == 'c' && first))) {
+			buf_puts(&out, how == 'u' ? "SS" : "Ss");
+			p += n;
+			first = false;
+			continue;
+		}
 		if (how == 'u' || (how == 'c' && first))
 			cp = loc ? (uint32_t)towupper_l((wint_t)cp, loc) :
 			    (uint32_t)toupper((int)(cp < 128 ? cp : 0)) ?: cp;
@@ -1497,15 +1503,32 @@ f_sort_natural(struct lq_render *r, struct value *in, struct value **args,
 	return unpair(p);
 }
 
+/* Array#sort's <=>: values that do not compare are an error. */
+static int
+ruby_compare(struct lq_render *r, struct value *a, struct value *b,
+    bool *ok)
+{
+	int	c;
+
+	if (value_compare(a, b, &c))
+		return c;
+	if (*ok)
+		liquid_fail(r, "comparison of %s with %s failed",
+		    value_class_name(a), value_class_name(b));
+	*ok = false;
+	return 0;
+}
+
 struct value *
-liquid_sort_plain(struct lq_render *r, struct value *a)
+liquid_sort_plain(struct lq_render *r, struct value *a, bool nil_safe)
 {
 	struct value	*res = value_array();
 	size_t		 i;
 
 	for (i = 0; i < a->u.arr.n; i++)
 		value_array_push(res, value_ref(a->u.arr.v[i]));
-	if (!merge_sort(r, res->u.arr.v, res->u.arr.n, nil_safe_compare)) {
+	if (!merge_sort(r, res->u.arr.v, res->u.arr.n, nil_safe ?
+	    nil_safe_compare : ruby_compare)) {
 		value_unref(res);
 		return NULL;
 	}
@@ -1772,9 +1795,9 @@ liquid_filter_date(struct lq_render *r, struct value *in,
 		return value_ref(in);
 	}
 	if (t.date_only) {
-		/* A Date has no time of day and no zone. */
+		/* A Date has no time of day; its %Z is its offset. */
 		t.offset = 0;
-		t.zone[0] = '\0';
+		snprintf(t.zone, sizeof(t.zone), "+00:00");
 		t.utc = false;
 	}
 	value_strftime(&t, fmt->u.str.s, fmt->u.str.len, &out);

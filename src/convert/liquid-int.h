@@ -313,8 +313,9 @@ struct value	*liquid_property(struct lq_render *, struct value *v,
 /* v.size, v.first, v.last. */
 struct value	*liquid_command(struct lq_render *, struct value *v,
 		    struct value *key);
-/* Liquid's sort without a property; NULL after liquid_fail. */
-struct value	*liquid_sort_plain(struct lq_render *, struct value *array);
+/* Sort without a property (Liquid's nil last, else Ruby's <=>). */
+struct value	*liquid_sort_plain(struct lq_render *, struct value *array,
+		    bool nil_safe);
 
 /* liquid-filters.c, liquid-jekyll.c */
 const struct lq_filter	*liquid_filter_find(const char *name, size_t len);

@@ -419,37 +419,60 @@ sort_input(struct value *v)
 	return res;
 }
 
-/* Jekyll's item_property: item.to_liquid[property], dotted keys dug. */
+/*
+ * Jekyll's item_property: item.to_liquid[property], a dotted property
+ * dug key by key (a value without [] ends it as false).  NULL after
+ * liquid_fail where Ruby's [] raises: an array or an integer indexed
+ * by a string, or a value without [] asked directly.
+ */
 static struct value *
 item_property(struct lq_render *r, struct value *item, struct value *prop)
 {
 	struct value	*cur = value_ref(item), *next, *key;
 	char		*p, *s, *dot;
+	bool		 dotted;
 
 	s = liquid_to_s(prop, NULL);
+	dotted = strchr(s, '.') != NULL;
 	for (p = s;; p = dot + 1) {
 		dot = strchr(p, '.');
 		if (dot != NULL)
 			*dot = '\0';
 		key = value_cstr(p);
-		if (cur->type == VALUE_HASH || cur->type == VALUE_DROP ||
-		    cur->type == VALUE_ARRAY)
-			next = cur->type == VALUE_ARRAY ? &value_nil :
-			    liquid_property(r, cur, key);
-		else if (cur->type == VALUE_STRING) {
+		switch (cur->type) {
+		case VALUE_HASH:
+		case VALUE_DROP:
+			next = liquid_property(r, cur, key);
+			break;
+		case VALUE_STRING:
 			next = memmem(cur->u.str.s, cur->u.str.len,
 			    key->u.str.s, key->u.str.len) != NULL ?
 			    value_ref(key) : &value_nil;
-		} else
-			next = &value_nil;
+			break;
+		case VALUE_ARRAY:
+		case VALUE_INT:
+			liquid_fail(r, "no implicit conversion of String into "
+			    "Integer");
+			next = NULL;
+			break;
+		default:
+			if (dotted)
+				next = &value_false;
+			else {
+				liquid_fail(r, "undefined method `[]'");
+				next = NULL;
+			}
+			break;
+		}
 		value_unref(key);
 		value_unref(cur);
-		cur = next;
-		if (dot == NULL || cur->type == VALUE_NIL)
+		if ((cur = next) == NULL)
+			break;
+		if (dot == NULL || !value_truthy(cur))
 			break;
 	}
 	free(s);
-	return sort_input(cur);
+	return cur == NULL ? NULL : sort_input(cur);
 }
 
 /* compare_property_vs_target. */
@@ -519,7 +542,11 @@ where_find(struct lq_render *r, struct value *in, struct value **args,
 	if (!find)
 		res = value_array();
 	for (i = 0; i < a->u.arr.n; i++) {
-		p = item_property(r, a->u.arr.v[i], ARG(0));
+		if ((p = item_property(r, a->u.arr.v[i], ARG(0))) == NULL) {
+			value_unref(res);
+			value_unref(a);
+			return NULL;
+		}
 		if (property_matches(p, ARG(1) ? ARG(1) : &value_nil)) {
 			if (find) {
 				value_unref(p);
@@ -625,6 +652,18 @@ hash_pairs(const struct value *h)
 	return a;
 }
 
+/* Ruby's to_s of a group's key: an array or a hash as its inspect. */
+static struct value *
+group_name(struct value *v)
+{
+	struct buf	b = BUF_INIT;
+
+	if (v->type != VALUE_ARRAY && v->type != VALUE_HASH)
+		return liquid_str(v);
+	value_inspect(v, &b);
+	return value_str_buf(&b);
+}
+
 /* [{"name", "items", "size"}...] in the order names first appear. */
 static struct value *
 grouped(struct value *names, struct value *groups)
@@ -674,8 +713,13 @@ j_group_by(struct lq_render *r, struct value *in, struct value **args,
 	names = value_array();
 	groups = value_array();
 	for (i = 0; i < a->u.arr.n; i++) {
-		p = item_property(r, a->u.arr.v[i], ARG(0));
-		k = liquid_str(p);
+		if ((p = item_property(r, a->u.arr.v[i], ARG(0))) == NULL) {
+			value_unref(names);
+			value_unref(groups);
+			value_unref(a);
+			return NULL;
+		}
+		k = group_name(p);
 		group_add(names, groups, k, a->u.arr.v[i]);
 		value_unref(k);
 		value_unref(p);
@@ -791,7 +835,7 @@ static struct value *
 j_sort(struct lq_render *r, struct value *in, struct value **args,
     size_t nargs)
 {
-	struct value	*a, *pairs, *res;
+	struct value	*a, *pairs, *res, *k;
 	char		*nils;
 	size_t		 i;
 
@@ -805,11 +849,7 @@ j_sort(struct lq_render *r, struct value *in, struct value **args,
 	}
 	a = in->type == VALUE_HASH ? hash_pairs(in) : value_ref(in);
 	if (value_is_nil(ARG(0))) {
-		res = liquid_sort_plain(r, a);
-		if (res == NULL && r->failed) {
-			buf_truncate(&r->err, 0);
-			buf_puts(&r->err, "comparison of values failed");
-		}
+		res = liquid_sort_plain(r, a, false);
 		value_unref(a);
 		return res;
 	}
@@ -830,9 +870,14 @@ j_sort(struct lq_render *r, struct value *in, struct value **args,
 	for (i = 0; i < a->u.arr.n; i++) {
 		struct value *pair = value_array();
 
-		value_array_push(pair, item_property(r, a->u.arr.v[i], ARG(0)));
-		value_array_push(pair, value_ref(a->u.arr.v[i]));
 		value_array_push(pairs, pair);
+		if ((k = item_property(r, a->u.arr.v[i], ARG(0))) == NULL) {
+			value_unref(pairs);
+			value_unref(a);
+			return NULL;
+		}
+		value_array_push(pair, k);
+		value_array_push(pair, value_ref(a->u.arr.v[i]));
 	}
 	stable_sort(r, pairs->u.arr.v, pairs->u.arr.n);
 	res = value_array();

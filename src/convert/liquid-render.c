@@ -419,18 +419,6 @@ comparable(const struct value *v)
 	    v->type == VALUE_STRING || v->type == VALUE_TIME;
 }
 
-static const char *
-ruby_class(const struct value *v)
-{
-	switch (v->type) {
-	case VALUE_INT: return "Integer";
-	case VALUE_FLOAT: return "Float";
-	case VALUE_STRING: return "String";
-	case VALUE_TIME: return v->u.time.date_only ? "Date" : "Time";
-	default: return "Object";
-	}
-}
-
 static struct value *
 contains(struct value *l, struct value *r)
 {
@@ -509,9 +497,9 @@ interpret(struct lq_render *r, const struct lq_cond *c)
 			if (l->type == VALUE_STRING || l->type == VALUE_TIME)
 				value_inspect(rv, &b);
 			else
-				buf_puts(&b, ruby_class(rv));
+				buf_puts(&b, value_class_name(rv));
 			liquid_fail(r, "comparison of %s with %s failed",
-			    ruby_class(l), b.data);
+			    value_class_name(l), b.data);
 			buf_free(&b);
 			break;
 		}
@@ -793,8 +781,10 @@ tablerow_int(struct lq_render *r, const struct lq_node *nd,
     const struct lq_expr *e, int64_t *out)
 {
 	struct value	*v = liquid_eval(r, e);
-	bool		 ok = !(v->type == VALUE_BOOL || v->type == VALUE_ARRAY ||
-			    v->type == VALUE_HASH || v->type == VALUE_DROP);
+	bool		 ok;
+
+	ok = !(v->type == VALUE_BOOL || v->type == VALUE_ARRAY ||
+	    v->type == VALUE_HASH || v->type == VALUE_DROP);
 
 	if (ok)
 		*out = liquid_to_i(v);

@@ -165,7 +165,7 @@ put_str(struct buf *out, const struct spec *sp, const char *s, size_t n)
 	size_t	i;
 	char	pad = sp->padset && sp->pad ? sp->pad : ' ';
 
-	if (sp->width > 0)
+	if (sp->width > 0 && !(sp->padset && sp->pad == 0))
 		for (i = n; i < (size_t)sp->width; i++)
 			buf_putc(out, pad);
 	for (i = 0; i < n; i++) {
@@ -362,7 +362,7 @@ value_strftime(const struct value_time *t, const char *fmt, size_t len,
 struct parsed {
 	int64_t	 year;
 	int	 mon, mday, hour, min, sec, nsec;
-	bool	 has_year, has_date, has_time, has_zone, utc;
+	bool	 has_year, has_date, has_time, has_zone, utc, bad;
 	int32_t	 offset;
 };
 
@@ -439,8 +439,7 @@ zone_at(const char *s, size_t n, struct parsed *p)
 		    (n == l || !isalpha((unsigned char)s[l]))) {
 			p->offset = zones[i].hours * 3600;
 			p->has_zone = true;
-			p->utc = zones[i].hours == 0 && (l == 1 ||
-			    strncasecmp(s, "UTC", 3) == 0);
+			p->utc = zones[i].hours == 0;
 			k = l;
 			if (zones[i].hours == 0 && n > l &&
 			    (s[l] == '+' || s[l] == '-'))
@@ -460,12 +459,15 @@ time_at(const char *s, size_t n, struct parsed *p)
 	int	frac_digits = 0;
 
 	if ((k = digits_at(s, n, &v)) == 0 || k > 2 || k >= n ||
-	    s[k] != ':' || v > 24)
+	    s[k] != ':')
 		return 0;
 	p->hour = (int)v;
 	i = k + 1;
-	if (digits_at(s + i, n - i, &v) != 2 || v > 59)
+	if (digits_at(s + i, n - i, &v) != 2)
 		return 0;
+	/* A time out of range makes Time.parse fail. */
+	if (p->hour > 24 || v > 59)
+		p->bad = true;
 	p->min = (int)v;
 	i += 2;
 	p->sec = 0;
@@ -657,7 +659,7 @@ value_time_parse(const char *s, size_t n, struct value_time *t)
 		if (i < n && (s[i] == '+' || s[i] == '-'))
 			i++;
 	}
-	if (!p.has_date && !p.has_time)
+	if ((!p.has_date && !p.has_time) || p.bad)
 		return -1;
 	value_time_now(&now);
 	to_civil(&now, &c);
@@ -675,8 +677,6 @@ value_time_parse(const char *s, size_t n, struct value_time *t)
 		if (p.mday > max)
 			return -1;
 	}
-	if (p.hour == 24)
-		p.hour = 0;
 	memset(t, 0, sizeof(*t));
 	days = days_from_civil(p.year, p.mon, p.mday);
 	t->sec = days * 86400 + p.hour * 3600 + p.min * 60 + p.sec;

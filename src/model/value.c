@@ -270,6 +270,30 @@ value_hash_get(const struct value *h, const char *key, size_t len)
 	return i < 0 ? NULL : h->u.hash.v[i].val;
 }
 
+const char *
+value_class_name(const struct value *v)
+{
+	static const char *const names[] = {
+		[VALUE_NIL] = "NilClass", [VALUE_INT] = "Integer",
+		[VALUE_FLOAT] = "Float", [VALUE_STRING] = "String",
+		[VALUE_ARRAY] = "Array", [VALUE_HASH] = "Hash",
+		[VALUE_RANGE] = "Range",
+	};
+
+	if (v == NULL)
+		return "NilClass";
+	switch (v->type) {
+	case VALUE_BOOL:
+		return v->u.b ? "TrueClass" : "FalseClass";
+	case VALUE_TIME:
+		return v->u.time.date_only ? "Date" : "Time";
+	case VALUE_DROP:
+		return v->u.drop.ops->name;
+	default:
+		return names[v->type];
+	}
+}
+
 bool
 value_truthy(const struct value *v)
 {

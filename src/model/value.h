@@ -125,6 +125,8 @@ value_is_nil(const struct value *v)
 	return v == NULL || v->type == VALUE_NIL;
 }
 
+/* The name of the Ruby class of a value: "Integer", "NilClass"... */
+const char	*value_class_name(const struct value *);
 /* Liquid's truth: everything but nil and false. */
 bool		 value_truthy(const struct value *);
 /* Ruby's ==: 1 == 1.0, arrays and hashes element by element. */
