@@ -778,8 +778,6 @@ j_to_integer(struct lq_render *r, struct value *in, struct value **args,
 	return value_int(liquid_to_i(in));
 }
 
-static int	sort_order;
-
 static int
 prop_cmp(struct lq_render *r, struct value *a, struct value *b)
 {
@@ -788,9 +786,9 @@ prop_cmp(struct lq_render *r, struct value *a, struct value *b)
 	int		 c;
 
 	if (!value_is_nil(pa) && value_is_nil(pb))
-		return -sort_order;
+		return -r->sort_nils;
 	if (value_is_nil(pa) && !value_is_nil(pb))
-		return sort_order;
+		return r->sort_nils;
 	if (value_compare(pa, pb, &c))
 		return c;
 	x = liquid_to_s(pa, NULL);
@@ -798,7 +796,6 @@ prop_cmp(struct lq_render *r, struct value *a, struct value *b)
 	c = strcmp(x, y);
 	free(x);
 	free(y);
-	(void)r;
 	return c < 0 ? -1 : c > 0;
 }
 
@@ -855,9 +852,9 @@ j_sort(struct lq_render *r, struct value *in, struct value **args,
 	}
 	nils = ARG(1) != NULL ? liquid_to_s(ARG(1), NULL) : xstrdup("first");
 	if (strcmp(nils, "first") == 0)
-		sort_order = -1;
+		r->sort_nils = -1;
 	else if (strcmp(nils, "last") == 0)
-		sort_order = 1;
+		r->sort_nils = 1;
 	else {
 		liquid_fail(r, "Invalid nils order: '%s' is not a valid nils "
 		    "order. It must be 'first' or 'last'.", nils);

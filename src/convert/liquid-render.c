@@ -753,7 +753,7 @@ render_for(struct lq_render *r, const struct lq_node *nd, struct buf *out)
 	value_unref(r->forloop_value);
 	r->forloop_value = value_ref(fv);
 	for (i = 0; i < last - first; i++) {
-		if (!step(r, nd))
+		if (!step(r, nd) || r->over_output)
 			break;
 		k = nd->u.loop.reversed ? last - 1 - i : first + i;
 		item = coll_item(coll, (size_t)k);
@@ -834,7 +834,7 @@ render_tablerow(struct lq_render *r, const struct lq_node *nd, struct buf *out)
 	fv = value_drop(&tablerowloop_ops, fl);
 	liquid_scope_set(r, "tablerowloop", value_ref(fv));
 	for (i = 0; from + i < last; i++) {
-		if (!step(r, nd))
+		if (!step(r, nd) || r->over_output)
 			break;
 		fl->index = i;
 		liquid_scope_set(r, nd->u.loop.var, coll_item(coll,
@@ -1017,7 +1017,7 @@ render_include(struct lq_render *r, const struct lq_node *nd, struct buf *out)
 	const char		*file;
 	size_t			 i;
 
-	if (r->over_steps)
+	if (r->over_steps || r->over_output)
 		return;
 	if (nd->u.include.file_tmpl != NULL) {
 		r->top = false;
@@ -1190,6 +1190,8 @@ render_node(struct lq_render *r, const struct lq_body *b, size_t idx,
 	switch (nd->kind) {
 	case LQ_NODE_TEXT:
 	case LQ_NODE_RAW:
+		/* Text counts too (includes of long texts), but renders. */
+		(void)step(r, nd);
 		emit(r, out, nd->u.text.s, nd->u.text.len, nd->line,
 		    nd->kind == LQ_NODE_TEXT);
 		return;

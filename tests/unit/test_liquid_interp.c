@@ -214,6 +214,35 @@ test_recursive_include(void)
 	includes = NULL;
 }
 
+/* Includes of a long text in a long loop: bounded by the step budget. */
+static void
+test_include_fanout(void)
+{
+	static struct include_file big[] = {
+		{ "big.html", NULL },
+		{ NULL, NULL },
+	};
+	struct buf	 text = BUF_INIT;
+	time_t		 t0 = time(NULL);
+	char		*out;
+	int		 i;
+
+	for (i = 0; i < 5000; i++)
+		buf_puts(&text, "x{{ i }}");
+	big[0].text = text.data;
+	includes = big;
+	cfg.max_steps = 1000000;
+	out = render("{% for i in (1..1000000) %}{% include big.html %}"
+	    "{% endfor %}\nrest", NULL);
+	CHECK(ends_with(out, "\nrest"));
+	CHECK(diag_find(&d, "steps") != NULL);
+	CHECK(time(NULL) - t0 < 20);
+	free(out);
+	cfg.max_steps = 10000000;
+	includes = NULL;
+	buf_free(&text);
+}
+
 static void
 test_unterminated(void)
 {
@@ -387,6 +416,7 @@ main(void)
 	RUN(test_huge_range);
 	RUN(test_output_limit);
 	RUN(test_recursive_include);
+	RUN(test_include_fanout);
 	RUN(test_unterminated);
 	RUN(test_syntax_errors);
 	RUN(test_filter_errors);
