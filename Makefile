@@ -29,7 +29,7 @@ FUZZ_SAN = -fsanitize=address,undefined
 # The layers, from the bottom up: each may use only those before it.
 # One static library per layer, linked from the top down, so that a call
 # against the flow (a converter calling the server) fails the link.
-LAYERS	 = core model convert proto site serve
+LAYERS	 = core model proto convert site serve
 rlayers	 = $(foreach l,$(LAYERS),$(1)/lib$(l).a)
 layer_objs = $(patsubst src/%.c,$(2)/%.o,$(sort $(wildcard src/$(1)/*.c)))
 REL_LIBS := $(call rlayers,build/rel)

@@ -27,11 +27,11 @@ load_to(const struct config *cfg, FILE *out, size_t *errors)
 	config_site_options(cfg, &opts);
 	if (cfg->mode == MODE_EXPORT || cfg->mode == MODE_LIST)
 		opts.gopher_port = 0;	/* the Gemini side only */
-	snap = snapshot_build(&opts, &diags);
+	snap = site_build(&opts, &diags);
 	if (!cfg->quiet)
 		diag_print(&diags, out);
 	fflush(out);	/* the summary comes after the diagnostics */
-	snapshot_summary(snap, &diags, stderr);
+	site_summary(snap, &diags, stderr);
 	*errors = diags.errors;
 	diag_free(&diags);
 	return snap;
@@ -51,7 +51,7 @@ export(struct snapshot *snap, const char *dir)
 	struct diags	diags = { 0 };
 	int		rc;
 
-	rc = snapshot_export(snap, dir, &diags);
+	rc = site_export(snap, dir, &diags);
 	diag_print(&diags, stderr);
 	diag_free(&diags);
 	return rc == -1;
@@ -101,7 +101,7 @@ main(int argc, char *argv[])
 	else if (snap != NULL && cfg.mode == MODE_EXPORT)
 		rc = export(snap, cfg.export_dir);
 	else if (snap != NULL && cfg.mode == MODE_LIST)
-		rc = snapshot_list(snap, stdout) == -1;
+		rc = site_list(snap, stdout) == -1;
 	else if (snap != NULL) {
 		/* server_run takes the snapshot's reference. */
 		rc = server_run(&cfg, snap, load);

@@ -6,6 +6,7 @@
 #define CAPSULED_CONVERT_INT_H
 
 #include "convert.h"
+#include "proto/proto.h"
 #include "entity.h"
 #include "html.h"
 #include "kramdown.h"

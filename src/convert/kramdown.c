@@ -445,7 +445,7 @@ def_add(struct kctx *k, const char *label, size_t n, size_t line)
 			if (!k->defs[i].dup)
 				hash_insert(k, i);
 	}
-	grow_array(&k->defs, &k->capdefs, k->ndefs + 1, sizeof(*k->defs));
+	xgrowarray(&k->defs, &k->capdefs, k->ndefs + 1, sizeof(*k->defs));
 	d = &k->defs[k->ndefs];
 	memset(d, 0, sizeof(*d));
 	d->label = xstrndup(label, n);
@@ -808,7 +808,7 @@ split_lines(struct kctx *k)
 	char	*nl;
 
 	while (off < k->len) {
-		grow_array(&k->lines, &k->caplines, k->nlines + 1,
+		xgrowarray(&k->lines, &k->caplines, k->nlines + 1,
 		    sizeof(*k->lines));
 		nl = memchr(k->src + off, '\n', k->len - off);
 		k->lines[k->nlines].off = off;
@@ -832,7 +832,7 @@ end_line(struct kctx *k, size_t li, int nl, int blank)
 {
 	if (nl)
 		buf_putc(&k->out, '\n');
-	grow_array(&k->outlines, &k->capoutlines, k->noutlines + 1,
+	xgrowarray(&k->outlines, &k->capoutlines, k->noutlines + 1,
 	    sizeof(*k->outlines));
 	k->outlines[k->noutlines++] = k->first_line + (unsigned)li;
 	k->out_blank = blank;
@@ -886,7 +886,7 @@ spans_init(struct spans *sp, struct kctx *k, const char *s, size_t n)
 		if ((r = tick_run(s, n, i)) > maxrun)
 			maxrun = r;
 	}
-	grow_array(&k->ticks, &k->capticks, maxrun + 1, sizeof(*k->ticks));
+	xgrowarray(&k->ticks, &k->capticks, maxrun + 1, sizeof(*k->ticks));
 	for (i = 0; i <= maxrun; i++)
 		k->ticks[i] = NONE;
 }
@@ -922,7 +922,7 @@ static void
 footnote_ref(struct kctx *k, size_t d, struct buf *out)
 {
 	if (k->defs[d].number == 0) {
-		grow_array(&k->order, &k->caporder, k->norder + 1,
+		xgrowarray(&k->order, &k->caporder, k->norder + 1,
 		    sizeof(*k->order));
 		k->order[k->norder++] = d;
 		k->defs[d].number = (int)k->norder;
@@ -1109,7 +1109,7 @@ struct table {
 static void
 add_cell(struct table *t, size_t off, size_t len)
 {
-	grow_array(&t->cells, &t->capcells, t->ncells + 1, sizeof(*t->cells));
+	xgrowarray(&t->cells, &t->capcells, t->ncells + 1, sizeof(*t->cells));
 	t->cells[t->ncells].off = off;
 	t->cells[t->ncells].len = len;
 	t->ncells++;
@@ -1162,7 +1162,7 @@ parse_table(struct kctx *k, size_t a, size_t b, struct table *t)
 			}
 			continue;
 		}
-		grow_array(&t->rows, &t->caprows, t->nrows + 1,
+		xgrowarray(&t->rows, &t->caprows, t->nrows + 1,
 		    sizeof(*t->rows));
 		t->rows[t->nrows].line = i;
 		t->rows[t->nrows].first = t->ncells;
@@ -1274,7 +1274,7 @@ emit_table(struct kctx *k, size_t a, size_t b)
 	emit_aligns(k, &t, indent, nindent);
 	for (i = t.heads ? 1 : 0; i < t.nrows; i++)
 		emit_row(k, &t, &t.rows[i], indent, nindent);
-	grow_array(&k->heads, &k->capheads, k->ntables + 1, sizeof(*k->heads));
+	xgrowarray(&k->heads, &k->capheads, k->ntables + 1, sizeof(*k->heads));
 	k->heads[k->ntables++] = (unsigned)t.heads;
 	if (b < k->nlines && k->lines[b].kind != LK_BLANK &&
 	    k->lines[b].kind != LK_DROP)

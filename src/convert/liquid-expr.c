@@ -209,7 +209,7 @@ lookup_parse(const char *s, size_t n, int depth)
 				e->name = value_str(s + a, b - a);
 			continue;
 		}
-		grow_array(&e->lookups, &cap, e->nlookups + 1,
+		xgrowarray(&e->lookups, &cap, e->nlookups + 1,
 		    sizeof(*e->lookups));
 		l = &e->lookups[e->nlookups++];
 		memset(l, 0, sizeof(*l));
@@ -362,7 +362,7 @@ struct lexer {
 static void
 lex_push(struct lexer *lx, enum tok t, const char *s, size_t n)
 {
-	grow_array(&lx->v, &lx->cap, lx->n + 1, sizeof(*lx->v));
+	xgrowarray(&lx->v, &lx->cap, lx->n + 1, sizeof(*lx->v));
 	lx->v[lx->n].t = t;
 	lx->v[lx->n].s = s;
 	lx->v[lx->n].n = n;

@@ -192,7 +192,7 @@ node_new(enum lq_node_kind kind, const struct tok *t)
 static void
 body_add(struct lq_body *b, struct lq_node *nd)
 {
-	grow_array(&b->v, &b->cap, b->n + 1, sizeof(*b->v));
+	xgrowarray(&b->v, &b->cap, b->n + 1, sizeof(*b->v));
 	b->v[b->n++] = nd;
 }
 

@@ -115,7 +115,7 @@ record_lines(struct lq_render *r, const char *s, size_t n, unsigned line,
 
 	for (i = 0; i < n; i++) {
 		if (r->line_start) {
-			grow_array(&l->v, &l->cap, l->n + 1, sizeof(*l->v));
+			xgrowarray(&l->v, &l->cap, l->n + 1, sizeof(*l->v));
 			l->v[l->n++] = line;
 			r->line_start = false;
 		}
@@ -184,7 +184,7 @@ step(struct lq_render *r, const struct lq_node *nd)
 void
 liquid_scope_push(struct lq_render *r)
 {
-	grow_array(&r->scopes, &r->capscopes, r->nscopes + 1,
+	xgrowarray(&r->scopes, &r->capscopes, r->nscopes + 1,
 	    sizeof(*r->scopes));
 	r->scopes[r->nscopes++] = value_hash();
 }
@@ -1000,7 +1000,7 @@ include_template(struct lq_render *r, const struct lq_node *nd,
 	for (i = 0; i < eng->nincludes; i++)
 		if (strcmp(eng->includes[i].path, src.path) == 0)
 			return eng->includes[i].tmpl;
-	grow_array(&eng->includes, &eng->capincludes, eng->nincludes + 1,
+	xgrowarray(&eng->includes, &eng->capincludes, eng->nincludes + 1,
 	    sizeof(*eng->includes));
 	eng->includes[eng->nincludes].path = xstrdup(src.path);
 	eng->includes[eng->nincludes].tmpl = liquid_template_parse(eng,
@@ -1238,7 +1238,7 @@ render_node(struct lq_render *r, const struct lq_body *b, size_t idx,
 		break;
 	case LQ_NODE_BREAK:
 	case LQ_NODE_CONTINUE:
-		grow_array(&r->interrupts, &r->capinterrupts,
+		xgrowarray(&r->interrupts, &r->capinterrupts,
 		    r->ninterrupts + 1, sizeof(*r->interrupts));
 		r->interrupts[r->ninterrupts++] = nd->kind == LQ_NODE_BREAK ?
 		    'b' : 'c';

@@ -196,7 +196,7 @@ map_line(struct lq *lq, size_t pos)
 	if (!lq->map)
 		return;
 	locate(lq, pos);
-	grow_array(&lq->lines, &lq->linecap, lq->nlines + 1,
+	xgrowarray(&lq->lines, &lq->linecap, lq->nlines + 1,
 	    sizeof(*lq->lines));
 	lq->lines[lq->nlines++] = lq->line;
 }

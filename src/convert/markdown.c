@@ -280,23 +280,17 @@ append_text(struct buf *b, const char *s, size_t n)
 static char *
 url_clean(char *url)
 {
-	struct buf	 b = BUF_INIT;
 	const char	*p;
+	char		*clean;
 
 	for (p = url; *p != '\0'; p++)
 		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
 			break;
 	if (*p == '\0')
 		return url;
-	buf_append(&b, url, p - url);
-	for (; *p != '\0'; p++) {
-		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
-			buf_printf(&b, "%%%02X", (unsigned char)*p);
-		else
-			buf_putc(&b, *p);
-	}
+	clean = url_encode_str(url, URL_VISIBLE);
 	free(url);
-	return buf_detach(&b, NULL);
+	return clean;
 }
 
 /* Source positions and lines, for warnings and map_url. */
@@ -593,7 +587,7 @@ unit_add_link(struct render *r, const char *target, const char *label)
 		free(url);
 		return true;
 	}
-	grow_array(&u->links, &u->linkcap, u->nlinks + 1, sizeof(*u->links));
+	xgrowarray(&u->links, &u->linkcap, u->nlinks + 1, sizeof(*u->links));
 	l = &u->links[u->nlinks++];
 	l->url = url;
 	l->label = label ? xstrdup(label) : NULL;
@@ -1222,7 +1216,7 @@ figure_img(struct render *r, struct hblock *hb, const struct html_token *t)
 
 	if (src == NULL)
 		return;
-	grow_array(&hb->imgs, &hb->cap, hb->nimgs + 1, sizeof(*hb->imgs));
+	xgrowarray(&hb->imgs, &hb->cap, hb->nimgs + 1, sizeof(*hb->imgs));
 	m = &hb->imgs[hb->nimgs++];
 	m->url = xstrdup(src);
 	m->label = alt ? collapse_dup(alt, strlen(alt)) : NULL;
@@ -1443,7 +1437,7 @@ row_begin(struct render *r)
 {
 	struct table	*t = &r->tab;
 
-	grow_array(&t->rows, &t->rowcap, t->nrows + 1, sizeof(*t->rows));
+	xgrowarray(&t->rows, &t->rowcap, t->nrows + 1, sizeof(*t->rows));
 	memset(&t->rows[t->nrows++], 0, sizeof(*t->rows));
 }
 
@@ -1488,7 +1482,7 @@ cell_end(struct render *r)
 	buf_truncate(&u->text, t->cell_start);
 	u->space = false;
 	col = row->n;
-	grow_array(&row->cells, &row->cap, row->n + 1, sizeof(*row->cells));
+	xgrowarray(&row->cells, &row->cap, row->n + 1, sizeof(*row->cells));
 	row->cells[row->n++] = buf_detach(&b, NULL);
 	if (col >= t->nalign) {
 		t->align = xreallocarray(t->align, col + 1, sizeof(*t->align));
@@ -1618,7 +1612,7 @@ push_frame(struct render *r, MD_BLOCKTYPE type)
 {
 	struct frame	*f;
 
-	grow_array(&r->frames, &r->framecap, r->nframes + 1,
+	xgrowarray(&r->frames, &r->framecap, r->nframes + 1,
 	    sizeof(*r->frames));
 	f = &r->frames[r->nframes++];
 	memset(f, 0, sizeof(*f));

@@ -8,9 +8,14 @@
 #define CAPSULED_CORE_H
 
 #include "arena.h"
+#include "buf.h"
 #include "diag.h"
+#include "file.h"
 #include "log.h"
 #include "utf8.h"
-#include "util.h"
+#include "xmalloc.h"
+#include "yaml.h"
+
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
 #endif

@@ -16,7 +16,7 @@ diag_add(struct diags *d, enum diag_level level, const char *file,
 	buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
 
-	grow_array(&d->v, &d->cap, d->n + 1, sizeof(*d->v));
+	xgrowarray(&d->v, &d->cap, d->n + 1, sizeof(*d->v));
 	e = &d->v[d->n++];
 	e->level = level;
 	e->file = xstrdup(file ? file : "-");
@@ -60,7 +60,7 @@ diag_move(struct diags *dst, struct diags *src, unsigned from)
 			free(src->v[i].msg);
 			continue;
 		}
-		grow_array(&dst->v, &dst->cap, dst->n + 1, sizeof(*dst->v));
+		xgrowarray(&dst->v, &dst->cap, dst->n + 1, sizeof(*dst->v));
 		dst->v[dst->n++] = src->v[i];
 		if (src->v[i].level == DIAG_ERROR)
 			dst->errors++;

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "diag.h"
-#include "util.h"
+#include "buf.h"
 
 /*
  * Append to out the text with CRLF (and lone CR) turned into LF, and

@@ -15,7 +15,7 @@ doc_add(struct doc *d, enum line_kind kind, bool starts_block,
 {
 	struct line	*l;
 
-	grow_array(&d->lines, &d->cap, d->n + 1, sizeof(*d->lines));
+	xgrowarray(&d->lines, &d->cap, d->n + 1, sizeof(*d->lines));
 	l = &d->lines[d->n++];
 	memset(l, 0, sizeof(*l));
 	l->kind = kind;
@@ -58,7 +58,7 @@ doc_add_pre(struct doc *d, const char *alt, const char *body)
 void
 doc_append(struct doc *dst, struct doc *src)
 {
-	grow_array(&dst->lines, &dst->cap, dst->n + src->n,
+	xgrowarray(&dst->lines, &dst->cap, dst->n + src->n,
 	    sizeof(*dst->lines));
 	memcpy(dst->lines + dst->n, src->lines, src->n * sizeof(*src->lines));
 	dst->n += src->n;

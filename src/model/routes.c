@@ -71,7 +71,7 @@ routes_add(struct routes *r, const char *path, const char *type,
 			free((char *)body);
 		return false;
 	}
-	grow_array(&r->v, &r->cap, r->n + 1, sizeof(*r->v));
+	xgrowarray(&r->v, &r->cap, r->n + 1, sizeof(*r->v));
 	e = &r->v[r->n++];
 	e->path = arena_memdup(&r->arena, path, plen);
 	e->type = arena_strdup(&r->arena, type);

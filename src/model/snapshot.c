@@ -56,7 +56,7 @@ post_index(const struct snapshot *snap, int (*cmp)(const void *,
 }
 
 void
-post_free(struct post *p)
+snapshot_post_free(struct post *p)
 {
 	free(p->source);
 	free(p->name);
@@ -66,8 +66,8 @@ post_free(struct post *p)
 	free(p->author);
 	free(p->excerpt);
 	free(p->lang);
-	strv_free(p->categories, p->ncategories);
-	strv_free(p->tags, p->ntags);
+	xfreev(p->categories, p->ncategories);
+	xfreev(p->tags, p->ntags);
 	free(p->path);
 	free(p->url);
 }
@@ -109,9 +109,9 @@ snapshot_unref(struct snapshot *snap)
 
 	if (snap == NULL || atomic_fetch_sub(&snap->refs, 1) != 1)
 		return;
-	site_config_free(&snap->config);
+	snapshot_config_free(&snap->config);
 	for (i = 0; i < snap->nposts; i++)
-		post_free(&snap->posts[i]);
+		snapshot_post_free(&snap->posts[i]);
 	free(snap->posts);
 	free(snap->by_name);
 	free(snap->by_path);
@@ -195,41 +195,8 @@ snapshot_find_post(const struct snapshot *snap, const char *path)
 	return -1;
 }
 
-void
-yaml_entry_clear(struct yaml_entry *e)
-{
-	size_t	i;
-
-	for (i = 0; i < e->nvalues; i++)
-		free(e->values[i]);
-	free(e->values);
-	free(e->key);
-	memset(e, 0, sizeof(*e));
-}
-
-void
-yaml_entries_free(struct yaml_entry *v, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		yaml_entry_clear(&v[i]);
-	free(v);
-}
-
 const char *
-yaml_entries_get(const struct yaml_entry *v, size_t n, const char *key)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(v[i].key, key) == 0)
-			return v[i].nvalues > 0 ? v[i].values[0] : NULL;
-	return NULL;
-}
-
-const char *
-site_config_get(const struct site_config *cfg, const char *key)
+snapshot_config_get(const struct site_config *cfg, const char *key)
 {
 	size_t	i;
 
@@ -248,7 +215,7 @@ site_config_get(const struct site_config *cfg, const char *key)
 }
 
 void
-site_config_free(struct site_config *cfg)
+snapshot_config_free(struct site_config *cfg)
 {
 	free(cfg->title);
 	free(cfg->description);

@@ -10,22 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/core.h"
 #include "routes.h"
-
-/*
- * A top-level key whose value is a scalar or a sequence of scalars.  A
- * null value (`excerpt:`) has no values.  Deeper structure is skipped:
- * a mapping or an alias (never expanded) is kept with no values, and a
- * sequence keeps only its scalar items (none for a list of maps).
- */
-struct yaml_entry {
-	char		 *key;
-	char		**values;	/* one for a scalar, n for a sequence */
-	size_t		  nvalues;
-	bool		  is_sequence;
-	bool		  is_mapping;	/* a mapping or an alias */
-	unsigned	  line;		/* 1-based, in the file */
-};
 
 /*
  * The site's _config.yml.  Without a title key the title is "" (what
@@ -48,14 +34,8 @@ struct site_config {
  * (title and lang with their defaults); NULL when unset, null, a list
  * or a map.
  */
-const char *site_config_get(const struct site_config *, const char *key);
-void	site_config_free(struct site_config *);
-/* The value of key in entries (n of them): its first value, or NULL. */
-const char *yaml_entries_get(const struct yaml_entry *, size_t n,
-	    const char *key);
-void	yaml_entries_free(struct yaml_entry *, size_t n);
-/* Free what an entry holds; it is left empty. */
-void	yaml_entry_clear(struct yaml_entry *);
+const char *snapshot_config_get(const struct site_config *, const char *key);
+void	snapshot_config_free(struct site_config *);
 
 struct post {
 	char		 *source;	/* file, relative to the root */
@@ -131,7 +111,7 @@ void		 snapshot_unref(struct snapshot *);
 
 /*
  * Build by_name and by_path from the posts and their paths (done by
- * snapshot_build; a snapshot made by hand calls it before lookups).
+ * site_build; a snapshot made by hand calls it before lookups).
  */
 void		 snapshot_index(struct snapshot *);
 /*
@@ -150,6 +130,6 @@ long		 snapshot_find_name(const struct snapshot *, const char *name,
  * context (a pointer's index is its distance to snap->posts).
  */
 const struct post **snapshot_post_ptrs(const struct snapshot *);
-void		 post_free(struct post *);
+void		 snapshot_post_free(struct post *);
 
 #endif

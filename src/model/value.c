@@ -155,7 +155,7 @@ value_array(void)
 void
 value_array_push(struct value *a, struct value *item)
 {
-	grow_array(&a->u.arr.v, &a->u.arr.cap, a->u.arr.n + 1,
+	xgrowarray(&a->u.arr.v, &a->u.arr.cap, a->u.arr.n + 1,
 	    sizeof(*a->u.arr.v));
 	a->u.arr.v[a->u.arr.n++] = item ? item : &value_nil;
 }
@@ -245,7 +245,7 @@ value_hash_set(struct value *h, const char *key, size_t len,
 		h->u.hash.v[i].val = val;
 		return;
 	}
-	grow_array(&h->u.hash.v, &h->u.hash.cap, h->u.hash.n + 1,
+	xgrowarray(&h->u.hash.v, &h->u.hash.cap, h->u.hash.n + 1,
 	    sizeof(*h->u.hash.v));
 	e = &h->u.hash.v[h->u.hash.n++];
 	e->key = value_str(key, len);

@@ -122,7 +122,8 @@ redirect_to_dir(struct gemini_response *r, const struct url *u)
 
 	if (u->port != -1)
 		snprintf(port, sizeof(port), ":%d", u->port);
-	if (url_encode_path(u->path, path, sizeof(path)) < 0)
+	if (url_encode_to(u->path, strlen(u->path), URL_IRI_PATH, path,
+	    sizeof(path)) < 0)
 		n = -1;
 	else
 		n = snprintf(target, sizeof(target), "gemini://%s%s%s%s%s/%s%s",

@@ -177,8 +177,8 @@ gopher_respond(const struct snapshot *snap, const struct gopher_host *gh,
 		not_found(res);
 		return;
 	}
-	if (strcmp(r->type, GMENU_RECIPE) == 0) {
-		res->owned = gmenu_expand(r->body, r->len, &res->len);
+	if (strcmp(r->type, GOPHER_RECIPE) == 0) {
+		res->owned = gopher_recipe_expand(r->body, r->len, &res->len);
 		res->body = res->owned;
 		return;
 	}

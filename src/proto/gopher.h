@@ -1,7 +1,7 @@
 /*
  * The Gopher protocol (RFC 1436): one selector in, one response out.
  * Pure, like gemini.h.  The menus and texts themselves are rendered at
- * snapshot time (gophertext.h) and looked up here.
+ * snapshot time (gopher-text.h) and looked up here.
  */
 #ifndef CAPSULED_GOPHER_H
 #define CAPSULED_GOPHER_H

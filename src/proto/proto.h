@@ -12,6 +12,9 @@
 #include "url.h"
 #include "gemini.h"
 #include "gopher.h"
-#include "gophertext.h"
+#include "gopher-item.h"
+#include "gopher-menu.h"
+#include "gopher-recipe.h"
+#include "gopher-text.h"
 
 #endif

@@ -100,17 +100,9 @@ find_any(const char *p, const char *end, const char *stops)
 static long
 decode(const char *p, const char *end, char *out)
 {
-	size_t	n = 0, i;
+	size_t	n, i;
 
-	for (; p < end; p++) {
-		if (*p == '%') {
-			out[n++] = url_hex_value(p[1]) << 4 |
-			    url_hex_value(p[2]);
-			p += 2;
-		} else
-			out[n++] = *p;
-	}
-	out[n] = '\0';
+	n = url_decode(p, end - p, out, false);
 	for (i = 0; i < n; i++)
 		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
 			return -1;
@@ -348,15 +340,32 @@ url_host_equal(const char *a, const char *b)
 	return la == lb && strncasecmp(a, b, la) == 0;
 }
 
+static bool
+keeps(enum url_set set, unsigned char c)
+{
+	switch (set) {
+	case URL_PATH:
+		return c < 0x80 && allowed(CS_PATH, c);
+	case URL_IRI_PATH:
+		return allowed(CS_PATH, c);
+	case URL_SELECTOR:
+		return c > ' ' && c < 0x7f && strchr("%?#\"<>", c) == NULL;
+	case URL_VISIBLE:
+		return c > ' ' && c != 0x7f;
+	}
+	return false;
+}
+
 long
-url_encode_path(const char *path, char *out, size_t outsz)
+url_encode_to(const char *s, size_t len, enum url_set set, char *out,
+    size_t outsz)
 {
 	static const char	 hex[] = "0123456789ABCDEF";
-	const unsigned char	*p = (const unsigned char *)path;
+	const unsigned char	*p = (const unsigned char *)s, *end = p + len;
 	size_t			 n = 0;
 
-	for (; *p != '\0'; p++) {
-		if (allowed(CS_PATH, *p)) {
+	for (; p < end; p++) {
+		if (keeps(set, *p)) {
 			if (n + 1 >= outsz)
 				return -1;
 			out[n++] = *p;
@@ -373,3 +382,43 @@ url_encode_path(const char *path, char *out, size_t outsz)
 	out[n] = '\0';
 	return n;
 }
+
+void
+url_encode(struct buf *b, const char *s, size_t len, enum url_set set)
+{
+	long	n;
+
+	buf_reserve(b, 3 * len);
+	n = url_encode_to(s, len, set, b->data + b->len, b->cap - b->len);
+	b->len += (size_t)n;	/* 3 * len + 1 bytes always fit */
+}
+
+char *
+url_encode_str(const char *s, enum url_set set)
+{
+	struct buf	b = BUF_INIT;
+
+	url_encode(&b, s, strlen(s), set);
+	return buf_detach(&b, NULL);
+}
+
+size_t
+url_decode(const char *s, size_t len, char *out, bool keep_nul)
+{
+	size_t	i, n = 0;
+	int	hi, lo;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '%' && i + 2 < len &&
+		    (hi = url_hex_value((unsigned char)s[i + 1])) >= 0 &&
+		    (lo = url_hex_value((unsigned char)s[i + 2])) >= 0 &&
+		    (hi || lo || !keep_nul)) {
+			out[n++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else
+			out[n++] = s[i];
+	}
+	out[n] = '\0';
+	return n;
+}
+

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/core.h"
+
 #define URL_MAX		1024	/* longest URL accepted, in bytes */
 
 enum url_host_kind {
@@ -50,12 +52,36 @@ int	url_parse(const char *s, size_t len, struct url *, const char **errstr);
 bool	url_host_equal(const char *, const char *);
 
 /*
- * Percent-encode a decoded path for use in a URL (bytes outside the
- * RFC 3986 path characters; UTF-8 is kept as is, as in an IRI).
- * Returns the length written (out is NUL-terminated), or -1 when it
- * does not fit in outsz.
+ * The bytes percent-encoding leaves as they are, by use.  Every other
+ * byte becomes %XX (upper-case hexadecimal).
  */
-long	url_encode_path(const char *path, char *out, size_t outsz);
+enum url_set {
+	/* RFC 3986 path characters: unreserved, sub-delims, ':', '@', '/'. */
+	URL_PATH,
+	/* The same and every byte of 0x80 and above (RFC 3987 IRIs). */
+	URL_IRI_PATH,
+	/* A gopher:// selector (RFC 4266): visible ASCII but %?#"<>. */
+	URL_SELECTOR,
+	/* A link as written: all but controls, space and DEL. */
+	URL_VISIBLE,
+};
+
+/*
+ * Percent-encode s[0..len) with set into out (NUL-terminated).
+ * Returns the length written, or -1 when it does not fit in outsz.
+ */
+long	url_encode_to(const char *s, size_t len, enum url_set, char *out,
+	    size_t outsz);
+/* The same, appended to a buffer / as a new string. */
+void	url_encode(struct buf *, const char *s, size_t len, enum url_set);
+char	*url_encode_str(const char *s, enum url_set);
+/*
+ * Percent-decode s[0..len) into out (room for len + 1 bytes; NUL-
+ * terminated): each %XX of two hexadecimal digits becomes its byte,
+ * except %00 with keep_nul; anything else is copied.  Returns the
+ * length written.
+ */
+size_t	url_decode(const char *s, size_t len, char *out, bool keep_nul);
 
 /* The value of the hexadecimal digit c, or -1 when it is not one. */
 int	url_hex_value(int c);

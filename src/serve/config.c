@@ -1,5 +1,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <sys/stat.h>
@@ -13,7 +14,6 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-#include <yaml.h>
 
 #include "serve-int.h"
 
@@ -517,50 +517,45 @@ config_validate(const struct config *cfg)
 	return ok ? 0 : -1;
 }
 
-/* Report a bad value of the file; always -1. */
+/* Report a bad value of the file at line; always -1. */
 static int
-file_error(const char *file, const yaml_node_t *n, const char *key,
-    const char *why)
+file_error(const char *file, unsigned line, const char *key, const char *why)
 {
-	fprintf(stderr, "%s:%lu: setting '%s': %s\n", file,
-	    (unsigned long)n->start_mark.line + 1, key, why);
+	fprintf(stderr, "%s:%u: setting '%s': %s\n", file, line, key, why);
 	return -1;
 }
 
 static int
-apply_scalar(struct config *cfg, const char *file, const struct setting *s,
-    const yaml_node_t *n)
+apply_value(struct config *cfg, const char *file, const struct setting *s,
+    const char *value, unsigned line)
 {
 	char	err[ERR_MAX];
 
-	if (n->type != YAML_SCALAR_NODE)
-		return file_error(file, n, s->key, "expected a value, "
-		    "not a list or mapping");
-	if (apply(cfg, s, (const char *)n->data.scalar.value, err,
-	    sizeof(err)) == -1)
-		return file_error(file, n, s->key, err);
+	if (apply(cfg, s, value, err, sizeof(err)) == -1)
+		return file_error(file, line, s->key, err);
 	return 0;
 }
 
 /* A value of the file: a scalar, or a sequence of them for a list. */
 static int
-apply_node(struct config *cfg, const char *file, yaml_document_t *doc,
-    const struct setting *s, const yaml_node_t *n)
+apply_entry(struct config *cfg, const char *file, const struct setting *s,
+    const struct yaml_entry *e)
 {
-	yaml_node_item_t	*it;
+	size_t	i;
 
-	if (s->kind != K_LIST)
-		return apply_scalar(cfg, file, s, n);
-	list_clear((char ***)((char *)cfg + s->off),
-	    (size_t *)((char *)cfg + s->noff));
-	if (n->type != YAML_SEQUENCE_NODE)
-		return apply_scalar(cfg, file, s, n);
-	if (n->data.sequence.items.start == n->data.sequence.items.top)
-		return file_error(file, n, s->key, "the list is empty");
-	for (it = n->data.sequence.items.start;
-	    it < n->data.sequence.items.top; it++)
-		if (apply_scalar(cfg, file, s,
-		    yaml_document_get_node(doc, *it)) == -1)
+	if (s->kind == K_LIST)
+		list_clear((char ***)((char *)cfg + s->off),
+		    (size_t *)((char *)cfg + s->noff));
+	if (e->is_mapping || (e->is_sequence && s->kind != K_LIST))
+		return file_error(file, e->line, s->key, "expected a value, "
+		    "not a list or mapping");
+	if (!e->is_sequence)
+		return apply_value(cfg, file, s,
+		    e->nvalues > 0 ? e->values[0] : "", e->line);
+	if (e->nvalues == 0)
+		return file_error(file, e->line, s->key, "the list is empty");
+	for (i = 0; i < e->nvalues; i++)
+		if (apply_value(cfg, file, s, e->values[i], e->lines[i]) == -1)
 			return -1;
 	return 0;
 }
@@ -576,75 +571,57 @@ set_origin(struct config *cfg, const struct setting *s, char *where)
 }
 
 static int
-apply_document(struct config *cfg, const char *file, yaml_document_t *doc)
+apply_entries(struct config *cfg, const char *file,
+    const struct yaml_entry *v, size_t n)
 {
-	yaml_node_t		*root, *k, *v;
-	yaml_node_pair_t	*pair;
 	const struct setting	*s;
 	bool			 seen[nitems(settings)] = { false };
+	size_t			 i;
 
-	if ((root = yaml_document_get_root_node(doc)) == NULL)
-		return 0;	/* an empty file */
-	if (root->type != YAML_MAPPING_NODE) {
-		fprintf(stderr, "%s:%lu: expected a mapping of settings\n",
-		    file, (unsigned long)root->start_mark.line + 1);
-		return -1;
-	}
-	for (pair = root->data.mapping.pairs.start;
-	    pair < root->data.mapping.pairs.top; pair++) {
-		k = yaml_document_get_node(doc, pair->key);
-		v = yaml_document_get_node(doc, pair->value);
-		if (k->type != YAML_SCALAR_NODE ||
-		    (s = find_setting((char *)k->data.scalar.value)) == NULL) {
-			fprintf(stderr, "%s:%lu: unknown setting '%s'\n", file,
-			    (unsigned long)k->start_mark.line + 1,
-			    k->type == YAML_SCALAR_NODE ?
-			    (char *)k->data.scalar.value : "?");
+	for (i = 0; i < n; i++) {
+		if ((s = find_setting(v[i].key)) == NULL) {
+			fprintf(stderr, "%s:%u: unknown setting '%s'\n", file,
+			    v[i].line, v[i].key);
 			return -1;
 		}
 		if (seen[s - settings])
-			return file_error(file, k, s->key, "given twice");
+			return file_error(file, v[i].line, s->key,
+			    "given twice");
 		seen[s - settings] = true;
-		set_origin(cfg, s, xasprintf("%s:%lu", file,
-		    (unsigned long)k->start_mark.line + 1));
-		if (apply_node(cfg, file, doc, s, v) == -1)
+		set_origin(cfg, s, xasprintf("%s:%u", file, v[i].line));
+		if (apply_entry(cfg, file, s, &v[i]) == -1)
 			return -1;
 	}
 	return 0;
 }
 
+/* The settings file: any problem of its YAML stops start-up. */
 static int
 load_file(struct config *cfg, const char *file)
 {
-	yaml_parser_t	 parser;
-	yaml_document_t	 doc;
-	char		*text;
-	size_t		 len;
-	int		 rc = -1;
+	struct buf		 text = BUF_INIT;
+	struct diags		 diags = { 0 };
+	struct yaml_entry	*v;
+	size_t			 n;
+	int			 rc = -1;
 
-	if ((text = read_file(file, &len)) == NULL) {
+	if (file_read(AT_FDCWD, file, &text, CONFIG_FILE_MAX + 1, NULL) ==
+	    -1) {
 		fprintf(stderr, "capsuled: %s: %s\n", file, strerror(errno));
 		return -1;
 	}
-	if (len > CONFIG_FILE_MAX) {
+	if (text.len > CONFIG_FILE_MAX)
 		fprintf(stderr, "%s: larger than %d bytes\n", file,
 		    CONFIG_FILE_MAX);
-		free(text);
-		return -1;
+	else if (yaml_read(text.data, text.len, file, 1, false, &v, &n,
+	    &diags) == 0) {
+		if (diags.n == 0)
+			rc = apply_entries(cfg, file, v, n);
+		yaml_entries_free(v, n);
 	}
-	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_string(&parser, (unsigned char *)text, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		fprintf(stderr, "%s:%lu:%lu: %s\n", file,
-		    (unsigned long)parser.problem_mark.line + 1,
-		    (unsigned long)parser.problem_mark.column + 1,
-		    parser.problem != NULL ? parser.problem : "invalid YAML");
-	} else {
-		rc = apply_document(cfg, file, &doc);
-		yaml_document_delete(&doc);
-	}
-	yaml_parser_delete(&parser);
-	free(text);
+	diag_print(&diags, stderr);
+	diag_free(&diags);
+	buf_free(&text);
 	return rc;
 }
 
@@ -933,6 +910,6 @@ config_free(struct config *cfg)
 	free(cfg->pidfile);
 	free(cfg->user);
 	if (cfg->origins != NULL)
-		strv_free(cfg->origins, nitems(settings));
+		xfreev(cfg->origins, nitems(settings));
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -239,7 +239,7 @@ conn_free(struct conn *c)
 	conn_release(c);
 	close(c->fd);
 	free(c);
-	worker_conn_closed(w);
+	server_conn_closed(w);
 }
 
 /* One access log line, when a response was started and not yet logged. */

@@ -119,7 +119,7 @@ bind_addr(const struct config *cfg, const char *addr, enum proto proto,
 			added = -1;
 			break;
 		}
-		grow_array(ls, cap, *n + 1, sizeof(**ls));
+		xgrowarray(ls, cap, *n + 1, sizeof(**ls));
 		(*ls)[*n].fd = fd;
 		(*ls)[*n].proto = proto;
 		memcpy((*ls)[*n].name, name, sizeof(name));
@@ -131,7 +131,7 @@ bind_addr(const struct config *cfg, const char *addr, enum proto proto,
 }
 
 int
-listeners_open(const struct config *cfg, struct listener **lsp,
+listener_open_all(const struct config *cfg, struct listener **lsp,
     size_t *np)
 {
 	struct listener	*ls = NULL;
@@ -153,7 +153,7 @@ listeners_open(const struct config *cfg, struct listener **lsp,
 		r = -1;
 	}
 	if (r == -1) {
-		listeners_close(ls, n);
+		listener_close_all(ls, n);
 		return -1;
 	}
 	for (i = 0; i < n; i++)
@@ -164,7 +164,7 @@ listeners_open(const struct config *cfg, struct listener **lsp,
 }
 
 void
-listeners_close(struct listener *ls, size_t n)
+listener_close_all(struct listener *ls, size_t n)
 {
 	size_t	 i;
 
@@ -174,7 +174,7 @@ listeners_close(struct listener *ls, size_t n)
 }
 
 void
-worker_accepting(struct worker *w, bool on)
+listener_accepting(struct worker *w, bool on)
 {
 	size_t	 i;
 
@@ -192,7 +192,7 @@ pause_accepting(struct worker *w)
 {
 	struct timeval	 tv = { 0, RESUME_MSEC * 1000 };
 
-	worker_accepting(w, false);
+	listener_accepting(w, false);
 	evtimer_add(w->resume_ev, &tv);
 }
 
@@ -202,7 +202,7 @@ listener_resume(evutil_socket_t fd, short what, void *arg)
 	struct worker	*w = arg;
 
 	if (!w->stopping)
-		worker_accepting(w, true);
+		listener_accepting(w, true);
 }
 
 /* Which listener of w->srv has this descriptor. */

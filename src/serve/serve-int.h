@@ -105,12 +105,12 @@ struct worker {
 };
 
 /* listener.c */
-int	listeners_open(const struct config *, struct listener **,
+int	listener_open_all(const struct config *, struct listener **,
 	    size_t *);
-void	listeners_close(struct listener *, size_t);
+void	listener_close_all(struct listener *, size_t);
 void	listener_accept(evutil_socket_t, short, void *);
 void	listener_resume(evutil_socket_t, short, void *);
-void	worker_accepting(struct worker *, bool on);
+void	listener_accepting(struct worker *, bool on);
 
 /* conn.c */
 void	conn_start(struct worker *, const struct listener *, int fd,
@@ -122,7 +122,7 @@ void	conn_start(struct worker *, const struct listener *, int fd,
 void	conn_abort_all(struct worker *, bool idle_only);
 
 /* server.c: a connection of w went away. */
-void	worker_conn_closed(struct worker *);
+void	server_conn_closed(struct worker *);
 /* server.c: count an event, and log it unless one was just logged. */
 void	server_note(struct server *, enum note);
 

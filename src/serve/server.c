@@ -56,7 +56,7 @@ worker_stop(struct worker *w)
 	struct timeval	 tv;
 
 	w->stopping = true;
-	worker_accepting(w, false);
+	listener_accepting(w, false);
 	evtimer_del(w->resume_ev);
 	/* Nothing is in flight before a request has come. */
 	conn_abort_all(w, true);
@@ -79,7 +79,7 @@ worker_drained(evutil_socket_t fd, short what, void *arg)
 }
 
 void
-worker_conn_closed(struct worker *w)
+server_conn_closed(struct worker *w)
 {
 	atomic_fetch_sub(&w->srv->nconns, 1);
 	if (w->stopping && w->nconns == 0)
@@ -158,7 +158,7 @@ worker_init(struct server *srv, struct worker *w, int id)
 		return -1;
 	w->gen = srv->gen - 1;
 	worker_refresh(w);
-	worker_accepting(w, true);
+	listener_accepting(w, true);
 	return 0;
 }
 
@@ -492,7 +492,7 @@ prepare(struct server *srv, const struct config *cfg)
 {
 	bool	 chrooted = false;
 
-	if (listeners_open(cfg, &srv->ls, &srv->nls) == -1)
+	if (listener_open_all(cfg, &srv->ls, &srv->nls) == -1)
 		return -1;
 	srv->max_conns = connection_limit(cfg, srv->nls);
 	if (tls_ensure_cert(cfg) == -1 ||
@@ -547,7 +547,7 @@ server_run(const struct config *cfg, struct snapshot *snap,
 	for (i = 0; srv.workers != NULL && i < srv.nworkers; i++)
 		worker_free(&srv.workers[i]);
 	free(srv.workers);
-	listeners_close(srv.ls, srv.nls);
+	listener_close_all(srv.ls, srv.nls);
 	snapshot_unref(srv.snap);
 	SSL_CTX_free(srv.ctx);
 	tls_files_close(&srv.certs);

@@ -387,13 +387,12 @@ static BIO *
 read_pem(const struct tls_files *f, int i)
 {
 	struct stat	 st;
+	struct buf	 text = BUF_INIT;
 	BIO		*b = NULL;
-	char		*text = NULL;
-	ssize_t		 n = -1;
 	int		 fd;
 
-	if ((fd = openat(f->dir[i], f->name[i], O_RDONLY | O_CLOEXEC |
-	    O_NOCTTY)) == -1 || fstat(fd, &st) == -1) {
+	if ((fd = file_open(f->dir[i], f->name[i])) == -1 ||
+	    fstat(fd, &st) == -1) {
 		log_warnx("%s: %s", f->path[i], strerror(errno));
 		if (fd != -1)
 			close(fd);
@@ -407,20 +406,20 @@ read_pem(const struct tls_files *f, int i)
 		log_warnx("%s: not a PEM file of at most %d bytes",
 		    f->path[i], PEM_MAX);
 	else {
-		text = xmalloc(st.st_size + 1);
-		n = read(fd, text, st.st_size + 1);
-		if (n == -1)
+		/* Room for the end too: the key is never moved by a realloc. */
+		buf_reserve(&text, (size_t)st.st_size + 1);
+		if (file_read_fd(fd, &text, PEM_MAX, NULL) == -1)
 			log_warnx("%s: %s", f->path[i], strerror(errno));
 		else if ((b = BIO_new(BIO_s_mem())) == NULL ||
-		    BIO_write(b, text, (int)n) != n) {
+		    BIO_write(b, text.data, (int)text.len) != (int)text.len) {
 			BIO_free(b);
 			b = NULL;
 		}
 	}
 	close(fd);
-	if (text != NULL)
-		OPENSSL_cleanse(text, st.st_size + 1);
-	free(text);
+	if (text.data != NULL)
+		OPENSSL_cleanse(text.data, text.cap);
+	buf_free(&text);
 	return b;
 }
 

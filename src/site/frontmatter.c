@@ -11,23 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <yaml.h>
-
 #include "site-int.h"
 
-#define YAML_MAX_DEPTH	64
-#define YAML_MAX_BYTES	(1024 * 1024)
-#define YAML_MAX_KEYS	1024	/* keys are looked up linearly */
 #define EXCERPT_MAX	60
-
-struct reader {
-	yaml_parser_t	 parser;
-	const char	*text;
-	const char	*file;
-	unsigned	 line0;		/* file line of the YAML's first line */
-	unsigned	 depth;		/* open mappings and sequences */
-	struct diags	*diags;
-};
 
 /* A known key kept as a string field, at offset off of its struct. */
 struct scalar_key {
@@ -53,341 +39,6 @@ static const struct scalar_key cfg_scalars[] = {
 	{ "url",	offsetof(struct site_config, url) },
 	{ "baseurl",	offsetof(struct site_config, baseurl) },
 };
-
-static unsigned
-mark_line(const struct reader *r, const yaml_mark_t *m)
-{
-	return r->line0 + (unsigned)m->line;
-}
-
-static void
-report_yaml_error(struct reader *r)
-{
-	yaml_parser_t	*p = &r->parser;
-	yaml_mark_t	 m = p->problem_mark;
-	size_t		 i;
-
-	if (p->error == YAML_MEMORY_ERROR) {
-		diag_add(r->diags, DIAG_ERROR, r->file, r->line0, 0,
-		    "invalid YAML: out of memory");
-		return;
-	}
-	if (p->error == YAML_READER_ERROR) {
-		/* The reader gives a byte offset, not a mark. */
-		memset(&m, 0, sizeof(m));
-		for (i = 0; i < p->problem_offset; i++) {
-			if (r->text[i] == '\n') {
-				m.line++;
-				m.column = 0;
-			} else if (((unsigned char)r->text[i] & 0xc0) != 0x80)
-				m.column++;
-		}
-	}
-	if (p->context != NULL)
-		diag_add(r->diags, DIAG_ERROR, r->file, mark_line(r, &m),
-		    (unsigned)m.column + 1, "invalid YAML: %s (%s on line %u)",
-		    p->problem ? p->problem : "error", p->context,
-		    mark_line(r, &p->context_mark));
-	else
-		diag_add(r->diags, DIAG_ERROR, r->file, mark_line(r, &m),
-		    (unsigned)m.column + 1, "invalid YAML: %s",
-		    p->problem ? p->problem : "error");
-}
-
-/*
- * The next event, keeping count of the nesting.  A parse error, nesting
- * beyond YAML_MAX_DEPTH or an early end is reported and gives -1 (the
- * event is then empty and need not be deleted).
- */
-static int
-next_event(struct reader *r, yaml_event_t *ev)
-{
-	if (!yaml_parser_parse(&r->parser, ev)) {
-		report_yaml_error(r);
-		return -1;
-	}
-	switch (ev->type) {
-	case YAML_NO_EVENT:
-		diag_add(r->diags, DIAG_ERROR, r->file, r->line0, 0,
-		    "invalid YAML: unexpected end");
-		return -1;
-	case YAML_SEQUENCE_START_EVENT:
-	case YAML_MAPPING_START_EVENT:
-		if (++r->depth > YAML_MAX_DEPTH) {
-			diag_add(r->diags, DIAG_ERROR, r->file,
-			    mark_line(r, &ev->start_mark),
-			    (unsigned)ev->start_mark.column + 1,
-			    "YAML nested deeper than %d levels", YAML_MAX_DEPTH);
-			yaml_event_delete(ev);
-			return -1;
-		}
-		break;
-	case YAML_SEQUENCE_END_EVENT:
-	case YAML_MAPPING_END_EVENT:
-		r->depth--;
-		break;
-	default:
-		break;
-	}
-	return 0;
-}
-
-/* Skip the rest of the mapping or sequence just opened. */
-static int
-skip_nested(struct reader *r)
-{
-	yaml_event_t	ev;
-	unsigned	target = r->depth - 1;
-
-	while (r->depth > target) {
-		if (next_event(r, &ev) == -1)
-			return -1;
-		yaml_event_delete(&ev);
-	}
-	return 0;
-}
-
-static bool
-is_null(const yaml_event_t *ev)
-{
-	const char	*v = (const char *)ev->data.scalar.value;
-	const char	*tag = (const char *)ev->data.scalar.tag;
-
-	if (tag != NULL)
-		return strcmp(tag, YAML_NULL_TAG) == 0;
-	if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		return false;
-	return *v == '\0' || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 ||
-	    strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0;
-}
-
-static void
-add_value(struct yaml_entry *e, size_t *cap, const yaml_event_t *ev)
-{
-	grow_array(&e->values, cap, e->nvalues + 1, sizeof(*e->values));
-	e->values[e->nvalues++] = xstrndup((const char *)ev->data.scalar.value,
-	    ev->data.scalar.length);
-}
-
-/* The scalar items of a sequence; nested collections are skipped. */
-static int
-read_sequence(struct reader *r, struct yaml_entry *e)
-{
-	yaml_event_t	ev;
-	size_t		cap = 0;
-
-	for (;;) {
-		if (next_event(r, &ev) == -1)
-			return -1;
-		switch (ev.type) {
-		case YAML_SEQUENCE_END_EVENT:
-			yaml_event_delete(&ev);
-			return 0;
-		case YAML_SCALAR_EVENT:
-			if (!is_null(&ev))
-				add_value(e, &cap, &ev);
-			break;
-		case YAML_SEQUENCE_START_EVENT:
-		case YAML_MAPPING_START_EVENT:
-			yaml_event_delete(&ev);
-			if (skip_nested(r) == -1)
-				return -1;
-			continue;
-		default:	/* an alias */
-			break;
-		}
-		yaml_event_delete(&ev);
-	}
-}
-
-/* Read the value of a top-level key into e. */
-static int
-read_value(struct reader *r, struct yaml_entry *e)
-{
-	yaml_event_t	ev;
-	size_t		cap = 0;
-
-	if (next_event(r, &ev) == -1)
-		return -1;
-	switch (ev.type) {
-	case YAML_SCALAR_EVENT:
-		if (!is_null(&ev))
-			add_value(e, &cap, &ev);
-		yaml_event_delete(&ev);
-		return 0;
-	case YAML_SEQUENCE_START_EVENT:
-		yaml_event_delete(&ev);
-		e->is_sequence = true;
-		return read_sequence(r, e);
-	case YAML_MAPPING_START_EVENT:
-		yaml_event_delete(&ev);
-		e->is_mapping = true;
-		return skip_nested(r);
-	default:	/* an alias: not expanded */
-		yaml_event_delete(&ev);
-		e->is_mapping = true;
-		return 0;
-	}
-}
-
-static struct yaml_entry *
-entry_find(struct yaml_entry *v, size_t n, const char *key)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(v[i].key, key) == 0)
-			return &v[i];
-	return NULL;
-}
-
-/*
- * Handle a key that is not a plain string (an alias, or a collection
- * used as a key): warn and skip the key and its value.
- */
-static int
-skip_odd_key(struct reader *r, yaml_event_t *ev)
-{
-	struct yaml_entry	scratch;
-	int			rc = 0;
-
-	memset(&scratch, 0, sizeof(scratch));
-	diag_add(r->diags, DIAG_WARNING, r->file, mark_line(r, &ev->start_mark),
-	    (unsigned)ev->start_mark.column + 1,
-	    "YAML key that is not a string ignored");
-	if (ev->type == YAML_MAPPING_START_EVENT ||
-	    ev->type == YAML_SEQUENCE_START_EVENT)
-		rc = skip_nested(r);
-	yaml_event_delete(ev);
-	if (rc == 0)
-		rc = read_value(r, &scratch);
-	yaml_entry_clear(&scratch);
-	return rc;
-}
-
-/* The pairs of the top-level mapping, up to its end. */
-static int
-read_mapping(struct reader *r, struct yaml_entry **vp, size_t *np)
-{
-	struct yaml_entry	 e, *old;
-	yaml_event_t		 ev;
-	size_t			 cap = 0;
-
-	for (;;) {
-		if (next_event(r, &ev) == -1)
-			return -1;
-		if (ev.type == YAML_MAPPING_END_EVENT) {
-			yaml_event_delete(&ev);
-			return 0;
-		}
-		if (ev.type != YAML_SCALAR_EVENT) {
-			if (skip_odd_key(r, &ev) == -1)
-				return -1;
-			continue;
-		}
-		if (*np == YAML_MAX_KEYS) {
-			diag_add(r->diags, DIAG_ERROR, r->file,
-			    mark_line(r, &ev.start_mark),
-			    (unsigned)ev.start_mark.column + 1,
-			    "more than %d keys", YAML_MAX_KEYS);
-			yaml_event_delete(&ev);
-			return -1;
-		}
-		memset(&e, 0, sizeof(e));
-		e.key = xstrndup((const char *)ev.data.scalar.value,
-		    ev.data.scalar.length);
-		e.line = mark_line(r, &ev.start_mark);
-		yaml_event_delete(&ev);
-		if (read_value(r, &e) == -1) {
-			yaml_entry_clear(&e);
-			return -1;
-		}
-		if ((old = entry_find(*vp, *np, e.key)) != NULL) {
-			/* As in Jekyll, the last one wins. */
-			diag_add(r->diags, DIAG_WARNING, r->file, e.line, 0,
-			    "duplicate key '%s': line %u replaces line %u",
-			    e.key, e.line, old->line);
-			yaml_entry_clear(old);
-			*old = e;
-			continue;
-		}
-		grow_array(vp, &cap, *np + 1, sizeof(**vp));
-		(*vp)[(*np)++] = e;
-	}
-}
-
-/* The first document, which must be a mapping (or empty). */
-static int
-read_document(struct reader *r, struct yaml_entry **vp, size_t *np)
-{
-	yaml_event_t		ev;
-	yaml_event_type_t	type;
-	int			rc = 0;
-
-
-	do {
-		if (next_event(r, &ev) == -1)
-			return -1;
-		type = ev.type;
-		yaml_event_delete(&ev);
-		if (type == YAML_STREAM_END_EVENT)
-			return 0;
-	} while (type != YAML_DOCUMENT_START_EVENT);
-
-	if (next_event(r, &ev) == -1)
-		return -1;
-	if (ev.type == YAML_MAPPING_START_EVENT)
-		rc = read_mapping(r, vp, np);
-	else if (ev.type != YAML_SCALAR_EVENT || !is_null(&ev)) {
-		diag_add(r->diags, DIAG_ERROR, r->file,
-		    mark_line(r, &ev.start_mark),
-		    (unsigned)ev.start_mark.column + 1,
-		    "YAML top level is not a mapping of keys to values");
-		rc = -1;
-	}
-	yaml_event_delete(&ev);
-	return rc;
-}
-
-/* Parse YAML text whose first line is line0 of file into entries. */
-static int
-yaml_read(const char *text, size_t len, const char *file, unsigned line0,
-    struct yaml_entry **vp, size_t *np, struct diags *diags)
-{
-	struct reader	r;
-	int		rc;
-
-	*vp = NULL;
-	*np = 0;
-	if (text == NULL)
-		text = "";
-	if (len > YAML_MAX_BYTES) {
-		diag_add(diags, DIAG_ERROR, file, line0, 0,
-		    "YAML larger than %d bytes", YAML_MAX_BYTES);
-		return -1;
-	}
-	memset(&r, 0, sizeof(r));
-	r.text = text;
-	r.file = file;
-	r.line0 = line0;
-	r.diags = diags;
-	if (!yaml_parser_initialize(&r.parser)) {
-		diag_add(diags, DIAG_ERROR, file, line0, 0,
-		    "cannot initialise the YAML parser");
-		return -1;
-	}
-	yaml_parser_set_encoding(&r.parser, YAML_UTF8_ENCODING);
-	yaml_parser_set_input_string(&r.parser, (const unsigned char *)text,
-	    len);
-	rc = read_document(&r, vp, np);
-	yaml_parser_delete(&r.parser);
-	if (rc == -1) {
-		yaml_entries_free(*vp, *np);
-		*vp = NULL;
-		*np = 0;
-	}
-	return rc;
-}
 
 /* Replace every run of whitespace by one space; trim both ends. */
 static void
@@ -422,7 +73,7 @@ take_scalars(const struct scalar_key *keys, size_t nkeys, void *base,
 	int			 rc = 0;
 
 	for (i = 0; i < nkeys; i++) {
-		if ((e = entry_find(v, n, keys[i].key)) == NULL)
+		if ((e = yaml_entries_find(v, n, keys[i].key)) == NULL)
 			continue;
 		if (e->is_sequence || e->is_mapping) {
 			diag_add(diags, DIAG_ERROR, file, e->line, 0,
@@ -486,7 +137,7 @@ valid_time(const char *s)
 }
 
 bool
-ymd_date(const char *s)
+frontmatter_ymd_date(const char *s)
 {
 	static const int	 mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31,
 	    30, 31, 30, 31 };
@@ -511,7 +162,7 @@ parse_date(const char *s, char out[11])
 {
 	const char	*p = s + 10;
 
-	if (!ymd_date(s))
+	if (!frontmatter_ymd_date(s))
 		return false;
 	if (*p == 'T' || *p == 't')
 		p++;
@@ -537,7 +188,7 @@ check_date(struct frontmatter *fm, struct yaml_entry *v, size_t n,
 		memcpy(fm->date, date, sizeof(date));
 		return;
 	}
-	e = entry_find(v, n, "date");
+	e = yaml_entries_find(v, n, "date");
 	ex = diag_excerpt(fm->date, strlen(fm->date), EXCERPT_MAX);
 	diag_add(diags, DIAG_WARNING, file, e->line, 0,
 	    "date '%s' is not YYYY-MM-DD", ex);
@@ -556,7 +207,7 @@ split_words(const char *s, char ***listp, size_t *np, size_t *cap)
 		s += strspn(s, " \t\r\n");
 		if ((n = strcspn(s, " \t\r\n")) == 0)
 			return;
-		grow_array(listp, cap, *np + 1, sizeof(**listp));
+		xgrowarray(listp, cap, *np + 1, sizeof(**listp));
 		(*listp)[(*np)++] = xstrndup(s, n);
 		s += n;
 	}
@@ -575,13 +226,13 @@ take_list(const char *singular, const char *plural, char ***listp,
 	struct yaml_entry	*e;
 	size_t			 i, cap = 0;
 
-	if ((e = entry_find(v, n, singular)) != NULL && e->nvalues == 1 &&
+	if ((e = yaml_entries_find(v, n, singular)) != NULL && e->nvalues == 1 &&
 	    !e->is_sequence) {
-		grow_array(listp, &cap, 1, sizeof(**listp));
+		xgrowarray(listp, &cap, 1, sizeof(**listp));
 		(*listp)[(*np)++] = xstrdup(e->values[0]);
 		return 0;
 	}
-	if ((e = entry_find(v, n, plural)) == NULL)
+	if ((e = yaml_entries_find(v, n, plural)) == NULL)
 		return 0;
 	if (e->is_mapping) {
 		diag_add(diags, DIAG_ERROR, file, e->line, 0,
@@ -595,7 +246,7 @@ take_list(const char *singular, const char *plural, char ***listp,
 		return 0;
 	}
 	for (i = 0; i < e->nvalues; i++) {
-		grow_array(listp, &cap, *np + 1, sizeof(**listp));
+		xgrowarray(listp, &cap, *np + 1, sizeof(**listp));
 		(*listp)[(*np)++] = xstrdup(e->values[i]);
 	}
 	return 0;
@@ -694,7 +345,7 @@ frontmatter_parse(const char *text, size_t len, const char *file,
 		report_unterminated(file, diags);
 		return -1;
 	}
-	if (yaml_read(text + start, close - start, file, 2, &v, &n,
+	if (yaml_read(text + start, close - start, file, 2, true, &v, &n,
 	    diags) == -1)
 		return -1;
 	fm->entries = v;
@@ -734,14 +385,14 @@ frontmatter_free(struct frontmatter *fm)
 
 	for (i = 0; i < nitems(fm_scalars); i++)
 		free(*(char **)((char *)fm + fm_scalars[i].off));
-	strv_free(fm->categories, fm->ncategories);
-	strv_free(fm->tags, fm->ntags);
+	xfreev(fm->categories, fm->ncategories);
+	xfreev(fm->tags, fm->ntags);
 	yaml_entries_free(fm->entries, fm->nentries);
 	memset(fm, 0, sizeof(*fm));
 }
 
 int
-site_config_parse(const char *text, size_t len, const char *file,
+frontmatter_config_parse(const char *text, size_t len, const char *file,
     struct site_config *cfg, struct diags *diags)
 {
 	struct yaml_entry	*v;
@@ -749,12 +400,12 @@ site_config_parse(const char *text, size_t len, const char *file,
 	int			 rc;
 
 	memset(cfg, 0, sizeof(*cfg));
-	if ((rc = yaml_read(text, len, file, 1, &v, &n, diags)) == 0) {
+	if ((rc = yaml_read(text, len, file, 1, true, &v, &n, diags)) == 0) {
 		cfg->entries = v;
 		cfg->nentries = n;
 		if ((rc = take_scalars(cfg_scalars, nitems(cfg_scalars), cfg,
 		    v, n, file, diags)) == -1)
-			site_config_free(cfg);
+			snapshot_config_free(cfg);
 	}
 	/* The defaults, also after an error: the struct stays usable. */
 	if (cfg->title == NULL)
@@ -766,23 +417,23 @@ site_config_parse(const char *text, size_t len, const char *file,
 }
 
 int
-site_config_load(const char *path, struct site_config *cfg,
+frontmatter_config_load(const char *path, struct site_config *cfg,
     struct diags *diags)
 {
 	char	*text;
 	size_t	 len;
 	int	 rc, saved;
 
-	if ((text = read_file(path, &len)) == NULL) {
+	if ((text = file_read_all(path, &len)) == NULL) {
 		saved = errno;
-		site_config_parse("", 0, path, cfg, diags);
+		frontmatter_config_parse("", 0, path, cfg, diags);
 		if (saved == ENOENT)
 			return 0;
 		diag_add(diags, DIAG_ERROR, path, 0, 0, "cannot read: %s",
 		    strerror(saved));
 		return -1;
 	}
-	rc = site_config_parse(text, len, path, cfg, diags);
+	rc = frontmatter_config_parse(text, len, path, cfg, diags);
 	free(text);
 	return rc;
 }

@@ -49,7 +49,7 @@ int	frontmatter_parse(const char *text, size_t len, const char *file,
 	    struct frontmatter *, size_t *body_off, unsigned *body_line,
 	    struct diags *);
 /* s starts with a real calendar date, YYYY-MM-DD. */
-bool	ymd_date(const char *s);
+bool	frontmatter_ymd_date(const char *s);
 /*
  * The length of the front matter block at the start of text, closing
  * line and its newline included: 0 when text has none, len + 1 when it
@@ -65,10 +65,10 @@ void	frontmatter_free(struct frontmatter *);
  * Read _config.yml.  A missing file gives the defaults and returns 0;
  * invalid YAML is an error reported with file:line:column (-1).
  */
-int	site_config_load(const char *path, struct site_config *,
+int	frontmatter_config_load(const char *path, struct site_config *,
 	    struct diags *);
 /* The same from text in memory; file names it in diagnostics. */
-int	site_config_parse(const char *text, size_t len, const char *file,
+int	frontmatter_config_parse(const char *text, size_t len, const char *file,
 	    struct site_config *, struct diags *);
 
 #endif

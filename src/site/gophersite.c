@@ -134,7 +134,7 @@ gsite_init(struct gsite *g, const struct snapshot *s,
 
 /*
  * A route of what b holds, which the table takes (b is reset).  A
- * route's type is its item type ("1", "0"...), or GMENU_RECIPE.
+ * route's type is its item type ("1", "0"...), or GOPHER_RECIPE.
  */
 static bool
 add_route(struct snapshot *s, const char *selector, const char *type,
@@ -151,37 +151,37 @@ add_route(struct snapshot *s, const char *selector, const char *type,
 static void
 menu_home_item(const struct gsite *g, struct buf *b)
 {
-	gmenu_info(b, "");
-	gmenu_item(b, '1', "Main menu", "", g->render.host, g->render.port);
+	gopher_text_info(b, "");
+	gopher_menu_item(b, '1', "Main menu", "", g->render.host, g->render.port);
 }
 
 /*
  * A document twice: as text at txt, and as a menu at menu whose items
  * are its links, with the text version on top.  The menu is kept as a
- * recipe over the text (gophertext.h).  Frees both selectors.
+ * recipe over the text (gopher-text.h).  Frees both selectors.
  */
 static void
 add_doc(struct snapshot *s, const struct site_options *o, char *txt,
     char *menu, const struct doc *d)
 {
 	struct gsite		 g;
-	struct gmenu_recipe	 r;
+	struct gopher_recipe	 r;
 	struct buf		 b = BUF_INIT;
 	const struct route	*t;
 
 	gsite_init(&g, s, o);
-	grecipe_init(&r);
-	gmenu_item(grecipe_lines(&r), '0', "This page as plain text", txt,
+	gopher_recipe_init(&r);
+	gopher_menu_item(gopher_recipe_lines(&r), '0', "This page as plain text", txt,
 	    g.render.host, g.render.port);
-	gmenu_info(grecipe_lines(&r), "");
-	gophertext_doc(d, &g.render, &b, &r);
-	menu_home_item(&g, grecipe_lines(&r));
-	gmenu_end(grecipe_lines(&r));
+	gopher_text_info(gopher_recipe_lines(&r), "");
+	gopher_text_doc(d, &g.render, &b, &r);
+	menu_home_item(&g, gopher_recipe_lines(&r));
+	gopher_menu_end(gopher_recipe_lines(&r));
 	/* The recipe reads the text where the table keeps it. */
 	if (add_route(s, txt, "0", &b) &&
 	    (t = routes_find(&s->gopher, txt, strlen(txt))) != NULL) {
-		grecipe_finish(&r, t->body);
-		add_route(s, menu, GMENU_RECIPE, &r.ops);
+		gopher_recipe_finish(&r, t->body);
+		add_route(s, menu, GOPHER_RECIPE, &r.ops);
 	}
 	buf_free(&r.ops);
 	free(txt);
@@ -216,13 +216,13 @@ post_items(const struct gsite *g, struct buf *b, const struct post *p,
 	display = join(p->date ? p->date : "undated", " - ", 3,
 	    p->title ? p->title : p->name);
 	sel = post_selector(p);
-	gmenu_item(b, '0', display, sel, g->render.host, g->render.port);
+	gopher_menu_item(b, '0', display, sel, g->render.host, g->render.port);
 	free(sel);
 	free(display);
 	if (!with_menu)
 		return;
 	sel = post_menu_selector(p);
-	gmenu_item(b, '1', "    the same, with its links as items", sel,
+	gopher_menu_item(b, '1', "    the same, with its links as items", sel,
 	    g->render.host, g->render.port);
 	free(sel);
 }
@@ -240,7 +240,7 @@ gemini_item(const struct gsite *g, struct buf *b)
 	else
 		url = xasprintf("URL:gemini://%s%s%s/", v6 ? "[" : "", h,
 		    v6 ? "]" : "");
-	gmenu_item(b, 'h', "This capsule on Gemini", url, g->render.host,
+	gopher_menu_item(b, 'h', "This capsule on Gemini", url, g->render.host,
 	    g->render.port);
 	free(url);
 }
@@ -253,28 +253,28 @@ main_menu(struct snapshot *s, const struct gsite *g)
 	size_t			 i;
 	char			*sel;
 
-	gmenu_info(&b, s->config.title ? s->config.title : "Capsule");
+	gopher_text_info(&b, s->config.title ? s->config.title : "Capsule");
 	if (s->config.description != NULL) {
-		gmenu_info(&b, "");
-		gmenu_info(&b, s->config.description);
+		gopher_text_info(&b, "");
+		gopher_text_info(&b, s->config.description);
 	}
-	gmenu_info(&b, "");
+	gopher_text_info(&b, "");
 	for (i = 0; i < s->nposts; i++)
 		post_items(g, &b, &s->posts[i], false);
-	gmenu_info(&b, "");
-	gmenu_item(&b, '1', "Archive by year", "/archive/", g->render.host,
+	gopher_text_info(&b, "");
+	gopher_menu_item(&b, '1', "Archive by year", "/archive/", g->render.host,
 	    g->render.port);
-	gmenu_item(&b, '1', "Categories", "/categories/", g->render.host,
+	gopher_menu_item(&b, '1', "Categories", "/categories/", g->render.host,
 	    g->render.port);
-	gmenu_item(&b, '1', "Tags", "/tags/", g->render.host, g->render.port);
+	gopher_menu_item(&b, '1', "Tags", "/tags/", g->render.host, g->render.port);
 	for (i = 0; i < s->npages; i++) {
 		sel = replace_suffix(s->pages[i].path, ".txt");
-		gmenu_item(&b, '0', s->pages[i].title ? s->pages[i].title :
+		gopher_menu_item(&b, '0', s->pages[i].title ? s->pages[i].title :
 		    sel, sel, g->render.host, g->render.port);
 		free(sel);
 	}
 	gemini_item(g, &b);
-	gmenu_end(&b);
+	gopher_menu_end(&b);
 	if (add_route(s, "", "1", &b)) {
 		r = routes_find(&s->gopher, "", 0);	/* the table's copy */
 		routes_add(&s->gopher, "/", "1", r->body, r->len, false);
@@ -289,12 +289,12 @@ posts_menu(struct snapshot *s, const struct gsite *g, const char *selector,
 	struct buf	 b = BUF_INIT;
 	size_t		 i;
 
-	gmenu_info(&b, title);
-	gmenu_info(&b, "");
+	gopher_text_info(&b, title);
+	gopher_text_info(&b, "");
 	for (i = 0; i < n; i++)
 		post_items(g, &b, &s->posts[idx[i]], true);
 	menu_home_item(g, &b);
-	gmenu_end(&b);
+	gopher_menu_end(&b);
 	add_route(s, selector, "1", &b);
 }
 
@@ -306,12 +306,12 @@ taxonomy_menus(struct snapshot *s, const struct gsite *g,
 	char		*sel, *display, *title;
 	size_t		 i;
 
-	gmenu_info(&b, what);
-	gmenu_info(&b, "");
+	gopher_text_info(&b, what);
+	gopher_text_info(&b, "");
 	for (i = 0; i < n; i++) {
 		sel = replace_suffix(v[i].path, "/");
 		display = xasprintf("%s (%zu)", v[i].name, v[i].nposts);
-		gmenu_item(&b, '1', display, sel, g->render.host,
+		gopher_menu_item(&b, '1', display, sel, g->render.host,
 		    g->render.port);
 		title = xasprintf("%s: %s", what, v[i].name);
 		posts_menu(s, g, sel, title, v[i].posts, v[i].nposts);
@@ -320,7 +320,7 @@ taxonomy_menus(struct snapshot *s, const struct gsite *g,
 		free(sel);
 	}
 	menu_home_item(g, &b);
-	gmenu_end(&b);
+	gopher_menu_end(&b);
 	add_route(s, selector, "1", &b);
 }
 
@@ -339,8 +339,8 @@ archive_menus(struct snapshot *s, const struct gsite *g)
 	char		*sel, *display, *title;
 
 	idx = xreallocarray(NULL, s->nposts + 1, sizeof(*idx));
-	gmenu_info(&b, "Archive by year");
-	gmenu_info(&b, "");
+	gopher_text_info(&b, "Archive by year");
+	gopher_text_info(&b, "");
 	for (i = 0; i < s->nposts; i = j) {
 		for (j = i, n = 0; j < s->nposts && strncmp(post_year(
 		    &s->posts[i]), post_year(&s->posts[j]), 4) == 0; j++)
@@ -348,7 +348,7 @@ archive_menus(struct snapshot *s, const struct gsite *g)
 		sel = xasprintf("/archive/%.4s/", post_year(&s->posts[i]));
 		display = xasprintf("%.4s (%zu)", post_year(&s->posts[i]), n);
 		title = xasprintf("Posts of %.4s", post_year(&s->posts[i]));
-		gmenu_item(&b, '1', display, sel, g->render.host,
+		gopher_menu_item(&b, '1', display, sel, g->render.host,
 		    g->render.port);
 		posts_menu(s, g, sel, title, idx, n);
 		free(title);
@@ -356,7 +356,7 @@ archive_menus(struct snapshot *s, const struct gsite *g)
 		free(sel);
 	}
 	menu_home_item(g, &b);
-	gmenu_end(&b);
+	gopher_menu_end(&b);
 	add_route(s, "/archive/", "1", &b);
 	free(idx);
 }
@@ -373,9 +373,9 @@ static_routes(struct snapshot *s)
 		f = &s->statics[i];
 		if (f->body == NULL)	/* not served: its path was taken */
 			continue;
-		type[0] = gopher_type_for_path(f->path);
+		type[0] = gopher_item_type(f->path);
 		if (type[0] == '0') {
-			gophertext_plain(f->body, f->len, &b);
+			gopher_text_plain(f->body, f->len, &b);
 			add_route(s, f->path, type, &b);
 		} else
 			routes_add(&s->gopher, f->path, type, f->body, f->len,

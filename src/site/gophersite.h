@@ -1,5 +1,5 @@
 /*
- * The Gopher routes of a snapshot: snapshot_build (site.c) calls these
+ * The Gopher routes of a snapshot: site_build (site.c) calls these
  * while it builds, and they fill snap->gopher.  Every function does
  * nothing when opts->gopher_port is 0.
  *

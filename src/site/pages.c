@@ -272,3 +272,19 @@ pages_publish(struct snapshot *snap, const struct site_options *opts)
 	routes_add(&snap->gemini, "/robots.txt", "text/plain", body, len,
 	    true);
 }
+
+bool
+pages_is_generated(const char *path)
+{
+	static const char *const fixed[] = {
+		"/", "/index.gmi", "/archive.gmi", "/categories.gmi",
+		"/tags.gmi", "/atom.xml", "/robots.txt",
+	};
+	size_t	i;
+
+	for (i = 0; i < nitems(fixed); i++)
+		if (strcmp(path, fixed[i]) == 0)
+			return true;
+	return strncmp(path, "/categories/", 12) == 0 ||
+	    strncmp(path, "/tags/", 6) == 0;
+}

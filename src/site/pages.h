@@ -34,5 +34,7 @@ void	pages_robots(struct buf *);
 
 /* Add every generated document to snap->gemini. */
 void	pages_publish(struct snapshot *, const struct site_options *);
+/* A path of a generated document, which no page may take. */
+bool	pages_is_generated(const char *path);
 
 #endif

@@ -74,7 +74,7 @@ write_file(int dirfd, const char *rel, const char *body, size_t len)
 }
 
 int
-snapshot_export(const struct snapshot *snap, const char *dir,
+site_export(const struct snapshot *snap, const char *dir,
     struct diags *diags)
 {
 	const struct route	*r;
@@ -92,7 +92,7 @@ snapshot_export(const struct snapshot *snap, const char *dir,
 		n = strlen(r->path);
 		rel = xasprintf("%s%s", r->path + (r->path[0] == '/'),
 		    n == 0 || r->path[n - 1] == '/' ? "index.gmi" : "");
-		if (!clean_path(rel)) {
+		if (!site_path_clean(rel)) {
 			diag_add(diags, DIAG_ERROR, dir, 0, 0,
 			    "%s: refusing to write outside the folder",
 			    r->path);

@@ -62,39 +62,49 @@ struct build {
 	struct buf		 raw, text;	/* a source, read and sanitized */
 };
 
-/* site-scan.c: fill posts, pages and statics from the root. */
-void		 scan_root(struct build *);
+/* site-order.c: posts newest first, with their paths, indexed. */
+void		 site_order_posts(struct build *);
+/* site-taxonomy.c: the categories (or tags) of the posts, sorted. */
+struct taxon	*site_taxonomy(const struct snapshot *, bool tags, size_t *np);
+/* site-render.c: post i (page i) into the routes; the static files. */
+void		 site_render_post(struct build *, size_t i);
+void		 site_render_page(struct build *, size_t i);
+void		 site_render_statics(struct build *);
+
+/* site-scan.c: fill posts, pages and statics (sorted) from the root. */
+void		 site_scan(struct build *);
+
 /*
- * Read a Markdown source's front matter (the text itself is not kept).
- * Returns -1 (reported) when the file cannot be used at all.
+ * site-source.c.  Read a Markdown source's front matter (the text
+ * itself is not kept).  Returns -1 (reported) when the file cannot be
+ * used at all.
  */
-int		 source_load(struct build *, const char *rel,
+int		 site_source_load(struct build *, const char *rel,
 		    struct source *, bool *has_fm);
 /*
  * The whole sanitized text, to render it: valid until the next source
  * is read.  NULL (reported) when it cannot be read or it changed.
  */
-const char	*source_read(struct build *, struct source *, size_t *lenp);
-void		 source_free(struct source *);
+const char	*site_source_read(struct build *, struct source *, size_t *lenp);
+void		 site_source_free(struct source *);
 /* A language tag fit for a MIME parameter (letters, digits, '-'). */
-bool		 lang_ok(const char *);
-void		 warn_lang(struct diags *, const char *file, const char *lang);
+bool		 site_source_lang_ok(const char *);
+void		 site_source_warn_lang(struct diags *, const char *file,
+		    const char *lang);
+
+/* site-path.c: a name without control characters (paths, URLs, files). */
+bool		 site_path_plain(const char *);
 /* A relative path with no empty, "." or ".." piece. */
-bool		 clean_path(const char *);
-/* Paths of the generated documents (pages.c): no page may take them. */
-bool		 generated_path(const char *);
+bool		 site_path_clean(const char *);
+/* Join two path pieces with a '/'. */
+char		*site_path_join(const char *, const char *);
 
 /* site-map.c: the callbacks of the converter. */
-const char	*map_site_var(void *, const char *key);
-const char	*map_post_path(void *, const char *name);
-const char	*map_link_path(void *, const char *path);
-char		*map_url(void *, const char *target, unsigned line);
-/* The web paths of the pages, for map_url (after the scan). */
-void		 page_keys(struct build *);
-
-/* Percent-encode the bytes of a path that cannot appear in a URL. */
-char		*path_encode(const char *path);
-/* Join two path pieces with a '/'. */
-char		*path_join(const char *, const char *);
+const char	*site_map_var(void *, const char *key);
+const char	*site_map_post_path(void *, const char *name);
+const char	*site_map_link_path(void *, const char *path);
+char		*site_map_url(void *, const char *target, unsigned line);
+/* The web paths of the pages, for site_map_url (after the scan). */
+void		 site_map_page_keys(struct build *);
 
 #endif

@@ -6,10 +6,10 @@
  * tags, feed) with "-" for a source.  Tools that set the capsule
  * against the web site read it to find a source's capsule path.
  */
-#include "site-int.h"
-
 #include <stdlib.h>
 #include <string.h>
+
+#include "site-int.h"
 
 static int
 path_cmp(const void *a, const void *b)
@@ -18,7 +18,7 @@ path_cmp(const void *a, const void *b)
 }
 
 int
-snapshot_list(const struct snapshot *snap, FILE *fp)
+site_list(const struct snapshot *snap, FILE *fp)
 {
 	const char	**from;
 	size_t		  i, j, n = 0;

@@ -11,55 +11,27 @@
 
 #include "site-int.h"
 
-char *
-path_encode(const char *path)
-{
-	static const char	 keep[] = "-._~!$&'()*+,;=:@/";
-	struct buf		 out = BUF_INIT;
-	const unsigned char	*p;
-
-	for (p = (const unsigned char *)path; *p != '\0'; p++) {
-		if (isalnum(*p) || (*p < 0x80 && strchr(keep, *p) != NULL))
-			buf_putc(&out, (char)*p);
-		else
-			buf_printf(&out, "%%%02X", *p);
-	}
-	return buf_detach(&out, NULL);
-}
-
-/* Decode %XX escapes of the first len bytes of s. */
+/* Decode %XX escapes of the first len bytes of s (%00 kept as is). */
 static char *
 path_decode(const char *s, size_t len)
 {
-	char	*out = xmalloc(len + 1), *o = out;
-	size_t	 i;
-	int	 hi, lo;
+	char	*out = xmalloc(len + 1);
 
-	for (i = 0; i < len; i++) {
-		if (s[i] == '%' && i + 2 < len &&
-		    (hi = url_hex_value((unsigned char)s[i + 1])) >= 0 &&
-		    (lo = url_hex_value((unsigned char)s[i + 2])) >= 0 &&
-		    (hi || lo)) {
-			*o++ = (char)(hi * 16 + lo);
-			i += 2;
-		} else
-			*o++ = s[i];
-	}
-	*o = '\0';
+	url_decode(s, len, out, true);
 	return out;
 }
 
 const char *
-map_site_var(void *ctx, const char *key)
+site_map_var(void *ctx, const char *key)
 {
 	const struct build	*b = ctx;
 
-	return site_config_get(&b->snap->config, key);
+	return snapshot_config_get(&b->snap->config, key);
 }
 
 /* post_url's argument: [dir/]DATE-SLUG[.md] */
 const char *
-map_post_path(void *ctx, const char *arg)
+site_map_post_path(void *ctx, const char *arg)
 {
 	const struct build	*b = ctx;
 	const char		*name, *dot;
@@ -92,7 +64,7 @@ find_static(const struct build *b, const char *path)
 
 /* {% link PATH %}: the capsule path of a source or static file. */
 const char *
-map_link_path(void *ctx, const char *arg)
+site_map_link_path(void *ctx, const char *arg)
 {
 	const struct build		*b = ctx;
 	const struct snapshot		*snap = b->snap;
@@ -103,7 +75,7 @@ map_link_path(void *ctx, const char *arg)
 	while (*arg == '/')
 		arg++;
 	if (strncmp(arg, "_posts/", 7) == 0)
-		return map_post_path(ctx, arg);
+		return site_map_post_path(ctx, arg);
 	for (i = 0; i < snap->npages; i++)
 		if (strcmp(snap->pages[i].source, arg) == 0)
 			return snap->pages[i].url;
@@ -143,7 +115,7 @@ web_key(const char *path)
 }
 
 void
-page_keys(struct build *b)
+site_map_page_keys(struct build *b)
 {
 	const struct page	*pg;
 	char			*src;
@@ -245,7 +217,7 @@ find_generated(const struct snapshot *snap, const char *key)
 	for (i = 0; i < snap->ntags; i++)
 		if (strcmp(snap->tags[i].path, key) == 0)
 			return snap->tags[i].url;
-	return generated_path(key) && strchr(key + 1, '/') == NULL ?
+	return pages_is_generated(key) && strchr(key + 1, '/') == NULL ?
 	    key : NULL;
 }
 
@@ -297,7 +269,7 @@ map_local(const struct build *b, const char *path, const char *frag)
 }
 
 char *
-map_url(void *ctx, const char *target, unsigned line)
+site_map_url(void *ctx, const char *target, unsigned line)
 {
 	const struct build	*b = ctx;
 	const char		*base = b->snap->config.baseurl, *site;

@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,26 +16,6 @@
 #include "site-int.h"
 
 static void	walk(struct build *, const char *rel, int depth, bool posts);
-
-char *
-path_join(const char *a, const char *b)
-{
-	if (*a == '\0')
-		return xstrdup(b);
-	if (*b == '\0')
-		return xstrdup(a);
-	return xasprintf("%s/%s", a, b);
-}
-
-/* No control character: names become paths, URLs and file names. */
-static bool
-plain_name(const char *name)
-{
-	for (; *name != '\0'; name++)
-		if ((unsigned char)*name < 0x20 || *name == 0x7f)
-			return false;
-	return true;
-}
 
 static bool
 has_ext(const char *name, const char *ext)
@@ -59,126 +40,11 @@ strip_ext(const char *name)
 	return dot ? xstrndup(name, (size_t)(dot - name)) : xstrdup(name);
 }
 
-void
-source_free(struct source *s)
-{
-	free(s->file);
-	frontmatter_free(&s->fm);
-	memset(s, 0, sizeof(*s));
-}
-
-/* Bytes read first at the scan: the front matter of nearly any source. */
-#define HEAD_READ	4096
-
-static bool
-too_large(const char *file, size_t size, struct diags *diags)
-{
-	if (size <= SITE_MAX_SOURCE)
-		return false;
-	diag_add(diags, DIAG_ERROR, file, 0, 0,
-	    "file too large (%zu bytes, limit %u): skipped", size,
-	    SITE_MAX_SOURCE);
-	return true;
-}
-
-/* The number of lines s[0..len) starts: the line after it. */
-static unsigned
-next_line(const char *s, size_t len)
-{
-	unsigned	 n = 1;
-	const char	*p, *end = s + len;
-
-	for (p = s; (p = memchr(p, '\n', end - p)) != NULL; p++)
-		n++;
-	return n;
-}
-
-/*
- * The scan needs the front matter only: read the start of the source,
- * the whole file when its front matter goes on beyond, and sanitize
- * that much.  The rest is read when the source is rendered, so that
- * the blog's Markdown is not all in memory beside the rendered
- * documents, and no byte is sanitized twice.  Both go through the
- * build's two buffers: reading a source allocates nothing.
- */
-int
-source_load(struct build *b, const char *rel, struct source *s,
-    bool *has_fm)
-{
-	size_t	size, end;
-
-	memset(s, 0, sizeof(*s));
-	s->file = path_join(b->opts->root, rel);
-	buf_truncate(&b->raw, 0);
-	if (read_into(s->file, &b->raw, HEAD_READ, &size) == -1) {
-		diag_add(b->diags, DIAG_ERROR, s->file, 0, 0, "%s",
-		    strerror(errno));
-		goto fail;
-	}
-	if (too_large(s->file, size, b->diags))
-		goto fail;
-	end = b->raw.len;
-	if (end < size &&
-	    (end = frontmatter_length(b->raw.data, end, false)) > b->raw.len) {
-		buf_truncate(&b->raw, 0);
-		if (read_into(s->file, &b->raw, SITE_MAX_SOURCE, NULL) == -1) {
-			diag_add(b->diags, DIAG_ERROR, s->file, 0, 0, "%s",
-			    strerror(errno));
-			goto fail;
-		}
-		end = b->raw.len;
-	}
-	s->len = size;
-	s->raw_head = end;
-	s->rest_line = next_line(b->raw.data, end);
-	buf_truncate(&b->text, 0);
-	utf8_sanitize(&b->text, b->raw.data, end, s->file, b->diags);
-	if (frontmatter_parse(b->text.data, b->text.len, s->file, &s->fm,
-	    &s->body_off, &s->body_line, b->diags) == -1) {
-		diag_add(b->diags, DIAG_NOTE, s->file, 0, 0,
-		    "skipped for its front matter");
-		goto fail;
-	}
-	*has_fm = s->body_off > 0;
-	if (!*has_fm)
-		s->body_line = 1;
-	return 0;
-fail:
-	source_free(s);
-	return -1;
-}
-
-const char *
-source_read(struct build *b, struct source *s, size_t *lenp)
-{
-	struct diags	 rest = { 0 };
-
-	buf_truncate(&b->raw, 0);
-	if (read_into(s->file, &b->raw, SITE_MAX_SOURCE + 1, NULL) == -1) {
-		diag_add(b->diags, DIAG_ERROR, s->file, 0, 0, "%s",
-		    strerror(errno));
-		return NULL;
-	}
-	if (too_large(s->file, b->raw.len, b->diags))
-		return NULL;
-	/* The scan reported what it read: only the rest is new. */
-	buf_truncate(&b->text, 0);
-	utf8_sanitize(&b->text, b->raw.data, b->raw.len, s->file, &rest);
-	diag_move(b->diags, &rest, s->rest_line);
-	*lenp = s->len = b->text.len;
-	if (b->raw.len >= s->raw_head &&
-	    frontmatter_length(b->text.data, b->text.len, true) == s->body_off)
-		return b->text.data;
-	diag_add(b->diags, DIAG_ERROR, s->file, 0, 0,
-	    "changed while the capsule was loading: rendered empty");
-	return NULL;
-}
-
 /* The YYYY-MM-DD at the start of a post's file name, checked. */
 static bool
 name_date(const char *name, char date[11])
 {
-	if (!ymd_date(name) || name[10] != '-')
+	if (!frontmatter_ymd_date(name) || name[10] != '-')
 		return false;
 	memcpy(date, name, 10);
 	date[10] = '\0';
@@ -236,37 +102,16 @@ copy_names(char *const *v, size_t n, size_t *np)
 	return c;
 }
 
-bool
-lang_ok(const char *s)
-{
-	static const char	 tag[] = "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-";
-	size_t			 n = strlen(s);
-
-	return n > 0 && n <= 35 && strspn(s, tag) == n;
-}
-
-void
-warn_lang(struct diags *diags, const char *file, const char *lang)
-{
-	char	*quoted;
-
-	quoted = diag_excerpt(lang, strlen(lang), 40);
-	diag_add(diags, DIAG_WARNING, file, 0, 0,
-	    "lang \"%s\" is not a language tag: ignored", quoted);
-	free(quoted);
-}
-
 /* The source's lang when it is a language tag, else the site's. */
 static char *
 pick_lang(struct build *b, const struct source *s)
 {
 	const char	*site = b->snap->config.lang;
 
-	if (s->fm.lang != NULL && lang_ok(s->fm.lang))
+	if (s->fm.lang != NULL && site_source_lang_ok(s->fm.lang))
 		return xstrdup(s->fm.lang);
 	if (s->fm.lang != NULL)
-		warn_lang(b->diags, s->file, s->fm.lang);
+		site_source_warn_lang(b->diags, s->file, s->fm.lang);
 	return site ? xstrdup(site) : NULL;
 }
 
@@ -289,7 +134,7 @@ add_post(struct build *b, const char *rel, const char *fname)
 	char		 date[11];
 	bool		 dated, has_fm;
 
-	if (source_load(b, rel, &src, &has_fm) == -1)
+	if (site_source_load(b, rel, &src, &has_fm) == -1)
 		return;
 	dated = name_date(fname, date);
 	if (src.len == 0)
@@ -302,14 +147,14 @@ add_post(struct build *b, const char *rel, const char *fname)
 	}
 	if (why != NULL) {
 		diag_add(b->diags, level, src.file, 0, 0, "%s: skipped", why);
-		source_free(&src);
+		site_source_free(&src);
 		return;
 	}
 	if (!has_fm)
 		diag_add(b->diags, DIAG_WARNING, src.file, 1, 1,
 		    "post without front matter");
 
-	grow_array(&snap->posts, &b->posts_cap, snap->nposts + 1,
+	xgrowarray(&snap->posts, &b->posts_cap, snap->nposts + 1,
 	    sizeof(*snap->posts));
 	b->post_src = xreallocarray(b->post_src, b->posts_cap,
 	    sizeof(*b->post_src));
@@ -333,27 +178,6 @@ add_post(struct build *b, const char *rel, const char *fname)
 	b->post_src[snap->nposts++] = src;
 }
 
-bool
-clean_path(const char *p)
-{
-	const char	*seg, *end;
-	size_t		 n;
-
-	if (!plain_name(p))
-		return false;
-
-	for (seg = p; *seg != '\0'; seg = *end ? end + 1 : end) {
-		end = strchr(seg, '/');
-		if (end == NULL)
-			end = seg + strlen(seg);
-		n = (size_t)(end - seg);
-		if (n == 0 || (n == 1 && seg[0] == '.') ||
-		    (n == 2 && seg[0] == '.' && seg[1] == '.'))
-			return false;
-	}
-	return true;
-}
-
 /*
  * A page's capsule path: from its permalink (/about/ -> /about.gmi),
  * else from its file (dir/x.md -> /dir/x.gmi).
@@ -372,7 +196,7 @@ page_path(struct build *b, const char *rel, const struct source *s)
 			p[--n] = '\0';
 		if (has_ext(p, ".html") || has_ext(p, ".htm"))
 			*strrchr(p, '.') = '\0';
-		if (*p == '\0' || (clean_path(p) && strpbrk(p, "?#") == NULL)) {
+		if (*p == '\0' || (site_path_clean(p) && strpbrk(p, "?#") == NULL)) {
 			path = xasprintf("/%s%s", p, *p ? ".gmi" : "");
 			free(p);
 			return path;
@@ -389,22 +213,6 @@ page_path(struct build *b, const char *rel, const struct source *s)
 	return path;
 }
 
-bool
-generated_path(const char *path)
-{
-	static const char *const fixed[] = {
-		"/", "/index.gmi", "/archive.gmi", "/categories.gmi",
-		"/tags.gmi", "/atom.xml", "/robots.txt",
-	};
-	size_t	i;
-
-	for (i = 0; i < nitems(fixed); i++)
-		if (strcmp(path, fixed[i]) == 0)
-			return true;
-	return strncmp(path, "/categories/", 12) == 0 ||
-	    strncmp(path, "/tags/", 6) == 0;
-}
-
 static void
 add_page(struct build *b, const char *rel, const char *fname)
 {
@@ -415,7 +223,7 @@ add_page(struct build *b, const char *rel, const char *fname)
 	char		*path, *name;
 	bool		 has_fm;
 
-	if (source_load(b, rel, &src, &has_fm) == -1)
+	if (site_source_load(b, rel, &src, &has_fm) == -1)
 		return;
 	path = page_path(b, rel, &src);
 	if (!has_fm)
@@ -423,7 +231,7 @@ add_page(struct build *b, const char *rel, const char *fname)
 	else if (strcmp(fname, "404.md") == 0 || (src.fm.layout &&
 	    strcmp(src.fm.layout, "error404") == 0))
 		why = "an error page is not served (missing paths get 51)";
-	else if (generated_path(path))
+	else if (pages_is_generated(path))
 		why = "a generated document takes this path";
 	else if (unpublished(&src))
 		why = "published: false";
@@ -431,10 +239,10 @@ add_page(struct build *b, const char *rel, const char *fname)
 		diag_add(b->diags, DIAG_NOTE, src.file, 0, 0, "%s: %s", path,
 		    why);
 		free(path);
-		source_free(&src);
+		site_source_free(&src);
 		return;
 	}
-	grow_array(&snap->pages, &b->pages_cap, snap->npages + 1,
+	xgrowarray(&snap->pages, &b->pages_cap, snap->npages + 1,
 	    sizeof(*snap->pages));
 	b->page_src = xreallocarray(b->page_src, b->pages_cap,
 	    sizeof(*b->page_src));
@@ -442,7 +250,7 @@ add_page(struct build *b, const char *rel, const char *fname)
 	memset(pg, 0, sizeof(*pg));
 	pg->source = xstrdup(rel);
 	pg->path = path;
-	pg->url = path_encode(path);
+	pg->url = url_encode_str(path, URL_PATH);
 	if (src.fm.title && *src.fm.title)
 		pg->title = collapse_ws(src.fm.title);
 	else {
@@ -473,7 +281,7 @@ add_static(struct build *b, const char *rel, const struct stat *st)
 	char			*file, *data;
 	size_t			 len;
 
-	file = path_join(b->opts->root, rel);
+	file = site_path_join(b->opts->root, rel);
 	if ((uintmax_t)st->st_size > SITE_MAX_STATIC) {
 		diag_add(b->diags, DIAG_WARNING, file, 0, 0,
 		    "file too large (%jd bytes, limit %u): not served",
@@ -483,7 +291,7 @@ add_static(struct build *b, const char *rel, const struct stat *st)
 	}
 	/* Read where the snapshot keeps it: no copy, no page-sized faults. */
 	data = arena_alloc(&snap->gemini.arena, (size_t)st->st_size + 1);
-	if (read_file_to(file, data, (size_t)st->st_size, &len) == -1) {
+	if (file_read_to(AT_FDCWD, file, data, (size_t)st->st_size, &len) == -1) {
 		diag_add(b->diags, DIAG_WARNING, file, 0, 0, "%s",
 		    strerror(errno));
 		free(file);
@@ -497,11 +305,11 @@ add_static(struct build *b, const char *rel, const struct stat *st)
 		return;
 	}
 	free(file);
-	grow_array(&snap->statics, &b->statics_cap, snap->nstatics + 1,
+	xgrowarray(&snap->statics, &b->statics_cap, snap->nstatics + 1,
 	    sizeof(*snap->statics));
 	sf = &snap->statics[snap->nstatics++];
 	sf->path = xasprintf("/%s", rel);
-	sf->url = path_encode(sf->path);
+	sf->url = url_encode_str(sf->path, URL_PATH);
 	sf->body = data;
 	sf->len = len;
 }
@@ -560,7 +368,7 @@ first_visit(struct build *b, const struct stat *st)
 		if (b->dirs[i].dev == st->st_dev &&
 		    b->dirs[i].ino == st->st_ino)
 			return false;
-	grow_array(&b->dirs, &b->dirs_cap, b->ndirs + 1, sizeof(*b->dirs));
+	xgrowarray(&b->dirs, &b->dirs_cap, b->ndirs + 1, sizeof(*b->dirs));
 	b->dirs[b->ndirs].dev = st->st_dev;
 	b->dirs[b->ndirs++].ino = st->st_ino;
 	return true;
@@ -587,7 +395,7 @@ visit(struct build *b, const char *rel, const char *name, int depth,
 	struct stat	 st;
 	char		*full;
 
-	full = path_join(b->opts->root, rel);
+	full = site_path_join(b->opts->root, rel);
 	if (lstat(full, &st) == -1 ||
 	    (S_ISLNK(st.st_mode) && !link_inside(b, full)) ||
 	    stat(full, &st) == -1)
@@ -634,7 +442,7 @@ walk(struct build *b, const char *rel, int depth, bool posts)
 	char		 *dir, **names = NULL, *child;
 	size_t		  n = 0, cap = 0, i;
 
-	dir = path_join(b->opts->root, rel);
+	dir = site_path_join(b->opts->root, rel);
 	if ((d = opendir(dir)) == NULL) {
 		diag_add(b->diags, DIAG_WARNING, dir, 0, 0, "%s",
 		    strerror(errno));
@@ -644,14 +452,14 @@ walk(struct build *b, const char *rel, int depth, bool posts)
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
-		if (!plain_name(e->d_name)) {
-			child = path_join(dir, e->d_name);
+		if (!site_path_plain(e->d_name)) {
+			child = site_path_join(dir, e->d_name);
 			diag_add(b->diags, DIAG_WARNING, child, 0, 0,
 			    "control character in the file name: not used");
 			free(child);
 			continue;
 		}
-		grow_array(&names, &cap, n + 1, sizeof(*names));
+		xgrowarray(&names, &cap, n + 1, sizeof(*names));
 		names[n++] = xstrdup(e->d_name);
 	}
 	closedir(d);
@@ -659,7 +467,7 @@ walk(struct build *b, const char *rel, int depth, bool posts)
 	if (n > 0)
 		qsort(names, n, sizeof(*names), name_cmp);
 	for (i = 0; i < n; i++) {
-		child = path_join(rel, names[i]);
+		child = site_path_join(rel, names[i]);
 		if (depth == 0 && strcmp(names[i], "_posts") == 0)
 			visit(b, child, names[i], depth, true);
 		else if (posts || names[i][0] != '_')
@@ -670,12 +478,22 @@ walk(struct build *b, const char *rel, int depth, bool posts)
 	free(names);
 }
 
+static int
+static_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct static_file *)a)->path,
+	    ((const struct static_file *)b)->path);
+}
+
 void
-scan_root(struct build *b)
+site_scan(struct build *b)
 {
 	struct stat	st;
 
 	if (stat(b->realroot, &st) == 0)
 		first_visit(b, &st);
 	walk(b, "", 0, false);
+	if (b->snap->nstatics > 0)
+		qsort(b->snap->statics, b->snap->nstatics,
+		    sizeof(*b->snap->statics), static_cmp);
 }

@@ -53,23 +53,23 @@ struct site_options {
  * be served at all (the root is missing, or _config.yml is invalid).
  * The snapshot starts with one reference.
  */
-struct snapshot	*snapshot_build(const struct site_options *, struct diags *);
+struct snapshot	*site_build(const struct site_options *, struct diags *);
 
 /*
  * One line: posts, pages, static files, warnings, errors and the time
  * the build took ("capsuled: 16 posts, 1 page, ...").
  */
-void		 snapshot_summary(const struct snapshot *, const struct diags *,
+void		 site_summary(const struct snapshot *, const struct diags *,
 		    FILE *);
 
 /*
  * Print every Gemini document, "SOURCE<TAB>KIND<TAB>PATH" a line (--list;
  * KIND post, page, static or generated).  -1 when fp fails.
  */
-int		 snapshot_list(const struct snapshot *, FILE *);
+int		 site_list(const struct snapshot *, FILE *);
 
 /* Write every Gemini route under dir as files (--export). */
-int		 snapshot_export(const struct snapshot *, const char *dir,
+int		 site_export(const struct snapshot *, const char *dir,
 		    struct diags *);
 
 #endif

@@ -68,7 +68,7 @@ print("%-15s %5d posts %6.1f MB  build %7.1f ms (median of %d, min %.1f)"
 PY
 }
 
-echo "build: snapshot_build, from the summary line; CPU: user + system of"
+echo "build: site_build, from the summary line; CPU: user + system of"
 echo "the whole process; each size with Gemini and Gopher routes, then with"
 echo "Gemini routes only (-g 0)"
 if [ -d "$CORPUS" ]; then

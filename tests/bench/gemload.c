@@ -438,7 +438,7 @@ done(struct slot *s)
 	 * was not shut down cleanly is not offered again. */
 	if (s->ssl != NULL)
 		SSL_shutdown(s->ssl);
-	grow_array(&w->lat, &w->latcap, w->nlat + 1, sizeof(*w->lat));
+	xgrowarray(&w->lat, &w->latcap, w->nlat + 1, sizeof(*w->lat));
 	w->lat[w->nlat++] = (uint32_t)((t - s->t0) / 1000);
 	w->last_done = t;
 	release(s);
@@ -743,7 +743,7 @@ merge(struct worker *ws, int nw)
 
 	for (i = 1; i < nw; i++) {
 		b = &ws[i];
-		grow_array(&a->lat, &a->latcap, a->nlat + b->nlat,
+		xgrowarray(&a->lat, &a->latcap, a->nlat + b->nlat,
 		    sizeof(*a->lat));
 		if (b->nlat > 0)
 			memcpy(a->lat + a->nlat, b->lat,

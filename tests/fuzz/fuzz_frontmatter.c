@@ -28,10 +28,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(void)frontmatter_get(&fm, fm.entries[i].key);
 	}
 	frontmatter_free(&fm);
-	site_config_parse(text, size, "_config.yml", &cfg, &d);
+	frontmatter_config_parse(text, size, "_config.yml", &cfg, &d);
 	for (i = 0; i < cfg.nentries; i++)
-		(void)site_config_get(&cfg, cfg.entries[i].key);
-	site_config_free(&cfg);
+		(void)snapshot_config_get(&cfg, cfg.entries[i].key);
+	snapshot_config_free(&cfg);
 	diag_free(&d);
 	return 0;
 }

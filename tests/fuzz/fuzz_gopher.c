@@ -41,13 +41,13 @@ render(const char *s)
 	if (*s != '\0')
 		doc_add_link(&d, false, s, s);
 	doc_add_pre(&d, NULL, s);
-	gophertext_menu(&d, &r, &b);
-	gmenu_end(&b);
+	gopher_text_menu(&d, &r, &b);
+	gopher_menu_end(&b);
 	if (menu_error(b.data, b.len) != NULL ||
 	    control_error(b.data, b.len) != NULL)
 		abort();
 	buf_truncate(&b, 0);
-	gophertext_text(&d, &r, &b);
+	gopher_text_write(&d, &r, &b);
 	if (control_error(b.data, b.len) != NULL)
 		abort();
 	buf_free(&b);

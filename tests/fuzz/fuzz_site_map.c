@@ -1,6 +1,6 @@
 /*
  * Link targets through the URL mapping of the snapshot builder
- * (map_url, post_url and link lookups) against a small hand-made site.
+ * (site_map_url, post_url and link lookups) against a small hand-made site.
  * A mapped target is NULL only for a lone fragment; a capsule path has
  * no byte a URL cannot hold, and no "." or ".." piece.
  */
@@ -24,7 +24,7 @@ post(struct post *p, const char *name, const char *date, const char *slug)
 	p->date = xstrdup(date);
 	p->slug = xstrdup(slug);
 	p->path = xasprintf("/posts/%s.gmi", slug);
-	p->url = path_encode(p->path);
+	p->url = url_encode_str(p->path, URL_PATH);
 }
 
 static void
@@ -63,7 +63,7 @@ setup(void)
 	b.snap = &snap;
 	b.diags = &diags;
 	b.file = "fuzz.md";
-	page_keys(&b);
+	site_map_page_keys(&b);
 }
 
 static void
@@ -90,7 +90,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	if (b.snap == NULL)
 		setup();
 	target = xstrndup((const char *)data, len);
-	url = map_url(&b, target, 1);
+	url = site_map_url(&b, target, 1);
 	if (url == NULL && target[0] != '#')
 		abort();
 	/* Capsule paths that came from the site itself, not the target. */
@@ -99,9 +99,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	    strcmp(url, target) != 0)
 		check_path(url);
 	free(url);
-	if ((q = map_post_path(&b, target)) != NULL)
+	if ((q = site_map_post_path(&b, target)) != NULL)
 		check_path(q);
-	if ((q = map_link_path(&b, target)) != NULL)
+	if ((q = site_map_link_path(&b, target)) != NULL)
 		check_path(q);
 	free(target);
 	diag_free(&diags);

@@ -51,7 +51,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (u.port < -1 || u.port > 65535)
 		abort();
 	memcpy(enc, "s://h", 5);
-	if ((n = url_encode_path(u.path, enc + 5, sizeof(enc) - 5)) < 0)
+	if ((n = url_encode_to(u.path, strlen(u.path), URL_IRI_PATH, enc + 5,
+	    sizeof(enc) - 5)) < 0)
 		abort();
 	if (n + 5 <= URL_MAX) {
 		if (url_parse(enc, n + 5, &again, &err) == -1 ||

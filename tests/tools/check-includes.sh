@@ -7,7 +7,7 @@
 #   tests/tools/check-includes.sh [LAYERS...]   (bottom first)
 set -u
 cd "$(dirname "$0")/../.." || exit 2
-layers=${*:-core model convert proto site serve}
+layers=${*:-core model proto convert site serve}
 bad=0
 
 # rank LAYER: its place from the bottom (1...), 0 when not a layer.

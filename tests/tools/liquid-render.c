@@ -10,6 +10,7 @@
  *	for each, "### NAME", "errors N", the output's length on a line,
  *	then the output and a line break.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,8 @@ include_hook(void *ctx, const char *name, bool relative, const char *from,
 		if (strcmp(include_path[i], path) == 0)
 			goto found;
 	if (nincludes == nitems(include_text) ||
-	    read_into(path, &include_text[nincludes], 1 << 20, NULL) != 0) {
+	    file_read(AT_FDCWD, path, &include_text[nincludes], 1 << 20,
+	    NULL) != 0) {
 		free(path);
 		return -1;
 	}
@@ -209,7 +211,7 @@ main(int argc, char *argv[])
 	if (cases == NULL && optind != argc - 1)
 		return 2;
 	if (vfile != NULL) {
-		if ((vtext = read_file(vfile, &vlen)) == NULL) {
+		if ((vtext = file_read_all(vfile, &vlen)) == NULL) {
 			perror(vfile);
 			return 1;
 		}
@@ -220,7 +222,7 @@ main(int argc, char *argv[])
 	cfg.url = "https://example.com";
 	cfg.baseurl = "/blog";
 	eng = liquid_engine_new(&hooks, &cfg);
-	if ((text = read_file(cases ? cases : argv[optind], &len)) == NULL) {
+	if ((text = file_read_all(cases ? cases : argv[optind], &len)) == NULL) {
 		perror(cases ? cases : argv[optind]);
 		return 1;
 	}

@@ -276,7 +276,7 @@ test_bad_values_in_file(void)
 		{ "port: 1\nport: 2\n", ":2: setting 'port': given twice" },
 		{ "port: 1965\nhostname: example.org\n",
 		    ":2: unknown setting 'hostname'" },
-		{ "- port\n", ":1: expected a mapping of settings" },
+		{ "- port\n", ":1:1: error: YAML top level is not a mapping" },
 	};
 	size_t	i;
 

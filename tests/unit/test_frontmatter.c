@@ -473,29 +473,29 @@ test_site_config_text(void)
 	    "answer: 42\n"
 	    "list: [a, b]\n";
 
-	CHECK_INT(site_config_parse(t, strlen(t), "_config.yml", &cfg, &dg),
+	CHECK_INT(frontmatter_config_parse(t, strlen(t), "_config.yml", &cfg, &dg),
 	    0);
 	CHECK_STR(cfg.title, "Lantern Relay");
 	CHECK_STR(cfg.lang, "en");
 	CHECK_STR(cfg.url, "https://example.org");
 	CHECK(cfg.baseurl == NULL);
-	CHECK_STR(site_config_get(&cfg, "title"), "Lantern Relay");
-	CHECK_STR(site_config_get(&cfg, "answer"), "42");
-	CHECK_STR(site_config_get(&cfg, "lang"), "en");
-	CHECK(site_config_get(&cfg, "socnet_users") == NULL);
-	CHECK(site_config_get(&cfg, "list") == NULL);
-	CHECK(site_config_get(&cfg, "missing") == NULL);
-	site_config_free(&cfg);
+	CHECK_STR(snapshot_config_get(&cfg, "title"), "Lantern Relay");
+	CHECK_STR(snapshot_config_get(&cfg, "answer"), "42");
+	CHECK_STR(snapshot_config_get(&cfg, "lang"), "en");
+	CHECK(snapshot_config_get(&cfg, "socnet_users") == NULL);
+	CHECK(snapshot_config_get(&cfg, "list") == NULL);
+	CHECK(snapshot_config_get(&cfg, "missing") == NULL);
+	snapshot_config_free(&cfg);
 
 	/* Empty: the defaults. */
-	CHECK_INT(site_config_parse("", 0, "_config.yml", &cfg, &dg), 0);
+	CHECK_INT(frontmatter_config_parse("", 0, "_config.yml", &cfg, &dg), 0);
 	CHECK_STR(cfg.title, "");
 	CHECK_STR(cfg.lang, "en");
-	site_config_free(&cfg);
+	snapshot_config_free(&cfg);
 
 	/* Invalid: an error with the line, and still the defaults. */
 	diag_free(&dg);
-	CHECK_INT(site_config_parse("a: b\nc: [d\n", 11, "_config.yml",
+	CHECK_INT(frontmatter_config_parse("a: b\nc: [d\n", 11, "_config.yml",
 	    &cfg, &dg), -1);
 	CHECK_INT(dg.errors, 1);
 	if (dg.n == 1) {
@@ -503,7 +503,7 @@ test_site_config_text(void)
 		CHECK_INT(dg.v[0].line, 3);
 	}
 	CHECK_STR(cfg.lang, "en");
-	site_config_free(&cfg);
+	snapshot_config_free(&cfg);
 	diag_free(&dg);
 }
 
@@ -512,15 +512,15 @@ test_site_config_missing(void)
 {
 	struct site_config	cfg;
 
-	CHECK_INT(site_config_load("/nonexistent/_config.yml", &cfg, &dg), 0);
+	CHECK_INT(frontmatter_config_load("/nonexistent/_config.yml", &cfg, &dg), 0);
 	CHECK_INT(dg.n, 0);
 	CHECK_STR(cfg.title, "");
 	CHECK_STR(cfg.lang, "en");
-	site_config_free(&cfg);
+	snapshot_config_free(&cfg);
 	/* A directory cannot be read: an error. */
-	CHECK_INT(site_config_load("tests", &cfg, &dg), -1);
+	CHECK_INT(frontmatter_config_load("tests", &cfg, &dg), -1);
 	CHECK_INT(dg.errors, 1);
-	site_config_free(&cfg);
+	snapshot_config_free(&cfg);
 	diag_free(&dg);
 }
 
@@ -534,7 +534,7 @@ test_corpus_config(void)
 
 	if (stat(path, &st) == -1)
 		SKIP("%s not found", path);
-	CHECK_INT(site_config_load(path, &cfg, &dg), 0);
+	CHECK_INT(frontmatter_config_load(path, &cfg, &dg), 0);
 	CHECK_INT(dg.n, 0);
 	CHECK_STR(cfg.title, "Whirl Offload");
 	CHECK_STR(cfg.url, "https://qmonnet.github.io");
@@ -545,11 +545,11 @@ test_corpus_config(void)
 	CHECK(cfg.description != NULL &&
 	    strstr(cfg.description, " \xe2\x80\x94 ") != NULL &&
 	    cfg.description[strlen(cfg.description) - 1] == '.');
-	CHECK_STR(site_config_get(&cfg, "permalink"),
+	CHECK_STR(snapshot_config_get(&cfg, "permalink"),
 	    "/:year/:month/:day/:title/");
-	CHECK_STR(site_config_get(&cfg, "markdown"), "kramdown");
-	CHECK(site_config_get(&cfg, "socnet_users") == NULL);
-	site_config_free(&cfg);
+	CHECK_STR(snapshot_config_get(&cfg, "markdown"), "kramdown");
+	CHECK(snapshot_config_get(&cfg, "socnet_users") == NULL);
+	snapshot_config_free(&cfg);
 }
 
 int

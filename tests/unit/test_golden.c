@@ -135,15 +135,15 @@ golden(const char *top, const char *name)
 	unsigned	 first_line = 1;
 
 	path = xasprintf("%s/tests/golden/%s.gmi", top, name);
-	want = read_file(path, &wlen);
+	want = file_read_all(path, &wlen);
 	free(path);
 	path = xasprintf("%s/tests/golden/%s.md", top, name);
-	if ((md = read_file(path, &len)) != NULL)
+	if ((md = file_read_all(path, &len)) != NULL)
 		body = md;
 	else {
 		free(path);
 		path = xasprintf("%s/capsule/_posts/%s.md", top, name);
-		if ((md = read_file(path, &len)) == NULL) {
+		if ((md = file_read_all(path, &len)) == NULL) {
 			fprintf(stderr, "%s: no input\n", name);
 			harness_test_failed = 1;
 			free(path);

@@ -53,7 +53,7 @@ set_static(struct static_file *f, const char *path, const char *body,
 	f->len = len;
 }
 
-/* A small snapshot, built the way snapshot_build drives the calls. */
+/* A small snapshot, built the way site_build drives the calls. */
 static struct snapshot *
 build_with(const struct site_options *o)
 {
@@ -523,7 +523,7 @@ build_root(const char *root, enum permalink_style style)
 
 	o.root = root;
 	o.permalink = style;
-	s = snapshot_build(&o, &diags);
+	s = site_build(&o, &diags);
 	diag_free(&diags);
 	return s;
 }

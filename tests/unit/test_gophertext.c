@@ -34,7 +34,7 @@ text_of(const struct doc *d)
 {
 	struct buf	b = BUF_INIT;
 
-	gophertext_text(d, &render, &b);
+	gopher_text_write(d, &render, &b);
 	return buf_detach(&b, NULL);
 }
 
@@ -43,8 +43,8 @@ menu_of(const struct doc *d)
 {
 	struct buf	b = BUF_INIT;
 
-	gophertext_menu(d, &render, &b);
-	gmenu_end(&b);
+	gopher_text_menu(d, &render, &b);
+	gopher_menu_end(&b);
 	return buf_detach(&b, NULL);
 }
 
@@ -476,7 +476,7 @@ static void
 test_menu_recipe(void)
 {
 	struct doc		 d = { 0 };
-	struct gmenu_recipe	 r;
+	struct gopher_recipe	 r;
 	struct buf		 text = BUF_INIT;
 	char			*recipe, *menu, *nl;
 	size_t			 i, rlen, mlen;
@@ -484,10 +484,10 @@ test_menu_recipe(void)
 	doc_add(&d, LINE_TEXT, true, ".dot");
 	doc_add_link(&d, false, "/img/a.png", "A picture");
 	doc_add_pre(&d, NULL, "x\ty\n.z\r\nplain\n");
-	grecipe_init(&r);
-	gmenu_info(grecipe_lines(&r), "Top");
-	gophertext_doc(&d, &render, &text, &r);
-	gmenu_end(grecipe_lines(&r));
+	gopher_recipe_init(&r);
+	gopher_text_info(gopher_recipe_lines(&r), "Top");
+	gopher_text_doc(&d, &render, &text, &r);
+	gopher_menu_end(gopher_recipe_lines(&r));
 	CHECK_STR(text.data,
 	    "..dot\r\n"
 	    "[1] A picture\r\n"
@@ -497,9 +497,9 @@ test_menu_recipe(void)
 	    "..z\r\n"
 	    "plain\r\n"
 	    ".\r\n");
-	grecipe_finish(&r, text.data);
+	gopher_recipe_finish(&r, text.data);
 	recipe = buf_detach(&r.ops, &rlen);
-	menu = gmenu_expand(recipe, rlen, &mlen);
+	menu = gopher_recipe_expand(recipe, rlen, &mlen);
 	CHECK_INT(mlen, strlen(menu));
 	CHECK_STR(menu,
 	    "iTop\tfake\t(NULL)\t0\r\n"
@@ -518,11 +518,11 @@ test_menu_recipe(void)
 	/* A long text: its menu costs a few bytes per run of lines. */
 	for (i = 0; i < 200; i++)
 		doc_add(&d, LINE_TEXT, true, para);
-	grecipe_init(&r);
-	gophertext_doc(&d, &render, &text, &r);
-	grecipe_finish(&r, text.data);
+	gopher_recipe_init(&r);
+	gopher_text_doc(&d, &render, &text, &r);
+	gopher_recipe_finish(&r, text.data);
 	recipe = buf_detach(&r.ops, &rlen);
-	menu = gmenu_expand(recipe, rlen, &mlen);
+	menu = gopher_recipe_expand(recipe, rlen, &mlen);
 	CHECK(rlen < 64);
 	/* 200 paragraphs of 3 lines and 199 blank lines, as info lines. */
 	CHECK_INT(mlen, text.len - 3 + (200 * 3 + 199) * 15);
@@ -546,10 +546,10 @@ test_menu_fields(void)
 	const char	*label = "A title of more than seventy columns, which "
 	    "has to be cut short in a menu: é";
 
-	gmenu_item(&b, '0', label, "/sel\twith tab", "host", 70);
-	gmenu_item(&b, '1', "tab\there\r\nand line", "/", "host", 70);
-	gmenu_info(&b, "");
-	gmenu_end(&b);
+	gopher_menu_item(&b, '0', label, "/sel\twith tab", "host", 70);
+	gopher_menu_item(&b, '1', "tab\there\r\nand line", "/", "host", 70);
+	gopher_text_info(&b, "");
+	gopher_menu_end(&b);
 	m = buf_detach(&b, NULL);
 	CHECK(menu_error(m, strlen(m)) == NULL);
 	want = xasprintf("0%.69s…\t/sel with tab\thost\t70\r\n"
@@ -577,31 +577,31 @@ test_item_types(void)
 	size_t		 i;
 	char		 want;
 
-	CHECK_INT(gopher_type_for_path("/img/a.png"), 'I');
-	CHECK_INT(gopher_type_for_path("/img/a.JPG"), 'I');
-	CHECK_INT(gopher_type_for_path("/img/a.svg"), 'I');
-	CHECK_INT(gopher_type_for_path("/img/a.webp"), 'I');
-	CHECK_INT(gopher_type_for_path("/img/a.ico"), 'I');
-	CHECK_INT(gopher_type_for_path("/img/a.gif"), 'g');
-	CHECK_INT(gopher_type_for_path("/img/a.GIF"), 'g');
-	CHECK_INT(gopher_type_for_path("/robots.txt"), '0');
-	CHECK_INT(gopher_type_for_path("/notes.gmi"), '0');
-	CHECK_INT(gopher_type_for_path("/style.css"), '0');
-	CHECK_INT(gopher_type_for_path("/notes.md"), '9');
-	CHECK_INT(gopher_type_for_path("/data.xml"), '9');
-	CHECK_INT(gopher_type_for_path("/file.tar.gz"), '9');
-	CHECK_INT(gopher_type_for_path("/a.dir/noext"), '9');
-	CHECK_INT(gopher_type_for_path("/a.txt/noext"), '9');
-	CHECK_INT(gopher_type_for_path("/archive/"), '1');
+	CHECK_INT(gopher_item_type("/img/a.png"), 'I');
+	CHECK_INT(gopher_item_type("/img/a.JPG"), 'I');
+	CHECK_INT(gopher_item_type("/img/a.svg"), 'I');
+	CHECK_INT(gopher_item_type("/img/a.webp"), 'I');
+	CHECK_INT(gopher_item_type("/img/a.ico"), 'I');
+	CHECK_INT(gopher_item_type("/img/a.gif"), 'g');
+	CHECK_INT(gopher_item_type("/img/a.GIF"), 'g');
+	CHECK_INT(gopher_item_type("/robots.txt"), '0');
+	CHECK_INT(gopher_item_type("/notes.gmi"), '0');
+	CHECK_INT(gopher_item_type("/style.css"), '0');
+	CHECK_INT(gopher_item_type("/notes.md"), '9');
+	CHECK_INT(gopher_item_type("/data.xml"), '9');
+	CHECK_INT(gopher_item_type("/file.tar.gz"), '9');
+	CHECK_INT(gopher_item_type("/a.dir/noext"), '9');
+	CHECK_INT(gopher_item_type("/a.txt/noext"), '9');
+	CHECK_INT(gopher_item_type("/archive/"), '1');
 	/* The same classes as the MIME types Gemini sends. */
 	for (i = 0; i < nitems(files); i++) {
 		mt = mime_type(files[i]);
 		want = strcmp(mt, "image/gif") == 0 ? 'g' :
 		    strncmp(mt, "image/", 6) == 0 ? 'I' :
 		    strncmp(mt, "text/", 5) == 0 ? '0' : '9';
-		if (gopher_type_for_path(files[i]) != want)
+		if (gopher_item_type(files[i]) != want)
 			fprintf(stderr, "%s (%s)\n", files[i], mt);
-		CHECK_INT(gopher_type_for_path(files[i]), want);
+		CHECK_INT(gopher_item_type(files[i]), want);
 	}
 }
 
@@ -611,10 +611,10 @@ test_plain(void)
 	struct buf	 b = BUF_INIT;
 	const char	 in[] = "line one\r\n.dot\nlast";
 
-	gophertext_plain(in, sizeof(in) - 1, &b);
+	gopher_text_plain(in, sizeof(in) - 1, &b);
 	CHECK_STR(b.data, "line one\r\n..dot\r\nlast\r\n.\r\n");
 	buf_free(&b);
-	gophertext_plain("", 0, &b);
+	gopher_text_plain("", 0, &b);
 	CHECK_STR(b.data, ".\r\n");
 	buf_free(&b);
 }

@@ -924,7 +924,7 @@ t_corpus(void)
 		    strcmp(e->d_name + strlen(e->d_name) - 3, ".md") != 0)
 			continue;
 		path = xasprintf("%s/%s", dir, e->d_name);
-		text = read_file(path, &len);
+		text = file_read_all(path, &len);
 		CHECK(text != NULL);
 		if (text != NULL) {
 			pass(text);

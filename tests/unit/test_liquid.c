@@ -483,7 +483,7 @@ test_seed_post(void)
 	char		*text;
 	size_t		 len;
 
-	if (stat(path, &st) == -1 || (text = read_file(path, &len)) == NULL)
+	if (stat(path, &st) == -1 || (text = file_read_all(path, &len)) == NULL)
 		SKIP("%s not found", path);
 	render(text);
 	CHECK_INT(dg.n, 0);

@@ -97,7 +97,7 @@ test_file(void)
 	log_access(&e);
 	log_warnx("disk %s", "full");
 	log_info("started");
-	text = read_file(path, &len);
+	text = file_read_all(path, &len);
 	CHECK(text != NULL);
 	if (text != NULL) {
 		CHECK(strstr(text, "Z - gopher - \"/sel\" 0 0 0.0ms\n") != NULL);
@@ -115,18 +115,18 @@ test_file(void)
 	CHECK(log_access(&e));
 	e.path = "/two";
 	CHECK(log_access(&e));
-	text = read_file(path, &len);
+	text = file_read_all(path, &len);
 	CHECK(text != NULL && len == 0);
 	free(text);
 	log_flush();
-	text = read_file(path, &len);
+	text = file_read_all(path, &len);
 	CHECK(text != NULL && strstr(text, "\"/one\"") != NULL &&
 	    strstr(text, "\"/one\"") < strstr(text, "\"/two\""));
 	free(text);
 	e.path = "/three";
 	CHECK(log_access(&e));
 	log_warnx("after three");
-	text = read_file(path, &len);
+	text = file_read_all(path, &len);
 	CHECK(text != NULL && strstr(text, "\"/three\"") != NULL &&
 	    strstr(text, "\"/three\"") < strstr(text, "after three"));
 	free(text);

@@ -21,7 +21,7 @@ put(const char *rel, const char *text)
 	char	*path, *p;
 	FILE	*fp;
 
-	path = path_join(root, rel);
+	path = site_path_join(root, rel);
 	for (p = path + strlen(root) + 1; (p = strchr(p, '/')) != NULL; p++) {
 		*p = '\0';
 		mkdir(path, 0755);
@@ -69,7 +69,7 @@ build(struct diags *d, enum permalink_style style)
 	    .gemini_port = 1965, .permalink = style };
 
 	memset(d, 0, sizeof(*d));
-	return snapshot_build(&o, d);
+	return site_build(&o, d);
 }
 
 static const char *
@@ -444,23 +444,23 @@ test_symlinks(void)
 
 	fresh_root();
 	put("img/in.png", "png");
-	p = path_join(root, "img/link.png");
+	p = site_path_join(root, "img/link.png");
 	CHECK(symlink("in.png", p) == 0);
 	free(p);
-	p = path_join(root, "passwd.txt");
+	p = site_path_join(root, "passwd.txt");
 	CHECK(symlink("/etc/passwd", p) == 0);
 	free(p);
-	p = path_join(root, "etc");
+	p = site_path_join(root, "etc");
 	CHECK(symlink("/etc", p) == 0);
 	free(p);
-	p = path_join(root, "img/loop");
+	p = site_path_join(root, "img/loop");
 	CHECK(symlink("..", p) == 0);
 	free(p);
 	put("_private/key.txt", "secret");
-	p = path_join(root, "key.txt");
+	p = site_path_join(root, "key.txt");
 	CHECK(symlink("_private/key.txt", p) == 0);
 	free(p);
-	p = path_join(root, "config.txt");
+	p = site_path_join(root, "config.txt");
 	CHECK(symlink("_config.yml", p) == 0);
 	free(p);
 	s = build(&d, PERMALINK_POSTS);
@@ -517,7 +517,7 @@ check_map(struct build *b, const char *target, const char *want)
 {
 	char	*got;
 
-	got = map_url(b, target, 1);
+	got = site_map_url(b, target, 1);
 	CHECK_STR(got, want);
 	if (want != NULL && (got == NULL || strcmp(got, want) != 0))
 		fprintf(stderr, "  for %s\n", target);
@@ -542,7 +542,7 @@ test_map_url(void)
 	b.snap = s;
 	b.diags = &d;
 	b.file = "post.md";
-	page_keys(&b);
+	site_map_page_keys(&b);
 	warnings = d.warnings;
 	check_map(&b, "https://example.com/a?b=c#d", "https://example.com/a?b=c#d");
 	check_map(&b, "mailto:a@b.c", "mailto:a@b.c");
@@ -577,21 +577,21 @@ test_map_url(void)
 	    "https://example.org/blog/missing.png");
 	CHECK_INT(d.warnings, warnings + 2);
 	CHECK(has_diag(&d, DIAG_WARNING, "post.md", "/Articles/856005/"));
-	CHECK_STR(map_post_path(&b, "2017-02-21-os"), "/posts/2017-02-21-os.gmi");
-	CHECK_STR(map_post_path(&b, "2017-02-21-os.md"),
+	CHECK_STR(site_map_post_path(&b, "2017-02-21-os"), "/posts/2017-02-21-os.gmi");
+	CHECK_STR(site_map_post_path(&b, "2017-02-21-os.md"),
 	    "/posts/2017-02-21-os.gmi");
-	CHECK(map_post_path(&b, "2017-02-21-nope") == NULL);
-	CHECK_STR(map_link_path(&b, "about.md"), "/about.gmi");
-	CHECK_STR(map_link_path(&b, "_posts/2016-07-07-welcome.markdown"),
+	CHECK(site_map_post_path(&b, "2017-02-21-nope") == NULL);
+	CHECK_STR(site_map_link_path(&b, "about.md"), "/about.gmi");
+	CHECK_STR(site_map_link_path(&b, "_posts/2016-07-07-welcome.markdown"),
 	    "/posts/2016-07-07-welcome.gmi");
-	CHECK_STR(map_link_path(&b, "img/logo.png"), "/img/logo.png");
-	CHECK_STR(map_link_path(&b, "img/a b.svg"), "/img/a%20b.svg");
+	CHECK_STR(site_map_link_path(&b, "img/logo.png"), "/img/logo.png");
+	CHECK_STR(site_map_link_path(&b, "img/a b.svg"), "/img/a%20b.svg");
 	/* Taxonomy paths: only the pages that exist. */
 	check_map(&b, "/categories/BPF.gmi", "/categories/BPF.gmi");
 	check_map(&b, "/tags.gmi", "/tags.gmi");
-	CHECK(map_link_path(&b, "nope.md") == NULL);
-	CHECK_STR(map_site_var(&b, "title"), "Test Site");
-	strv_free(b.page_keys, 2 * s->npages);
+	CHECK(site_map_link_path(&b, "nope.md") == NULL);
+	CHECK_STR(site_map_var(&b, "title"), "Test Site");
+	xfreev(b.page_keys, 2 * s->npages);
 	snapshot_unref(s);
 	diag_free(&d);
 }
@@ -601,8 +601,8 @@ slurp(const char *dir, const char *rel)
 {
 	char	*p, *text;
 
-	p = path_join(dir, rel);
-	text = read_file(p, NULL);
+	p = site_path_join(dir, rel);
+	text = file_read_all(p, NULL);
 	free(p);
 	return text;
 }
@@ -620,7 +620,7 @@ test_export(void)
 		CHECK(s != NULL);
 		return;
 	}
-	CHECK_INT(snapshot_export(s, out, &d), 0);
+	CHECK_INT(site_export(s, out, &d), 0);
 	t = slurp(out, "index.gmi");
 	CHECK(t != NULL && strcmp(t, body(s, "/")) == 0);
 	free(t);
@@ -645,12 +645,12 @@ test_export(void)
 	    false);
 	routes_add(&s->gemini, "/fine.gmi", "text/gemini", "x", 1, false);
 	CHECK(mkdtemp(strcpy(out, "/tmp/test_site_out.XXXXXX")) != NULL);
-	CHECK_INT(snapshot_export(s, out, &d), -1);
+	CHECK_INT(site_export(s, out, &d), -1);
 	CHECK(has_diag(&d, DIAG_ERROR, out, "refusing"));
 	t = slurp(out, "fine.gmi");
 	CHECK(t != NULL);
 	free(t);
-	t = path_join(out, "../escape.gmi");
+	t = site_path_join(out, "../escape.gmi");
 	CHECK(access(t, F_OK) == -1 && errno == ENOENT);
 	free(t);
 	snapshot_unref(s);
@@ -679,18 +679,18 @@ test_reload(void)
 	b.opts = &o;
 	b.diags = &d;
 	put("p.md", "---\ntitle: T\n---\nBody.\n");
-	CHECK_INT(source_load(&b, "p.md", &src, &has_fm), 0);
+	CHECK_INT(site_source_load(&b, "p.md", &src, &has_fm), 0);
 	CHECK(has_fm && src.body_off == 17);
 	put("p.md", "---\ntitle: T\n---\nA longer body.\n");
-	text = source_read(&b, &src, &len);
+	text = site_source_read(&b, &src, &len);
 	CHECK(text != NULL && len == 32 &&
 	    strcmp(text + src.body_off, "A longer body.\n") == 0);
 	put("p.md", "---\ntitle: Longer\n---\nBody.\n");
-	CHECK(source_read(&b, &src, &len) == NULL);
+	CHECK(site_source_read(&b, &src, &len) == NULL);
 	CHECK(has_diag(&d, DIAG_ERROR, "p.md", "changed"));
 	buf_free(&b.raw);
 	buf_free(&b.text);
-	source_free(&src);
+	site_source_free(&src);
 	diag_free(&d);
 }
 
@@ -700,7 +700,7 @@ test_missing_root(void)
 	struct site_options	 o = { .root = "/nonexistent/capsule" };
 	struct diags		 d = { 0 };
 
-	CHECK(snapshot_build(&o, &d) == NULL);
+	CHECK(site_build(&o, &d) == NULL);
 	CHECK_INT(d.errors, 1);
 	diag_free(&d);
 }

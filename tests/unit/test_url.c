@@ -1,3 +1,4 @@
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
@@ -216,18 +217,73 @@ test_host_equal(void)
 	CHECK(!url_host_equal("example.org", "www.example.org"));
 }
 
+/* url_encode_to with the IRI path set, as a request is redirected. */
 static void
 test_encode_path(void)
 {
 	char	out[64];
 
-	CHECK_INT(url_encode_path("/a b/%/?#", out, sizeof(out)), 17);
+	CHECK_INT(url_encode_to("/a b/%/?#", 9, URL_IRI_PATH, out,
+	    sizeof(out)), 17);
 	CHECK_STR(out, "/a%20b/%25/%3F%23");
-	CHECK_INT(url_encode_path("/caf\xc3\xa9:@!", out, sizeof(out)), 9);
+	CHECK_INT(url_encode_to("/caf\xc3\xa9:@!", 9, URL_IRI_PATH, out,
+	    sizeof(out)), 9);
 	CHECK_STR(out, "/caf\xc3\xa9:@!");
-	CHECK_INT(url_encode_path("/abc", out, 4), -1);
-	CHECK_INT(url_encode_path("/abc", out, 5), 4);
-	CHECK_INT(url_encode_path("/ ", out, 4), -1);
+	CHECK_INT(url_encode_to("/abc", 4, URL_IRI_PATH, out, 4), -1);
+	CHECK_INT(url_encode_to("/abc", 4, URL_IRI_PATH, out, 5), 4);
+	CHECK_INT(url_encode_to("/ ", 2, URL_IRI_PATH, out, 4), -1);
+}
+
+/* Each named set keeps what it says, and encodes the rest. */
+static void
+test_encode_sets(void)
+{
+	static const char	 s[] = "/a b%?#\"<>~:@!\x7f\t\xc3\xa9";
+	char			*e;
+
+	e = url_encode_str(s, URL_PATH);
+	CHECK_STR(e, "/a%20b%25%3F%23%22%3C%3E~:@!%7F%09%C3%A9");
+	free(e);
+	e = url_encode_str(s, URL_IRI_PATH);
+	CHECK_STR(e, "/a%20b%25%3F%23%22%3C%3E~:@!%7F%09\xc3\xa9");
+	free(e);
+	e = url_encode_str(s, URL_SELECTOR);
+	CHECK_STR(e, "/a%20b%25%3F%23%22%3C%3E~:@!%7F%09%C3%A9");
+	free(e);
+	e = url_encode_str(s, URL_VISIBLE);
+	CHECK_STR(e, "/a%20b%?#\"<>~:@!%7F%09\xc3\xa9");
+	free(e);
+	/* A selector keeps what a path encodes: [ ] { } | ^ ` \ */
+	e = url_encode_str("[]{}|^`\\", URL_SELECTOR);
+	CHECK_STR(e, "[]{}|^`\\");
+	free(e);
+	e = url_encode_str("[]{}|^`\\", URL_PATH);
+	CHECK_STR(e, "%5B%5D%7B%7D%7C%5E%60%5C");
+	free(e);
+	e = url_encode_str("", URL_PATH);
+	CHECK_STR(e, "");
+	free(e);
+}
+
+/* url_decode: valid escapes decoded, anything else kept; %00 on demand. */
+static void
+test_decode(void)
+{
+	char	out[32];
+
+	CHECK_INT(url_decode("a%20b%2Fc", 9, out, false), 5);
+	CHECK_STR(out, "a b/c");
+	CHECK_INT(url_decode("%zz%4%", 6, out, false), 6);
+	CHECK_STR(out, "%zz%4%");
+	CHECK_INT(url_decode("%c3%A9", 6, out, false), 2);
+	CHECK_STR(out, "\xc3\xa9");
+	CHECK_INT(url_decode("x%00y", 5, out, true), 5);
+	CHECK_STR(out, "x%00y");
+	CHECK_INT(url_decode("x%00y", 5, out, false), 3);
+	CHECK(memcmp(out, "x\0y", 4) == 0);
+	/* An escape cut by len is not one. */
+	CHECK_INT(url_decode("%41", 2, out, false), 2);
+	CHECK_STR(out, "%4");
 }
 
 int
@@ -247,5 +303,7 @@ main(void)
 	RUN(test_length_limit);
 	RUN(test_host_equal);
 	RUN(test_encode_path);
+	RUN(test_encode_sets);
+	RUN(test_decode);
 	return HARNESS_END();
 }

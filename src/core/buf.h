@@ -1,28 +1,12 @@
 /*
- * Small helpers used everywhere: checked allocation and a growable
- * byte buffer.
+ * A growable byte buffer.
  */
-#ifndef CAPSULED_UTIL_H
-#define CAPSULED_UTIL_H
+#ifndef CAPSULED_BUF_H
+#define CAPSULED_BUF_H
 
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
-
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
-
-/* Allocation that never returns NULL: out of memory is fatal. */
-void	*xmalloc(size_t);
-void	*xcalloc(size_t, size_t);
-void	*xrealloc(void *, size_t);
-void	*xreallocarray(void *, size_t, size_t);
-char	*xstrdup(const char *);
-char	*xstrndup(const char *, size_t);
-char	*xasprintf(const char *, ...)
-	    __attribute__((format(printf, 1, 2)));
-
-/* Grow *v (an array of *cap elements of size sz) to hold at least need. */
-void	 grow_array(void *vp, size_t *cap, size_t need, size_t sz);
 
 /* A growable byte string, always NUL-terminated once anything is added. */
 struct buf {
@@ -78,19 +62,5 @@ void	 buf_put_escaped(struct buf *, const char *s);
 /* Hand the bytes to the caller (NUL-terminated, never NULL); buf is reset. */
 char	*buf_detach(struct buf *, size_t *lenp);
 void	 buf_free(struct buf *);
-
-/* Free n strings and the array holding them. */
-void	 strv_free(char **, size_t n);
-
-/* Read a whole file; NULL with errno set on failure. */
-char	*read_file(const char *path, size_t *lenp);
-/*
- * Append at most max bytes of a file to b; the file's size in *sizep
- * (0 if unknown).  -1 with errno set on failure (b as it was).
- */
-int	 read_into(const char *path, struct buf *b, size_t max,
-	    size_t *sizep);
-/* Read at most cap bytes of a file into dst; -1 with errno on failure. */
-int	 read_file_to(const char *path, char *dst, size_t cap, size_t *lenp);
 
 #endif

@@ -1,0 +1,187 @@
+/*
+ * Rendering: each post and page converted to the document model, given
+ * its title block, and written into the Gemini and Gopher routes; the
+ * static files published beside them.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "site-int.h"
+
+/* Markdown of src that starts at line, converted to the end of doc. */
+static void
+render_markdown(struct build *b, struct source *src, unsigned line,
+    const char *md, size_t len, struct doc *doc)
+{
+	struct convert_env	 env;
+
+	memset(&env, 0, sizeof(env));
+	env.liquid.file = src->file;
+	env.liquid.first_line = line;
+	env.liquid.diags = b->diags;
+	env.liquid.site_var = site_map_var;
+	env.liquid.post_path = site_map_post_path;
+	env.liquid.link_path = site_map_link_path;
+	env.liquid.ctx = b;
+	env.map_url = site_map_url;
+	b->file = src->file;
+	convert_body(md, len, &env, doc);
+}
+
+/* The Markdown body of src, converted to the end of doc. */
+static void
+render_body(struct build *b, struct source *src, struct doc *doc)
+{
+	const char	*text;
+	size_t		 len;
+
+	if ((text = site_source_read(b, src, &len)) != NULL)
+		render_markdown(b, src, src->body_line, text + src->body_off,
+		    len - src->body_off, doc);
+}
+
+/*
+ * The post's summary for the feed: its excerpt, which is Markdown like
+ * the body, as plain text, else the body's first paragraph.
+ */
+static char *
+summary(struct build *b, struct source *src, const struct doc *doc,
+    size_t from)
+{
+	struct doc	 ex = { 0 };
+	char		*text = NULL;
+	unsigned	 line = 1;
+	size_t		 k;
+
+	if (src->fm.excerpt != NULL) {
+		for (k = 0; k < src->fm.nentries; k++)
+			if (strcmp(src->fm.entries[k].key, "excerpt") == 0)
+				line = src->fm.entries[k].line;
+		render_markdown(b, src, line, src->fm.excerpt,
+		    strlen(src->fm.excerpt), &ex);
+		doc = &ex;
+		from = 0;
+	}
+	for (k = from; text == NULL && k < doc->n; k++)
+		if (doc->lines[k].kind == LINE_TEXT && doc->lines[k].text)
+			text = xstrdup(doc->lines[k].text);
+	doc_free(&ex);
+	return text;
+}
+
+/* Route a rendered document; a path taken twice is reported. */
+static void
+publish(struct build *b, const char *file, const char *path,
+    const char *lang, const struct doc *doc)
+{
+	struct buf	 out = BUF_INIT;
+	char		*type, *body;
+	size_t		 len;
+
+	doc_write_gemtext(doc, &out);
+	body = buf_detach(&out, &len);
+	type = lang ? xasprintf("text/gemini; lang=%s", lang) :
+	    xstrdup("text/gemini");
+	if (!routes_add(&b->snap->gemini, path, type, body, len, true))
+		diag_add(b->diags, DIAG_WARNING, file, 0, 0,
+		    "%s is already served: not served again", path);
+	free(type);
+}
+
+static void
+join_names(struct buf *out, const char *what, char **v, size_t n)
+{
+	size_t	i;
+
+	if (n == 0)
+		return;
+	buf_printf(out, "%s%s: ", out->len ? " · " : "", what);
+	for (i = 0; i < n; i++)
+		buf_printf(out, "%s%s", i ? ", " : "", v[i]);
+}
+
+/* Title block (CONVERSION.md 5.3): title, date · author, taxonomy. */
+static void
+post_header(const struct post *p, struct doc *doc)
+{
+	struct buf	line = BUF_INIT;
+
+	doc_add_heading(doc, 1, p->title);
+	buf_puts(&line, p->date);
+	if (p->author)
+		buf_printf(&line, " · %s", p->author);
+	doc_add(doc, LINE_TEXT, true, line.data);
+	buf_truncate(&line, 0);
+	join_names(&line, "Categories", p->categories, p->ncategories);
+	join_names(&line, "Tags", p->tags, p->ntags);
+	if (line.len > 0)
+		doc_add(doc, LINE_TEXT, false, line.data);
+	buf_free(&line);
+}
+
+/*
+ * One post, start to end: convert to the document model, publish it,
+ * free the source.  Every renderer of a post (Gemini, Gopher) reads the
+ * same document here, before it is freed.
+ */
+void
+site_render_post(struct build *b, size_t i)
+{
+	struct post	*p = &b->snap->posts[i];
+	struct source	*src = &b->post_src[i];
+	struct doc	 doc = { 0 };
+	size_t		 body;
+
+	post_header(p, &doc);
+	body = doc.n;
+	render_body(b, src, &doc);
+	p->excerpt = summary(b, src, &doc, body);
+	publish(b, src->file, p->path, p->lang, &doc);
+	gophersite_post(b->snap, b->opts, i, &doc);
+	doc_free(&doc);
+	b->snap->source_bytes += src->len;
+	site_source_free(src);
+}
+
+void
+site_render_page(struct build *b, size_t i)
+{
+	struct page	*pg = &b->snap->pages[i];
+	struct source	*src = &b->page_src[i];
+	struct doc	 doc = { 0 }, body = { 0 };
+
+	/* A page that opens with its own title needs no second one. */
+	render_body(b, src, &body);
+	if (body.n == 0 || body.lines[0].kind != LINE_HEADING ||
+	    body.lines[0].level != 1)
+		doc_add_heading(&doc, 1, pg->title);
+	doc_append(&doc, &body);
+	publish(b, src->file, pg->path, pg->lang, &doc);
+	gophersite_page(b->snap, b->opts, i, &doc);
+	doc_free(&doc);
+	b->snap->source_bytes += src->len;
+	site_source_free(src);
+}
+
+void
+site_render_statics(struct build *b)
+{
+	struct snapshot		*snap = b->snap;
+	struct static_file	*sf;
+	size_t			 i, n = 0;
+
+	for (i = 0; i < snap->nstatics; i++) {
+		sf = &snap->statics[i];
+		if (routes_add(&snap->gemini, sf->path, mime_type(sf->path),
+		    sf->body, sf->len, false)) {
+			snap->statics[n++] = *sf;
+			continue;
+		}
+		diag_add(b->diags, DIAG_WARNING, sf->path + 1, 0, 0,
+		    "%s is already served: file not served", sf->path);
+		free(sf->path);
+		free(sf->url);
+	}
+	snap->nstatics = n;
+}
