@@ -74,7 +74,7 @@ struct kctx {
 	const char	*src;
 	size_t		 len;
 	const char	*file;
-	unsigned	 first_line;
+	const struct linemap *map;	/* the lines of src in the file */
 	struct diags	*diags;
 
 	struct kline	*lines;
@@ -434,7 +434,7 @@ def_add(struct kctx *k, const char *label, size_t n, size_t line)
 
 	if ((dup = def_find(k, label, n) != NONE))
 		diag_add(k->diags, DIAG_WARNING, k->file,
-		    k->first_line + (unsigned)line, 0,
+		    linemap_line(k->map, line), 0,
 		    "footnote '%.*s' is defined twice; the first is used",
 		    (int)n, label);
 	if (2 * (k->ndefs + 1) > k->hcap) {
@@ -449,7 +449,7 @@ def_add(struct kctx *k, const char *label, size_t n, size_t line)
 	d = &k->defs[k->ndefs];
 	memset(d, 0, sizeof(*d));
 	d->label = xstrndup(label, n);
-	d->line = k->first_line + (unsigned)line;
+	d->line = linemap_line(k->map, line);
 	d->dup = dup;
 	if (!dup)
 		hash_insert(k, k->ndefs);
@@ -834,7 +834,7 @@ end_line(struct kctx *k, size_t li, int nl, int blank)
 		buf_putc(&k->out, '\n');
 	xgrowarray(&k->outlines, &k->capoutlines, k->noutlines + 1,
 	    sizeof(*k->outlines));
-	k->outlines[k->noutlines++] = k->first_line + (unsigned)li;
+	k->outlines[k->noutlines++] = linemap_line(k->map, li);
 	k->out_blank = blank;
 }
 
@@ -1076,7 +1076,7 @@ emit_text(struct kctx *k, size_t a, size_t b)
 	size_t			 i;
 
 	inline_rewrite(k, k->src + la->off, lb->off + lb->len - la->off,
-	    k->first_line + (unsigned)a, &k->out);
+	    linemap_line(k->map, a), &k->out);
 	/* The rewrites keep newlines: one output line per source line. */
 	for (i = a; i + 1 < b; i++)
 		end_line(k, i, 0, 0);
@@ -1239,7 +1239,7 @@ emit_row(struct kctx *k, const struct table *t, const struct trow *r,
 		if (r != NULL && i < r->ncells) {
 			c = &t->cells[r->first + i];
 			inline_rewrite(k, k->src + c->off, c->len,
-			    k->first_line + (unsigned)r->line, &k->out);
+			    linemap_line(k->map, r->line), &k->out);
 		} else
 			buf_putc(&k->out, ' ');
 		buf_putc(&k->out, '|');
@@ -1260,7 +1260,7 @@ emit_table(struct kctx *k, size_t a, size_t b)
 	if (t.nrows == 0 || t.ncols > TABLE_MAXCOLS) {
 		if (t.nrows > 0)
 			diag_add(k->diags, DIAG_WARNING, k->file,
-			    k->first_line + (unsigned)a, 0,
+			    linemap_line(k->map, a), 0,
 			    "table with more than %d columns left as text",
 			    TABLE_MAXCOLS);
 		for (i = a; i < b; i++)
@@ -1355,7 +1355,7 @@ finish_notes(struct kctx *k, struct kramdown_out *o)
 
 void
 kramdown_pass(const char *src, size_t len, const char *file,
-    unsigned first_line, struct diags *diags, struct kramdown_out *o)
+    const struct linemap *map, struct diags *diags, struct kramdown_out *o)
 {
 	struct kctx	 k;
 	struct scan	 st;
@@ -1367,7 +1367,7 @@ kramdown_pass(const char *src, size_t len, const char *file,
 	k.src = src;
 	k.len = len;
 	k.file = file;
-	k.first_line = first_line;
+	k.map = map;
 	k.diags = diags;
 	st.fn = NONE;
 	st.prev_blank = 1;
@@ -1378,7 +1378,7 @@ kramdown_pass(const char *src, size_t len, const char *file,
 		i += classify(&k, &st, i);
 	if (st.in_fence)
 		diag_add(diags, DIAG_WARNING, file,
-		    first_line + (unsigned)st.fence_line, 1,
+		    linemap_line(map, st.fence_line), 1,
 		    "code block never closed: it runs to the end of the file");
 	emit_all(&k);
 	finish_notes(&k, o);

@@ -57,14 +57,15 @@ struct kramdown_out {
 };
 
 /*
- * Never fails.  Warnings go to diags with file and line (first_line is
- * the line of src's first byte): a footnote defined but never
+ * Never fails.  Warnings go to diags with file and line (map gives the
+ * line in the file of each line of src; lines of out->markdown are
+ * mapped through it): a footnote defined but never
  * referenced (dropped), referenced but not defined (left literal as
  * "\[^x\]"), defined twice (the first wins), a table of more than 128
  * columns (md4c's limit; left as text).
  */
 void	kramdown_pass(const char *src, size_t len, const char *file,
-	    unsigned first_line, struct diags *, struct kramdown_out *);
+	    const struct linemap *, struct diags *, struct kramdown_out *);
 void	kramdown_out_free(struct kramdown_out *);
 
 #endif

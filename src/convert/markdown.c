@@ -103,7 +103,7 @@ struct render {
 	struct doc	*doc;
 	const char	*src;		/* what md4c parses */
 	size_t		 srclen;
-	unsigned	 first_line;
+	struct linemap	 map;		/* the lines of src in the file */
 	size_t		 pos;		/* a source offset reached ... */
 	unsigned	 line;		/* ... and its line, from 0 */
 	enum {
@@ -323,7 +323,7 @@ track(struct render *r, const char *p)
 static unsigned
 cur_line(const struct render *r)
 {
-	return r->first_line + r->line;
+	return linemap_line(&r->map, r->line);
 }
 
 /* An md4c attribute as a string, entities decoded. */
@@ -1875,7 +1875,7 @@ text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *ud)
 /* Parse one Markdown text and append its lines to doc. */
 static void
 render_md(const char *md, size_t len, const struct convert_env *env,
-    const unsigned *heads, size_t nheads, unsigned first_line,
+    const unsigned *heads, size_t nheads, const struct linemap *map,
     const char *prefix, struct doc *doc)
 {
 	/* Tables on; autolink extensions, math, wiki links, underline,
@@ -1895,7 +1895,7 @@ render_md(const char *md, size_t len, const struct convert_env *env,
 	r.doc = doc;
 	r.src = md;
 	r.srclen = len;
-	r.first_line = first_line;
+	r.map = *map;
 	r.brk = true;
 	r.prefix = prefix;
 	r.heads = heads;
@@ -1925,8 +1925,11 @@ markdown_render(const struct kramdown_out *ko, const struct convert_env *env,
 	char			*md, *num;
 	size_t			 i;
 
+	struct linemap		 map = { ko->lines, ko->nlines,
+				    env->liquid.first_line };
+
 	render_md(ko->markdown ? ko->markdown : "", ko->len, env,
-	    ko->table_heads, ko->ntables, env->liquid.first_line, NULL, doc);
+	    ko->table_heads, ko->ntables, &map, NULL, doc);
 	if (ko->nnotes == 0)
 		return;
 	doc->nnotes = ko->nnotes;
@@ -1936,7 +1939,8 @@ markdown_render(const struct kramdown_out *ko, const struct convert_env *env,
 		md = xasprintf("%s\n\n%s", fn->text ? fn->text : "",
 		    ko->refdefs ? ko->refdefs : "");
 		num = xasprintf("[%d]", fn->number);
-		render_md(md, strlen(md), env, NULL, 0, fn->line, num, doc);
+		map = (struct linemap){ NULL, 0, fn->line };
+		render_md(md, strlen(md), env, NULL, 0, &map, num, doc);
 		free(num);
 		free(md);
 	}

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,4 +120,26 @@ diag_excerpt(const char *s, size_t n, size_t max)
 	if (cut < n)
 		buf_puts(&b, "...");
 	return buf_detach(&b, NULL);
+}
+
+void
+diag_errno(struct diags *d, enum diag_level level, const char *file,
+    const char *what)
+{
+	const char	*err = strerror(errno);
+
+	if (what != NULL)
+		diag_add(d, level, file, 0, 0, "%s: %s", what, err);
+	else
+		diag_add(d, level, file, 0, 0, "%s", err);
+}
+
+unsigned
+linemap_line(const struct linemap *m, size_t i)
+{
+	if (m->n == 0)
+		return m->first + (unsigned)i;
+	if (i < m->n)
+		return m->lines[i];
+	return m->lines[m->n - 1] + (unsigned)(i - m->n + 1);
 }

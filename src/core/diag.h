@@ -29,9 +29,29 @@ struct diags {
 	size_t		 errors;
 };
 
+/*
+ * Where the lines of a text are in its file, across the stages that
+ * rewrite it: line i (0-based) of the text is line lines[i] of the file;
+ * past the last entry (or with none) the lines follow on, from first
+ * when there are no entries.
+ */
+struct linemap {
+	const unsigned	*lines;
+	size_t		 n;
+	unsigned	 first;
+};
+
+unsigned	linemap_line(const struct linemap *, size_t i);
+
 void	diag_add(struct diags *, enum diag_level, const char *file,
 	    unsigned line, unsigned column, const char *fmt, ...)
 	    __attribute__((format(printf, 6, 7)));
+/*
+ * A problem of a file as a whole, from errno: "what: " (unless what is
+ * NULL) and the text of errno.
+ */
+void	diag_errno(struct diags *, enum diag_level, const char *file,
+	    const char *what);
 /*
  * Print as "file:line:column: warning: message", one per line; an
  * unknown line or column is printed as 1.

@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
@@ -159,12 +160,16 @@ emit(int prio, const char *text, bool access)
 	return false;
 }
 
+/* A message, followed by ": " and the text of errnum unless it is 0. */
 static void
-vmessage(int prio, const char *fmt, va_list ap)
+vmessage(int prio, int errnum, const char *fmt, va_list ap)
 {
 	char	text[LINE_MAX_LEN];
+	int	n;
 
-	vsnprintf(text, sizeof(text), fmt, ap);
+	n = vsnprintf(text, sizeof(text), fmt, ap);
+	if (errnum != 0 && n >= 0 && (size_t)n < sizeof(text))
+		snprintf(text + n, sizeof(text) - n, ": %s", strerror(errnum));
 	emit(prio, text, false);
 }
 
@@ -174,8 +179,20 @@ log_info(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	vmessage(LOG_INFO, fmt, ap);
+	vmessage(LOG_INFO, 0, fmt, ap);
 	va_end(ap);
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list	ap;
+	int	saved = errno;
+
+	va_start(ap, fmt);
+	vmessage(LOG_WARNING, saved, fmt, ap);
+	va_end(ap);
+	errno = saved;
 }
 
 void
@@ -184,8 +201,31 @@ log_warnx(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	vmessage(LOG_WARNING, fmt, ap);
+	vmessage(LOG_WARNING, 0, fmt, ap);
 	va_end(ap);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list	ap;
+	int	saved = errno;
+
+	va_start(ap, fmt);
+	vmessage(LOG_CRIT, saved, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vmessage(LOG_CRIT, 0, fmt, ap);
+	va_end(ap);
+	exit(1);
 }
 
 void

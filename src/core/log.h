@@ -36,7 +36,17 @@ int	log_init(enum log_dest dest, const char *file, bool anonymize);
 void	log_detach(void);
 
 /* An error or a warning, and an informational message. */
+/*
+ * As in OpenBSD: log_warn adds ": " and the text of errno (which it
+ * keeps), log_warnx does not; fatal and fatalx do the same, then exit
+ * with status 1.
+ */
+void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	fatal(const char *, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+void	fatalx(const char *, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 
 /* One served request. */

@@ -12,8 +12,7 @@
 static void
 oom(void)
 {
-	fputs("capsuled: out of memory\n", stderr);
-	abort();
+	fatalx("out of memory");
 }
 
 void *

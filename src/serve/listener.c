@@ -234,7 +234,7 @@ listener_accept(evutil_socket_t lfd, short what, void *arg)
 		if (fd == -1) {
 			if (errno == EMFILE || errno == ENFILE ||
 			    errno == ENOBUFS || errno == ENOMEM) {
-				log_warnx("accept: %s", strerror(errno));
+				log_warn("accept");
 				pause_accepting(w);
 			}
 			return;

@@ -59,7 +59,7 @@ fork_away(void)
 {
 	switch (fork()) {
 	case -1:
-		log_warnx("fork: %s", strerror(errno));
+		log_warn("fork");
 		return -1;
 	case 0:
 		return 0;
@@ -81,7 +81,7 @@ write_pidfile(const struct config *cfg)
 	pid_fd = open(cfg->pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
 	    O_CLOEXEC, 0644);
 	if (pid_fd == -1) {
-		log_warnx("pidfile %s: %s", cfg->pidfile, strerror(errno));
+		log_warn("pidfile %s", cfg->pidfile);
 		return -1;
 	}
 	if (geteuid() == 0 && (pw = getpwnam(service_user(cfg))) != NULL)
@@ -96,12 +96,12 @@ sandbox_daemonize(const struct config *cfg)
 	int	 fd, p[2];
 
 	if (pipe2(p, O_CLOEXEC) == -1) {
-		log_warnx("pipe: %s", strerror(errno));
+		log_warn("pipe");
 		return -1;
 	}
 	switch (fork()) {
 	case -1:
-		log_warnx("fork: %s", strerror(errno));
+		log_warn("fork");
 		return -1;
 	case 0:
 		close(p[0]);
@@ -112,14 +112,14 @@ sandbox_daemonize(const struct config *cfg)
 		wait_ready(p[0]);
 	}
 	if (setsid() == -1) {
-		log_warnx("setsid: %s", strerror(errno));
+		log_warn("setsid");
 		return -1;
 	}
 	/* The session leader exits: the daemon can never get a terminal. */
 	if (fork_away() == -1)
 		return -1;
 	if ((fd = open("/dev/null", O_RDWR)) == -1) {
-		log_warnx("/dev/null: %s", strerror(errno));
+		log_warn("/dev/null");
 		return -1;
 	}
 	if (cfg->log_dest == LOGDEST_STDERR)
@@ -199,16 +199,14 @@ sandbox_drop(const struct config *cfg, bool *chrooted)
 	if (cfg->chroot) {
 		tzset();	/* localtime needs /etc/localtime */
 		if (chroot(cfg->root) == -1 || chdir("/") == -1) {
-			log_warnx("chroot %s: %s", cfg->root,
-			    strerror(errno));
+			log_warn("chroot %s", cfg->root);
 			return -1;
 		}
 		*chrooted = in_chroot = true;
 	}
 	if (setgroups(1, &gid) == -1 || setresgid(gid, gid, gid) == -1 ||
 	    setresuid(uid, uid, uid) == -1) {
-		log_warnx("switching to user %s: %s", user,
-		    strerror(errno));
+		log_warn("switching to user %s", user);
 		return -1;
 	}
 	if (setuid(0) == 0 || seteuid(0) == 0 || getuid() == 0 ||

@@ -108,7 +108,7 @@ wake_workers(struct server *srv)
 	for (i = 0; i < srv->nworkers; i++)
 		if (write(srv->workers[i].wake[1], "", 1) == -1 &&
 		    errno != EAGAIN)
-			log_warnx("waking worker %d: %s", i, strerror(errno));
+			log_warn("waking worker %d", i);
 }
 
 /* Access log lines of a round of events, in one write. */
@@ -137,7 +137,7 @@ worker_init(struct server *srv, struct worker *w, int id)
 	w->srv = srv;
 	w->id = id;
 	if (pipe2(w->wake, O_NONBLOCK | O_CLOEXEC) == -1) {
-		log_warnx("pipe: %s", strerror(errno));
+		log_warn("pipe");
 		return -1;
 	}
 	if ((w->base = event_base_new()) == NULL)

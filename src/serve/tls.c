@@ -185,17 +185,17 @@ create_excl(const char *path, mode_t mode, const struct passwd *pw)
 
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    mode)) == -1) {
-		log_warnx("%s: %s", path, strerror(errno));
+		log_warn("%s", path);
 		return NULL;
 	}
 	if (pw != NULL && fchown(fd, pw->pw_uid, pw->pw_gid) == -1) {
-		log_warnx("%s: %s", path, strerror(errno));
+		log_warn("%s", path);
 		close(fd);
 		unlink(path);
 		return NULL;
 	}
 	if ((f = fdopen(fd, "w")) == NULL) {
-		log_warnx("%s: %s", path, strerror(errno));
+		log_warn("%s", path);
 		close(fd);
 		unlink(path);
 	}
@@ -258,7 +258,7 @@ generate(const struct config *cfg)
 
 	if (cfg->certs_dir != NULL && mkdir(cfg->certs_dir, 0755) == -1 &&
 	    errno != EEXIST) {
-		log_warnx("%s: %s", cfg->certs_dir, strerror(errno));
+		log_warn("%s", cfg->certs_dir);
 		return -1;
 	}
 	if ((key = EVP_EC_gen("P-256")) == NULL ||
@@ -332,7 +332,7 @@ tls_files_open(const struct config *cfg, struct tls_files *f)
 		split_path(f->path[i], &dir, &f->name[i]);
 		f->dir[i] = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (f->dir[i] == -1)
-			log_warnx("%s: %s", dir, strerror(errno));
+			log_warn("%s", dir);
 		free(dir);
 		if (f->dir[i] == -1) {
 			tls_files_close(f);
@@ -393,7 +393,7 @@ read_pem(const struct tls_files *f, int i)
 
 	if ((fd = file_open(f->dir[i], f->name[i])) == -1 ||
 	    fstat(fd, &st) == -1) {
-		log_warnx("%s: %s", f->path[i], strerror(errno));
+		log_warn("%s", f->path[i]);
 		if (fd != -1)
 			close(fd);
 		return NULL;
@@ -409,7 +409,7 @@ read_pem(const struct tls_files *f, int i)
 		/* Room for the end too: the key is never moved by a realloc. */
 		buf_reserve(&text, (size_t)st.st_size + 1);
 		if (file_read_fd(fd, &text, PEM_MAX, NULL) == -1)
-			log_warnx("%s: %s", f->path[i], strerror(errno));
+			log_warn("%s", f->path[i]);
 		else if ((b = BIO_new(BIO_s_mem())) == NULL ||
 		    BIO_write(b, text.data, (int)text.len) != (int)text.len) {
 			BIO_free(b);

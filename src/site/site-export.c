@@ -84,7 +84,7 @@ site_export(const struct snapshot *snap, const char *dir,
 
 	if ((mkdir(dir, 0755) == -1 && errno != EEXIST) ||
 	    (dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		diag_add(diags, DIAG_ERROR, dir, 0, 0, "%s", strerror(errno));
+		diag_errno(diags, DIAG_ERROR, dir, NULL);
 		return -1;
 	}
 	for (i = 0; i < snap->gemini.n; i++) {
@@ -98,8 +98,7 @@ site_export(const struct snapshot *snap, const char *dir,
 			    r->path);
 			rc = -1;
 		} else if (write_file(dirfd, rel, r->body, r->len) == -1) {
-			diag_add(diags, DIAG_ERROR, dir, 0, 0, "%s: %s", rel,
-			    strerror(errno));
+			diag_errno(diags, DIAG_ERROR, dir, rel);
 			rc = -1;
 		}
 		free(rel);

@@ -291,9 +291,9 @@ add_static(struct build *b, const char *rel, const struct stat *st)
 	}
 	/* Read where the snapshot keeps it: no copy, no page-sized faults. */
 	data = arena_alloc(&snap->gemini.arena, (size_t)st->st_size + 1);
-	if (file_read_to(AT_FDCWD, file, data, (size_t)st->st_size, &len) == -1) {
-		diag_add(b->diags, DIAG_WARNING, file, 0, 0, "%s",
-		    strerror(errno));
+	if (file_read_to(AT_FDCWD, file, data, (size_t)st->st_size,
+	    &len) == -1) {
+		diag_errno(b->diags, DIAG_WARNING, file, NULL);
 		free(file);
 		return;
 	}
@@ -342,8 +342,8 @@ link_inside(struct build *b, const char *full)
 	size_t		 n = strlen(b->realroot);
 
 	if ((real = realpath(full, NULL)) == NULL) {
-		diag_add(b->diags, DIAG_WARNING, full, 0, 0,
-		    "broken symbolic link: %s", strerror(errno));
+		diag_errno(b->diags, DIAG_WARNING, full,
+		    "broken symbolic link");
 		return false;
 	}
 	if (strncmp(real, b->realroot, n) != 0 ||
@@ -444,8 +444,7 @@ walk(struct build *b, const char *rel, int depth, bool posts)
 
 	dir = site_path_join(b->opts->root, rel);
 	if ((d = opendir(dir)) == NULL) {
-		diag_add(b->diags, DIAG_WARNING, dir, 0, 0, "%s",
-		    strerror(errno));
+		diag_errno(b->diags, DIAG_WARNING, dir, NULL);
 		free(dir);
 		return;
 	}

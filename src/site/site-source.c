@@ -60,9 +60,9 @@ site_source_load(struct build *b, const char *rel, struct source *s,
 	memset(s, 0, sizeof(*s));
 	s->file = site_path_join(b->opts->root, rel);
 	buf_truncate(&b->raw, 0);
-	if (file_read(AT_FDCWD, s->file, &b->raw, HEAD_READ, &size) == -1) {
-		diag_add(b->diags, DIAG_ERROR, s->file, 0, 0, "%s",
-		    strerror(errno));
+	if (file_read(AT_FDCWD, s->file, &b->raw, HEAD_READ, &size) ==
+	    -1) {
+		diag_errno(b->diags, DIAG_ERROR, s->file, NULL);
 		goto fail;
 	}
 	if (too_large(s->file, size, b->diags))
@@ -71,9 +71,10 @@ site_source_load(struct build *b, const char *rel, struct source *s,
 	if (end < size &&
 	    (end = frontmatter_length(b->raw.data, end, false)) > b->raw.len) {
 		buf_truncate(&b->raw, 0);
-		if (file_read(AT_FDCWD, s->file, &b->raw, SITE_MAX_SOURCE, NULL) == -1) {
-			diag_add(b->diags, DIAG_ERROR, s->file, 0, 0, "%s",
-			    strerror(errno));
+		if (file_read(AT_FDCWD, s->file, &b->raw, SITE_MAX_SOURCE,
+		    NULL) == -1) {
+			diag_errno(b->diags, DIAG_ERROR, s->file,
+			    NULL);
 			goto fail;
 		}
 		end = b->raw.len;
@@ -104,9 +105,9 @@ site_source_read(struct build *b, struct source *s, size_t *lenp)
 	struct diags	 rest = { 0 };
 
 	buf_truncate(&b->raw, 0);
-	if (file_read(AT_FDCWD, s->file, &b->raw, SITE_MAX_SOURCE + 1, NULL) == -1) {
-		diag_add(b->diags, DIAG_ERROR, s->file, 0, 0, "%s",
-		    strerror(errno));
+	if (file_read(AT_FDCWD, s->file, &b->raw, SITE_MAX_SOURCE + 1,
+	    NULL) == -1) {
+		diag_errno(b->diags, DIAG_ERROR, s->file, NULL);
 		return NULL;
 	}
 	if (too_large(s->file, b->raw.len, b->diags))

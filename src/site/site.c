@@ -48,8 +48,7 @@ site_build(const struct site_options *opts, struct diags *diags)
 	b.snap = snap;
 	b.diags = diags;
 	if ((b.realroot = realpath(opts->root, NULL)) == NULL) {
-		diag_add(diags, DIAG_ERROR, opts->root, 0, 0,
-		    "capsule root: %s", strerror(errno));
+		diag_errno(diags, DIAG_ERROR, opts->root, "capsule root");
 		snapshot_unref(snap);
 		return NULL;
 	}

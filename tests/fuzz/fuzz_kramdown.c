@@ -13,13 +13,14 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct kramdown_out	 o;
-	struct diags		 d = { 0 };
-	size_t			 i, lines = 0, inlines = 0;
+	static const struct linemap	 map = { NULL, 0, 1 };
+	struct kramdown_out		 o;
+	struct diags			 d = { 0 };
+	size_t				 i, lines = 0, inlines = 0;
 
 	for (i = 0; i < size; i++)
 		inlines += data[i] == '\n';
-	kramdown_pass((const char *)data, size, "fuzz.md", 1, &d, &o);
+	kramdown_pass((const char *)data, size, "fuzz.md", &map, &d, &o);
 	if (o.markdown == NULL || o.refdefs == NULL || o.markdown[o.len] != '\0')
 		__builtin_trap();
 	for (i = 0; i < o.len; i++)

@@ -40,10 +40,12 @@ note_num(size_t i, char what)
 static const char *
 pass_n(const char *src, size_t len)
 {
+	static const struct linemap	map = { NULL, 0, 10 };
+
 	kramdown_out_free(&o);
 	diag_free(&d);
 	memset(&d, 0, sizeof(d));
-	kramdown_pass(src, len, "post.md", 10, &d, &o);
+	kramdown_pass(src, len, "post.md", &map, &d, &o);
 	return o.markdown;
 }
 

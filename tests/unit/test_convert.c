@@ -1,0 +1,130 @@
+/*
+ * The whole conversion pipeline (convert_body): Liquid, the kramdown
+ * pass and md4c, their line maps composed, so that what md4c reports
+ * names the line of the file.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "convert/convert.h"
+#include "core/core.h"
+
+#define MAX_LINKS	8
+
+static unsigned		link_line[MAX_LINKS];
+static char		link_target[MAX_LINKS][64];
+static size_t		nlinks;
+
+/* Record each link target and the line it is said to be on. */
+static char *
+map_url(void *ctx, const char *target, unsigned line)
+{
+	(void)ctx;
+	if (nlinks < MAX_LINKS) {
+		link_line[nlinks] = line;
+		strncpy(link_target[nlinks], target,
+		    sizeof(link_target[0]) - 1);
+		nlinks++;
+	}
+	return xstrdup(target);
+}
+
+/* Convert body, whose first line is line first of its file. */
+static void
+convert(const char *body, unsigned first)
+{
+	struct convert_env	env;
+	struct diags		diags = { 0 };
+	struct doc		doc = { 0 };
+
+	memset(&env, 0, sizeof(env));
+	env.liquid.file = "post.md";
+	env.liquid.first_line = first;
+	env.liquid.diags = &diags;
+	env.map_url = map_url;
+	nlinks = 0;
+	memset(link_target, 0, sizeof(link_target));
+	convert_body(body, strlen(body), &env, &doc);
+	doc_free(&doc);
+	diag_free(&diags);
+}
+
+/*
+ * A link on line 12 after a 7-line kramdown table (its row separator
+ * and footer rule are dropped, an alignment row added).
+ */
+static void
+test_after_table(void)
+{
+	convert("| a | b |\n"		/* 4 */
+	    "|---|---|\n"		/* 5 */
+	    "| 1 | 2 |\n"		/* 6 */
+	    "|---|---|\n"		/* 7 */
+	    "| 3 | 4 |\n"		/* 8 */
+	    "|===|===|\n"		/* 9 */
+	    "| 5 | 6 |\n"		/* 10 */
+	    "\n"			/* 11 */
+	    "See [x](/nowhere/) here.\n", 4);	/* 12 */
+	CHECK_INT(nlinks, 1);
+	CHECK_STR(link_target[0], "/nowhere/");
+	CHECK_INT(link_line[0], 12);
+}
+
+/* A link after a {% raw %} whose tags span lines, then a comment. */
+static void
+test_after_raw(void)
+{
+	convert("{% raw\n"		/* 4 */
+	    "%}\n"			/* 5 */
+	    "line {{ a }}\n"		/* 6 */
+	    "{% endraw\n"		/* 7 */
+	    "%}\n"			/* 8 */
+	    "{% comment %}\n"		/* 9 */
+	    "one\n"			/* 10 */
+	    "two\n"			/* 11 */
+	    "{% endcomment %}\n"	/* 12 */
+	    "See [y](/elsewhere/) here.\n", 4);	/* 13 */
+	CHECK_INT(nlinks, 1);
+	CHECK_STR(link_target[0], "/elsewhere/");
+	CHECK_INT(link_line[0], 13);
+}
+
+/* Both at once: the kramdown map goes through Liquid's. */
+static void
+test_raw_then_table(void)
+{
+	convert("{% comment %}\n"	/* 1 */
+	    "gone\n"			/* 2 */
+	    "{% endcomment %}\n"	/* 3 */
+	    "| a | b |\n"		/* 4 */
+	    "|---|---|\n"		/* 5 */
+	    "| 1 | 2 |\n"		/* 6 */
+	    "|---|---|\n"		/* 7 */
+	    "| 3 | 4 |\n"		/* 8 */
+	    "\n"			/* 9 */
+	    "[first](/a/) and\n"	/* 10 */
+	    "[second](/b/)\n", 1);	/* 11 */
+	CHECK_INT(nlinks, 2);
+	CHECK_INT(link_line[0], 10);
+	CHECK_INT(link_line[1], 11);
+}
+
+/* Nothing rewritten: lines follow on from the first. */
+static void
+test_plain(void)
+{
+	convert("Para.\n\n[z](/z/)\n", 20);
+	CHECK_INT(nlinks, 1);
+	CHECK_INT(link_line[0], 22);
+}
+
+int
+main(void)
+{
+	RUN(test_after_table);
+	RUN(test_after_raw);
+	RUN(test_raw_then_table);
+	RUN(test_plain);
+	return HARNESS_END();
+}
