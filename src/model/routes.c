@@ -57,32 +57,63 @@ find_unsealed(const struct routes *r, const char *path, size_t len)
 	return *s ? &r->v[*s - 1] : NULL;
 }
 
-bool
-routes_add(struct routes *r, const char *path, const char *type,
-    const char *body, size_t len, bool owns_body)
+/* The new route at path, or NULL when path is already routed. */
+static struct route *
+add(struct routes *r, const char *path, enum route_kind kind,
+    const char *type)
 {
 	struct route	*e;
 	size_t		 plen = strlen(path);
 
 	r->sealed = false;
 	index_grow(r);
-	if (*slot(r, path, plen) != 0) {
-		if (owns_body)
-			free((char *)body);
-		return false;
-	}
+	if (*slot(r, path, plen) != 0)
+		return NULL;
 	xgrowarray(&r->v, &r->cap, r->n + 1, sizeof(*r->v));
 	e = &r->v[r->n++];
 	e->path = arena_memdup(&r->arena, path, plen);
 	e->type = arena_strdup(&r->arena, type);
+	e->kind = kind;
+	*slot(r, path, plen) = r->n;
+	return e;
+}
+
+bool
+routes_take(struct routes *r, const char *path, enum route_kind kind,
+    const char *type, char *body, size_t len)
+{
+	struct route	*e;
+
+	if ((e = add(r, path, kind, type)) != NULL) {
+		e->body = arena_memdup(&r->arena, body, len);
+		e->len = len;
+	}
+	free(body);
+	return e != NULL;
+}
+
+bool
+routes_borrow(struct routes *r, const char *path, enum route_kind kind,
+    const char *type, const char *body, size_t len)
+{
+	struct route	*e;
+
+	if ((e = add(r, path, kind, type)) == NULL)
+		return false;
 	e->body = body;
 	e->len = len;
-	if (owns_body) {
-		e->body = arena_memdup(&r->arena, body, len);
-		free((char *)body);
-	}
-	*slot(r, path, plen) = r->n;
 	return true;
+}
+
+bool
+routes_alias(struct routes *r, const char *path, const char *target)
+{
+	const struct route	*t;
+
+	/* t's fields are read before the routes move to make room. */
+	if ((t = routes_find(r, target, strlen(target))) == NULL)
+		return false;
+	return routes_borrow(r, path, t->kind, t->type, t->body, t->len);
 }
 
 /* Compare a counted key with a NUL-terminated path, bytewise. */

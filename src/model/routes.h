@@ -11,9 +11,18 @@
 
 #include "core/core.h"
 
+/* What a route's body is. */
+enum route_kind {
+	ROUTE_BODY,	/* the bytes of the response */
+	ROUTE_RECIPE,	/* a Gopher menu recipe, made into the menu when
+			   asked for (gopher_recipe_expand) */
+};
+
 struct route {
 	const char	*path;
-	const char	*type;		/* MIME type with parameters (Gemini meta) */
+	const char	*type;		/* Gemini: MIME type with parameters;
+					   Gopher: the item type */
+	enum route_kind	 kind;
 	const char	*body;
 	size_t		 len;
 };
@@ -29,16 +38,26 @@ struct routes {
 };
 
 /*
- * Add a route.  When owns_body is true the table takes body: it keeps
- * a copy in its arena and frees the malloc'd original at once, so that
- * what is built next reuses that memory.  Otherwise body must outlive
- * the table (a static file shared by both protocols is read into one
- * table's arena and borrowed by the other).  Returns false (and adds
- * nothing) when the path is already routed.
+ * Add a route.  Each returns false, adding nothing, when the path is
+ * already routed: a clash, which the caller reports.
+ *
+ * routes_take: the table takes body (malloc'd): it keeps a copy in its
+ * arena and frees the original at once (also on a clash), so that what
+ * is built next reuses that memory.
+ * routes_borrow: body must outlive the table (a static file shared by
+ * both protocols is read into one table's arena and borrowed by the
+ * other).
+ * routes_alias: path answers as the route at target does (the same
+ * type, kind and body); false too when target is not routed.
  */
-bool			 routes_add(struct routes *, const char *path,
-			    const char *type, const char *body, size_t len,
-			    bool owns_body);
+bool			 routes_take(struct routes *, const char *path,
+			    enum route_kind, const char *type, char *body,
+			    size_t len);
+bool			 routes_borrow(struct routes *, const char *path,
+			    enum route_kind, const char *type,
+			    const char *body, size_t len);
+bool			 routes_alias(struct routes *, const char *path,
+			    const char *target);
 /* Sort for lookup; after this the table is read-only. */
 void			 routes_seal(struct routes *);
 const struct route	*routes_find(const struct routes *, const char *path,

@@ -147,10 +147,14 @@ snapshot_inherit_gone(struct snapshot *snap, const struct snapshot *old)
 	for (t = 0; t < sizeof(from) / sizeof(from[0]); t++)
 		for (i = 0; i < from[t]->n; i++) {
 			e = &from[t]->v[i];
+			/*
+			 * old's two tables hold no path in common: no
+			 * clash to report.
+			 */
 			if (routes_find(&snap->gemini, e->path,
 			    strlen(e->path)) == NULL)
-				routes_add(&snap->gone, e->path, "", "", 0,
-				    false);
+				(void)routes_borrow(&snap->gone, e->path,
+				    ROUTE_BODY, "", "", 0);
 		}
 	routes_seal(&snap->gone);
 }

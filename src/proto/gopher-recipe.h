@@ -14,14 +14,11 @@
  * little more than its items.
  */
 struct gopher_recipe {
-	struct buf	 ops;		/* the recipe so far (gopher-recipe.c) */
+	struct buf	 ops;		/* the recipe so far */
 	size_t		 len;		/* of the menu it makes */
 	size_t		 run, run_end;	/* text lines shared, not in ops yet */
 	size_t		 lit;		/* open record of menu lines */
 };
-
-/* The route type of a recipe: a menu, made when asked for. */
-#define GOPHER_RECIPE	"1 recipe"
 
 void		 gopher_recipe_init(struct gopher_recipe *);
 /* Where to write menu lines of the recipe's own (gopher_menu_item...). */
@@ -32,6 +29,7 @@ struct buf	*gopher_recipe_lines(struct gopher_recipe *);
  */
 void		 gopher_recipe_finish(struct gopher_recipe *, const char *text);
 /* The menu a recipe makes (a new string of *lenp bytes). */
-char		*gopher_recipe_expand(const char *recipe, size_t len, size_t *lenp);
+char		*gopher_recipe_expand(const char *recipe, size_t len,
+		    size_t *lenp);
 
 #endif

@@ -53,7 +53,8 @@ not_found(struct gopher_response *res)
 static bool
 redirect_allowed(const char *url)
 {
-	static const char	*denied[] = { "javascript", "vbscript", "data" };
+	static const char	*denied[] = { "javascript", "vbscript",
+	    "data" };
 	size_t			 i, n;
 
 	if (!isalpha((unsigned char)url[0]))
@@ -64,7 +65,8 @@ redirect_allowed(const char *url)
 	if (url[n] != ':')
 		return false;
 	for (i = 0; i < nitems(denied); i++)
-		if (strlen(denied[i]) == n && strncasecmp(url, denied[i], n) == 0)
+		if (strlen(denied[i]) == n && strncasecmp(url, denied[i],
+		    n) == 0)
 			return false;
 	return true;
 }
@@ -177,7 +179,7 @@ gopher_respond(const struct snapshot *snap, const struct gopher_host *gh,
 		not_found(res);
 		return;
 	}
-	if (strcmp(r->type, GOPHER_RECIPE) == 0) {
+	if (r->kind == ROUTE_RECIPE) {
 		res->owned = gopher_recipe_expand(r->body, r->len, &res->len);
 		res->body = res->owned;
 		return;

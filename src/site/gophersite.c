@@ -8,6 +8,7 @@ struct gsite {
 	struct gopher_render		 render;
 	const struct snapshot		*snap;
 	const struct site_options	*opts;
+	struct diags			*diags;	/* selector clashes */
 };
 
 /* a, the first blen bytes of b, then c, as a new string (no printf). */
@@ -122,7 +123,7 @@ resolve(void *ctx, const char *path, char *type, char **selector)
 
 static void
 gsite_init(struct gsite *g, const struct snapshot *s,
-    const struct site_options *o)
+    const struct site_options *o, struct diags *diags)
 {
 	g->render.host = gopher_public_host(o->gopher_host, o->hostname);
 	g->render.port = o->gopher_port;
@@ -130,29 +131,36 @@ gsite_init(struct gsite *g, const struct snapshot *s,
 	g->render.ctx = g;
 	g->snap = s;
 	g->opts = o;
+	g->diags = diags;
 }
 
 /*
- * A route of what b holds, which the table takes (b is reset).  A
- * route's type is its item type ("1", "0"...), or GOPHER_RECIPE.
+ * A route of what b holds, which the table takes (b is reset): its item
+ * type ("1", "0"...) and kind.  A selector already routed is reported.
  */
 static bool
-add_route(struct snapshot *s, const char *selector, const char *type,
-    struct buf *b)
+add_route(struct snapshot *s, const struct gsite *g, const char *selector,
+    enum route_kind kind, const char *type, struct buf *b)
 {
 	struct buf	 taken = *b;
 
 	memset(b, 0, sizeof(*b));
 	buf_reserve(&taken, 0);
-	return routes_add(&s->gopher, selector, type, taken.data, taken.len,
-	    true);
+	if (routes_take(&s->gopher, selector, kind, type, taken.data,
+	    taken.len))
+		return true;
+	diag_add(g->diags, DIAG_WARNING, g->opts->root, 0, 0,
+	    "Gopher selector %s is already served: not served again",
+	    selector);
+	return false;
 }
 
 static void
 menu_home_item(const struct gsite *g, struct buf *b)
 {
 	gopher_text_info(b, "");
-	gopher_menu_item(b, '1', "Main menu", "", g->render.host, g->render.port);
+	gopher_menu_item(b, '1', "Main menu", "", g->render.host,
+	    g->render.port);
 }
 
 /*
@@ -161,27 +169,28 @@ menu_home_item(const struct gsite *g, struct buf *b)
  * recipe over the text (gopher-text.h).  Frees both selectors.
  */
 static void
-add_doc(struct snapshot *s, const struct site_options *o, char *txt,
-    char *menu, const struct doc *d)
+add_doc(struct snapshot *s, const struct site_options *o,
+    struct diags *diags, char *txt, char *menu, const struct doc *d)
 {
 	struct gsite		 g;
 	struct gopher_recipe	 r;
 	struct buf		 b = BUF_INIT;
 	const struct route	*t;
 
-	gsite_init(&g, s, o);
+	gsite_init(&g, s, o, diags);
 	gopher_recipe_init(&r);
-	gopher_menu_item(gopher_recipe_lines(&r), '0', "This page as plain text", txt,
+	gopher_menu_item(gopher_recipe_lines(&r), '0',
+	    "This page as plain text", txt,
 	    g.render.host, g.render.port);
 	gopher_text_info(gopher_recipe_lines(&r), "");
 	gopher_text_doc(d, &g.render, &b, &r);
 	menu_home_item(&g, gopher_recipe_lines(&r));
 	gopher_menu_end(gopher_recipe_lines(&r));
 	/* The recipe reads the text where the table keeps it. */
-	if (add_route(s, txt, "0", &b) &&
+	if (add_route(s, &g, txt, ROUTE_BODY, "0", &b) &&
 	    (t = routes_find(&s->gopher, txt, strlen(txt))) != NULL) {
 		gopher_recipe_finish(&r, t->body);
-		add_route(s, menu, GOPHER_RECIPE, &r.ops);
+		add_route(s, &g, menu, ROUTE_RECIPE, "1", &r.ops);
 	}
 	buf_free(&r.ops);
 	free(txt);
@@ -190,19 +199,19 @@ add_doc(struct snapshot *s, const struct site_options *o, char *txt,
 
 void
 gophersite_post(struct snapshot *s, const struct site_options *o,
-    size_t i, const struct doc *d)
+    struct diags *diags, size_t i, const struct doc *d)
 {
 	if (o->gopher_port != 0)
-		add_doc(s, o, post_selector(&s->posts[i]),
+		add_doc(s, o, diags, post_selector(&s->posts[i]),
 		    post_menu_selector(&s->posts[i]), d);
 }
 
 void
 gophersite_page(struct snapshot *s, const struct site_options *o,
-    size_t i, const struct doc *d)
+    struct diags *diags, size_t i, const struct doc *d)
 {
 	if (o->gopher_port != 0)
-		add_doc(s, o, replace_suffix(s->pages[i].path, ".txt"),
+		add_doc(s, o, diags, replace_suffix(s->pages[i].path, ".txt"),
 		    replace_suffix(s->pages[i].path, "/"), d);
 }
 
@@ -230,7 +239,8 @@ post_items(const struct gsite *g, struct buf *b, const struct post *p,
 static void
 gemini_item(const struct gsite *g, struct buf *b)
 {
-	const char	*h = g->opts->hostname ? g->opts->hostname : "localhost";
+	const char	*h = g->opts->hostname ? g->opts->hostname :
+			    "localhost";
 	bool		 v6 = strchr(h, ':') != NULL;
 	char		*url;
 
@@ -248,7 +258,6 @@ gemini_item(const struct gsite *g, struct buf *b)
 static void
 main_menu(struct snapshot *s, const struct gsite *g)
 {
-	const struct route	*r;
 	struct buf		 b = BUF_INIT;
 	size_t			 i;
 	char			*sel;
@@ -262,23 +271,26 @@ main_menu(struct snapshot *s, const struct gsite *g)
 	for (i = 0; i < s->nposts; i++)
 		post_items(g, &b, &s->posts[i], false);
 	gopher_text_info(&b, "");
-	gopher_menu_item(&b, '1', "Archive by year", "/archive/", g->render.host,
+	gopher_menu_item(&b, '1', "Archive by year", "/archive/",
+	    g->render.host,
 	    g->render.port);
 	gopher_menu_item(&b, '1', "Categories", "/categories/", g->render.host,
 	    g->render.port);
-	gopher_menu_item(&b, '1', "Tags", "/tags/", g->render.host, g->render.port);
+	gopher_menu_item(&b, '1', "Tags", "/tags/", g->render.host,
+	    g->render.port);
 	for (i = 0; i < s->npages; i++) {
 		sel = replace_suffix(s->pages[i].path, ".txt");
-		gopher_menu_item(&b, '0', s->pages[i].title ? s->pages[i].title :
+		gopher_menu_item(&b, '0',
+		    s->pages[i].title ? s->pages[i].title :
 		    sel, sel, g->render.host, g->render.port);
 		free(sel);
 	}
 	gemini_item(g, &b);
 	gopher_menu_end(&b);
-	if (add_route(s, "", "1", &b)) {
-		r = routes_find(&s->gopher, "", 0);	/* the table's copy */
-		routes_add(&s->gopher, "/", "1", r->body, r->len, false);
-	}
+	if (add_route(s, g, "", ROUTE_BODY, "1", &b) &&
+	    !routes_alias(&s->gopher, "/", ""))
+		diag_add(g->diags, DIAG_WARNING, g->opts->root, 0, 0,
+		    "Gopher selector / is already served: not served again");
 }
 
 /* A menu of posts (indexes into s->posts), titled. */
@@ -295,7 +307,7 @@ posts_menu(struct snapshot *s, const struct gsite *g, const char *selector,
 		post_items(g, &b, &s->posts[idx[i]], true);
 	menu_home_item(g, &b);
 	gopher_menu_end(&b);
-	add_route(s, selector, "1", &b);
+	add_route(s, g, selector, ROUTE_BODY, "1", &b);
 }
 
 static void
@@ -321,7 +333,7 @@ taxonomy_menus(struct snapshot *s, const struct gsite *g,
 	}
 	menu_home_item(g, &b);
 	gopher_menu_end(&b);
-	add_route(s, selector, "1", &b);
+	add_route(s, g, selector, ROUTE_BODY, "1", &b);
 }
 
 static const char *
@@ -357,12 +369,12 @@ archive_menus(struct snapshot *s, const struct gsite *g)
 	}
 	menu_home_item(g, &b);
 	gopher_menu_end(&b);
-	add_route(s, "/archive/", "1", &b);
+	add_route(s, g, "/archive/", ROUTE_BODY, "1", &b);
 	free(idx);
 }
 
 static void
-static_routes(struct snapshot *s)
+static_routes(struct snapshot *s, const struct gsite *g)
 {
 	const struct static_file	*f;
 	struct buf			 b = BUF_INIT;
@@ -376,22 +388,25 @@ static_routes(struct snapshot *s)
 		type[0] = gopher_item_type(f->path);
 		if (type[0] == '0') {
 			gopher_text_plain(f->body, f->len, &b);
-			add_route(s, f->path, type, &b);
-		} else
-			routes_add(&s->gopher, f->path, type, f->body, f->len,
-			    false);
+			add_route(s, g, f->path, ROUTE_BODY, type, &b);
+		} else if (!routes_borrow(&s->gopher, f->path, ROUTE_BODY,
+		    type, f->body, f->len))
+			diag_add(g->diags, DIAG_WARNING, g->opts->root, 0, 0,
+			    "Gopher selector %s is already served: not "
+			    "served again", f->path);
 	}
 }
 
 void
-gophersite_finish(struct snapshot *s, const struct site_options *o)
+gophersite_finish(struct snapshot *s, const struct site_options *o,
+    struct diags *diags)
 {
 	struct gsite	 g;
 
 	if (o->gopher_port == 0)
 		return;
-	gsite_init(&g, s, o);
-	static_routes(s);
+	gsite_init(&g, s, o, diags);
+	static_routes(s, &g);
 	main_menu(s, &g);
 	archive_menus(s, &g);
 	taxonomy_menus(s, &g, "/categories/", "Categories", s->categories,

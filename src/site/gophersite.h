@@ -23,14 +23,16 @@
  * known, so that links between them resolve.
  */
 void	gophersite_post(struct snapshot *, const struct site_options *,
-	    size_t i, const struct doc *);
+	    struct diags *, size_t i, const struct doc *);
 void	gophersite_page(struct snapshot *, const struct site_options *,
-	    size_t i, const struct doc *);
+	    struct diags *, size_t i, const struct doc *);
 
 /*
  * Once posts, pages, taxonomies and static files are all in: the
- * static files and the generated menus, then seal snap->gopher.
+ * static files and the generated menus, then seal snap->gopher.  A
+ * selector routed twice is reported to diags (as is one in the above).
  */
-void	gophersite_finish(struct snapshot *, const struct site_options *);
+void	gophersite_finish(struct snapshot *, const struct site_options *,
+	    struct diags *);
 
 #endif

@@ -210,10 +210,22 @@ pages_robots(struct buf *out)
 	buf_puts(out, "User-agent: *\nDisallow:\n");
 }
 
+/* Report a generated document whose path was taken; true when added. */
+static bool
+added(const struct site_options *opts, struct diags *diags, const char *path,
+    bool ok)
+{
+	if (!ok)
+		diag_add(diags, DIAG_WARNING, opts->root, 0, 0,
+		    "%s is already served: the generated document is not",
+		    path);
+	return ok;
+}
+
 /* Render a document and route it (the route owns the bytes). */
 static void
-publish_doc(struct snapshot *snap, const char *path, const char *type,
-    struct doc *d)
+publish_doc(struct snapshot *snap, const struct site_options *opts,
+    struct diags *diags, const char *path, const char *type, struct doc *d)
 {
 	struct buf	 out = BUF_INIT;
 	size_t		 len;
@@ -222,11 +234,13 @@ publish_doc(struct snapshot *snap, const char *path, const char *type,
 	doc_write_gemtext(d, &out);
 	doc_free(d);
 	body = buf_detach(&out, &len);
-	routes_add(&snap->gemini, path, type, body, len, true);
+	added(opts, diags, path, routes_take(&snap->gemini, path,
+	    ROUTE_BODY, type, body, len));
 }
 
 static void
-publish_taxa(struct snapshot *snap, bool tags, const char *type)
+publish_taxa(struct snapshot *snap, const struct site_options *opts,
+    struct diags *diags, bool tags, const char *type)
 {
 	const struct taxon	*v = tags ? snap->tags : snap->categories;
 	size_t			 n = tags ? snap->ntags : snap->ncategories;
@@ -234,43 +248,43 @@ publish_taxa(struct snapshot *snap, bool tags, const char *type)
 	size_t			 i;
 
 	pages_taxonomy(snap, tags, &d);
-	publish_doc(snap, tags ? "/tags.gmi" : "/categories.gmi", type, &d);
+	publish_doc(snap, opts, diags, tags ? "/tags.gmi" : "/categories.gmi",
+	    type, &d);
 	for (i = 0; i < n; i++) {
 		pages_taxon(snap, &v[i], tags, &d);
-		publish_doc(snap, v[i].path, type, &d);
+		publish_doc(snap, opts, diags, v[i].path, type, &d);
 	}
 }
 
 void
-pages_publish(struct snapshot *snap, const struct site_options *opts)
+pages_publish(struct snapshot *snap, const struct site_options *opts,
+    struct diags *diags)
 {
-	const struct route	*home;
-	struct doc		 d = { 0 };
-	struct buf		 b = BUF_INIT;
-	char			*type, *body;
-	size_t			 len;
+	struct doc	 d = { 0 };
+	struct buf	 b = BUF_INIT;
+	char		*type, *body;
+	size_t		 len;
 
 	type = snap->config.lang ? xasprintf("text/gemini; lang=%s",
 	    snap->config.lang) : xstrdup("text/gemini");
 	pages_home(snap, &d);
-	publish_doc(snap, "/", type, &d);
-	home = routes_find(&snap->gemini, "/", 1);
-	routes_add(&snap->gemini, "/index.gmi", type, home->body, home->len,
-	    false);
+	publish_doc(snap, opts, diags, "/", type, &d);
+	added(opts, diags, "/index.gmi",
+	    routes_alias(&snap->gemini, "/index.gmi", "/"));
 	pages_archive(snap, &d);
-	publish_doc(snap, "/archive.gmi", type, &d);
-	publish_taxa(snap, false, type);
-	publish_taxa(snap, true, type);
+	publish_doc(snap, opts, diags, "/archive.gmi", type, &d);
+	publish_taxa(snap, opts, diags, false, type);
+	publish_taxa(snap, opts, diags, true, type);
 	free(type);
 
 	pages_atom(snap, opts, &b);
 	body = buf_detach(&b, &len);
-	routes_add(&snap->gemini, "/atom.xml", "application/atom+xml", body,
-	    len, true);
+	added(opts, diags, "/atom.xml", routes_take(&snap->gemini,
+	    "/atom.xml", ROUTE_BODY, "application/atom+xml", body, len));
 	pages_robots(&b);
 	body = buf_detach(&b, &len);
-	routes_add(&snap->gemini, "/robots.txt", "text/plain", body, len,
-	    true);
+	added(opts, diags, "/robots.txt", routes_take(&snap->gemini,
+	    "/robots.txt", ROUTE_BODY, "text/plain", body, len));
 }
 
 bool

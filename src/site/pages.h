@@ -33,7 +33,8 @@ void	pages_atom(const struct snapshot *, const struct site_options *,
 void	pages_robots(struct buf *);
 
 /* Add every generated document to snap->gemini. */
-void	pages_publish(struct snapshot *, const struct site_options *);
+void	pages_publish(struct snapshot *, const struct site_options *,
+	    struct diags *);
 /* A path of a generated document, which no page may take. */
 bool	pages_is_generated(const char *path);
 

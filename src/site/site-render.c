@@ -83,7 +83,8 @@ publish(struct build *b, const char *file, const char *path,
 	body = buf_detach(&out, &len);
 	type = lang ? xasprintf("text/gemini; lang=%s", lang) :
 	    xstrdup("text/gemini");
-	if (!routes_add(&b->snap->gemini, path, type, body, len, true))
+	if (!routes_take(&b->snap->gemini, path, ROUTE_BODY, type, body,
+	    len))
 		diag_add(b->diags, DIAG_WARNING, file, 0, 0,
 		    "%s is already served: not served again", path);
 	free(type);
@@ -138,7 +139,7 @@ site_render_post(struct build *b, size_t i)
 	render_body(b, src, &doc);
 	p->excerpt = summary(b, src, &doc, body);
 	publish(b, src->file, p->path, p->lang, &doc);
-	gophersite_post(b->snap, b->opts, i, &doc);
+	gophersite_post(b->snap, b->opts, b->diags, i, &doc);
 	doc_free(&doc);
 	b->snap->source_bytes += src->len;
 	site_source_free(src);
@@ -158,7 +159,7 @@ site_render_page(struct build *b, size_t i)
 		doc_add_heading(&doc, 1, pg->title);
 	doc_append(&doc, &body);
 	publish(b, src->file, pg->path, pg->lang, &doc);
-	gophersite_page(b->snap, b->opts, i, &doc);
+	gophersite_page(b->snap, b->opts, b->diags, i, &doc);
 	doc_free(&doc);
 	b->snap->source_bytes += src->len;
 	site_source_free(src);
@@ -173,8 +174,8 @@ site_render_statics(struct build *b)
 
 	for (i = 0; i < snap->nstatics; i++) {
 		sf = &snap->statics[i];
-		if (routes_add(&snap->gemini, sf->path, mime_type(sf->path),
-		    sf->body, sf->len, false)) {
+		if (routes_borrow(&snap->gemini, sf->path, ROUTE_BODY,
+		    mime_type(sf->path), sf->body, sf->len)) {
 			snap->statics[n++] = *sf;
 			continue;
 		}

@@ -57,7 +57,8 @@ site_build(const struct site_options *opts, struct diags *diags)
 		snapshot_unref(snap);
 		return NULL;
 	}
-	if (snap->config.lang != NULL && !site_source_lang_ok(snap->config.lang)) {
+	if (snap->config.lang != NULL &&
+	    !site_source_lang_ok(snap->config.lang)) {
 		file = site_path_join(opts->root, "_config.yml");
 		site_source_warn_lang(diags, file, snap->config.lang);
 		free(file);
@@ -75,9 +76,9 @@ site_build(const struct site_options *opts, struct diags *diags)
 	for (i = 0; i < snap->npages; i++)
 		site_render_page(&b, i);
 	site_render_statics(&b);
-	pages_publish(snap, opts);
+	pages_publish(snap, opts, diags);
 	routes_seal(&snap->gemini);
-	gophersite_finish(snap, opts);
+	gophersite_finish(snap, opts, diags);
 
 	free(b.post_src);
 	free(b.page_src);

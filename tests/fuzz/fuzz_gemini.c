@@ -28,11 +28,13 @@ setup(void)
 	cfg.nlisten = 2;
 	cfg.public_port = 1965;
 	cfg.check_port = true;
-	routes_add(&snap.gemini, "/index.gmi", "text/gemini; lang=en", home,
-	    sizeof(home) - 1, false);
-	routes_add(&snap.gemini, "/posts/a.gmi", "text/gemini", home, 1,
-	    false);
-	routes_add(&snap.gemini, "/img/x.png", "image/png", "x", 1, false);
+	routes_borrow(&snap.gemini, "/index.gmi", ROUTE_BODY,
+	    "text/gemini; lang=en", home,
+	    sizeof(home) - 1);
+	routes_borrow(&snap.gemini, "/posts/a.gmi", ROUTE_BODY, "text/gemini",
+	    home, 1);
+	routes_borrow(&snap.gemini, "/img/x.png", ROUTE_BODY, "image/png", "x",
+	    1);
 	routes_seal(&snap.gemini);
 }
 

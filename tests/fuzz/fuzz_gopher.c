@@ -24,8 +24,10 @@ setup(void)
 
 	cfg.name = "localhost";
 	cfg.port = 7070;
-	routes_add(&snap.gopher, "", "1", menu, sizeof(menu) - 1, false);
-	routes_add(&snap.gopher, "/posts/a.txt", "0", ".\r\n", 3, false);
+	routes_borrow(&snap.gopher, "", ROUTE_BODY, "1", menu,
+	    sizeof(menu) - 1);
+	routes_borrow(&snap.gopher, "/posts/a.txt", ROUTE_BODY, "0", ".\r\n",
+	    3);
 	routes_seal(&snap.gopher);
 }
 

@@ -24,10 +24,11 @@ setup(void)
 
 	memset(&snap, 0, sizeof(snap));
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
-		routes_add(&snap.gemini, paths[i], "text/gemini; lang=en",
-		    i == 0 ? home : post, i == 0 ? strlen(home) : strlen(post),
-		    false);
-	routes_add(&snap.gemini, "/img/p.png", "image/png", "PNG", 3, false);
+		routes_borrow(&snap.gemini, paths[i], ROUTE_BODY,
+		    "text/gemini; lang=en",
+		    i == 0 ? home : post, i == 0 ? strlen(home) : strlen(post));
+	routes_borrow(&snap.gemini, "/img/p.png", ROUTE_BODY, "image/png",
+	    "PNG", 3);
 	routes_seal(&snap.gemini);
 
 	memset(&cfg, 0, sizeof(cfg));
@@ -318,7 +319,7 @@ test_long_type(void)
 	type = malloc(2000);
 	memset(type, 'x', 1999);
 	type[1999] = '\0';
-	routes_add(&s.gemini, "/x", type, "b", 1, false);
+	routes_borrow(&s.gemini, "/x", ROUTE_BODY, type, "b", 1);
 	routes_seal(&s.gemini);
 	gemini_respond(&s, &cfg, NULL, "gemini://example.org/x", 22, &r);
 	CHECK_INT(r.status, 40);
@@ -337,14 +338,17 @@ test_gone(void)
 	struct snapshot	 older, old;
 
 	memset(&older, 0, sizeof(older));
-	routes_add(&older.gemini, "/posts/old.gmi", "text/gemini", "x", 1,
-	    false);
+	routes_borrow(&older.gemini, "/posts/old.gmi", ROUTE_BODY,
+	    "text/gemini", "x", 1);
 	routes_seal(&older.gemini);
 	memset(&old, 0, sizeof(old));
-	routes_add(&old.gemini, "/posts/a.gmi", "text/gemini", "x", 1, false);
-	routes_add(&old.gemini, "/posts/b.gmi", "text/gemini", "x", 1, false);
-	routes_add(&old.gemini, "/2017/12/04/x/index.gmi", "text/gemini", "x",
-	    1, false);
+	routes_borrow(&old.gemini, "/posts/a.gmi", ROUTE_BODY, "text/gemini",
+	    "x", 1);
+	routes_borrow(&old.gemini, "/posts/b.gmi", ROUTE_BODY, "text/gemini",
+	    "x", 1);
+	routes_borrow(&old.gemini, "/2017/12/04/x/index.gmi", ROUTE_BODY,
+	    "text/gemini", "x",
+	    1);
 	routes_seal(&old.gemini);
 	snapshot_inherit_gone(&old, &older);
 	snapshot_inherit_gone(&snap, &old);

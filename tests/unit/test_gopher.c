@@ -14,6 +14,8 @@ static const char	png[] = "\x89PNG\r\n\x1a\n\0binary";
 static const char	txt[] = "plain\n.dot line\n";
 static const char	css[] = ".a {\n}\n";
 
+static struct diags	diags;
+
 static const struct site_options opts = {
 	.root = "/nonexistent",
 	.hostname = "capsule.example.org",
@@ -93,12 +95,12 @@ build_with(const struct site_options *o)
 	doc_add_link(&d, false, "/categories/BPF.gmi", "BPF posts");
 	doc_add_link(&d, false, "/about.gmi", "About");
 	doc_add_link(&d, false, "https://example.org/", "The web");
-	gophersite_post(s, o, 2, &d);
-	gophersite_post(s, o, 1, &d);
-	gophersite_post(s, o, 0, &d);
-	gophersite_page(s, o, 0, &d);
+	gophersite_post(s, o, &diags, 2, &d);
+	gophersite_post(s, o, &diags, 1, &d);
+	gophersite_post(s, o, &diags, 0, &d);
+	gophersite_page(s, o, &diags, 0, &d);
 	doc_free(&d);
-	gophersite_finish(s, o);
+	gophersite_finish(s, o, &diags);
 	CHECK(s->gopher.sealed);
 	return s;
 }
@@ -219,7 +221,8 @@ test_main_menu(void)
 	CHECK(strstr(m, "1Archive by year\t/archive/\t") != NULL);
 	CHECK(strstr(m, "1Categories\t/categories/\t") != NULL);
 	CHECK(strstr(m, "1Tags\t/tags/\t") != NULL);
-	CHECK(strstr(m, "0About\xef\xbf\xbd\xef\xbf\xbd\t/about.txt\t") != NULL);
+	CHECK(strstr(m,
+	    "0About\xef\xbf\xbd\xef\xbf\xbd\t/about.txt\t") != NULL);
 	CHECK(strstr(m, "hThis capsule on Gemini\t"
 	    "URL:gemini://capsule.example.org:1966/\tgopher.example.org\t"
 	    "7070\r\n") != NULL);
@@ -518,7 +521,6 @@ static struct snapshot *
 build_root(const char *root, enum permalink_style style)
 {
 	struct site_options	 o = opts;
-	struct diags		 diags = { 0 };
 	struct snapshot		*s;
 
 	o.root = root;

@@ -25,7 +25,8 @@ static struct post posts[] = {
 	{ .name = "2017-02-21-os", .slug = "os", .date = "2017-02-11",
 	  .title = "OpenState", .lang = "en", .categories = cats_a,
 	  .ncategories = 1,
-	  .path = "/posts/2017-02-21-os.gmi", .url = "/posts/2017-02-21-os.gmi" },
+	  .path = "/posts/2017-02-21-os.gmi",
+	    .url = "/posts/2017-02-21-os.gmi" },
 };
 
 static struct page pages[] = {
@@ -43,6 +44,8 @@ static struct taxon tags[] = {
 	  .url = "/tags/XDP%20&%20%3Ctc%3E.gmi", .posts = ebpf_posts,
 	  .nposts = 1 },
 };
+
+static struct diags	diags;
 
 static void
 fixture(struct snapshot *s)
@@ -256,7 +259,7 @@ test_publish(void)
 	const struct route	*r, *idx;
 
 	fixture(&s);
-	pages_publish(&s, &o);
+	pages_publish(&s, &o, &diags);
 	routes_seal(&s.gemini);
 	r = routes_find(&s.gemini, "/", 1);
 	idx = routes_find(&s.gemini, "/index.gmi", 10);
@@ -282,6 +285,48 @@ test_publish(void)
 	routes_free(&s.gemini);
 }
 
+/*
+ * Two categories whose pages would have one path: the first is
+ * published, the second reported, not dropped in silence.
+ */
+static void
+test_publish_clash(void)
+{
+	static struct taxon	 two[] = {
+		{ .name = "a/b", .path = "/categories/a-b.gmi",
+		  .url = "/categories/a-b.gmi", .posts = bpf_posts,
+		  .nposts = 1 },
+		{ .name = "a-b", .path = "/categories/a-b.gmi",
+		  .url = "/categories/a-b.gmi", .posts = ebpf_posts,
+		  .nposts = 1 },
+	};
+	struct site_options	 o = { .root = "site", .hostname = "h",
+				    .gemini_port = 1965 };
+	struct snapshot		 s;
+	const struct route	*r;
+	const struct diag	*dg;
+
+	fixture(&s);
+	s.categories = two;
+	s.ncategories = nitems(two);
+	diag_free(&diags);
+	memset(&diags, 0, sizeof(diags));
+	pages_publish(&s, &o, &diags);
+	routes_seal(&s.gemini);
+	r = routes_find(&s.gemini, "/categories/a-b.gmi", 19);
+	CHECK(r != NULL && strstr(r->body, "category a/b\n") != NULL);
+	dg = diag_find(&diags, "/categories/a-b.gmi is already served");
+	CHECK(dg != NULL);
+	if (dg != NULL) {
+		CHECK_INT(dg->level, DIAG_WARNING);
+		CHECK_STR(dg->file, "site");
+	}
+	CHECK_INT(diags.warnings, 1);
+	routes_free(&s.gemini);
+	diag_free(&diags);
+	memset(&diags, 0, sizeof(diags));
+}
+
 int
 main(void)
 {
@@ -292,5 +337,6 @@ main(void)
 	RUN(test_base_url);
 	RUN(test_atom);
 	RUN(test_publish);
+	RUN(test_publish_clash);
 	return HARNESS_END();
 }

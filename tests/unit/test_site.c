@@ -282,7 +282,8 @@ test_bad_posts(void)
 	CHECK(body(s, "/posts/2017-01-01-good.gmi") != NULL);
 	/* No title: Jekyll's, from the slug or the file name. */
 	CHECK(body(s, "/posts/2017-01-05-no-title.gmi") != NULL &&
-	    strncmp(body(s, "/posts/2017-01-05-no-title.gmi"), "# No title\n", 11) == 0);
+	    strncmp(body(s, "/posts/2017-01-05-no-title.gmi"), "# No title\n",
+	    11) == 0);
 	CHECK(body(s, "/page.gmi") != NULL &&
 	    strncmp(body(s, "/page.gmi"), "# Page\n", 7) == 0);
 	CHECK(body(s, "/posts/dated.gmi") != NULL);
@@ -544,7 +545,8 @@ test_map_url(void)
 	b.file = "post.md";
 	site_map_page_keys(&b);
 	warnings = d.warnings;
-	check_map(&b, "https://example.com/a?b=c#d", "https://example.com/a?b=c#d");
+	check_map(&b, "https://example.com/a?b=c#d",
+	    "https://example.com/a?b=c#d");
 	check_map(&b, "mailto:a@b.c", "mailto:a@b.c");
 	check_map(&b, "gemini://x.org/", "gemini://x.org/");
 	check_map(&b, "#section", NULL);
@@ -567,17 +569,21 @@ test_map_url(void)
 	    "/posts/2017-12-04-offload.gmi");
 	check_map(&b, "/atom.xml", "/atom.xml");
 	/* What post_url gives: the capsule path itself. */
-	check_map(&b, "/posts/2016-07-07-welcome.gmi", "/posts/2016-07-07-welcome.gmi");
-	check_map(&b, "/blog/posts/2017-02-21-os.gmi#frag", "/posts/2017-02-21-os.gmi");
+	check_map(&b, "/posts/2016-07-07-welcome.gmi",
+	    "/posts/2016-07-07-welcome.gmi");
+	check_map(&b, "/blog/posts/2017-02-21-os.gmi#frag",
+	    "/posts/2017-02-21-os.gmi");
 	check_map(&b, "relative/path.png", "relative/path.png");
 	CHECK_INT(d.warnings, warnings);
 	/* No capsule target: the web site's page, with a warning. */
-	check_map(&b, "/Articles/856005/", "https://example.org/Articles/856005/");
+	check_map(&b, "/Articles/856005/",
+	    "https://example.org/Articles/856005/");
 	check_map(&b, "/blog/missing.png",
 	    "https://example.org/blog/missing.png");
 	CHECK_INT(d.warnings, warnings + 2);
 	CHECK(has_diag(&d, DIAG_WARNING, "post.md", "/Articles/856005/"));
-	CHECK_STR(site_map_post_path(&b, "2017-02-21-os"), "/posts/2017-02-21-os.gmi");
+	CHECK_STR(site_map_post_path(&b, "2017-02-21-os"),
+	    "/posts/2017-02-21-os.gmi");
 	CHECK_STR(site_map_post_path(&b, "2017-02-21-os.md"),
 	    "/posts/2017-02-21-os.gmi");
 	CHECK(site_map_post_path(&b, "2017-02-21-nope") == NULL);
@@ -639,11 +645,12 @@ test_export(void)
 	/* A route that climbs out of the folder is refused. */
 	s = xcalloc(1, sizeof(*s));
 	atomic_init(&s->refs, 1);
-	routes_add(&s->gemini, "/../escape.gmi", "text/gemini", "x", 1,
-	    false);
-	routes_add(&s->gemini, "/ok/../../escape.gmi", "text/gemini", "x", 1,
-	    false);
-	routes_add(&s->gemini, "/fine.gmi", "text/gemini", "x", 1, false);
+	routes_borrow(&s->gemini, "/../escape.gmi", ROUTE_BODY, "text/gemini",
+	    "x", 1);
+	routes_borrow(&s->gemini, "/ok/../../escape.gmi", ROUTE_BODY,
+	    "text/gemini", "x", 1);
+	routes_borrow(&s->gemini, "/fine.gmi", ROUTE_BODY, "text/gemini", "x",
+	    1);
 	CHECK(mkdtemp(strcpy(out, "/tmp/test_site_out.XXXXXX")) != NULL);
 	CHECK_INT(site_export(s, out, &d), -1);
 	CHECK(has_diag(&d, DIAG_ERROR, out, "refusing"));
