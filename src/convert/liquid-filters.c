@@ -1752,6 +1752,9 @@ liquid_to_time(const struct value *in, struct value_time *t)
 		return true;
 	}
 	if (in->type == VALUE_INT) {
+		if (in->u.i <= -VALUE_TIME_MAX_SEC ||
+		    in->u.i >= VALUE_TIME_MAX_SEC)
+			return false;
 		memset(t, 0, sizeof(*t));
 		t->sec = in->u.i;
 		value_time_local(t);
@@ -1772,7 +1775,7 @@ liquid_to_time(const struct value *in, struct value_time *t)
 		continue;
 	if (i == n) {
 		memset(t, 0, sizeof(*t));
-		t->sec = strtoll(s, NULL, 10);
+		t->sec = n < 16 ? strtoll(s, NULL, 10) : 0;
 		value_time_local(t);
 		free(s);
 		return true;

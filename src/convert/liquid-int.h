@@ -254,7 +254,7 @@ struct lq_render {
 	unsigned		 include_line;	/* of the outermost include */
 	unsigned		 ndiags;
 	bool			 line_start; /* the next byte starts a line */
-	int			 sort_nils;	/* Jekyll's sort: -1 first, 1 last */
+	int			 sort_nils;	/* sort: -1 nils first, 1 last */
 	char			*interrupts;	/* 'b' or 'c', pushed by */
 	size_t			 ninterrupts;	/* break and continue */
 	size_t			 capinterrupts;

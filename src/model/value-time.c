@@ -22,6 +22,9 @@ static const char *const day_names[] = {
 	"Saturday",
 };
 
+/* Years beyond this are not dates here (Ruby's would be Bignums). */
+#define TIME_MAX_YEAR	1000000
+
 struct civil {
 	int64_t	 year;
 	int	 mon, mday;		/* 1-based */
@@ -68,7 +71,11 @@ leap(int64_t y)
 static void
 to_civil(const struct value_time *t, struct civil *c)
 {
-	int64_t	s = t->sec + t->offset, days, rem;
+	int64_t	s, days, rem;
+
+	/* Out of range (a forged time): the epoch, not an overflow. */
+	s = t->sec > -VALUE_TIME_MAX_SEC && t->sec < VALUE_TIME_MAX_SEC ?
+	    t->sec + t->offset : 0;
 
 	days = s >= 0 ? s / 86400 : -((-s + 86399) / 86400);
 	rem = s - days * 86400;
@@ -420,11 +427,8 @@ zone_at(const char *s, size_t n, struct parsed *p)
 			m = h % 100;
 			h /= 100;
 		} else if (k == 2 || k == 1) {
-			if (1 + k + 2 < n + 0 && s[1 + k] == ':' &&
+			if (1 + k < n && s[1 + k] == ':' &&
 			    digits_at(s + 2 + k, n - 2 - k, &m) == 2)
-				k += 3;
-			else if (1 + k + 2 == n && s[1 + k] == ':' &&
-			    digits_at(s + 2 + k, 2, &m) == 2)
 				k += 3;
 		} else
 			return 0;
@@ -659,7 +663,8 @@ value_time_parse(const char *s, size_t n, struct value_time *t)
 		if (i < n && (s[i] == '+' || s[i] == '-'))
 			i++;
 	}
-	if ((!p.has_date && !p.has_time) || p.bad)
+	if ((!p.has_date && !p.has_time) || p.bad || p.year > TIME_MAX_YEAR ||
+	    p.year < -TIME_MAX_YEAR)
 		return -1;
 	value_time_now(&now);
 	to_civil(&now, &c);

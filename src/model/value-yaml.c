@@ -91,7 +91,7 @@ resolve_int(const char *s, size_t n)
 				continue;
 			if (e > 2 || !int_digits(s + start, i - start, 10,
 			    &part) || (start > 0 && (i - start > 2 ||
-			    part > 59)))
+			    part > 59)) || part > INT64_MAX / 3600 - v)
 				return NULL;
 			v += part * scale[e++];
 			start = i + 1;

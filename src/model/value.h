@@ -165,8 +165,19 @@ size_t		 value_size(const struct value *);
  */
 struct value	*value_from_yaml(const char *text, size_t len,
 		    const char *file, unsigned first_line, struct diags *);
+/*
+ * A _data CSV (sep ',') or TSV file (sep '\t') as Jekyll reads it: an
+ * array of hashes keyed by the first row, fields as strings, empty ones
+ * nil.  NULL, with an error at file:line:column, on a broken quote.
+ * (Jekyll reads JSON data as YAML: value_from_yaml.)
+ */
+struct value	*value_from_csv(const char *text, size_t len, char sep,
+		    const char *file, struct diags *);
 /* One plain YAML scalar resolved as Psych would. */
 struct value	*value_from_yaml_scalar(const char *s, size_t len);
+
+/* Seconds a time may be from the epoch either way (30 million years). */
+#define VALUE_TIME_MAX_SEC	((int64_t)1000000000000000)
 
 /*
  * Times.  value_time_now fills the current time in the local zone;

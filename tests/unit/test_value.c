@@ -152,6 +152,42 @@ test_yaml_bad(void)
 	buf_free(&bomb);
 }
 
+static char *
+csv_inspect(const char *text, char sep)
+{
+	struct diags	 d = { 0 };
+	struct value	*v = value_from_csv(text, strlen(text), sep, "t.csv",
+			    &d);
+	struct buf	 b = BUF_INIT;
+
+	if (v == NULL)
+		buf_printf(&b, "error %u:%u", d.v[0].line, d.v[0].column);
+	else
+		value_inspect(v, &b);
+	value_unref(v);
+	diag_free(&d);
+	return buf_detach(&b, NULL);
+}
+
+/* The answers are Ruby's CSV.read(headers: true).map(&:to_hash). */
+static void
+test_csv(void)
+{
+	CHECK_STR_FREE(csv_inspect("name,age,note\r\nann,3,\"a, b\"\n"
+	    "bob,,\"\"\n\"c\"\"d\",5\n", ','),
+	    "[{\"name\"=>\"ann\", \"age\"=>\"3\", \"note\"=>\"a, b\"}, "
+	    "{\"name\"=>\"bob\", \"age\"=>nil, \"note\"=>\"\"}, "
+	    "{\"name\"=>\"c\\\"d\", \"age\"=>\"5\", \"note\"=>nil}]");
+	CHECK_STR_FREE(csv_inspect("a,b\n\n4\n\"multi\nline\",x", ','),
+	    "[{\"a\"=>nil, \"b\"=>nil}, {\"a\"=>\"4\", \"b\"=>nil}, "
+	    "{\"a\"=>\"multi\\nline\", \"b\"=>\"x\"}]");
+	CHECK_STR_FREE(csv_inspect("a\tb\n1\t2\n", '\t'),
+	    "[{\"a\"=>\"1\", \"b\"=>\"2\"}]");
+	CHECK_STR_FREE(csv_inspect("", ','), "[]");
+	CHECK_STR_FREE(csv_inspect("a,b\n1,\"2\n3,4\n", ','), "error 2:3");
+	CHECK_STR_FREE(csv_inspect("a,b\n1,x\"y\n", ','), "error 2:4");
+}
+
 static void
 test_compare(void)
 {
@@ -242,6 +278,7 @@ main(void)
 	RUN(test_yaml_scalars);
 	RUN(test_yaml_document);
 	RUN(test_yaml_bad);
+	RUN(test_csv);
 	RUN(test_compare);
 	RUN(test_big_hash);
 	RUN(test_time);
