@@ -566,24 +566,6 @@ f_escape_once(struct lq_render *r, struct value *in, struct value **args,
 	return escape_common(in, true);
 }
 
-void
-liquid_cgi_escape(const char *s, size_t n, struct buf *out)
-{
-	size_t		i;
-	unsigned char	c;
-
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
-		if (isalnum(c) || strchr("_.-~", c) != NULL)
-			buf_putc(out, (char)c);
-		else if (c == ' ')
-			buf_putc(out, '+');
-		else
-			buf_printf(out, "%%%02X", c);
-	}
-	buf_reserve(out, 0);
-}
-
 static struct value *
 f_url_encode(struct lq_render *r, struct value *in, struct value **args,
     size_t nargs)
@@ -594,52 +576,39 @@ f_url_encode(struct lq_render *r, struct value *in, struct value **args,
 	if (value_is_nil(in))
 		return &value_nil;
 	s = liquid_str(in);
-	liquid_cgi_escape(s->u.str.s, s->u.str.len, &out);
+	url_encode(&out, s->u.str.s, s->u.str.len, URL_FORM);
 	value_unref(s);
 	return value_str_buf(&out);
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)tolower((unsigned char)c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
+/* CGI.unescape: '+' is a space, then %XX decoded. */
 static struct value *
 f_url_decode(struct lq_render *r, struct value *in, struct value **args,
     size_t nargs)
 {
-	struct value	*s;
-	struct buf	 out = BUF_INIT;
-	size_t		 i;
-	const char	*p;
+	struct value	*s, *res;
+	char		*plus, *out;
+	size_t		 i, n;
 
 	if (value_is_nil(in))
 		return &value_nil;
 	s = liquid_str(in);
-	p = s->u.str.s;
-	for (i = 0; i < s->u.str.len; i++) {
-		if (p[i] == '+')
-			buf_putc(&out, ' ');
-		else if (p[i] == '%' && i + 2 < s->u.str.len + 0 + 1 &&
-		    i + 2 <= s->u.str.len - 1 + 1 && hexval(p[i + 1]) >= 0 &&
-		    i + 2 < s->u.str.len + 1 && hexval(p[i + 2]) >= 0) {
-			buf_putc(&out, (char)(hexval(p[i + 1]) * 16 +
-			    hexval(p[i + 2])));
-			i += 2;
-		} else
-			buf_putc(&out, p[i]);
-	}
+	plus = xstrndup(s->u.str.s, s->u.str.len);
+	for (i = 0; i < s->u.str.len; i++)
+		if (plus[i] == '+')
+			plus[i] = ' ';
+	out = xmalloc(s->u.str.len + 1);
+	n = url_decode(plus, s->u.str.len, out, false);
 	value_unref(s);
-	if (!utf8_valid(out.data ? out.data : "", out.len)) {
-		buf_free(&out);
+	free(plus);
+	if (!utf8_valid(out, n)) {
+		free(out);
 		liquid_fail(r, "invalid byte sequence in UTF-8");
 		return NULL;
 	}
-	return value_str_buf(&out);
+	res = value_str(out, n);
+	free(out);
+	return res;
 }
 
 static const char b64[] =

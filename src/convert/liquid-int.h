@@ -328,8 +328,6 @@ extern const size_t		liquid_njekyll_filters;
 /* Helpers the filters share (liquid-filters.c). */
 struct value	*liquid_str(const struct value *);	/* v.to_s */
 locale_t	 liquid_utf8_locale(void);	/* for towupper_l, or 0 */
-/* CGI.escape: unreserved bytes kept, ' ' as '+', the rest %XX. */
-void		 liquid_cgi_escape(const char *, size_t, struct buf *);
 int64_t		 liquid_to_i(const struct value *);
 bool		 liquid_to_integer(struct lq_render *, const struct value *,
 		    int64_t *);

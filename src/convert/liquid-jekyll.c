@@ -214,31 +214,20 @@ j_cgi_escape(struct lq_render *r, struct value *in, struct value **args,
 		liquid_fail(r, "no implicit conversion into String");
 		return NULL;
 	}
-	liquid_cgi_escape(in->u.str.s, in->u.str.len, &out);
+	url_encode(&out, in->u.str.s, in->u.str.len, URL_FORM);
 	return value_str_buf(&out);
 }
 
-/* Addressable's normalize_component: what a URI cannot hold, escaped. */
+/* Addressable's normalize_component: decoded, then what a URI cannot hold. */
 static void
 uri_escape_into(const char *s, size_t n, struct buf *out)
 {
-	size_t		i;
-	unsigned char	c;
+	char	*dec = xmalloc(n + 1);
+	size_t	 dn;
 
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
-		if (c == '%' && i + 2 < n &&
-		    isxdigit((unsigned char)s[i + 1]) &&
-		    isxdigit((unsigned char)s[i + 2])) {
-			buf_putc(out, '%');
-			buf_putc(out, (char)toupper((unsigned char)s[i + 1]));
-			buf_putc(out, (char)toupper((unsigned char)s[i + 2]));
-			i += 2;
-		} else if (isalnum(c) || strchr("-._~!$&'()*+,;=:@/?#[]", c))
-			buf_putc(out, (char)c);
-		else
-			buf_printf(out, "%%%02X", c);
-	}
+	dn = url_decode(s, n, dec, false);
+	url_encode(out, dec, dn, URL_URI);
+	free(dec);
 }
 
 static struct value *

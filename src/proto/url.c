@@ -352,6 +352,11 @@ keeps(enum url_set set, unsigned char c)
 		return c > ' ' && c < 0x7f && strchr("%?#\"<>", c) == NULL;
 	case URL_VISIBLE:
 		return c > ' ' && c != 0x7f;
+	case URL_URI:
+		return unreserved(c) || sub_delim(c) ||
+		    (c != '\0' && strchr(":/?#[]@", c) != NULL);
+	case URL_FORM:
+		return unreserved(c);
 	}
 	return false;
 }
@@ -365,10 +370,10 @@ url_encode_to(const char *s, size_t len, enum url_set set, char *out,
 	size_t			 n = 0;
 
 	for (; p < end; p++) {
-		if (keeps(set, *p)) {
+		if (keeps(set, *p) || (set == URL_FORM && *p == ' ')) {
 			if (n + 1 >= outsz)
 				return -1;
-			out[n++] = *p;
+			out[n++] = set == URL_FORM && *p == ' ' ? '+' : *p;
 		} else {
 			if (n + 3 >= outsz)
 				return -1;

@@ -64,6 +64,10 @@ enum url_set {
 	URL_SELECTOR,
 	/* A link as written: all but controls, space and DEL. */
 	URL_VISIBLE,
+	/* Any URI character, reserved ones included (Addressable's). */
+	URL_URI,
+	/* A form value (Ruby's CGI.escape): unreserved; space is '+'. */
+	URL_FORM,
 };
 
 /*
