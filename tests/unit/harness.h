@@ -1,7 +1,9 @@
 /*
  * A small unit-test harness: CHECK macros that record failures with
  * file and line, SKIP for a test whose input is absent, and a summary
- * line "N passed, M failed, K skipped" that tests/run.sh adds up.
+ * line "N passed, M failed, K skipped" that tests/run.sh adds up.  With
+ * HARNESS_FILTER set, RUN runs only the tests whose names contain it
+ * (tests/run.sh unit/test_url:encode).
  */
 #ifndef CAPSULED_HARNESS_H
 #define CAPSULED_HARNESS_H
@@ -60,7 +62,18 @@ static int	harness_test_failed, harness_test_skipped;
 	return;								\
 } while (0)
 
+/* Is the test name asked for?  HARNESS_FILTER: a part of the names. */
+static inline int
+harness_wanted(const char *name)
+{
+	const char	*f = getenv("HARNESS_FILTER");
+
+	return f == NULL || *f == '\0' || strstr(name, f) != NULL;
+}
+
 #define RUN(fn) do {							\
+	if (!harness_wanted(#fn))					\
+		break;							\
 	harness_test_failed = harness_test_skipped = 0;			\
 	fn();								\
 	if (harness_test_failed) {					\
