@@ -2,6 +2,7 @@
 # The access log: one line per request with time, client, protocol, host,
 # path, status, bytes and duration; to a file; client addresses
 # truncated with --log-anonymize; none with --log none.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 make_capsule "$T_TMP/capsule"
@@ -31,6 +32,7 @@ bytes_of() { echo "$1" | sed -n 's/.*bytes=\([0-9]*\).*/\1/p'; }
 before=$(date -u +%s)
 out=$(gem -q -s localhost "$base$post\r\n" 2>&1)
 line=$(log_line "$post")
+# shellcheck disable=SC2086 # the fields of the log line
 set -- $line
 stamp=$(date -u -d "$(echo "$1" | sed 's/T/ /; s/Z$//')" +%s 2>/dev/null)
 check "time: ISO 8601 UTC, now ($1)" sh -c \
@@ -50,6 +52,7 @@ check "nothing else on the line" [ $# -eq 8 ]
 # An error response: its status and the header's bytes; the host as
 # requested (an IP literal, no SNI).
 out=$(gem -q "gemini://127.0.0.1:$GEMINI_PORT/no/such\r\n" 2>&1)
+# shellcheck disable=SC2046 # the fields of the log line
 set -- $(log_line /no/such)
 check "a 51: status, host as requested ($4 $6)" [ "$4" = 127.0.0.1 -a "$6" = 51 ]
 check "a 51: bytes of its header ($7)" [ "$7" = "$(bytes_of "$out")" -a \
@@ -71,11 +74,13 @@ start_capsuled --root "$T_TMP/capsule" --log "file:$log" --log-anonymize ||
     exit 1
 base="gemini://localhost:$GEMINI_PORT"
 gem -q "$base/\r\n" 2>/dev/null
+# shellcheck disable=SC2046 # the fields of the log line
 set -- $(log_line /)
 check "anonymized IPv4 client ($2)" [ "$2" = 127.0.0.0 ]
 if python3 -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0))' \
     2>/dev/null; then
 	gem -q -6 "$base/about.gmi\r\n" 2>/dev/null
+	# shellcheck disable=SC2046 # the fields of the log line
 	set -- $(log_line /about.gmi)
 	check "anonymized IPv6 client ($2)" [ "$2" = "::" ]
 else
@@ -85,7 +90,9 @@ stop_capsuled
 
 # --log none: no access log, messages still on stderr.
 start_capsuled --root "$T_TMP/capsule" --log none || exit 1
-gem -q "gemini://localhost:$GEMINI_PORT/\r\n" 2>/dev/null
+check "--log none: the request is answered" [ \
+    "$(status_line "gemini://localhost:$GEMINI_PORT/\r\n")" = \
+    "20 text/gemini; lang=en" ]
 sleep 0.5
 check "--log none: no access line" \
     sh -c '! grep -q " gemini .* 20 " "$1"' - "$CAPSULED_LOG"

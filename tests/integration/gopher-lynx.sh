@@ -1,8 +1,10 @@
 #!/bin/sh
 # lynx -dump of the main menu, a post as text and the post's menu.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 command -v lynx >/dev/null || { echo "skip: no lynx"; exit 77; }
 command -v curl >/dev/null || { echo "skip: no curl"; exit 77; }
+# shellcheck source=gopher-common
 . "$(dirname "$0")/gopher-common"
 
 home=$T_TMP/home
@@ -17,6 +19,13 @@ post=$(first_post)
 ptitle=$(curl -s --max-time 10 "$GURL/1/" |
     awk -F '\t' '/^0/ { sub(/^0[0-9-]* - /, "", $1); print $1; exit }')
 
+# Empty strings would match any output: what is looked for must exist.
+if [ -z "$title" ] || [ -z "$ptitle" ] || [ -z "$post" ]; then
+	fail "the main menu names the capsule and its newest post" \
+	    "(title '$title', post '$ptitle' at '$post')"
+	finish
+fi
+ok "the main menu names the capsule ($title) and its newest post"
 dump "$GURL/1/" >"$T_TMP/menu"
 grep -qF "$title" "$T_TMP/menu" && ok "lynx: main menu shows the title" ||
     fail "lynx: main menu shows the title"

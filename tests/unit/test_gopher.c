@@ -426,9 +426,15 @@ test_bad_input(void)
 static void
 test_gopher_plus(void)
 {
-	char	*want;
+	const struct route	*r;
+	char			*want;
 
+	/* The post's text itself, not an error both would share. */
+	r = routes_find(&snap->gopher, "/posts/sdn.txt", 14);
 	want = ask("/posts/sdn.txt", 14, NULL);
+	CHECK(r != NULL && r->len > 0 && strlen(want) == r->len &&
+	    memcmp(want, r->body, r->len) == 0);
+	CHECK(strncmp(want, "Welcome!\r\n", 10) == 0);
 	same_answer("/posts/sdn.txt\t+", 16, want);
 	same_answer("/posts/sdn.txt\t$\r\n", 18, want);
 	same_answer("/posts/sdn.txt\t!", 16, want);
@@ -513,6 +519,9 @@ test_stable(void)
 {
 	struct snapshot	*again = build();
 
+	/* The fixture's 13 menus and texts, and its static files. */
+	CHECK(snap->gopher.n >= 13);
+	CHECK_INT(again->gopher.n, snap->gopher.n);
 	same_routes(snap, again);
 	destroy(again);
 }
