@@ -2,7 +2,9 @@
 #
 #   make            build ./capsuled
 #   make run        install missing packages, build, serve capsule/
-#   make check      unit, integration, Jekyll and fuzz tests (ASan+UBSan)
+#   make check      unit, integration, Jekyll and fuzz tests (ASan+UBSan),
+#                   shellcheck
+#   make check-quick  unit tests, lint and a few integration tests (< 1 min)
 #   make fuzz       build the libFuzzer targets
 #   make bench      benchmarks (prints figures; not a test)
 
@@ -51,7 +53,8 @@ ALL_OBJS := $(foreach l,$(LAYERS),$(call layer_objs,$(l),build/rel) \
 	    $(call layer_objs,$(l),build/fuzz)) \
 	    build/rel/main.o build/asan/main.o
 
-.PHONY: all run deps check check-run unit integration fuzz bench bench-run clean
+.PHONY: all run deps check check-run check-quick unit integration fuzz bench \
+	bench-run clean
 
 all: $(PROG)
 
@@ -146,6 +149,12 @@ check:
 
 check-run: $(PROG) build/asan/capsuled $(UNIT_BINS) $(TOOL_BINS) $(FUZZ_BINS)
 	./tests/run.sh
+
+# For everyday work: what most changes can break, in under a minute.
+QUICK	 = unit lint integration/gemini-request integration/gopher-curl \
+	   integration/export integration/certs-in-root integration/badcontent
+check-quick: $(PROG) build/asan/capsuled $(UNIT_BINS) $(TOOL_BINS)
+	./tests/run.sh $(QUICK)
 
 bench:
 	./contrib/deps.sh --test

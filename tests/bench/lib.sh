@@ -11,11 +11,14 @@
 # /proc, is divided by the requests it completed.  A script that runs its
 # points several times (RUN is the current run) reports the medians.
 
+# shellcheck source=../integration/lib.sh
+
 . "$TOP/tests/integration/lib.sh"
 
 G="$TOOLS/gemload"
 SECONDS_PER_POINT="${BENCH_SECONDS:-5}"
 LOAD_THREADS="${BENCH_THREADS:-1}"
+# shellcheck disable=SC2034 # read by the scripts that source this file
 RUNS="${BENCH_RUNS:-3}"
 RUN=1
 CLK_TCK=$(getconf CLK_TCK)

@@ -3,7 +3,8 @@
 # test: nothing here passes or fails on a number.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
-export TOP="$(pwd)"
+TOP=$(pwd)
+export TOP
 export TOOLS="$TOP/build/tools"
 export CAPSULED="$TOP/capsuled"
 status=0

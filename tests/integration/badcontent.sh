@@ -2,6 +2,7 @@
 # A broken post never takes the capsule down: each kind of bad content
 # is reported (file:line:column) and rendered or skipped, every other
 # post still exports, and nothing takes long.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 root="$T_TMP/capsule"

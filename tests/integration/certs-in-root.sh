@@ -4,6 +4,7 @@
 # (relative or absolute settings, a symbolic link, a hard link), from
 # the first start, across reloads and a renewed pair, in a chroot; never
 # exported; start-up and --check warn.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 # refused NAME PATH: both protocols refuse PATH, and show no PEM.

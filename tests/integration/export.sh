@@ -1,6 +1,7 @@
 #!/bin/sh
 # --export and --check on the shipped capsule: the seed post, the home
 # page, the feed, robots.txt, reproducible output, exit codes.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 out="$T_TMP/out"

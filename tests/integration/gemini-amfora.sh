@@ -1,6 +1,7 @@
 #!/bin/sh
 # A real Gemini browser, Amfora in tmux: the home page, then a post by
 # its link number, then back.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 for c in amfora tmux; do
 	command -v $c >/dev/null || { echo "skip: no $c"; exit 77; }

@@ -2,6 +2,7 @@
 # The certificate: generated at first start (ECDSA P-256, SAN, key mode
 # 0600, fingerprint printed), kept on later starts, never replaced when
 # half of the pair is missing.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 make_capsule "$T_TMP/capsule"
@@ -81,6 +82,7 @@ if [ "$(id -u)" -eq 0 ]; then
 	as_user="--user nobody"
 	chown nobody "$certs/key.pem" "$certs/cert.pem"
 fi
+# shellcheck disable=SC2086 # as_user: no word, or the option and its user
 start_capsuled --root "$T_TMP/capsule" $as_user || exit 1
 old=$(served_fp)
 new_pair "$certs" $owner

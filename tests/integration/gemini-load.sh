@@ -1,6 +1,7 @@
 #!/bin/sh
 # Concurrency and limits: 100 simultaneous clients, clients that never
 # send their request, the connection limit.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 make_capsule "$T_TMP/capsule"
@@ -45,6 +46,7 @@ clients() {
 		pids="$pids $!"
 		i=$((i + 1))
 	done
+	# shellcheck disable=SC2086 # one word per process
 	wait $pids
 }
 
@@ -126,6 +128,7 @@ check "accepting again after the limit ($got)" [ "${got%% *}" = 20 ]
 # until new ones are refused.
 if [ -x "$TOOLS/gemload" ]; then
 	for mode in "" "--tls1.2 -r"; do
+		# shellcheck disable=SC2086 # mode: no word, or options
 		out=$("$TOOLS/gemload" -p "$GEMINI_PORT" -c 8 -d 2 $mode 2>&1 |
 		    grep '^RESULT')
 		check "8 connections for 2 s under a limit of 40 ($mode): $out" \

@@ -2,6 +2,7 @@
 # Privileges and detaching: started as root, capsuled serves as another
 # user (optionally chrooted to the capsule, where reloads still work);
 # --daemon detaches and writes its pidfile.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 make_capsule "$T_TMP/capsule"

@@ -3,6 +3,7 @@
 # request; broken content leaves the rest serving; content that cannot
 # load at all leaves the old snapshot serving; a removed post is gone
 # (52); a SIGHUP while starting is held until the server serves.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 G="$TOOLS/gemload"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Gemini request rules, against the real daemon: request line limits,
 # host, port and scheme checks, path escapes, redirects, MIME types.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 make_capsule "$T_TMP/capsule"
@@ -105,6 +106,7 @@ for pair in "img/pixel.png image/png" "img/photo.jpg image/jpeg" \
     "img/pic.webp image/webp" "files/paper.pdf application/pdf" \
     "files/notes.txt text/plain" "files/blob.qqq application/octet-stream" \
     "atom.xml application/atom+xml"; do
+	# shellcheck disable=SC2086 # a path and its type
 	set -- $pair
 	expect "MIME type of $1" "20 $2" "$base/$1\r\n"
 done

@@ -2,6 +2,7 @@
 # TLS of the Gemini listener, checked with openssl s_client and the test
 # client: protocol versions, ciphers, resumption, SNI, IPv4 and IPv6,
 # close_notify.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 make_capsule "$T_TMP/capsule"

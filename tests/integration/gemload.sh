@@ -2,6 +2,7 @@
 # The load generator of `make bench`: it refuses targets off this machine
 # without sending or resolving anything, it notices broken responses,
 # and against the real daemon a short run is clean.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 G="$TOOLS/gemload"

@@ -1,7 +1,9 @@
 #!/bin/sh
 # The bad-input list over a raw socket: long, NUL, no line end, "..",
 # percent tricks, Gopher+ suffixes, HTTP, garbage, URL: pages.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=gopher-common
 . "$(dirname "$0")/gopher-common"
 
 timeout 120 python3 "$GCLIENT" bad "$GOPHER_PORT" "$GTIMEOUT" \

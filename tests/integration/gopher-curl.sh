@@ -3,9 +3,11 @@
 # menus parse as RFC 1436, texts end with ".", images are images, URL:
 # selectors give a redirect page; the menus are stable across reloads
 # and follow a content change.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 command -v curl >/dev/null || { echo "skip: no curl"; exit 77; }
 GCOPY=1
+# shellcheck source=gopher-common
 . "$(dirname "$0")/gopher-common"
 
 python3 "$GCLIENT" crawl "$GOPHER_PORT" >"$T_TMP/crawl" 2>&1

@@ -2,6 +2,7 @@
 # The load generator's Gopher mode (make bench): a reply cut short is an
 # error, not a success; against the real daemon, runs on the main menu
 # and on a post are clean.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 G="$TOOLS/gemload"

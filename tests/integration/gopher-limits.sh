@@ -2,6 +2,7 @@
 # The limits Gemini has, over Gopher: the connection limit, the request
 # deadline (not moved by a selector dribbled a byte at a time) and the
 # write deadline of a client that never reads a large text.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 [ -x "$CAPSULED" ] || { echo "skip: $CAPSULED not built"; exit 77; }
 command -v curl >/dev/null || { echo "skip: no curl"; exit 77; }

@@ -1,10 +1,12 @@
 #!/bin/sh
 # One session with sacc in tmux: the main menu, the newest post as text
 # (in less), back, the archive, a year, and a post's own menu.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 for c in sacc tmux less curl; do
 	command -v $c >/dev/null || { echo "skip: no $c"; exit 77; }
 done
+# shellcheck source=gopher-common
 . "$(dirname "$0")/gopher-common"
 
 home=$T_TMP/home
@@ -23,7 +25,7 @@ screen() { tm capture-pane -p; }
 # wait_screen TEXT: up to 10 s for TEXT on the screen.
 wait_screen() {
 	i=0
-	while [ $i -lt 100 ]; do
+	while [ "$i" -lt 100 ]; do
 		screen | grep -qF -- "$1" && return 0
 		sleep 0.1
 		i=$((i + 1))

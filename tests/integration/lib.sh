@@ -132,14 +132,15 @@ stop_capsuled() {
 
 # sockets PID: how many sockets PID has open.
 sockets() {
-	ls -l "/proc/$1/fd" 2>/dev/null | grep -c 'socket:'
+	find "/proc/$1/fd" -lname 'socket:*' 2>/dev/null | wc -l
 }
 
 # wait_sockets PID -le|-ge N TENTHS: wait up to TENTHS tenths of a second
 # for PID to hold at most (-le) or at least (-ge) N sockets.
 wait_sockets() {
 	i=0
-	until [ "$(sockets "$1")" "$2" "$3" ]; do
+	# The comparison is an argument: test(1) reads it, as [ would.
+	until test "$(sockets "$1")" "$2" "$3"; do
 		[ $i -ge "$4" ] && return 1
 		sleep 0.1
 		i=$((i + 1))
