@@ -437,28 +437,25 @@ liquid_utf8_locale(void)
 	return loc;
 }
 
-/* Map every character: 'u' upcase, 'l' downcase, 'c' capitalize. */
-static struct value *
-case_map(const struct value *in, char how)
+void
+liquid_case_map(const char *s, size_t len, char how, struct buf *out)
 {
-	struct value	*s = liquid_str(in);
-	struct buf	 out = BUF_INIT;
-	const char	*p = s->u.str.s, *end = p + s->u.str.len;
+	const char	*p = s, *end = s + len;
 	locale_t	 loc = liquid_utf8_locale();
 	uint32_t	 cp;
 	size_t		 n;
 	char		 enc[4];
 	bool		 first = true;
 
-	buf_reserve(&out, s->u.str.len);
+	buf_reserve(out, len);
 	while (p < end) {
 		if ((n = utf8_decode(p, (size_t)(end - p), &cp)) == 0) {
-			buf_putc(&out, *p++);
+			buf_putc(out, *p++);
 			first = false;
 			continue;
 		}
 		if (cp == 0xdf && (how == 'u' || (how == 'c' && first))) {
-			buf_puts(&out, how == 'u' ? "SS" : "Ss");
+			buf_puts(out, how == 'u' ? "SS" : "Ss");
 			p += n;
 			first = false;
 			continue;
@@ -469,10 +466,20 @@ case_map(const struct value *in, char how)
 		else
 			cp = loc ? (uint32_t)towlower_l((wint_t)cp, loc) :
 			    (cp < 128 ? (uint32_t)tolower((int)cp) : cp);
-		buf_append(&out, enc, utf8_encode(cp, enc));
+		buf_append(out, enc, utf8_encode(cp, enc));
 		p += n;
 		first = false;
 	}
+}
+
+static struct value *
+case_map(const struct value *in, char how)
+{
+	struct value	*s = liquid_str(in);
+	struct buf	 out = BUF_INIT;
+
+	liquid_case_map(s->u.str.s, s->u.str.len, how, &out);
+	buf_reserve(&out, 0);
 	value_unref(s);
 	return value_str_buf(&out);
 }

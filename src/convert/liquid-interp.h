@@ -102,4 +102,14 @@ int			 liquid_template_render(struct liquid_engine *,
 void			 liquid_template_free(struct liquid_template *);
 void			 liquid_lines_free(struct liquid_lines *);
 
+/*
+ * Jekyll's Utils.slugify of s[0..len), appended to out: mode "raw",
+ * "default" (NULL), "pretty", "ascii" or "latin" (another mode only
+ * downcases); cased keeps the case, as URLs' :title does.
+ */
+void	liquid_slugify(const char *s, size_t len, const char *mode,
+	    bool cased, struct buf *out);
+/* Ruby's upcase ('u'), downcase ('l') or capitalize ('c'), appended. */
+void	liquid_case_map(const char *s, size_t len, char how, struct buf *out);
+
 #endif

@@ -96,34 +96,24 @@ slug_keep(uint32_t cp, const char *mode)
 	return cp >= 128 && loc != (locale_t)0 && iswalnum_l((wint_t)cp, loc);
 }
 
-static struct value *
-j_slugify(struct lq_render *r, struct value *in, struct value **args,
-    size_t nargs)
+void
+liquid_slugify(const char *s, size_t len, const char *mode, bool cased,
+    struct buf *out)
 {
 	static const char *const modes[] = { "raw", "default", "pretty",
 		"ascii", "latin" };
-	struct value	*s, *res, *m = ARG(0);
-	struct buf	 src = BUF_INIT, out = BUF_INIT;
-	const char	*mode = "default", *p, *end, *tr;
+	struct buf	 src = BUF_INIT, slug = BUF_INIT;
+	const char	*p = s, *end = s + len, *tr;
 	locale_t	 loc = liquid_utf8_locale();
 	uint32_t	 cp;
 	size_t		 n, i;
 	bool		 dash = false, known = false;
 	char		 enc[4];
 
-	if (value_is_nil(in))
-		return &value_nil;
-	if (m != NULL && !value_is_nil(m)) {
-		if (m->type != VALUE_STRING)
-			mode = "";
-		else
-			mode = m->u.str.s;
-	}
+	if (mode == NULL)
+		mode = "default";
 	for (i = 0; i < nitems(modes); i++)
 		known = known || strcmp(mode, modes[i]) == 0;
-	s = liquid_str(in);
-	p = s->u.str.s;
-	end = p + s->u.str.len;
 	if (strcmp(mode, "latin") == 0) {
 		while (p < end) {
 			if ((n = utf8_decode(p, (size_t)(end - p), &cp)) == 0)
@@ -141,37 +131,49 @@ j_slugify(struct lq_render *r, struct value *in, struct value **args,
 	for (; p < end; p += n) {
 		if ((n = utf8_decode(p, (size_t)(end - p), &cp)) == 0)
 			n = 1, cp = (unsigned char)*p;
-		if (!known) {
-			cp = cp < 128 ? (uint32_t)tolower((int)cp) : loc ?
-			    (uint32_t)towlower_l((wint_t)cp, loc) : cp;
-			buf_append(&out, enc, utf8_encode(cp, enc));
-			continue;
-		}
-		if (!slug_keep(cp, mode)) {
+		if (known && !slug_keep(cp, mode)) {
 			if (!dash)
-				buf_putc(&out, '-');
+				buf_putc(&slug, '-');
 			dash = true;
 			continue;
 		}
 		dash = false;
-		cp = cp < 128 ? (uint32_t)tolower((int)cp) : loc ?
-		    (uint32_t)towlower_l((wint_t)cp, loc) : cp;
-		buf_append(&out, enc, utf8_encode(cp, enc));
+		if (!cased)
+			cp = cp < 128 ? (uint32_t)tolower((int)cp) : loc ?
+			    (uint32_t)towlower_l((wint_t)cp, loc) : cp;
+		buf_append(&slug, enc, utf8_encode(cp, enc));
 	}
-	buf_reserve(&out, 0);
-	p = out.data;
-	n = out.len;
+	buf_reserve(&slug, 0);
+	p = slug.data;
+	n = slug.len;
 	if (known) {
 		if (n > 0 && p[0] == '-')
 			p++, n--;
 		if (n > 0 && p[n - 1] == '-')
 			n--;
 	}
-	res = value_str(p, n);
-	buf_free(&out);
+	buf_append(out, p, n);
+	buf_free(&slug);
 	buf_free(&src);
+}
+
+static struct value *
+j_slugify(struct lq_render *r, struct value *in, struct value **args,
+    size_t nargs)
+{
+	struct value	*s, *m = ARG(0);
+	struct buf	 out = BUF_INIT;
+	const char	*mode = "default";
+
+	if (value_is_nil(in))
+		return &value_nil;
+	if (m != NULL && !value_is_nil(m))
+		mode = m->type == VALUE_STRING ? m->u.str.s : "";
+	s = liquid_str(in);
+	liquid_slugify(s->u.str.s, s->u.str.len, mode, false, &out);
+	buf_reserve(&out, 0);
 	value_unref(s);
-	return res;
+	return value_str_buf(&out);
 }
 
 static void
