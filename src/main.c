@@ -13,9 +13,10 @@
 #include "site/site.h"
 
 /*
- * Build the snapshot for the settings; print the diagnostics (on out,
- * unless --quiet) and the summary line (on stderr).  *errors tells whether a file had
- * an error.  Also the server's reload function.
+ * Build the snapshot for the settings.  *errors tells whether a file
+ * had an error.  The diagnostics go to out (unless --quiet), or to the
+ * log when out is NULL (serving: at start-up and on each reload); the
+ * summary line follows them, on stderr or in the log.
  */
 static struct snapshot *
 load_to(const struct config *cfg, FILE *out, size_t *errors)
@@ -23,26 +24,34 @@ load_to(const struct config *cfg, FILE *out, size_t *errors)
 	struct site_options	 opts;
 	struct diags		 diags = { 0 };
 	struct snapshot		*snap;
+	char			 summary[SITE_SUMMARY_MAX];
 
 	config_site_options(cfg, &opts);
 	if (cfg->mode == MODE_EXPORT || cfg->mode == MODE_LIST)
 		opts.gopher_port = 0;	/* the Gemini side only */
 	snap = site_build(&opts, &diags);
-	if (!cfg->quiet)
-		diag_print(&diags, out);
-	fflush(out);	/* the summary comes after the diagnostics */
-	site_summary(snap, &diags, stderr);
+	site_summary(snap, &diags, summary, sizeof(summary));
+	if (out == NULL) {
+		diag_log(&diags);
+		log_info("%s", summary);
+	} else {
+		if (!cfg->quiet)
+			diag_print(&diags, out);
+		fflush(out);	/* the summary comes after the diagnostics */
+		fprintf(stderr, "capsuled: %s\n", summary);
+	}
 	*errors = diags.errors;
 	diag_free(&diags);
 	return snap;
 }
 
+/* The server's loader: start-up and SIGHUP, reported in the log. */
 static struct snapshot *
-load(const struct config *cfg)
+load_logged(const struct config *cfg)
 {
 	size_t	errors;
 
-	return load_to(cfg, stderr, &errors);
+	return load_to(cfg, NULL, &errors);
 }
 
 static int
@@ -92,10 +101,11 @@ main(int argc, char *argv[])
 	}
 	if (cfg.mode == MODE_SERVE)
 		server_hold_reloads();
-	if (cfg.mode == MODE_CHECK)
-		snap = load_to(&cfg, stdout, &errors);
+	if (cfg.mode == MODE_SERVE)
+		snap = load_logged(&cfg);
 	else
-		snap = load(&cfg);
+		snap = load_to(&cfg, cfg.mode == MODE_CHECK ? stdout : stderr,
+		    &errors);
 	if (snap != NULL && cfg.mode == MODE_CHECK)
 		rc = errors > 0 || valid == -1;
 	else if (snap != NULL && cfg.mode == MODE_EXPORT)
@@ -104,7 +114,7 @@ main(int argc, char *argv[])
 		rc = site_list(snap, stdout) == -1;
 	else if (snap != NULL) {
 		/* server_run takes the snapshot's reference. */
-		rc = server_run(&cfg, snap, load);
+		rc = server_run(&cfg, snap, load_logged);
 		snap = NULL;
 	}
 	if (snap != NULL)

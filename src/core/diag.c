@@ -30,24 +30,49 @@ diag_add(struct diags *d, enum diag_level level, const char *file,
 		d->warnings++;
 }
 
+static const char *const level_names[] = {
+	[DIAG_WARNING] = "warning",
+	[DIAG_ERROR] = "error",
+	[DIAG_NOTE] = "note",
+};
+
+/* A whole file, or a line without a column, points at its start. */
+static void
+diag_format(const struct diag *e, struct buf *out)
+{
+	buf_printf(out, "%s:%u:%u: %s: %s", e->file, e->line ? e->line : 1,
+	    e->column ? e->column : 1, level_names[e->level], e->msg);
+}
+
 void
 diag_print(const struct diags *d, FILE *fp)
 {
-	static const char *const names[] = {
-		[DIAG_WARNING] = "warning",
-		[DIAG_ERROR] = "error",
-		[DIAG_NOTE] = "note",
-	};
-	const struct diag	*e;
-	size_t			 i;
+	struct buf	 line = BUF_INIT;
+	size_t		 i;
 
-	/* A whole file, or a line without a column, points at its start. */
 	for (i = 0; i < d->n; i++) {
-		e = &d->v[i];
-		fprintf(fp, "%s:%u:%u: %s: %s\n", e->file,
-		    e->line ? e->line : 1, e->column ? e->column : 1,
-		    names[e->level], e->msg);
+		buf_truncate(&line, 0);
+		diag_format(&d->v[i], &line);
+		fprintf(fp, "%.*s\n", (int)line.len, line.data);
 	}
+	buf_free(&line);
+}
+
+void
+diag_log(const struct diags *d)
+{
+	struct buf	 line = BUF_INIT;
+	size_t		 i;
+
+	for (i = 0; i < d->n; i++) {
+		buf_truncate(&line, 0);
+		diag_format(&d->v[i], &line);
+		if (d->v[i].level == DIAG_NOTE)
+			log_info("%.*s", (int)line.len, line.data);
+		else
+			log_warnx("%.*s", (int)line.len, line.data);
+	}
+	buf_free(&line);
 }
 
 void

@@ -57,6 +57,8 @@ void	diag_errno(struct diags *, enum diag_level, const char *file,
  * unknown line or column is printed as 1.
  */
 void	diag_print(const struct diags *, FILE *);
+/* The same lines to the log (log.h): notes as information. */
+void	diag_log(const struct diags *);
 /*
  * Move the diagnostics of src at line `from` or after to the end of
  * dst, and drop the others (already reported); src is left empty.

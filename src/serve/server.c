@@ -257,8 +257,9 @@ reload(struct server *srv)
 	if (snap != NULL || ctx != NULL)
 		swap_in(srv, snap, ctx);
 	if (snap != NULL)
-		log_info("reloaded: %zu posts, %zu pages", snap->nposts,
-		    snap->npages);
+		log_info("reloaded: %zu post%s, %zu page%s", snap->nposts,
+		    snap->nposts == 1 ? "" : "s", snap->npages,
+		    snap->npages == 1 ? "" : "s");
 }
 
 static void

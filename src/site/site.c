@@ -99,10 +99,10 @@ plural(size_t n)
 
 void
 site_summary(const struct snapshot *snap, const struct diags *diags,
-    FILE *fp)
+    char *buf, size_t size)
 {
-	fprintf(fp, "capsuled: %zu post%s, %zu page%s, %zu static file%s, "
-	    "%zu warning%s, %zu error%s, %.1f ms\n",
+	snprintf(buf, size, "%zu post%s, %zu page%s, %zu static file%s, "
+	    "%zu warning%s, %zu error%s, %.1f ms",
 	    snap ? snap->nposts : 0, plural(snap ? snap->nposts : 0),
 	    snap ? snap->npages : 0, plural(snap ? snap->npages : 0),
 	    snap ? snap->nstatics : 0, plural(snap ? snap->nstatics : 0),

@@ -57,10 +57,12 @@ struct snapshot	*site_build(const struct site_options *, struct diags *);
 
 /*
  * One line: posts, pages, static files, warnings, errors and the time
- * the build took ("capsuled: 16 posts, 1 page, ...").
+ * the build took ("16 posts, 1 page, ..."), in buf; SITE_SUMMARY_MAX
+ * bytes hold it.
  */
+#define SITE_SUMMARY_MAX	160
 void		 site_summary(const struct snapshot *, const struct diags *,
-		    FILE *);
+		    char *buf, size_t size);
 
 /*
  * Print every Gemini document, "SOURCE<TAB>KIND<TAB>PATH" a line (--list;
