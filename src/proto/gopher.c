@@ -6,6 +6,8 @@
 #include "proto-int.h"
 
 #define NOT_FOUND	"3Not found\t\terror.host\t1\r\n.\r\n"
+#define ABOVE_ROOT	"3Bad selector: it climbs above the root\t\terror.host" \
+			"\t1\r\n.\r\n"
 
 const char *
 gopher_public_host(const char *gopher_host, const char *hostname)
@@ -40,10 +42,17 @@ answer(struct gopher_response *res, char *owned, size_t len, int status)
 	res->status = status;
 }
 
+/* A fixed error item (NOT_FOUND, ABOVE_ROOT). */
+static void
+error_item(struct gopher_response *res, const char *item)
+{
+	answer(res, xstrdup(item), strlen(item), 3);
+}
+
 static void
 not_found(struct gopher_response *res)
 {
-	answer(res, xstrdup(NOT_FOUND), strlen(NOT_FOUND), 3);
+	error_item(res, NOT_FOUND);
 }
 
 /*
@@ -173,6 +182,11 @@ gopher_respond(const struct snapshot *snap, const struct gopher_host *gh,
 		url = xstrndup(line + 4, len - 4);
 		url_redirect(url, res);
 		free(url);
+		return;
+	}
+	/* Gemini's rule for paths: dot segments stay below the root. */
+	if (url_climbs_above_root(line, len)) {
+		error_item(res, ABOVE_ROOT);
 		return;
 	}
 	if ((r = routes_find(&snap->gopher, line, len)) == NULL) {

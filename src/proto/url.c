@@ -1,6 +1,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -216,12 +217,12 @@ parse_authority(const char *p, const char *end, struct url *u)
 
 /*
  * Resolve "." and ".." segments and drop empty ones in the decoded path
- * in[0..len), which is empty or starts with '/'.  ".." never goes above
- * the root (RFC 3986 section 5.2.4).  Every '/' separates segments,
+ * in[0..len) (RFC 3986 section 5.2.4).  Every '/' separates segments,
  * decoded ones too, so "%2e%2e%2f" is a ".." like any other.  out has
- * room for len + 2 bytes.
+ * room for len + 2 bytes.  Returns false when a ".." would climb above
+ * the root: such a request names nothing of ours, whatever follows.
  */
-static void
+static bool
 normalise(const char *in, size_t len, char *out)
 {
 	size_t	i = 0, o = 1, seg, n;
@@ -240,9 +241,10 @@ normalise(const char *in, size_t len, char *out)
 		if (n == 1 && in[seg] == '.')
 			continue;
 		if (n == 2 && in[seg] == '.' && in[seg + 1] == '.') {
-			if (o > 1)
-				for (o--; out[o - 1] != '/'; o--)
-					continue;
+			if (o == 1)
+				return false;
+			for (o--; out[o - 1] != '/'; o--)
+				continue;
 			continue;
 		}
 		memcpy(out + o, in + seg, n);
@@ -253,6 +255,23 @@ normalise(const char *in, size_t len, char *out)
 	if (!dir && o > 1)
 		o--;
 	out[o] = '\0';
+	return true;
+}
+
+bool
+url_climbs_above_root(const char *s, size_t len)
+{
+	char	*decoded, *out;
+	size_t	 n;
+	bool	 ok;
+
+	decoded = xmalloc(len + 1);
+	out = xmalloc(len + 2);
+	n = url_decode(s, len, decoded, false);
+	ok = normalise(decoded, n, out);
+	free(out);
+	free(decoded);
+	return !ok;
 }
 
 static const char *
@@ -265,7 +284,8 @@ parse_path(const char *p, const char *end, struct url *u)
 		return "bad character in path";
 	if ((n = decode(p, end, decoded)) < 0)
 		return "bad encoding in path";
-	normalise(decoded, n, u->path);
+	if (!normalise(decoded, n, u->path))
+		return "dot segments above the root";
 	return NULL;
 }
 

@@ -1,7 +1,8 @@
 /*
  * Absolute URLs and IRIs (RFC 3986, RFC 3987) as Gemini requests carry
  * them: scheme, authority, path, query, fragment.  The path is
- * percent-decoded once and normalised so that it never leaves the root.
+ * percent-decoded once and normalised; a path whose dot segments climb
+ * above the root is malformed.
  */
 #ifndef CAPSULED_URL_H
 #define CAPSULED_URL_H
@@ -40,8 +41,9 @@ struct url {
  * Parse s[0..len), an absolute URL with an authority ("scheme://...").
  * Returns 0, or -1 with *errstr set to a short reason when the URL is
  * malformed: control characters, invalid UTF-8, bad percent-encoding,
- * a decoded NUL or control character in the path, a bad port or IP
- * literal, or more than URL_MAX bytes.
+ * a decoded NUL or control character in the path, ".." segments that
+ * climb above the root (in any spelling: "/../", "/%2e%2e/",
+ * "/a%2f..%2f.."), a bad port or IP literal, or more than URL_MAX bytes.
  */
 int	url_parse(const char *s, size_t len, struct url *, const char **errstr);
 
@@ -86,6 +88,13 @@ char	*url_encode_str(const char *s, enum url_set);
  * length written.
  */
 size_t	url_decode(const char *s, size_t len, char *out, bool keep_nul);
+
+/*
+ * Whether s[0..len), percent-decoded, has ".." segments that climb
+ * above the root, as url_parse reads a path ('/' separates segments,
+ * decoded ones too): the same rule for Gopher selectors.
+ */
+bool	url_climbs_above_root(const char *s, size_t len);
 
 /* The value of the hexadecimal digit c, or -1 when it is not one. */
 int	url_hex_value(int c);

@@ -62,22 +62,23 @@ expect "no SNI (IP literal) is served" "20 " \
     "gemini://127.0.0.1:$GEMINI_PORT/\r\n"
 expect "SNI localhost is served" "20 " "$base/\r\n" -s localhost
 
-# Escapes never leave the capsule: each of these resolves to
-# /secret.txt inside the root, which does not exist there (51), never to
-# the file beside the root.
+# Escapes never leave the capsule: dot segments that climb above the
+# root are a bad request (59), whatever their spelling; the file beside
+# the root is never served.
 echo secret >"$T_TMP/secret.txt"
 for p in "/../secret.txt" "/img/../../secret.txt" "/%2e%2e/secret.txt" \
     "/img/%2e%2e/%2e%2e/secret.txt" "/..%2fsecret.txt" \
-    "/img%2f..%2f..%2fsecret.txt" "/.%2e/%2E%2E/secret.txt"; do
+    "/img%2f..%2f..%2fsecret.txt" "/.%2e/%2E%2E/secret.txt" "/../../" \
+    "/%2e%2e/" "/.."; do
 	body=$(gem "$base$p\r\n" 2>/dev/null)
 	case $body in
 	*secret*) fail "escape $p served an outside file" ;;
-	"51 Not found"*) ok "escape $p: 51 Not found" ;;
+	"59 Bad request: dot segments above the root"*) ok "escape $p: 59" ;;
 	*) fail "escape $p: $(echo "$body" | head -n 1)" ;;
 	esac
 done
 # Dot segments that stay inside the root serve the page they lead to.
-for p in "/img/../files/notes.txt" "/../../files/notes.txt" \
+for p in "/img/../files/notes.txt" "/img/../img/../files/notes.txt" \
     "/img/%2e%2e/files/notes.txt" "/img%2f..%2ffiles%2fnotes.txt" \
     "/files/./notes.txt"; do
 	body=$(gem "$base$p\r\n" 2>/dev/null | tr -d '\r')

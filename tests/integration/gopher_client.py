@@ -206,6 +206,8 @@ def exchange(port, payload, wait=10.0, pause=None):
 
 
 NOT_FOUND = b"3Not found\t\terror.host\t1\r\n.\r\n"
+ABOVE_ROOT = (b"3Bad selector: it climbs above the root\t\terror.host\t1\r\n"
+              b".\r\n")
 
 
 def error_or_closed(out):
@@ -223,13 +225,16 @@ def bad(port, timeout):
     report(error_or_closed(out), "5000 bytes without a line end")
     out, _ = exchange(port, b"/posts/\x00/x\r\n")
     report(out == NOT_FOUND, "NUL in the selector: type 3 error")
+    # Dot segments that climb above the root, as for Gemini's 59.
     for sel in (b"../../../../etc/passwd", b"/../../../etc/passwd",
                 b"/posts/../../../etc/passwd", b"%2e%2e/%2e%2e/etc/passwd",
-                b"/posts/..%2f..%2f..%2fetc%2fpasswd", b"/etc/passwd",
-                b"..", b"/img/../../../etc/passwd"):
+                b"/posts/..%2f..%2f..%2fetc%2fpasswd", b"..",
+                b"/img/../../../etc/passwd", b"/../../"):
         out, _ = exchange(port, sel + b"\r\n")
-        report(out == NOT_FOUND and b"root:" not in out,
-               "%r: not found" % sel)
+        report(out == ABOVE_ROOT and b"root:" not in out,
+               "%r: climbs above the root" % sel)
+    out, _ = exchange(port, b"/etc/passwd\r\n")
+    report(out == NOT_FOUND, "/etc/passwd: not found")
     for suffix in (b"\t+", b"\t$", b"\t!", b"\t+application/gopher-menu"):
         out, _ = exchange(port, suffix + b"\r\n")
         report(out == main_menu, "Gopher+ suffix %r: plain answer" % suffix)

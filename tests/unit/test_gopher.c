@@ -404,6 +404,20 @@ expect_not_found(const char *sel, size_t len)
 	free(t);
 }
 
+/* Gemini's rule: dot segments that climb above the root, any spelling. */
+static void
+expect_above_root(const char *sel)
+{
+	char	*t;
+	int	 st;
+
+	t = ask(sel, strlen(sel), &st);
+	CHECK_STR(t, "3Bad selector: it climbs above the root\t\terror.host"
+	    "\t1\r\n.\r\n");
+	CHECK_INT(st, 3);
+	free(t);
+}
+
 static void
 test_bad_input(void)
 {
@@ -412,9 +426,12 @@ test_bad_input(void)
 	memset(big, '/', sizeof(big));
 	expect_not_found(big, sizeof(big));
 	expect_not_found("/posts/welcome.txt\0", 19);
-	expect_not_found("/posts/../../../etc/passwd", 26);
-	expect_not_found("../../etc/passwd", 16);
-	expect_not_found("/posts/%2e%2e/%2e%2e/etc/passwd", 31);
+	expect_above_root("/posts/../../../etc/passwd");
+	expect_above_root("../../etc/passwd");
+	expect_above_root("/posts/%2e%2e/%2e%2e/etc/passwd");
+	expect_above_root("/..");
+	expect_above_root("/posts/..%2f..%2fx");
+	expect_not_found("/posts/../nothing", 17);
 	expect_not_found("/img/%61.png", 12);
 	expect_not_found("/img/a.png/", 11);
 	expect_not_found("//img/a.png", 11);
