@@ -17,6 +17,7 @@
 
 static enum log_dest	dest = LOGDEST_STDERR;
 static int		log_fd = STDERR_FILENO;
+static char	       *log_path;	/* LOGDEST_FILE: for log_reopen */
 static bool		anonymize;
 
 /* A thread's access log lines, kept for log_flush when batching. */
@@ -33,6 +34,12 @@ static _Thread_local struct {
 	char	 text[32];
 } stamp = { -1, 0, "" };
 
+static int
+open_log(const char *file)
+{
+	return open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+}
+
 int
 log_init(enum log_dest to, const char *file, bool anon)
 {
@@ -40,9 +47,7 @@ log_init(enum log_dest to, const char *file, bool anon)
 
 	switch (to) {
 	case LOGDEST_FILE:
-		fd = open(file, O_WRONLY | O_APPEND | O_CREAT |
-		    O_CLOEXEC, 0640);
-		if (fd == -1) {
+		if ((fd = open_log(file)) == -1) {
 			fprintf(stderr, "capsuled: log file %s: %s\n",
 			    file, strerror(errno));
 			return -1;
@@ -50,6 +55,8 @@ log_init(enum log_dest to, const char *file, bool anon)
 		if (dest == LOGDEST_FILE)
 			close(log_fd);	/* opened again: the old one goes */
 		log_fd = fd;
+		free(log_path);
+		log_path = xstrdup(file);
 		break;
 	case LOGDEST_SYSLOG:
 		openlog("capsuled", LOG_PID | LOG_NDELAY, LOG_DAEMON);
@@ -61,6 +68,33 @@ log_init(enum log_dest to, const char *file, bool anon)
 	dest = to;
 	anonymize = anon;
 	return 0;
+}
+
+int
+log_reopen(void)
+{
+	int	fd;
+
+	if (dest != LOGDEST_FILE)
+		return 0;
+	if ((fd = open_log(log_path)) == -1)
+		return -1;
+	/*
+	 * In place of the descriptor every thread writes to: a line goes
+	 * whole to the old file or to the new one.
+	 */
+	if (dup2(fd, log_fd) == -1) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 1;
+}
+
+const char *
+log_file_path(void)
+{
+	return dest == LOGDEST_FILE ? log_path : NULL;
 }
 
 void

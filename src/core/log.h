@@ -32,6 +32,15 @@ enum log_dest {
  * the file cannot be opened.
  */
 int	log_init(enum log_dest dest, const char *file, bool anonymize);
+/*
+ * Open the log file again by its name (SIGUSR1, once logrotate has
+ * moved it away): 1 when reopened, 0 when there is no log file, -1
+ * (errno set) when it cannot be opened, the old one kept then.  Safe
+ * while other threads log.
+ */
+int	log_reopen(void);
+/* The log file's path, NULL when the log is not a file. */
+const char *log_file_path(void);
 /* Switch stderr logging to syslog (after --daemon detached). */
 void	log_detach(void);
 

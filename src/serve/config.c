@@ -131,6 +131,7 @@ static const struct flag flags[] = {
 	{ "write-timeout", 0, 1, F_SETTING, "write_timeout", NULL },
 	{ "ticket-rotation", 0, 1, F_SETTING, "ticket_rotation", NULL },
 	{ "log", 0, 1, F_SETTING, "log", NULL },
+	{ "log-file", 0, 1, F_SETTING, "log_file", NULL },
 	{ "log-anonymize", 0, 0, F_SETTING, "log_anonymize", "true" },
 	{ "no-log-anonymize", 0, 0, F_SETTING, "log_anonymize", "false" },
 	{ "daemon", 0, 0, F_SETTING, "daemon", "true" },
@@ -180,8 +181,9 @@ static const char usage_text[] =
 "      --write-timeout S    a slow reader's deadline [write_timeout] (30)\n"
 "      --ticket-rotation S  new session ticket key every S seconds\n"
 "                           [ticket_rotation] (43200: 12 hours)\n"
-"      --log DEST           stderr, file:PATH, syslog or none (no access\n"
-"                           log) [log, log_file] (stderr)\n"
+"      --log DEST           stderr, file (with --log-file), file:PATH,\n"
+"                           syslog or none (no access log) [log] (stderr)\n"
+"      --log-file FILE      the file of --log file [log_file]\n"
 "      --log-anonymize      log client addresses as /24 and /48\n"
 "                           [log_anonymize]\n"
 "      --daemon             detach [daemon]\n"
@@ -423,7 +425,7 @@ finish(struct config *cfg)
 	}
 	if (cfg->log_dest == LOGDEST_FILE && cfg->log_file == NULL) {
 		config_error(cfg, "log", "file needs a path (file:PATH, or "
-		    "the setting 'log_file')");
+		    "--log-file, or the setting 'log_file')");
 		return -1;
 	}
 	return 0;

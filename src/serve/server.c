@@ -262,6 +262,24 @@ reload(struct server *srv)
 		    snap->npages == 1 ? "" : "s");
 }
 
+/* SIGUSR1: a new log file after rotation; said in both files. */
+static void
+reopen_log(void)
+{
+	const char	*path = log_file_path();
+
+	if (path == NULL) {
+		log_info("SIGUSR1: no log file to reopen");
+		return;
+	}
+	log_info("SIGUSR1: reopening the log file %s", path);
+	if (log_reopen() == -1)
+		log_warn("SIGUSR1: cannot reopen the log file %s, still "
+		    "writing to the previous one", path);
+	else
+		log_info("log file %s reopened", path);
+}
+
 static void
 on_signal(evutil_socket_t sig, short what, void *arg)
 {
@@ -269,6 +287,10 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 
 	if (sig == SIGHUP) {
 		reload(srv);
+		return;
+	}
+	if (sig == SIGUSR1) {
+		reopen_log();
 		return;
 	}
 	/* A second signal (a supervisor's and a terminal's): one stop. */
@@ -398,11 +420,11 @@ static int
 main_loop(struct server *srv)
 {
 	struct event_base	*base;
-	struct event		*ev[5];
+	struct event		*ev[6];
 	struct timeval		 tv = { srv->cfg->ticket_rotation, 0 };
 	struct timeval		 notes = { NOTE_SECONDS, 0 };
-	static const int	 sigs[] = { SIGHUP, SIGTERM, SIGINT };
-	static const int	 hup[] = { SIGHUP };
+	static const int	 sigs[] = { SIGHUP, SIGUSR1, SIGTERM, SIGINT };
+	static const int	 held[] = { SIGHUP, SIGUSR1 };
 	size_t			 i;
 	int			 rc = 0;
 
@@ -419,8 +441,11 @@ main_loop(struct server *srv)
 	ev[++i] = event_new(base, -1, EV_PERSIST, on_notes, srv);
 	if (ev[i] == NULL || event_add(ev[i], &notes) == -1)
 		rc = 1;
-	/* A SIGHUP held since start-up (server_hold_reloads) comes now. */
-	mask_signals(SIG_UNBLOCK, hup, nitems(hup));
+	/*
+	 * A SIGHUP or SIGUSR1 held since start-up (server_hold_reloads)
+	 * comes now.
+	 */
+	mask_signals(SIG_UNBLOCK, held, nitems(held));
 	while (rc == 0 && !atomic_load(&srv->stopping))
 		if (event_base_loop(base, EVLOOP_ONCE) == -1)
 			rc = 1;
@@ -440,9 +465,9 @@ main_loop(struct server *srv)
 void
 server_hold_reloads(void)
 {
-	static const int	 hup[] = { SIGHUP };
+	static const int	 held[] = { SIGHUP, SIGUSR1 };
 
-	mask_signals(SIG_BLOCK, hup, nitems(hup));
+	mask_signals(SIG_BLOCK, held, nitems(held));
 }
 
 /* Start the workers with every signal blocked: the main thread's. */

@@ -16,10 +16,11 @@
 typedef struct snapshot *(*snapshot_loader)(const struct config *);
 
 /*
- * Hold SIGHUP from now until the server serves, which then reloads:
- * called before the first snapshot is built, so that a reload asked
- * for while capsuled starts is neither lost nor fatal (SIGHUP's
- * default action ends the process).
+ * Hold SIGHUP and SIGUSR1 from now until the server serves, which then
+ * reloads or reopens its log: called before the first snapshot is
+ * built, so that a reload or a log rotation asked for while capsuled
+ * starts is neither lost nor fatal (their default action ends the
+ * process).
  */
 void	server_hold_reloads(void);
 

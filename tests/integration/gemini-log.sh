@@ -1,7 +1,8 @@
 #!/bin/sh
 # The access log: one line per request with time, client, protocol, host,
 # path, status, bytes and duration; to a file; client addresses
-# truncated with --log-anonymize; none with --log none.
+# truncated with --log-anonymize; none with --log none; SIGUSR1 reopens
+# the file after a rotation.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -89,6 +90,41 @@ else
 fi
 stop_capsuled
 
+# Rotation: the file renamed, SIGUSR1, and the next lines go to a new
+# file by the old name (--log file with --log-file this time).
+# The folder is the serving user's, who makes the new file (started as
+# root, capsuled serves as nobody).
+mkdir "$T_TMP/logs"
+[ "$(id -u)" -eq 0 ] && chown nobody "$T_TMP/logs"
+log="$T_TMP/logs/capsuled.log"
+start_capsuled --root "$T_TMP/capsule" --log file --log-file "$log" ||
+    exit 1
+base="gemini://localhost:$GEMINI_PORT"
+gem -q "$base/\r\n" 2>/dev/null
+check "before the rotation: the request logged" wait_text "$log" '"/" 20 '
+mv "$log" "$log.1"
+kill -USR1 "$CAPSULED_PID"
+check "SIGUSR1: a new file by the old name" wait_text "$log" "reopened"
+gem -q "$base/about.gmi\r\n" 2>/dev/null
+check "after the rotation: the next request in the new file" \
+    wait_text "$log" '"/about.gmi" 20 '
+check "after the rotation: nothing more in the old file" \
+    sh -c '! grep -q "about.gmi" "$1"' - "$log.1"
+check "the old file says where the log went" \
+    grep -q "reopening the log file $log" "$log.1"
+check "the new file starts after the rotation" \
+    sh -c '! grep -q "serving " "$1"' - "$log"
+# The folder gone: the reopen fails, the old file is kept and says so.
+mv "$T_TMP/logs" "$T_TMP/logs.old"
+kill -USR1 "$CAPSULED_PID"
+check "a failed reopen is logged in the file still open" \
+    wait_text "$T_TMP/logs.old/capsuled.log" "cannot reopen the log file"
+gem -q "$base/about.gmi\r\n" 2>/dev/null
+check "and the log goes on there" \
+    wait_text "$T_TMP/logs.old/capsuled.log" '"/about.gmi" 20 ' 2
+check "still serving" [ "$(status_line "$base/\r\n" | cut -c1-2)" = 20 ]
+stop_capsuled
+
 # --log none: no access log, messages still on stderr.
 start_capsuled --root "$T_TMP/capsule" --log none || exit 1
 check "--log none: the request is answered" [ \
@@ -98,5 +134,10 @@ sleep 0.5
 check "--log none: no access line" \
     sh -c '! grep -q " gemini .* 20 " "$1"' - "$CAPSULED_LOG"
 check "--log none: messages on stderr" grep -q "serving " "$CAPSULED_LOG"
+kill -USR1 "$CAPSULED_PID"
+check "--log none: SIGUSR1 has no file to reopen, and no harm done" \
+    wait_log "no log file to reopen"
+check "--log none: still serving" \
+    [ "$(status_line "gemini://localhost:$GEMINI_PORT/\r\n" | cut -c1-2)" = 20 ]
 stop_capsuled
 finish

@@ -87,7 +87,7 @@ s.close()' "$1" "${2:-127.0.0.1}" 2>/dev/null; then
 
 # start_capsuled [ARGS...]: start the daemon in the foreground on free
 # ports and wait until it serves (it says so on stderr, or in the file
-# of --log file:PATH);
+# of --log file:PATH or --log-file PATH);
 # sets GEMINI_PORT, GOPHER_PORT, CAPSULED_PID, CAPSULED_LOG.
 start_capsuled() {
 	GEMINI_PORT=$(free_port)
@@ -106,6 +106,8 @@ start_capsuled() {
 		case "$prev $a" in
 		"--log file:"*) msgs=${a#file:} ;;
 		*" --log=file:"*) msgs=${a#--log=file:} ;;
+		"--log-file "*) msgs=$a ;;
+		*" --log-file="*) msgs=${a#--log-file=} ;;
 		esac
 		prev=$a
 	done
@@ -177,7 +179,10 @@ new_pair() {
 # times when given).
 wait_text() {
 	i=0
-	while [ "$(grep -c -- "$2" "$1" 2>/dev/null)" -lt "${3:-1}" ]; do
+	while :; do
+		# (A file not there yet holds the text no times.)
+		n=$(grep -c -- "$2" "$1" 2>/dev/null)
+		[ "${n:-0}" -ge "${3:-1}" ] && return 0
 		[ $i -ge 100 ] && return 1
 		sleep 0.1
 		i=$((i + 1))

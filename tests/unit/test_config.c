@@ -226,6 +226,11 @@ test_flags(void)
 	CHECK_STR(cfg.gopher_host, "g.org");
 	CHECK_INT(cfg.gopher_public_port, 70);
 	CHECK_INT(cfg.permalink, PERMALINK_JEKYLL);
+	/* --log file takes its path from --log-file, in either order. */
+	CHECK_INT(load("--log-file", "/tmp/y.log", "--log", "file", NULL), 0);
+	CHECK_INT(cfg.log_dest, LOGDEST_FILE);
+	CHECK_STR(cfg.log_file, "/tmp/y.log");
+	CHECK_INT(load("--log", "file", NULL), -1);
 }
 
 static void
