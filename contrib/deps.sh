@@ -8,7 +8,7 @@ pkgs="build-essential pkg-config libssl-dev libyaml-dev libmd4c-dev \
 libevent-dev openssl"
 if [ "${1:-}" = "--test" ]; then
 	pkgs="$pkgs clang libclang-rt-14-dev python3 curl lynx sacc gopher \
-tmux amfora socat iproute2 molly-brown gophernicus shellcheck logrotate"
+tmux amfora socat iproute2 molly-brown gophernicus shellcheck logrotate mandoc"
 	# tests/jekyll: Jekyll and the plugins the test sites and the
 	# corpora list (Debian has no jemoji)
 	pkgs="$pkgs ruby ruby-liquid jekyll ruby-jekyll-feed ruby-jekyll-seo-tag \

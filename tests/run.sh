@@ -27,8 +27,9 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
 if [ $# -eq 0 ]; then
 	set -- unit integration jekyll fuzz
-	# The scripts' lint, where shellcheck is installed.
-	command -v shellcheck >/dev/null && set -- lint "$@"
+	# The lint, where shellcheck or mandoc is installed.
+	{ command -v shellcheck || command -v mandoc; } >/dev/null &&
+	    set -- lint "$@"
 fi
 
 passed=0 failed=0 skipped=0
@@ -118,11 +119,13 @@ for arg in "$@"; do
 		done
 		;;
 	lint)
-		# The scripts through shellcheck; the include rules of the layers
+		# The scripts through shellcheck; the include rules of the
+		# layers; the manual pages through mandoc
 		wanted lint/shellcheck && run_suite lint/shellcheck \
 		    sh tests/tools/shellcheck.sh
 		wanted lint/includes && run_suite lint/includes \
 		    sh tests/tools/check-includes.sh
+		wanted lint/man && run_suite lint/man sh tests/tools/man-lint.sh
 		;;
 	jekyll)
 		# capsuled against the real Jekyll (tests/jekyll/README.md)

@@ -210,6 +210,22 @@ config_usage(FILE *fp)
 	fputs(usage_text, fp);
 }
 
+const char *
+config_setting_key(size_t i)
+{
+	return i < nitems(settings) ? settings[i].key : NULL;
+}
+
+const char *
+config_flag(size_t i, int *shortopt, const char **key)
+{
+	if (i >= nitems(flags))
+		return NULL;
+	*shortopt = flags[i].shortopt;
+	*key = flags[i].action == F_SETTING ? flags[i].key : NULL;
+	return flags[i].name;
+}
+
 static bool
 valid_nonempty(const char *s)
 {

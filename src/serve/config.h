@@ -128,5 +128,13 @@ void	config_site_options(const struct config *, struct site_options *);
 void	config_free(struct config *);
 /* The --help text. */
 void	config_usage(FILE *);
+/*
+ * The settings and the flags capsuled knows, for the documentation's
+ * test: the key of setting i, NULL past the last; the long name of
+ * flag i, NULL past the last, with its short letter (0: none) and the
+ * key of the setting it sets (NULL for a mode or -c).
+ */
+const char *config_setting_key(size_t i);
+const char *config_flag(size_t i, int *shortopt, const char **key);
 
 #endif

@@ -421,21 +421,6 @@ test_site_options(void)
 	CHECK_INT(o.gopher_port, 0);
 }
 
-static void
-test_usage(void)
-{
-	char	*buf = NULL;
-	size_t	 len = 0;
-	FILE	*fp = open_memstream(&buf, &len);
-
-	config_usage(fp);
-	fclose(fp);
-	CHECK(strstr(buf, "usage: capsuled") != NULL);
-	CHECK(strstr(buf, "--hostname NAME") != NULL);
-	CHECK(strstr(buf, "--log-anonymize") != NULL);
-	free(buf);
-}
-
 int
 main(void)
 {
@@ -454,7 +439,6 @@ main(void)
 	RUN(test_validate);
 	RUN(test_negations);
 	RUN(test_site_options);
-	RUN(test_usage);
 	config_free(&cfg);
 	unlink(yml);
 	return HARNESS_END();
