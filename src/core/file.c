@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "core-int.h"
@@ -120,4 +121,14 @@ file_read_all(const char *path, size_t *lenp)
 		return NULL;
 	}
 	return buf_detach(&b, lenp);
+}
+
+char *
+file_dirname(const char *path)
+{
+	const char	*slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return xstrdup(".");
+	return slash == path ? xstrdup("/") : xstrndup(path, slash - path);
 }

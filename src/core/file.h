@@ -27,5 +27,10 @@ char	*file_read_all(const char *path, size_t *lenp);
  */
 int	 file_read_to(int dirfd, const char *path, char *dst, size_t cap,
 	    size_t *lenp);
+/*
+ * The folder of path as a new string: what comes before its last '/'
+ * ("/" for "/x"), or "." when it has none.
+ */
+char	*file_dirname(const char *path);
 
 #endif

@@ -19,6 +19,8 @@ static enum log_dest	dest = LOGDEST_STDERR;
 static int		log_fd = STDERR_FILENO;
 static char	       *log_path;	/* LOGDEST_FILE: for log_reopen */
 static bool		anonymize;
+/* Before log_init (a command, not the daemon): "capsuled: ", no time. */
+static bool		serving;
 
 /* A thread's access log lines, kept for log_flush when batching. */
 static _Thread_local struct {
@@ -67,6 +69,7 @@ log_init(enum log_dest to, const char *file, bool anon)
 	}
 	dest = to;
 	anonymize = anon;
+	serving = true;
 	return 0;
 }
 
@@ -176,7 +179,10 @@ emit(int prio, const char *text, bool access)
 		syslog(prio, "%s", text);
 		return false;
 	}
-	n = timestamp(line);
+	if (serving)
+		n = timestamp(line);
+	else
+		n = strlen(strcpy(line, "capsuled: "));
 	n += snprintf(line + n, LINE_MAX_LEN - n, "%s", text);
 	if (n > LINE_MAX_LEN)
 		n = LINE_MAX_LEN;

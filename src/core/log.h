@@ -29,7 +29,8 @@ enum log_dest {
 /*
  * Send messages and the access log to dest (file: the path to append
  * to); anonymize truncates client addresses.  -1 (said on stderr) when
- * the file cannot be opened.
+ * the file cannot be opened.  Lines start with their time from then
+ * on; before, with "capsuled: ", as a command's messages do.
  */
 int	log_init(enum log_dest dest, const char *file, bool anonymize);
 /*

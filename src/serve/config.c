@@ -462,6 +462,12 @@ config_where(const struct config *cfg, const char *key, char *buf,
 	return buf;
 }
 
+bool
+config_given(const struct config *cfg, const char *key)
+{
+	return cfg->origins[find_setting(key) - settings] != NULL;
+}
+
 void
 config_error(const struct config *cfg, const char *key, const char *fmt,
     ...)
@@ -490,10 +496,34 @@ readable_if_there(const struct config *cfg, const char *key,
 	return false;
 }
 
+/*
+ * A file to append to or create: it is writable, or its folder is (the
+ * test start-up makes when it opens it, without creating anything).
+ */
+static bool
+writable_or_creatable(const struct config *cfg, const char *key,
+    const char *path)
+{
+	char	*dir;
+	bool	 ok;
+
+	if (access(path, F_OK) == 0)
+		ok = access(path, W_OK) == 0;
+	else {
+		dir = file_dirname(path);
+		ok = access(dir, W_OK | X_OK) == 0;
+		free(dir);
+	}
+	if (!ok)
+		config_error(cfg, key, "%s: %s", path, strerror(errno));
+	return ok;
+}
+
 int
 config_validate(const struct config *cfg)
 {
 	unsigned char	 a[sizeof(struct in6_addr)];
+	struct passwd	*pw = NULL;
 	struct stat	 st;
 	bool		 ok = true;
 
@@ -525,12 +555,27 @@ config_validate(const struct config *cfg)
 		    cfg->gopher_host);
 		ok = false;
 	}
-	if (cfg->user != NULL && getpwnam(cfg->user) == NULL) {
+	if (cfg->user != NULL && (pw = getpwnam(cfg->user)) == NULL) {
 		config_error(cfg, "user", "'%s': no such user", cfg->user);
+		ok = false;
+	} else if (cfg->mode == MODE_CHECK && cfg->user != NULL &&
+	    pw->pw_uid == 0 && geteuid() == 0) {
+		/* Serving, start-up refuses it once it would switch. */
+		config_error(cfg, "user", "'%s' is root: capsuled never "
+		    "serves as root", cfg->user);
 		ok = false;
 	}
 	if (!readable_if_there(cfg, "cert", cfg->cert_file) ||
 	    !readable_if_there(cfg, "key", cfg->key_file))
+		ok = false;
+	if (cfg->log_dest == LOGDEST_FILE &&
+	    !writable_or_creatable(cfg, "log", cfg->log_file))
+		ok = false;
+	if (cfg->daemonize && cfg->pidfile != NULL &&
+	    !writable_or_creatable(cfg, "pidfile", cfg->pidfile))
+		ok = false;
+	/* Serving, start-up does this itself, with the same messages. */
+	if (cfg->mode == MODE_CHECK && tls_check(cfg) == -1)
 		ok = false;
 	return ok ? 0 : -1;
 }

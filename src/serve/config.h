@@ -95,8 +95,12 @@ int	config_load(struct config *cfg, int argc, char *argv[]);
  * What must hold on this machine before the settings are used: the
  * root is a folder, the Gemini and Gopher ports differ, the user
  * exists, the certificate and key can be read when they exist, an
- * explicit gopher_host is a name.  Each problem is printed with the
- * setting and where its value comes from; -1 if any.
+ * explicit gopher_host is a name, the log file and the pidfile can be
+ * written.  With --check, also what start-up checks as it goes (the
+ * pair loads and matches or can be generated, the user is not root),
+ * so that --check passes what the daemon accepts.  Ports are not
+ * bound: a running daemon holds them.  Each problem is printed with
+ * the setting and where its value comes from; -1 if any.
  */
 int	config_validate(const struct config *);
 /*
@@ -113,6 +117,8 @@ void	config_error(const struct config *, const char *key,
 #define CONFIG_WHERE_MAX	(PATH_MAX + 64)
 const char *config_where(const struct config *, const char *key,
 	    char *buf, size_t size);
+/* Whether setting key was given (in the file or as a flag). */
+bool	config_given(const struct config *, const char *key);
 /*
  * Note the identities of the certificate folder, certificate and key
  * (those that exist) in cfg->secrets, before a chroot or a change of

@@ -69,23 +69,21 @@ fork_away(void)
 }
 
 /*
- * Write the pid, and keep the file open: at exit it is emptied through
- * this descriptor when it cannot be removed (a folder of root's after
- * the switch of user, or a chroot).
+ * Write the pid, before privileges drop: the file is root's when root
+ * starts capsuled, so that the user it serves as cannot point it at
+ * another process for root to signal.  It stays open: at exit it is
+ * emptied through this descriptor when it cannot be removed (a folder
+ * of root's after the switch of user, a chroot, the sandbox).
  */
 static int
 write_pidfile(const struct config *cfg)
 {
-	struct passwd	*pw;
-
 	pid_fd = open(cfg->pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
 	    O_CLOEXEC, 0644);
 	if (pid_fd == -1) {
 		log_warn("pidfile %s", cfg->pidfile);
 		return -1;
 	}
-	if (geteuid() == 0 && (pw = getpwnam(service_user(cfg))) != NULL)
-		(void)fchown(pid_fd, pw->pw_uid, pw->pw_gid);
 	dprintf(pid_fd, "%ld\n", (long)getpid());
 	return 0;
 }

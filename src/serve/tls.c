@@ -237,6 +237,49 @@ write_pair(const struct config *cfg, EVP_PKEY *key, X509 *x,
 	return 0;
 }
 
+/*
+ * Whether the pair can be generated: the certificate folder exists or
+ * can be made (its parent exists), and the files' folders exist once it
+ * does.  The reason is logged, with the setting at fault.
+ */
+static bool
+can_generate(const struct config *cfg)
+{
+	const char	*key[2] = { "cert", "key" };
+	const char	*path[2] = { cfg->cert_file, cfg->key_file };
+	char		 where[CONFIG_WHERE_MAX], *parent;
+	struct stat	 st;
+	bool		 ok = true;
+	int		 i;
+
+	if (stat(cfg->certs_dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		log_warnx("%s: %s: not a folder", config_where(cfg, "certs",
+		    where, sizeof(where)), cfg->certs_dir);
+		return false;
+	}
+	parent = file_dirname(cfg->certs_dir);
+	if (stat(cfg->certs_dir, &st) == -1 && stat(parent, &st) == -1) {
+		log_warnx("%s: %s cannot be made: its folder %s does not "
+		    "exist", config_where(cfg, "certs", where, sizeof(where)),
+		    cfg->certs_dir, parent);
+		ok = false;
+	}
+	free(parent);
+	for (i = 0; i < 2 && ok; i++) {
+		parent = file_dirname(path[i]);
+		/* The certificate folder is made first. */
+		if (strcmp(parent, cfg->certs_dir) != 0 &&
+		    stat(parent, &st) == -1) {
+			log_warnx("%s: %s cannot be written: its folder %s "
+			    "does not exist", config_where(cfg, key[i], where,
+			    sizeof(where)), path[i], parent);
+			ok = false;
+		}
+		free(parent);
+	}
+	return ok;
+}
+
 static int
 generate(const struct config *cfg)
 {
@@ -255,9 +298,9 @@ generate(const struct config *cfg)
 		log_warnx("user %s: no such user", cfg->user);
 		return -1;
 	}
-
-	if (cfg->certs_dir != NULL && mkdir(cfg->certs_dir, 0755) == -1 &&
-	    errno != EEXIST) {
+	if (!can_generate(cfg))
+		return -1;
+	if (mkdir(cfg->certs_dir, 0755) == -1 && errno != EEXIST) {
 		log_warn("%s", cfg->certs_dir);
 		return -1;
 	}
@@ -280,26 +323,70 @@ out:
 	return rc;
 }
 
-int
-tls_ensure_cert(const struct config *cfg)
+/*
+ * Which of the pair exist: 2 both, 0 neither, -1 only one (refused,
+ * the reason logged with the setting of the missing one).
+ */
+static int
+pair_state(const struct config *cfg)
 {
 	struct stat	 st;
+	char		 where[CONFIG_WHERE_MAX];
+	const char	*missing;
 	bool		 have_cert, have_key;
 
 	have_cert = stat(cfg->cert_file, &st) == 0;
 	have_key = stat(cfg->key_file, &st) == 0;
 	if (have_cert && have_key)
+		return 2;
+	if (!have_cert && !have_key)
 		return 0;
-	if (have_cert || have_key) {
-		log_warnx("%s exists but %s does not: refusing to start "
-		    "(restore the missing file, or remove both to generate "
-		    "a new certificate, which every client that pinned the "
-		    "old one will see as an attack)",
-		    have_cert ? cfg->cert_file : cfg->key_file,
-		    have_cert ? cfg->key_file : cfg->cert_file);
+	/* The missing one's setting, or the folder it defaults to. */
+	missing = have_cert ? "key" : "cert";
+	if (!config_given(cfg, missing))
+		missing = "certs";
+	log_warnx("%s: %s exists but %s does not: refusing to start "
+	    "(restore the missing file, or remove both to generate a new "
+	    "certificate, which every client that pinned the old one will "
+	    "see as an attack)", config_where(cfg, missing, where,
+	    sizeof(where)), have_cert ? cfg->cert_file : cfg->key_file,
+	    have_cert ? cfg->key_file : cfg->cert_file);
+	return -1;
+}
+
+int
+tls_ensure_cert(const struct config *cfg)
+{
+	switch (pair_state(cfg)) {
+	case 2:
+		return 0;
+	case 0:
+		return generate(cfg);
+	default:
 		return -1;
 	}
-	return generate(cfg);
+}
+
+int
+tls_check(const struct config *cfg)
+{
+	struct tls_files	 f;
+	SSL_CTX			*ctx;
+
+	switch (pair_state(cfg)) {
+	case 0:
+		return can_generate(cfg) ? 0 : -1;
+	case 2:
+		break;
+	default:
+		return -1;
+	}
+	if (tls_files_open(cfg, &f) == -1)
+		return -1;
+	ctx = tls_ctx_new(&f);
+	tls_files_close(&f);
+	SSL_CTX_free(ctx);
+	return ctx != NULL ? 0 : -1;
 }
 
 /* Split path into the folder to open and the name within it. */
@@ -308,14 +395,8 @@ split_path(const char *path, char **dir, char **name)
 {
 	const char	*slash = strrchr(path, '/');
 
-	if (slash == NULL) {
-		*dir = xstrdup(".");
-		*name = xstrdup(path);
-	} else {
-		*dir = slash == path ? xstrdup("/") :
-		    xstrndup(path, slash - path);
-		*name = xstrdup(slash + 1);
-	}
+	*dir = file_dirname(path);
+	*name = xstrdup(slash != NULL ? slash + 1 : path);
 }
 
 int

@@ -22,6 +22,12 @@
  * (the reason printed).
  */
 int	 tls_ensure_cert(const struct config *);
+/*
+ * What tls_ensure_cert and loading the pair check, without writing
+ * anything (--check): the pair loads and matches, or can be generated.
+ * Returns 0 or -1 (the reasons logged, with the settings at fault).
+ */
+int	 tls_check(const struct config *);
 
 /*
  * The certificate and key files, read through their folders opened at

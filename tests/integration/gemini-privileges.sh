@@ -86,7 +86,7 @@ if [ -n "$pid" ]; then
 	got=$(status_line "$(base)/\r\n")
 	check "--daemon: serving ($got)" [ "${got%% *}" = 20 ]
 	check "--daemon: access log in the log file" \
-	    grep -q ' 20 ' "$T_TMP/daemon.log"
+	    wait_text "$T_TMP/daemon.log" ' 20 '
 	kill "$pid"
 	reap "$pid" 100
 	check "--daemon: stops on SIGTERM" \
@@ -118,6 +118,9 @@ if [ "$(id -u)" -eq 0 ]; then
 	    >/dev/null 2>&1
 	check "--daemon as nobody: the command returns 0" [ $? -eq 0 ]
 	pid=$(cat "$T_TMP/run/c.pid" 2>/dev/null)
+	check "--daemon as nobody: the pidfile is root's, mode 644 ($(stat -c \
+	    %U:%a "$T_TMP/run/c.pid"))" \
+	    [ "$(stat -c %U:%a "$T_TMP/run/c.pid")" = root:644 ]
 	if [ -n "$pid" ]; then
 		T_PIDS="$T_PIDS $pid"
 		kill "$pid"
