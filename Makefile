@@ -7,6 +7,11 @@
 #   make check-quick  unit tests, lint and a few integration tests (< 1 min)
 #   make fuzz       build the libFuzzer targets
 #   make bench      benchmarks (prints figures; not a test)
+#   make install    capsuled, its manual pages and examples under PREFIX
+#                   (/usr/local), staged in DESTDIR; the settings file,
+#                   logrotate file and service files where asked
+#                   (SYSCONFDIR, SYSTEMDUNITDIR, OPENRCDIR)
+#   make uninstall  the same files removed (never the settings file)
 
 PROG	 = capsuled
 PKGS	 = openssl yaml-0.1 md4c libevent libevent_openssl libevent_pthreads
@@ -54,6 +59,7 @@ ALL_OBJS := $(foreach l,$(LAYERS),$(call layer_objs,$(l),build/rel) \
 	    build/rel/main.o build/asan/main.o
 
 .PHONY: all run deps check check-run check-quick unit integration fuzz bench \
+	install uninstall \
 	bench-run clean
 
 all: $(PROG)
@@ -162,6 +168,87 @@ bench:
 
 bench-run: $(PROG) $(TOOL_BINS)
 	./tests/bench/run.sh
+
+# Installation.  Nothing goes outside PREFIX unless asked: SYSCONFDIR
+# (/etc: the settings file, never replaced, and the logrotate file),
+# SYSTEMDUNITDIR (/etc/systemd/system: the unit, and the sysusers.d and
+# tmpfiles.d files in the folders beside its systemd/), OPENRCDIR
+# (/etc/init.d: the OpenRC script).  The installed files name the
+# installed paths.
+PREFIX	?= /usr/local
+SBINDIR	?= $(PREFIX)/sbin
+MANDIR	?= $(PREFIX)/share/man
+DOCDIR	?= $(PREFIX)/share/doc/capsuled
+SYSCONFDIR ?=
+SYSTEMDUNITDIR ?=
+SYSUSERSDIR ?= $(SYSTEMDUNITDIR:%/systemd/system=%)/sysusers.d
+TMPFILESDIR ?= $(SYSTEMDUNITDIR:%/systemd/system=%)/tmpfiles.d
+OPENRCDIR ?=
+CONFFILE = $(or $(SYSCONFDIR),/etc)/capsuled.yml
+DOC_FILES = README.md NEWS LICENSE contrib/capsuled.yml \
+	    contrib/capsuled-vps.yml contrib/capsuled.service \
+	    contrib/capsuled.sysusers contrib/capsuled.tmpfiles \
+	    contrib/capsuled.openrc contrib/capsuled.logrotate
+# The paths of a default installation, as the shipped files write them.
+INSTALL_SED = -e 's|/usr/local/sbin/capsuled|$(SBINDIR)/capsuled|g' \
+	      -e 's|/usr/local/share/doc/capsuled|$(DOCDIR)|g' \
+	      -e 's|/etc/capsuled.yml|$(CONFFILE)|g'
+# install_as SOURCE TARGET MODE: SOURCE with the installed paths.
+install_as = echo "install $(1) $(2)" && \
+	     sed $(INSTALL_SED) $(1) >$(2).new && chmod $(3) $(2).new && \
+	     mv -f $(2).new $(2)
+
+install: $(PROG)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DOCDIR)
+	install -m 755 $(PROG) $(DESTDIR)$(SBINDIR)/$(PROG)
+	@$(call install_as,man/capsuled.8,$(DESTDIR)$(MANDIR)/man8/capsuled.8,644)
+	@$(call install_as,man/capsuled.yml.5,$(DESTDIR)$(MANDIR)/man5/capsuled.yml.5,644)
+	@for f in $(DOC_FILES); do \
+		$(call install_as,$$f,$(DESTDIR)$(DOCDIR)/$${f##*/},644) || \
+		    exit 1; \
+	done
+ifneq ($(SYSCONFDIR),)
+	install -d $(DESTDIR)$(SYSCONFDIR)/logrotate.d
+	@$(call install_as,contrib/capsuled.logrotate,$(DESTDIR)$(SYSCONFDIR)/logrotate.d/capsuled,644)
+	@if [ -e $(DESTDIR)$(CONFFILE) ]; then \
+		echo "$(DESTDIR)$(CONFFILE) is there: kept"; \
+	else \
+		echo "install -m 644 contrib/capsuled-vps.yml $(DESTDIR)$(CONFFILE)"; \
+		install -m 644 contrib/capsuled-vps.yml $(DESTDIR)$(CONFFILE); \
+	fi
+endif
+ifneq ($(SYSTEMDUNITDIR),)
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+	    $(DESTDIR)$(TMPFILESDIR)
+	@$(call install_as,contrib/capsuled.service,$(DESTDIR)$(SYSTEMDUNITDIR)/capsuled.service,644)
+	@$(call install_as,contrib/capsuled.sysusers,$(DESTDIR)$(SYSUSERSDIR)/capsuled.conf,644)
+	@$(call install_as,contrib/capsuled.tmpfiles,$(DESTDIR)$(TMPFILESDIR)/capsuled.conf,644)
+endif
+ifneq ($(OPENRCDIR),)
+	install -d $(DESTDIR)$(OPENRCDIR)
+	@$(call install_as,contrib/capsuled.openrc,$(DESTDIR)$(OPENRCDIR)/capsuled,755)
+endif
+
+# The settings file is the owner's, and the state (the key!) too: both
+# stay.
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/$(PROG) $(DESTDIR)$(MANDIR)/man8/capsuled.8 \
+	    $(DESTDIR)$(MANDIR)/man5/capsuled.yml.5
+	for f in $(DOC_FILES); do rm -f $(DESTDIR)$(DOCDIR)/$${f##*/}; done
+	-rmdir $(DESTDIR)$(DOCDIR)
+ifneq ($(SYSCONFDIR),)
+	rm -f $(DESTDIR)$(SYSCONFDIR)/logrotate.d/capsuled
+	@echo "$(DESTDIR)$(CONFFILE) kept"
+endif
+ifneq ($(SYSTEMDUNITDIR),)
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/capsuled.service \
+	    $(DESTDIR)$(SYSUSERSDIR)/capsuled.conf \
+	    $(DESTDIR)$(TMPFILESDIR)/capsuled.conf
+endif
+ifneq ($(OPENRCDIR),)
+	rm -f $(DESTDIR)$(OPENRCDIR)/capsuled
+endif
 
 clean:
 	rm -rf build $(PROG)

@@ -2,19 +2,36 @@
 # Install the Debian/Ubuntu packages capsuled needs, when missing.
 #   contrib/deps.sh          build and run
 #   contrib/deps.sh --test   also what `make check` and `make bench` use
+#   contrib/deps.sh --print [--test]   only print them, one a line
 set -eu
+
+print=no
+if [ "${1:-}" = "--print" ]; then
+	print=yes
+	shift
+fi
 
 pkgs="build-essential pkg-config libssl-dev libyaml-dev libmd4c-dev \
 libevent-dev openssl"
 if [ "${1:-}" = "--test" ]; then
 	pkgs="$pkgs clang libclang-rt-14-dev python3 curl lynx sacc gopher \
 tmux amfora socat iproute2 molly-brown gophernicus shellcheck logrotate mandoc"
+	# tests/integration/vps.sh: the README's VPS commands (systemd-analyze,
+	# systemd-sysusers and systemd-tmpfiles; man for the unit's
+	# Documentation=; git for the blog)
+	pkgs="$pkgs systemd man-db git"
 	# tests/jekyll: Jekyll and the plugins the test sites and the
 	# corpora list (Debian has no jemoji)
 	pkgs="$pkgs ruby ruby-liquid jekyll ruby-jekyll-feed ruby-jekyll-seo-tag \
 ruby-jekyll-redirect-from ruby-jekyll-sitemap ruby-jekyll-gist \
 ruby-jekyll-avatar ruby-jekyll-mentions ruby-jekyll-relative-links \
 ruby-jekyll-optional-front-matter ruby-jekyll-titles-from-headings"
+fi
+
+if [ "$print" = yes ]; then
+	# shellcheck disable=SC2086 # one package a word
+	printf '%s\n' $pkgs
+	exit 0
 fi
 
 missing=""

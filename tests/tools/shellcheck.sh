@@ -9,8 +9,8 @@ if ! command -v shellcheck >/dev/null; then
 	exit 77
 fi
 
-# The scripts: *.sh, files starting with a sh shebang, and the helpers
-# the tests source.
+# The scripts: *.sh, files starting with a sh shebang (or OpenRC's,
+# whose scripts are sh), and the helpers the tests source.
 scripts() {
 	git ls-files 2>/dev/null || find . -type f ! -path './build/*' \
 	    ! -path './.git/*' | sed 's|^\./||'
@@ -21,7 +21,8 @@ for f in $(scripts); do
 	[ -f "$f" ] || continue
 	case $f in
 	*.sh|tests/integration/gopher-common) ;;
-	*) head -n 1 "$f" | grep -q '^#! */bin/sh' || continue ;;
+	*) head -n 1 "$f" | grep -Eq '^#! */(bin/sh|sbin/openrc-run)' ||
+		continue ;;
 	esac
 	if shellcheck "$f"; then
 		passed=$((passed + 1))
