@@ -255,3 +255,14 @@ gemini_respond(const struct snapshot *snap, const struct gemini_host *cfg,
 	if (acceptable(cfg, sni, &u, r))
 		serve(snap, &u, r);
 }
+
+void
+gemini_slow_down(struct gemini_response *r, int seconds)
+{
+	char	meta[16];
+
+	snprintf(meta, sizeof(meta), "%d", seconds);
+	respond(r, 44, meta);
+	r->body = NULL;
+	r->body_len = 0;
+}

@@ -53,4 +53,11 @@ void	gemini_respond(const struct snapshot *, const struct gemini_host *,
 	    const char *sni, const char *line, size_t len,
 	    struct gemini_response *);
 
+/*
+ * Turn r into "44 SECONDS" (slow down: the client's address sent more
+ * requests than the rate limit allows), keeping its path and host for
+ * the log.
+ */
+void	gemini_slow_down(struct gemini_response *r, int seconds);
+
 #endif

@@ -210,3 +210,17 @@ gopher_response_free(struct gopher_response *res)
 	res->body = NULL;
 	res->len = 0;
 }
+
+void
+gopher_slow_down(struct gopher_response *res, int seconds)
+{
+	struct buf	 b = BUF_INIT;
+	size_t		 len;
+	char		*body;
+
+	gopher_response_free(res);
+	buf_printf(&b, "3Too many requests: wait %d second%s\t\terror.host"
+	    "\t1\r\n.\r\n", seconds, seconds == 1 ? "" : "s");
+	body = buf_detach(&b, &len);
+	answer(res, body, len, 3);
+}

@@ -47,4 +47,11 @@ void	gopher_respond(const struct snapshot *, const struct gopher_host *,
 	    const char *line, size_t len, struct gopher_response *);
 void	gopher_response_free(struct gopher_response *);
 
+/*
+ * Replace the answer with a type 3 item saying how many seconds to wait
+ * (the client's address went over the rate limit); the selector stays,
+ * for the log.
+ */
+void	gopher_slow_down(struct gopher_response *, int seconds);
+
 #endif

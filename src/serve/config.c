@@ -71,6 +71,11 @@ static const struct setting settings[] = {
 	    "a number of workers (1-1024)", NULL },
 	{ "max_connections", K_INT, OFF(max_connections), 0, 1, 1000000,
 	    "a number of connections (1-1000000)", NULL },
+	{ "max_connections_per_ip", K_INT, OFF(max_connections_per_ip), 0, 0,
+	    1000000, "a number of connections (0-1000000, 0 for no cap)",
+	    NULL },
+	{ "rate_limit", K_INT, OFF(rate_limit), 0, 0, 1000000,
+	    "a number of requests a minute (0-1000000, 0 for none)", NULL },
 	{ "request_timeout", K_INT, OFF(request_timeout), 0, 1, 3600,
 	    "a number of seconds (1-3600)", NULL },
 	{ "write_timeout", K_INT, OFF(write_timeout), 0, 1, 3600,
@@ -127,6 +132,9 @@ static const struct flag flags[] = {
 	{ "permalink", 0, 1, F_SETTING, "permalink", NULL },
 	{ "workers", 0, 1, F_SETTING, "workers", NULL },
 	{ "max-connections", 0, 1, F_SETTING, "max_connections", NULL },
+	{ "max-connections-per-ip", 0, 1, F_SETTING, "max_connections_per_ip",
+	    NULL },
+	{ "rate-limit", 0, 1, F_SETTING, "rate_limit", NULL },
 	{ "request-timeout", 0, 1, F_SETTING, "request_timeout", NULL },
 	{ "write-timeout", 0, 1, F_SETTING, "write_timeout", NULL },
 	{ "ticket-rotation", 0, 1, F_SETTING, "ticket_rotation", NULL },
@@ -174,8 +182,13 @@ static const char usage_text[] =
 "      --permalink STYLE    posts (/posts/DATE-SLUG.gmi) or jekyll\n"
 "                           (/YYYY/MM/DD/SLUG/) [permalink] (posts)\n"
 "      --workers N          worker threads [workers] (online CPUs)\n"
-"      --max-connections N  simultaneous connections [max_connections]\n"
-"                           (1024)\n"
+"      --max-connections N  simultaneous connections of each protocol\n"
+"                           [max_connections] (1024)\n"
+"      --max-connections-per-ip N  of each protocol from one address\n"
+"                           (IPv6: one /64), 0 for no cap\n"
+"                           [max_connections_per_ip] (32)\n"
+"      --rate-limit N       requests a minute from one address, 0 for no\n"
+"                           limit [rate_limit] (0)\n"
 "      --request-timeout S  handshake and request line [request_timeout]\n"
 "                           (10)\n"
 "      --write-timeout S    a slow reader's deadline [write_timeout] (30)\n"
@@ -413,6 +426,7 @@ defaults(struct config *cfg)
 	cfg->certs_dir = xstrdup("./certs");
 	cfg->permalink = PERMALINK_POSTS;
 	cfg->max_connections = 1024;
+	cfg->max_connections_per_ip = 32;
 	cfg->request_timeout = 10;
 	cfg->write_timeout = 30;
 	cfg->ticket_rotation = 12 * 3600;

@@ -66,7 +66,11 @@ struct config {
 	enum permalink_style permalink;
 
 	int		 workers;	/* default: online CPUs */
-	int		 max_connections;	/* per process */
+	int		 max_connections;	/* per protocol */
+	int		 max_connections_per_ip; /* per protocol and address
+						   (IPv6: /64); 0: no cap */
+	int		 rate_limit;		/* requests a minute from one
+						   address; 0: none */
 	int		 request_timeout;	/* s: handshake + request line */
 	int		 write_timeout;		/* s: per write progress */
 	int		 ticket_rotation;	/* s: session ticket key life */

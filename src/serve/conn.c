@@ -72,8 +72,14 @@ struct conn {
 	struct event		*timer;
 	enum conn_state		 state;
 	struct snapshot		*snap;		/* held until lingering */
-	struct sockaddr_storage	 peer;
+	/*
+	 * The client, as every limit and the log see it: set in one
+	 * place, conn_set_client, which counts it per address.
+	 */
+	struct sockaddr_storage	 client;
+	struct peer		*limit;		/* its entry in the limits */
 	struct timespec		 start;
+	bool			 heard;		/* a byte came from the client */
 
 	char			 req[GEMINI_MAX_REQUEST + 3];
 	size_t			 reqlen;
@@ -140,6 +146,7 @@ sock_read(struct conn *c, void *buf, size_t len, size_t *n)
 	if (r < 0 || (size_t)r < len)
 		c->readable = false;
 	if (r > 0) {
+		c->heard = true;
 		*n = r;
 		return IO_DONE;
 	}
@@ -238,9 +245,11 @@ conn_free(struct conn *c)
 	event_free(c->io);
 	event_free(c->timer);
 	conn_release(c);
+	if (c->limit != NULL)
+		limits_leave(w->srv->limits, c->limit, c->proto);
 	close(c->fd);
+	server_conn_closed(w, c->proto);
 	free(c);
-	server_conn_closed(w);
 }
 
 /* One access log line, when a response was started and not yet logged. */
@@ -252,7 +261,7 @@ log_request(struct conn *c)
 	if (c->state != CS_WRITE)
 		return;
 	memset(&e, 0, sizeof(e));
-	e.peer = (const struct sockaddr *)&c->peer;
+	e.peer = (const struct sockaddr *)&c->client;
 	e.proto = c->proto == PROTO_GEMINI ? "gemini" : "gopher";
 	if (c->proto == PROTO_GEMINI && c->r.gemini.host[0] != '\0')
 		e.host = c->r.gemini.host;
@@ -454,12 +463,33 @@ do_handshake(struct conn *c)
 	return conn_abort(c);
 }
 
+/* Over the rate limit: "44 N", or a type 3 item, instead. */
+static void
+slow_down(struct conn *c, int seconds)
+{
+	server_note(c->w->srv, NOTE_RATE);
+	if (c->proto == PROTO_GEMINI) {
+		gemini_slow_down(&c->r.gemini, seconds);
+		c->hdr = c->r.gemini.header;
+		c->hlen = c->r.gemini.header_len;
+		c->body = NULL;
+		c->blen = 0;
+		c->status = 44;
+	} else {
+		gopher_slow_down(&c->r.gopher, seconds);
+		c->body = c->r.gopher.body;
+		c->blen = c->r.gopher.len;
+		c->status = 3;
+	}
+}
+
 /* Start the response: from now on the timer is the write deadline. */
 static enum next
 do_request(struct conn *c)
 {
 	size_t	 n = 0;
 	long	 end;
+	int	 wait;
 
 	for (;;) {
 		switch (conn_read(c, c->req + c->reqlen,
@@ -490,6 +520,8 @@ do_request(struct conn *c)
 		respond_gemini(c, end);
 	else
 		respond_gopher(c, end);
+	if ((wait = limits_request(c->w->srv->limits, c->limit)) > 0)
+		slow_down(c, wait);
 	c->state = CS_WRITE;
 	set_timer(c, c->w->srv->cfg->write_timeout);
 	return N_STEP;
@@ -648,6 +680,63 @@ conn_timeout(evutil_socket_t fd, short what, void *arg)
 	conn_abort(c);
 }
 
+/*
+ * The one place that says who the client is: the limits count it, the
+ * log names it.  (A PROXY protocol header, read later, would call it
+ * again with the address it carries.)  False when the address has its
+ * max_connections_per_ip of this protocol already.
+ */
+static bool
+conn_set_client(struct conn *c, const struct sockaddr_storage *addr)
+{
+	unsigned char	 key[16];
+	struct limits	*l = c->w->srv->limits;
+	struct peer	*p;
+
+	limits_key((const struct sockaddr *)addr, key);
+	if ((p = limits_enter(l, key, c->proto)) == NULL)
+		return false;
+	if (c->limit != NULL)
+		limits_leave(l, c->limit, c->proto);
+	c->limit = p;
+	c->client = *addr;
+	return true;
+}
+
+bool
+conn_evict_idle(struct worker *w, enum proto proto)
+{
+	struct conn	*c, *oldest = NULL;
+	struct timespec	 now;
+	long		 idle_ms;
+	char		 b;
+
+	/*
+	 * Idle: no byte for half the request timeout since it was
+	 * accepted.  One that has started its handshake or request is
+	 * left to request_timeout, and a loaded client may take a while
+	 * to send its first flight too.
+	 */
+	idle_ms = w->srv->cfg->request_timeout * 500L;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	for (c = w->conns; c != NULL; c = c->next) {
+		if (c->proto != proto || c->state >= CS_WRITE || c->heard ||
+		    (now.tv_sec - c->start.tv_sec) * 1000 +
+		    (now.tv_nsec - c->start.tv_nsec) / 1000000 < idle_ms)
+			continue;
+		/* Bytes waiting unread: busy, not idle. */
+		if (recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) != -1 ||
+		    (errno != EAGAIN && errno != EWOULDBLOCK))
+			continue;
+		/* The list is newest first: the last one found is oldest. */
+		oldest = c;
+	}
+	if (oldest == NULL)
+		return false;
+	conn_abort(oldest);
+	return true;
+}
+
 void
 conn_start(struct worker *w, const struct listener *l, int fd,
     const struct sockaddr_storage *peer)
@@ -660,8 +749,15 @@ conn_start(struct worker *w, const struct listener *l, int fd,
 	c->w = w;
 	c->fd = fd;
 	c->proto = l->proto;
-	c->peer = *peer;
 	clock_gettime(CLOCK_MONOTONIC, &c->start);
+	if (!conn_set_client(c, peer)) {
+		/* Not counted in w's list: closed as it came. */
+		server_note(w->srv, NOTE_PER_IP);
+		close(fd);
+		server_conn_closed(w, c->proto);
+		free(c);
+		return;
+	}
 	c->snap = snapshot_ref(w->snap);
 	c->io = event_new(w->base, fd, EV_READ | EV_PERSIST, conn_io, c);
 	c->watching = EV_READ;

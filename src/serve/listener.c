@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "serve-int.h"
@@ -25,6 +26,8 @@
 #define ACCEPT_BATCH	32
 /* After running out of descriptors, wait this long before accepting. */
 #define RESUME_MSEC	100
+/* At max_connections, look again this often for room. */
+#define FULL_MSEC	20
 
 /* A listening socket on ai, or -1 with errno set. */
 static int
@@ -186,13 +189,19 @@ listener_accepting(struct worker *w, bool on)
 	}
 }
 
-/* Out of descriptors: pause accepting briefly instead of spinning. */
+/*
+ * Stop accepting connections of proto (all, for NPROTOS) for msec: the
+ * kernel's backlog holds the newcomers meanwhile.
+ */
 static void
-pause_accepting(struct worker *w)
+pause_accepting(struct worker *w, enum proto proto, int msec)
 {
-	struct timeval	 tv = { 0, RESUME_MSEC * 1000 };
+	struct timeval	 tv = { 0, msec * 1000 };
+	size_t		 i;
 
-	listener_accepting(w, false);
+	for (i = 0; i < w->srv->nls; i++)
+		if (proto == NPROTOS || w->srv->ls[i].proto == proto)
+			event_del(w->accept_ev[i]);
 	evtimer_add(w->resume_ev, &tv);
 }
 
@@ -217,34 +226,61 @@ find_listener(const struct server *srv, int fd)
 	return NULL;
 }
 
+/*
+ * One idle connection closed per FULL_MSEC, whichever worker sees the
+ * newcomer first: every worker wakes for it, and one room is enough.
+ */
+static bool
+may_evict(struct server *srv)
+{
+	struct timespec	 ts;
+	long long	 now, last;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	last = atomic_load(&srv->evicted_at);
+	return now - last >= FULL_MSEC &&
+	    atomic_compare_exchange_strong(&srv->evicted_at, &last, now);
+}
+
 void
 listener_accept(evutil_socket_t lfd, short what, void *arg)
 {
 	struct worker		*w = arg;
 	struct server		*srv = w->srv;
 	const struct listener	*l = find_listener(srv, lfd);
+	atomic_int		*n = &srv->nconns[l->proto];
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen;
 	int			 fd, i;
 
 	for (i = 0; i < ACCEPT_BATCH; i++) {
+		/*
+		 * A slot first: at the limit nothing is accepted (to be
+		 * closed at once), newcomers wait in the backlog while an
+		 * idle connection makes room or accepting pauses.
+		 */
+		if (atomic_fetch_add(n, 1) >= srv->max_conns) {
+			atomic_fetch_sub(n, 1);
+			if (may_evict(srv) && conn_evict_idle(w, l->proto))
+				server_note(srv, NOTE_EVICTED);
+			else {
+				server_note(srv, NOTE_FULL);
+				pause_accepting(w, l->proto, FULL_MSEC);
+			}
+			return;
+		}
 		sslen = sizeof(ss);
 		fd = accept4(lfd, (struct sockaddr *)&ss, &sslen,
 		    SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd == -1) {
+			atomic_fetch_sub(n, 1);
 			if (errno == EMFILE || errno == ENFILE ||
 			    errno == ENOBUFS || errno == ENOMEM) {
 				log_warn("accept");
-				pause_accepting(w);
+				pause_accepting(w, NPROTOS, RESUME_MSEC);
 			}
 			return;
-		}
-		/* Over the limit: accepted and closed at once. */
-		if (atomic_fetch_add(&srv->nconns, 1) >= srv->max_conns) {
-			atomic_fetch_sub(&srv->nconns, 1);
-			close(fd);
-			server_note(srv, NOTE_REFUSED);
-			continue;
 		}
 		conn_start(w, l, fd, &ss);
 	}

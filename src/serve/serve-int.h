@@ -34,7 +34,10 @@
  */
 #define NOTE_SECONDS	10
 enum note {
-	NOTE_REFUSED,		/* over max_connections */
+	NOTE_FULL,		/* at max_connections: accepting paused */
+	NOTE_EVICTED,		/* closed at max_connections, idle */
+	NOTE_PER_IP,		/* over max_connections_per_ip */
+	NOTE_RATE,		/* over rate_limit */
 	NOTE_REQUEST_TIMEOUT,	/* no request within request_timeout */
 	NOTE_WRITE_TIMEOUT,	/* no write progress within write_timeout */
 	NNOTES
@@ -44,6 +47,7 @@ enum note {
 enum proto {
 	PROTO_GEMINI,		/* Gemini over TLS */
 	PROTO_GOPHER,		/* Gopher over plain TCP */
+	NPROTOS
 };
 
 struct listener {
@@ -66,8 +70,11 @@ struct server {
 	struct worker		*workers;
 	int			 nworkers;	/* set up */
 	int			 nthreads;	/* running */
-	int			 max_conns;
-	atomic_int		 nconns;	/* open, all workers */
+	int			 max_conns;	/* of each protocol */
+	atomic_int		 nconns[NPROTOS]; /* open, all workers */
+	atomic_llong		 evicted_at;	/* ms, monotonic: the last
+						   idle connection closed */
+	struct limits		*limits;	/* per address */
 	atomic_bool		 stopping;
 	atomic_uint		 notes[NNOTES];	/* not logged yet */
 	atomic_llong		 noted[NNOTES];	/* time of the last line */
@@ -88,7 +95,7 @@ struct worker {
 	pthread_t		 thread;
 	struct event_base	*base;
 	struct event		**accept_ev;	/* one per listener */
-	struct event		*resume_ev;	/* accept again after EMFILE */
+	struct event		*resume_ev;	/* accept again after a pause */
 	struct event		*wake_ev;	/* the main thread calls */
 	struct event		*drain_ev;	/* shutdown bound */
 	struct event		*log_ev;	/* writes the batched log */
@@ -104,6 +111,28 @@ struct worker {
 	size_t			 nconns;
 };
 
+/*
+ * limits.c: per-address connection counts and request rates, shared by
+ * the workers.  A key is an IPv4 address or an IPv6 /64.
+ */
+struct limits;
+struct peer;
+struct limits	*limits_new(int per_ip, int rate, int max_conns);
+void		 limits_free(struct limits *);
+void		 limits_key(const struct sockaddr *, unsigned char key[16]);
+/*
+ * Count a connection of proto from key: its entry, or NULL when the
+ * address has per_ip connections of proto open already.
+ */
+struct peer	*limits_enter(struct limits *, const unsigned char key[16],
+		    int proto);
+void		 limits_leave(struct limits *, struct peer *, int proto);
+/*
+ * Count a request of the address: 0 when the rate allows it, else the
+ * whole seconds to wait (at least 1).
+ */
+int		 limits_request(struct limits *, struct peer *);
+
 /* listener.c */
 int	listener_open_all(const struct config *, struct listener **,
 	    size_t *);
@@ -116,13 +145,20 @@ void	listener_accepting(struct worker *, bool on);
 void	conn_start(struct worker *, const struct listener *, int fd,
 	    const struct sockaddr_storage *);
 /*
+ * At max_connections of proto: close w's oldest connection of proto
+ * that has not sent a byte in half the request timeout since it was
+ * accepted (an idle socket, so not one that finished its request
+ * line).  Returns whether one was closed.
+ */
+bool	conn_evict_idle(struct worker *, enum proto);
+/*
  * Close the worker's connections at once (no close_notify): all, or
  * only those still waiting for their request.
  */
 void	conn_abort_all(struct worker *, bool idle_only);
 
-/* server.c: a connection of w went away. */
-void	server_conn_closed(struct worker *);
+/* server.c: a connection of w, speaking proto, went away. */
+void	server_conn_closed(struct worker *, enum proto);
 /* server.c: count an event, and log it unless one was just logged. */
 void	server_note(struct server *, enum note);
 

@@ -79,9 +79,9 @@ worker_drained(evutil_socket_t fd, short what, void *arg)
 }
 
 void
-server_conn_closed(struct worker *w)
+server_conn_closed(struct worker *w, enum proto proto)
 {
-	atomic_fetch_sub(&w->srv->nconns, 1);
+	atomic_fetch_sub(&w->srv->nconns[proto], 1);
 	if (w->stopping && w->nconns == 0)
 		event_base_loopbreak(w->base);
 }
@@ -303,14 +303,15 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 
 /*
  * Raise the descriptor limit as far as allowed and keep the connection
- * limit below it, so that accept never fails for want of descriptors
- * in normal operation.
+ * limits (one budget per protocol) below it, so that accept never
+ * fails for want of descriptors in normal operation.
  */
 static int
 connection_limit(const struct config *cfg, size_t nls)
 {
 	struct rlimit	 rl;
 	long		 room;
+	int		 nprotos = cfg->gopher_port > 0 ? 2 : 1;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
 		return cfg->max_connections;
@@ -319,7 +320,7 @@ connection_limit(const struct config *cfg, size_t nls)
 		setrlimit(RLIMIT_NOFILE, &rl);
 		getrlimit(RLIMIT_NOFILE, &rl);
 	}
-	room = (long)rl.rlim_cur - (long)nls - FD_RESERVE;
+	room = ((long)rl.rlim_cur - (long)nls - FD_RESERVE) / nprotos;
 	if (rl.rlim_cur != RLIM_INFINITY && room < cfg->max_connections) {
 		if (room < 1)
 			room = 1;
@@ -341,9 +342,25 @@ note_flush(struct server *srv, enum note k)
 	if ((n = atomic_exchange(&srv->notes[k], 0)) == 0)
 		return;
 	switch (k) {
-	case NOTE_REFUSED:
-		log_warnx("%u connection%s refused: at the limit of %d "
-		    "(max_connections)", n, n == 1 ? "" : "s", srv->max_conns);
+	case NOTE_FULL:
+		log_warnx("at the limit of %d connections (max_connections): "
+		    "accepting paused %u time%s, newcomers queued", srv->max_conns,
+		    n, n == 1 ? "" : "s");
+		break;
+	case NOTE_EVICTED:
+		log_info("%u idle connection%s closed to make room: at the "
+		    "limit of %d (max_connections)", n, n == 1 ? "" : "s",
+		    srv->max_conns);
+		break;
+	case NOTE_PER_IP:
+		log_warnx("%u connection%s refused: the address had %d open "
+		    "(max_connections_per_ip)", n, n == 1 ? "" : "s",
+		    cfg->max_connections_per_ip);
+		break;
+	case NOTE_RATE:
+		log_info("%u request%s slowed down: over %d a minute from "
+		    "the address (rate_limit)", n, n == 1 ? "" : "s",
+		    cfg->rate_limit);
 		break;
 	case NOTE_REQUEST_TIMEOUT:
 		log_info("%u connection%s closed: no request within %d s "
@@ -521,6 +538,8 @@ prepare(struct server *srv, const struct config *cfg)
 	if (listener_open_all(cfg, &srv->ls, &srv->nls) == -1)
 		return -1;
 	srv->max_conns = connection_limit(cfg, srv->nls);
+	srv->limits = limits_new(cfg->max_connections_per_ip, cfg->rate_limit,
+	    srv->max_conns);
 	if (tls_ensure_cert(cfg) == -1 ||
 	    tls_files_open(cfg, &srv->certs) == -1 ||
 	    (srv->ctx = tls_ctx_new(&srv->certs)) == NULL)
@@ -552,7 +571,9 @@ server_run(const struct config *cfg, struct snapshot *snap,
 	srv.reload = loader;
 	srv.snap = snap;
 	srv.gen = 1;
-	atomic_init(&srv.nconns, 0);
+	for (i = 0; i < NPROTOS; i++)
+		atomic_init(&srv.nconns[i], 0);
+	atomic_init(&srv.evicted_at, 0);
 	atomic_init(&srv.stopping, false);
 	for (i = 0; i < NNOTES; i++) {
 		atomic_init(&srv.notes[i], 0);
@@ -563,7 +584,9 @@ server_run(const struct config *cfg, struct snapshot *snap,
 
 	if (prepare(&srv, cfg) == 0 && start_workers(&srv) == 0) {
 		log_info("serving %s with %d workers, at most %d "
-		    "connections", cfg->root, srv.nworkers, srv.max_conns);
+		    "connections of each protocol, %d from one address",
+		    cfg->root, srv.nworkers, srv.max_conns,
+		    cfg->max_connections_per_ip);
 		sandbox_ready();
 		rc = main_loop(&srv);
 	}
@@ -574,6 +597,7 @@ server_run(const struct config *cfg, struct snapshot *snap,
 		worker_free(&srv.workers[i]);
 	free(srv.workers);
 	listener_close_all(srv.ls, srv.nls);
+	limits_free(srv.limits);
 	snapshot_unref(srv.snap);
 	SSL_CTX_free(srv.ctx);
 	tls_files_close(&srv.certs);

@@ -85,6 +85,7 @@ struct options {
 	long			 timeout;	/* s per request */
 	bool			 resume;
 	bool			 tls12;
+	long			 sources;	/* -s: 127.0.1.1 to .N, 0: any */
 	char			*request;	/* the line sent, with CRLF */
 	size_t			 request_len;
 	SSL_CTX			*ctx;
@@ -139,6 +140,7 @@ usage(void)
 {
 	fprintf(stderr,
 "usage: gemload [-r] [--tls1.2] [-a addr] [-p port] [-u path] [-H name]\n"
+"               [-s sources]\n"
 "               [-P gemini|gopher] [-c conns] [-t threads] [-d seconds]\n"
 "               [-n requests] [-T timeout]\n"
 "  -a, --addr ADDR       target: 127.0.0.0/8, ::1 or localhost"
@@ -153,6 +155,8 @@ usage(void)
 "  -n, --requests N      stop after N requests instead\n"
 "  -T, --timeout S       seconds allowed per request (10)\n"
 "  -r, --resume          resume TLS sessions (tickets) after the first\n"
+"  -s, --sources N       connect from 127.0.1.1 to 127.0.1.N in turn\n"
+"                        (IPv4 targets; at most 254)\n"
 "      --tls1.2          TLS 1.2 only (default: 1.3 preferred)\n",
 	    MAX_CONNS, MAX_THREADS, MAX_SECONDS);
 	exit(2);
@@ -454,6 +458,24 @@ may_start(void)
 	return atomic_fetch_sub(&to_start, 1) > 0;
 }
 
+/*
+ * Connect from 127.0.1.1 to 127.0.1.N in turn (-s N): a crowd of
+ * clients, as a server that counts connections per address sees it.
+ */
+static void
+bind_source(int fd)
+{
+	static atomic_long	 next;
+	struct sockaddr_in	 sin;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(0x7f000100 +
+	    1 + (uint32_t)(atomic_fetch_add(&next, 1) % opt.sources));
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+		die("bind 127.0.1.x: %s", strerror(errno));
+}
+
 static void
 start(struct slot *s)
 {
@@ -474,6 +496,8 @@ start(struct slot *s)
 	if (setsockopt(s->fd, IPPROTO_TCP, TCP_NODELAY, &one,
 	    sizeof(one)) == -1)
 		die("TCP_NODELAY: %s", strerror(errno));
+	if (opt.sources > 0)
+		bind_source(s->fd);
 	r = connect(s->fd, (struct sockaddr *)&opt.addr, opt.addrlen);
 	s->st = ST_CONNECT;
 	if (r == -1 && errno != EINPROGRESS) {
@@ -871,6 +895,7 @@ parse_args(int argc, char *argv[])
 		{ "requests",	 required_argument, NULL, 'n' },
 		{ "timeout",	 required_argument, NULL, 'T' },
 		{ "resume",	 no_argument,	    NULL, 'r' },
+		{ "sources",	 required_argument, NULL, 's' },
 		{ "tls1.2",	 no_argument,	    NULL, '2' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -883,7 +908,7 @@ parse_args(int argc, char *argv[])
 	opt.threads = 1;
 	opt.seconds = 10;
 	opt.timeout = 10;
-	while ((ch = getopt_long(argc, argv, "a:p:u:H:P:c:t:d:n:T:r",
+	while ((ch = getopt_long(argc, argv, "a:p:u:H:P:c:t:d:n:T:rs:",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'a': addr = optarg; break;
@@ -900,6 +925,7 @@ parse_args(int argc, char *argv[])
 			break;
 		case 'r': opt.resume = true; break;
 		case '2': opt.tls12 = true; break;
+		case 's': opt.sources = number(optarg, "sources", 1, 254); break;
 		default:
 			if (!numeric_option(ch, optarg))
 				usage();
@@ -908,6 +934,8 @@ parse_args(int argc, char *argv[])
 	if (optind != argc)
 		usage();
 	set_target(addr);
+	if (opt.sources > 0 && opt.addr.ss_family != AF_INET)
+		die("-s needs an IPv4 target");
 	if (opt.port == -1)
 		opt.port = opt.proto == PROTO_GOPHER ? 70 : 1965;
 	set_port();
