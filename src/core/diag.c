@@ -158,13 +158,3 @@ diag_errno(struct diags *d, enum diag_level level, const char *file,
 	else
 		diag_add(d, level, file, 0, 0, "%s", err);
 }
-
-unsigned
-linemap_line(const struct linemap *m, size_t i)
-{
-	if (m->n == 0)
-		return m->first + (unsigned)i;
-	if (i < m->n)
-		return m->lines[i];
-	return m->lines[m->n - 1] + (unsigned)(i - m->n + 1);
-}

@@ -41,7 +41,15 @@ struct linemap {
 	unsigned	 first;
 };
 
-unsigned	linemap_line(const struct linemap *, size_t i);
+static inline unsigned
+linemap_line(const struct linemap *m, size_t i)
+{
+	if (m->n == 0)
+		return m->first + (unsigned)i;
+	if (i < m->n)
+		return m->lines[i];
+	return m->lines[m->n - 1] + (unsigned)(i - m->n + 1);
+}
 
 void	diag_add(struct diags *, enum diag_level, const char *file,
 	    unsigned line, unsigned column, const char *fmt, ...)

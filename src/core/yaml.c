@@ -142,8 +142,11 @@ add_value(struct reader *r, struct yaml_entry *e, size_t *cap,
 	size_t	lcap = *cap;
 
 	xgrowarray(&e->values, cap, e->nvalues + 1, sizeof(*e->values));
-	xgrowarray(&e->lines, &lcap, e->nvalues + 1, sizeof(*e->lines));
-	e->lines[e->nvalues] = mark_line(r, &ev->start_mark);
+	if (e->is_sequence) {
+		xgrowarray(&e->lines, &lcap, e->nvalues + 1,
+		    sizeof(*e->lines));
+		e->lines[e->nvalues] = mark_line(r, &ev->start_mark);
+	}
 	e->values[e->nvalues++] = xstrndup((const char *)ev->data.scalar.value,
 	    ev->data.scalar.length);
 }

@@ -24,7 +24,7 @@ struct yaml_entry {
 	bool		  is_sequence;
 	bool		  is_mapping;	/* a mapping or an alias */
 	unsigned	  line;		/* of the key, 1-based, in the file */
-	unsigned	 *lines;	/* of each value */
+	unsigned	 *lines;	/* of each item of a sequence */
 };
 
 /*

@@ -26,7 +26,12 @@ unreserved(unsigned char c)
 static bool
 sub_delim(unsigned char c)
 {
-	return c != '\0' && strchr("!$&'()*+,;=", c) != NULL;
+	switch (c) {
+	case '!': case '$': case '&': case '\'': case '(': case ')':
+	case '*': case '+': case ',': case ';': case '=':
+		return true;
+	}
+	return false;
 }
 
 /*
@@ -360,7 +365,7 @@ url_host_equal(const char *a, const char *b)
 	return la == lb && strncasecmp(a, b, la) == 0;
 }
 
-static bool
+static inline bool
 keeps(enum url_set set, unsigned char c)
 {
 	switch (set) {
@@ -369,7 +374,8 @@ keeps(enum url_set set, unsigned char c)
 	case URL_IRI_PATH:
 		return allowed(CS_PATH, c);
 	case URL_SELECTOR:
-		return c > ' ' && c < 0x7f && strchr("%?#\"<>", c) == NULL;
+		return c > ' ' && c < 0x7f && c != '%' && c != '?' &&
+		    c != '#' && c != '"' && c != '<' && c != '>';
 	case URL_VISIBLE:
 		return c > ' ' && c != 0x7f;
 	case URL_URI:
@@ -421,10 +427,17 @@ url_encode(struct buf *b, const char *s, size_t len, enum url_set set)
 char *
 url_encode_str(const char *s, enum url_set set)
 {
-	struct buf	b = BUF_INIT;
+	const unsigned char	*p;
+	size_t			 len = strlen(s), n = len + 1;
+	char			*out;
 
-	url_encode(&b, s, strlen(s), set);
-	return buf_detach(&b, NULL);
+	/* The exact size: paths are kept for the snapshot's life. */
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (!keeps(set, *p))
+			n += 2;
+	out = xmalloc(n);
+	url_encode_to(s, len, set, out, n);
+	return out;
 }
 
 size_t
