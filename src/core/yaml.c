@@ -91,7 +91,8 @@ next_event(struct reader *r, yaml_event_t *ev)
 			diag_add(r->diags, DIAG_ERROR, r->file,
 			    mark_line(r, &ev->start_mark),
 			    (unsigned)ev->start_mark.column + 1,
-			    "YAML nested deeper than %d levels", YAML_MAX_DEPTH);
+			    "YAML nested deeper than %d levels",
+			    YAML_MAX_DEPTH);
 			yaml_event_delete(ev);
 			return -1;
 		}

@@ -81,7 +81,8 @@ shared_line(char *d, const char *s, size_t len)
 
 /* A line of the text, from a to b, is also a line of the menu. */
 void
-gopher_recipe_share(struct gopher_recipe *r, const char *text, size_t a, size_t b)
+gopher_recipe_share(struct gopher_recipe *r, const char *text, size_t a,
+    size_t b)
 {
 	if (r->lit != NO_LIT || a != r->run_end) {
 		recipe_close(r);

@@ -84,7 +84,8 @@ line_end(struct sink *k, size_t start, bool trim, bool scan)
 	if (k->menu ? f == 0 :
 	    (f & ~HAS_TAB) == 0 && (len == 0 || out->data[from] != '.')) {
 		if (k->menu)
-			buf_append(out, GOPHER_INFO_END, sizeof(GOPHER_INFO_END) - 1);
+			buf_append(out, GOPHER_INFO_END,
+			    sizeof(GOPHER_INFO_END) - 1);
 		else
 			buf_append(out, "\r\n", 2);
 	} else {
@@ -331,7 +332,8 @@ menu_line(struct sink *k, const char *s, size_t len)
 	buf_truncate(&k->tmp, 0);
 	buf_reserve(&k->tmp, n);
 	k->tmp.len = gopher_menu_expand_tabs(k->tmp.data, s, len);
-	gopher_menu_info_line(gopher_recipe_lines(k->recipe), k->tmp.data, k->tmp.len);
+	gopher_menu_info_line(gopher_recipe_lines(k->recipe), k->tmp.data,
+	    k->tmp.len);
 }
 
 static void

@@ -817,7 +817,8 @@ scan_options(int argc, char *argv[], struct given *g)
 	memset(&longopts[i], 0, sizeof(longopts[i]));
 	optind = 0;	/* glibc: start over, as config_load may run again */
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, shortopts, longopts, &idx)) != -1) {
+	while ((ch = getopt_long(argc, argv, shortopts, longopts,
+	    &idx)) != -1) {
 		if (ch == '?' || ch == ':') {
 			bad_option(argv[optind - 1], ch == ':');
 			return -1;
@@ -880,7 +881,8 @@ resolve(const char *path)
 	if ((slash = strrchr(path, '/')) == NULL)
 		dir = xstrdup(".");
 	else
-		dir = xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+		dir = xstrndup(path,
+		    slash == path ? 1 : (size_t)(slash - path));
 	real = realpath(dir, NULL);
 	free(dir);
 	if (real == NULL)

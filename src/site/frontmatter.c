@@ -226,7 +226,8 @@ take_list(const char *singular, const char *plural, char ***listp,
 	struct yaml_entry	*e;
 	size_t			 i, cap = 0;
 
-	if ((e = yaml_entries_find(v, n, singular)) != NULL && e->nvalues == 1 &&
+	if ((e = yaml_entries_find(v, n, singular)) != NULL &&
+	    e->nvalues == 1 &&
 	    !e->is_sequence) {
 		xgrowarray(listp, &cap, 1, sizeof(**listp));
 		(*listp)[(*np)++] = xstrdup(e->values[0]);

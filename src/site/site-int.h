@@ -85,7 +85,8 @@ int		 site_source_load(struct build *, const char *rel,
  * The whole sanitized text, to render it: valid until the next source
  * is read.  NULL (reported) when it cannot be read or it changed.
  */
-const char	*site_source_read(struct build *, struct source *, size_t *lenp);
+const char	*site_source_read(struct build *, struct source *,
+		    size_t *lenp);
 void		 site_source_free(struct source *);
 /* A language tag fit for a MIME parameter (letters, digits, '-'). */
 bool		 site_source_lang_ok(const char *);

@@ -196,7 +196,8 @@ page_path(struct build *b, const char *rel, const struct source *s)
 			p[--n] = '\0';
 		if (has_ext(p, ".html") || has_ext(p, ".htm"))
 			*strrchr(p, '.') = '\0';
-		if (*p == '\0' || (site_path_clean(p) && strpbrk(p, "?#") == NULL)) {
+		if (*p == '\0' ||
+		    (site_path_clean(p) && strpbrk(p, "?#") == NULL)) {
 			path = xasprintf("/%s%s", p, *p ? ".gmi" : "");
 			free(p);
 			return path;
