@@ -3,9 +3,13 @@
 # turns: BASE, NEW, BASE, NEW ... ROUNDS times (default 3), then per
 # line the median of the rounds' build times for each, and NEW / BASE.
 # NEW defaults to the working tree.  Prints figures; never fails on one.
+# With INSTRUCTIONS=1, the instructions each --check executes instead
+# (valgrind's cachegrind, once per site): a count that other load on the
+# machine does not change.
 #
 #   tests/bench/compare-pipeline.sh BASE [NEW]
 #   ROUNDS=5 BENCH_RUNS=5 SIZES="1000 10000" tests/bench/compare-pipeline.sh main
+#   INSTRUCTIONS=1 SIZES=1000 tests/bench/compare-pipeline.sh main
 set -u
 if [ $# -lt 1 ] || [ $# -gt 2 ]; then
 	echo "usage: $0 BASE [NEW]" >&2
@@ -24,6 +28,32 @@ for side in base new; do
 		exit 1
 	fi
 done
+if [ "${INSTRUCTIONS:-0}" = 1 ]; then
+	command -v valgrind >/dev/null || { echo "no valgrind"; exit 1; }
+	echo "base: $1; new: ${2:-working tree}; instructions of --check"
+	sites="$top/../shared/corpus/whirl-offload"
+	for n in ${SIZES:-1000}; do
+		blog="$top/build/bench/blog-$n"
+		[ -f "$blog/.done" ] || { python3 "$top/tests/bench/gen-blog" \
+		    "$n" "$blog" && : >"$blog/.done"; }
+		sites="$sites $blog"
+	done
+	for site in $sites; do
+		[ -d "$site" ] || continue
+		for side in base new; do
+			valgrind --tool=cachegrind --cache-sim=no \
+			    --cachegrind-out-file=/dev/null "$tmp/$side" \
+			    --root "$site" --check >/dev/null 2>"$tmp/cg.$side"
+			grep 'I *refs' "$tmp/cg.$side" | sed 's/.*refs: *//; s/,//g' \
+			    >"$tmp/ir.$side"
+		done
+		awk -v name="$(basename "$site")" -v b="$(cat "$tmp/ir.base")" \
+		    -v n="$(cat "$tmp/ir.new")" 'BEGIN { printf \
+		    "%-20s base %14d  new %14d  new/base %.4f\n", name, b, n,
+		    n / b }'
+	done
+	exit 0
+fi
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
 	for side in base new; do
