@@ -704,6 +704,11 @@ liquid_render_lines(const char *src, size_t len,
 	lq.line = env->first_line ? env->first_line : 1;
 	lq.col = 1;
 	lq.map = linesp != NULL;
+	if (lq.map) {
+		/* Room for the lines of most texts, in one allocation. */
+		lq.linecap = lq.len / 32 + 16;
+		lq.lines = xreallocarray(NULL, lq.linecap, sizeof(*lq.lines));
+	}
 	map_line(&lq, 0);
 	buf_reserve(&lq.out, len);
 	while ((o = find_pair(&lq, pos, '{', "{%")) < lq.len) {
