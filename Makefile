@@ -25,6 +25,9 @@ DEFS	 = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS	?= $(OPT) -g
+# The release build is optimized across the files of the layers, as one
+# program (the files are small by concern; their helpers get inlined).
+LTO	?= -flto=auto -ffat-lto-objects
 # Headers of another layer are named from src/ ("core/core.h"); -MMD -MP
 # write each object's header dependencies next to it.
 ALL_CFLAGS = $(WARN) $(DEFS) -Isrc $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
@@ -65,8 +68,8 @@ ALL_OBJS := $(foreach l,$(LAYERS),$(call layer_objs,$(l),build/rel) \
 all: $(PROG)
 
 $(PROG): build/rel/main.o $(REL_LIBS) build/rel/layers.ok
-	$(CC) $(CFLAGS) -o $@ build/rel/main.o $(call linkorder,$(REL_LIBS)) \
-	    $(LIBS)
+	$(CC) $(CFLAGS) $(LTO) -o $@ build/rel/main.o \
+	    $(call linkorder,$(REL_LIBS)) $(LIBS)
 
 # Each layer linked whole against the layers below it alone: a call to a
 # layer above it is an undefined reference here, even when the program
@@ -75,7 +78,8 @@ $(PROG): build/rel/main.o $(REL_LIBS) build/rel/layers.ok
 build/rel/layers.ok: $(REL_LIBS) tests/tools/check-includes.sh
 	@sh tests/tools/check-includes.sh $(LAYERS)
 	@below=""; for l in $(LAYERS); do \
-		$(CC) -nostartfiles -Wl,-e,0 -o build/rel/layer-$$l.out \
+		$(CC) -fno-lto -nostartfiles -Wl,-e,0 \
+		    -o build/rel/layer-$$l.out \
 		    -Wl,--whole-archive build/rel/lib$$l.a \
 		    -Wl,--no-whole-archive $$below $(LIBS) || \
 		    { echo "layer $$l calls a layer above it" >&2; exit 1; }; \
@@ -84,7 +88,7 @@ build/rel/layers.ok: $(REL_LIBS) tests/tools/check-includes.sh
 
 build/rel/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(LTO) -c -o $@ $<
 
 build/asan/%.o: src/%.c
 	@mkdir -p $(@D)
@@ -125,7 +129,8 @@ build/tools/liquid-render: tests/tools/liquid-render.c $(ASAN_LIBS)
 	    $(call linkorder,$(ASAN_LIBS)) $(LIBS)
 build/tools/%: tests/bench/%.c $(REL_LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(call linkorder,$(REL_LIBS)) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(LTO) -o $@ $< $(call linkorder,$(REL_LIBS)) \
+	    $(LIBS)
 
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBS)
 	@mkdir -p $(@D)
