@@ -120,11 +120,13 @@ for arg in "$@"; do
 		;;
 	lint)
 		# The scripts through shellcheck; the include rules of the
-		# layers; the manual pages through mandoc
+		# layers; each header on its own; the manual pages through mandoc
 		wanted lint/shellcheck && run_suite lint/shellcheck \
 		    sh tests/tools/shellcheck.sh
 		wanted lint/includes && run_suite lint/includes \
 		    sh tests/tools/check-includes.sh
+		wanted lint/headers && run_suite lint/headers \
+		    sh tests/tools/check-headers.sh
 		wanted lint/man && run_suite lint/man sh tests/tools/man-lint.sh
 		;;
 	jekyll)

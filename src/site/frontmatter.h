@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "core/core.h"
+#include "model/model.h"
 
 /*
  * The known keys.  title and author have their whitespace collapsed
