@@ -41,7 +41,7 @@ doc_add_heading(struct doc *d, int level, const char *text)
 	struct line	*l;
 
 	l = doc_add(d, LINE_HEADING, true, text);
-	l->level = level < 1 ? 1 : level > 3 ? 3 : level;
+	l->level = level < 1 ? 1 : level > 6 ? 6 : level;
 	return l;
 }
 
@@ -121,7 +121,9 @@ doc_write_gemtext(const struct doc *d, struct buf *out)
 				buf_putc(out, ' ');
 			break;
 		case LINE_HEADING:
-			buf_append(out, "### ", (size_t)l->level);
+			/* Gemtext has three levels: deeper ones are ###. */
+			buf_append(out, "###", l->level > 3 ? 3 :
+			    (size_t)l->level);
 			buf_putc(out, ' ');
 			break;
 		case LINE_ITEM:

@@ -18,7 +18,7 @@
 enum line_kind {
 	LINE_TEXT,	/* a paragraph or other text unit, one line */
 	LINE_LINK,	/* => url [label] */
-	LINE_HEADING,	/* level 1 to 3 */
+	LINE_HEADING,	/* level 1 to 6; gemtext shows 4 to 6 as 3 */
 	LINE_ITEM,	/* list item; marker "3." for ordered, NULL bullet */
 	LINE_QUOTE,	/* > text */
 	LINE_PRE,	/* preformatted block: text holds all its lines */
@@ -27,7 +27,7 @@ enum line_kind {
 struct line {
 	enum line_kind	 kind;
 	bool		 starts_block;
-	int		 level;		/* LINE_HEADING: 1..3 */
+	int		 level;		/* LINE_HEADING: 1..6 */
 	char		*text;		/* text, label (may be NULL), pre body */
 	char		*url;		/* LINE_LINK */
 	char		*alt;		/* LINE_PRE alt text (may be NULL) */

@@ -112,12 +112,17 @@ gopher_menu_port(struct buf *out, int port)
 	buf_append(out, p, d + sizeof(d) - p);
 }
 
-/* Cut a display string to GOPHER_WIDTH columns, ending it with "…". */
+/*
+ * Where to cut a display string wider than GOPHER_WIDTH columns so that
+ * it fits with "…" after it: at its last space (TAB, shown as one) that
+ * leaves room, never inside a word but for a first word wider than the
+ * line.  len when it fits.
+ */
 static size_t
 cut_display(const char *s, size_t len)
 {
 	uint32_t	 cp;
-	size_t		 i = 0, n, w = 0, cw;
+	size_t		 i = 0, n, w = 0, cw, cut = 0;
 
 	if (utf8_width(s, len) <= GOPHER_WIDTH)
 		return len;
@@ -126,12 +131,16 @@ cut_display(const char *s, size_t len)
 		cw = n == 0 ? 1 : (size_t)utf8_cp_width(cp);
 		if (n == 0)
 			n = 1;
+		if (s[i] == ' ' || s[i] == '\t')
+			cut = i;
 		if (w + cw > GOPHER_WIDTH - 1)
 			break;
 		w += cw;
 		i += n;
 	}
-	return i;
+	while (cut > 0 && (s[cut - 1] == ' ' || s[cut - 1] == '\t'))
+		cut--;
+	return cut > 0 ? cut : i;
 }
 
 void

@@ -279,13 +279,29 @@ wrap(struct sink *k, const char *text, const char *first, const char *rest)
 	return maxw;
 }
 
+/*
+ * A heading as Markdown writes one in plain text, so that each level
+ * reads apart from the text around it and from the other levels: the
+ * text underlined with '=' (level 1) or '-' (level 2) as wide as its
+ * widest line, deeper ones after their marks ("### " to "###### ").
+ */
 static void
 heading(struct sink *k, const struct line *l)
 {
-	size_t	 w, start;
+	char	 first[8], rest[8];
+	size_t	 w, start, n;
 
+	if (l->level > 2) {
+		n = l->level > 6 ? 6 : (size_t)l->level;
+		memset(first, '#', n);
+		memset(rest, ' ', n + 1);
+		first[n] = ' ';
+		first[n + 1] = rest[n + 1] = '\0';
+		wrap(k, l->text, first, rest);
+		return;
+	}
 	w = wrap(k, l->text, "", "");
-	if (l->level > 2 || w == 0)
+	if (w == 0)
 		return;
 	start = line_begin(k);
 	buf_reserve(k->out, w);

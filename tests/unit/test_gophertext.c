@@ -211,12 +211,67 @@ test_headings(void)
 	    "Café\r\n"
 	    "----\r\n"
 	    "\r\n"
-	    "Third\r\n"
+	    "### Third\r\n"
 	    "\r\n"
 	    "Un titre assez long pour qu'il faille le couper en deux lignes de\r\n"
 	    "texte\r\n"
 	    "=================================================================\r\n"
 	    ".\r\n");
+	free(t);
+	doc_free(&d);
+}
+
+/*
+ * An interview: a #### question reads apart from its answer and from a
+ * ### section, in the text and in the menu; a long one hangs under its
+ * marks; ##### and ###### have theirs.
+ */
+static void
+test_deep_headings(void)
+{
+	struct doc	 d = { 0 };
+	struct buf	 b = BUF_INIT;
+	struct line	*l;
+	char		*t, *m;
+
+	doc_add_heading(&d, 3, "The interview");
+	doc_add_heading(&d, 4, "Why did you start the project?");
+	l = doc_add(&d, LINE_TEXT, true, "Why did you start the project? "
+	    "Because nobody else would.");
+	doc_add_heading(&d, 4, "And what would you tell someone who wants to "
+	    "start one of their own today?");
+	doc_add_heading(&d, 5, "Five");
+	doc_add_heading(&d, 6, "Six");
+	CHECK(l != NULL);
+	t = text_of(&d);
+	CHECK_STR(t,
+	    "### The interview\r\n"
+	    "\r\n"
+	    "#### Why did you start the project?\r\n"
+	    "\r\n"
+	    "Why did you start the project? Because nobody else would.\r\n"
+	    "\r\n"
+	    "#### And what would you tell someone who wants to start one of their\r\n"
+	    "     own today?\r\n"
+	    "\r\n"
+	    "##### Five\r\n"
+	    "\r\n"
+	    "###### Six\r\n"
+	    ".\r\n");
+	m = menu_of(&d);
+	CHECK(strstr(m, "i#### Why did you start the project?\tfake\t(NULL)\t0"
+	    "\r\n") != NULL);
+	CHECK(strstr(m, "iWhy did you start the project? Because nobody else "
+	    "would.\tfake") != NULL);
+	free(m);
+	free(t);
+	doc_free(&d);
+	/* Gemtext keeps three levels. */
+	doc_add_heading(&d, 4, "Question");
+	doc_add_heading(&d, 9, "Deeper than Markdown");
+	doc_write_gemtext(&d, &b);
+	t = buf_detach(&b, NULL);
+	CHECK_STR(t, "### Question\n\n### Deeper than Markdown\n");
 	free(t);
 	doc_free(&d);
 }
@@ -538,6 +593,21 @@ test_menu_recipe(void)
 	doc_free(&d);
 }
 
+/* The display string of an item of label, as a menu line shows it. */
+static char *
+item_label(const char *label)
+{
+	struct buf	 b = BUF_INIT;
+	char		*m, *tab;
+
+	gopher_menu_item(&b, '0', label, "/", "host", 70);
+	m = buf_detach(&b, NULL);
+	if ((tab = strchr(m, '\t')) != NULL)
+		*tab = '\0';
+	memmove(m, m + 1, strlen(m));
+	return m;
+}
+
 static void
 test_menu_fields(void)
 {
@@ -552,12 +622,30 @@ test_menu_fields(void)
 	gopher_menu_end(&b);
 	m = buf_detach(&b, NULL);
 	CHECK(menu_error(m, strlen(m)) == NULL);
-	want = xasprintf("0%.69s…\t/sel with tab\thost\t70\r\n"
+	/* Cut at the last space that leaves room, never inside "menu". */
+	want = xasprintf("0%.68s…\t/sel with tab\thost\t70\r\n"
 	    "1tab here  and line\t/\thost\t70\r\n"
 	    "i\tfake\t(NULL)\t0\r\n.\r\n", label);
 	CHECK_STR(m, want);
 	free(want);
 	free(m);
+	CHECK_STR_FREE(item_label("Exactly seventy columns of text, the width "
+	    "of a menu line: no cut."), "Exactly seventy columns of text, the "
+	    "width of a menu line: no cut.");
+	/* A word that ends at the limit, spaces before the cut, wide text. */
+	CHECK_STR_FREE(item_label("A title of sixty-nine columns, then a word "
+	    "that ends right at col 69 and more"), "A title of sixty-nine "
+	    "columns, then a word that ends right at col 69…");
+	CHECK_STR_FREE(item_label("Spaces before the cut are dropped: "
+	    "here come some words      overflowing"), "Spaces before the "
+	    "cut are dropped: here come some words…");
+	CHECK_STR_FREE(item_label("日本語の題名 日本語の題名 日本語の題名 日本語の題名 "
+	    "日本語の題名 日本語の題名"), "日本語の題名 日本語の題名 日本語の題名 "
+	    "日本語の題名 日本語の題名…");
+	/* A first word wider than the line has to be cut inside. */
+	CHECK_STR_FREE(item_label("https://example.org/a/very/long/address/"
+	    "that/never/ends/in/one/line/of/a/menu"), "https://example.org/"
+	    "a/very/long/address/that/never/ends/in/one/line/o…");
 	/* The checker itself rejects broken menus. */
 	CHECK(menu_error("iabc\tfake\t(NULL)\t0\r\n", 21) != NULL);
 	CHECK(menu_error("iabc\tfake\t(NULL)\r\n.\r\n", 20) != NULL);
@@ -628,6 +716,7 @@ main(void)
 	RUN(test_wrap_ascii);
 	RUN(test_wrap_cjk);
 	RUN(test_headings);
+	RUN(test_deep_headings);
 	RUN(test_items_quotes);
 	RUN(test_preformatted_and_dots);
 	RUN(test_link_references);
