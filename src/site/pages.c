@@ -137,19 +137,55 @@ xml_link(struct buf *out, const char *indent, const char *base,
 	buf_printf(out, "%s<link href=\"", indent);
 	buf_put_escaped(out, abs);
 	buf_printf(out, "\" rel=\"%s\"/>\n", rel);
-	if (strcmp(rel, "alternate") == 0)
-		xml_elem(out, indent, "id", abs);
 	free(abs);
 }
 
+char *
+pages_tag_authority(const struct snapshot *snap,
+    const struct site_options *opts)
+{
+	const char	*url = snap->config.url, *err, *host = opts->hostname;
+	struct url	*u = xmalloc(sizeof(*u));
+	char		*name;
+
+	if (url != NULL && url_parse(url, strlen(url), u, &err) == 0 &&
+	    u->host_kind == URL_HOST_NAME && u->host[0] != '\0')
+		host = u->host;
+	else if (host == NULL || strchr(host, ':') != NULL)
+		host = "localhost";
+	name = xstrdup(host);
+	free(u);
+	return name;
+}
+
+/*
+ * An entry's id, which neither the serving host and port nor the post
+ * URL style change (RFC 4151): tag:AUTHORITY,DATE:SOURCE, SOURCE the
+ * post's file without its extension.
+ */
 static void
-atom_entry(struct buf *out, const struct post *p, const char *base)
+atom_id(struct buf *out, const struct post *p, const char *authority)
+{
+	const char	*dot = strrchr(p->source, '.');
+	size_t		 len = strlen(p->source);
+
+	if (dot != NULL && strchr(dot, '/') == NULL)
+		len = dot - p->source;
+	buf_printf(out, "    <id>tag:%s,%s:", authority, p->date);
+	url_encode(out, p->source, len, URL_PATH);
+	buf_puts(out, "</id>\n");
+}
+
+static void
+atom_entry(struct buf *out, const struct post *p, const char *base,
+    const char *authority)
 {
 	size_t	i;
 
 	buf_puts(out, "  <entry>\n");
 	xml_elem(out, "    ", "title", p->title);
 	xml_link(out, "    ", base, p->url, "alternate");
+	atom_id(out, p, authority);
 	buf_printf(out, "    <updated>%sT00:00:00Z</updated>\n", p->date);
 	if (p->author) {
 		buf_puts(out, "    <author>");
@@ -172,10 +208,11 @@ pages_atom(const struct snapshot *snap, const struct site_options *opts,
     struct buf *out)
 {
 	const struct site_config	*c = &snap->config;
-	char				*base;
+	char				*base, *authority, *id;
 	size_t				 i;
 
 	base = pages_base_url(opts);
+	authority = pages_tag_authority(snap, opts);
 	buf_puts(out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 	    "<feed xmlns=\"http://www.w3.org/2005/Atom\"");
 	if (c->lang) {
@@ -189,6 +226,11 @@ pages_atom(const struct snapshot *snap, const struct site_options *opts,
 		xml_elem(out, "  ", "subtitle", c->description);
 	xml_link(out, "  ", base, "/atom.xml", "self");
 	xml_link(out, "  ", base, "/", "alternate");
+	/* The capsule's URL, but for a port a proxy or a move may change. */
+	id = pages_base_url(&(struct site_options){ .hostname =
+	    opts->hostname });
+	xml_elem(out, "  ", "id", id);
+	free(id);
 	/* The newest post's date, not the clock: builds are reproducible. */
 	buf_printf(out, "  <updated>%sT00:00:00Z</updated>\n",
 	    snap->nposts ? snap->posts[0].date : "1970-01-01");
@@ -199,8 +241,9 @@ pages_atom(const struct snapshot *snap, const struct site_options *opts,
 		buf_puts(out, "</author>\n");
 	}
 	for (i = 0; i < snap->nposts && i < PAGES_FEED_ENTRIES; i++)
-		atom_entry(out, &snap->posts[i], base);
+		atom_entry(out, &snap->posts[i], base, authority);
 	buf_puts(out, "</feed>\n");
+	free(authority);
 	free(base);
 }
 

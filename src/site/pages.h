@@ -26,6 +26,12 @@ void	pages_taxonomy(const struct snapshot *, bool tags, struct doc *);
 /* The page of one category or tag. */
 void	pages_taxon(const struct snapshot *, const struct taxon *, bool tag,
 	    struct doc *);
+/*
+ * The authority of the Atom feed's tag: ids: the host of the site's url
+ * (_config.yml), else the first host name (localhost for an IPv6 one).
+ */
+char	*pages_tag_authority(const struct snapshot *,
+	    const struct site_options *);
 /* The feed's base URL: gemini://HOST[:PORT]/ */
 char	*pages_base_url(const struct site_options *);
 void	pages_atom(const struct snapshot *, const struct site_options *,

@@ -96,7 +96,21 @@ assert e.find(A + "title").text == "Offload is coming"
 assert e.find(A + "link").get("href") == "gemini://localhost/posts/2017-12-04-offload-coming.gmi"
 assert e.find(A + "updated").text == "2017-12-04T00:00:00Z"
 assert e.find(A + "summary").text.startswith("A short update")
+assert e.find(A + "id").text == \
+    "tag:qmonnet.github.io,2017-12-04:_posts/2017-12-04-offload-coming"
 PY
+# entry_ids FILE: the entries' ids of an Atom feed.
+entry_ids() {
+	python3 -c 'import sys, xml.etree.ElementTree as E
+A = "{http://www.w3.org/2005/Atom}"
+for e in E.parse(sys.argv[1]).getroot().findall(A + "entry"):
+    print(e.find(A + "id").text)' "$1"
+}
+timeout 60 "$CAPSULED" --root "$TOP/capsule" --export "$T_TMP/moved" \
+    -H gemini.example.net -p 11965 --permalink jekyll 2>/dev/null
+check "entry ids stay when host, port and post URLs change" \
+    [ -n "$(entry_ids "$atom")" -a \
+    "$(entry_ids "$atom")" = "$(entry_ids "$T_TMP/moved/atom.xml")" ]
 check "robots.txt allows everything" [ "$(cat "$out/robots.txt")" = "User-agent: *
 Disallow:" ]
 

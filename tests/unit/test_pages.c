@@ -12,17 +12,20 @@ static size_t bpf_posts[] = { 0, 2 };
 static size_t ebpf_posts[] = { 0 };
 
 static struct post posts[] = {
-	{ .name = "2023-11-03-co-re", .slug = "co-re", .date = "2023-11-03",
+	{ .source = "_posts/2023-11-03-co-re.md",
+	  .name = "2023-11-03-co-re", .slug = "co-re", .date = "2023-11-03",
 	  .title = "Did you know? CO-RE", .author = "Q. M.",
 	  .excerpt = "Compile once & run \"everywhere\"", .lang = "en",
 	  .categories = cats_a, .ncategories = 1, .tags = tags_a, .ntags = 2,
 	  .path = "/posts/2023-11-03-co-re.gmi",
 	  .url = "/posts/2023-11-03-co-re.gmi" },
-	{ .name = "2017-12-04-offload", .slug = "offload", .date = "2017-12-04",
+	{ .source = "_posts/news/2017-12-04-offload.markdown",
+	  .name = "2017-12-04-offload", .slug = "offload", .date = "2017-12-04",
 	  .title = "Offload is coming", .lang = "en",
 	  .path = "/posts/2017-12-04-offload.gmi",
 	  .url = "/posts/2017-12-04-offload.gmi" },
-	{ .name = "2017-02-21-os", .slug = "os", .date = "2017-02-11",
+	{ .source = "_posts/2017-02-21-os #1.md",
+	  .name = "2017-02-21-os", .slug = "os", .date = "2017-02-11",
 	  .title = "OpenState", .lang = "en", .categories = cats_a,
 	  .ncategories = 1,
 	  .path = "/posts/2017-02-21-os.gmi",
@@ -228,6 +231,14 @@ test_atom(void)
 	CHECK(strstr(b.data, "<feed xmlns=\"http://www.w3.org/2005/Atom\"")
 	    != NULL);
 	CHECK(strstr(b.data, "  <id>gemini://example.org/</id>\n") != NULL);
+	/* Entries: tag URIs of the source, named by the first host here. */
+	CHECK(strstr(b.data, "    <id>tag:example.org,2023-11-03:"
+	    "_posts/2023-11-03-co-re</id>\n") != NULL);
+	CHECK(strstr(b.data, "    <id>tag:example.org,2017-12-04:"
+	    "_posts/news/2017-12-04-offload</id>\n") != NULL);
+	CHECK(strstr(b.data, "    <id>tag:example.org,2017-02-11:"
+	    "_posts/2017-02-21-os%20%231</id>\n") != NULL);
+	CHECK_INT(count(b.data, "<id>"), 4);
 	/* The newest post's date, never the clock. */
 	CHECK(strstr(b.data, "  <updated>2023-11-03T00:00:00Z</updated>\n"
 	    "  <author>") != NULL);
@@ -249,6 +260,63 @@ test_atom(void)
 	    != NULL);
 	CHECK_INT(count(b.data, "<entry>"), 0);
 	buf_free(&b);
+}
+
+/* The ids of an Atom feed: its <id> elements, one a line. */
+static char *
+atom_ids(const struct snapshot *s, const struct site_options *o)
+{
+	struct buf	 b = BUF_INIT, ids = BUF_INIT;
+	const char	*p, *e;
+
+	pages_atom(s, o, &b);
+	for (p = b.data; (p = strstr(p, "<id>")) != NULL; p = e) {
+		e = strstr(p, "</id>");
+		buf_append(&ids, p + 4, e - p - 4);
+		buf_putc(&ids, '\n');
+	}
+	buf_free(&b);
+	buf_putc(&ids, '\0');
+	return buf_detach(&ids, NULL);
+}
+
+/*
+ * The ids stay when the port changes, and when the host does too for a
+ * site with a url; the feed's is its URL without the port.
+ */
+static void
+test_atom_ids(void)
+{
+	struct site_options	 o = { .hostname = "example.org",
+	    .gemini_port = 1965 };
+	struct snapshot		 s;
+	char			*a, *b, *c;
+
+	fixture(&s);
+	a = atom_ids(&s, &o);
+	o.gemini_port = 11965;
+	b = atom_ids(&s, &o);
+	CHECK_STR(b, a);
+	free(a);
+	free(b);
+	s.config.url = "https://Blog.Example.NET:8443/path";
+	a = atom_ids(&s, &o);
+	o.hostname = "gemini.example.com";
+	o.gemini_port = 1965;
+	b = atom_ids(&s, &o);
+	c = strchr(b, '\n');
+	CHECK(c != NULL && strcmp(strchr(a, '\n'), c) == 0);
+	CHECK(strncmp(a, "gemini://example.org/\n", 22) == 0);
+	CHECK(strstr(a, "\ntag:blog.example.net,2023-11-03:_posts/"
+	    "2023-11-03-co-re\n") != NULL);
+	free(a);
+	free(b);
+	/* A url that names no host: the first host name, never an IPv6. */
+	s.config.url = "https://[2001:db8::1]/";
+	o.hostname = "::1";
+	a = atom_ids(&s, &o);
+	CHECK(strstr(a, "\ntag:localhost,2023-11-03:") != NULL);
+	free(a);
 }
 
 static void
@@ -336,6 +404,7 @@ main(void)
 	RUN(test_taxonomies);
 	RUN(test_base_url);
 	RUN(test_atom);
+	RUN(test_atom_ids);
 	RUN(test_publish);
 	RUN(test_publish_clash);
 	return HARNESS_END();
