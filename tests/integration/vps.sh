@@ -21,7 +21,8 @@
 #   confinement is systemd's and is not reproduced;
 # - journalctl -u capsuled: the daemon's stderr;
 # - systemctl reload: the unit's ExecReload=.
-# Then make uninstall with the same variables.
+# Then the OpenRC script's command line, its pidfile and the logrotate
+# file; make uninstall with the same variables.
 set -u
 if [ "${VPS_NAMESPACE:-}" != yes ]; then
 	if [ "$(id -u)" -ne 0 ] || ! unshare -m -n true 2>/dev/null; then
@@ -39,6 +40,8 @@ case $T_TMP/ in
 	exit 77 ;;
 esac
 ip link set lo up || exit 1
+# /run too, empty: no systemd runs here, and the pidfile stays ours.
+mount -t tmpfs tmpfs /run || exit 1
 for d in etc usr var srv; do
 	mkdir -p "/$d" "$T_TMP/root/$d" "$T_TMP/work/$d"
 	mount -t overlay overlay -o "lowerdir=/$d,upperdir=$T_TMP/root/$d" \
@@ -258,6 +261,38 @@ for step in make "sudo make install" "sudo systemd-sysusers" \
 	esac
 done
 check "SIGTERM: the service stops, exit 0" stop_unit
+
+# The OpenRC script's command line, as start-stop-daemon runs it (as
+# root, with the script's pidfile; OpenRC itself is not there), then a
+# rotation by the installed logrotate file, which signals it through
+# that pidfile.
+check "make install OPENRCDIR=/etc/init.d" run \
+    "make install SYSCONFDIR=/etc OPENRCDIR=/etc/init.d"
+# shellcheck disable=SC1091,SC2154 # the installed script sets them
+openrc=$(. /etc/init.d/capsuled && echo "$command $command_args")
+# shellcheck disable=SC1091
+pidfile=$(. /etc/init.d/capsuled && echo "$pidfile")
+check "the OpenRC command line: $openrc" sh -c "$openrc" </dev/null
+MAINPID=$(cat "$pidfile" 2>/dev/null)
+log=/var/log/capsuled/capsuled.log
+check "--daemon: returned once serving, its pid in $pidfile" \
+    sh -c '[ -n "$1" ] && kill -0 "$1" && grep -q "serving " "$2"' - \
+    "$MAINPID" "$log"
+T_PIDS="$T_PIDS $MAINPID"
+check_serving
+gem -q -s localhost "gemini://localhost/about.gmi\r\n" >/dev/null 2>&1
+check "the access log in $log" wait_text "$log" '"/about.gmi" 20 '
+check "logrotate with the installed file" \
+    logrotate -f -s "$T_TMP/logrotate.state" /etc/logrotate.d/capsuled
+check "its postrotate: a new log file by capsuled" \
+    wait_text "$log" "reopened"
+check "the old lines in capsuled.log.1" grep -q '"/about.gmi" 20 ' "$log.1"
+check "stopped by SIGTERM (retry=TERM/45)" sh -c 'kill -TERM "$1" &&
+    i=0; while kill -0 "$1" 2>/dev/null && [ $i -lt 100 ]; do
+    sleep 0.1; i=$((i + 1)); done; ! kill -0 "$1" 2>/dev/null' - "$MAINPID"
+check "make uninstall" run \
+    "make uninstall SYSCONFDIR=/etc OPENRCDIR=/etc/init.d"
+check "uninstalled: the OpenRC script" [ ! -e /etc/init.d/capsuled ]
 
 check "make uninstall" run \
     "make uninstall SYSCONFDIR=/etc SYSTEMDUNITDIR=/etc/systemd/system"
