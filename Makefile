@@ -14,7 +14,8 @@
 #   make uninstall  the same files removed (never the settings file)
 
 PROG	 = capsuled
-PKGS	 = openssl yaml-0.1 md4c libevent libevent_openssl libevent_pthreads
+PKGS	 = openssl yaml-0.1 md4c libevent libevent_openssl libevent_pthreads \
+	   libseccomp
 
 CC	?= cc
 CLANG	?= clang
@@ -127,6 +128,11 @@ build/tools/liquid-render: tests/tools/liquid-render.c $(ASAN_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN) -O1 -o $@ $< \
 	    $(call linkorder,$(ASAN_LIBS)) $(LIBS)
+# The sandbox test applies the release build's sandbox (the sanitizers'
+# runtime needs a wider one).
+build/tools/sandbox-try: tests/tools/sandbox-try.c $(REL_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(call linkorder,$(REL_LIBS)) $(LIBS)
 build/tools/%: tests/bench/%.c $(REL_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LTO) -o $@ $< $(call linkorder,$(REL_LIBS)) \

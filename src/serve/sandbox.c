@@ -3,6 +3,7 @@
  */
 #define _GNU_SOURCE	/* accept4, pipe2, setresuid */
 
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -153,7 +154,11 @@ sandbox_remove_pidfile(const struct config *cfg)
 	pid_fd = -1;
 }
 
-/* Without root: settings that need it are only warned about. */
+/*
+ * Without root: settings that need it are only warned about; the
+ * capabilities that bound a low port (systemd's AmbientCapabilities)
+ * go, now that the sockets are bound.
+ */
 static int
 unprivileged(const struct config *cfg)
 {
@@ -165,6 +170,20 @@ unprivileged(const struct config *cfg)
 		    (long)geteuid(), cfg->user);
 	if (cfg->chroot)
 		log_warnx("not started as root: no chroot");
+	return sandbox_drop_caps();
+}
+
+/* Empty the bounding set: no capability can come back, by any exec. */
+static int
+drop_bounding_set(void)
+{
+	int	 cap;
+
+	for (cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == -1) {
+			log_warn("dropping capability %d", cap);
+			return -1;
+		}
 	return 0;
 }
 
@@ -202,6 +221,9 @@ sandbox_drop(const struct config *cfg, bool *chrooted)
 		}
 		*chrooted = in_chroot = true;
 	}
+	/* The switch of user then clears the other sets. */
+	if (drop_bounding_set() == -1)
+		return -1;
 	if (setgroups(1, &gid) == -1 || setresgid(gid, gid, gid) == -1 ||
 	    setresuid(uid, uid, uid) == -1) {
 		log_warn("switching to user %s", user);

@@ -31,4 +31,38 @@ void	sandbox_remove_pidfile(const struct config *);
  */
 int	sandbox_drop(const struct config *, bool *chrooted);
 
+/*
+ * Started without root but with CAP_NET_BIND_SERVICE (systemd's
+ * AmbientCapabilities) to bind low ports: once bound, drop every
+ * capability (effective, permitted, inheritable, ambient).  As root,
+ * sandbox_drop empties the bounding set before the switch of user,
+ * which clears the rest.  Returns 0 or -1 (logged).
+ */
+int	sandbox_drop_caps(void);
+
+/* What the sandbox lets the serving process reach. */
+struct sandbox_paths {
+	const char	*root;		/* read beneath it */
+	int		 certdir[2];	/* read beneath these (descriptors) */
+	const char	*certfile[2];	/* and beneath their real folders */
+	const char	*logfile;	/* write it (and a new one beside) */
+};
+
+/*
+ * Linux: no new privileges, then landlock: reading beneath the root and
+ * the certificate's and key's folders, writing the log file, nothing
+ * else of the file system (when the kernel has landlock: its ABI is
+ * probed, and its absence logged).  For the calling thread and the
+ * threads it starts after.  Returns 0 or -1 (logged).
+ */
+int	sandbox_restrict(const struct sandbox_paths *);
+
+/*
+ * Linux: the seccomp allow-list of what serving, reloading (reading the
+ * tree and the certificate again) and stopping call, for every thread
+ * of the process; any other system call fails with EPERM.  Returns 0
+ * or -1 (logged).
+ */
+int	sandbox_filter(void);
+
 #endif

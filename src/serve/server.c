@@ -458,6 +458,9 @@ main_loop(struct server *srv)
 	ev[++i] = event_new(base, -1, EV_PERSIST, on_notes, srv);
 	if (ev[i] == NULL || event_add(ev[i], &notes) == -1)
 		rc = 1;
+	/* Start-up is done: from now on, only what serving calls. */
+	if (rc == 0 && sandbox_filter() == -1)
+		rc = 1;
 	/*
 	 * A SIGHUP or SIGUSR1 held since start-up (server_hold_reloads)
 	 * comes now.
@@ -529,11 +532,16 @@ stop_workers(struct server *srv)
 		pthread_join(srv->workers[i].thread, NULL);
 }
 
-/* Bind, certificate, detach, privileges: everything before serving. */
+/*
+ * Bind, certificate, detach, privileges, sandbox: everything before
+ * serving.
+ */
 static int
 prepare(struct server *srv, const struct config *cfg)
 {
-	bool	 chrooted = false;
+	struct sandbox_paths	 paths;
+	bool			 chrooted = false;
+	int			 i;
 
 	if (listener_open_all(cfg, &srv->ls, &srv->nls) == -1)
 		return -1;
@@ -553,7 +561,15 @@ prepare(struct server *srv, const struct config *cfg)
 		return -1;
 	if (chrooted)
 		srv->load_cfg.root = "/";
-	return 0;
+	paths.root = srv->load_cfg.root;
+	for (i = 0; i < 2; i++) {
+		paths.certdir[i] = srv->certs.dir[i];
+		/* Their real folders: out of reach by path in a chroot. */
+		paths.certfile[i] = chrooted ? NULL : srv->certs.path[i];
+	}
+	paths.logfile = cfg->log_dest == LOGDEST_FILE && !chrooted ?
+	    cfg->log_file : NULL;
+	return sandbox_restrict(&paths);
 }
 
 int

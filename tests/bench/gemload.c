@@ -949,6 +949,18 @@ parse_args(int argc, char *argv[])
 		opt.threads = opt.conns;
 }
 
+/* Room for every connection: raise the descriptor limit to its maximum. */
+static void
+raise_fd_limit(void)
+{
+	struct rlimit	 rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -959,6 +971,7 @@ main(int argc, char *argv[])
 	int		 k;
 
 	parse_args(argc, argv);
+	raise_fd_limit();
 	build_request();
 	if (opt.proto == PROTO_GEMINI)
 		init_tls();

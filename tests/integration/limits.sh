@@ -10,8 +10,6 @@
 F="$TOP/tests/integration/flood.py"
 G="$TOOLS/gemload"
 [ -x "$G" ] || { echo "skip: no $G"; exit 77; }
-# shellcheck disable=SC3045 # ulimit -n: in dash and bash, if not in POSIX
-ulimit -n 8192 2>/dev/null || ulimit -n 4096 2>/dev/null
 make_capsule "$T_TMP/capsule"
 
 # field NAME TEXT: the value of NAME=... in TEXT.

@@ -1,0 +1,217 @@
+/*
+ * The sandbox of the serving process on Linux: capabilities dropped,
+ * no new privileges, landlock around the file system, and a seccomp
+ * allow-list of system calls (libseccomp).
+ */
+#define _GNU_SOURCE	/* syscall */
+
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+
+#include <linux/capability.h>
+#include <linux/landlock.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <seccomp.h>
+
+#include "serve-int.h"
+
+/* Rights of landlock ABI 3 that older headers do not name. */
+#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
+#define LANDLOCK_ACCESS_FS_TRUNCATE	(1ULL << 14)
+#endif
+
+/*
+ * The sanitizers' runtime needs more at exit: LeakSanitizer stops the
+ * threads from a clone of its own with ptrace, and reads /proc.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED	1
+#endif
+#endif
+
+int
+sandbox_drop_caps(void)
+{
+	struct __user_cap_header_struct	 hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct	 data[2];
+
+	memset(data, 0, sizeof(data));
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == -1 &&
+	    errno != EINVAL) {
+		log_warn("clearing the ambient capabilities");
+		return -1;
+	}
+	if (syscall(SYS_capset, &hdr, data) == -1) {
+		log_warn("dropping capabilities");
+		return -1;
+	}
+	return 0;
+}
+
+/* Allow rights beneath the folder fd (or the file) in ruleset rs. */
+static int
+allow(int rs, int fd, uint64_t rights)
+{
+	struct landlock_path_beneath_attr	 pb = {
+		.allowed_access = rights, .parent_fd = fd };
+
+	return syscall(SYS_landlock_add_rule, rs, LANDLOCK_RULE_PATH_BENEATH,
+	    &pb, 0) == -1 ? -1 : 0;
+}
+
+/* The same for a path; a path that cannot be opened adds nothing. */
+static int
+allow_path(int rs, const char *path, uint64_t rights)
+{
+	int	 fd, rc;
+
+	if ((fd = open(path, O_PATH | O_CLOEXEC)) == -1)
+		return 0;
+	rc = allow(rs, fd, rights);
+	close(fd);
+	return rc;
+}
+
+/* The real folder of a file (a certificate may be a link elsewhere). */
+static int
+allow_real_folder(int rs, const char *file, uint64_t rights)
+{
+	char	*real, *dir;
+	int	 rc;
+
+	if ((real = realpath(file, NULL)) == NULL)
+		return 0;
+	dir = file_dirname(real);
+	rc = allow_path(rs, dir, rights);
+	free(dir);
+	free(real);
+	return rc;
+}
+
+int
+sandbox_restrict(const struct sandbox_paths *p)
+{
+	struct landlock_ruleset_attr	 attr;
+	uint64_t			 all, rd, wr;
+	int				 abi, rs, i, rc = 0;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1) {
+		log_warn("no_new_privs");
+		return -1;
+	}
+	abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
+	    LANDLOCK_CREATE_RULESET_VERSION);
+	if (abi < 1) {
+		log_warnx("landlock is not available (%s): serving without "
+		    "it", strerror(errno));
+		return 0;
+	}
+	rd = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR;
+	wr = LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_MAKE_REG;
+	all = (LANDLOCK_ACCESS_FS_MAKE_SYM << 1) - 1;
+	if (abi >= 2)
+		all |= LANDLOCK_ACCESS_FS_REFER;
+	if (abi >= 3) {
+		all |= LANDLOCK_ACCESS_FS_TRUNCATE;
+		wr |= LANDLOCK_ACCESS_FS_TRUNCATE;
+	}
+	memset(&attr, 0, sizeof(attr));
+	attr.handled_access_fs = all;
+	if ((rs = syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr),
+	    0)) == -1) {
+		log_warn("landlock");
+		return -1;
+	}
+	rc |= allow_path(rs, p->root, rd);
+	for (i = 0; i < 2; i++) {
+		if (p->certdir[i] != -1)
+			rc |= allow(rs, p->certdir[i], rd);
+		if (p->certfile[i] != NULL)
+			rc |= allow_real_folder(rs, p->certfile[i], rd);
+	}
+	/* The log file, and the new one SIGUSR1 opens after a rotation. */
+	if (p->logfile != NULL)
+		rc |= allow_real_folder(rs, p->logfile, wr);
+#ifdef SANITIZED
+	rc |= allow_path(rs, "/proc", rd);
+#endif
+	if (rc != 0 || syscall(SYS_landlock_restrict_self, rs, 0) == -1) {
+		log_warn("landlock");
+		close(rs);
+		return -1;
+	}
+	close(rs);
+	log_info("landlock ABI %d: reading %s and the certificate's folder "
+	    "only", abi, p->root);
+	return 0;
+}
+
+/*
+ * What the process calls once serving: events, sockets it was given,
+ * memory, threads waiting and ending, time, signals, reading the tree
+ * and the certificate on reload, writing the log, removing the pidfile.
+ * Not socket, connect, bind, execve, ptrace, fork, setuid and the rest.
+ */
+static const char *const allowed[] = {
+	"read", "readv", "pread64", "write", "writev", "pwrite64",
+	"recvfrom", "recvmsg", "sendto", "sendmsg", "sendmmsg",
+	"accept", "accept4", "shutdown", "close", "getsockopt",
+	"setsockopt", "getsockname", "getpeername",
+	"epoll_wait", "epoll_pwait", "epoll_pwait2", "epoll_ctl", "poll",
+	"ppoll", "select", "pselect6",
+	"futex", "sched_yield", "nanosleep", "clock_nanosleep",
+	"clock_gettime", "clock_getres", "gettimeofday", "time",
+	"mmap", "munmap", "mremap", "mprotect", "madvise", "brk",
+	"rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "sigaltstack",
+	"restart_syscall", "exit", "exit_group",
+	"getpid", "gettid", "getuid", "geteuid", "getgid", "getegid",
+	"getrandom", "openat", "open", "newfstatat", "fstat", "stat",
+	"lstat", "statx", "getdents64", "lseek", "fcntl", "readlink",
+	"readlinkat", "getcwd", "access", "faccessat", "faccessat2",
+	"dup", "dup2", "dup3", "ftruncate", "unlink", "unlinkat", "fsync",
+	"fdatasync", "getrlimit", "prlimit64", "uname", "rseq", "tgkill",
+#ifdef SANITIZED
+	"clone", "clone3", "ptrace", "wait4", "waitid", "prctl", "kill",
+	"getppid", "sched_getaffinity", "setrlimit", "getdents",
+	"set_robust_list",
+#endif
+};
+
+int
+sandbox_filter(void)
+{
+	scmp_filter_ctx	 ctx;
+	size_t		 i;
+	int		 nr, rc;
+
+	if ((ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM))) == NULL) {
+		log_warnx("seccomp: cannot make a filter");
+		return -1;
+	}
+	/* Every thread, the workers that run already included. */
+	rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
+	for (i = 0; i < nitems(allowed) && rc == 0; i++)
+		/* A name this architecture does not have is skipped. */
+		if ((nr = seccomp_syscall_resolve_name(allowed[i])) !=
+		    __NR_SCMP_ERROR)
+			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
+	if (rc == 0)
+		rc = seccomp_load(ctx);
+	seccomp_release(ctx);
+	if (rc != 0) {
+		log_warnx("seccomp: %s", strerror(-rc));
+		return -1;
+	}
+	log_info("seccomp: %zu system calls allowed", nitems(allowed));
+	return 0;
+}
