@@ -6,6 +6,7 @@
 #                   shellcheck
 #   make check-quick  unit tests, lint and a few integration tests (< 1 min)
 #   make fuzz       build the libFuzzer targets
+#   make fuzz-long FUZZ_SECONDS=N   run each of them N seconds (600)
 #   make bench      benchmarks (prints figures; not a test)
 #   make install    capsuled, its manual pages and examples under PREFIX
 #                   (/usr/local), staged in DESTDIR; the settings file,
@@ -62,7 +63,8 @@ ALL_OBJS := $(foreach l,$(LAYERS),$(call layer_objs,$(l),build/rel) \
 	    $(call layer_objs,$(l),build/fuzz)) \
 	    build/rel/main.o build/asan/main.o
 
-.PHONY: all run deps check check-run check-quick unit integration fuzz bench \
+.PHONY: all run deps check check-run check-quick unit integration fuzz \
+	fuzz-long bench \
 	install uninstall \
 	bench-run clean
 
@@ -159,6 +161,13 @@ run:
 unit: $(UNIT_BINS)
 integration: $(PROG) build/asan/capsuled $(TOOL_BINS)
 fuzz: $(FUZZ_BINS)
+
+# Long campaigns: every fuzz target for FUZZ_SECONDS each, from its
+# seeds (tests/fuzz/seeds/NAME) and the corpus earlier runs grew
+# (build/test-logs/corpus-NAME); a crash is saved as crash-* here.
+FUZZ_SECONDS ?= 600
+fuzz-long: $(FUZZ_BINS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) ./tests/run.sh fuzz
 
 check:
 	./contrib/deps.sh --test
