@@ -17,8 +17,9 @@
 # - systemctl enable --now: systemd-analyze verify and security on the
 #   installed unit, then its ExecStart= started as the unit says (User=,
 #   Group=, AmbientCapabilities=, CapabilityBoundingSet=,
-#   NoNewPrivileges=, UMask=) through setpriv; its file-system
-#   confinement is systemd's and is not reproduced;
+#   NoNewPrivileges=, UMask= through setpriv; SystemCallFilter= through
+#   build/tools/syscall-filter); its file-system confinement is
+#   systemd's and is not reproduced;
 # - journalctl -u capsuled: the daemon's stderr;
 # - systemctl reload: the unit's ExecReload=.
 # Then the OpenRC script's command line, its pidfile and the logrotate
@@ -69,6 +70,34 @@ git -C "$T_TMP/blog" init -q -b main &&
 # unit_value KEY: the value of KEY= in the installed unit.
 unit_value() { sed -n "s/^$1=//p" "$unit" | tail -n 1; }
 
+# expand NAME: the system calls of a name or @group (and its groups).
+expand() {
+	case $1 in
+	@*) systemd-analyze syscall-filter "$1" </dev/null | sed -n '2,$s/^ *\([-@a-z0-9_]*\)$/\1/p' |
+	    while read -r n; do [ -n "$n" ] && expand "$n"; done ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# unit_syscalls FILE: the system calls the unit's SystemCallFilter=
+# lines allow, in their order (the first an allow list, then each line
+# adding to it or, with ~, taking away from it), one a line.
+unit_syscalls() {
+	: >"$1"
+	sed -n 's/^SystemCallFilter=//p' "$unit" >"$T_TMP/filters"
+	while read -r line; do
+		sort -u "$1" >"$1.old"
+		for name in ${line#\~}; do
+			expand "$name"
+		done | sort -u >"$1.these"
+		case $line in
+		"~"*) comm -23 "$1.old" "$1.these" >"$1" ;;
+		*) sort -u "$1.old" "$1.these" >"$1" ;;
+		esac
+	done <"$T_TMP/filters"
+	[ -s "$1" ]
+}
+
 # start_unit: ExecStart= as the unit runs it; waits until it serves.
 start_unit() {
 	user=$(unit_value User)
@@ -87,6 +116,9 @@ start_unit() {
 	# A service's environment is systemd's, not the caller's.
 	set -- --reset-env
 	[ "$(unit_value NoNewPrivileges)" = yes ] && set -- "$@" --no-new-privs
+	# Its system call filter (SystemCallErrorNumber=EPERM).
+	[ -s "$T_TMP/syscalls" ] && set -- "$@" "$TOOLS/syscall-filter" \
+	    "$T_TMP/syscalls"
 	# shellcheck disable=SC2046 # ExecStart= is split into words
 	(cd / && umask "$(unit_value UMask)" &&
 	    exec setpriv --reuid="$user" --regid="$group" --init-groups \
@@ -104,8 +136,16 @@ stop_unit() {
 	stop_capsuled && [ "$CAPSULED_STATUS" -eq 0 ]
 }
 
+# status_of FIELD: the field of /proc/MAINPID/status.
+status_of() { awk -v f="$1:" '$1 == f { print $2 }' "/proc/$MAINPID/status"; }
+
 # The checks of a service that serves, as the unit started it.
 check_serving() {
+	check "no capability left once bound (CapEff $(status_of CapEff))" \
+	    [ "$(status_of CapEff)$(status_of CapPrm)$(status_of CapAmb)" = \
+	    000000000000000000000000000000000000000000000000 ]
+	check "no new privileges, a seccomp filter" \
+	    [ "$(status_of NoNewPrivs) $(status_of Seccomp)" = "1 2" ]
 	check "runs as capsuled ($(id -un "$(awk '/^Uid:/ { print $2 }' \
 	    "/proc/$MAINPID/status")"))" [ "$(awk '/^Uid:/ { print $2 }' \
 	    "/proc/$MAINPID/status")" = "$(id -u capsuled)" ]
@@ -200,6 +240,13 @@ while read -r cmd <&3; do
 		    "rates ${score% *}" "$TOP/README.md"
 		check "enabled for multi-user.target" \
 		    [ "$(unit_value WantedBy)" = multi-user.target ]
+		check "the unit's system call filter, as systemd makes it" \
+		    unit_syscalls "$T_TMP/syscalls"
+		check "the filter has what a service needs, not setuid" sh -c \
+		    'grep -qx openat "$1" && ! grep -qx setuid "$1"' - \
+		    "$T_TMP/syscalls"
+		check "the unit's errno for the rest is EPERM" \
+		    [ "$(unit_value SystemCallErrorNumber)" = EPERM ]
 		check "$cmd: the unit's ExecStart= serves" start_unit 1
 		check_serving
 		seen="$seen start"
