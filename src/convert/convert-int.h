@@ -12,5 +12,6 @@
 #include "kramdown.h"
 #include "liquid-int.h"
 #include "markdown.h"
+#include "render.h"
 
 #endif

@@ -28,8 +28,8 @@ convert_body(const char *body, size_t len, const struct convert_env *env,
 	map.lines = lines;
 	map.n = nlines;
 	map.first = env->liquid.first_line;
-	kramdown_pass(text, tlen, env->liquid.file, &map, env->liquid.diags,
-	    &ko);
+	kramdown_pass(text, tlen, env->liquid.file, &map, &env->kramdown,
+	    env->liquid.diags, &ko);
 	markdown_render(&ko, env, doc);
 	kramdown_out_free(&ko);
 	free(lines);

@@ -16,6 +16,17 @@
 #include "liquid.h"
 #include "liquid-interp.h"
 
+/*
+ * The options of kramdown that change what a reader sees, as Jekyll's
+ * _config.yml gives them (kramdown: ...).  All zero: Jekyll's defaults.
+ */
+struct kramdown_opts {
+	bool		 parse_block_html;
+	/* The four entities of smart_quotes, in kramdown's order (lsquo,
+	 * rsquo, ldquo, rdquo): UTF-8, NULL for those. */
+	const char	*quotes[4];
+};
+
 struct convert_env {
 	struct liquid_env liquid;	/* file, first_line, diags, ctx */
 	/*
@@ -26,7 +37,7 @@ struct convert_env {
 	 */
 	char		*(*map_url)(void *ctx, const char *target,
 			    unsigned line);
-	bool		 smart_quotes;	/* curl straight quotes */
+	struct kramdown_opts kramdown;
 };
 
 /*

@@ -1,14 +1,16 @@
 /*
- * The kramdown pass (CONVERSION.md 5.5).
+ * The kramdown pass (CONVERSION.md 5.5): the block structure kramdown
+ * sees and md4c does not.
  *
- * Two linear passes over the lines of the text.  The first classifies
- * every line (code, HTML block, table row, kramdown-only line, text)
- * with a small block scanner that follows CommonMark closely enough to
- * know where code is, and collects footnote definitions and link
- * reference definitions.  The second writes the text for md4c: code and
- * HTML verbatim, removed lines as empty lines (so that line numbers stay
- * put and paragraphs stay apart), kramdown tables as GFM tables, and the
- * inline rewrites (footnote references, link destinations) on the rest.
+ * The first pass cuts the text into segments (a line, the rest of a
+ * line after an HTML tag, a whole HTML block) with a small block
+ * scanner that follows kramdown closely enough to know where code, HTML
+ * blocks, tables, definition lists and math are, and collects footnote
+ * and link reference definitions.  The second writes the text for
+ * md4c: code verbatim, HTML blocks as numbered placeholders (their text
+ * goes to the renderer whole), removed lines as empty lines, kramdown
+ * tables as GFM tables, math as code blocks, and the inline rewrites
+ * (kramdown-span.c) on the rest.
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -18,38 +20,19 @@
 #include "convert-int.h"
 
 #define LIST_MAX	64	/* nesting tracked for indented code */
-#define TABLE_MAXCOLS	128	/* md4c's own limit (TABLE_MAXCOLCOUNT) */
-#define DEST_MAXPARENS	32	/* CommonMark's nesting limit in a destination */
-#define BRACKETS_WARN	32	/* deeper bracket nesting is reported */
-#define NONE		SIZE_MAX
+#define HTML_OPEN_MAX	256	/* HTML elements tracked; deeper are counted */
 
-enum lkind {
-	LK_TEXT,	/* inline rewrites apply */
-	LK_BLANK,
-	LK_CODE,	/* fenced or indented code, fence lines: verbatim */
-	LK_HTML,	/* HTML block: verbatim */
-	LK_DROP,	/* ToC, IAL, footnote definition: becomes empty */
-	LK_TABLE,	/* kramdown table row or rule */
+/* What the scanner keeps between lines. */
+struct hopen {
+	char		 name[KRAMDOWN_NAME_MAX];
+	enum kramdown_model model;
+	size_t		 line;		/* where it opened, for a warning */
+	unsigned	 base;		/* list content column it opened at */
 };
 
-struct kline {
-	size_t		 off;
-	size_t		 len;		/* without the newline */
-	int		 nl;		/* ends with a newline */
-	enum lkind	 kind;
-	int		 unit_start;	/* a block starts here (list item...) */
-};
-
-struct fndef {
-	char		*label;
-	struct buf	 text;
-	unsigned	 line;
-	int		 number;	/* 0 until referenced */
-	int		 dup;		/* a second definition, ignored */
-};
-
-/* Block scanner state of the first pass. */
 struct scan {
+	const struct kramdown_opts *opts;
+	bool		 parse_block_html;	/* {::options} may change it */
 	int		 in_fence;
 	char		 fence_ch;
 	size_t		 fence_len;
@@ -59,44 +42,32 @@ struct scan {
 	size_t		 quote_q;	/* blockquote depth of the last line */
 	int		 in_icode;
 	unsigned	 icode_base;
-	int		 html_type;	/* CommonMark HTML block type, 0: none */
 	unsigned	 lists[LIST_MAX]; /* content columns of open items */
 	size_t		 nlists;
 	int		 prev_blank;	/* last line blank or removed */
+	int		 boundary;	/* kramdown's after_block_boundary? */
 	int		 para_open;	/* a paragraph may continue */
+	size_t		 para;		/* segment its first line is, or NONE */
+	size_t		 para_nlists;
+	int		 para_blanks;	/* blank lines since it ended */
+	int		 in_dd;		/* the last block was a definition */
+	size_t		 dd_nlists;	/* lists open outside it */
+	size_t		 list;		/* segment of the first item of the
+					 * list open, or NONE */
 	int		 prev_refdef;
 	size_t		 fn;		/* footnote being defined, or NONE */
 	size_t		 fn_blanks;	/* blank lines pending inside it */
 	int		 fn_indented;	/* had an indented line: lazy allowed */
+	struct hopen	 open[HTML_OPEN_MAX];	/* HTML elements open */
+	size_t		 nopen;
+	size_t		 lost;		/* raw elements beyond HTML_OPEN_MAX */
+	int		 deep_warned;
 };
 
-struct kctx {
-	const char	*src;
-	size_t		 len;
-	const char	*file;
-	const struct linemap *map;	/* the lines of src in the file */
-	struct diags	*diags;
-
-	struct kline	*lines;
-	size_t		 nlines, caplines;
-
-	struct fndef	*defs;
-	size_t		 ndefs, capdefs;
-	size_t		*htab;		/* def index + 1, 0 when empty */
-	size_t		 hcap;
-	size_t		*order;		/* defs by footnote number */
-	size_t		 norder, caporder;
-
-	struct buf	 out;
-	int		 out_blank;	/* last emitted line is empty */
-	unsigned	*outlines;
-	size_t		 noutlines, capoutlines;
-	unsigned	*heads;
-	size_t		 ntables, capheads;
-	struct buf	 refdefs;
-
-	size_t		*ticks;		/* inline: last backtick run by length */
-	size_t		 capticks;
+/* Where the next segment starts: physical line li, byte off. */
+struct cursor {
+	size_t	li;
+	size_t	off;
 };
 
 /*
@@ -127,65 +98,12 @@ indent_of(const char *s, size_t n, size_t *pos)
 	return col;
 }
 
-/* The line without leading and trailing blanks. */
-static void
-trim(const char **s, size_t *n)
-{
-	while (*n > 0 && (**s == ' ' || **s == '\t')) {
-		(*s)++;
-		(*n)--;
-	}
-	while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
-		(*n)--;
-}
-
-static int
-is_label_char(char c)
-{
-	return isalnum((unsigned char)c) || c == '_' || c == '-';
-}
-
-/*
- * A footnote label at s ("[^label]"): its length (label only), or 0.
- * kramdown: a word character, then word characters and hyphens.
- */
-static size_t
-footnote_label(const char *s, size_t n)
-{
-	size_t	i;
-
-	if (n < 4 || s[0] != '[' || s[1] != '^' ||
-	    !(isalnum((unsigned char)s[2]) || s[2] == '_'))
-		return 0;
-	for (i = 2; i < n && is_label_char(s[i]); i++)
-		;
-	if (i >= n || s[i] != ']')
-		return 0;
-	return i - 2;
-}
-
 /* "{:...}" or "{::...}" alone on its line: an IAL, ALD or extension. */
 static int
 is_ial(const char *s, size_t n)
 {
-	trim(&s, &n);
+	kramdown_trim(&s, &n);
 	return n >= 3 && s[0] == '{' && s[1] == ':' && s[n - 1] == '}';
-}
-
-/* A kramdown table rule line: "|---+---|", "|:--|--:|", "|===|". */
-static int
-is_rule(const char *s, size_t n)
-{
-	size_t	i;
-	int	dash = 0;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] == '-' || s[i] == '=')
-			dash = 1;
-		else if (s[i] == '\0' || strchr("|+: \t", s[i]) == NULL)
-			return 0;
-	}
-	return dash;
 }
 
 /*
@@ -201,12 +119,12 @@ list_marker(const char *s, size_t n, int *may_interrupt)
 		i = 1;
 		*may_interrupt = n > 1 && !is_blank(s + 1, n - 1);
 	} else {
+		/* kramdown's LIST_START_OL: digits and a dot. */
 		while (i < n && i < 9 && isdigit((unsigned char)s[i]))
 			i++;
-		if (i == 0 || i >= n || (s[i] != '.' && s[i] != ')'))
+		if (i == 0 || i >= n || s[i] != '.')
 			return 0;
-		*may_interrupt = i == 1 && s[0] == '1' && n > 2 &&
-		    !is_blank(s + 2, n - 2);
+		*may_interrupt = n > i + 1 && !is_blank(s + i + 1, n - i - 1);
 		i++;
 	}
 	if (i < n && s[i] != ' ' && s[i] != '\t')
@@ -243,6 +161,32 @@ is_heading(const char *s, size_t n)
 	return i >= 1 && i <= 6 && (i == n || s[i] == ' ' || s[i] == '\t');
 }
 
+/*
+ * A heading's " {#id}" at the end (kramdown's header id): the length
+ * of the line without it, or n.
+ */
+static size_t
+header_id(const char *s, size_t n)
+{
+	size_t	i, end = n;
+
+	while (end > 0 && (s[end - 1] == ' ' || s[end - 1] == '\t'))
+		end--;
+	if (end < 4 || s[end - 1] != '}')
+		return n;
+	for (i = end - 1; i > 0 && s[i - 1] != '{'; i--)
+		if (!isalnum((unsigned char)s[i - 1]) && s[i - 1] != '_' &&
+		    s[i - 1] != '-' && s[i - 1] != '#')
+			return n;
+	if (i < 2 || i + 2 >= end || s[i] != '#' ||
+	    !(isalnum((unsigned char)s[i + 1]) || s[i + 1] == '_') ||
+	    (s[i - 2] != ' ' && s[i - 2] != '\t'))
+		return n;
+	for (i -= 2; i > 0 && (s[i - 1] == ' ' || s[i - 1] == '\t'); i--)
+		;
+	return i;
+}
+
 /* A fence at s: its length (3+), or 0.  Backtick fences: no ` in info. */
 static size_t
 fence_open(const char *s, size_t n)
@@ -270,111 +214,136 @@ is_fence_close(const struct scan *st, const char *s, size_t n)
 	return i >= st->fence_len && is_blank(s + i, n - i);
 }
 
+/* "[label]: dest" (not a footnote): a link reference definition. */
 static int
-has_prefix_ci(const char *s, size_t n, const char *p)
-{
-	size_t	l = strlen(p);
-
-	return n >= l && strncasecmp(s, p, l) == 0;
-}
-
-static int
-contains_ci(const char *s, size_t n, const char *p)
-{
-	size_t	i, l = strlen(p);
-
-	for (i = 0; i + l <= n; i++)
-		if (strncasecmp(s + i, p, l) == 0)
-			return 1;
-	return 0;
-}
-
-static const char *const html_block_tags[] = {
-	"address", "article", "aside", "base", "basefont", "blockquote",
-	"body", "caption", "center", "col", "colgroup", "dd", "details",
-	"dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption",
-	"figure", "footer", "form", "frame", "frameset", "h1", "h2", "h3",
-	"h4", "h5", "h6", "head", "header", "hr", "html", "iframe",
-	"legend", "li", "link", "main", "menu", "menuitem", "nav",
-	"noframes", "ol", "optgroup", "option", "p", "param", "section",
-	"source", "summary", "table", "tbody", "td", "tfoot", "th",
-	"thead", "title", "tr", "track", "ul",
-};
-
-static const char *const html_end[] = {
-	NULL, "</script>", "-->", "?>", ">", "]]>",
-};
-
-/* Type 7: one complete open or closing tag alone on its line. */
-static int
-lone_tag(const char *s, size_t n, size_t j)
+is_refdef(const char *s, size_t n)
 {
 	size_t	i;
-	char	q = 0;
 
-	if (j >= n || !isalpha((unsigned char)s[j]))
+	if (n < 4 || s[0] != '[' || s[1] == '^' || s[1] == ']')
 		return 0;
-	for (i = j; i < n; i++) {
-		if (q != 0) {
-			if (s[i] == q)
-				q = 0;
-		} else if (s[i] == '"' || s[i] == '\'')
-			q = s[i];
-		else if (s[i] == '>')
-			return is_blank(s + i + 1, n - i - 1);
-		else if (s[i] == '<')
+	for (i = 1; i < n && i < 1000 && s[i] != ']'; i++) {
+		if (s[i] == '[')
 			return 0;
+		if (s[i] == '\\' && i + 1 < n)
+			i++;
 	}
-	return 0;
+	if (i + 1 >= n || s[i] != ']' || s[i + 1] != ':')
+		return 0;
+	return !is_blank(s + i + 2, n - i - 2);
 }
 
-/* The CommonMark HTML block type starting at s, or 0. */
+/* "*[ABBR]: text": an abbreviation (ABBREV_DEFINITION_START). */
 static int
-html_start(const char *s, size_t n, int para_open)
+is_abbrev(const char *s, size_t n)
 {
-	static const char *const raw[] = { "script", "pre", "style",
-	    "textarea" };
-	size_t	i, l, j;
+	const char	*e;
 
-	if (n < 2 || s[0] != '<')
+	return n >= 5 && s[0] == '*' && s[1] == '[' && s[2] != ']' &&
+	    (e = memchr(s + 3, ']', n - 3)) != NULL && e + 1 < s + n &&
+	    e[1] == ':';
+}
+
+/* "^" alone: kramdown's end-of-block marker. */
+static int
+is_eob(const char *s, size_t n)
+{
+	return n >= 1 && s[0] == '^' && is_blank(s + 1, n - 1);
+}
+
+/* "{::name ...}" (or "{::name .../}"): the name's length, 0 if none. */
+static size_t
+extension_start(const char *s, size_t n, int *closed)
+{
+	size_t	i;
+
+	kramdown_trim(&s, &n);
+	if (n < 5 || memcmp(s, "{::", 3) != 0 || s[n - 1] != '}')
 		return 0;
-	for (i = 0; i < nitems(raw); i++) {
-		l = strlen(raw[i]);
-		if (has_prefix_ci(s + 1, n - 1, raw[i]) && (n == l + 1 ||
-		    s[l + 1] == ' ' || s[l + 1] == '\t' || s[l + 1] == '>'))
-			return 1;
-	}
-	if (has_prefix_ci(s, n, "<!--"))
-		return 2;
-	if (s[1] == '?')
-		return 3;
-	if (s[1] == '!' && n > 2 && isalpha((unsigned char)s[2]))
-		return 4;
-	if (has_prefix_ci(s, n, "<![CDATA["))
-		return 5;
-	j = s[1] == '/' ? 2 : 1;
-	for (l = j; l < n && isalnum((unsigned char)s[l]); l++)
+	for (i = 3; i < n && (isalnum((unsigned char)s[i]) || s[i] == '_');
+	    i++)
 		;
-	if (l == j)
+	if (i == 3 || (s[i] != '}' && s[i] != ' ' && s[i] != '\t' &&
+	    s[i] != '/'))
 		return 0;
-	for (i = 0; i < nitems(html_block_tags); i++)
-		if (strlen(html_block_tags[i]) == l - j &&
-		    strncasecmp(s + j, html_block_tags[i], l - j) == 0 &&
-		    (l == n || s[l] == ' ' || s[l] == '\t' || s[l] == '>' ||
-		    (s[l] == '/' && l + 1 < n && s[l + 1] == '>')))
-			return 6;
-	return !para_open && lone_tag(s, n, j) ? 7 : 0;
+	*closed = s[n - 2] == '/';
+	return i - 3;
 }
 
-static int
-html_ends(int type, const char *s, size_t n)
+/*
+ * Segments and physical lines.
+ */
+
+static size_t
+phys_end(const struct kramdown_ctx *k, size_t li)
 {
-	if (type == 1)
-		return contains_ci(s, n, "</script>") ||
-		    contains_ci(s, n, "</pre>") ||
-		    contains_ci(s, n, "</style>") ||
-		    contains_ci(s, n, "</textarea>");
-	return type < 6 && contains_ci(s, n, html_end[type]);
+	return k->phys[li].off + k->phys[li].len;
+}
+
+/* The physical line that holds byte off. */
+static size_t
+line_at(const struct kramdown_ctx *k, size_t off)
+{
+	size_t	lo = 0, hi = k->nphys, mid;
+
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (k->phys[mid].off <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static size_t
+seg_add(struct kramdown_ctx *k, size_t li, size_t off, size_t len,
+    enum kramdown_kind kind)
+{
+	struct kramdown_seg	*g;
+
+	xgrowarray(&k->segs, &k->capsegs, k->nsegs + 1, sizeof(*k->segs));
+	g = &k->segs[k->nsegs];
+	memset(g, 0, sizeof(*g));
+	g->off = off;
+	g->len = len;
+	g->line = g->last = li;
+	g->kind = kind;
+	g->remainder = off > k->phys[li].off;
+	g->indent = k->base;
+	return k->nsegs++;
+}
+
+/* The cursor on the line after li. */
+static void
+next_line(const struct kramdown_ctx *k, struct cursor *c, size_t li)
+{
+	c->li = li + 1;
+	c->off = c->li < k->nphys ? k->phys[c->li].off : 0;
+}
+
+/*
+ * After an HTML element that ends at off: kramdown's TRAILING_WHITESPACE
+ * (blanks then the line end) is taken when skip is set; what is left
+ * of the line is read as a new line.  Inside raw HTML (skip not set)
+ * reading goes on at off.
+ */
+static void
+cursor_after(const struct kramdown_ctx *k, struct cursor *c, size_t off,
+    bool skip)
+{
+	size_t	li = line_at(k, off), end = phys_end(k, li), p;
+
+	c->li = li;
+	c->off = off;
+	if (!skip)
+		return;
+	for (p = off; p < end && (k->src[p] == ' ' || k->src[p] == '\t'); p++)
+		;
+	if (p >= end)
+		next_line(k, c, li);
+	else
+		c->off = p;
 }
 
 /*
@@ -392,13 +361,13 @@ hash_label(const char *s, size_t n)
 	return h;
 }
 
-static size_t
-def_find(const struct kctx *k, const char *label, size_t n)
+size_t
+kramdown_def_find(const struct kramdown_ctx *k, const char *label, size_t n)
 {
 	size_t	i, d;
 
 	if (k->hcap == 0)
-		return NONE;
+		return KRAMDOWN_NONE;
 	for (i = hash_label(label, n) & (k->hcap - 1); k->htab[i] != 0;
 	    i = (i + 1) & (k->hcap - 1)) {
 		d = k->htab[i] - 1;
@@ -406,11 +375,11 @@ def_find(const struct kctx *k, const char *label, size_t n)
 		    memcmp(k->defs[d].label, label, n) == 0)
 			return d;
 	}
-	return NONE;
+	return KRAMDOWN_NONE;
 }
 
 static void
-hash_insert(struct kctx *k, size_t d)
+hash_insert(struct kramdown_ctx *k, size_t d)
 {
 	const char	*l = k->defs[d].label;
 	size_t		 i;
@@ -426,13 +395,13 @@ hash_insert(struct kctx *k, size_t d)
  * label is recorded too (its lines must go) but never found.
  */
 static size_t
-def_add(struct kctx *k, const char *label, size_t n, size_t line)
+def_add(struct kramdown_ctx *k, const char *label, size_t n, size_t line)
 {
-	struct fndef	*d;
-	size_t		 i;
-	int		 dup;
+	struct kramdown_fndef	*d;
+	size_t			 i;
+	int			 dup;
 
-	if ((dup = def_find(k, label, n) != NONE))
+	if ((dup = kramdown_def_find(k, label, n) != KRAMDOWN_NONE))
 		diag_add(k->diags, DIAG_WARNING, k->file,
 		    linemap_line(k->map, line), 0,
 		    "footnote '%.*s' is defined twice; the first is used",
@@ -458,7 +427,7 @@ def_add(struct kctx *k, const char *label, size_t n, size_t line)
 
 /* A continuation line of a definition: at most 4 columns removed. */
 static void
-def_append(struct kctx *k, struct scan *st, const char *s, size_t n)
+def_append(struct kramdown_ctx *k, struct scan *st, const char *s, size_t n)
 {
 	struct buf	*t = &k->defs[st->fn].text;
 	size_t		 i = 0;
@@ -474,9 +443,23 @@ def_append(struct kctx *k, struct scan *st, const char *s, size_t n)
 	buf_append(t, s + i, n - i);
 }
 
+static void
+start_footnote(struct kramdown_ctx *k, struct scan *st, const char *s,
+    size_t n, size_t line)
+{
+	size_t	l = kramdown_footnote_label(s, n);
+	size_t	i = l + 4;
+
+	st->fn = def_add(k, s + 2, l, line);
+	st->fn_blanks = 0;
+	st->fn_indented = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	buf_append(&k->defs[st->fn].text, s + i, n - i);
+}
+
 /*
- * First pass: classify one line (and maybe the next).  Returns the
- * number of lines consumed.
+ * The block scanner.
  */
 
 static void
@@ -492,8 +475,19 @@ list_base(const struct scan *st)
 	return st->nlists ? st->lists[st->nlists - 1] : 0;
 }
 
+/* A block other than a paragraph: no definition list may follow. */
+static void
+block_seen(struct scan *st)
+{
+	st->para = KRAMDOWN_NONE;
+	st->para_open = 0;
+	st->in_dd = 0;
+	st->boundary = 0;
+}
+
 static int
-in_fence_line(struct scan *st, const char *s, size_t n, enum lkind *kind)
+in_fence_line(struct scan *st, const char *s, size_t n,
+    enum kramdown_kind *kind)
 {
 	size_t		pos;
 	unsigned	ind = indent_of(s, n, &pos);
@@ -502,102 +496,65 @@ in_fence_line(struct scan *st, const char *s, size_t n, enum lkind *kind)
 	    is_fence_close(st, s + pos, n - pos)) {
 		st->in_fence = 0;
 		st->para_open = 0;
-		*kind = LK_CODE;
+		*kind = KD_CODE;
 		return 1;
 	}
 	if (!is_blank(s, n) && ind < st->fence_base) {
 		st->in_fence = 0;	/* its list item ended */
 		return 0;
 	}
-	*kind = LK_CODE;
+	*kind = KD_CODE;
 	return 1;
 }
 
 /* Footnote definition continuation; 1 when the line belongs to it. */
 static int
-in_footnote_line(struct kctx *k, struct scan *st, const char *s, size_t n,
-    enum lkind *kind)
+in_footnote_line(struct kramdown_ctx *k, struct scan *st, const char *s,
+    size_t n, enum kramdown_kind *kind)
 {
 	size_t		pos;
 	unsigned	ind;
 
 	if (is_blank(s, n)) {
 		st->fn_blanks++;
-		*kind = LK_BLANK;
+		*kind = KD_BLANK;
 		return 1;
 	}
 	ind = indent_of(s, n, &pos);
 	/* kramdown takes lazy lines after an indented one; a new
 	 * definition starts its own footnote. */
 	if (ind >= 4 || (st->fn_blanks == 0 && st->fn_indented &&
-	    !is_ial(s, n) && footnote_label(s + pos, n - pos) == 0)) {
+	    !is_ial(s, n) && kramdown_footnote_label(s + pos, n - pos) == 0)) {
 		def_append(k, st, s, n);
 		st->fn_indented |= ind >= 4;
-		*kind = LK_DROP;
+		*kind = KD_DROP;
 		return 1;
 	}
-	st->fn = NONE;
+	st->fn = KRAMDOWN_NONE;
 	st->fn_blanks = 0;
 	return 0;
 }
 
-/* "* ToC" followed by "{:toc}": both lines go. */
+/*
+ * A list whose last line is "{:toc}": kramdown replaces it with the
+ * table of contents, which a capsule does not have (CONVERSION.md
+ * 5.5).  s is a list item's line; next the line after it.
+ */
 static int
 is_toc(const char *s, size_t n, const char *next, size_t nnext)
 {
-	static const char *const names[] = { "ToC", "TOC",
-	    "Table of contents" };
-	size_t	i, m, l;
+	size_t	m;
 	int	dummy;
 
 	if (next == NULL || (m = list_marker(s, n, &dummy)) == 0)
 		return 0;
-	s += m;
-	n -= m;
-	trim(&s, &n);
-	trim(&next, &nnext);
-	if (nnext != 6 || memcmp(next, "{:toc}", 6) != 0)
+	kramdown_trim(&next, &nnext);
+	if (nnext < 6 || memcmp(next, "{:", 2) != 0 || next[nnext - 1] != '}')
 		return 0;
-	for (i = 0; i < nitems(names); i++) {
-		l = strlen(names[i]);
-		if (n == l && memcmp(s, names[i], l) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/* "[label]: dest" (not a footnote): a link reference definition. */
-static int
-is_refdef(const char *s, size_t n)
-{
-	size_t	i;
-
-	if (n < 4 || s[0] != '[' || s[1] == '^' || s[1] == ']')
-		return 0;
-	for (i = 1; i < n && i < 1000 && s[i] != ']'; i++) {
-		if (s[i] == '[')
-			return 0;
-		if (s[i] == '\\' && i + 1 < n)
-			i++;
-	}
-	if (i + 1 >= n || s[i] != ']' || s[i + 1] != ':')
-		return 0;
-	return !is_blank(s + i + 2, n - i - 2);
-}
-
-static void
-start_footnote(struct kctx *k, struct scan *st, const char *s, size_t n,
-    size_t line)
-{
-	size_t	l = footnote_label(s, n);
-	size_t	i = l + 4;
-
-	st->fn = def_add(k, s + 2, l, line);
-	st->fn_blanks = 0;
-	st->fn_indented = 0;
-	while (i < n && (s[i] == ' ' || s[i] == '\t'))
-		i++;
-	buf_append(&k->defs[st->fn].text, s + i, n - i);
+	next += 2;
+	nnext -= 3;
+	kramdown_trim(&next, &nnext);
+	return nnext == 3 && memcmp(next, "toc", 3) == 0;
 }
 
 static void
@@ -611,60 +568,6 @@ start_fence(struct scan *st, size_t li, char ch, size_t len, unsigned base,
 	st->fence_base = base;
 	st->fence_q = q;
 	st->para_open = 0;
-}
-
-/* A line that may start a block (outside blockquotes); else text. */
-static enum lkind
-block_line(struct kctx *k, struct scan *st, size_t li, int prev_refdef,
-    unsigned ind, const char *s, size_t n, int *unit_start)
-{
-	size_t		m, i;
-	unsigned	w;
-	int		may;
-
-	if ((m = fence_open(s, n)) != 0) {
-		pop_lists(st, ind);
-		start_fence(st, li, s[0], m, list_base(st), 0);
-		return LK_CODE;
-	}
-	if ((st->html_type = html_start(s, n, st->para_open)) != 0) {
-		pop_lists(st, ind);
-		if (html_ends(st->html_type, s, n))
-			st->html_type = 0;
-		st->para_open = 0;
-		return LK_HTML;
-	}
-	if (is_heading(s, n) || is_hrule(s, n)) {
-		pop_lists(st, ind);
-		*unit_start = 1;
-		st->para_open = 0;
-		return LK_TEXT;
-	}
-	if (!st->para_open && (m = footnote_label(s, n)) != 0 &&
-	    m + 3 < n && s[m + 3] == ':') {
-		start_footnote(k, st, s, n, li);
-		st->prev_blank = 1;
-		return LK_DROP;
-	}
-	if ((!st->para_open || prev_refdef) && is_refdef(s, n)) {
-		buf_append(&k->refdefs, s, n);
-		buf_putc(&k->refdefs, '\n');
-		st->prev_refdef = 1;
-		st->para_open = 1;
-		return LK_TEXT;
-	}
-	if ((m = list_marker(s, n, &may)) != 0 && (!st->para_open || may)) {
-		for (i = m, w = 0; i < n && w < 5 && s[i] == ' '; i++)
-			w++;
-		if (w == 0 || w > 4 || i == n)
-			w = 1;
-		pop_lists(st, ind);
-		if (st->nlists < LIST_MAX)
-			st->lists[st->nlists++] = ind + (unsigned)m + w;
-		*unit_start = 1;
-	}
-	st->para_open = 1;
-	return LK_TEXT;
 }
 
 /* Skip up to max blockquote markers, counted in *q; the content offset. */
@@ -689,7 +592,7 @@ quote_strip(const char *s, size_t n, size_t max, size_t *q)
  * A line inside a blockquote (content s after q markers): only code
  * matters here, fenced or indented; the rest is text.
  */
-static enum lkind
+static enum kramdown_kind
 quote_line(struct scan *st, size_t li, const char *s, size_t n, size_t q)
 {
 	size_t		pos, m;
@@ -700,59 +603,592 @@ quote_line(struct scan *st, size_t li, const char *s, size_t n, size_t q)
 	st->quote_q = q;
 	if (pos == n) {
 		st->para_open = 0;
-		return LK_TEXT;
+		return KD_TEXT;
 	}
 	if (ind <= 3 && (m = fence_open(s + pos, n - pos)) != 0) {
 		start_fence(st, li, s[pos], m, 0, q);
-		return LK_CODE;
+		return KD_CODE;
 	}
 	if (!st->para_open && ind >= 4)
-		return LK_CODE;
+		return KD_CODE;
 	st->para_open = !is_heading(s + pos, n - pos);
-	return LK_TEXT;
+	return KD_TEXT;
 }
 
-static size_t
-classify(struct kctx *k, struct scan *st, size_t li)
-{
-	struct kline	*l = &k->lines[li];
-	const char	*s = k->src + l->off, *next = NULL;
-	size_t		 n = l->len, pos, nnext = 0;
-	size_t		 q, off;
-	unsigned	 ind;
-	int		 prev_refdef = st->prev_refdef;
+/*
+ * HTML blocks (parser/kramdown/html.rb).
+ */
 
+static void
+html_push(struct kramdown_ctx *k, struct scan *st, const char *name,
+    enum kramdown_model model, size_t line)
+{
+	struct hopen	*h;
+
+	if (st->nopen == HTML_OPEN_MAX || st->lost > 0) {
+		st->lost++;
+		if (!st->deep_warned)
+			diag_add(k->diags, DIAG_WARNING, k->file,
+			    linemap_line(k->map, line), 0, "HTML nested more "
+			    "than %d deep: the deeper elements are read as "
+			    "their text", HTML_OPEN_MAX);
+		st->deep_warned = 1;
+		return;
+	}
+	h = &st->open[st->nopen++];
+	memcpy(h->name, name, sizeof(h->name));
+	h->model = model;
+	h->line = line;
+	h->base = list_base(st);
+}
+
+/* The innermost element open reads its content so (those beyond the
+ * stack are raw). */
+static bool
+top_is(const struct scan *st, enum kramdown_model model)
+{
+	if (st->lost > 0)
+		return model == KM_RAW;
+	return st->nopen > 0 && st->open[st->nopen - 1].model == model;
+}
+
+/* An HTML segment [off, end): a placeholder. */
+static size_t
+html_seg(struct kramdown_ctx *k, size_t off, size_t end)
+{
+	size_t	si = seg_add(k, line_at(k, off), off, end - off, KD_HTML);
+
+	k->segs[si].last = line_at(k, end > off ? end - 1 : off);
+	return si;
+}
+
+/* An element never closed: reported, closed at the end of the text. */
+static void
+html_unclosed(struct kramdown_ctx *k, const struct hopen *h)
+{
+	diag_add(k->diags, DIAG_WARNING, k->file, linemap_line(k->map,
+	    h->line), 0, "<%s> is never closed: it runs to the end of the "
+	    "file", h->name);
+}
+
+/* The content model of a tag: its markdown attribute, else dflt. */
+static enum kramdown_model
+tag_model(const struct kramdown_tag *t, enum kramdown_model dflt)
+{
+	switch (t->markdown) {
+	case KD_MD_DEFAULT:
+		return kramdown_content_model(t->name);
+	case KD_MD_SPAN:
+		return KM_SPAN;
+	case KD_MD_BLOCK:
+		return KM_BLOCK;
+	case KD_MD_RAW:
+		return KM_RAW;
+	default:
+		return dflt;
+	}
+}
+
+/* The raw elements on top of the stack end here, unclosed. */
+static void
+raw_unclosed(struct kramdown_ctx *k, struct scan *st)
+{
+	st->lost = 0;
+	while (st->nopen > 0 && st->open[st->nopen - 1].model == KM_RAW)
+		html_unclosed(k, &st->open[--st->nopen]);
+}
+
+/*
+ * Raw HTML from c (parse_raw_html): tags are read, text is not, up to
+ * the end tag of the outermost raw element open, a tag whose markdown
+ * attribute asks for its content to be parsed, or the end of the text
+ * (or of the list item the HTML is in).  The HTML read is one segment.
+ */
+static void
+raw_html(struct kramdown_ctx *k, struct scan *st, struct cursor *c,
+    size_t start)
+{
+	struct kramdown_tag	 t;
+	const char		*s = k->src, *lt;
+	size_t			 p = c->off, n, q;
+	char			 name[KRAMDOWN_NAME_MAX];
+	bool			 ended = false;
+
+	while (p < k->len) {
+		if (s[p] != '<') {
+			q = p;
+			lt = memchr(s + p, '<', k->len - p);
+			p = lt ? (size_t)(lt - s) : k->len;
+			if (st->open[st->nopen - 1].base > 0 &&
+			    kramdown_item_ends(k, st->open[st->nopen - 1].base,
+			    q, &p)) {
+				ended = true;
+				break;
+			}
+			continue;
+		}
+		n = k->len - p;
+		if ((q = kramdown_comment(s + p, n)) != 0) {
+			p += q;
+			continue;
+		}
+		if (n > 1 && s[p + 1] == '?' &&
+		    (lt = kramdown_find(s + p, n, "?>")) != s + k->len) {
+			p = lt + 2 - s;
+			continue;
+		}
+		if ((q = kramdown_end_tag(s + p, n, name)) != 0) {
+			p += q;
+			if (st->lost > 0)
+				st->lost--;
+			else if (strcmp(name, st->open[st->nopen - 1].name) ==
+			    0 && (--st->nopen, !top_is(st, KM_RAW)))
+				break;
+			/* else a stray end tag, which is text */
+			continue;
+		}
+		if ((q = kramdown_start_tag(s + p, n, &t)) == 0) {
+			p++;
+			continue;
+		}
+		if (tag_model(&t, KM_RAW) != KM_RAW && !t.closed &&
+		    !kramdown_void_element(t.name)) {
+			/* Its content is Markdown: this HTML ends here. */
+			if (p > start)
+				html_seg(k, start, p);
+			c->li = line_at(k, p);
+			c->off = p;
+			kramdown_html_open(k, st, c, &t, q, false);
+			return;
+		}
+		p += q;
+		if (t.closed || kramdown_void_element(t.name))
+			continue;
+		if (strcmp(t.name, "script") == 0 ||
+		    strcmp(t.name, "style") == 0)
+			p = kramdown_raw_text_end(k, p, t.name);
+		else
+			html_push(k, st, t.name, KM_RAW, line_at(k, p));
+	}
+	if (p >= k->len || ended)
+		raw_unclosed(k, st);
+	if (p > start)
+		html_seg(k, start, p);
+	if (p >= k->len)
+		c->li = k->nphys;
+	else if (ended)
+		next_line(k, c, line_at(k, p));
+	else
+		cursor_after(k, c, p, !top_is(st, KM_RAW));
+}
+
+/*
+ * At c, the start tag t (q bytes) of an element whose content is read
+ * by content model (parse_block_html, or its markdown attribute): a
+ * raw element goes on as raw HTML, a block one leaves its content to
+ * the scanner, a span one's content is one line of text up to its end
+ * tag.
+ */
+void
+kramdown_html_open(struct kramdown_ctx *k, struct scan *st, struct cursor *c,
+    const struct kramdown_tag *t, size_t q, bool top)
+{
+	enum kramdown_model	 model;
+	size_t			 p = c->off, end, li = c->li, si;
+	char			 name[KRAMDOWN_NAME_MAX];
+
+	model = tag_model(t, top && st->parse_block_html ?
+	    kramdown_content_model(t->name) : KM_RAW);
+	block_seen(st);
+	if (t->closed || kramdown_void_element(t->name)) {
+		html_seg(k, p, p + q);
+		cursor_after(k, c, p + q, !top_is(st, KM_RAW));
+		return;
+	}
+	if (strcmp(t->name, "script") == 0 || strcmp(t->name, "style") == 0) {
+		end = kramdown_raw_text_end(k, p + q, t->name);
+		html_seg(k, p, end);
+		if (end >= k->len)
+			c->li = k->nphys;
+		else
+			cursor_after(k, c, end, !top_is(st, KM_RAW));
+		return;
+	}
+	if (model == KM_RAW) {
+		html_push(k, st, t->name, KM_RAW, li);
+		c->li = line_at(k, p + q);
+		c->off = p + q;
+		raw_html(k, st, c, p);
+		return;
+	}
+	html_seg(k, p, p + q);
+	if (model == KM_BLOCK) {
+		html_push(k, st, t->name, KM_BLOCK, li);
+		st->boundary = 1;
+		cursor_after(k, c, p + q, true);
+		return;
+	}
+	/* Span: the text up to the next end tag of that name. */
+	p += q;
+	for (end = p; (end = (size_t)((const char *)kramdown_find(k->src + end,
+	    k->len - end, "</") - k->src)) < k->len; end += 2)
+		if ((q = kramdown_end_tag(k->src + end, k->len - end, name)) &&
+		    strcmp(name, t->name) == 0)
+			break;
+	if (end > p) {
+		si = seg_add(k, line_at(k, p), p, end - p, KD_SPAN);
+		k->segs[si].last = line_at(k, end - 1);
+	}
+	if (end >= k->len) {
+		diag_add(k->diags, DIAG_WARNING, k->file, linemap_line(k->map,
+		    li), 0, "<%s> is never closed: it runs to the end of the "
+		    "file", t->name);
+		kramdown_synthetic(k, k->nphys - 1, "</%s>", t->name);
+		c->li = k->nphys;
+		return;
+	}
+	html_seg(k, end, end + q);
+	cursor_after(k, c, end + q, !top_is(st, KM_RAW));
+}
+
+/*
+ * A line that starts with HTML (after its indentation, at s): an HTML
+ * block of kramdown's (a comment, a start tag other than a span
+ * element, the end tag of the element whose content is being read).
+ * Returns false when it is none of them: the line is text.
+ */
+static bool
+html_block(struct kramdown_ctx *k, struct scan *st, struct cursor *c,
+    size_t off)
+{
+	struct kramdown_tag	 t;
+	const char		*s = k->src + off;
+	size_t			 n = k->len - off, q;
+	char			 name[KRAMDOWN_NAME_MAX];
+
+	if (*s != '<')
+		return false;
+	if ((q = kramdown_comment(s, n)) != 0) {
+		block_seen(st);
+		html_seg(k, off, off + q);
+		cursor_after(k, c, off + q, true);
+		return true;
+	}
+	if ((q = kramdown_start_tag(s, n, &t)) != 0 &&
+	    !kramdown_span_element(t.name)) {
+		c->off = off;
+		kramdown_html_open(k, st, c, &t, q, true);
+		return true;
+	}
+	if ((q = kramdown_end_tag(s, n, name)) != 0 &&
+	    top_is(st, KM_BLOCK) && strcmp(name,
+	    st->open[st->nopen - 1].name) == 0) {
+		st->nopen--;
+		block_seen(st);
+		html_seg(k, off, off + q);
+		cursor_after(k, c, off + q, !top_is(st, KM_RAW));
+		return true;
+	}
+	return false;
+}
+
+/*
+ * "$$ ... $$" at a block boundary and followed by one: a math block
+ * (BLOCK_MATH_START).  Returns false when it is not one.
+ */
+static bool
+math_block(struct kramdown_ctx *k, struct scan *st, struct cursor *c,
+    size_t off)
+{
+	const char	*s = k->src + off, *e;
+	size_t		 n = k->len - off, end, li, si;
+
+	if (n < 4 || memcmp(s, "$$", 2) != 0 ||
+	    (e = kramdown_find(s + 2, n - 2, "$$")) == s + n)
+		return false;
+	end = e + 2 - k->src;
+	li = line_at(k, end - 1);	/* the line it ends on */
+	if (!is_blank(k->src + end, phys_end(k, li) - end))
+		return false;
+	if (li + 1 < k->nphys && !is_blank(k->src + k->phys[li + 1].off,
+	    k->phys[li + 1].len) && !is_eob(k->src + k->phys[li + 1].off,
+	    k->phys[li + 1].len) && !is_ial(k->src + k->phys[li + 1].off,
+	    k->phys[li + 1].len))
+		return false;
+	si = seg_add(k, line_at(k, off), off + 2, e - s - 2, KD_MATH);
+	k->segs[si].last = li;
+	block_seen(st);
+	next_line(k, c, li);
+	return true;
+}
+
+/*
+ * A run of table lines at a block boundary, followed by one, each with
+ * a pipe outside code spans, with a body row (parse_table): the number
+ * of lines, 0 when it is not a table.
+ */
+static size_t
+table_run(struct kramdown_ctx *k, int boundary, size_t li)
+{
+	size_t	i, rows = 0, seps = 0;
+	const char *s;
+
+	if (!boundary)
+		return 0;
+	for (i = li; i < k->nphys; i++) {
+		s = k->src + k->phys[i].off;
+		if (!kramdown_table_line(k, s, k->phys[i].len))
+			break;
+		if (kramdown_table_rule(s, k->phys[i].len))
+			seps += rows > 0;
+		else
+			rows++;
+	}
+	if (i == li || (i < k->nphys && !is_blank(k->src + k->phys[i].off,
+	    k->phys[i].len) && !is_eob(k->src + k->phys[i].off,
+	    k->phys[i].len) && !is_ial(k->src + k->phys[i].off,
+	    k->phys[i].len)))
+		return 0;
+	/* A table whose only rows are header rows has no body. */
+	if (rows == 0 || (seps > 0 && kramdown_table_body(k, li, i) == 0))
+		return 0;
+	return i - li;
+}
+
+/* A definition (":" at s): it follows a paragraph or a definition. */
+static bool
+definition(struct kramdown_ctx *k, struct scan *st, size_t si,
+    const char *s, size_t n)
+{
+	size_t	i;
+
+	if (n < 2 || s[0] != ':' || (s[1] != ' ' && s[1] != '\t'))
+		return false;
+	if (!st->in_dd && (st->para == KRAMDOWN_NONE || st->para_blanks > 1 ||
+	    st->para_nlists != st->nlists))
+		return false;
+	if (!st->in_dd)
+		for (i = st->para; i < si; i++)
+			if (k->segs[i].kind == KD_TEXT)
+				k->segs[i].kind = KD_TERM;
+	k->segs[si].def = true;
+	st->para = KRAMDOWN_NONE;
+	st->in_dd = 1;
+	return true;
+}
+
+/* A line that may start a block (outside blockquotes); else text. */
+static enum kramdown_kind
+block_line(struct kramdown_ctx *k, struct scan *st, size_t si,
+    int prev_refdef, unsigned ind, size_t off)
+{
+	struct kramdown_seg	*g = &k->segs[si];
+	const char		*s = k->src + off;
+	size_t			 n = g->off + g->len - off, m, i;
+	unsigned		 w;
+	int			 may;
+
+	if ((m = fence_open(s, n)) != 0) {
+		pop_lists(st, ind);
+		block_seen(st);
+		start_fence(st, g->line, s[0], m, list_base(st), 0);
+		return KD_CODE;
+	}
+	if (is_heading(s, n) || is_hrule(s, n)) {
+		pop_lists(st, ind);
+		block_seen(st);
+		g->unit_start = 1;
+		if (is_heading(s, n))
+			g->len = off - g->off + header_id(s, n);
+		return KD_TEXT;
+	}
+	if (!st->para_open && kramdown_footnote_label(s, n) != 0 &&
+	    (m = kramdown_footnote_label(s, n)) + 3 < n && s[m + 3] == ':') {
+		start_footnote(k, st, s, n, g->line);
+		st->prev_blank = 1;
+		block_seen(st);
+		return KD_DROP;
+	}
+	if (!st->para_open && is_abbrev(s, n)) {
+		block_seen(st);
+		return KD_DROP;
+	}
+	if ((!st->para_open || prev_refdef) && is_refdef(s, n)) {
+		buf_append(&k->refdefs, s, n);
+		buf_putc(&k->refdefs, '\n');
+		st->prev_refdef = 1;
+		block_seen(st);
+		st->para_open = 1;
+		return KD_TEXT;
+	}
+	if (definition(k, st, si, s, n) ||
+	    ((m = list_marker(s, n, &may)) != 0 && (!st->para_open || may))) {
+		if (g->def)
+			m = 1;
+		for (i = m, w = 0; i < n && w < 5 && s[i] == ' '; i++)
+			w++;
+		if (w == 0 || w > 4 || i == n)
+			w = 1;
+		if (st->nlists == 0)
+			st->list = si;	/* a list starts */
+		pop_lists(st, ind);
+		if (g->def)
+			st->dd_nlists = st->nlists;
+		else if (st->nlists <= st->dd_nlists)
+			st->in_dd = 0;
+		if (st->nlists < LIST_MAX)
+			st->lists[st->nlists++] = ind + (unsigned)m + w;
+		g->unit_start = 1;
+		g->ol = isdigit((unsigned char)*s);
+		st->para = KRAMDOWN_NONE;
+		st->boundary = 1;
+		st->para_open = 1;
+		return KD_TEXT;
+	}
+	if (!st->para_open) {
+		st->para = si;
+		st->para_nlists = st->nlists;
+		st->para_blanks = 0;
+		if (st->nlists <= st->dd_nlists)
+			st->in_dd = 0;
+	}
+	st->para_open = 1;
+	return KD_TEXT;
+}
+
+/*
+ * "{::comment}" to "{:/comment}" (or "{:/}"): the lines go;
+ * "{::nomarkdown}": they are HTML; "{::options ... /}" may set
+ * parse_block_html.  Returns false when s is no such extension.
+ */
+static bool
+extension_block(struct kramdown_ctx *k, struct scan *st, struct cursor *c,
+    size_t si, const char *s, size_t n)
+{
+	size_t	len, li, body, end = 0;
+	int	closed = 0;
+	const char *name = NULL, *p;
+
+	if ((len = extension_start(s, n, &closed)) == 0)
+		return false;
+	kramdown_trim(&s, &n);
+	name = s + 3;
+	k->segs[si].kind = KD_DROP;
+	block_seen(st);
+	st->prev_blank = 1;
+	st->boundary = 1;
+	if (len == 7 && memcmp(name, "options", 7) == 0) {
+		if ((p = kramdown_find(s, n, "parse_block_html")) != s + n)
+			st->parse_block_html = kramdown_find(p, s + n - p,
+			    "true") != s + n;
+		return true;
+	}
+	if (closed)
+		return true;
+	/* The body: up to a line "{:/name}" or "{:/}". */
+	body = c->li < k->nphys ? k->phys[c->li].off : k->len;
+	for (li = c->li; li < k->nphys; li++) {
+		const char	*l = k->src + k->phys[li].off;
+		size_t		 ln = k->phys[li].len;
+
+		kramdown_trim(&l, &ln);
+		if (ln >= 4 && memcmp(l, "{:/", 3) == 0 && l[ln - 1] == '}' &&
+		    (ln == 4 || (ln == len + 4 && memcmp(l + 3, name, len) ==
+		    0))) {
+			end = k->phys[li].off;
+			break;
+		}
+	}
+	if (li == k->nphys)
+		return true;	/* no stop tag: kramdown ignores the start */
+	if (len == 10 && memcmp(name, "nomarkdown", 10) == 0 && end > body)
+		html_seg(k, body, end - 1);
+	else
+		for (; c->li < li; c->li++)
+			seg_add(k, c->li, k->phys[c->li].off,
+			    k->phys[c->li].len, KD_DROP);
+	seg_add(k, li, k->phys[li].off, k->phys[li].len, KD_DROP);
+	next_line(k, c, li);
+	return true;
+}
+
+/*
+ * An attribute list with start="N" right after a list (st->list the
+ * segment of its first item): an ordered list is numbered from N.
+ */
+static void
+list_start(struct kramdown_ctx *k, const struct scan *st, const char *s,
+    size_t n)
+{
+	const char	*p;
+	long		 v;
+
+	if (st->nlists == 0 || st->list == KRAMDOWN_NONE ||
+	    !k->segs[st->list].ol ||
+	    (p = kramdown_find(s, n, "start=")) == s + n)
+		return;
+	p += 6;
+	if (p < s + n && (*p == '"' || *p == '\''))
+		p++;
+	if (p >= s + n || !isdigit((unsigned char)*p) ||
+	    (v = strtol(p, NULL, 10)) < 0 || v > 999999999)
+		return;
+	k->segs[st->list].ol_start = (unsigned)v;
+}
+
+/*
+ * Classify the segment at c, to the end of its line (and maybe more),
+ * and move c past what was read.
+ */
+static void
+classify(struct kramdown_ctx *k, struct scan *st, struct cursor *c)
+{
+	size_t		 li = c->li, si, n, pos, q, off, rows, goff;
+	struct kramdown_seg *g;
+	const char	*s, *next = NULL;
+	size_t		 nnext = 0;
+	unsigned	 ind;
+	int		 prev_refdef = st->prev_refdef, boundary;
+	bool		 rem;
+
+	si = seg_add(k, li, c->off, phys_end(k, li) - c->off, KD_TEXT);
+	g = &k->segs[si];
+	goff = g->off;
+	s = k->src + g->off;
+	n = g->len;
+	rem = g->remainder;
+	next_line(k, c, li);
 	st->prev_refdef = 0;
 	if (st->in_fence) {
 		off = quote_strip(s, n, st->fence_q, &q);
 		if (q < st->fence_q)
 			st->in_fence = 0;	/* its blockquote ended */
-		else if (in_fence_line(st, s + off, n - off, &l->kind))
-			return 1;
+		else if (in_fence_line(st, s + off, n - off, &g->kind))
+			return;
 	}
-	if (st->html_type) {
-		if (st->html_type < 6 || !is_blank(s, n)) {
-			if (html_ends(st->html_type, s, n))
-				st->html_type = 0;
-			l->kind = LK_HTML;
-			return 1;
-		}
-		st->html_type = 0;
-	}
-	if (st->fn != NONE && in_footnote_line(k, st, s, n, &l->kind))
-		return 1;
+	if (st->fn != KRAMDOWN_NONE && in_footnote_line(k, st, s, n, &g->kind))
+		return;
 	if (is_blank(s, n)) {
-		l->kind = LK_BLANK;
+		g->kind = KD_BLANK;
 		st->prev_blank = 1;
+		st->boundary = 1;
 		st->para_open = 0;
 		st->quote_q = 0;
-		return 1;
+		if (st->para != KRAMDOWN_NONE)
+			st->para_blanks++;
+		return;
 	}
+	boundary = st->boundary;
+	st->boundary = 0;
 	ind = indent_of(s, n, &pos);
+	if (rem) {
+		ind = list_base(st);	/* read at the level of its HTML */
+		g->unit_start = 1;
+	}
 	if (st->in_icode) {
 		if (ind >= st->icode_base + 4) {
-			l->kind = LK_CODE;
-			return 1;
+			g->kind = KD_CODE;
+			return;
 		}
 		st->in_icode = 0;
 	}
@@ -761,605 +1197,129 @@ classify(struct kctx *k, struct scan *st, size_t li)
 	if (!st->para_open && ind >= list_base(st) + 4) {
 		st->in_icode = 1;
 		st->icode_base = list_base(st);
-		l->kind = LK_CODE;
+		g->kind = KD_CODE;
 		st->prev_blank = 0;
-		return 1;
+		block_seen(st);
+		return;
 	}
 	st->prev_blank = 0;
 	off = quote_strip(s, n, SIZE_MAX, &q);
 	if (q > 0) {
-		l->kind = quote_line(st, li, s + off, n - off, q);
-		return 1;
+		g->kind = quote_line(st, li, s + off, n - off, q);
+		q = st->para_open;
+		block_seen(st);
+		st->para_open = (int)q;
+		return;
 	}
 	st->quote_q = 0;
-	if (li + 1 < k->nlines) {
-		next = k->src + l[1].off;
-		nnext = l[1].len;
+	if (li + 1 < k->nphys) {
+		next = k->src + k->phys[li + 1].off;
+		nnext = k->phys[li + 1].len;
 	}
-	if (ind <= 3 && is_toc(s + pos, n - pos, next, nnext)) {
-		l[0].kind = l[1].kind = LK_DROP;
+	if (ind > list_base(st) + 3) {
+		g->kind = KD_TEXT;	/* continuation of a paragraph */
+		return;
+	}
+	if (is_toc(s + pos, n - pos, next, nnext)) {
+		g->kind = KD_DROP;
+		seg_add(k, li + 1, k->phys[li + 1].off, nnext, KD_DROP);
+		next_line(k, c, li + 1);
+		block_seen(st);
 		st->prev_blank = 1;
-		st->para_open = 0;
-		return 2;
+		st->boundary = 1;
+		return;
 	}
-	if (is_ial(s, n)) {
-		l->kind = LK_DROP;
+	if (extension_block(k, st, c, si, s, n))
+		return;
+	if (is_eob(s + pos, n - pos) || is_ial(s, n)) {
+		if (is_ial(s, n) && !st->prev_blank)
+			list_start(k, st, s, n);
+		g->kind = KD_DROP;
+		block_seen(st);
 		st->prev_blank = 1;
-		st->para_open = 0;
-		return 1;
+		st->boundary = 1;
+		return;
 	}
-	if (ind <= 3 && s[pos] == '|') {
-		l->kind = LK_TABLE;
-		st->para_open = 0;
-		return 1;
+	if (s[pos] == '<') {
+		pop_lists(st, ind);
+		k->base = list_base(st);
+		k->nsegs--;	/* the HTML makes its own segments */
+		c->li = li;
+		c->off = goff;
+		if (html_block(k, st, c, goff + pos))
+			return;
+		si = seg_add(k, li, goff, phys_end(k, li) - goff, KD_TEXT);
+		g = &k->segs[si];
+		g->unit_start = rem;
+		next_line(k, c, li);
 	}
-	if (ind < list_base(st) + 4)
-		l->kind = block_line(k, st, li, prev_refdef, ind, s + pos,
-		    n - pos, &l->unit_start);
-	else
-		l->kind = LK_TEXT;	/* continuation of a paragraph */
-	return 1;
+	if (!rem && (rows = table_run(k, boundary, li)) > 0) {
+		g->kind = KD_TABLE;
+		for (q = 1; q < rows; q++)
+			seg_add(k, li + q, k->phys[li + q].off,
+			    k->phys[li + q].len, KD_TABLE);
+		next_line(k, c, li + rows - 1);
+		block_seen(st);
+		return;
+	}
+	if (boundary && !rem && math_block(k, st, c, goff + pos)) {
+		k->segs[si] = k->segs[--k->nsegs];	/* the math replaces it */
+		return;
+	}
+	g->kind = block_line(k, st, si, prev_refdef, ind, goff + pos);
 }
 
 static void
-split_lines(struct kctx *k)
+split_lines(struct kramdown_ctx *k)
 {
 	size_t	 off = 0;
 	char	*nl;
 
 	while (off < k->len) {
-		xgrowarray(&k->lines, &k->caplines, k->nlines + 1,
-		    sizeof(*k->lines));
+		xgrowarray(&k->phys, &k->capphys, k->nphys + 1,
+		    sizeof(*k->phys));
 		nl = memchr(k->src + off, '\n', k->len - off);
-		k->lines[k->nlines].off = off;
-		k->lines[k->nlines].len = nl ? (size_t)(nl - k->src) - off :
+		k->phys[k->nphys].off = off;
+		k->phys[k->nphys].len = nl ? (size_t)(nl - k->src) - off :
 		    k->len - off;
-		k->lines[k->nlines].nl = nl != NULL;
-		k->lines[k->nlines].kind = LK_TEXT;
-		k->lines[k->nlines].unit_start = 0;
-		off += k->lines[k->nlines].len + (nl != NULL);
-		k->nlines++;
+		k->phys[k->nphys].nl = nl != NULL;
+		off += k->phys[k->nphys].len + (nl != NULL);
+		k->nphys++;
 	}
 }
 
-/*
- * Output.
- */
-
-/* End the output line that came from source line li. */
 static void
-end_line(struct kctx *k, size_t li, int nl, int blank)
+scan_all(struct kramdown_ctx *k, struct scan *st)
 {
-	if (nl)
-		buf_putc(&k->out, '\n');
-	xgrowarray(&k->outlines, &k->capoutlines, k->noutlines + 1,
-	    sizeof(*k->outlines));
-	k->outlines[k->noutlines++] = linemap_line(k->map, li);
-	k->out_blank = blank;
-}
+	struct cursor	c = { 0, 0 };
 
-static void
-emit_line(struct kctx *k, size_t li, const char *s, size_t n, int nl)
-{
-	if (n == 0 && !nl)
-		return;		/* an empty last line is no line */
-	buf_append(&k->out, s, n);
-	end_line(k, li, nl, is_blank(s, n));
-}
-
-/*
- * Inline rewrites: footnote references and link destinations, outside
- * code spans and backslash escapes.
- */
-
-/* The code spans of one piece of inline text, found in linear time. */
-struct spans {
-	struct kctx	*k;
-	const char	*s;
-	size_t		 n;
-	int		 scanned_all;
-};
-
-static size_t
-tick_run(const char *s, size_t n, size_t i)
-{
-	size_t	j = i;
-
-	while (j < n && s[j] == '`')
-		j++;
-	return j - i;
-}
-
-static void
-spans_init(struct spans *sp, struct kctx *k, const char *s, size_t n)
-{
-	size_t	i, r, maxrun = 0;
-
-	const char	*p;
-
-	sp->k = k;
-	sp->s = s;
-	sp->n = n;
-	sp->scanned_all = 0;
-	for (i = 0; (p = memchr(s + i, '`', n - i)) != NULL; i += r) {
-		i = (size_t)(p - s);
-		if ((r = tick_run(s, n, i)) > maxrun)
-			maxrun = r;
-	}
-	xgrowarray(&k->ticks, &k->capticks, maxrun + 1, sizeof(*k->ticks));
-	for (i = 0; i <= maxrun; i++)
-		k->ticks[i] = NONE;
-}
-
-/*
- * At the backtick run at i: the end of the code span it opens, or of
- * the run alone when nothing closes it.  Linear over the text: ticks[]
- * holds the last run of each length seen, so once a scan has reached
- * the end, a missing closer is known at once.
- */
-static size_t
-spans_skip(struct spans *sp, size_t i)
-{
-	size_t	*last = sp->k->ticks;
-	size_t	 len = tick_run(sp->s, sp->n, i), p, r;
-
-	if (sp->scanned_all && (last[len] == NONE || last[len] <= i))
-		return i + len;
-	for (p = i + len; p < sp->n; p += r ? r : 1) {
-		if ((r = sp->s[p] == '`' ? tick_run(sp->s, sp->n, p) : 0) == 0)
-			continue;
-		if (last[r] == NONE || last[r] < p)
-			last[r] = p;
-		if (r == len)
-			return p + r;
-	}
-	sp->scanned_all = 1;
-	return i + len;
-}
-
-/* A reference to definition d: its number, given at first reference. */
-static void
-footnote_ref(struct kctx *k, size_t d, struct buf *out)
-{
-	if (k->defs[d].number == 0) {
-		xgrowarray(&k->order, &k->caporder, k->norder + 1,
-		    sizeof(*k->order));
-		k->order[k->norder++] = d;
-		k->defs[d].number = (int)k->norder;
-	}
-	buf_printf(out, "\\[%d\\]", k->defs[d].number);
-}
-
-/* Scan a link title starting at p; the position after it, or NONE. */
-static size_t
-skip_title(const char *s, size_t n, size_t p)
-{
-	char	close;
-
-	if (p >= n || (s[p] != '"' && s[p] != '\'' && s[p] != '('))
-		return NONE;
-	close = s[p] == '(' ? ')' : s[p];
-	for (p++; p < n; p++) {
-		if (s[p] == '\\' && p + 1 < n)
-			p++;
-		else if (s[p] == close)
-			return p + 1;
-		else if (close == ')' && s[p] == '(')
-			return NONE;
-	}
-	return NONE;
-}
-
-/*
- * At "](" (i is the ']'): the end of a destination that needs <...>
- * (contains '_' or '*', no blank or angle bracket) and is followed by
- * ')' or a title, or NONE.
- */
-static size_t
-risky_dest(const char *s, size_t n, size_t i, size_t *startp)
-{
-	size_t	p = i + 2, start, depth = 0;
-	int	risky = 0;
-
-	start = p;
-	for (; p < n; p++) {
-		if (s[p] == '\\' && p + 1 < n && ispunct((unsigned char)s[p + 1]))
-			p++;
-		else if (s[p] == '<' || s[p] == '>')
-			return NONE;
-		else if (s[p] == ' ' || s[p] == '\t' || s[p] == '\n' ||
-		    (unsigned char)s[p] < 0x20)
-			break;
-		else if (s[p] == '_' || s[p] == '*')
-			risky = 1;
-		else if (s[p] == '(' && ++depth > DEST_MAXPARENS)
-			return NONE;
-		else if (s[p] == ')' && depth-- == 0)
-			break;
-	}
-	if (!risky || p == start || p >= n)
-		return NONE;
-	*startp = start;
-	if (s[p] == ')')
-		return p;
-	i = p;
-	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n'))
-		i++;
-	if ((i = skip_title(s, n, i)) == NONE)
-		return NONE;
-	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n'))
-		i++;
-	return i < n && s[i] == ')' ? p : NONE;
-}
-
-/* A reference without definition stays literal, escaped for md4c. */
-static void
-footnote_undefined(struct kctx *k, const char *label, size_t l,
-    unsigned line, struct buf *out)
-{
-	diag_add(k->diags, DIAG_WARNING, k->file, line, 0,
-	    "footnote '%.*s' is referenced but not defined", (int)l, label);
-	buf_puts(out, "\\[^");
-	buf_append(out, label, l);
-	buf_puts(out, "\\]");
-}
-
-/* The bytes inline_rewrite looks at; runs of others are copied. */
-static const unsigned char rewrite_byte[256] = {
-	['\\'] = 1, ['`'] = 1, ['['] = 1, [']'] = 1,
-};
-
-/*
- * Rewrite a piece of inline text that starts on file line `line` (for
- * warnings).  Newlines are copied as they are.
- */
-static void
-inline_rewrite(struct kctx *k, const char *s, size_t n, unsigned line,
-    struct buf *out)
-{
-	struct spans	 sp;
-	size_t		 i, l, d, start, end, run, depth = 0, deepest = 0;
-	size_t		 counted = 0;
-
-	spans_init(&sp, k, s, n);
-	for (i = 0; i < n; ) {
-		for (run = i; run < n && !rewrite_byte[(unsigned char)s[run]];
-		    run++)
-			;
-		if (run > i) {
-			buf_append(out, s + i, run - i);
-			i = run;
-		} else if (s[i] == '\\' && i + 1 < n &&
-		    ispunct((unsigned char)s[i + 1])) {
-			buf_append(out, s + i, 2);
-			i += 2;
-		} else if (s[i] == '`') {
-			end = spans_skip(&sp, i);
-			buf_append(out, s + i, end - i);
-			i = end;
-		} else if ((l = footnote_label(s + i, n - i)) != 0) {
-			if ((d = def_find(k, s + i + 2, l)) != NONE)
-				footnote_ref(k, d, out);
-			else {
-				for (; counted < i; counted++)
-					line += s[counted] == '\n';
-				footnote_undefined(k, s + i + 2, l, line, out);
-			}
-			i += l + 3;
-		} else if (s[i] == ']' && depth > 0 && i + 1 < n &&
-		    s[i + 1] == '(' &&
-		    (end = risky_dest(s, n, i, &start)) != NONE) {
-			depth--;
-			buf_puts(out, "](<");
-			buf_append(out, s + start, end - start);
-			buf_putc(out, '>');
-			i = end;
-		} else {
-			if (s[i] == '[' && ++depth > deepest)
-				deepest = depth;
-			else if (s[i] == ']' && depth > 0)
-				depth--;
-			buf_putc(out, s[i++]);
-		}
-	}
-	if (deepest > BRACKETS_WARN)
-		diag_add(k->diags, DIAG_WARNING, k->file, line, 1,
-		    "brackets nested %zu deep: rendered, but a link cannot "
-		    "hold a link, so most stay text", deepest);
-}
-
-/* A unit of text lines [a, b): rewritten as one piece. */
-static void
-emit_text(struct kctx *k, size_t a, size_t b)
-{
-	const struct kline	*la = &k->lines[a], *lb = &k->lines[b - 1];
-	size_t			 i;
-
-	inline_rewrite(k, k->src + la->off, lb->off + lb->len - la->off,
-	    linemap_line(k->map, a), &k->out);
-	/* The rewrites keep newlines: one output line per source line. */
-	for (i = a; i + 1 < b; i++)
-		end_line(k, i, 0, 0);
-	end_line(k, b - 1, lb->nl, 0);
-}
-
-/*
- * Tables.
- */
-
-struct cell {
-	size_t	off, len;	/* in src */
-};
-
-struct trow {
-	size_t	line;
-	size_t	first, ncells;	/* into the cell array */
-};
-
-struct table {
-	struct cell	*cells;
-	size_t		 ncells, capcells;
-	struct trow	*rows;
-	size_t		 nrows, caprows;
-	size_t		 ncols;
-	size_t		 heads;		/* header rows */
-	size_t		 sep;		/* line of the header rule, or NONE */
-};
-
-static void
-add_cell(struct table *t, size_t off, size_t len)
-{
-	xgrowarray(&t->cells, &t->capcells, t->ncells + 1, sizeof(*t->cells));
-	t->cells[t->ncells].off = off;
-	t->cells[t->ncells].len = len;
-	t->ncells++;
-	t->rows[t->nrows - 1].ncells++;
-}
-
-/* Split a content row on pipes that are neither escaped nor in code. */
-static void
-split_row(struct kctx *k, struct table *t, size_t off, size_t n)
-{
-	const char	*s = k->src + off;
-	struct spans	 sp;
-	size_t		 i, start;
-
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
-	spans_init(&sp, k, s, n);
-	for (i = 0; s[i] != '|'; i++)
-		;
-	start = ++i;
-	while (i < n) {
-		if (s[i] == '\\' && i + 1 < n)
-			i += 2;
-		else if (s[i] == '`')
-			i = spans_skip(&sp, i);
-		else if (s[i] == '|') {
-			add_cell(t, off + start, i - start);
-			start = ++i;
-		} else
-			i++;
-	}
-	if (start < n)
-		add_cell(t, off + start, n - start);
-}
-
-static void
-parse_table(struct kctx *k, size_t a, size_t b, struct table *t)
-{
-	const struct kline	*l;
-	size_t			 i, content = 0;
-
-	t->sep = NONE;
-	t->heads = 0;
-	for (i = a; i < b; i++) {
-		l = &k->lines[i];
-		if (is_rule(k->src + l->off, l->len)) {
-			if (content > 0 && t->sep == NONE) {
-				t->sep = i;
-				t->heads = content;
-			}
+	while (c.li < k->nphys) {
+		if (c.off > phys_end(k, c.li)) {
+			next_line(k, &c, c.li);
 			continue;
 		}
-		xgrowarray(&t->rows, &t->caprows, t->nrows + 1,
-		    sizeof(*t->rows));
-		t->rows[t->nrows].line = i;
-		t->rows[t->nrows].first = t->ncells;
-		t->rows[t->nrows].ncells = 0;
-		t->nrows++;
-		content++;
-		split_row(k, t, l->off, l->len);
-		if (t->rows[t->nrows - 1].ncells > t->ncols)
-			t->ncols = t->rows[t->nrows - 1].ncells;
+		k->base = list_base(st);
+		if (top_is(st, KM_RAW))
+			raw_html(k, st, &c, c.off);
+		else
+			classify(k, st, &c);
 	}
-	if (t->heads == t->nrows) {	/* only a closing rule: no head */
-		t->heads = 0;
-		t->sep = NONE;
-	}
-	if (t->ncols == 0)
-		t->ncols = 1;
-}
-
-/* The GFM alignment cell for one cell of the kramdown header rule. */
-static const char *
-align_cell(const char *c, size_t n)
-{
-	trim(&c, &n);
-	if (n == 0 || c[0] != ':')
-		return n > 0 && c[n - 1] == ':' ? "--:" : "---";
-	return n > 1 && c[n - 1] == ':' ? ":-:" : ":--";
-}
-
-/* The GFM alignment row, from the kramdown header rule if there is one. */
-static void
-emit_aligns(struct kctx *k, const struct table *t, const char *indent,
-    size_t nindent)
-{
-	const char	*s = "";
-	size_t		 n = 0, i = 0, start, col = 0;
-
-	if (t->sep != NONE) {
-		s = k->src + k->lines[t->sep].off;
-		n = k->lines[t->sep].len;
-		while (s[i] != '|')
-			i++;
-		i++;
-	}
-	buf_append(&k->out, indent, nindent);
-	buf_putc(&k->out, '|');
-	for (start = i; i < n && col < t->ncols; i++) {
-		if (s[i] != '|' && s[i] != '+')
-			continue;
-		buf_puts(&k->out, align_cell(s + start, i - start));
-		buf_putc(&k->out, '|');
-		start = i + 1;
-		col++;
-	}
-	if (start < n && col < t->ncols) {	/* no closing pipe */
-		buf_puts(&k->out, align_cell(s + start, n - start));
-		buf_putc(&k->out, '|');
-		col++;
-	}
-	for (; col < t->ncols; col++)
-		buf_puts(&k->out, "---|");
-	end_line(k, t->sep != NONE ? t->sep : t->rows[0].line, 1, 0);
-}
-
-static void
-emit_row(struct kctx *k, const struct table *t, const struct trow *r,
-    const char *indent, size_t nindent)
-{
-	const struct cell	*c;
-	size_t			 i;
-
-	buf_append(&k->out, indent, nindent);
-	buf_putc(&k->out, '|');
-	for (i = 0; i < t->ncols; i++) {
-		if (r != NULL && i < r->ncells) {
-			c = &t->cells[r->first + i];
-			inline_rewrite(k, k->src + c->off, c->len,
-			    linemap_line(k->map, r->line), &k->out);
-		} else
-			buf_putc(&k->out, ' ');
-		buf_putc(&k->out, '|');
-	}
-	end_line(k, r ? r->line : t->rows[0].line, 1, 0);
-}
-
-static void
-emit_table(struct kctx *k, size_t a, size_t b)
-{
-	struct table	 t;
-	const char	*indent = k->src + k->lines[a].off;
-	size_t		 nindent, i;
-
-	memset(&t, 0, sizeof(t));
-	parse_table(k, a, b, &t);
-	indent_of(indent, k->lines[a].len, &nindent);
-	if (t.nrows == 0 || t.ncols > TABLE_MAXCOLS) {
-		if (t.nrows > 0)
-			diag_add(k->diags, DIAG_WARNING, k->file,
-			    linemap_line(k->map, a), 0,
-			    "table with more than %d columns left as text",
-			    TABLE_MAXCOLS);
-		for (i = a; i < b; i++)
-			emit_line(k, i, k->src + k->lines[i].off,
-			    k->lines[i].len, k->lines[i].nl);
-		goto done;
-	}
-	if (k->out.len > 0 && !k->out_blank)
-		emit_line(k, a, "", 0, 1);
-	emit_row(k, &t, t.heads ? &t.rows[0] : NULL, indent, nindent);
-	emit_aligns(k, &t, indent, nindent);
-	for (i = t.heads ? 1 : 0; i < t.nrows; i++)
-		emit_row(k, &t, &t.rows[i], indent, nindent);
-	xgrowarray(&k->heads, &k->capheads, k->ntables + 1, sizeof(*k->heads));
-	k->heads[k->ntables++] = (unsigned)t.heads;
-	if (b < k->nlines && k->lines[b].kind != LK_BLANK &&
-	    k->lines[b].kind != LK_DROP)
-		emit_line(k, b - 1, "", 0, 1);
-done:
-	free(t.cells);
-	free(t.rows);
-}
-
-static void
-emit_all(struct kctx *k)
-{
-	const struct kline	*l;
-	size_t			 i, j;
-
-	for (i = 0; i < k->nlines; i = j) {
-		l = &k->lines[i];
-		j = i + 1;
-		switch (l->kind) {
-		case LK_TABLE:
-			while (j < k->nlines && k->lines[j].kind == LK_TABLE)
-				j++;
-			emit_table(k, i, j);
-			break;
-		case LK_TEXT:
-			while (j < k->nlines && k->lines[j].kind == LK_TEXT &&
-			    !k->lines[j].unit_start)
-				j++;
-			emit_text(k, i, j);
-			break;
-		case LK_DROP:
-			emit_line(k, i, "", 0, l->nl);
-			break;
-		default:
-			emit_line(k, i, k->src + l->off, l->len, l->nl);
-			break;
-		}
-	}
-}
-
-/* Footnotes: rewrite their text (which may number more), then hand out. */
-static void
-finish_notes(struct kctx *k, struct kramdown_out *o)
-{
-	struct fndef	*d;
-	struct buf	 t;
-	size_t		 i;
-
-	for (i = 0; i < k->norder; i++) {
-		d = &k->defs[k->order[i]];
-		memset(&t, 0, sizeof(t));
-		buf_reserve(&t, 0);
-		inline_rewrite(k, d->text.data ? d->text.data : "",
-		    d->text.len, d->line, &t);
-		buf_free(&d->text);
-		d->text = t;
-	}
-	o->notes = xcalloc(k->norder, sizeof(*o->notes));
-	o->nnotes = k->norder;
-	for (i = 0; i < k->norder; i++) {
-		d = &k->defs[k->order[i]];
-		o->notes[i].label = d->label;
-		o->notes[i].text = buf_detach(&d->text, NULL);
-		o->notes[i].line = d->line;
-		o->notes[i].number = d->number;
-		d->label = NULL;
-	}
-	for (i = 0; i < k->ndefs; i++) {
-		d = &k->defs[i];
-		if (d->number == 0 && !d->dup)
-			diag_add(k->diags, DIAG_WARNING, k->file, d->line, 0,
-			    "footnote '%s' is defined but never referenced",
-			    d->label);
-		free(d->label);
-		buf_free(&d->text);
+	while (st->nopen > 0) {
+		st->nopen--;
+		html_unclosed(k, &st->open[st->nopen]);
+		kramdown_synthetic(k, k->nphys ? k->nphys - 1 : 0, "</%s>",
+		    st->open[st->nopen].name);
 	}
 }
 
 void
 kramdown_pass(const char *src, size_t len, const char *file,
-    const struct linemap *map, struct diags *diags, struct kramdown_out *o)
+    const struct linemap *map, const struct kramdown_opts *opts,
+    struct diags *diags, struct kramdown_out *o)
 {
-	struct kctx	 k;
-	struct scan	 st;
-	size_t		 i;
+	static const struct kramdown_opts defaults;
+	struct kramdown_ctx	 k;
+	struct scan		 st;
 
 	memset(&k, 0, sizeof(k));
 	memset(&st, 0, sizeof(st));
@@ -1369,19 +1329,23 @@ kramdown_pass(const char *src, size_t len, const char *file,
 	k.file = file;
 	k.map = map;
 	k.diags = diags;
-	st.fn = NONE;
+	st.opts = opts ? opts : &defaults;
+	st.parse_block_html = st.opts->parse_block_html;
+	st.fn = KRAMDOWN_NONE;
+	st.para = KRAMDOWN_NONE;
+	st.list = KRAMDOWN_NONE;
 	st.prev_blank = 1;
+	st.boundary = 1;
 
 	buf_reserve(&k.out, len + len / 8);	/* escapes add a little */
 	split_lines(&k);
-	for (i = 0; i < k.nlines; )
-		i += classify(&k, &st, i);
+	scan_all(&k, &st);
 	if (st.in_fence)
 		diag_add(diags, DIAG_WARNING, file,
 		    linemap_line(map, st.fence_line), 1,
 		    "code block never closed: it runs to the end of the file");
-	emit_all(&k);
-	finish_notes(&k, o);
+	kramdown_emit(&k);
+	kramdown_finish_notes(&k, o);
 
 	o->markdown = buf_detach(&k.out, &o->len);
 	o->refdefs = buf_detach(&k.refdefs, NULL);
@@ -1389,11 +1353,15 @@ kramdown_pass(const char *src, size_t len, const char *file,
 	o->ntables = k.ntables;
 	o->lines = k.outlines;
 	o->nlines = k.noutlines;
-	free(k.lines);
+	o->html = k.html;
+	o->nhtml = k.nhtml;
+	free(k.phys);
+	free(k.segs);
 	free(k.defs);
 	free(k.htab);
 	free(k.order);
 	free(k.ticks);
+	buf_free(&k.synth);
 }
 
 void
@@ -1405,6 +1373,9 @@ kramdown_out_free(struct kramdown_out *o)
 		free(o->notes[i].label);
 		free(o->notes[i].text);
 	}
+	for (i = 0; i < o->nhtml; i++)
+		free(o->html[i].text);
+	free(o->html);
 	free(o->notes);
 	free(o->markdown);
 	free(o->table_heads);

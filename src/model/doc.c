@@ -101,6 +101,30 @@ write_pre_body(const char *body, struct buf *out)
 	}
 }
 
+const char *
+doc_item_mark(int depth)
+{
+	return depth <= 0 ? "" : depth == 1 ? "\xe2\x97\xa6" :
+	    "\xe2\x96\xaa";
+}
+
+/*
+ * An item: "* text", or "N. text" as a text line; nested, a list line
+ * with its mark and number: "* ◦ text", "* ◦ 2. text".
+ */
+static void
+write_item(const struct line *l, struct buf *out)
+{
+	if (l->depth <= 0) {
+		buf_puts(out, l->marker ? l->marker : "*");
+		buf_putc(out, ' ');
+		return;
+	}
+	buf_printf(out, "* %s ", doc_item_mark(l->depth));
+	if (l->marker)
+		buf_printf(out, "%s ", l->marker);
+}
+
 void
 doc_write_gemtext(const struct doc *d, struct buf *out)
 {
@@ -127,8 +151,7 @@ doc_write_gemtext(const struct doc *d, struct buf *out)
 			buf_putc(out, ' ');
 			break;
 		case LINE_ITEM:
-			buf_puts(out, l->marker ? l->marker : "*");
-			buf_putc(out, ' ');
+			write_item(l, out);
 			break;
 		case LINE_QUOTE:
 			buf_puts(out, "> ");

@@ -19,7 +19,8 @@ enum line_kind {
 	LINE_TEXT,	/* a paragraph or other text unit, one line */
 	LINE_LINK,	/* => url [label] */
 	LINE_HEADING,	/* level 1 to 6; gemtext shows 4 to 6 as 3 */
-	LINE_ITEM,	/* list item; marker "3." for ordered, NULL bullet */
+	LINE_ITEM,	/* list item; marker "3." for ordered, NULL bullet;
+			 * nested ones have a depth */
 	LINE_QUOTE,	/* > text */
 	LINE_PRE,	/* preformatted block: text holds all its lines */
 };
@@ -32,6 +33,7 @@ struct line {
 	char		*url;		/* LINE_LINK */
 	char		*alt;		/* LINE_PRE alt text (may be NULL) */
 	char		*marker;	/* LINE_ITEM: "N." or NULL */
+	int		 depth;		/* LINE_ITEM: lists it is nested in */
 };
 
 struct doc {
@@ -53,6 +55,12 @@ struct line	*doc_add_pre(struct doc *, const char *alt, const char *body);
 /* Move every line of src to the end of dst; src is left empty. */
 void		 doc_append(struct doc *dst, struct doc *src);
 void		 doc_free(struct doc *);
+
+/*
+ * The mark of an item nested depth (1..) lists deep: "◦", then "▪",
+ * as a browser's bullets; "" at the top.
+ */
+const char	*doc_item_mark(int depth);
 
 /* Write the document as text/gemini (CONVERSION.md section 5.2). */
 void		 doc_write_gemtext(const struct doc *, struct buf *);

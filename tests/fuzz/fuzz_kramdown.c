@@ -20,7 +20,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	for (i = 0; i < size; i++)
 		inlines += data[i] == '\n';
-	kramdown_pass((const char *)data, size, "fuzz.md", &map, &d, &o);
+	kramdown_pass((const char *)data, size, "fuzz.md", &map, NULL, &d, &o);
 	if (o.markdown == NULL || o.refdefs == NULL || o.markdown[o.len] != '\0')
 		__builtin_trap();
 	for (i = 0; i < o.len; i++)

@@ -44,6 +44,8 @@ map_url(void *ctx, const char *target, unsigned line)
 	return target[0] == '#' ? NULL : xstrdup(target);
 }
 
+static const char *const straight[4] = { "'", "'", "\"", "\"" };
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -60,7 +62,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	env.liquid.site_var = site_var;
 	env.liquid.post_path = post_path;
 	env.map_url = map_url;
-	env.smart_quotes = size > 0 && (data[0] & 1);
+	/* The first byte picks kramdown's options: both HTML modes,
+	 * curled or straight quotes. */
+	env.kramdown.parse_block_html = size > 0 && (data[0] & 1);
+	if (size > 0 && (data[0] & 2))
+		memcpy(env.kramdown.quotes, straight, sizeof(straight));
 	utf8_sanitize(&text, (const char *)data, size, "fuzz.md", &diags);
 	convert_body(text.data, text.len, &env, &doc);
 	doc_write_gemtext(&doc, &out);

@@ -39,8 +39,8 @@ check "seed post: title block" [ "$(head -n 6 "$post")" = "# Offload is coming
 Categories: Other
 
 Nothing technical in this post. This is a short update about my position, and about this blog in general." ]
-for q in "I'm asking the questions! What's up on the blog?" \
-    "So you don't like 6WIND anymore?" "Then, why did you change?" \
+for q in "I’m asking the questions! What’s up on the blog?" \
+    "So you don’t like 6WIND anymore?" "Then, why did you change?" \
     "I am a loyal reader of your blog. What does this mean for me?" \
     "Sounds cool! Anything else?"; do
 	check "seed post: quote \"$q\"" has_line "$post" "> $q"

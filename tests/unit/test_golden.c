@@ -2,9 +2,12 @@
  * Golden conversions: every tests/golden/NAME.gmi is what convert_body
  * must make of tests/golden/NAME.md (or, when there is no such file, of
  * the body of the capsule's post capsule/_posts/NAME.md), in a fixed
- * environment.  Each golden pair was written from CONVERSION.md.
+ * environment.  Each golden pair was written from CONVERSION.md.  When
+ * a rule changes on purpose, GOLDEN_WRITE=1 writes what the converter
+ * makes into the .gmi files, to be read over in the diff.
  */
 #include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,6 +129,20 @@ show_diff(const char *name, const char *got, const char *want)
 }
 
 static void
+golden_write(const char *top, const char *name, const char *got)
+{
+	char	*path = xasprintf("%s/tests/golden/%s.gmi", top, name);
+	FILE	*f;
+
+	if ((f = fopen(path, "w")) == NULL ||
+	    fwrite(got, 1, strlen(got), f) != strlen(got) || fclose(f) != 0) {
+		fprintf(stderr, "%s: cannot write\n", path);
+		harness_test_failed = 1;
+	}
+	free(path);
+}
+
+static void
 golden(const char *top, const char *name)
 {
 	char		*path, *md, *want, *got;
@@ -154,7 +171,9 @@ golden(const char *top, const char *name)
 	}
 	free(path);
 	got = convert(body, len, first_line);
-	if (want == NULL || strcmp(got, want) != 0) {
+	if (getenv("GOLDEN_WRITE") != NULL)
+		golden_write(top, name, got);
+	else if (want == NULL || strcmp(got, want) != 0) {
 		show_diff(name, got, want ? want : "");
 		harness_test_failed = 1;
 	}

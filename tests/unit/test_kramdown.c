@@ -45,7 +45,7 @@ pass_n(const char *src, size_t len)
 	kramdown_out_free(&o);
 	diag_free(&d);
 	memset(&d, 0, sizeof(d));
-	kramdown_pass(src, len, "post.md", &map, &d, &o);
+	kramdown_pass(src, len, "post.md", &map, NULL, &d, &o);
 	return o.markdown;
 }
 
@@ -54,6 +54,24 @@ pass(const char *src)
 {
 	return pass_n(src, strlen(src));
 }
+
+/* The same with kramdown's parse_block_html. */
+static const char *
+pass_opts(const char *src, bool parse_block_html)
+{
+	static const struct linemap	map = { NULL, 0, 10 };
+	struct kramdown_opts		opts = { 0 };
+
+	opts.parse_block_html = parse_block_html;
+	kramdown_out_free(&o);
+	diag_free(&d);
+	memset(&d, 0, sizeof(d));
+	kramdown_pass(src, strlen(src), "post.md", &map, &opts, &d, &o);
+	return o.markdown;
+}
+
+/* The placeholder of the HTML numbered n. */
+#define PH(n)	"```" KRAMDOWN_HTML_INFO " " #n "\n```\n"
 
 static void
 t_empty(void)
@@ -160,7 +178,7 @@ t_footnote_order(void)
 	CHECK_STR(pass(src),
 	    "* A “slow lane\\[1\\]” for parcels that must be weighed.\n"
 	    "  In this case, the belt is not enough.\n\n\n\n\n"
-	    "<figure>\n</figure>\n\n"
+	    PH(0) "\n"
 	    "* 42 parcels a minute with the new scale attached\\[2\\].\n\n"
 	    "\n\n");
 	CHECK_INT(o.nnotes, 2);
@@ -420,7 +438,7 @@ t_code_in_list(void)
 	CHECK_STR(pass("* a\n\nb\n\n    [^x]\n"), "* a\n\nb\n\n    [^x]\n");
 	/* Ordered items: content column after "12. ". */
 	CHECK_STR(pass("12. a\n\n        [^x]\n     [^x]\n"),
-	    "12. a\n\n        [^x]\n     \\[^x\\]\n");
+	    "1.  a\n\n        [^x]\n     \\[^x\\]\n");
 }
 
 static void
@@ -430,7 +448,7 @@ t_fence_in_list(void)
 	const char *src = "3. Item:\n\n   ```c\n   x[^1] = 1;\n   ```\n\n"
 	    "Text[^1]\n\n[^1]: n\n";
 
-	CHECK_STR(pass(src), "3. Item:\n\n   ```c\n   x[^1] = 1;\n   ```\n\n"
+	CHECK_STR(pass(src), "1. Item:\n\n   ```c\n   x[^1] = 1;\n   ```\n\n"
 	    "Text\\[1\\]\n\n\n");
 }
 
@@ -520,7 +538,7 @@ t_table_two_heads(void)
 	    "| …       | …                | …       | …          |\n"
 	    "| LOCKED  | Keypad digit = 7 | Beep    | CODE\\_1    |\n"
 	    "| *       | Digit = *        | Beep    | LOCKED     |\n"
-	    "\n\n\n<script>\n</script>\n");
+	    "\n\n\n" PH(0));
 	CHECK_INT(o.ntables, 1);
 	CHECK_INT(o.table_heads[0], 2);
 	/* Line map: the alignment row comes from the kramdown rule. */
@@ -578,10 +596,18 @@ static void
 t_table_shapes(void)
 {
 	/* No header rule: an empty GFM header row, 0 header rows. */
-	CHECK_STR(pass("|---|---|\n| a | b |\n| c |\n|---|---|\n"),
-	    "| | |\n|---|---|\n| a | b |\n| c | |\n");
+	CHECK_STR(pass("|---|---|\n| a | b |\n| c |\n|---|\n| d |\n"),
+	    "| a | b |\n|---|---|\n| c | |\n| d | |\n");
 	CHECK_INT(o.ntables, 1);
+	CHECK_INT(o.table_heads[0], 2);
+	CHECK_STR(pass("| a | b |\n| c |\n"), "| | |\n|---|---|\n"
+	    "| a | b |\n| c | |\n");
 	CHECK_INT(o.table_heads[0], 0);
+	/* Rows above its only rule are a head, and a table without a
+	 * body is text (kramdown's "table without body"). */
+	CHECK_STR(pass("|---|---|\n| a | b |\n| c |\n|---|---|\n"),
+	    "|---|---|\n| a | b |\n| c |\n|---|---|\n");
+	CHECK_INT(o.ntables, 0);
 	/* No rule at all. */
 	CHECK_STR(pass("| a | b |\n"), "| | |\n|---|---|\n| a | b |\n");
 	CHECK_INT(o.table_heads[0], 0);
@@ -593,14 +619,29 @@ t_table_shapes(void)
 	    "| a | b | c |\n|:-:|--:|---|\n| 1 | 2 | 3 |\n");
 	CHECK_STR(pass("| a |\n|---|:-:|\n| 1 |\n"),
 	    "| a |\n|---|\n| 1 |\n");
-	/* Preceded by a paragraph line and followed by one: blank lines
-	 * are added so md4c sees the table and ends it. */
-	CHECK_STR(pass("Text\n| a |\n|---|\n| b |\nMore\n"),
+	/* A table starts at a block boundary and ends at one: after a
+	 * paragraph line, or followed by one, the lines are text. */
+	CHECK_STR(pass("Text\n| a |\n|---|\n| b |\n"),
+	    "Text\n| a |\n|---|\n| b |\n");
+	CHECK_INT(o.ntables, 0);
+	CHECK_STR(pass("| a |\n|---|\n| b |\nMore\n"),
+	    "| a |\n|---|\n| b |\nMore\n");
+	CHECK_INT(o.ntables, 0);
+	CHECK_STR(pass("# H\n| a |\n"), "# H\n| a |\n");
+	CHECK_INT(o.ntables, 0);
+	/* Followed by an attribute list: a blank line is added so that
+	 * md4c ends it. */
+	CHECK_STR(pass("Text\n\n| a |\n|---|\n| b |\n{: .x}\nMore\n"),
 	    "Text\n\n| a |\n|---|\n| b |\n\nMore\n");
 	CHECK_INT(o.nlines, 7);
 	CHECK_INT(o.lines[0], 10);
-	CHECK_INT(o.lines[1], 11);
-	CHECK_INT(o.lines[6], 14);
+	CHECK_INT(o.lines[2], 12);
+	CHECK_INT(o.lines[6], 16);
+	/* Without a leading pipe: cells from the start of the line. */
+	CHECK_STR(pass("a | b\n--|--\nc | d\n"),
+	    "|a | b|\n|---|---|\n|c | d|\n");
+	CHECK_STR(pass("Use a | b here.\n"), "| | |\n|---|---|\n"
+	    "|Use a | b here.|\n");
 	/* Escaped pipes and pipes in code spans are not cell breaks. */
 	CHECK_STR(pass("| a \\| b | `c|d` |\n|---|\n| 1 | 2 |\n"),
 	    "| a \\| b | `c|d` |\n|---|---|\n| 1 | 2 |\n");
@@ -614,9 +655,9 @@ t_table_shapes(void)
 	/* Indented by up to three spaces: the indentation is kept. */
 	CHECK_STR(pass("  | a |\n  |---|\n  | b |\n"),
 	    "  | a |\n  |---|\n  | b |\n");
-	/* A table closed by a rule after its only row has no head. */
-	CHECK_STR(pass("| a |\n|---|\n"), "| |\n|---|\n| a |\n");
-	CHECK_INT(o.table_heads[0], 0);
+	/* A table closed by a rule after its only row has no body. */
+	CHECK_STR(pass("| a |\n|---|\n"), "| a |\n|---|\n");
+	CHECK_INT(o.ntables, 0);
 	/* A NUL byte is no rule character: this is a body row. */
 	pass_n("| a |\n|-\0-|\n", 12);
 	CHECK_INT(o.ntables, 1);
@@ -637,7 +678,7 @@ t_table_too_wide(void)
 
 	for (i = 0; i < 200; i++)
 		buf_puts(&b, "| x ");
-	buf_puts(&b, "|\n|---|\n");
+	buf_puts(&b, "|\n|---|\n| y |\n");
 	CHECK_STR(pass(b.data), b.data);
 	CHECK_INT(o.ntables, 0);
 	CHECK_INT(d.n, 1);
@@ -647,24 +688,140 @@ t_table_too_wide(void)
 static void
 t_html_block(void)
 {
-	/* HTML blocks are md4c's raw HTML: nothing inside is rewritten. */
-	const char *src = "<figure>\n  <img alt=\"[^x]\" src=\"a_b\"/>\n"
+	/* An HTML block goes to the renderer whole, to its end tag: its
+	 * blank lines and Markdown included. */
+	const char *src = "<figure>\n  <img alt=\"[^x]\" src=\"a_b\"/>\n\n"
 	    "| x |\n</figure>\n\nText[^x]\n";
 
-	CHECK_STR(pass(src), "<figure>\n  <img alt=\"[^x]\" src=\"a_b\"/>\n"
-	    "| x |\n</figure>\n\nText\\[^x\\]\n");
+	CHECK_STR(pass(src), PH(0) "\nText\\[^x\\]\n");
+	CHECK_INT(o.nhtml, 1);
+	CHECK_STR(o.html[0].text, "<figure>\n  <img alt=\"[^x]\" "
+	    "src=\"a_b\"/>\n\n| x |\n</figure>");
+	CHECK_INT(o.html[0].line, 10);
+	/* Its placeholder maps to its first and last lines. */
+	CHECK_INT(o.lines[0], 10);
+	CHECK_INT(o.lines[1], 14);
+	/* After HTML, no block boundary: a pipe line is text. */
 	CHECK_STR(pass("<script>\n\n| x |\n</script>\n| y |\n"),
-	    "<script>\n\n| x |\n</script>\n\n| |\n|---|\n| y |\n");
+	    PH(0) "| y |\n");
 	CHECK_STR(pass("<!-- [^x]\n\n[^x] -->\n[^x]\n"),
-	    "<!-- [^x]\n\n[^x] -->\n\\[^x\\]\n");
-	/* Inline HTML in a paragraph is text. */
+	    PH(0) "\\[^x\\]\n");
+	/* Span elements do not start an HTML block: a paragraph. */
 	CHECK_STR(pass("a <span>[^x]</span>\n"), "a <span>\\[^x\\]</span>\n");
 	CHECK_STR(pass("<a href=\"x\">l</a> [^x]\n"),
 	    "<a href=\"x\">l</a> \\[^x\\]\n");
-	/* A lone tag starts an HTML block, but not inside a paragraph. */
 	CHECK_STR(pass("<span a=\">\">\n[^x]\n\n[^x]\n"),
-	    "<span a=\">\">\n[^x]\n\n\\[^x\\]\n");
-	CHECK_STR(pass("text\n<span>\n[^x]\n"), "text\n<span>\n\\[^x\\]\n");
+	    "<span a=\">\">\n\\[^x\\]\n\n\\[^x\\]\n");
+	/* A block tag ends a paragraph, and text after its end tag is
+	 * read as a new line. */
+	CHECK_STR(pass("text\n<div>a</div> b\n"), "text\n" PH(0) "b\n");
+	CHECK_STR(o.html[0].text, "<div>a</div>");
+	CHECK_STR(pass("<div>a</div><p>b</p>\n"), PH(0) PH(1));
+	/* A tag kramdown does not read (an unquoted value that is not a
+	 * word) is text. */
+	CHECK_STR(pass("<div width=50%>\n"), "<div width=50%>\n");
+	CHECK_INT(o.nhtml, 0);
+}
+
+static void
+t_markdown_attr(void)
+{
+	/* markdown="1": the content stays for md4c, between the
+	 * placeholders of the start and end tags. */
+	CHECK_STR(pass("<div class=\"n\" markdown=\"1\">\n*a* [^x]\n"
+	    "</div>\nafter\n"), PH(0) "*a* \\[^x\\]\n" PH(1) "after\n");
+	CHECK_STR(o.html[0].text, "<div class=\"n\" markdown=\"1\">");
+	CHECK_STR(o.html[1].text, "</div>");
+	/* The rest of the start tag's line is a line of its own. */
+	CHECK_STR(pass("<div markdown=\"1\">First *part*\n</div>\n"),
+	    PH(0) "First *part*\n" PH(1));
+	/* span: the content up to the end tag is one line of text. */
+	CHECK_STR(pass("<p markdown=\"1\">one\n* two</p>\n"),
+	    PH(0) "one * two\n" PH(1));
+	CHECK_STR(pass("<p markdown=\"1\">* one *two*</p>\n"),
+	    PH(0) "\\* one *two*\n" PH(1));
+	/* block in a raw element: the HTML is cut around it. */
+	CHECK_STR(pass("<div>\n<div markdown=\"block\">\n# T\n</div>\n"
+	    "</div>\n"), PH(0) PH(1) "# T\n" PH(2) PH(3));
+	CHECK_STR(o.html[0].text, "<div>\n");
+	CHECK_STR(o.html[3].text, "\n</div>");
+	/* "0" keeps it raw; parse_block_html gives every block tag its
+	 * content model. */
+	CHECK_STR(pass("<div markdown=\"0\">\n*a*\n</div>\n"), PH(0));
+	CHECK_STR(pass_opts("<div>\n*a*\n</div>\n<p>*b*</p>\n", true),
+	    PH(0) "*a*\n" PH(1) PH(2) "*b*\n" PH(3));
+	CHECK_STR(pass("{::options parse_block_html=\"true\" /}\n"
+	    "<div>\n*a*\n</div>\n"), "\n" PH(0) "*a*\n" PH(1));
+}
+
+static void
+t_html_unclosed(void)
+{
+	/* An element never closed runs to the end: reported. */
+	CHECK_STR(pass("<div>\n\n# Not a heading\n"), PH(0));
+	CHECK(diag_find(&d, "<div> is never closed") != NULL &&
+	    diag_find(&d, "<div> is never closed")->line == 10);
+	CHECK_STR(pass("<div markdown=\"1\">\n# Heading\n"),
+	    PH(0) "# Heading\n" PH(1));
+	CHECK_STR(o.html[1].text, "</div>");
+	CHECK(diag_find(&d, "<div> is never closed") != NULL);
+	/* A stray end tag is text; so is one that closes nothing. */
+	CHECK_STR(pass("a\n</div>\n"), "a\n</div>\n");
+	CHECK_INT(o.nhtml, 0);
+}
+
+static void
+t_definitions(void)
+{
+	/* The paragraph before ": " lines is its terms, each line one;
+	 * definitions are list items for md4c. */
+	CHECK_STR(pass("Term *a*\nTerm b\n: First.\n: Second,\n  more.\n"),
+	    PH(0) "Term *a*\n" PH(1) PH(2) "Term b\n" PH(3)
+	    "- First.\n- Second,\n  more.\n");
+	CHECK_STR(o.html[0].text, "<dt>");
+	CHECK_STR(o.html[1].text, "</dt>");
+	/* One blank line between term and definition is allowed. */
+	CHECK_STR(pass("T\n\n: D\n"), PH(0) "T\n" PH(1) "\n- D\n");
+	/* No paragraph before: text. */
+	CHECK_STR(pass("# H\n: not a definition\n"),
+	    "# H\n: not a definition\n");
+	/* Abbreviation definitions go. */
+	CHECK_STR(pass("The WPA.\n\n*[WPA]: Workshop\n"), "The WPA.\n\n\n");
+}
+
+static void
+t_math(void)
+{
+	/* A math block: a code block with the language "math". */
+	CHECK_STR(pass("$$\nx^2 + y_1\n$$\n\nText\n"),
+	    "```math\nx^2 + y_1\n```\n\nText\n");
+	CHECK_STR(pass("$$ a $$\n"), "```math\na\n```\n");
+	/* Not at a block boundary, or not followed by one: inline. */
+	CHECK_STR(pass("In $$a_1 * b$$ text.\n"),
+	    "In `\x1f" "a_1 * b` text.\n");
+	CHECK_STR(pass("$$a$$ and\n"), "`\x1f" "a` and\n");
+	/* Not math: escaped, one dollar, code. */
+	CHECK_STR(pass("\\$$ no $5 and `$$x$$`\n"),
+	    "\\$$ no $5 and `$$x$$`\n");
+}
+
+static void
+t_kramdown_lines(void)
+{
+	/* Header ids, the end-of-block marker, span IALs, comments. */
+	CHECK_STR(pass("## Title {#t-1}\nText\n"), "## Title\nText\n");
+	CHECK_STR(pass("## Keep {#} it\n"), "## Keep {#} it\n");
+	CHECK_STR(pass("* a\n^\n* b\n"), "* a\n\n* b\n");
+	CHECK_STR(pass("*em*{: .c} and text {:.d} `x`{:.e}\n"),
+	    "*em* and text {:.d} `x`\n");
+	CHECK_STR(pass("a {::comment}gone{:/comment} b\n"), "a  b\n");
+	CHECK_STR(pass("{::comment}\n*gone*\n{:/comment}\nText\n"),
+	    "\n\n\nText\n");
+	CHECK_STR(pass("{::nomarkdown}\n<b>*raw*</b>\n{:/}\n"),
+	    "\n" PH(0) "\n");
+	CHECK_STR(o.html[0].text, "<b>*raw*</b>");
+	/* Any list item followed by {:toc} is the table of contents. */
+	CHECK_STR(pass("1. this is replaced\n{: toc}\n"), "\n\n");
 }
 
 /* Hostile inputs: large, linear, no crash (the time bound is loose). */
@@ -997,6 +1154,11 @@ main(void)
 	RUN(t_table_shapes);
 	RUN(t_table_too_wide);
 	RUN(t_html_block);
+	RUN(t_markdown_attr);
+	RUN(t_html_unclosed);
+	RUN(t_definitions);
+	RUN(t_math);
+	RUN(t_kramdown_lines);
 	RUN(t_md4c);
 	RUN(t_hostile);
 	RUN(t_corpus);
