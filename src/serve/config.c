@@ -41,6 +41,7 @@ struct setting {
 static bool	valid_nonempty(const char *);
 static bool	valid_hostname(const char *);
 static bool	valid_address(const char *);
+static bool	valid_network(const char *);
 
 #define OFF(f)	offsetof(struct config, f)
 
@@ -82,6 +83,8 @@ static const struct setting settings[] = {
 	    "a number of seconds (1-3600)", NULL },
 	{ "ticket_rotation", K_INT, OFF(ticket_rotation), 0, 1, 604800,
 	    "a number of seconds (1-604800)", NULL },
+	{ "proxy_from", K_LIST, OFF(proxy_from), OFF(nproxy_from), 0, 0,
+	    "an address or a network (ADDRESS/BITS)", valid_network },
 	{ "log", K_LOG, OFF(log_dest), 0, 0, 0, NULL, NULL },
 	{ "log_file", K_STRING, OFF(log_file), 0, 0, 0, "a file",
 	    valid_nonempty },
@@ -138,6 +141,7 @@ static const struct flag flags[] = {
 	{ "request-timeout", 0, 1, F_SETTING, "request_timeout", NULL },
 	{ "write-timeout", 0, 1, F_SETTING, "write_timeout", NULL },
 	{ "ticket-rotation", 0, 1, F_SETTING, "ticket_rotation", NULL },
+	{ "proxy-from", 0, 1, F_SETTING, "proxy_from", NULL },
 	{ "log", 0, 1, F_SETTING, "log", NULL },
 	{ "log-file", 0, 1, F_SETTING, "log_file", NULL },
 	{ "log-anonymize", 0, 0, F_SETTING, "log_anonymize", "true" },
@@ -194,6 +198,9 @@ static const char usage_text[] =
 "      --write-timeout S    a slow reader's deadline [write_timeout] (30)\n"
 "      --ticket-rotation S  new session ticket key every S seconds\n"
 "                           [ticket_rotation] (43200: 12 hours)\n"
+"      --proxy-from NET     an address or network (ADDR/BITS) of a balancer\n"
+"                           whose connections begin with a PROXY header\n"
+"                           (v1 or v2), repeatable [proxy_from] (none)\n"
 "      --log DEST           stderr, file (with --log-file), file:PATH,\n"
 "                           syslog or none (no access log) [log] (stderr)\n"
 "      --log-file FILE      the file of --log file [log_file]\n"
@@ -265,6 +272,14 @@ valid_address(const char *s)
 	unsigned char	a[sizeof(struct in6_addr)];
 
 	return inet_pton(AF_INET, s, a) == 1 || inet_pton(AF_INET6, s, a) == 1;
+}
+
+static bool
+valid_network(const char *s)
+{
+	struct proxy_cidr	c;
+
+	return proxy_cidr_parse(s, &c);
 }
 
 static const struct setting *
@@ -438,6 +453,7 @@ static int
 finish(struct config *cfg)
 {
 	long	ncpu;
+	size_t	i;
 
 	if (cfg->public_port == 0)
 		cfg->public_port = cfg->port;
@@ -449,6 +465,9 @@ finish(struct config *cfg)
 		cfg->cert_file = xasprintf("%s/cert.pem", cfg->certs_dir);
 	if (cfg->key_file == NULL)
 		cfg->key_file = xasprintf("%s/key.pem", cfg->certs_dir);
+	cfg->proxy_nets = xcalloc(cfg->nproxy_from, sizeof(*cfg->proxy_nets));
+	for (i = 0; i < cfg->nproxy_from; i++)
+		proxy_cidr_parse(cfg->proxy_from[i], &cfg->proxy_nets[i]);
 	if (cfg->workers == 0) {
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		cfg->workers = ncpu < 1 ? 1 : ncpu > 1024 ? 1024 : ncpu;
@@ -981,6 +1000,8 @@ config_free(struct config *cfg)
 	free(cfg->root);
 	list_clear(&cfg->hostnames, &cfg->nhostnames);
 	list_clear(&cfg->listen, &cfg->nlisten);
+	list_clear(&cfg->proxy_from, &cfg->nproxy_from);
+	free(cfg->proxy_nets);
 	free(cfg->gopher_host);
 	free(cfg->certs_dir);
 	free(cfg->cert_file);

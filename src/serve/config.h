@@ -74,6 +74,13 @@ struct config {
 	int		 request_timeout;	/* s: handshake + request line */
 	int		 write_timeout;		/* s: per write progress */
 	int		 ticket_rotation;	/* s: session ticket key life */
+	/*
+	 * The sources whose connections begin with a PROXY header (a
+	 * balancer), as given and as networks.
+	 */
+	char	       **proxy_from;
+	size_t		 nproxy_from;
+	struct proxy_cidr *proxy_nets;
 
 	enum log_dest	 log_dest;
 	char		*log_file;

@@ -34,6 +34,7 @@
 #define LINGER_BYTES	(64 * 1024)
 
 enum conn_state {
+	CS_PROXY,	/* a proxy_from source: its PROXY header first */
 	CS_HANDSHAKE,
 	CS_REQUEST,
 	CS_WRITE,
@@ -81,6 +82,7 @@ struct conn {
 	struct timespec		 start;
 	bool			 heard;		/* a byte came from the client */
 
+	/* The request line; before it, a PROXY header. */
 	char			 req[GEMINI_MAX_REQUEST + 3];
 	size_t			 reqlen;
 
@@ -98,8 +100,13 @@ struct conn {
 	const char		*path;		/* for the log */
 };
 
+_Static_assert(GEMINI_MAX_REQUEST + 3 >= PROXY_MAX,
+    "a PROXY header fits in the request buffer");
+
 static void	conn_io(evutil_socket_t, short, void *);
 static void	conn_timeout(evutil_socket_t, short, void *);
+static bool	conn_set_client(struct conn *,
+		    const struct sockaddr_storage *);
 
 static BIO_METHOD	*bio_method;
 static pthread_once_t	 bio_once = PTHREAD_ONCE_INIT;
@@ -446,6 +453,59 @@ request_end(struct conn *c)
 	return end;
 }
 
+/*
+ * The PROXY header of a proxy_from source, before anything else: read
+ * exactly its bytes (what follows is the client's, TLS or a selector),
+ * then the client it names is the connection's.  The bytes are peeked
+ * at, then taken: those of a header cut short are all header, those
+ * after a whole one are left in the socket.
+ */
+static enum next
+do_proxy(struct conn *c)
+{
+	struct server		*srv = c->w->srv;
+	struct proxy_header	 h;
+	const char		*why;
+	ssize_t			 n;
+	long			 len;
+
+	if (!c->readable)
+		return N_READ;
+	n = recv(c->fd, c->req + c->reqlen, PROXY_MAX - c->reqlen, MSG_PEEK);
+	if (n <= 0) {
+		c->readable = false;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+		    errno == EINTR))
+			return N_READ;
+		server_note(srv, NOTE_PROXY_SHORT);
+		return conn_abort(c);
+	}
+	c->heard = true;
+	if ((len = proxy_parse(c->req, c->reqlen + n, &h, &why)) == -1) {
+		server_note_proxy(srv, why);
+		return conn_abort(c);
+	}
+	/* Take the header's bytes (all of them, when it is not whole). */
+	if (len > 0)
+		n = len - (long)c->reqlen;
+	if (recv(c->fd, c->req + c->reqlen, (size_t)n, 0) != n)
+		return conn_abort(c);
+	if (len == 0) {
+		/* A short peek took what there was. */
+		if ((size_t)n < PROXY_MAX - c->reqlen)
+			c->readable = false;
+		c->reqlen += n;
+		return N_STEP;
+	}
+	c->reqlen = 0;
+	if (!conn_set_client(c, h.local ? &c->client : &h.client)) {
+		server_note(srv, NOTE_PER_IP);
+		return conn_abort(c);
+	}
+	c->state = c->ssl != NULL ? CS_HANDSHAKE : CS_REQUEST;
+	return N_STEP;
+}
+
 static enum next
 do_handshake(struct conn *c)
 {
@@ -641,6 +701,7 @@ static void
 run(struct conn *c)
 {
 	static enum next	(*const steps[])(struct conn *) = {
+		[CS_PROXY] = do_proxy,
 		[CS_HANDSHAKE] = do_handshake,
 		[CS_REQUEST] = do_request,
 		[CS_WRITE] = do_write,
@@ -676,15 +737,16 @@ conn_timeout(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	server_note(c->w->srv, c->state == CS_WRITE ? NOTE_WRITE_TIMEOUT :
-	    NOTE_REQUEST_TIMEOUT);
+	    c->state == CS_PROXY ? NOTE_PROXY_LATE : NOTE_REQUEST_TIMEOUT);
 	conn_abort(c);
 }
 
 /*
  * The one place that says who the client is: the limits count it, the
- * log names it.  (A PROXY protocol header, read later, would call it
- * again with the address it carries.)  False when the address has its
- * max_connections_per_ip of this protocol already.
+ * log names it (anonymized or not), the rate limit counts its requests.
+ * Called as the connection is accepted, or, for a proxy_from source,
+ * once its PROXY header names the client.  False when the address has
+ * its max_connections_per_ip of this protocol already.
  */
 static bool
 conn_set_client(struct conn *c, const struct sockaddr_storage *addr)
@@ -743,6 +805,7 @@ conn_start(struct worker *w, const struct listener *l, int fd,
 {
 	struct conn	*c;
 	BIO		*bio;
+	bool		 proxied;
 
 	pthread_once(&bio_once, bio_setup);
 	c = xcalloc(1, sizeof(*c));
@@ -750,7 +813,12 @@ conn_start(struct worker *w, const struct listener *l, int fd,
 	c->fd = fd;
 	c->proto = l->proto;
 	clock_gettime(CLOCK_MONOTONIC, &c->start);
-	if (!conn_set_client(c, peer)) {
+	/* A balancer's own address is no client: the header names one. */
+	proxied = proxy_cidr_match(w->srv->cfg->proxy_nets,
+	    w->srv->cfg->nproxy_from, (const struct sockaddr *)peer);
+	if (proxied)
+		c->client = *peer;
+	else if (!conn_set_client(c, peer)) {
 		/* Not counted in w's list: closed as it came. */
 		server_note(w->srv, NOTE_PER_IP);
 		close(fd);
@@ -775,6 +843,8 @@ conn_start(struct worker *w, const struct listener *l, int fd,
 		SSL_set_accept_state(c->ssl);
 		c->state = CS_HANDSHAKE;
 	}
+	if (proxied)
+		c->state = CS_PROXY;
 	c->next = w->conns;
 	if (w->conns != NULL)
 		w->conns->prev = c;

@@ -40,6 +40,9 @@ enum note {
 	NOTE_RATE,		/* over rate_limit */
 	NOTE_REQUEST_TIMEOUT,	/* no request within request_timeout */
 	NOTE_WRITE_TIMEOUT,	/* no write progress within write_timeout */
+	NOTE_PROXY_BAD,		/* proxy_from: not a PROXY header */
+	NOTE_PROXY_SHORT,	/* proxy_from: closed within the header */
+	NOTE_PROXY_LATE,	/* proxy_from: no header in request_timeout */
 	NNOTES
 };
 
@@ -75,6 +78,7 @@ struct server {
 	atomic_llong		 evicted_at;	/* ms, monotonic: the last
 						   idle connection closed */
 	struct limits		*limits;	/* per address */
+	_Atomic(const char *)	 proxy_why;	/* the last bad header's fault */
 	atomic_bool		 stopping;
 	atomic_uint		 notes[NNOTES];	/* not logged yet */
 	atomic_llong		 noted[NNOTES];	/* time of the last line */
@@ -161,5 +165,7 @@ void	conn_abort_all(struct worker *, bool idle_only);
 void	server_conn_closed(struct worker *, enum proto);
 /* server.c: count an event, and log it unless one was just logged. */
 void	server_note(struct server *, enum note);
+/* server.c: NOTE_PROXY_BAD, why being the parser's reason. */
+void	server_note_proxy(struct server *, const char *why);
 
 #endif

@@ -372,6 +372,20 @@ note_flush(struct server *srv, enum note k)
 		    "(write_timeout)", n, n == 1 ? "" : "s",
 		    cfg->write_timeout);
 		break;
+	case NOTE_PROXY_BAD:
+		log_warnx("%u connection%s from proxy_from closed: not a "
+		    "valid PROXY header (%s)", n, n == 1 ? "" : "s",
+		    atomic_load(&srv->proxy_why));
+		break;
+	case NOTE_PROXY_SHORT:
+		log_warnx("%u connection%s from proxy_from closed: the PROXY "
+		    "header was cut short", n, n == 1 ? "" : "s");
+		break;
+	case NOTE_PROXY_LATE:
+		log_warnx("%u connection%s from proxy_from closed: no whole "
+		    "PROXY header within %d s (request_timeout)", n,
+		    n == 1 ? "" : "s", cfg->request_timeout);
+		break;
 	case NNOTES:
 		break;
 	}
@@ -393,6 +407,13 @@ server_note(struct server *srv, enum note k)
 	atomic_fetch_add(&srv->notes[k], 1);
 	if (note_due(srv, k, time(NULL)))
 		note_flush(srv, k);
+}
+
+void
+server_note_proxy(struct server *srv, const char *why)
+{
+	atomic_store(&srv->proxy_why, why);
+	server_note(srv, NOTE_PROXY_BAD);
 }
 
 /* The main thread, every NOTE_SECONDS: what came after the last lines. */
@@ -591,6 +612,7 @@ server_run(const struct config *cfg, struct snapshot *snap,
 		atomic_init(&srv.nconns[i], 0);
 	atomic_init(&srv.evicted_at, 0);
 	atomic_init(&srv.stopping, false);
+	atomic_init(&srv.proxy_why, "");
 	for (i = 0; i < NNOTES; i++) {
 		atomic_init(&srv.notes[i], 0);
 		atomic_init(&srv.noted[i], 0);
