@@ -139,6 +139,7 @@ enum lq_node_kind {
 	LQ_NODE_HIGHLIGHT,
 	LQ_NODE_LINK,
 	LQ_NODE_POST_URL,
+	LQ_NODE_PLUGIN,		/* a tag of a GitHub Pages plugin */
 };
 
 struct lq_branch {
@@ -205,14 +206,13 @@ struct lq_node {
 		} include;
 		struct {
 			char		*lang;
-			bool		 linenos;
 			bool  nl_after; /* a line break must follow */
 			struct lq_body	 body;
 		} highlight;
 		struct {
-			char			*arg;
-			struct liquid_template	*tmpl;	/* link: {{ }} in it */
-		} link;			/* LINK, POST_URL */
+			char			*arg;	/* PLUGIN: the tag */
+			struct liquid_template	*tmpl;	/* {{ }} in it */
+		} link;			/* LINK, POST_URL, PLUGIN */
 	} u;
 };
 
@@ -251,7 +251,7 @@ struct lq_render {
 	struct value		*forloop_value;	/* the innermost forloop */
 	const char		*page_file;	/* include_relative's base */
 	struct buf		*topout;	/* the caller's buffer */
-	unsigned		 include_line;	/* of the outermost include */
+	const struct lq_node	*outer_include;	/* the page's include tag */
 	unsigned		 ndiags;
 	bool			 line_start; /* the next byte starts a line */
 	int			 sort_nils;	/* sort: -1 nils first, 1 last */
@@ -317,6 +317,13 @@ struct value	*liquid_command(struct lq_render *, struct value *v,
 /* Sort without a property (Liquid's nil last, else Ruby's <=>). */
 struct value	*liquid_sort_plain(struct lq_render *, struct value *array,
 		    bool nil_safe);
+
+/*
+ * liquid-plugins.c: what the tags of GitHub Pages' plugins write for
+ * markup (rendered), appended to out: gist, avatar, seo, feed_meta.
+ */
+void		 liquid_plugin_render(struct lq_render *, const char *tag,
+		    const char *markup, struct buf *out);
 
 /* liquid-filters.c, liquid-jekyll.c */
 const struct lq_filter	*liquid_filter_find(const char *name, size_t len);

@@ -10,7 +10,8 @@
  * and the rest of the file is rendered: an unknown or broken tag
  * renders nothing, a block never closed renders as if its opening tag
  * were not there, a broken {{ or {% is kept as text.  What Liquid only
- * warns about (markup its strict parser rejects) is a warning.
+ * warns about (markup its strict parser rejects) is a warning, and so
+ * is a post_url or link to nothing, which loses the link alone.
  */
 #ifndef CAPSULED_LIQUID_INTERP_H
 #define CAPSULED_LIQUID_INTERP_H

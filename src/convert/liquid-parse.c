@@ -45,20 +45,33 @@ struct parser {
 	unsigned		 ndiags;
 	bool			 trim;		/* a -%} or -}} before */
 	int			 depth;
+	/*
+	 * What the tokenizer and raw found at the last position they were
+	 * asked about (positions only grow), so that no part of the text
+	 * is searched twice: the next "%}" and "}" (n: none), and where a
+	 * raw found no endraw up to the end (n: not yet).
+	 */
+	size_t			 tag_close, var_close, no_endraw;
+	bool			 tag_known, var_known;
 };
 
 static void	parse_body(struct parser *, struct lq_body *, struct tok *);
 
+/* Whole lines are skipped with memchr; columns count characters. */
 static void
 locate(struct parser *p, size_t off, unsigned *line, unsigned *col)
 {
-	for (; p->lc_at < off; p->lc_at++) {
-		if (p->s[p->lc_at] == '\n') {
-			p->line++;
-			p->col = 1;
-		} else if (((unsigned char)p->s[p->lc_at] & 0xc0) != 0x80)
-			p->col++;
+	const char	*nl;
+
+	while (p->lc_at < off && (nl = memchr(p->s + p->lc_at, '\n',
+	    off - p->lc_at)) != NULL) {
+		p->line++;
+		p->col = 1;
+		p->lc_at = (size_t)(nl - p->s) + 1;
 	}
+	for (; p->lc_at < off; p->lc_at++)
+		if (((unsigned char)p->s[p->lc_at] & 0xc0) != 0x80)
+			p->col++;
 	*line = p->line;
 	*col = p->col;
 }
@@ -109,11 +122,12 @@ next_token(struct parser *p, struct tok *t)
 		locate(p, n, &t->line, &t->col);
 		return;
 	}
-	for (o = i; o + 1 < n; o++)
-		if (s[o] == '{' && (s[o + 1] == '%' || s[o + 1] == '{'))
+	for (o = n, q = s + i; (q = memchr(q, '{', (size_t)(s + n - q))) !=
+	    NULL && q + 1 < s + n; q++)
+		if (q[1] == '%' || q[1] == '{') {
+			o = (size_t)(q - s);
 			break;
-	if (o + 1 >= n)
-		o = n;
+		}
 	locate(p, i, &t->line, &t->col);
 	t->s = s + i;
 	if (o > i) {
@@ -125,12 +139,18 @@ next_token(struct parser *p, struct tok *t)
 	if (s[o + 1] == '%') {
 		t->kind = TOK_TAG;
 		end = o + 2;
-		for (q = s + o + 2; (q = memchr(q, '%', (size_t)(s + n - q))) &&
-		    q + 1 < s + n; q++)
-			if (q[1] == '}')
-				break;
-		if (q != NULL && q + 1 < s + n && q[1] == '}')
-			end = (size_t)(q - s) + 2;
+		if (!p->tag_known || (p->tag_close < n && p->tag_close < o + 2)) {
+			p->tag_known = true;
+			p->tag_close = n;
+			for (q = s + o + 2; (q = memchr(q, '%',
+			    (size_t)(s + n - q))) && q + 1 < s + n; q++)
+				if (q[1] == '}') {
+					p->tag_close = (size_t)(q - s);
+					break;
+				}
+		}
+		if (p->tag_close < n)
+			end = p->tag_close + 2;
 		t->len = end - o;
 		p->pos = end;
 		if (t->len < 4)
@@ -160,8 +180,13 @@ next_token(struct parser *p, struct tok *t)
 	}
 	t->kind = TOK_VAR;
 	end = o + 2;
-	if ((q = memchr(s + o + 2, '}', n - o - 2)) != NULL) {
-		end = (size_t)(q - s) + 1;
+	if (!p->var_known || (p->var_close < n && p->var_close < o + 2)) {
+		p->var_known = true;
+		q = memchr(s + o + 2, '}', n - o - 2);
+		p->var_close = q != NULL ? (size_t)(q - s) : n;
+	}
+	if (p->var_close < n) {
+		end = p->var_close + 1;
 		if (end < n && s[end] == '}')
 			end++;
 	}
@@ -311,6 +336,7 @@ node_free(struct lq_node *nd)
 		break;
 	case LQ_NODE_LINK:
 	case LQ_NODE_POST_URL:
+	case LQ_NODE_PLUGIN:
 		free(nd->u.link.arg);
 		liquid_template_free(nd->u.link.tmpl);
 		break;
@@ -998,10 +1024,18 @@ tag_raw(struct parser *p, struct lq_body *b, struct tok *t)
 		report(p, DIAG_ERROR, t, "Syntax Error in 'raw' - Valid "
 		    "syntax: raw");
 	for (;;) {
-		next_token(p, &r);
+		/* Tokens from here are those an earlier raw went through. */
+		if (p->pos >= p->no_endraw)
+			r.kind = TOK_EOF;
+		else
+			next_token(p, &r);
 		if (r.kind == TOK_EOF) {
+			if (save < p->no_endraw)
+				p->no_endraw = save;
 			never_closed(p, t, "raw");
 			buf_free(&text);
+			/* Back before what the memos saw: search again. */
+			p->tag_known = p->var_known = false;
 			p->pos = save;
 			p->lc_at = save_lc;
 			p->line = line;
@@ -1243,14 +1277,10 @@ tag_highlight(struct parser *p, struct lq_body *b, struct tok *t)
 		for (k = 0; nd->u.highlight.lang[k]; k++)
 			nd->u.highlight.lang[k] = (char)tolower(
 			    (unsigned char)nd->u.highlight.lang[k]);
-		/* Options: word[=value]...; linenos is the one that shows. */
-		for (; i < n; i++) {
-			if (lq_isword(s[i]) && (i == 0 ||
-			    !lq_isword(s[i - 1])) &&
-			    n - i >= 7 && memcmp(s + i, "linenos", 7) == 0 &&
-			    (i + 7 == n || !lq_isword(s[i + 7])))
-				nd->u.highlight.linenos = true;
-		}
+		/*
+		 * Options (linenos, mark_lines="..."): what they change
+		 * is the web page's gutter, not the code a reader copies.
+		 */
 	}
 	if (!ok)
 		report(p, DIAG_ERROR, t, "Syntax Error in tag 'highlight' "
@@ -1322,6 +1352,22 @@ tag_link(struct parser *p, struct lq_body *b, struct tok *t)
 	b->blank = false;
 }
 
+/* A plugin's tag: its name, and its markup as a template. */
+static void
+tag_plugin(struct parser *p, struct lq_body *b, struct tok *t)
+{
+	struct lq_node	*nd;
+	const char	*s;
+	size_t		 n;
+
+	markup_strip(t, &s, &n);
+	nd = node_new(LQ_NODE_PLUGIN, t);
+	nd->u.link.arg = xstrndup(t->name, t->nlen);
+	nd->u.link.tmpl = sub_template(p, t, s, n);
+	body_add(b, nd);
+	b->blank = false;
+}
+
 /* {% liquid %}: a tag a line, parsed as if each were {% line %}. */
 static void
 tag_liquid(struct parser *p, struct lq_body *b, struct tok *t)
@@ -1353,6 +1399,8 @@ tag_liquid(struct parser *p, struct lq_body *b, struct tok *t)
 	sub.s = src.data;
 	sub.n = src.len;
 	sub.pos = sub.lc_at = 0;
+	sub.tag_known = sub.var_known = false;
+	sub.no_endraw = SIZE_MAX;
 	sub.line = t->line;
 	sub.col = t->col;
 	sub.trim = false;
@@ -1402,6 +1450,12 @@ static const struct {
 	{ "post_url", tag_link },
 	{ "render", tag_render },
 	{ "liquid", tag_liquid },
+	/* GitHub Pages' plugins (jekyll-include-cache, -gist, -avatar...) */
+	{ "include_cached", tag_include },
+	{ "gist", tag_plugin },
+	{ "avatar", tag_plugin },
+	{ "seo", tag_plugin },
+	{ "feed_meta", tag_plugin },
 };
 
 /* A {{ or {% without its end: said, and kept as text. */
@@ -1490,6 +1544,7 @@ liquid_template_parse(struct liquid_engine *eng, const char *file,
 	p.line = first_line ? first_line : 1;
 	p.col = 1;
 	p.diags = diags;
+	p.no_endraw = SIZE_MAX;
 	for (;;) {
 		parse_body(&p, &tmpl->body, &t);
 		if (t.kind == TOK_EOF)

@@ -58,26 +58,50 @@ liquid_lines_free(struct liquid_lines *l)
 	memset(l, 0, sizeof(*l));
 }
 
-static void report(struct lq_render *, const struct lq_node *, const char *,
-    ...)
-    __attribute__((format(printf, 3, 4)));
-
 static void
-report(struct lq_render *r, const struct lq_node *nd, const char *fmt, ...)
+vreport(struct lq_render *r, enum diag_level level, const struct lq_node *nd,
+    const char *fmt, va_list ap)
 {
 	struct buf	msg = BUF_INIT;
-	va_list		ap;
 
 	if (r->diags == NULL)
 		return;
 	if (r->ndiags++ >= RENDER_MAX_DIAGS)
 		return;
-	va_start(ap, fmt);
 	buf_vprintf(&msg, fmt, ap);
-	va_end(ap);
-	diag_add(r->diags, DIAG_ERROR, r->file, nd ? nd->line : 0,
-	    nd ? nd->col : 0, "Liquid error: %s", msg.data);
+	diag_add(r->diags, level, r->file, nd ? nd->line : 0,
+	    nd ? nd->col : 0, "Liquid %s: %s", level == DIAG_ERROR ? "error" :
+	    "warning", msg.data);
 	buf_free(&msg);
+}
+
+static void report(struct lq_render *, const struct lq_node *, const char *,
+    ...)
+    __attribute__((format(printf, 3, 4)));
+static void warn(struct lq_render *, const struct lq_node *, const char *,
+    ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* What makes Jekyll fail the build: an error. */
+static void
+report(struct lq_render *r, const struct lq_node *nd, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vreport(r, DIAG_ERROR, nd, fmt, ap);
+	va_end(ap);
+}
+
+/* The same where only a link is lost (its text is kept): a warning. */
+static void
+warn(struct lq_render *r, const struct lq_node *nd, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vreport(r, DIAG_WARNING, nd, fmt, ap);
+	va_end(ap);
 }
 
 void
@@ -111,19 +135,20 @@ record_lines(struct lq_render *r, const char *s, size_t n, unsigned line,
     bool text)
 {
 	struct liquid_lines	*l = r->lines;
-	size_t			 i;
+	const char		*end = s + n, *nl;
 
-	for (i = 0; i < n; i++) {
+	while (s < end) {
 		if (r->line_start) {
 			xgrowarray(&l->v, &l->cap, l->n + 1, sizeof(*l->v));
 			l->v[l->n++] = line;
 			r->line_start = false;
 		}
-		if (s[i] == '\n') {
-			r->line_start = true;
-			if (text)
-				line++;
-		}
+		if ((nl = memchr(s, '\n', (size_t)(end - s))) == NULL)
+			break;
+		r->line_start = true;
+		if (text)
+			line++;
+		s = nl + 1;
 	}
 }
 
@@ -143,7 +168,8 @@ emit(struct lq_render *r, struct buf *out, const char *s, size_t n,
 	}
 	r->written += n;
 	if (r->lines != NULL && r->top && out == r->topout)
-		record_lines(r, s, n, r->depth > 0 ? r->include_line : line,
+		record_lines(r, s, n, r->depth > 0 ?
+		    r->outer_include->line : line,
 		    text && r->depth == 0);
 	buf_append(out, s, n);
 }
@@ -1012,6 +1038,7 @@ static void
 render_include(struct lq_render *r, const struct lq_node *nd, struct buf *out)
 {
 	struct liquid_template	*tmpl;
+	const struct lq_node	*at;
 	struct buf		 name = BUF_INIT;
 	struct value		*params, *v;
 	const char		*file;
@@ -1032,9 +1059,15 @@ render_include(struct lq_render *r, const struct lq_node *nd, struct buf *out)
 		goto done;
 	}
 	if (r->depth >= r->eng->cfg.max_include_depth) {
-		report(r, nd, "includes nested deeper than %u (an include "
-		    "cycle?): '%s' not included", r->eng->cfg.max_include_depth,
-		    file);
+		/* Said where the page includes it: that is what to fix. */
+		at = r->depth > 0 ? r->outer_include : nd;
+		if (r->diags != NULL && r->ndiags++ < RENDER_MAX_DIAGS)
+			diag_add(r->diags, DIAG_ERROR, r->page_file, at->line,
+			    at->col,
+			    "Liquid error: includes nested deeper than %u (an "
+			    "include cycle?): '%s' not included at %s:%u:%u",
+			    r->eng->cfg.max_include_depth, file, r->file,
+			    nd->line, nd->col);
 		goto done;
 	}
 	if ((tmpl = include_template(r, nd, file)) == NULL)
@@ -1053,15 +1086,15 @@ render_include(struct lq_render *r, const struct lq_node *nd, struct buf *out)
 	}
 	{
 		const char	*file_was = r->file;
-		unsigned	 line_was = r->include_line;
+		const struct lq_node *outer_was = r->outer_include;
 
 		if (r->depth++ == 0)
-			r->include_line = nd->line;
+			r->outer_include = nd;
 		r->file = tmpl->file;
 		render_body(r, &tmpl->body, out);
 		r->file = file_was;
 		r->depth--;
-		r->include_line = line_was;
+		r->outer_include = outer_was;
 	}
 	liquid_scope_pop(r);
 done:
@@ -1085,16 +1118,15 @@ fence_len(const char *s, size_t n)
 /*
  * {% highlight %}: a fenced code block with the language as its info
  * string, which the Markdown stage makes a preformatted block with the
- * language as alt text; linenos numbers the lines.
+ * language as alt text.
  */
 static void
 render_highlight(struct lq_render *r, const struct lq_node *nd, struct buf *out,
     bool nl_after)
 {
 	struct buf	 code = BUF_INIT, blk = BUF_INIT;
-	const char	*s, *e, *nl;
-	size_t		 n, fence, i, nlines = 0, w;
-	unsigned	 ln = 0;
+	const char	*s;
+	size_t		 n, fence, i;
 
 	r->top = false;
 	render_body(r, &nd->u.highlight.body, &code);
@@ -1114,20 +1146,7 @@ render_highlight(struct lq_render *r, const struct lq_node *nd, struct buf *out,
 		if (nd->u.highlight.lang[i] != '`')
 			buf_putc(&blk, nd->u.highlight.lang[i]);
 	buf_putc(&blk, '\n');
-	if (nd->u.highlight.linenos) {
-		for (i = 0; i < n; i++)
-			nlines += s[i] == '\n';
-		nlines++;
-		for (w = 1; nlines >= 10; nlines /= 10)
-			w++;
-		for (e = s + n; s <= e && n > 0; s = nl + 1) {
-			if ((nl = memchr(s, '\n', (size_t)(e - s))) == NULL)
-				nl = e;
-			buf_printf(&blk, "%*u ", (int)w, ++ln);
-			buf_append(&blk, s, (size_t)(nl - s));
-			buf_putc(&blk, '\n');
-		}
-	} else if (n > 0) {
+	if (n > 0) {
 		buf_append(&blk, s, n);
 		buf_putc(&blk, '\n');
 	}
@@ -1164,10 +1183,10 @@ render_link(struct lq_render *r, const struct lq_node *nd, struct buf *out)
 		emit(r, out, url, strlen(url), nd->line, false);
 	else {
 		if (nd->kind == LQ_NODE_LINK)
-			report(r, nd, "Could not find document '%s' in tag "
+			warn(r, nd, "Could not find document '%s' in tag "
 			    "'link'", arg);
 		else
-			report(r, nd, "Could not find post \"%s\" in tag "
+			warn(r, nd, "Could not find post \"%s\" in tag "
 			    "'post_url'", arg);
 		/* The Markdown stage keeps the link's text, drops the link. */
 		emit(r, out, LIQUID_DEAD_LINK, strlen(LIQUID_DEAD_LINK),
@@ -1176,6 +1195,30 @@ render_link(struct lq_render *r, const struct lq_node *nd, struct buf *out)
 	}
 	free(url);
 	buf_free(&path);
+}
+
+static void
+render_plugin(struct lq_render *r, const struct lq_node *nd, struct buf *out)
+{
+	struct buf	 markup = BUF_INIT, html = BUF_INIT;
+	const char	*m;
+	size_t		 n;
+
+	r->top = false;
+	render_body(r, &nd->u.link.tmpl->body, &markup);
+	r->top = true;
+	m = markup.data ? markup.data : "";
+	for (n = markup.len; n > 0 && lq_isstrip(m[n - 1]); n--)
+		continue;
+	while (n > 0 && lq_isstrip(*m))
+		m++, n--;
+	buf_truncate(&markup, (size_t)(m - (markup.data ? markup.data : "")) +
+	    n);
+	liquid_plugin_render(r, nd->u.link.arg, m, &html);
+	if (!check_fail(r, nd))
+		emit(r, out, html.data, html.len, nd->line, false);
+	buf_free(&html);
+	buf_free(&markup);
 }
 
 static void
@@ -1274,6 +1317,9 @@ render_node(struct lq_render *r, const struct lq_body *b, size_t idx,
 	case LQ_NODE_LINK:
 	case LQ_NODE_POST_URL:
 		render_link(r, nd, out);
+		break;
+	case LQ_NODE_PLUGIN:
+		render_plugin(r, nd, out);
 		break;
 	default:
 		break;

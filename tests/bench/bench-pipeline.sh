@@ -1,15 +1,18 @@
 #!/bin/sh
 # Content pipeline: snapshot build time (median of runs), MB/s of
 # Markdown, peak RSS, for the Whirl Offload corpus and synthetic blogs of
-# 1,000 and 10,000 posts (tests/bench/gen-blog).  Prints figures; never
-# fails on a number.
+# 1,000 and 10,000 posts (tests/bench/gen-blog), then the same with
+# Liquid in every post (gen-blog --liquid: includes, loops, filters).
+# Prints figures; never fails on a number.
 #
-#   BENCH_RUNS=5 SIZES="1000 10000" sh tests/bench/bench-pipeline.sh
+#   BENCH_RUNS=5 SIZES="1000 10000" LIQUID_SIZES="1000 10000" \
+#       sh tests/bench/bench-pipeline.sh
 set -u
 : "${TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${CAPSULED:=$TOP/capsuled}"
 RUNS="${BENCH_RUNS:-5}"
 SIZES="${SIZES:-1000 10000}"
+LIQUID_SIZES="${LIQUID_SIZES:-$SIZES}"
 CORPUS="${CORPUS:-$TOP/../shared/corpus/whirl-offload}"
 work="$TOP/build/bench"
 mkdir -p "$work"
@@ -77,12 +80,23 @@ if [ -d "$CORPUS" ]; then
 else
 	echo "whirl-offload: corpus not found at $CORPUS, skipped"
 fi
-for n in $SIZES; do
-	blog="$work/blog-$n"
+# blog NAME [--liquid] N: the synthetic blog, generated once.
+blog() {
+	blog="$work/$1"
+	shift
 	if [ ! -f "$blog/.done" ]; then
 		rm -rf "$blog"
-		python3 "$TOP/tests/bench/gen-blog" "$n" "$blog" && : >"$blog/.done"
+		python3 "$TOP/tests/bench/gen-blog" "$@" "$blog" &&
+		    : >"$blog/.done"
 	fi
+}
+for n in $SIZES; do
+	blog "blog-$n" "$n"
 	measure "synthetic-$n" "$blog"
+	measure "  gemini only" "$blog" "-g 0"
+done
+for n in $LIQUID_SIZES; do
+	blog "blog-liquid-$n" --liquid "$n"
+	measure "liquid-$n" "$blog"
 	measure "  gemini only" "$blog" "-g 0"
 done

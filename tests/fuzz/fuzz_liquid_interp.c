@@ -2,7 +2,7 @@
  * Fuzz the Liquid interpreter: any text parses and renders within its
  * bounds, with variables of every type, includes that are the input
  * itself (so recursion is reachable), and a line map with one entry per
- * output line.
+ * output line, each a line of the text.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -53,7 +53,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct liquid_lines	 lines = { NULL, 0, 0 };
 	struct diags		 d = { 0 };
 	struct buf		 out = BUF_INIT;
-	size_t			 i, breaks = 0;
+	size_t			 i, breaks = 0, nlines = 1;
 
 	if (vars == NULL)
 		vars = value_from_yaml(vars_yaml, sizeof(vars_yaml) - 1,
@@ -74,6 +74,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* A line per line break, and one for a last line without one. */
 	if (lines.n != breaks + (out.len > 0 && out.data[out.len - 1] != '\n'))
 		abort();
+	/* Each maps to a line of the text (includes: to their tag's). */
+	for (i = 0; i < size; i++)
+		nlines += data[i] == '\n';
+	for (i = 0; i < lines.n; i++)
+		if (lines.v[i] < 1 || lines.v[i] > nlines)
+			abort();
 	for (i = 0; i < d.n; i++)
 		if (d.v[i].line == 0 && d.v[i].level == DIAG_ERROR &&
 		    strstr(d.v[i].msg, "output larger") == NULL)

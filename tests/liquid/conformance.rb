@@ -1,6 +1,6 @@
 # Render every case of a conformance table with Ruby's liquid gem (as
 # Jekyll 4.3 configures it: warn error mode, Jekyll's tags and filters,
-# a site for the filters that need one) and with capsuled's interpreter
+# jekyll-avatar's tag, a site for the filters that need one) and with capsuled's interpreter
 # (build/tools/liquid-render -c), and compare the outputs case by case.
 #
 #   ruby tests/liquid/conformance.rb VARS.yml RENDER_TOOL CASES...
@@ -13,6 +13,8 @@ require "open3"
 require "tmpdir"
 require "yaml"
 require "jekyll"
+# The plugins whose tags the interpreter writes as they do.
+require "jekyll-avatar"
 
 vars_file, tool, *case_files = ARGV
 ENV["TZ"] = "UTC"

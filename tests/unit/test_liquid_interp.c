@@ -194,7 +194,9 @@ test_recursive_include(void)
 	out = render("x\n  {% include self.html %}\nrest", NULL);
 	CHECK(strncmp(out, "x\n  <<<", 7) == 0);
 	CHECK(ends_with(out, ">>>\nrest"));
-	CHECK(diag_find(&d, "nested deeper than 64") != NULL);
+	/* Said at the page's include tag, naming where it stopped. */
+	CHECK(diag_at("nested deeper than 64", 2, 3));
+	CHECK(diag_find(&d, "not included at self.html:1:2") != NULL);
 	free(out);
 	includes = cycle;
 	out = render("{% include a.html %} rest", NULL);
@@ -337,8 +339,9 @@ test_highlight(void)
 	CHECK_STR_FREE(render("text\n{% highlight Ruby %}\n\ndef x\n  "
 	    "{{ 1 | plus: 1 }}\nend\n\n{% endhighlight %}\nafter", NULL),
 	    "text\n```ruby\ndef x\n  2\nend\n```\nafter");
+	/* linenos numbers the web page's gutter, not the code. */
 	CHECK_STR_FREE(render("a {% highlight c linenos %}x\ny{% endhighlight "
-	    "%}b", NULL), "a \n```c\n1 x\n2 y\n```\nb");
+	    "%}b", NULL), "a \n```c\nx\ny\n```\nb");
 	CHECK_STR_FREE(render("{% highlight md %}``` inner\n```"
 	    "{% endhighlight %}", NULL), "````md\n``` inner\n```\n````\n");
 	CHECK_STR_FREE(render("a{% highlight %}x{% endhighlight %}b", NULL),
@@ -359,6 +362,101 @@ test_links(void)
 	CHECK(diag_at("Could not find post \"2016-01-01-gone\"", 1, 8));
 	CHECK_STR_FREE(render("x{% post_url not-a-post %}y", NULL), "xy");
 	CHECK(diag_at("Could not parse name of post", 1, 2));
+}
+
+/*
+ * The forms the blogs write post_url in (from the pattern pass this
+ * interpreter replaced): the tag, its name and the output before it
+ * split over lines, in a list item, with a fragment.
+ */
+static void
+test_tags_over_lines(void)
+{
+	static const char vars[] = "site: {baseurl: /blog}";
+
+	CHECK_STR_FREE(render("In [the plan]({{ site.baseurl}}{% post_url\n"
+	    "2016-07-15-hello %}) of", vars),
+	    "In [the plan](/blog/posts/2016-07-15-hello.gmi) of");
+	CHECK_STR_FREE(render("[x]({{\nsite.baseurl }}{%\npost_url "
+	    "2016-07-15-hello\n%}#frag). It", vars),
+	    "[x](/blog/posts/2016-07-15-hello.gmi#frag). It");
+	CHECK_STR_FREE(render("1. [Hello]({{ site.baseurl\n}}{% post_url\n"
+	    "   2016-07-15-hello %}) \xe2\x80\x94 loosely.\n", vars),
+	    "1. [Hello](/blog/posts/2016-07-15-hello.gmi) \xe2\x80\x94 "
+	    "loosely.\n");
+	CHECK_STR_FREE(render("See {%- post_url 2016-07-15-hello -%} .", vars),
+	    "See/posts/2016-07-15-hello.gmi.");
+	CHECK_INT(d.n, 0);
+	/* A comment hides list items and the outputs inside it. */
+	CHECK_STR_FREE(render("8. More!\n\n{% comment %}\n5. Mulching.\n"
+	    "{{ y | frob }}\n{% endcomment %}\n\n**Mind you**", vars),
+	    "8. More!\n\n\n\n**Mind you**");
+	CHECK_INT(d.n, 0);
+	/* Columns count characters, not bytes. */
+	CHECK_STR_FREE(render("\xc3\xa9t\xc3\xa9 {% frob %}", NULL),
+	    "\xc3\xa9t\xc3\xa9 ");
+	CHECK(diag_at("Unknown tag 'frob'", 1, 5));
+}
+
+/* Megabytes of openings, unclosed tags and outputs: linear time. */
+static void
+test_hostile_text(void)
+{
+	static const char *const patterns[] = {
+		"{{", "{%", "{% comment %}", "{% raw %}", "{% if x %}",
+		"{{ x }}", "{% endif %}", "{% post_url 2016-07-15-hello %}",
+		"{% highlight c %}", "{% %}", "}}%}{",
+	};
+	struct buf	 src = BUF_INIT;
+	size_t		 i, n = 2u << 20;
+	time_t		 t0;
+	char		*out;
+
+	for (i = 0; i < nitems(patterns); i++) {
+		buf_truncate(&src, 0);
+		while (src.len < n)
+			buf_puts(&src, patterns[i]);
+		t0 = time(NULL);
+		out = render(src.data, NULL);
+		if (time(NULL) - t0 >= 20)
+			fprintf(stderr, "2 MB of \"%s\": %lld s\n", patterns[i],
+			    (long long)(time(NULL) - t0));
+		CHECK(time(NULL) - t0 < 20);
+		CHECK(d.n <= 60);
+		free(out);
+	}
+	buf_free(&src);
+}
+
+/* The tags of GitHub Pages' plugins (avatar: the conformance table). */
+static void
+test_plugins(void)
+{
+	static const struct include_file inc[] = {
+		{ "card.html", "[{{ include.t }}]" },
+		{ NULL, NULL },
+	};
+
+	includes = inc;
+	CHECK_STR_FREE(render("a{% seo %}b{% feed_meta %}c", NULL), "abc");
+	CHECK_INT(d.n, 0);
+	CHECK_STR_FREE(render("{% include_cached card.html t='x' %}", NULL),
+	    "[x]");
+	/* A link for a reader without JavaScript, then the plugin's. */
+	CHECK_STR_FREE(render("{% gist 5555251 gist.md %}", NULL),
+	    "<noscript><p><a href=\"https://gist.github.com/5555251\">"
+	    "https://gist.github.com/5555251</a></p></noscript>"
+	    "<script src=\"https://gist.github.com/5555251.js?file=gist.md\">"
+	    " </script>");
+	CHECK_STR_FREE(render("{% gist page.g %}", "page: {g: u/12}"),
+	    "<noscript><p><a href=\"https://gist.github.com/u/12\">"
+	    "https://gist.github.com/u/12</a></p></noscript>"
+	    "<script src=\"https://gist.github.com/u/12.js\"> </script>");
+	CHECK_INT(d.n, 0);
+	CHECK_STR_FREE(render("x{% gist %}y{% gist a b c %}z", NULL), "xyz");
+	CHECK(diag_at("Syntax error in tag 'gist'", 1, 2));
+	CHECK_INT(d.errors, 2);
+	includes = NULL;
 }
 
 static void
@@ -423,6 +521,9 @@ main(void)
 	RUN(test_deep_nesting);
 	RUN(test_highlight);
 	RUN(test_links);
+	RUN(test_tags_over_lines);
+	RUN(test_hostile_text);
+	RUN(test_plugins);
 	RUN(test_line_map);
 	RUN(test_drop);
 	diag_free(&d);
