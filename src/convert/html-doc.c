@@ -47,6 +47,7 @@ enum role {
 	R_SUP,
 	R_Q,
 	R_CODE,
+	R_CELLBLOCK,	/* a block in a table cell: a space */
 };
 
 struct role_name {
@@ -157,13 +158,16 @@ in_cell(const struct render *r)
 	return r->hd.table > 0 && r->tab.in_cell;
 }
 
-/* A block starts or ends: the text unit ends (a line in a cell). */
+/*
+ * A block starts or ends: the text unit ends.  In a table, the cell
+ * goes on after a space (only <br> breaks a cell's line).
+ */
 static void
 block_break(struct render *r)
 {
 	if (r->hd.table > 0) {
 		if (in_cell(r))
-			render_unit_break(&r->u);
+			r->u.space = true;
 		return;
 	}
 	render_unit_end(r);
@@ -219,8 +223,8 @@ profile_link(const char *href)
 }
 
 /* The href of the link an image is in, NULL when it is in none. */
-static const char *
-enclosing_link(const struct unit *u)
+const char *
+html_doc_enclosing_link(const struct unit *u)
 {
 	size_t	i;
 
@@ -232,10 +236,20 @@ enclosing_link(const struct unit *u)
 }
 
 /*
- * An image in a link to another page that only decorates it: an empty
- * alt, marked as presentation, small, named an icon, or in a link to
- * a profile.  The link's line stands for it.
+ * An image in a link to another page that only decorates it: its alt
+ * text empty, named an icon, or the link to a profile.  Its alt text
+ * is then the link's text, and the link's line stands for it.
  */
+bool
+html_doc_decorative(const char *src, const char *alt, const char *href)
+{
+	if (href == NULL || strcmp(href, src) == 0)
+		return false;
+	return (alt != NULL && *alt == '\0') || strstr(src, "icon") != NULL ||
+	    profile_link(href);
+}
+
+/* The same for an <img>, which may also say so by its attributes. */
 static bool
 decorative(const struct html_token *t, const char *src, const char *href)
 {
@@ -243,8 +257,6 @@ decorative(const struct html_token *t, const char *src, const char *href)
 
 	if (href == NULL || strcmp(href, src) == 0)
 		return false;
-	if ((v = html_attr(t, "alt")) != NULL && *v == '\0')
-		return true;	/* alt="": decorative, as HTML says */
 	if (((v = html_attr(t, "role")) != NULL && (strcmp(v, "presentation") ==
 	    0 || strcmp(v, "none") == 0)) || ((v = html_attr(t, "aria-hidden"))
 	    != NULL && strcmp(v, "true") == 0))
@@ -253,9 +265,8 @@ decorative(const struct html_token *t, const char *src, const char *href)
 	    atoi(v) <= 48) || ((v = html_attr(t, "height")) != NULL &&
 	    atoi(v) > 0 && atoi(v) <= 48))
 		return true;
-	if (icon_class(html_attr(t, "class")) || strstr(src, "icon") != NULL)
-		return true;
-	return profile_link(href);
+	return icon_class(html_attr(t, "class")) ||
+	    html_doc_decorative(src, html_attr(t, "alt"), href);
 }
 
 static void
@@ -270,9 +281,9 @@ html_img(struct render *r, const struct html_token *t)
 	if (alt == NULL || (label = render_collapse_dup(alt, strlen(alt))) ==
 	    NULL)
 		label = render_image_label(src);
-	if (decorative(t, src, enclosing_link(&r->u))) {
+	if (decorative(t, src, html_doc_enclosing_link(&r->u))) {
 		if (alt != NULL && *alt != '\0')
-			render_tell_link(&r->u, label);
+			render_unit_text(r, label, strlen(label), false);
 	} else {
 		render_add_link(r, src, label);
 		render_tell_link(&r->u, label);
@@ -704,7 +715,7 @@ elem_start(struct render *r, const struct html_token *t, struct helem *e)
 	    e->role != R_THEAD && e->role != R_TSECTION &&
 	    e->role != R_CAPTION && e->role != R_TABLE && blockish(e->role)) {
 		block_break(r);
-		e->role = R_INLINE;	/* a block in a cell: a line */
+		e->role = R_CELLBLOCK;
 		return;
 	}
 	if (blockish(e->role) && e->role != R_CELL && e->role != R_TR &&
@@ -817,6 +828,7 @@ elem_end(struct render *r, size_t i)
 	case R_ITEM:
 	case R_DD:
 	case R_MEDIA:
+	case R_CELLBLOCK:
 		block_break(r);
 		break;
 	case R_QUOTE:
@@ -897,10 +909,8 @@ push(struct render *r, const struct html_token *t, enum role role)
 	struct hdoc	*hd = &r->hd;
 	struct helem	*e;
 
-	if (hd->n == RENDER_HTML_MAX) {
-		hd->lost++;
+	if (hd->n == RENDER_HTML_MAX)
 		return NULL;
-	}
 	e = &hd->el[hd->n++];
 	memset(e, 0, sizeof(*e));
 	memcpy(e->name, t->name, sizeof(e->name));
@@ -976,9 +986,12 @@ html_token(struct render *r, const struct html_token *t)
 				else if (role == R_CODE)
 					code_lang(t, &hd->prealt);
 			}
-			if (!html_is_void(t) && (e = push(r, t, role ==
-			    R_SKIP ? R_SKIP : R_INLINE)) != NULL &&
-			    role == R_SKIP)
+			if (html_is_void(t))
+				return;
+			if (hd->lost > 0 || (e = push(r, t, role == R_SKIP ?
+			    R_SKIP : R_INLINE)) == NULL)
+				hd->lost++;
+			else if (role == R_SKIP)
 				hd->skip++;
 			return;
 		}
@@ -986,6 +999,11 @@ html_token(struct render *r, const struct html_token *t)
 			void_elem(r, t);
 			if (!t->self_closing || role == R_INLINE)
 				return;
+		}
+		if (hd->lost > 0 || hd->n == RENDER_HTML_MAX) {
+			/* Too deep: counted, its text read in place. */
+			hd->lost += !t->self_closing;
+			return;
 		}
 		implied_ends(r, role);
 		if ((e = push(r, t, role)) == NULL)

@@ -27,6 +27,7 @@ struct hopen {
 	char		 name[KRAMDOWN_NAME_MAX];
 	enum kramdown_model model;
 	size_t		 line;		/* where it opened, for a warning */
+	unsigned	 col;
 	unsigned	 base;		/* list content column it opened at */
 };
 
@@ -621,17 +622,19 @@ quote_line(struct scan *st, size_t li, const char *s, size_t n, size_t q)
 
 static void
 html_push(struct kramdown_ctx *k, struct scan *st, const char *name,
-    enum kramdown_model model, size_t line)
+    enum kramdown_model model, size_t off)
 {
 	struct hopen	*h;
+	size_t		 line = line_at(k, off);
 
 	if (st->nopen == HTML_OPEN_MAX || st->lost > 0) {
 		st->lost++;
 		if (!st->deep_warned)
 			diag_add(k->diags, DIAG_WARNING, k->file,
-			    linemap_line(k->map, line), 0, "HTML nested more "
-			    "than %d deep: the deeper elements are read as "
-			    "their text", HTML_OPEN_MAX);
+			    linemap_line(k->map, line),
+			    (unsigned)(off - k->phys[line].off + 1),
+			    "HTML nested more than %d deep: the deeper "
+			    "elements are read as their text", HTML_OPEN_MAX);
 		st->deep_warned = 1;
 		return;
 	}
@@ -639,6 +642,7 @@ html_push(struct kramdown_ctx *k, struct scan *st, const char *name,
 	memcpy(h->name, name, sizeof(h->name));
 	h->model = model;
 	h->line = line;
+	h->col = (unsigned)(off - k->phys[line].off + 1);
 	h->base = list_base(st);
 }
 
@@ -667,8 +671,8 @@ static void
 html_unclosed(struct kramdown_ctx *k, const struct hopen *h)
 {
 	diag_add(k->diags, DIAG_WARNING, k->file, linemap_line(k->map,
-	    h->line), 0, "<%s> is never closed: it runs to the end of the "
-	    "file", h->name);
+	    h->line), h->col, "<%s> is never closed: it runs to the end of "
+	    "the file", h->name);
 }
 
 /* The content model of a tag: its markdown attribute, else dflt. */
@@ -768,7 +772,7 @@ raw_html(struct kramdown_ctx *k, struct scan *st, struct cursor *c,
 		    strcmp(t.name, "style") == 0)
 			p = kramdown_raw_text_end(k, p, t.name);
 		else
-			html_push(k, st, t.name, KM_RAW, line_at(k, p));
+			html_push(k, st, t.name, KM_RAW, p - q);
 	}
 	if (p >= k->len || ended)
 		raw_unclosed(k, st);
@@ -815,7 +819,7 @@ kramdown_html_open(struct kramdown_ctx *k, struct scan *st, struct cursor *c,
 		return;
 	}
 	if (model == KM_RAW) {
-		html_push(k, st, t->name, KM_RAW, li);
+		html_push(k, st, t->name, KM_RAW, p);
 		c->li = line_at(k, p + q);
 		c->off = p + q;
 		raw_html(k, st, c, p);
@@ -823,7 +827,7 @@ kramdown_html_open(struct kramdown_ctx *k, struct scan *st, struct cursor *c,
 	}
 	html_seg(k, p, p + q);
 	if (model == KM_BLOCK) {
-		html_push(k, st, t->name, KM_BLOCK, li);
+		html_push(k, st, t->name, KM_BLOCK, p);
 		st->boundary = 1;
 		cursor_after(k, c, p + q, true);
 		return;
@@ -841,8 +845,8 @@ kramdown_html_open(struct kramdown_ctx *k, struct scan *st, struct cursor *c,
 	}
 	if (end >= k->len) {
 		diag_add(k->diags, DIAG_WARNING, k->file, linemap_line(k->map,
-		    li), 0, "<%s> is never closed: it runs to the end of the "
-		    "file", t->name);
+		    li), (unsigned)(c->off - k->phys[li].off + 1), "<%s> is "
+		    "never closed: it runs to the end of the file", t->name);
 		kramdown_synthetic(k, k->nphys - 1, "</%s>", t->name);
 		c->li = k->nphys;
 		return;

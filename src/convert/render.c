@@ -673,6 +673,12 @@ img_close(struct render *r, struct span *s)
 
 	label = render_collapse_dup(u->text.data + s->start,
 	    u->text.len - s->start);
+	/* A decorative image keeps its alt text as the link's text. */
+	if (html_doc_decorative(s->href, label ? label : "",
+	    html_doc_enclosing_link(u))) {
+		free(label);
+		return;
+	}
 	buf_truncate(&u->text, s->start);
 	u->space = s->space;
 	if (label == NULL)

@@ -250,5 +250,8 @@ enum unit_kind html_doc_unit_kind(struct render *, int *level,
 	    size_t *owner);
 void	 html_doc_unit_done(struct render *, size_t owner);
 void	 html_doc_free(struct render *);
+bool	 html_doc_decorative(const char *src, const char *alt,
+	    const char *href);
+const char *html_doc_enclosing_link(const struct unit *);
 
 #endif

@@ -310,32 +310,23 @@ heading(struct sink *k, const struct line *l)
 	line_end(k, start, false, false);
 }
 
+/*
+ * "* text" or "N. text", continuation lines under the text; a nested
+ * item indented two columns a level (at most eight levels).
+ */
 static void
 list_item(struct sink *k, const struct line *l)
 {
-	char	 fbuf[32], rbuf[32], *first = fbuf, *rest = rbuf;
-	size_t	 len, w;
+	struct buf	 first = BUF_INIT, rest = BUF_INIT;
+	size_t		 ind = 2 * (size_t)(l->depth < 0 ? 0 :
+			    l->depth > 8 ? 8 : l->depth);
 
-	if (l->marker == NULL) {
-		wrap(k, l->text, "* ", "  ");
-		return;
-	}
-	/* "N. " then as many spaces (a width is at most a length). */
-	len = strlen(l->marker) + 1;
-	if (len >= sizeof(fbuf)) {
-		first = xmalloc(len + 1);
-		rest = xmalloc(len + 1);
-	}
-	memcpy(first, l->marker, len - 1);
-	memcpy(first + len - 1, " ", 2);
-	w = utf8_width(first, len);
-	memset(rest, ' ', w);
-	rest[w] = '\0';
-	wrap(k, l->text, first, rest);
-	if (first != fbuf) {
-		free(first);
-		free(rest);
-	}
+	buf_spaces(&first, ind);
+	buf_printf(&first, "%s ", l->marker ? l->marker : "*");
+	buf_spaces(&rest, utf8_width(first.data, first.len));
+	wrap(k, l->text, first.data, rest.data);
+	buf_free(&first);
+	buf_free(&rest);
 }
 
 /* A preformatted block: verbatim, never wrapped, alt text not shown. */

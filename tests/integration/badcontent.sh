@@ -49,7 +49,13 @@ with open(d + "/2020-01-12-nesting.md", "w") as f:
     f.write("".join("  " * i + "* item\n" for i in range(1000)) + "\n")
     f.write("*" * 50000 + "x" + "*" * 50000 + "\n\n")
     f.write("<div>" * 20000 + "x" + "</div>" * 20000 + "\n")
+with open(d + "/2020-01-14-deephtml.md", "w") as f:
+    f.write("---\ntitle: Deep HTML\n---\nBefore.\n\n" +
+            "<div><blockquote><ul><li>" * 50000 + "deep\n" +
+            "</li></ul></blockquote></div>" * 50000 +
+            "\n\nAfter *the* HTML.\n")
 PY
+post 2020-01-15-opendiv.md 'Open div' 'Before.\n\n<div class="note" markdown="1">\n*Inside* the div.\n\n## Heading\n\nLast words.\n'
 
 start=$(date +%s)
 timeout 120 "$CAPSULED" --root "$root" --check >"$T_TMP/check" 2>"$T_TMP/err"
@@ -85,6 +91,12 @@ check "control characters: a warning each" [ "$(grep -c \
     '_posts/2020-01-13-controls\.md:[0-9]*:[0-9]*: warning: control character' \
     "$T_TMP/check")" -eq 3 ]
 check "February 29 of 2021: no date" diag 2021-02-29-leap.md error
+check "HTML nested 200,000 deep: warning where it is too deep" grep -qE \
+    '_posts/2020-01-14-deephtml\.md:6:[1-9][0-9]*: warning: HTML nested more than 256 deep' \
+    "$T_TMP/check"
+check "unclosed <div markdown=\"1\">: warning where it opens" grep -qE \
+    '_posts/2020-01-15-opendiv\.md:6:1: warning: <div> is never closed' \
+    "$T_TMP/check"
 
 start=$(date +%s)
 timeout 120 "$CAPSULED" --root "$root" --export "$out" 2>"$T_TMP/err"
@@ -113,7 +125,11 @@ check "control characters: U+FFFD in their place" grep -qFx \
     "# Red �[31m" "$posts/2020-01-13-controls.gmi"
 check "bracket bomb: rendered" [ -s "$posts/2020-01-11-brackets.gmi" ]
 check "nesting bomb: rendered" grep -q deep "$posts/2020-01-12-nesting.gmi"
-check "home page lists the rendered posts" [ "$(grep -c '^=> /posts/' "$out/index.gmi")" -eq 9 ]
+check "deep HTML: its text and what follows it" sh -c \
+    "grep -qFx 'Before.' '$posts/2020-01-14-deephtml.gmi' && grep -q deep '$posts/2020-01-14-deephtml.gmi' && grep -q 'After the HTML.' '$posts/2020-01-14-deephtml.gmi'"
+check "unclosed div: the rest of the file rendered" sh -c \
+    "grep -qFx 'Inside the div.' '$posts/2020-01-15-opendiv.gmi' && grep -qFx '## Heading' '$posts/2020-01-15-opendiv.gmi' && grep -qFx 'Last words.' '$posts/2020-01-15-opendiv.gmi'"
+check "home page lists the rendered posts" [ "$(grep -c '^=> /posts/' "$out/index.gmi")" -eq 11 ]
 check "output is valid UTF-8" python3 -c '
 import os, sys
 for top, _, files in os.walk(sys.argv[1]):

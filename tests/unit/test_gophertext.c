@@ -313,6 +313,33 @@ test_items_quotes(void)
 	doc_free(&d);
 }
 
+/* Nested items are indented two columns a level, their lines too. */
+static void
+test_nested_items(void)
+{
+	struct doc	 d = { 0 };
+	struct line	*l;
+	char		*t;
+
+	doc_add(&d, LINE_ITEM, true, "Saw");
+	l = doc_add(&d, LINE_ITEM, false, "on the waste side, slowly and "
+	    "steadily, with the teeth of the saw kept in the cut");
+	l->marker = xstrdup("1.");
+	l->depth = 1;
+	l = doc_add(&d, LINE_ITEM, false, "deeper");
+	l->depth = 2;
+	t = text_of(&d);
+	CHECK_STR(t,
+	    "* Saw\r\n"
+	    "  1. on the waste side, slowly and steadily, with the teeth of "
+	    "the saw\r\n"
+	    "     kept in the cut\r\n"
+	    "    * deeper\r\n"
+	    ".\r\n");
+	free(t);
+	doc_free(&d);
+}
+
 static void
 test_preformatted_and_dots(void)
 {
@@ -718,6 +745,7 @@ main(void)
 	RUN(test_headings);
 	RUN(test_deep_headings);
 	RUN(test_items_quotes);
+	RUN(test_nested_items);
 	RUN(test_preformatted_and_dots);
 	RUN(test_link_references);
 	RUN(test_numbered_after_footnotes);

@@ -760,11 +760,34 @@ t_html_unclosed(void)
 	/* An element never closed runs to the end: reported. */
 	CHECK_STR(pass("<div>\n\n# Not a heading\n"), PH(0));
 	CHECK(diag_find(&d, "<div> is never closed") != NULL &&
-	    diag_find(&d, "<div> is never closed")->line == 10);
+	    diag_find(&d, "<div> is never closed")->line == 10 &&
+	    diag_find(&d, "<div> is never closed")->column == 1);
 	CHECK_STR(pass("<div markdown=\"1\">\n# Heading\n"),
 	    PH(0) "# Heading\n" PH(1));
 	CHECK_STR(o.html[1].text, "</div>");
 	CHECK(diag_find(&d, "<div> is never closed") != NULL);
+	/* Deep nesting: bounded, reported where the stack is full. */
+	{
+		struct buf	b = BUF_INIT;
+		int		i;
+
+		buf_puts(&b, "x\n");
+		for (i = 0; i < 100000; i++)
+			buf_puts(&b, "<div>");
+		buf_puts(&b, "deep");
+		for (i = 0; i < 100000; i++)
+			buf_puts(&b, "</div>");
+		buf_puts(&b, "\n\nAfter\n");
+		pass(b.data);
+		CHECK_INT(o.nhtml, 1);
+		CHECK(diag_find(&d, "HTML nested more than 256 deep") != NULL &&
+		    diag_find(&d, "nested more than 256")->column ==
+		    256 * 5 + 1);
+		CHECK(diag_find(&d, "never closed") == NULL);
+		CHECK(o.len > 6 && strcmp(o.markdown + o.len - 6, "After\n") ==
+		    0);
+		buf_free(&b);
+	}
 	/* A stray end tag is text; so is one that closes nothing. */
 	CHECK_STR(pass("a\n</div>\n"), "a\n</div>\n");
 	CHECK_INT(o.nhtml, 0);

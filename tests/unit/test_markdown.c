@@ -532,6 +532,14 @@ test_hostile(void)
 		{ "", "| a ", "|\n|-|\n" },
 		{ "", "`", "x" },
 		{ "<figure>", "<img src=\"/img/x\">", "</figure>" },
+		/* HTML nested 100,000 deep, and never closed. */
+		{ "", "<div>", "deep\n" },
+		{ "", "<ul><li>", "deep\n" },
+		{ "", "<blockquote>", "deep\n" },
+		{ "", "<table><tr><td>", "deep\n" },
+		{ "", "<div markdown=\"1\">\n", "deep\n" },
+		{ "", "<p markdown=\"1\">", "deep\n" },
+		{ "<pre>", "<pre>", "deep\n" },
 	};
 	char	*s;
 	size_t	 i;
@@ -555,6 +563,26 @@ test_hostile(void)
 	diag_free(&diags);
 	free(render("> > * a\n>     * b\n"));
 	CHECK_INT(diags.n, 0);
+	/* Deep HTML keeps its text and what follows it. */
+	s = repeat("", "<div><ul><li>", 30000, "deep\n\nAfter.\n");
+	CHECK_STR_FREE(render(s), "* \xe2\x96\xaa deep After.\n");
+	free(s);
+}
+
+static void
+test_unclosed_html(void)
+{
+	/* An element never closed takes the rest of the file, which is
+	 * still rendered (kramdown's end-of-document close). */
+	diag_free(&diags);
+	CHECK_MD("Before.\n\n<div markdown=\"1\">\n*inside*\n\n# Heading\n",
+	    "Before.\n\ninside\n\n# Heading\n");
+	CHECK(diags.n == 1 && diags.v[0].line == 3 && diags.v[0].column == 1 &&
+	    strstr(diags.v[0].msg, "<div> is never closed") != NULL);
+	CHECK_MD("<div>\n<p>one\n\n*two*\n", "one *two*\n");
+	CHECK_MD("<blockquote markdown=\"1\">\nquoted\n\n- item\n",
+	    "> quoted\n> * item\n");
+	diag_free(&diags);
 }
 
 /* Wide rather than deep: many links, lines, tags in one unit. */
@@ -606,6 +634,7 @@ main(void)
 	RUN(test_footnotes);
 	RUN(test_line_types);
 	RUN(test_hostile);
+	RUN(test_unclosed_html);
 	RUN(test_hostile_wide);
 	return HARNESS_END();
 }
