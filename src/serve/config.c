@@ -83,6 +83,8 @@ static const struct setting settings[] = {
 	    "a number of seconds (1-3600)", NULL },
 	{ "ticket_rotation", K_INT, OFF(ticket_rotation), 0, 1, 604800,
 	    "a number of seconds (1-604800)", NULL },
+	{ "ticket_key_file", K_STRING, OFF(ticket_key_file), 0, 0, 0,
+	    "a file", valid_nonempty },
 	{ "proxy_from", K_LIST, OFF(proxy_from), OFF(nproxy_from), 0, 0,
 	    "an address or a network (ADDRESS/BITS)", valid_network },
 	{ "log", K_LOG, OFF(log_dest), 0, 0, 0, NULL, NULL },
@@ -141,6 +143,7 @@ static const struct flag flags[] = {
 	{ "request-timeout", 0, 1, F_SETTING, "request_timeout", NULL },
 	{ "write-timeout", 0, 1, F_SETTING, "write_timeout", NULL },
 	{ "ticket-rotation", 0, 1, F_SETTING, "ticket_rotation", NULL },
+	{ "ticket-key-file", 0, 1, F_SETTING, "ticket_key_file", NULL },
 	{ "proxy-from", 0, 1, F_SETTING, "proxy_from", NULL },
 	{ "log", 0, 1, F_SETTING, "log", NULL },
 	{ "log-file", 0, 1, F_SETTING, "log_file", NULL },
@@ -198,6 +201,9 @@ static const char usage_text[] =
 "      --write-timeout S    a slow reader's deadline [write_timeout] (30)\n"
 "      --ticket-rotation S  new session ticket key every S seconds\n"
 "                           [ticket_rotation] (43200: 12 hours)\n"
+"      --ticket-key-file FILE  a secret of 32 bytes or more from which\n"
+"                           replicas derive the same ticket keys\n"
+"                           [ticket_key_file] (none: random keys)\n"
 "      --proxy-from NET     an address or network (ADDR/BITS) of a balancer\n"
 "                           whose connections begin with a PROXY header\n"
 "                           (v1 or v2), repeatable [proxy_from] (none)\n"
@@ -607,8 +613,10 @@ config_validate(const struct config *cfg)
 	if (cfg->daemonize && cfg->pidfile != NULL &&
 	    !writable_or_creatable(cfg, "pidfile", cfg->pidfile))
 		ok = false;
-	/* Serving, start-up does this itself, with the same messages. */
+	/* Serving, start-up does these itself, with the same messages. */
 	if (cfg->mode == MODE_CHECK && tls_check(cfg) == -1)
+		ok = false;
+	if (cfg->mode == MODE_CHECK && tls_ticket_check(cfg) == -1)
 		ok = false;
 	return ok ? 0 : -1;
 }
@@ -930,14 +938,14 @@ lies_inside(const char *realdir, const char *path)
 void
 config_note_secrets(struct config *cfg, bool warn)
 {
-	const char	*path[3] = { cfg->certs_dir, cfg->cert_file,
-			    cfg->key_file };
-	const char	*key[3] = { "certs", "cert", "key" };
+	const char	*path[4] = { cfg->certs_dir, cfg->cert_file,
+			    cfg->key_file, cfg->ticket_key_file };
+	const char	*key[4] = { "certs", "cert", "key", "ticket_key_file" };
 	struct stat	 st;
 	char		*realroot, *realcerts;
-	int		 i;
+	int		 i, n = cfg->ticket_key_file != NULL ? 4 : 3;
 
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < n; i++)
 		if (stat(path[i], &st) == 0) {
 			cfg->secrets[CONFIG_SECRET_DIR + i].dev = st.st_dev;
 			cfg->secrets[CONFIG_SECRET_DIR + i].ino = st.st_ino;
@@ -945,7 +953,7 @@ config_note_secrets(struct config *cfg, bool warn)
 	if (!warn || (realroot = realpath(cfg->root, NULL)) == NULL)
 		return;
 	realcerts = resolve(cfg->certs_dir);
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < n; i++) {
 		/* A file in the folder is covered by the folder's warning. */
 		if (i > 0 && realcerts != NULL &&
 		    lies_inside(realcerts, path[i]))
@@ -1006,6 +1014,7 @@ config_free(struct config *cfg)
 	free(cfg->certs_dir);
 	free(cfg->cert_file);
 	free(cfg->key_file);
+	free(cfg->ticket_key_file);
 	free(cfg->log_file);
 	free(cfg->pidfile);
 	free(cfg->user);

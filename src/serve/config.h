@@ -19,6 +19,7 @@ enum {
 	CONFIG_SECRET_DIR,	/* certs_dir, cert_file, key_file by path */
 	CONFIG_SECRET_CERT,
 	CONFIG_SECRET_KEY,
+	CONFIG_SECRET_TICKET,	/* ticket_key_file */
 	CONFIG_SECRET_CERT_NOW,	/* as the server's descriptors see them */
 	CONFIG_SECRET_KEY_NOW,
 	CONFIG_NSECRETS
@@ -74,6 +75,7 @@ struct config {
 	int		 request_timeout;	/* s: handshake + request line */
 	int		 write_timeout;		/* s: per write progress */
 	int		 ticket_rotation;	/* s: session ticket key life */
+	char		*ticket_key_file;	/* the secret replicas share */
 	/*
 	 * The sources whose connections begin with a PROXY header (a
 	 * balancer), as given and as networks.

@@ -83,6 +83,7 @@ struct server {
 	atomic_uint		 notes[NNOTES];	/* not logged yet */
 	atomic_llong		 noted[NNOTES];	/* time of the last line */
 	struct tls_files	 certs;		/* read again at reload */
+	struct event		*rotate_ev;	/* the ticket keys' next change */
 
 	/* The current snapshot and TLS context, handed to the workers. */
 	pthread_mutex_t		 lock;

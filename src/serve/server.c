@@ -429,15 +429,39 @@ on_notes(evutil_socket_t fd, short what, void *arg)
 			note_flush(srv, k);
 }
 
-/* Every ticket_rotation seconds: a new session ticket key. */
+/*
+ * When the session ticket keys change next: ticket_rotation seconds from
+ * now, or, with ticket_key_file, at the end of the period the clock is
+ * in, where every replica changes them too.
+ */
+static void
+arm_rotation(struct server *srv)
+{
+	long long	 period = srv->cfg->ticket_rotation * 1000000LL, left;
+	struct timeval	 tv = { srv->cfg->ticket_rotation, 0 };
+	struct timespec	 now;
+
+	if (srv->cfg->ticket_key_file != NULL) {
+		clock_gettime(CLOCK_REALTIME, &now);
+		left = period - ((long long)now.tv_sec * 1000000 +
+		    now.tv_nsec / 1000) % period;
+		tv.tv_sec = left / 1000000;
+		tv.tv_usec = left % 1000000;
+	}
+	evtimer_add(srv->rotate_ev, &tv);
+}
+
 static void
 on_rotate(evutil_socket_t fd, short what, void *arg)
 {
+	struct server	*srv = arg;
+
 	if (tls_rotate_ticket_keys() == -1)
 		log_warnx("session ticket key rotation failed: keeping the "
 		    "current key");
 	else
 		log_info("session ticket key rotated");
+	arm_rotation(srv);
 }
 
 /* Block or unblock (how) the n signals of sigs in the calling thread. */
@@ -459,7 +483,6 @@ main_loop(struct server *srv)
 {
 	struct event_base	*base;
 	struct event		*ev[6];
-	struct timeval		 tv = { srv->cfg->ticket_rotation, 0 };
 	struct timeval		 notes = { NOTE_SECONDS, 0 };
 	static const int	 sigs[] = { SIGHUP, SIGUSR1, SIGTERM, SIGINT };
 	static const int	 held[] = { SIGHUP, SIGUSR1 };
@@ -473,9 +496,11 @@ main_loop(struct server *srv)
 		if (ev[i] == NULL || event_add(ev[i], NULL) == -1)
 			rc = 1;
 	}
-	ev[i] = event_new(base, -1, EV_PERSIST, on_rotate, srv);
-	if (ev[i] == NULL || event_add(ev[i], &tv) == -1)
+	if ((ev[i] = srv->rotate_ev = evtimer_new(base, on_rotate, srv)) ==
+	    NULL)
 		rc = 1;
+	else
+		arm_rotation(srv);
 	ev[++i] = event_new(base, -1, EV_PERSIST, on_notes, srv);
 	if (ev[i] == NULL || event_add(ev[i], &notes) == -1)
 		rc = 1;
@@ -569,7 +594,7 @@ prepare(struct server *srv, const struct config *cfg)
 	srv->max_conns = connection_limit(cfg, srv->nls);
 	srv->limits = limits_new(cfg->max_connections_per_ip, cfg->rate_limit,
 	    srv->max_conns);
-	if (tls_ensure_cert(cfg) == -1 ||
+	if (tls_tickets_setup(cfg) == -1 || tls_ensure_cert(cfg) == -1 ||
 	    tls_files_open(cfg, &srv->certs) == -1 ||
 	    (srv->ctx = tls_ctx_new(&srv->certs)) == NULL)
 		return -1;

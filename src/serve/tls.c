@@ -10,12 +10,14 @@
 #include <pthread.h>
 #include <pwd.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <openssl/core_names.h>
+#include <openssl/kdf.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -573,23 +575,30 @@ load(SSL_CTX *ctx, const struct tls_files *f, int i,
 /*
  * Session ticket keys, shared by every context (so a reload keeps them)
  * and every worker: the current key seals new tickets, the previous one
- * still opens the tickets sealed before the last rotation.
+ * still opens the tickets sealed before the last rotation.  With
+ * ticket_key_file both are derived from its secret and the period of
+ * ticket_rotation seconds the clock is in, so that every replica with
+ * the same file holds the same keys at the same time, with nothing said
+ * between them; without it they are random, this process's own.
  */
-struct ticket_key {
-	unsigned char	 name[16];
-	unsigned char	 aes[32];	/* AES-256-CBC */
-	unsigned char	 hmac[32];	/* HMAC-SHA256 */
-};
-
 static struct {
 	pthread_rwlock_t	 lock;
-	struct ticket_key	 cur, prev;
+	struct tls_ticket_key	 cur, prev;
+	/*
+	 * With a secret, the next period's key opens tickets too: those
+	 * of a replica whose clock is a little ahead, which changed keys
+	 * first.
+	 */
+	struct tls_ticket_key	 next;
+	unsigned char		 secret[TLS_TICKET_SECRET_MAX];
+	size_t			 secret_len;	/* 0: random keys */
+	int			 rotation;	/* s, with a secret */
 } tickets = { .lock = PTHREAD_RWLOCK_INITIALIZER };
 static pthread_once_t	 tickets_once = PTHREAD_ONCE_INIT;
 static EVP_CIPHER	*ticket_cipher;
 
 static bool
-new_ticket_key(struct ticket_key *k)
+new_ticket_key(struct tls_ticket_key *k)
 {
 	return RAND_bytes((unsigned char *)k, sizeof(*k)) == 1;
 }
@@ -604,10 +613,148 @@ tickets_init(void)
 }
 
 int
+tls_ticket_derive(const unsigned char *secret, size_t len, int64_t period,
+    struct tls_ticket_key *k)
+{
+	static const char	 salt[] = "capsuled session ticket keys";
+	unsigned char		 info[8 + 7] = "period ";
+	EVP_KDF			*kdf;
+	EVP_KDF_CTX		*kctx = NULL;
+	OSSL_PARAM		 params[5];
+	int			 i, ok = 0;
+
+	/* The period number, big-endian, after "period ". */
+	for (i = 0; i < 8; i++)
+		info[7 + i] = (unsigned char)((uint64_t)period >> (56 - 8 * i));
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
+	    (char *)"SHA256", 0);
+	params[1] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
+	    (void *)secret, len);
+	params[2] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT,
+	    (void *)salt, sizeof(salt) - 1);
+	params[3] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO,
+	    info, sizeof(info));
+	params[4] = OSSL_PARAM_construct_end();
+	if ((kdf = EVP_KDF_fetch(NULL, "HKDF", NULL)) != NULL &&
+	    (kctx = EVP_KDF_CTX_new(kdf)) != NULL)
+		ok = EVP_KDF_derive(kctx, (unsigned char *)k, sizeof(*k),
+		    params);
+	EVP_KDF_CTX_free(kctx);
+	EVP_KDF_free(kdf);
+	return ok == 1 ? 0 : -1;
+}
+
+/*
+ * The secret of ticket_key_file into buf (TLS_TICKET_SECRET_MAX bytes):
+ * its bytes without a final newline, at least TLS_TICKET_SECRET_MIN.
+ * The reason is logged with the setting; -1.
+ */
+static int
+read_secret(const struct config *cfg, unsigned char *buf, size_t *lenp)
+{
+	char		 where[CONFIG_WHERE_MAX];
+	struct stat	 st;
+	size_t		 len = 0;
+	int		 fd;
+
+	config_where(cfg, "ticket_key_file", where, sizeof(where));
+	if ((fd = file_open(AT_FDCWD, cfg->ticket_key_file)) == -1 ||
+	    fstat(fd, &st) == -1) {
+		log_warnx("%s: %s: %s", where, cfg->ticket_key_file,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	if (st.st_mode & (S_IRWXG | S_IRWXO))
+		log_warnx("%s: %s is readable by group or others (mode %03o); "
+		    "chmod 600 it", where, cfg->ticket_key_file,
+		    (unsigned)(st.st_mode & 0777));
+	if (!S_ISREG(st.st_mode) || st.st_size > TLS_TICKET_SECRET_MAX ||
+	    file_read_to(AT_FDCWD, cfg->ticket_key_file, (char *)buf,
+	    TLS_TICKET_SECRET_MAX, &len) == -1) {
+		log_warnx("%s: %s: not a file of at most %d bytes", where,
+		    cfg->ticket_key_file, TLS_TICKET_SECRET_MAX);
+		return -1;
+	}
+	if (len > 0 && buf[len - 1] == '\n')
+		len--;
+	if (len > 0 && buf[len - 1] == '\r')
+		len--;
+	if (len < TLS_TICKET_SECRET_MIN) {
+		log_warnx("%s: %s holds %zu bytes: a secret of at least %d is "
+		    "needed (openssl rand -base64 48 > FILE)", where,
+		    cfg->ticket_key_file, len, TLS_TICKET_SECRET_MIN);
+		OPENSSL_cleanse(buf, TLS_TICKET_SECRET_MAX);
+		return -1;
+	}
+	*lenp = len;
+	return 0;
+}
+
+int
+tls_ticket_check(const struct config *cfg)
+{
+	unsigned char	 buf[TLS_TICKET_SECRET_MAX];
+	size_t		 len;
+	int		 rc;
+
+	if (cfg->ticket_key_file == NULL)
+		return 0;
+	rc = read_secret(cfg, buf, &len);
+	OPENSSL_cleanse(buf, sizeof(buf));
+	return rc;
+}
+
+/* The keys of the period the clock is in, of the one before and after. */
+static int
+derive_now(void)
+{
+	struct tls_ticket_key	 k[3];
+	int64_t			 period;
+	int			 i, rc = 0;
+
+	period = (int64_t)time(NULL) / tickets.rotation;
+	for (i = 0; i < 3 && rc == 0; i++)
+		rc = tls_ticket_derive(tickets.secret, tickets.secret_len,
+		    period - 1 + i, &k[i]);
+	if (rc == 0) {
+		pthread_rwlock_wrlock(&tickets.lock);
+		tickets.prev = k[0];
+		tickets.cur = k[1];
+		tickets.next = k[2];
+		pthread_rwlock_unlock(&tickets.lock);
+	}
+	OPENSSL_cleanse(k, sizeof(k));
+	return rc;
+}
+
+int
+tls_tickets_setup(const struct config *cfg)
+{
+	pthread_once(&tickets_once, tickets_init);
+	if (cfg->ticket_key_file == NULL)
+		return 0;
+	if (read_secret(cfg, tickets.secret, &tickets.secret_len) == -1)
+		return -1;
+	tickets.rotation = cfg->ticket_rotation;
+	if (derive_now() == -1) {
+		log_ssl("session ticket keys");
+		return -1;
+	}
+	log_info("session ticket keys from %s, a new one every %d s",
+	    cfg->ticket_key_file, cfg->ticket_rotation);
+	return 0;
+}
+
+int
 tls_rotate_ticket_keys(void)
 {
-	struct ticket_key	 k;
+	struct tls_ticket_key	 k;
 
+	if (tickets.secret_len > 0)
+		return derive_now();
 	if (!new_ticket_key(&k))
 		return -1;
 	pthread_rwlock_wrlock(&tickets.lock);
@@ -621,7 +768,8 @@ tls_rotate_ticket_keys(void)
 /*
  * OpenSSL's ticket callback: seal with the current key (enc), or open
  * with the key the ticket names: 1 with the current key, 2 with the
- * previous (the client then gets a ticket sealed with the current), 0
+ * previous or the next (the client then gets a ticket sealed with the
+ * current), 0
  * for a key rotated out (a full handshake follows).  TLS 1.3 always
  * gets 2, so that a resumed connection leaves the client a new ticket
  * as it does without a callback.
@@ -630,7 +778,7 @@ static int
 ticket_key(SSL *ssl, unsigned char name[16], unsigned char *iv,
     EVP_CIPHER_CTX *cctx, EVP_MAC_CTX *hctx, int enc)
 {
-	struct ticket_key	 k;
+	struct tls_ticket_key	 k;
 	OSSL_PARAM		 params[3];
 	int			 rc = 1;
 
@@ -639,6 +787,10 @@ ticket_key(SSL *ssl, unsigned char name[16], unsigned char *iv,
 		k = tickets.cur;
 	else if (memcmp(name, tickets.prev.name, sizeof(k.name)) == 0) {
 		k = tickets.prev;
+		rc = 2;
+	} else if (tickets.secret_len > 0 &&
+	    memcmp(name, tickets.next.name, sizeof(k.name)) == 0) {
+		k = tickets.next;
 		rc = 2;
 	} else
 		rc = 0;

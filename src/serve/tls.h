@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <openssl/ssl.h>
 
@@ -59,10 +60,40 @@ bool	 tls_files_changed(struct tls_files *);
  */
 SSL_CTX	*tls_ctx_new(const struct tls_files *);
 
+/* A session ticket key: its name in the ticket, and what seals it. */
+struct tls_ticket_key {
+	unsigned char	 name[16];
+	unsigned char	 aes[32];	/* AES-256-CBC */
+	unsigned char	 hmac[32];	/* HMAC-SHA256 */
+};
+
+/* The secret of ticket_key_file, in bytes. */
+#define TLS_TICKET_SECRET_MIN	32
+#define TLS_TICKET_SECRET_MAX	4096
+
 /*
- * A new session ticket key; the current one becomes the previous one,
- * which still opens the tickets it sealed until the next rotation.
- * Safe while workers handshake.  Returns -1 when no random key could
+ * The session ticket keys, before the first context: from the secret of
+ * cfg->ticket_key_file when set (the keys of the ticket_rotation period
+ * the clock is in and of the one before, as every replica with the same
+ * file derives them, and the next one's, which opens the tickets of a
+ * replica whose clock is ahead), else random.  Returns -1 (the reason logged with
+ * the setting) when the file cannot be read or holds too short a secret.
+ */
+int	 tls_tickets_setup(const struct config *);
+/* What tls_tickets_setup checks of the file, for --check. */
+int	 tls_ticket_check(const struct config *);
+/*
+ * The key of period number period (seconds since the epoch divided by
+ * ticket_rotation) from a secret of len bytes: HKDF-SHA256 with a fixed
+ * salt and the period as its info.  -1 when OpenSSL fails.
+ */
+int	 tls_ticket_derive(const unsigned char *secret, size_t len,
+	    int64_t period, struct tls_ticket_key *);
+/*
+ * At a period's end: with a secret, the keys of the new period and of
+ * those around it; else a new random key, the current one becoming the
+ * previous one, which still opens the tickets it sealed until the next
+ * rotation.  Safe while workers handshake.  Returns -1 when no key could
  * be made (the keys are then unchanged).
  */
 int	 tls_rotate_ticket_keys(void);

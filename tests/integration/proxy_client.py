@@ -15,10 +15,10 @@ over TLS or Gopher.  Everything stays on loopback.
   proxy_client.py hold PORT HEADER N SECONDS [SOURCE]
       N connections each sending the header, held for SECONDS: prints
       "closed=C" for those the server closed.
-  proxy_client.py resume PORT1 PORT2 [HOST]
+  proxy_client.py resume PORT1 PORT2 [HOST [tls1.2]]
       a TLS session made on PORT1, resumed on PORT2 (a ticket; HOST is
-      the SNI, localhost by default): prints "reused=True|False" and
-      the two status lines.
+      the SNI, localhost by default; TLS 1.3 unless tls1.2): prints
+      "reused=True|False" and the two status lines.
 
 HEADER is none, v1:ADDR (PROXY TCP4/TCP6 naming ADDR, port 40000),
 v2:ADDR (the binary form), v2-local (a LOCAL command, as health checks
@@ -155,8 +155,10 @@ def cmd_hold(port, spec, n, seconds, source="127.0.0.1"):
         s.close()
 
 
-def cmd_resume(port1, port2, host="localhost"):
+def cmd_resume(port1, port2, host="localhost", version="tls1.3"):
     ctx = tls_context()
+    if version == "tls1.2":
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
     url = "gemini://%s/" % host
     line1, sess, _ = gemini_request(ctx, int(port1), b"", url,
                                     "127.0.0.2", host)
