@@ -79,7 +79,7 @@ print("next_period=%s" % get(sys.argv[2], sess)[1])
 time.sleep(9 - (time.monotonic() - start))
 print("two_later=%s" % get(sys.argv[2], sess)[1])
 PY
-check "a session of A, one period later, resumes on B ($(cat "$T_TMP/rotation" | tr '\n' ' '), t0 % 4 = $((t0 % 4)))" \
+check "a session of A, one period later, resumes on B ($(tr '\n' ' ' <"$T_TMP/rotation"), t0 % 4 = $((t0 % 4)))" \
     grep -q "next_period=True" "$T_TMP/rotation"
 check "two periods later it no longer does" \
     grep -q "two_later=False" "$T_TMP/rotation"
