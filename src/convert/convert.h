@@ -22,9 +22,9 @@
  */
 struct kramdown_opts {
 	bool		 parse_block_html;
-	/* The four entities of smart_quotes, in kramdown's order (lsquo,
-	 * rsquo, ldquo, rdquo): UTF-8, NULL for those. */
-	const char	*quotes[4];
+	/* The four characters of smart_quotes, in kramdown's order (lsquo,
+	 * rsquo, ldquo, rdquo), UTF-8; "" for those. */
+	char		 quotes[4][8];
 };
 
 struct convert_env {
@@ -39,6 +39,15 @@ struct convert_env {
 			    unsigned line);
 	struct kramdown_opts kramdown;
 };
+
+/*
+ * kramdown's options from _config.yml's kramdown: hash (NULL: none):
+ * parse_block_html, smart_quotes (four entity names or code points, as
+ * a string with commas or a list).  Values kramdown would refuse leave
+ * the default, with a warning naming file.
+ */
+void	convert_kramdown_opts(struct kramdown_opts *, const struct value *,
+	    const char *file, struct diags *);
 
 /*
  * Convert a Markdown body and append its lines to doc.  Never fails:

@@ -512,7 +512,8 @@ render_md(const char *md, size_t len, const struct kramdown_out *ko,
 		r.nhblocks = ko->nhtml;
 	}
 	for (i = 0; i < 4; i++)
-		r.quotes_utf8[i] = env->kramdown.quotes[i];
+		r.quotes_utf8[i] = env->kramdown.quotes[i][0] != '\0' ?
+		    env->kramdown.quotes[i] : NULL;
 
 	/* md4c sizes are 32 bits; sources are far smaller (site.c). */
 	md_parse(md, len > UINT32_MAX ? UINT32_MAX : (MD_SIZE)len, &parser,

@@ -1,8 +1,8 @@
 /*
  * md4c callbacks to the document model (CONVERSION.md 5.6 to 5.12):
- * text units with their link lines, flattened lists and quotes, code
- * and tables as preformatted blocks, HTML blocks and inline HTML,
- * footnotes after the body.
+ * text units with their link lines, lists with their nesting, quotes,
+ * code and tables as preformatted blocks, the HTML the kramdown pass
+ * took out and inline HTML, footnotes after the body.
  */
 #ifndef CAPSULED_MARKDOWN_H
 #define CAPSULED_MARKDOWN_H

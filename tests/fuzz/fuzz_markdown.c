@@ -44,7 +44,7 @@ map_url(void *ctx, const char *target, unsigned line)
 	return target[0] == '#' ? NULL : xstrdup(target);
 }
 
-static const char *const straight[4] = { "'", "'", "\"", "\"" };
+static const char straight[4][8] = { "'", "'", "\"", "\"" };
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -119,6 +119,48 @@ test_plain(void)
 	CHECK_INT(link_line[0], 22);
 }
 
+/* kramdown's options from _config.yml, as values. */
+static void
+test_kramdown_opts(void)
+{
+	static const char	*yaml =
+	    "kramdown:\n  parse_block_html: true\n"
+	    "  smart_quotes: sbquo,lsquo, bdquo ,ldquo\n"
+	    "other:\n  kramdown: {}\n"
+	    "list:\n  smart_quotes: [apos, 8217, quot, \"quot\"]\n"
+	    "bad:\n  smart_quotes: lsquo,rsquo\n";
+	struct kramdown_opts	 o;
+	struct diags		 diags = { 0 };
+	struct value		*v;
+
+	v = value_from_yaml(yaml, strlen(yaml), "_config.yml", 1, &diags);
+	CHECK(v != NULL);
+	if (v == NULL)
+		return;
+	convert_kramdown_opts(&o, value_hash_get(v, "kramdown", 8),
+	    "_config.yml", &diags);
+	CHECK(o.parse_block_html);
+	CHECK_STR(o.quotes[0], "\xe2\x80\x9a");	/* sbquo */
+	CHECK_STR(o.quotes[2], "\xe2\x80\x9e");	/* bdquo */
+	CHECK_STR(o.quotes[3], "\xe2\x80\x9c");
+	convert_kramdown_opts(&o, value_hash_get(v, "list", 4), "_config.yml",
+	    &diags);
+	CHECK(!o.parse_block_html);
+	CHECK_STR(o.quotes[0], "'");
+	CHECK_STR(o.quotes[1], "\xe2\x80\x99");
+	CHECK_STR(o.quotes[3], "\"");
+	CHECK_INT(diags.n, 0);
+	/* Two names are not four: Jekyll's quotes, and a warning. */
+	convert_kramdown_opts(&o, value_hash_get(v, "bad", 3), "_config.yml",
+	    &diags);
+	CHECK_STR(o.quotes[0], "");
+	CHECK_INT(diags.n, 1);
+	convert_kramdown_opts(&o, NULL, "_config.yml", &diags);
+	CHECK(!o.parse_block_html && o.quotes[0][0] == '\0');
+	value_unref(v);
+	diag_free(&diags);
+}
+
 int
 main(void)
 {
@@ -126,5 +168,6 @@ main(void)
 	RUN(test_after_raw);
 	RUN(test_raw_then_table);
 	RUN(test_plain);
+	RUN(test_kramdown_opts);
 	return HARNESS_END();
 }

@@ -12,9 +12,9 @@
 #include "core/core.h"
 
 static struct diags	diags;
-static const char *const straight[4] = { "'", "'", "\"", "\"" };
+static const char straight[4][8] = { "'", "'", "\"", "\"" };
 /* smart_quotes of kramdown's options, NULL for Jekyll's. */
-static const char	*const *quotes;
+static const char	(*quotes)[8];
 
 /* Absolute URLs and /img/ paths kept, fragments dropped. */
 static char *
