@@ -8,6 +8,8 @@
 
 #define META_MAX	1024
 
+static const char	 health_ok[] = "ok\n";
+
 /* An IP address of either family, in network order. */
 struct ipaddr {
 	int		af;
@@ -240,6 +242,7 @@ gemini_respond(const struct snapshot *snap, const struct gemini_host *cfg,
 
 	r->body = NULL;
 	r->body_len = 0;
+	r->health = false;
 	r->path[0] = r->host[0] = '\0';
 	if (len == 0) {
 		respond(r, 59, "Bad request: empty");
@@ -252,8 +255,23 @@ gemini_respond(const struct snapshot *snap, const struct gemini_host *cfg,
 	}
 	memcpy(r->path, u.path, strlen(u.path) + 1);
 	memcpy(r->host, u.host, strlen(u.host) + 1);
-	if (acceptable(cfg, sni, &u, r))
+	if (!acceptable(cfg, sni, &u, r))
+		return;
+	if (cfg->health_path != NULL && strcmp(u.path, cfg->health_path) == 0) {
+		respond(r, 20, "text/plain");
+		r->body = health_ok;
+		r->body_len = sizeof(health_ok) - 1;
+		r->health = true;
+	} else
 		serve(snap, &u, r);
+}
+
+void
+gemini_draining(struct gemini_response *r)
+{
+	respond(r, 41, "Draining: this server is shutting down");
+	r->body = NULL;
+	r->body_len = 0;
 }
 
 void

@@ -18,6 +18,7 @@ struct gemini_host {
 	size_t	  nlisten;
 	int	  public_port;	/* the port of our URLs */
 	bool	  check_port;	/* refuse a URL that names another port */
+	const char *health_path; /* a balancer's check, or NULL */
 };
 
 #define GEMINI_MAX_REQUEST	1024	/* URL bytes, CRLF not counted */
@@ -30,6 +31,7 @@ struct gemini_response {
 	size_t		 body_len;
 	char		 path[GEMINI_MAX_REQUEST + 2]; /* decoded, for the log */
 	char		 host[GEMINI_MAX_REQUEST + 1]; /* as requested, or "" */
+	bool		 health;	/* the answer to health_path */
 };
 
 /*
@@ -48,10 +50,18 @@ long	gemini_request_end(const char *buf, size_t len);
  * (0.0.0.0 or ::).  A directory path ending in '/' serves its route,
  * else its "index.gmi"; without the '/' it redirects (31) there when
  * one of the two exists (else 51: a redirect must lead somewhere).
+ * The path health_path, when set, is "20 text/plain" and "ok", with
+ * r->health set, whatever the snapshot holds.
  */
 void	gemini_respond(const struct snapshot *, const struct gemini_host *,
 	    const char *sni, const char *line, size_t len,
 	    struct gemini_response *);
+
+/*
+ * Turn r (the answer to health_path) into "41" with a reason: the
+ * server is draining, and a balancer is to take it out.
+ */
+void	gemini_draining(struct gemini_response *r);
 
 /*
  * Turn r into "44 SECONDS" (slow down: the client's address sent more

@@ -8,6 +8,10 @@
 #define NOT_FOUND	"3Not found\t\terror.host\t1\r\n.\r\n"
 #define ABOVE_ROOT	"3Bad selector: it climbs above the root\t\terror.host" \
 			"\t1\r\n.\r\n"
+#define DRAINING	"3Draining: this server is shutting down\t\terror.host" \
+			"\t1\r\n.\r\n"
+/* The answer to health_selector: a text. */
+#define HEALTH_OK	"ok\r\n.\r\n"
 
 const char *
 gopher_public_host(const char *gopher_host, const char *hostname)
@@ -42,7 +46,7 @@ answer(struct gopher_response *res, char *owned, size_t len, int status)
 	res->status = status;
 }
 
-/* A fixed error item (NOT_FOUND, ABOVE_ROOT). */
+/* A fixed error item (NOT_FOUND, ABOVE_ROOT, DRAINING). */
 static void
 error_item(struct gopher_response *res, const char *item)
 {
@@ -167,6 +171,14 @@ gopher_respond(const struct snapshot *snap, const struct gopher_host *gh,
 		return;
 	}
 	memcpy(res->selector, line, len);
+	if (gh->health_selector != NULL &&
+	    strlen(gh->health_selector) == len &&
+	    memcmp(line, gh->health_selector, len) == 0) {
+		res->body = HEALTH_OK;
+		res->len = sizeof(HEALTH_OK) - 1;
+		res->health = true;
+		return;
+	}
 	if (is_http(line, len)) {
 		http_answer(gh, res);
 		return;
@@ -209,6 +221,13 @@ gopher_response_free(struct gopher_response *res)
 	res->owned = NULL;
 	res->body = NULL;
 	res->len = 0;
+}
+
+void
+gopher_draining(struct gopher_response *res)
+{
+	gopher_response_free(res);
+	error_item(res, DRAINING);
 }
 
 void

@@ -6,6 +6,7 @@
 #ifndef CAPSULED_GOPHER_H
 #define CAPSULED_GOPHER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "model/model.h"
@@ -18,6 +19,7 @@ struct gopher_response {
 	char		*owned;		/* ... an error menu built here */
 	char		 selector[GOPHER_MAX_SELECTOR + 1]; /* for the log */
 	int		 status;	/* for the log: 0 ok, 3 error */
+	bool		 health;	/* the answer to health_selector */
 };
 
 /*
@@ -32,6 +34,7 @@ struct gopher_host {
 	const char	*name;		/* the gopher_host setting, or NULL */
 	const char	*hostname;	/* the first host name, or NULL */
 	int		 port;		/* the public Gopher port */
+	const char	*health_selector; /* a balancer's check, or NULL */
 };
 
 /*
@@ -42,10 +45,20 @@ struct gopher_host {
 const char	*gopher_public_host(const char *gopher_host,
 		    const char *hostname);
 
-/* Answer one request line (without its line end). */
+/*
+ * Answer one request line (without its line end).  The selector
+ * health_selector, when set, is a text saying "ok", with res->health
+ * set, whatever the snapshot holds.
+ */
 void	gopher_respond(const struct snapshot *, const struct gopher_host *,
 	    const char *line, size_t len, struct gopher_response *);
 void	gopher_response_free(struct gopher_response *);
+
+/*
+ * Replace the answer to health_selector with a type 3 item: the server
+ * is draining, and a balancer is to take it out.
+ */
+void	gopher_draining(struct gopher_response *);
 
 /*
  * Replace the answer with a type 3 item saying how many seconds to wait

@@ -42,6 +42,8 @@ static bool	valid_nonempty(const char *);
 static bool	valid_hostname(const char *);
 static bool	valid_address(const char *);
 static bool	valid_network(const char *);
+static bool	valid_path(const char *);
+static bool	valid_selector(const char *);
 
 #define OFF(f)	offsetof(struct config, f)
 
@@ -85,6 +87,12 @@ static const struct setting settings[] = {
 	    "a number of seconds (1-604800)", NULL },
 	{ "ticket_key_file", K_STRING, OFF(ticket_key_file), 0, 0, 0,
 	    "a file", valid_nonempty },
+	{ "health_path", K_STRING, OFF(health_path), 0, 0, 0,
+	    "a path (starting with /)", valid_path },
+	{ "health_selector", K_STRING, OFF(health_selector), 0, 0, 0,
+	    "a selector (no tab, CR or LF)", valid_selector },
+	{ "drain_seconds", K_INT, OFF(drain_seconds), 0, 0, 3600,
+	    "a number of seconds (0-3600)", NULL },
 	{ "proxy_from", K_LIST, OFF(proxy_from), OFF(nproxy_from), 0, 0,
 	    "an address or a network (ADDRESS/BITS)", valid_network },
 	{ "log", K_LOG, OFF(log_dest), 0, 0, 0, NULL, NULL },
@@ -144,6 +152,9 @@ static const struct flag flags[] = {
 	{ "write-timeout", 0, 1, F_SETTING, "write_timeout", NULL },
 	{ "ticket-rotation", 0, 1, F_SETTING, "ticket_rotation", NULL },
 	{ "ticket-key-file", 0, 1, F_SETTING, "ticket_key_file", NULL },
+	{ "health-path", 0, 1, F_SETTING, "health_path", NULL },
+	{ "health-selector", 0, 1, F_SETTING, "health_selector", NULL },
+	{ "drain-seconds", 0, 1, F_SETTING, "drain_seconds", NULL },
 	{ "proxy-from", 0, 1, F_SETTING, "proxy_from", NULL },
 	{ "log", 0, 1, F_SETTING, "log", NULL },
 	{ "log-file", 0, 1, F_SETTING, "log_file", NULL },
@@ -204,6 +215,13 @@ static const char usage_text[] =
 "      --ticket-key-file FILE  a secret of 32 bytes or more from which\n"
 "                           replicas derive the same ticket keys\n"
 "                           [ticket_key_file] (none: random keys)\n"
+"      --health-path PATH   a Gemini path answered \"20 text/plain\" and ok,\n"
+"                           41 while draining [health_path] (none)\n"
+"      --health-selector S  a Gopher selector answered ok, an error item\n"
+"                           while draining [health_selector] (none)\n"
+"      --drain-seconds S    after SIGTERM, answer health checks 41 for S\n"
+"                           seconds before the listeners close\n"
+"                           [drain_seconds] (0)\n"
 "      --proxy-from NET     an address or network (ADDR/BITS) of a balancer\n"
 "                           whose connections begin with a PROXY header\n"
 "                           (v1 or v2), repeatable [proxy_from] (none)\n"
@@ -278,6 +296,18 @@ valid_address(const char *s)
 	unsigned char	a[sizeof(struct in6_addr)];
 
 	return inet_pton(AF_INET, s, a) == 1 || inet_pton(AF_INET6, s, a) == 1;
+}
+
+static bool
+valid_path(const char *s)
+{
+	return s[0] == '/' && strpbrk(s, "\t\r\n") == NULL;
+}
+
+static bool
+valid_selector(const char *s)
+{
+	return *s != '\0' && strpbrk(s, "\t\r\n") == NULL;
 }
 
 static bool
@@ -976,6 +1006,7 @@ config_gemini_host(const struct config *cfg, struct gemini_host *h)
 	h->nlisten = cfg->nlisten;
 	h->public_port = cfg->public_port;
 	h->check_port = cfg->check_port;
+	h->health_path = cfg->health_path;
 }
 
 void
@@ -984,6 +1015,7 @@ config_gopher_host(const struct config *cfg, struct gopher_host *h)
 	h->name = cfg->gopher_host;
 	h->hostname = cfg->nhostnames > 0 ? cfg->hostnames[0] : NULL;
 	h->port = cfg->gopher_public_port;
+	h->health_selector = cfg->health_selector;
 }
 
 void
@@ -1015,6 +1047,8 @@ config_free(struct config *cfg)
 	free(cfg->cert_file);
 	free(cfg->key_file);
 	free(cfg->ticket_key_file);
+	free(cfg->health_path);
+	free(cfg->health_selector);
 	free(cfg->log_file);
 	free(cfg->pidfile);
 	free(cfg->user);

@@ -80,6 +80,9 @@ struct config {
 	 * The sources whose connections begin with a PROXY header (a
 	 * balancer), as given and as networks.
 	 */
+	char		*health_path;		/* Gemini check, or NULL */
+	char		*health_selector;	/* Gopher check, or NULL */
+	int		 drain_seconds;		/* s of 41 after SIGTERM */
 	char	       **proxy_from;
 	size_t		 nproxy_from;
 	struct proxy_cidr *proxy_nets;

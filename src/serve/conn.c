@@ -394,6 +394,25 @@ conn_read(struct conn *c, void *buf, size_t len, size_t *n)
 	return ssl_io(c, r);
 }
 
+/* The response is what c->r holds now. */
+static void
+use_answer(struct conn *c)
+{
+	if (c->proto == PROTO_GEMINI) {
+		c->status = c->r.gemini.status;
+		c->hdr = c->r.gemini.header;
+		c->hlen = c->r.gemini.header_len;
+		c->body = c->r.gemini.body;
+		c->blen = c->r.gemini.body_len;
+	} else {
+		c->status = c->r.gopher.status;
+		c->hdr = "";
+		c->hlen = 0;
+		c->body = c->r.gopher.body;
+		c->blen = c->r.gopher.len;
+	}
+}
+
 static void
 respond_gemini(struct conn *c, long end)
 {
@@ -411,12 +430,8 @@ respond_gemini(struct conn *c, long end)
 		gemini_respond(c->snap, &c->w->srv->gemini_host, sni, c->req,
 		    (size_t)end - 2, r);
 	}
-	c->status = r->status;
 	c->path = r->path;
-	c->hdr = r->header;
-	c->hlen = r->header_len;
-	c->body = r->body;
-	c->blen = r->body_len;
+	use_answer(c);
 }
 
 static void
@@ -431,12 +446,8 @@ respond_gopher(struct conn *c, long end)
 	if (len > 0 && c->req[len - 1] == '\r')
 		len--;
 	gopher_respond(c->snap, &c->w->srv->gopher_host, c->req, len, r);
-	c->status = r->status;
 	c->path = r->selector;
-	c->hdr = "";
-	c->hlen = 0;
-	c->body = r->body;
-	c->blen = r->len;
+	use_answer(c);
 }
 
 static long
@@ -528,19 +539,28 @@ static void
 slow_down(struct conn *c, int seconds)
 {
 	server_note(c->w->srv, NOTE_RATE);
-	if (c->proto == PROTO_GEMINI) {
+	if (c->proto == PROTO_GEMINI)
 		gemini_slow_down(&c->r.gemini, seconds);
-		c->hdr = c->r.gemini.header;
-		c->hlen = c->r.gemini.header_len;
-		c->body = NULL;
-		c->blen = 0;
-		c->status = 44;
-	} else {
+	else
 		gopher_slow_down(&c->r.gopher, seconds);
-		c->body = c->r.gopher.body;
-		c->blen = c->r.gopher.len;
-		c->status = 3;
-	}
+	use_answer(c);
+}
+
+/*
+ * The health check's answer: "ok" while serving, "41" or a type 3 item
+ * while draining, so that the balancer takes this server out.  Never
+ * rate-limited: it comes from the balancer's own address.
+ */
+static void
+health(struct conn *c)
+{
+	if (!atomic_load(&c->w->srv->draining))
+		return;
+	if (c->proto == PROTO_GEMINI)
+		gemini_draining(&c->r.gemini);
+	else
+		gopher_draining(&c->r.gopher);
+	use_answer(c);
 }
 
 /* Start the response: from now on the timer is the write deadline. */
@@ -580,7 +600,10 @@ do_request(struct conn *c)
 		respond_gemini(c, end);
 	else
 		respond_gopher(c, end);
-	if ((wait = limits_request(c->w->srv->limits, c->limit)) > 0)
+	if (c->proto == PROTO_GEMINI ? c->r.gemini.health :
+	    c->r.gopher.health)
+		health(c);
+	else if ((wait = limits_request(c->w->srv->limits, c->limit)) > 0)
 		slow_down(c, wait);
 	c->state = CS_WRITE;
 	set_timer(c, c->w->srv->cfg->write_timeout);

@@ -80,6 +80,8 @@ struct server {
 	struct limits		*limits;	/* per address */
 	_Atomic(const char *)	 proxy_why;	/* the last bad header's fault */
 	atomic_bool		 stopping;
+	atomic_bool		 draining;	/* SIGTERM, for drain_seconds */
+	struct event		*drain_ev;	/* its end */
 	atomic_uint		 notes[NNOTES];	/* not logged yet */
 	atomic_llong		 noted[NNOTES];	/* time of the last line */
 	struct tls_files	 certs;		/* read again at reload */

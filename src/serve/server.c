@@ -280,10 +280,19 @@ reopen_log(void)
 		log_info("log file %s reopened", path);
 }
 
+/* Stop accepting: each worker finishes its responses, then ends. */
+static void
+stop_serving(struct server *srv)
+{
+	atomic_store(&srv->stopping, true);
+	wake_workers(srv);
+}
+
 static void
 on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	struct server	*srv = arg;
+	struct timeval	 drain = { srv->cfg->drain_seconds, 0 };
 
 	if (sig == SIGHUP) {
 		reload(srv);
@@ -294,11 +303,29 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		return;
 	}
 	/* A second signal (a supervisor's and a terminal's): one stop. */
-	if (atomic_exchange(&srv->stopping, true))
+	if (atomic_exchange(&srv->draining, true))
 		return;
+	if (srv->cfg->drain_seconds > 0) {
+		log_info("%s: draining for %d s (health checks answer that "
+		    "this server is going), then finishing in-flight "
+		    "responses", sig == SIGTERM ? "SIGTERM" : "SIGINT",
+		    srv->cfg->drain_seconds);
+		evtimer_add(srv->drain_ev, &drain);
+		return;
+	}
 	log_info("%s: finishing in-flight responses",
 	    sig == SIGTERM ? "SIGTERM" : "SIGINT");
-	wake_workers(srv);
+	stop_serving(srv);
+}
+
+/* The end of drain_seconds: the listeners close. */
+static void
+on_drained(evutil_socket_t fd, short what, void *arg)
+{
+	struct server	*srv = arg;
+
+	log_info("drained: finishing in-flight responses");
+	stop_serving(srv);
 }
 
 /*
@@ -482,7 +509,7 @@ static int
 main_loop(struct server *srv)
 {
 	struct event_base	*base;
-	struct event		*ev[6];
+	struct event		*ev[7];
 	struct timeval		 notes = { NOTE_SECONDS, 0 };
 	static const int	 sigs[] = { SIGHUP, SIGUSR1, SIGTERM, SIGINT };
 	static const int	 held[] = { SIGHUP, SIGUSR1 };
@@ -503,6 +530,9 @@ main_loop(struct server *srv)
 		arm_rotation(srv);
 	ev[++i] = event_new(base, -1, EV_PERSIST, on_notes, srv);
 	if (ev[i] == NULL || event_add(ev[i], &notes) == -1)
+		rc = 1;
+	if ((ev[++i] = srv->drain_ev = evtimer_new(base, on_drained, srv)) ==
+	    NULL)
 		rc = 1;
 	/* Start-up is done: from now on, only what serving calls. */
 	if (rc == 0 && sandbox_filter() == -1)
@@ -572,8 +602,7 @@ stop_workers(struct server *srv)
 {
 	int	 i;
 
-	atomic_store(&srv->stopping, true);
-	wake_workers(srv);
+	stop_serving(srv);
 	for (i = 0; i < srv->nthreads; i++)
 		pthread_join(srv->workers[i].thread, NULL);
 }
@@ -637,6 +666,7 @@ server_run(const struct config *cfg, struct snapshot *snap,
 		atomic_init(&srv.nconns[i], 0);
 	atomic_init(&srv.evicted_at, 0);
 	atomic_init(&srv.stopping, false);
+	atomic_init(&srv.draining, false);
 	atomic_init(&srv.proxy_why, "");
 	for (i = 0; i < NNOTES; i++) {
 		atomic_init(&srv.notes[i], 0);

@@ -375,6 +375,38 @@ test_gone(void)
 	routes_free(&older.gemini);
 }
 
+/*
+ * The health path: "20 text/plain" and "ok" for the balancer, once the
+ * host checks pass, whatever the snapshot holds; 41 while draining.
+ */
+static void
+test_health(void)
+{
+	CHECK_INT(ask("gemini://example.org/health"), 51);
+	CHECK(!r.health);
+	cfg.health_path = "/health";
+	CHECK_INT(ask("gemini://example.org/health"), 20);
+	CHECK_STR(r.header, "20 text/plain\r\n");
+	CHECK(r.health);
+	CHECK(r.body_len == 3 && memcmp(r.body, "ok\n", 3) == 0);
+	CHECK_STR(r.path, "/health");
+	/* Only that path, and only for a request we would serve. */
+	CHECK_INT(ask("gemini://example.org/health/"), 51);
+	CHECK(!r.health);
+	CHECK_INT(ask("gemini://example.org/"), 20);
+	CHECK(!r.health);
+	CHECK_INT(ask("gemini://elsewhere.test/health"), 53);
+	CHECK(!r.health);
+	CHECK_INT(ask("gemini://127.0.0.1/health"), 20);
+	CHECK(r.health);
+	gemini_draining(&r);
+	CHECK_INT(r.status, 41);
+	CHECK_STR(r.header, "41 Draining: this server is shutting down\r\n");
+	CHECK(r.body == NULL && r.body_len == 0);
+	CHECK_STR(r.path, "/health");
+	cfg.health_path = NULL;
+}
+
 int
 main(void)
 {
@@ -394,6 +426,7 @@ main(void)
 	RUN(test_no_escape);
 	RUN(test_long_type);
 	RUN(test_gone);
+	RUN(test_health);
 	routes_free(&snap.gemini);
 	return HARNESS_END();
 }

@@ -690,6 +690,37 @@ test_seed_post_text(void)
 	snapshot_unref(s);
 }
 
+/* The health selector: a text saying ok; a type 3 item while draining. */
+static void
+test_health(void)
+{
+	struct gopher_response	 res;
+	char			*t;
+	int			 st;
+
+	t = ask("/health", 7, &st);
+	CHECK(strncmp(t, "3Not found", 10) == 0);
+	free(t);
+	cfg.health_selector = "/health";
+	t = ask("/health", 7, &st);
+	CHECK_STR(t, "ok\r\n.\r\n");
+	CHECK_INT(st, 0);
+	free(t);
+	gopher_respond(snap, &cfg, "/health\r\n", 9, &res);
+	CHECK(res.health);
+	gopher_draining(&res);
+	CHECK(res.len > 0 && strncmp(res.body, "3Draining: this server is "
+	    "shutting down\t\terror.host\t1\r\n.\r\n", res.len) == 0);
+	CHECK_INT(res.status, 3);
+	CHECK_STR(res.selector, "/health");
+	gopher_response_free(&res);
+	/* Another selector is served as before. */
+	gopher_respond(snap, &cfg, "/healthy", 8, &res);
+	CHECK(!res.health);
+	gopher_response_free(&res);
+	cfg.health_selector = NULL;
+}
+
 int
 main(void)
 {
@@ -712,6 +743,7 @@ main(void)
 	RUN(test_repo_capsule);
 	RUN(test_corpus_capsule);
 	RUN(test_seed_post_text);
+	RUN(test_health);
 	rc = HARNESS_END();
 	destroy(snap);
 	return rc;
