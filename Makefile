@@ -130,9 +130,10 @@ build/tools/liquid-render: tests/tools/liquid-render.c $(ASAN_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN) -O1 -o $@ $< \
 	    $(call linkorder,$(ASAN_LIBS)) $(LIBS)
-# The sandbox test applies the release build's sandbox (the sanitizers'
-# runtime needs a wider one).
-build/tools/sandbox-try: tests/tools/sandbox-try.c $(REL_LIBS)
+# The sandbox tests apply the release build's sandbox (the sanitizers'
+# runtime needs a wider one) and start its keeper.
+build/tools/sandbox-try build/tools/keeper-try: build/tools/%: \
+    tests/tools/%.c $(REL_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(call linkorder,$(REL_LIBS)) $(LIBS)
 build/tools/%: tests/bench/%.c $(REL_LIBS)

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "serve/serve.h"
 #include "core/core.h"
@@ -75,6 +76,9 @@ main(int argc, char *argv[])
 	size_t		 errors;
 	int		 rc = 1, valid;
 
+	/* The keeper of the certificate, which the server started. */
+	if (argc > 1 && strcmp(argv[1], KEEPER_ARG) == 0)
+		keeper_main(argc, argv);
 	if (config_load(&cfg, argc, argv) == -1) {
 		config_free(&cfg);
 		return 2;

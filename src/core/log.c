@@ -132,6 +132,12 @@ out_fd(void)
 	return dest == LOGDEST_FILE ? log_fd : STDERR_FILENO;
 }
 
+int
+log_out_fd(void)
+{
+	return dest == LOGDEST_SYSLOG ? -1 : out_fd();
+}
+
 /* "2026-11-22T03:00:19Z " into out (at least 32 bytes). */
 static size_t
 timestamp(char *out)

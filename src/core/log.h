@@ -42,6 +42,11 @@ int	log_init(enum log_dest dest, const char *file, bool anonymize);
 int	log_reopen(void);
 /* The log file's path, NULL when the log is not a file. */
 const char *log_file_path(void);
+/*
+ * The descriptor messages are written to (stderr, or the log file), for
+ * a process started to log where this one does; -1 with syslog.
+ */
+int	log_out_fd(void);
 /* Switch stderr logging to syslog (after --daemon detached). */
 void	log_detach(void);
 

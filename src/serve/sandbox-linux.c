@@ -98,12 +98,26 @@ allow_real_folder(int rs, const char *file, uint64_t rights)
 	return rc;
 }
 
+/* Reading beneath the folder of file, as named and as it really is. */
+static int
+allow_folders(int rs, const char *file, uint64_t rights)
+{
+	char	*dir;
+	int	 rc;
+
+	dir = file_dirname(file);
+	rc = allow_path(rs, dir, rights);
+	free(dir);
+	return rc | allow_real_folder(rs, file, rights);
+}
+
 int
 sandbox_restrict(const struct sandbox_paths *p)
 {
 	struct landlock_ruleset_attr	 attr;
 	uint64_t			 all, rd, wr;
-	int				 abi, rs, i, rc = 0;
+	size_t				 i;
+	int				 abi, rs, rc = 0;
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1) {
 		log_warn("no_new_privs");
@@ -112,7 +126,7 @@ sandbox_restrict(const struct sandbox_paths *p)
 	abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
 	    LANDLOCK_CREATE_RULESET_VERSION);
 	if (abi < 1) {
-		log_warnx("landlock is not available (%s): serving without "
+		log_warnx("landlock is not available (%s): running without "
 		    "it", strerror(errno));
 		return 0;
 	}
@@ -132,13 +146,10 @@ sandbox_restrict(const struct sandbox_paths *p)
 		log_warn("landlock");
 		return -1;
 	}
-	rc |= allow_path(rs, p->root, rd);
-	for (i = 0; i < 2; i++) {
-		if (p->certdir[i] != -1)
-			rc |= allow(rs, p->certdir[i], rd);
-		if (p->certfile[i] != NULL)
-			rc |= allow_real_folder(rs, p->certfile[i], rd);
-	}
+	if (p->root != NULL)
+		rc |= allow_path(rs, p->root, rd);
+	for (i = 0; i < p->nfiles; i++)
+		rc |= allow_folders(rs, p->files[i], rd);
 	/* The log file, and the new one SIGUSR1 opens after a rotation. */
 	if (p->logfile != NULL)
 		rc |= allow_real_folder(rs, p->logfile, wr);
@@ -151,18 +162,17 @@ sandbox_restrict(const struct sandbox_paths *p)
 		return -1;
 	}
 	close(rs);
-	log_info("landlock ABI %d: reading %s and the certificate's folder "
-	    "only", abi, p->root);
-	return 0;
+	return abi;
 }
 
 /*
- * What the process calls once serving: events, sockets it was given,
- * memory, threads waiting and ending, time, signals, reading the tree
- * and the certificate on reload, writing the log, removing the pidfile.
- * Not socket, connect, bind, execve, ptrace, fork, setuid and the rest.
+ * What the serving process calls once serving: events, sockets it was
+ * given, memory, threads waiting and ending, time, signals, reading the
+ * tree on reload, asking the keeper for the certificate, writing the
+ * log, removing the pidfile.  Not socket, connect, bind, execve,
+ * ptrace, fork, setuid and the rest.
  */
-static const char *const allowed[] = {
+static const char *const server_calls[] = {
 	"read", "readv", "pread64", "write", "writev", "pwrite64",
 	"recvfrom", "recvmsg", "sendto", "sendmsg", "sendmmsg",
 	"accept", "accept4", "shutdown", "close", "getsockopt",
@@ -180,19 +190,58 @@ static const char *const allowed[] = {
 	"readlinkat", "getcwd", "access", "faccessat", "faccessat2",
 	"dup", "dup2", "dup3", "ftruncate", "unlink", "unlinkat", "fsync",
 	"fdatasync", "getrlimit", "prlimit64", "uname", "rseq", "tgkill",
+};
+
+/*
+ * What the keeper calls: its requests and answers, reading the pairs,
+ * memory, stopping.
+ */
+static const char *const keeper_calls[] = {
+	"read", "write", "recvfrom", "sendto", "poll", "ppoll", "close",
+	"openat", "open", "newfstatat", "fstat", "statx",
+	"mmap", "munmap", "mremap", "madvise", "brk",
+	"rt_sigreturn", "restart_syscall", "exit", "exit_group",
+	"clock_gettime", "gettimeofday", "time", "getpid",
+};
+
+/*
+ * The sanitizers' runtime, at exit and when it reports: LeakSanitizer
+ * stops the threads from a clone of its own with ptrace.
+ */
+static const char *const sanitizer_calls[] = {
 #ifdef SANITIZED
 	"clone", "clone3", "ptrace", "wait4", "waitid", "prctl", "kill",
 	"getppid", "sched_getaffinity", "setrlimit", "getdents",
-	"set_robust_list",
+	"set_robust_list", "getdents64", "readlink", "sigaltstack",
+	"rt_sigaction", "rt_sigprocmask", "gettid", "tgkill", "sched_yield",
+	"futex", "nanosleep", "mprotect", "lseek", "pread64", "uname",
 #endif
+	NULL
 };
 
+/* Allow the n calls of names in ctx; a name unknown here is skipped. */
+static int
+allow_calls(scmp_filter_ctx ctx, const char *const *names, size_t n,
+    size_t *count)
+{
+	size_t	 i;
+	int	 nr, rc = 0;
+
+	for (i = 0; i < n && rc == 0 && names[i] != NULL; i++)
+		if ((nr = seccomp_syscall_resolve_name(names[i])) !=
+		    __NR_SCMP_ERROR) {
+			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
+			(*count)++;
+		}
+	return rc;
+}
+
 int
-sandbox_filter(void)
+sandbox_filter(enum sandbox_role role)
 {
 	scmp_filter_ctx	 ctx;
-	size_t		 i;
-	int		 nr, rc;
+	size_t		 n = 0;
+	int		 rc;
 
 	if ((ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM))) == NULL) {
 		log_warnx("seccomp: cannot make a filter");
@@ -200,11 +249,13 @@ sandbox_filter(void)
 	}
 	/* Every thread, the workers that run already included. */
 	rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
-	for (i = 0; i < nitems(allowed) && rc == 0; i++)
-		/* A name this architecture does not have is skipped. */
-		if ((nr = seccomp_syscall_resolve_name(allowed[i])) !=
-		    __NR_SCMP_ERROR)
-			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
+	if (rc == 0 && role == SANDBOX_SERVER)
+		rc = allow_calls(ctx, server_calls, nitems(server_calls), &n);
+	else if (rc == 0)
+		rc = allow_calls(ctx, keeper_calls, nitems(keeper_calls), &n);
+	if (rc == 0)
+		rc = allow_calls(ctx, sanitizer_calls, nitems(sanitizer_calls),
+		    &n);
 	if (rc == 0)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);
@@ -212,6 +263,5 @@ sandbox_filter(void)
 		log_warnx("seccomp: %s", strerror(-rc));
 		return -1;
 	}
-	log_info("seccomp: %zu system calls allowed", nitems(allowed));
-	return 0;
+	return (int)n;
 }

@@ -26,9 +26,8 @@ static int	ready_fd = -1;
 static int	pid_fd = -1;
 static bool	in_chroot;	/* paths outside the root are out of reach */
 
-/* The user capsuled serves as when root starts it. */
-static const char *
-service_user(const struct config *cfg)
+const char *
+sandbox_user(const struct config *cfg)
 {
 	return cfg->user != NULL ? cfg->user : DEFAULT_USER;
 }
@@ -187,40 +186,30 @@ drop_bounding_set(void)
 	return 0;
 }
 
-int
-sandbox_drop(const struct config *cfg, bool *chrooted)
+/* The ids of user, who must not be root: 0, or -1 (logged). */
+static int
+lookup(const char *user, uid_t *uid, gid_t *gid)
 {
 	struct passwd	*pw;
-	const char	*user;
-	uid_t		 uid;
-	gid_t		 gid;
 
-	*chrooted = false;
-	if (geteuid() != 0 && getuid() != 0)
-		return unprivileged(cfg);
-	user = service_user(cfg);
-	if (cfg->user == NULL)
-		log_warnx("started as root without a user setting: "
-		    "switching to %s", user);
 	if ((pw = getpwnam(user)) == NULL) {
 		log_warnx("user %s: no such user; refusing to serve as root",
 		    user);
 		return -1;
 	}
-	uid = pw->pw_uid;
-	gid = pw->pw_gid;
-	if (uid == 0) {
+	if (pw->pw_uid == 0) {
 		log_warnx("user %s is root: refusing to serve as root", user);
 		return -1;
 	}
-	if (cfg->chroot) {
-		tzset();	/* localtime needs /etc/localtime */
-		if (chroot(cfg->root) == -1 || chdir("/") == -1) {
-			log_warn("chroot %s", cfg->root);
-			return -1;
-		}
-		*chrooted = in_chroot = true;
-	}
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	return 0;
+}
+
+/* Root becomes user for good: no capability, no way back. */
+static int
+become(const char *user, uid_t uid, gid_t gid)
+{
 	/* The switch of user then clears the other sets. */
 	if (drop_bounding_set() == -1)
 		return -1;
@@ -234,8 +223,56 @@ sandbox_drop(const struct config *cfg, bool *chrooted)
 		log_warnx("root privileges could be regained: stopping");
 		return -1;
 	}
+	return 0;
+}
+
+static bool
+is_root(void)
+{
+	return geteuid() == 0 || getuid() == 0;
+}
+
+int
+sandbox_drop(const struct config *cfg, bool *chrooted)
+{
+	const char	*user;
+	uid_t		 uid;
+	gid_t		 gid;
+
+	*chrooted = false;
+	if (!is_root())
+		return unprivileged(cfg);
+	user = sandbox_user(cfg);
+	if (cfg->user == NULL)
+		log_warnx("started as root without a user setting: "
+		    "switching to %s", user);
+	if (lookup(user, &uid, &gid) == -1)
+		return -1;
+	if (cfg->chroot) {
+		tzset();	/* localtime needs /etc/localtime */
+		if (chroot(cfg->root) == -1 || chdir("/") == -1) {
+			log_warn("chroot %s", cfg->root);
+			return -1;
+		}
+		*chrooted = in_chroot = true;
+	}
+	if (become(user, uid, gid) == -1)
+		return -1;
 	log_info("running as user %s%s%s", user,
 	    *chrooted ? ", chrooted to " : "",
 	    *chrooted ? cfg->root : "");
 	return 0;
+}
+
+int
+sandbox_drop_to(const char *user)
+{
+	uid_t	 uid;
+	gid_t	 gid;
+
+	if (!is_root())
+		return sandbox_drop_caps();
+	if (lookup(user, &uid, &gid) == -1)
+		return -1;
+	return become(user, uid, gid);
 }

@@ -24,12 +24,19 @@ void	sandbox_remove_pidfile(const struct config *);
 
 /*
  * When running as root: optionally chroot to cfg->root, then switch to
- * cfg->user ("nobody" when not set, with a warning; capsuled never
- * serves as root), and check that root cannot be regained.  *chrooted tells
- * whether the capsule root is now "/".  Without root, nothing changes.
- * Returns 0 or -1 (the reason logged).
+ * sandbox_user(cfg) (with a warning when cfg->user is not set; capsuled
+ * never serves as root), and check that root cannot be regained.
+ * *chrooted tells whether the capsule root is now "/".  Without root,
+ * nothing changes.  Returns 0 or -1 (the reason logged).
  */
 int	sandbox_drop(const struct config *, bool *chrooted);
+/* Who serves when root starts capsuled: cfg->user, else "nobody". */
+const char *sandbox_user(const struct config *);
+/*
+ * The same switch for the keeper process, without a chroot; without
+ * root, every capability dropped (sandbox_drop_caps).  0 or -1.
+ */
+int	sandbox_drop_to(const char *user);
 
 /*
  * Started without root but with CAP_NET_BIND_SERVICE (systemd's
@@ -40,29 +47,36 @@ int	sandbox_drop(const struct config *, bool *chrooted);
  */
 int	sandbox_drop_caps(void);
 
-/* What the sandbox lets the serving process reach. */
+/* What the sandbox lets a process reach of the file system. */
 struct sandbox_paths {
-	const char	*root;		/* read beneath it */
-	int		 certdir[2];	/* read beneath these (descriptors) */
-	const char	*certfile[2];	/* and beneath their real folders */
-	const char	*logfile;	/* write it (and a new one beside) */
+	const char		*root;		/* read beneath it (or NULL) */
+	const char *const	*files;		/* read beneath their folders,
+						   as named and as real */
+	size_t			 nfiles;
+	const char		*logfile;	/* write it (and a new one
+						   beside) */
 };
 
 /*
  * Linux: no new privileges, then landlock: reading beneath the root and
- * the certificate's and key's folders, writing the log file, nothing
- * else of the file system (when the kernel has landlock: its ABI is
- * probed, and its absence logged).  For the calling thread and the
- * threads it starts after.  Returns 0 or -1 (logged).
+ * the folders of the files, writing the log file, nothing else of the
+ * file system.  For the calling thread and the threads it starts after.
+ * Returns landlock's ABI, 0 when the kernel has no landlock (logged:
+ * the process runs on without it), or -1 (logged).
  */
 int	sandbox_restrict(const struct sandbox_paths *);
 
+/* Whose seccomp allow-list. */
+enum sandbox_role {
+	SANDBOX_SERVER,		/* serving, reloading, stopping */
+	SANDBOX_KEEPER,		/* reading the pairs, answering */
+};
+
 /*
- * Linux: the seccomp allow-list of what serving, reloading (reading the
- * tree and the certificate again) and stopping call, for every thread
- * of the process; any other system call fails with EPERM.  Returns 0
- * or -1 (logged).
+ * Linux: the seccomp allow-list of role, for every thread of the
+ * process; any other system call fails with EPERM.  Returns the number
+ * of calls allowed, or -1 (logged).
  */
-int	sandbox_filter(void);
+int	sandbox_filter(enum sandbox_role);
 
 #endif

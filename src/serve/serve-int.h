@@ -8,10 +8,12 @@
 
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <event2/event.h>
 #include <openssl/ssl.h>
@@ -59,6 +61,17 @@ struct listener {
 	char		 name[320];	/* "gemini 127.0.0.1:1965" */
 };
 
+/*
+ * keeper.c: the process that alone reads the certificate pairs (see
+ * there); pairs are numbered in the order of paths (certificate, key,
+ * of each).
+ */
+struct keeper {
+	pid_t			 pid;
+	int			 fd;		/* -1: gone */
+	const char *const	*paths;
+	size_t			 npairs;
+};
 struct worker;
 
 struct server {
@@ -84,7 +97,9 @@ struct server {
 	struct event		*drain_ev;	/* its end */
 	atomic_uint		 notes[NNOTES];	/* not logged yet */
 	atomic_llong		 noted[NNOTES];	/* time of the last line */
-	struct tls_files	 certs;		/* read again at reload */
+	const char		*pair[2];	/* certificate, key */
+	struct keeper		 keeper;	/* reads them at reload */
+	struct stat		 seen[2];	/* them, as last loaded */
 	struct event		*rotate_ev;	/* the ticket keys' next change */
 
 	/* The current snapshot and TLS context, handed to the workers. */
@@ -163,6 +178,30 @@ bool	conn_evict_idle(struct worker *, enum proto);
  * only those still waiting for their request.
  */
 void	conn_abort_all(struct worker *, bool idle_only);
+
+/*
+ * keeper.c.  A request is the number of a pair (uint32_t); the answer,
+ * a keeper_file for each of its files, then the bytes of both.
+ */
+struct keeper_file {
+	int32_t		 err;		/* tls_file.err */
+	uint32_t	 len;		/* of the bytes that follow */
+	struct stat	 st;
+};
+/*
+ * Start the keeper of the npairs pairs of paths, to run as user when
+ * started as root; wait until it is sandboxed.  0, or -1 (logged).
+ */
+int	keeper_start(struct keeper *, const char *user,
+	    const char *const *paths, size_t npairs);
+/*
+ * Pair number pair as the keeper reads it now, in p (its paths are
+ * paths'); each file's failure is in its err.  0, or -1 (logged) when
+ * the keeper does not answer, which stops it.
+ */
+int	keeper_pair(struct keeper *, size_t pair, struct tls_pair *);
+/* Close the server's end: the keeper exits. */
+void	keeper_stop(struct keeper *);
 
 /* server.c: a connection of w, speaking proto, went away. */
 void	server_conn_closed(struct worker *, enum proto);

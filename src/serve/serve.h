@@ -8,6 +8,7 @@
 #define CAPSULED_SERVE_H
 
 #include "config.h"
+#include "keeper.h"
 #include "server.h"
 
 #endif

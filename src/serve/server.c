@@ -214,25 +214,38 @@ swap_in(struct server *srv, struct snapshot *snap, SSL_CTX *ctx)
 }
 
 /*
- * The certificate and key as the descriptors opened before any chroot
- * find them now (a renewed pair is new files), for the next snapshot
- * to leave out.
+ * The certificate and key as the keeper found them now (a renewed pair
+ * is new files), for the next snapshot to leave out.
  */
 static void
-note_secrets(struct server *srv)
+note_secrets(struct server *srv, const struct tls_pair *p)
 {
 	struct file_id	*id;
-	struct stat	 st;
 	int		 i;
 
 	for (i = 0; i < 2; i++) {
-		if (fstatat(srv->certs.dir[i], srv->certs.name[i], &st, 0) ==
-		    -1)
+		if (p->file[i].err != 0)
 			continue;
 		id = &srv->load_cfg.secrets[CONFIG_SECRET_CERT_NOW + i];
-		id->dev = st.st_dev;
-		id->ino = st.st_ino;
+		id->dev = p->file[i].st.st_dev;
+		id->ino = p->file[i].st.st_ino;
 	}
+}
+
+/*
+ * The certificate pair as read now: a new context when it changed,
+ * else NULL; the pair's files noted as secrets either way.
+ */
+static SSL_CTX *
+load_pair(struct server *srv, const struct tls_pair *p)
+{
+	SSL_CTX	*ctx = NULL;
+
+	note_secrets(srv, p);
+	if (tls_pair_changed(p, srv->seen) && (ctx = tls_ctx_new(p)) == NULL)
+		log_warnx("certificate reload failed: keeping the "
+		    "previous one");
+	return ctx;
 }
 
 /* SIGHUP: the content and the certificate, each kept when it fails. */
@@ -240,20 +253,24 @@ static void
 reload(struct server *srv)
 {
 	struct snapshot	*snap;
-	SSL_CTX		*ctx;
+	struct tls_pair	 pair;
+	SSL_CTX		*ctx = NULL;
+	bool		 have_pair;
 
 	log_info("reloading");
-	note_secrets(srv);
+	/* First the pair, which the new snapshot must leave out. */
+	if ((have_pair = keeper_pair(&srv->keeper, 0, &pair) == 0))
+		ctx = load_pair(srv, &pair);
+	else
+		log_warnx("certificate reload failed: keeping the previous "
+		    "one");
 	if ((snap = srv->reload(&srv->load_cfg)) == NULL)
 		log_warnx("reload failed: still serving the previous "
 		    "content");
 	else
 		snapshot_inherit_gone(snap, srv->snap);
-	ctx = NULL;
-	if (tls_files_changed(&srv->certs) &&
-	    (ctx = tls_ctx_new(&srv->certs)) == NULL)
-		log_warnx("certificate reload failed: keeping the "
-		    "previous one");
+	if (have_pair)
+		tls_pair_clear(&pair);
 	if (snap != NULL || ctx != NULL)
 		swap_in(srv, snap, ctx);
 	if (snap != NULL)
@@ -514,7 +531,7 @@ main_loop(struct server *srv)
 	static const int	 sigs[] = { SIGHUP, SIGUSR1, SIGTERM, SIGINT };
 	static const int	 held[] = { SIGHUP, SIGUSR1 };
 	size_t			 i;
-	int			 rc = 0;
+	int			 rc = 0, n;
 
 	if ((base = event_base_new()) == NULL)
 		return 1;
@@ -535,8 +552,10 @@ main_loop(struct server *srv)
 	    NULL)
 		rc = 1;
 	/* Start-up is done: from now on, only what serving calls. */
-	if (rc == 0 && sandbox_filter() == -1)
+	if (rc == 0 && (n = sandbox_filter(SANDBOX_SERVER)) == -1)
 		rc = 1;
+	else if (rc == 0)
+		log_info("seccomp: %d system calls allowed", n);
 	/*
 	 * A SIGHUP or SIGUSR1 held since start-up (server_hold_reloads)
 	 * comes now.
@@ -608,43 +627,57 @@ stop_workers(struct server *srv)
 }
 
 /*
- * Bind, certificate, detach, privileges, sandbox: everything before
- * serving.
+ * Bind, certificate, detach, the keeper, privileges, sandbox:
+ * everything before serving.
  */
 static int
 prepare(struct server *srv, const struct config *cfg)
 {
 	struct sandbox_paths	 paths;
+	struct tls_pair		 pair;
 	bool			 chrooted = false;
-	int			 i;
+	int			 abi;
 
 	if (listener_open_all(cfg, &srv->ls, &srv->nls) == -1)
 		return -1;
 	srv->max_conns = connection_limit(cfg, srv->nls);
 	srv->limits = limits_new(cfg->max_connections_per_ip, cfg->rate_limit,
 	    srv->max_conns);
-	if (tls_tickets_setup(cfg) == -1 || tls_ensure_cert(cfg) == -1 ||
-	    tls_files_open(cfg, &srv->certs) == -1 ||
-	    (srv->ctx = tls_ctx_new(&srv->certs)) == NULL)
+	if (tls_tickets_setup(cfg) == -1 || tls_ensure_cert(cfg) == -1)
 		return -1;
-	/* Generated: the pair is there now, and its paths until a chroot. */
+	/*
+	 * Generated: the pair is there now, and its paths until a chroot.
+	 * Read here, before --daemon detaches, a pair that does not load
+	 * is said on the terminal; reloads ask the keeper.
+	 */
 	srv->load_cfg = *cfg;
 	config_note_secrets(&srv->load_cfg, false);
+	srv->pair[0] = cfg->cert_file;
+	srv->pair[1] = cfg->key_file;
+	tls_pair_read(&pair, cfg->cert_file, cfg->key_file);
+	srv->ctx = load_pair(srv, &pair);
+	tls_pair_clear(&pair);
+	if (srv->ctx == NULL)
+		return -1;
 	if (cfg->daemonize && sandbox_daemonize(cfg) == -1)
+		return -1;
+	if (keeper_start(&srv->keeper, sandbox_user(cfg), srv->pair, 1) ==
+	    -1)
 		return -1;
 	if (sandbox_drop(cfg, &chrooted) == -1)
 		return -1;
 	if (chrooted)
 		srv->load_cfg.root = "/";
+	memset(&paths, 0, sizeof(paths));
 	paths.root = srv->load_cfg.root;
-	for (i = 0; i < 2; i++) {
-		paths.certdir[i] = srv->certs.dir[i];
-		/* Their real folders: out of reach by path in a chroot. */
-		paths.certfile[i] = chrooted ? NULL : srv->certs.path[i];
-	}
+	/* Out of reach by path in a chroot. */
 	paths.logfile = cfg->log_dest == LOGDEST_FILE && !chrooted ?
 	    cfg->log_file : NULL;
-	return sandbox_restrict(&paths);
+	if ((abi = sandbox_restrict(&paths)) == -1)
+		return -1;
+	if (abi > 0)
+		log_info("landlock ABI %d: reading %s only", abi, paths.root);
+	return 0;
 }
 
 int
@@ -655,7 +688,7 @@ server_run(const struct config *cfg, struct snapshot *snap,
 	int		 rc = 1, i;
 
 	memset(&srv, 0, sizeof(srv));
-	srv.certs.dir[0] = srv.certs.dir[1] = -1;
+	srv.keeper.fd = -1;
 	srv.cfg = cfg;
 	config_gemini_host(cfg, &srv.gemini_host);
 	config_gopher_host(cfg, &srv.gopher_host);
@@ -693,7 +726,7 @@ server_run(const struct config *cfg, struct snapshot *snap,
 	limits_free(srv.limits);
 	snapshot_unref(srv.snap);
 	SSL_CTX_free(srv.ctx);
-	tls_files_close(&srv.certs);
+	keeper_stop(&srv.keeper);
 	pthread_mutex_destroy(&srv.lock);
 	sandbox_remove_pidfile(cfg);
 	if (rc == 0)

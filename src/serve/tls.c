@@ -27,8 +27,6 @@
 #include "serve-int.h"
 
 #define CERT_YEARS	20
-/* The largest certificate chain or key file read. */
-#define PEM_MAX		(1024 * 1024)
 
 /* TLS 1.2: forward secrecy and AEAD only.  TLS 1.3 suites are all AEAD. */
 static const char tls12_ciphers[] =
@@ -372,8 +370,8 @@ tls_ensure_cert(const struct config *cfg)
 int
 tls_check(const struct config *cfg)
 {
-	struct tls_files	 f;
-	SSL_CTX			*ctx;
+	struct tls_pair	 p;
+	SSL_CTX		*ctx;
 
 	switch (pair_state(cfg)) {
 	case 0:
@@ -383,126 +381,110 @@ tls_check(const struct config *cfg)
 	default:
 		return -1;
 	}
-	if (tls_files_open(cfg, &f) == -1)
-		return -1;
-	ctx = tls_ctx_new(&f);
-	tls_files_close(&f);
+	tls_pair_read(&p, cfg->cert_file, cfg->key_file);
+	ctx = tls_ctx_new(&p);
+	tls_pair_clear(&p);
 	SSL_CTX_free(ctx);
 	return ctx != NULL ? 0 : -1;
 }
 
-/* Split path into the folder to open and the name within it. */
+/* Read f->path into f->pem, or say why not in f->err. */
 static void
-split_path(const char *path, char **dir, char **name)
+read_file(struct tls_file *f)
 {
-	const char	*slash = strrchr(path, '/');
+	int	 fd;
 
-	*dir = file_dirname(path);
-	*name = xstrdup(slash != NULL ? slash + 1 : path);
-}
-
-int
-tls_files_open(const struct config *cfg, struct tls_files *f)
-{
-	char	*dir;
-	int	 i;
-
-	memset(f, 0, sizeof(*f));
-	f->path[0] = cfg->cert_file;
-	f->path[1] = cfg->key_file;
-	f->dir[0] = f->dir[1] = -1;
-	for (i = 0; i < 2; i++) {
-		split_path(f->path[i], &dir, &f->name[i]);
-		f->dir[i] = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (f->dir[i] == -1)
-			log_warn("%s", dir);
-		free(dir);
-		if (f->dir[i] == -1) {
-			tls_files_close(f);
-			return -1;
-		}
+	if ((fd = file_open(AT_FDCWD, f->path)) == -1 ||
+	    fstat(fd, &f->st) == -1)
+		f->err = errno;
+	else if (!S_ISREG(f->st.st_mode) || f->st.st_size > TLS_PEM_MAX)
+		f->err = TLS_NOT_PEM;
+	else {
+		/* Room for the end too: the key is never moved by a realloc. */
+		buf_reserve(&f->pem, (size_t)f->st.st_size + 1);
+		if (file_read_fd(fd, &f->pem, TLS_PEM_MAX, NULL) == -1)
+			f->err = errno;
 	}
-	tls_files_changed(f);
-	return 0;
+	if (fd != -1)
+		close(fd);
 }
 
 void
-tls_files_close(struct tls_files *f)
+tls_pair_read(struct tls_pair *p, const char *cert, const char *key)
 {
 	int	 i;
 
+	memset(p, 0, sizeof(*p));
+	p->file[0].path = cert;
+	p->file[1].path = key;
+	for (i = 0; i < 2; i++)
+		read_file(&p->file[i]);
+}
+
+void
+tls_pair_clear(struct tls_pair *p)
+{
+	struct buf	*b;
+	int		 i;
+
 	for (i = 0; i < 2; i++) {
-		if (f->dir[i] != -1)
-			close(f->dir[i]);
-		f->dir[i] = -1;
-		free(f->name[i]);
-		f->name[i] = NULL;
+		b = &p->file[i].pem;
+		if (b->data != NULL)
+			OPENSSL_cleanse(b->data, b->cap);
+		buf_free(b);
 	}
 }
 
 bool
-tls_files_changed(struct tls_files *f)
+tls_pair_changed(const struct tls_pair *p, struct stat seen[2])
 {
-	struct stat	 st, *old;
-	bool		 changed = false;
-	int		 i;
+	const struct stat	*st;
+	bool			 changed = false;
+	int			 i;
 
-	for (i = 0; i < 2; i++) {
-		/* Gone (being replaced?): keep what we have. */
-		if (fstatat(f->dir[i], f->name[i], &st, 0) == -1)
+	for (i = 0; i < 2; i++)
+		if (p->file[i].err != 0)
 			return false;
-		old = &f->st[i];
-		if (st.st_dev != old->st_dev || st.st_ino != old->st_ino ||
-		    st.st_size != old->st_size ||
-		    st.st_mtim.tv_sec != old->st_mtim.tv_sec ||
-		    st.st_mtim.tv_nsec != old->st_mtim.tv_nsec)
+	for (i = 0; i < 2; i++) {
+		st = &p->file[i].st;
+		if (st->st_dev != seen[i].st_dev ||
+		    st->st_ino != seen[i].st_ino ||
+		    st->st_size != seen[i].st_size ||
+		    st->st_mtim.tv_sec != seen[i].st_mtim.tv_sec ||
+		    st->st_mtim.tv_nsec != seen[i].st_mtim.tv_nsec)
 			changed = true;
-		*old = st;
+		seen[i] = *st;
 	}
 	return changed;
 }
 
 /*
- * File i of f in memory, for PEM reading.  The key is checked for sane
- * permissions on the way (a warning when others can read it).
+ * File i of p in a memory BIO, for PEM reading, or NULL (logged).  The
+ * key is checked for sane permissions on the way (a warning when
+ * others can read it).
  */
 static BIO *
-read_pem(const struct tls_files *f, int i)
+pem_bio(const struct tls_pair *p, int i)
 {
-	struct stat	 st;
-	struct buf	 text = BUF_INIT;
-	BIO		*b = NULL;
-	int		 fd;
+	const struct tls_file	*f = &p->file[i];
+	BIO			*b;
 
-	if ((fd = file_open(f->dir[i], f->name[i])) == -1 ||
-	    fstat(fd, &st) == -1) {
-		log_warn("%s", f->path[i]);
-		if (fd != -1)
-			close(fd);
+	if (f->err == TLS_NOT_PEM) {
+		log_warnx("%s: not a PEM file of at most %d bytes", f->path,
+		    TLS_PEM_MAX);
 		return NULL;
 	}
-	if (i == 1 && (st.st_mode & (S_IRWXG | S_IRWXO)))
-		log_warnx("%s: the private key is readable by group or "
-		    "others (mode %03o); chmod 600 it", f->path[i],
-		    (unsigned)(st.st_mode & 0777));
-	if (!S_ISREG(st.st_mode) || st.st_size > PEM_MAX)
-		log_warnx("%s: not a PEM file of at most %d bytes",
-		    f->path[i], PEM_MAX);
-	else {
-		/* Room for the end too: the key is never moved by a realloc. */
-		buf_reserve(&text, (size_t)st.st_size + 1);
-		if (file_read_fd(fd, &text, PEM_MAX, NULL) == -1)
-			log_warn("%s", f->path[i]);
-		else if ((b = BIO_new(BIO_s_mem())) == NULL ||
-		    BIO_write(b, text.data, (int)text.len) != (int)text.len) {
-			BIO_free(b);
-			b = NULL;
-		}
+	if (f->err != 0) {
+		log_warnx("%s: %s", f->path, strerror(f->err));
+		return NULL;
 	}
-	close(fd);
-	if (text.data != NULL)
-		OPENSSL_cleanse(text.data, text.cap);
-	buf_free(&text);
+	if (i == 1 && (f->st.st_mode & (S_IRWXG | S_IRWXO)))
+		log_warnx("%s: the private key is readable by group or "
+		    "others (mode %03o); chmod 600 it", f->path,
+		    (unsigned)(f->st.st_mode & 0777));
+	/* A read-only view of the bytes: nothing is copied. */
+	if ((b = BIO_new_mem_buf(f->pem.data, (int)f->pem.len)) == NULL)
+		log_ssl(f->path);
 	return b;
 }
 
@@ -556,18 +538,18 @@ use_key(SSL_CTX *ctx, BIO *b)
 	return ok;
 }
 
-/* Load file i of f into ctx with use; the reason logged on failure. */
+/* Load file i of p into ctx with use; the reason logged on failure. */
 static bool
-load(SSL_CTX *ctx, const struct tls_files *f, int i,
+load(SSL_CTX *ctx, const struct tls_pair *p, int i,
     bool (*use)(SSL_CTX *, BIO *))
 {
 	BIO	*b;
 	bool	 ok;
 
-	if ((b = read_pem(f, i)) == NULL)
+	if ((b = pem_bio(p, i)) == NULL)
 		return false;
 	if (!(ok = use(ctx, b)))
-		log_ssl(f->path[i]);
+		log_ssl(p->file[i].path);
 	BIO_free(b);
 	return ok;
 }
@@ -851,7 +833,7 @@ configure(SSL_CTX *ctx)
 }
 
 SSL_CTX *
-tls_ctx_new(const struct tls_files *f)
+tls_ctx_new(const struct tls_pair *p)
 {
 	SSL_CTX	*ctx;
 	X509	*x;
@@ -865,7 +847,7 @@ tls_ctx_new(const struct tls_files *f)
 		log_ssl("TLS settings");
 		goto fail;
 	}
-	if (!load(ctx, f, 0, use_chain) || !load(ctx, f, 1, use_key))
+	if (!load(ctx, p, 0, use_chain) || !load(ctx, p, 1, use_key))
 		goto fail;
 	if (SSL_CTX_check_private_key(ctx) != 1) {
 		log_ssl("the key does not match the certificate");
@@ -873,7 +855,7 @@ tls_ctx_new(const struct tls_files *f)
 	}
 	if ((x = SSL_CTX_get0_certificate(ctx)) != NULL) {
 		tls_fingerprint(x, fp, sizeof(fp));
-		log_info("certificate %s, SHA-256 %s", f->path[0], fp);
+		log_info("certificate %s, SHA-256 %s", p->file[0].path, fp);
 	}
 	return ctx;
 fail:

@@ -12,6 +12,7 @@
 
 #include <openssl/ssl.h>
 
+#include "core/core.h"
 #include "config.h"
 
 /*
@@ -30,35 +31,51 @@ int	 tls_ensure_cert(const struct config *);
  */
 int	 tls_check(const struct config *);
 
+/* The largest certificate chain or key file read. */
+#define TLS_PEM_MAX	(1024 * 1024)
+/* tls_file.err: not a regular file of at most TLS_PEM_MAX bytes. */
+#define TLS_NOT_PEM	(-1)
+
 /*
- * The certificate and key files, read through their folders opened at
- * start-up (before a chroot or a switch of user), so that a reload
- * reads them again wherever the process is.  path[] are cfg's names, for
- * messages.
+ * One file of a certificate pair as read: its bytes, what fstat said of
+ * it (to see a renewal, and to leave it out of every snapshot), or why
+ * it could not be read.
  */
-struct tls_files {
-	const char	*path[2];	/* certificate, key */
-	int		 dir[2];
-	char		*name[2];	/* within dir */
-	struct stat	 st[2];		/* as last seen */
+struct tls_file {
+	const char	*path;		/* for messages */
+	int		 err;		/* 0, an errno, or TLS_NOT_PEM */
+	struct stat	 st;
+	struct buf	 pem;
 };
 
-/* Open the folders of cfg's certificate and key: 0, or -1 (logged). */
-int	 tls_files_open(const struct config *, struct tls_files *);
-void	 tls_files_close(struct tls_files *);
-/*
- * Whether either file changed since the last call (or since opened);
- * false when one is missing, as while it is being replaced.
- */
-bool	 tls_files_changed(struct tls_files *);
+/* A certificate (with its chain) and its key. */
+struct tls_pair {
+	struct tls_file	 file[2];	/* certificate, key */
+};
 
 /*
- * A server context with the certificate (chain) and key of f.  Every
+ * Read the certificate and key files by their paths (which p keeps):
+ * what the keeper process does for the server, and --check.  Each
+ * file's failure is in its err.
+ */
+void	 tls_pair_read(struct tls_pair *, const char *cert,
+	    const char *key);
+/* Wipe the bytes of the pair and free them. */
+void	 tls_pair_clear(struct tls_pair *);
+/*
+ * Whether both files were read and either differs from seen[] (the
+ * files as last seen), which then becomes what p says of them.  A
+ * missing file, as while it is being replaced, is no change.
+ */
+bool	 tls_pair_changed(const struct tls_pair *, struct stat seen[2]);
+
+/*
+ * A server context with the certificate (chain) and key of p.  Every
  * context shares the session ticket keys, so tickets issued before a
  * reload still resume.  Returns NULL (the reason logged) when the
  * certificate or key cannot be loaded.
  */
-SSL_CTX	*tls_ctx_new(const struct tls_files *);
+SSL_CTX	*tls_ctx_new(const struct tls_pair *);
 
 /* A session ticket key: its name in the ticket, and what seals it. */
 struct tls_ticket_key {

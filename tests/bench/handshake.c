@@ -91,7 +91,7 @@ static SSL_CTX *
 server_ctx(void)
 {
 	struct config	 cfg;
-	struct tls_files f;
+	struct tls_pair	 p;
 	char		 dir[] = "/tmp/handshake.XXXXXX";
 	char		*names[] = { "localhost" };
 	SSL_CTX		*ctx;
@@ -104,10 +104,12 @@ server_ctx(void)
 	cfg.certs_dir = dir;
 	cfg.cert_file = xasprintf("%s/cert.pem", dir);
 	cfg.key_file = xasprintf("%s/key.pem", dir);
-	if (tls_ensure_cert(&cfg) == -1 || tls_files_open(&cfg, &f) == -1 ||
-	    (ctx = tls_ctx_new(&f)) == NULL)
+	if (tls_ensure_cert(&cfg) == -1)
+		die("capsuled's certificate");
+	tls_pair_read(&p, cfg.cert_file, cfg.key_file);
+	if ((ctx = tls_ctx_new(&p)) == NULL)
 		die("capsuled's TLS context");
-	tls_files_close(&f);
+	tls_pair_clear(&p);
 	unlink(cfg.cert_file);
 	unlink(cfg.key_file);
 	rmdir(dir);

@@ -56,12 +56,7 @@ else
 	check "generated pair owned by the user, key mode 0600" sh -c \
 	    '[ "$(stat -c %U:%a "$1/key.pem")" = nobody:600 ] &&
 	    [ "$(stat -c %U "$1/cert.pem")" = nobody ]' - "$T_TMP/certs"
-	new_pair "$T_TMP/certs" nobody
-	new=$(file_fp "$T_TMP/certs/cert.pem")
-	kill -HUP "$CAPSULED_PID"
-	wait_log "certificate .*$new"
-	got=$(served_fp)
-	check "certificate reloaded in the chroot ($got)" [ "$got" = "$new" ]
+	renewed "in the chroot" "$T_TMP/certs" nobody
 	stop_capsuled
 	check "exit status 0 in the chroot" [ "$CAPSULED_STATUS" -eq 0 ]
 fi

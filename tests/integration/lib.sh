@@ -175,6 +175,18 @@ new_pair() {
 	mv "$1/.new.crt" "$1/cert.pem"
 }
 
+# renewed WHAT DIR [OWNER]: a new pair in DIR (new_pair), then SIGHUP to
+# the daemon of start_capsuled: checks that it serves the new one.
+renewed() {
+	new_pair "$2" "${3:-}"
+	new=$(file_fp "$2/cert.pem")
+	kill -HUP "$CAPSULED_PID"
+	wait_log "certificate .*$new"
+	got=$(served_fp)
+	check "$1: the renewed pair served after SIGHUP ($got)" \
+	    [ "$got" = "$new" ]
+}
+
 # wait_text FILE TEXT [N]: wait up to 10 s for FILE to hold TEXT (N
 # times when given).
 wait_text() {
