@@ -58,7 +58,7 @@ struct role_name {
 static const struct role_name roles[] = {
 	{ "a", R_A }, { "address", R_BLOCK }, { "article", R_BLOCK },
 	{ "aside", R_BLOCK }, { "audio", R_MEDIA }, { "blockquote", R_QUOTE },
-	{ "body", R_BLOCK }, { "button", R_SKIP }, { "canvas", R_SKIP },
+	{ "body", R_BLOCK }, { "canvas", R_SKIP },
 	{ "caption", R_CAPTION }, { "center", R_BLOCK }, { "code", R_CODE },
 	{ "datalist", R_SKIP }, { "dd", R_DD }, { "details", R_BLOCK },
 	{ "dialog", R_SKIP }, { "dir", R_LIST }, { "div", R_BLOCK },
@@ -73,10 +73,10 @@ static const struct role_name roles[] = {
 	{ "menu", R_LIST }, { "nav", R_BLOCK }, { "noscript", R_BLOCK },
 	{ "object", R_MEDIA }, { "ol", R_OLIST }, { "p", R_PARA },
 	{ "picture", R_INLINE }, { "pre", R_PRE }, { "q", R_Q },
-	{ "section", R_BLOCK }, { "select", R_SKIP }, { "sub", R_SUB },
+	{ "section", R_BLOCK }, { "sub", R_SUB },
 	{ "summary", R_BLOCK }, { "sup", R_SUP }, { "svg", R_SKIP },
 	{ "table", R_TABLE }, { "tbody", R_TSECTION }, { "td", R_CELL },
-	{ "template", R_SKIP }, { "textarea", R_SKIP }, { "tfoot", R_TSECTION },
+	{ "template", R_SKIP }, { "tfoot", R_TSECTION },
 	{ "th", R_CELL }, { "thead", R_THEAD }, { "title", R_SKIP },
 	{ "tr", R_TR }, { "ul", R_LIST }, { "video", R_MEDIA },
 };

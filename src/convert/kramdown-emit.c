@@ -163,12 +163,49 @@ emit_span_line(struct kramdown_ctx *k, const struct kramdown_seg *g)
 	end_line(k, g->line, 1, 0);
 }
 
-/* A definition term: <dt>, its text, </dt>. */
+/*
+ * kramdown's LIST_ITEM_IAL: an attribute list first in an item's (a
+ * definition's, a term's) text goes, with the blanks after it.  The
+ * length of what goes after the *pre blanks before it, 0 if none.
+ */
+static size_t
+item_ial(const char *s, size_t n, size_t *pre)
+{
+	size_t	i = 0, j;
+
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	*pre = i;
+	if (n - i < 4 || s[i] != '{' || s[i + 1] != ':' || s[i + 2] == ':' ||
+	    s[i + 2] == '/')
+		return 0;
+	for (j = i + 2; j < n && (isalnum((unsigned char)s[j]) ||
+	    s[j] == '_' || s[j] == '-'); j++)
+		;
+	if (j < n && s[j] == ':' && j > i + 2)
+		return 0;		/* {:name: ...}: a definition */
+	for (; j < n && s[j] != '}'; j++)
+		if (s[j] == '\\' && j + 1 < n)
+			j++;
+	if (j >= n)
+		return 0;
+	for (j++; j < n && (s[j] == ' ' || s[j] == '\t'); j++)
+		;
+	return j - i;
+}
+
+/* A definition term: <dt>, its text (its attribute list out), </dt>. */
 static void
 emit_term(struct kramdown_ctx *k, const struct kramdown_seg *g)
 {
+	struct kramdown_seg	 t = *g;
+	size_t			 pre, skip;
+
+	skip = item_ial(seg_text(k, g), g->len, &pre);
+	t.off += pre + skip;
+	t.len -= pre + skip;
 	emit_placeholder(k, g, "<dt>", 4);
-	emit_span_line(k, g);
+	emit_span_line(k, &t);
 	emit_placeholder(k, g, "</dt>", 5);
 }
 
@@ -213,7 +250,7 @@ text_continues(const struct kramdown_ctx *k, size_t a)
 {
 	const struct kramdown_seg *g = &k->segs[a], *h = &k->segs[a + 1];
 
-	return h->kind == KD_TEXT && !h->unit_start && !h->synth &&
+	return h->kind == KD_TEXT && !h->unit_start && !h->synth && !g->refdef &&
 	    g->off + g->len == k->phys[g->line].off + k->phys[g->line].len &&
 	    h->off == k->phys[h->line].off && h->line == g->line + 1;
 }
@@ -272,21 +309,37 @@ emit_text(struct kramdown_ctx *k, size_t a, size_t b)
 {
 	const struct kramdown_seg *la = &k->segs[a], *lb = &k->segs[b - 1];
 	const char		*s = k->src + la->off, *colon;
-	size_t			 n = lb->off + lb->len - la->off, i;
+	size_t			 n = lb->off + lb->len - la->off, i, pre, skip;
 
 	if (la->remainder)
 		put_indent(k, la);
 	if (la->ol)
 		renumber(k, la, &s, &n);
-	else
+	else if (!la->item)
 		escape_paren(k, &s, &n);
 	if (la->def && (colon = memchr(s, ':', n)) != NULL) {
 		buf_append(&k->out, s, colon - s);
 		buf_putc(&k->out, '-');
 		n -= colon + 1 - s;
 		s = colon + 1;
+	} else if (la->item && !la->ol) {
+		/* The bullet, as it is. */
+		for (i = 0; i < n && (s[i] == ' ' || s[i] == '\t'); i++)
+			;
+		buf_append(&k->out, s, i + 1);
+		s += i + 1;
+		n -= i + 1;
 	}
-	kramdown_inline(k, s, n, linemap_line(k->map, la->line), &k->out);
+	if ((la->item || la->def) && (skip = item_ial(s, n, &pre)) > 0) {
+		buf_append(&k->out, s, pre);
+		s += pre + skip;
+		n -= pre + skip;
+	}
+	if (la->refdef)
+		kramdown_refdef(s, n, &k->out);
+	else
+		kramdown_inline(k, s, n, linemap_line(k->map, la->line),
+		    &k->out);
 	/* The rewrites keep newlines: one output line per source line,
 	 * but an empty last line (all of it taken out) is no line. */
 	for (i = a; i + 1 < b; i++)

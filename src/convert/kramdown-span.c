@@ -130,45 +130,96 @@ skip_title(const char *s, size_t n, size_t p)
 }
 
 /*
- * At "](" (i is the ']'): the end of a destination that needs <...>
- * (contains '_' or '*', no blank or angle bracket) and is followed by
- * ')' or a title, or NONE.
+ * At "](" (i is the ']'): the destination as kramdown reads it
+ * (LINK_PAREN_STOP_RE): to the ')' that balances the '(', or to blanks
+ * before a title's quote; blanks around it are not part of it.  When
+ * md4c would read it otherwise (a blank in it, or a '_' or '*', which
+ * can end an emphasis around the link), *startp and *endp are set to it
+ * and the position where the text goes on (the ')' or the blanks before
+ * the title) is returned; else NONE.
  */
 static size_t
-risky_dest(const char *s, size_t n, size_t i, size_t *startp)
+risky_dest(const char *s, size_t n, size_t i, size_t *startp, size_t *endp)
 {
-	size_t	p = i + 2, start, depth = 0;
+	size_t	p, depth = 1, start, end;
 	int	risky = 0;
 
-	start = p;
-	for (; p < n; p++) {
-		if (s[p] == '\\' && p + 1 < n && ispunct((unsigned char)s[p + 1]))
-			p++;
-		else if (s[p] == '<' || s[p] == '>')
+	for (p = i + 2; p < n; p++) {
+		if (s[p] == '(' && ++depth > DEST_MAXPARENS)
 			return KRAMDOWN_NONE;
-		else if (s[p] == ' ' || s[p] == '\t' || s[p] == '\n' ||
+		else if (s[p] == ')' && --depth == 0)
+			break;
+		else if ((s[p] == ' ' || s[p] == '\t' || s[p] == '\n') &&
+		    p + 1 < n && (s[p + 1] == '"' || s[p + 1] == '\''))
+			break;
+		else if (s[p] == '<' || s[p] == '>' || s[p] == '\n' ||
 		    (unsigned char)s[p] < 0x20)
-			break;
-		else if (s[p] == '_' || s[p] == '*')
-			risky = 1;
-		else if (s[p] == '(' && ++depth > DEST_MAXPARENS)
-			return KRAMDOWN_NONE;
-		else if (s[p] == ')' && depth-- == 0)
-			break;
+			return KRAMDOWN_NONE;	/* md4c's <...> cannot */
 	}
-	if (!risky || p == start || p >= n)
+	if (p >= n)
 		return KRAMDOWN_NONE;
+	for (start = i + 2; start < p && (s[start] == ' ' || s[start] == '\t');
+	    start++)
+		;
+	for (end = p; end > start && (s[end - 1] == ' ' || s[end - 1] == '\t');
+	    end--)
+		;
+	for (i = start; i < end; i++)
+		if (s[i] == '_' || s[i] == '*' || s[i] == ' ' || s[i] == '\t')
+			risky = 1;
+	if (!risky || end == start)
+		return KRAMDOWN_NONE;
+	if (s[p] != ')') {
+		/* A title must follow: "text" or 'text', then ')'. */
+		i = p;
+		while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n'))
+			i++;
+		if ((i = skip_title(s, n, i)) == KRAMDOWN_NONE)
+			return KRAMDOWN_NONE;
+		while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n'))
+			i++;
+		if (i >= n || s[i] != ')')
+			return KRAMDOWN_NONE;
+	}
 	*startp = start;
-	if (s[p] == ')')
-		return p;
-	i = p;
-	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n'))
-		i++;
-	if ((i = skip_title(s, n, i)) == KRAMDOWN_NONE)
-		return KRAMDOWN_NONE;
-	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n'))
-		i++;
-	return i < n && s[i] == ')' ? p : KRAMDOWN_NONE;
+	*endp = end;
+	return p;
+}
+
+/*
+ * A link reference definition, its URL in <...> when it has blanks
+ * (LINK_DEFINITION_START takes them; md4c would not).
+ */
+void
+kramdown_refdef(const char *s, size_t n, struct buf *out)
+{
+	const char	*colon = memchr(s, ':', n), *u, *e, *t;
+
+	if (colon == NULL || colon + 1 >= s + n)
+		goto asis;
+	for (u = colon + 1; u < s + n && (*u == ' ' || *u == '\t'); u++)
+		;
+	if (u >= s + n || *u == '<')
+		goto asis;
+	/* A title: blanks, then a quote; the URL is what comes before. */
+	for (t = u; t < s + n; t++)
+		if ((*t == ' ' || *t == '\t') && t + 1 < s + n &&
+		    (t[1] == '"' || t[1] == '\''))
+			break;
+	for (e = t; e > u && (e[-1] == ' ' || e[-1] == '\t'); e--)
+		;
+	if (memchr(u, ' ', e - u) == NULL && memchr(u, '\t', e - u) == NULL)
+		goto asis;
+	if (memchr(u, '>', e - u) != NULL)
+		goto asis;
+	buf_append(out, s, u - s);
+	buf_putc(out, '<');
+	buf_append(out, u, e - u);
+	buf_putc(out, '>');
+	buf_append(out, e, s + n - e);
+	return;
+asis:
+	buf_append(out, s, n);
 }
 
 /* A reference without definition stays literal, escaped for md4c. */
@@ -337,13 +388,13 @@ kramdown_inline(struct kramdown_ctx *k, const char *s, size_t n,
 			}
 			i += l + 3;
 		} else if (s[i] == ']' && depth > 0 && i + 1 < n &&
-		    s[i + 1] == '(' &&
-		    (end = risky_dest(s, n, i, &start)) != KRAMDOWN_NONE) {
+		    s[i + 1] == '(' && (run = risky_dest(s, n, i, &start,
+		    &end)) != KRAMDOWN_NONE) {
 			depth--;
 			buf_puts(out, "](<");
 			buf_append(out, s + start, end - start);
 			buf_putc(out, '>');
-			i = end;
+			i = run;
 		} else {
 			if (s[i] == '[' && ++depth > deepest)
 				deepest = depth;

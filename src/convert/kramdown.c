@@ -163,8 +163,8 @@ is_heading(const char *s, size_t n)
 }
 
 /*
- * A heading's " {#id}" at the end (kramdown's header id): the length
- * of the line without it, or n.
+ * A heading's " {#id}" at the end (kramdown's HEADER_ID: an XML name,
+ * after a blank): the length of the line without it, or n.
  */
 static size_t
 header_id(const char *s, size_t n)
@@ -173,17 +173,20 @@ header_id(const char *s, size_t n)
 
 	while (end > 0 && (s[end - 1] == ' ' || s[end - 1] == '\t'))
 		end--;
-	if (end < 4 || s[end - 1] != '}')
+	if (end < 5 || s[end - 1] != '}')
 		return n;
-	for (i = end - 1; i > 0 && s[i - 1] != '{'; i--)
+	for (i = end - 1; i > 0 && s[i - 1] != '#'; i--)
 		if (!isalnum((unsigned char)s[i - 1]) && s[i - 1] != '_' &&
-		    s[i - 1] != '-' && s[i - 1] != '#')
+		    s[i - 1] != '-' && s[i - 1] != '.' && s[i - 1] != ':' &&
+		    (unsigned char)s[i - 1] < 0x80)
 			return n;
-	if (i < 2 || i + 2 >= end || s[i] != '#' ||
-	    !(isalnum((unsigned char)s[i + 1]) || s[i + 1] == '_') ||
-	    (s[i - 2] != ' ' && s[i - 2] != '\t'))
+	/* s[i] is the name's first character, s[i - 1] the '#'. */
+	if (i < 3 || i + 1 >= end || s[i - 2] != '{' ||
+	    (s[i - 3] != ' ' && s[i - 3] != '\t') ||
+	    !(isalpha((unsigned char)s[i]) || s[i] == '_' || s[i] == ':' ||
+	    (unsigned char)s[i] >= 0x80))
 		return n;
-	for (i -= 2; i > 0 && (s[i - 1] == ' ' || s[i - 1] == '\t'); i--)
+	for (i -= 3; i > 0 && (s[i - 1] == ' ' || s[i - 1] == '\t'); i--)
 		;
 	return i;
 }
@@ -1018,8 +1021,10 @@ block_line(struct kramdown_ctx *k, struct scan *st, size_t si,
 		return KD_DROP;
 	}
 	if ((!st->para_open || prev_refdef) && is_refdef(s, n)) {
-		buf_append(&k->refdefs, s, n);
+		kramdown_refdef(s, n, &k->refdefs);
 		buf_putc(&k->refdefs, '\n');
+		g->refdef = true;
+		g->unit_start = 1;
 		st->prev_refdef = 1;
 		block_seen(st);
 		st->para_open = 1;
@@ -1043,6 +1048,7 @@ block_line(struct kramdown_ctx *k, struct scan *st, size_t si,
 		if (st->nlists < LIST_MAX)
 			st->lists[st->nlists++] = ind + (unsigned)m + w;
 		g->unit_start = 1;
+		g->item = true;
 		g->ol = isdigit((unsigned char)*s);
 		st->para = KRAMDOWN_NONE;
 		st->boundary = 1;
@@ -1153,6 +1159,7 @@ classify(struct kramdown_ctx *k, struct scan *st, struct cursor *c)
 	size_t		 nnext = 0;
 	unsigned	 ind;
 	int		 prev_refdef = st->prev_refdef, boundary;
+	int		 was_blank = st->prev_blank;
 	bool		 rem;
 
 	si = seg_add(k, li, c->off, phys_end(k, li) - c->off, KD_TEXT);
@@ -1236,9 +1243,17 @@ classify(struct kramdown_ctx *k, struct scan *st, struct cursor *c)
 	if (extension_block(k, st, c, si, s, n))
 		return;
 	if (is_eob(s + pos, n - pos) || is_ial(s, n)) {
-		if (is_ial(s, n) && !st->prev_blank)
+		if (is_ial(s, n) && !was_blank)
 			list_start(k, st, s, n);
 		g->kind = KD_DROP;
+		if (st->nlists > 0 && ind < list_base(st)) {
+			/* It ends the list, which md4c must see too: an
+			 * empty placeholder. */
+			pop_lists(st, ind);
+			g->kind = KD_HTML;
+			g->len = 0;
+			g->indent = list_base(st);
+		}
 		block_seen(st);
 		st->prev_blank = 1;
 		st->boundary = 1;

@@ -146,6 +146,8 @@ struct kramdown_seg {		/* what the scanner cut the text into */
 	bool		 unit_start;	/* a block starts here */
 	bool		 remainder;	/* starts after HTML on its line */
 	bool		 def;		/* a definition: ':' read as '-' */
+	bool		 refdef;	/* a link reference definition */
+	bool		 item;		/* a list item's first line */
 	bool		 synth;		/* text in synth, not the source */
 	bool		 ol;		/* an ordered item: numbered by md4c
 					 * from 1, or from ol_start */
@@ -216,6 +218,7 @@ size_t	kramdown_table_body(struct kramdown_ctx *, size_t from, size_t to);
 void	kramdown_inline(struct kramdown_ctx *, const char *, size_t,
 	    unsigned line, struct buf *);
 size_t	kramdown_footnote_label(const char *, size_t);
+void	kramdown_refdef(const char *, size_t, struct buf *);
 void	kramdown_finish_notes(struct kramdown_ctx *, struct kramdown_out *);
 /* The code spans of one piece of inline text, found in linear time. */
 struct kramdown_spans {
