@@ -209,7 +209,8 @@ CONFFILE = $(or $(SYSCONFDIR),/etc)/capsuled.yml
 DOC_FILES = README.md NEWS LICENSE contrib/capsuled.yml \
 	    contrib/capsuled-vps.yml contrib/capsuled.service \
 	    contrib/capsuled.sysusers contrib/capsuled.tmpfiles \
-	    contrib/capsuled.openrc contrib/capsuled.logrotate
+	    contrib/capsuled.openrc contrib/capsuled.logrotate \
+	    contrib/haproxy.cfg
 # The paths of a default installation, as the shipped files write them.
 INSTALL_SED = -e 's|/usr/local/sbin/capsuled|$(SBINDIR)/capsuled|g' \
 	      -e 's|/usr/local/share/doc/capsuled|$(DOCDIR)|g' \

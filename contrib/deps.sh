@@ -15,7 +15,7 @@ pkgs="build-essential pkg-config libssl-dev libyaml-dev libmd4c-dev \
 libevent-dev libseccomp-dev openssl"
 if [ "${1:-}" = "--test" ]; then
 	pkgs="$pkgs clang libclang-rt-14-dev python3 curl lynx sacc gopher \
-tmux amfora socat iproute2 molly-brown gophernicus shellcheck logrotate mandoc"
+tmux amfora socat iproute2 molly-brown gophernicus shellcheck logrotate mandoc haproxy"
 	# tests/integration/vps.sh: the README's VPS commands (systemd-analyze,
 	# systemd-sysusers and systemd-tmpfiles; man for the unit's
 	# Documentation=; git for the blog)

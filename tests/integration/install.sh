@@ -26,6 +26,7 @@ usr/local/share/doc/capsuled/capsuled.service
 usr/local/share/doc/capsuled/capsuled.sysusers
 usr/local/share/doc/capsuled/capsuled.tmpfiles
 usr/local/share/doc/capsuled/capsuled.yml
+usr/local/share/doc/capsuled/haproxy.cfg
 usr/local/share/man/man5/capsuled.yml.5
 usr/local/share/man/man8/capsuled.8
 LIST

@@ -20,6 +20,7 @@ over TLS or Gopher.  Everything stays on loopback.
       the SNI, localhost by default; TLS 1.3 unless tls1.2): prints
       "reused=True|False" and the two status lines.
 
+PORT may be ADDR:PORT, an address other than 127.0.0.1.
 HEADER is none, v1:ADDR (PROXY TCP4/TCP6 naming ADDR, port 40000),
 v2:ADDR (the binary form), v2-local (a LOCAL command, as health checks
 send), or hex:BYTES (sent as given).
@@ -30,6 +31,7 @@ import sys
 import time
 
 V2_SIG = b"\r\n\r\n\x00\r\nQUIT\n"
+TARGET = "127.0.0.1"
 
 
 def header(spec):
@@ -56,7 +58,7 @@ def connect(port, source):
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     s.settimeout(10)
     s.bind((source, 0))
-    s.connect(("127.0.0.1", port))
+    s.connect((TARGET, port))
     return s
 
 
@@ -172,7 +174,10 @@ def main():
             "hold": cmd_hold, "resume": cmd_resume}
     if len(sys.argv) < 3 or sys.argv[1] not in cmds:
         sys.exit(__doc__)
+    global TARGET
     args = sys.argv[2:]
+    if ":" in args[0]:
+        TARGET, args[0] = args[0].rsplit(":", 1)
     port = int(args[0])
     cmds[sys.argv[1]](port, *args[1:])
 
