@@ -475,20 +475,24 @@ on_notes(evutil_socket_t fd, short what, void *arg)
 
 /*
  * When the session ticket keys change next: ticket_rotation seconds from
- * now, or, with ticket_key_file, at the end of the period the clock is
- * in, where every replica changes them too.
+ * now, or, with ticket_key_file, at the end of the period of the keys
+ * held, where every replica changes them too (at once when that is
+ * past: a boundary crossed since they were derived).  Armed from the
+ * keys' own period, a timer that fires a little early only comes again.
  */
 static void
 arm_rotation(struct server *srv)
 {
-	long long	 period = srv->cfg->ticket_rotation * 1000000LL, left;
 	struct timeval	 tv = { srv->cfg->ticket_rotation, 0 };
 	struct timespec	 now;
+	long long	 left;
 
 	if (srv->cfg->ticket_key_file != NULL) {
 		clock_gettime(CLOCK_REALTIME, &now);
-		left = period - ((long long)now.tv_sec * 1000000 +
-		    now.tv_nsec / 1000) % period;
+		left = tls_ticket_keys_end() - ((long long)now.tv_sec *
+		    1000000 + now.tv_nsec / 1000);
+		if (left < 0)
+			left = 0;
 		tv.tv_sec = left / 1000000;
 		tv.tv_usec = left % 1000000;
 	}
@@ -499,11 +503,12 @@ static void
 on_rotate(evutil_socket_t fd, short what, void *arg)
 {
 	struct server	*srv = arg;
+	long long	 end = tls_ticket_keys_end();
 
 	if (tls_rotate_ticket_keys() == -1)
 		log_warnx("session ticket key rotation failed: keeping the "
 		    "current key");
-	else
+	else if (end == 0 || tls_ticket_keys_end() != end)
 		log_info("session ticket key rotated");
 	arm_rotation(srv);
 }

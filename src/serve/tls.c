@@ -575,6 +575,7 @@ static struct {
 	unsigned char		 secret[TLS_TICKET_SECRET_MAX];
 	size_t			 secret_len;	/* 0: random keys */
 	int			 rotation;	/* s, with a secret */
+	int64_t			 period;	/* of cur, with a secret */
 } tickets = { .lock = PTHREAD_RWLOCK_INITIALIZER };
 static pthread_once_t	 tickets_once = PTHREAD_ONCE_INIT;
 static EVP_CIPHER	*ticket_cipher;
@@ -694,10 +695,16 @@ static int
 derive_now(void)
 {
 	struct tls_ticket_key	 k[3];
+	struct timespec		 now;
 	int64_t			 period;
 	int			 i, rc = 0;
 
-	period = (int64_t)time(NULL) / tickets.rotation;
+	/*
+	 * The clock the next rotation is armed by (time(3) may read a
+	 * coarser one, a tick behind it just past a boundary).
+	 */
+	clock_gettime(CLOCK_REALTIME, &now);
+	period = (int64_t)now.tv_sec / tickets.rotation;
 	for (i = 0; i < 3 && rc == 0; i++)
 		rc = tls_ticket_derive(tickets.secret, tickets.secret_len,
 		    period - 1 + i, &k[i]);
@@ -706,6 +713,7 @@ derive_now(void)
 		tickets.prev = k[0];
 		tickets.cur = k[1];
 		tickets.next = k[2];
+		tickets.period = period;
 		pthread_rwlock_unlock(&tickets.lock);
 	}
 	OPENSSL_cleanse(k, sizeof(k));
@@ -728,6 +736,18 @@ tls_tickets_setup(const struct config *cfg)
 	log_info("session ticket keys from %s, a new one every %d s",
 	    cfg->ticket_key_file, cfg->ticket_rotation);
 	return 0;
+}
+
+long long
+tls_ticket_keys_end(void)
+{
+	long long	 end = 0;
+
+	pthread_rwlock_rdlock(&tickets.lock);
+	if (tickets.secret_len > 0)
+		end = (tickets.period + 1) * tickets.rotation * 1000000LL;
+	pthread_rwlock_unlock(&tickets.lock);
+	return end;
 }
 
 int

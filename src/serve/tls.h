@@ -114,6 +114,11 @@ int	 tls_ticket_derive(const unsigned char *secret, size_t len,
  * be made (the keys are then unchanged).
  */
 int	 tls_rotate_ticket_keys(void);
+/*
+ * With a secret, when the period of the current keys ends (microseconds
+ * since the epoch, CLOCK_REALTIME), the time of the next rotation; else 0.
+ */
+long long tls_ticket_keys_end(void);
 
 /* The SHA-256 fingerprint of a certificate, "AB:CD:...", in buf. */
 void	 tls_fingerprint(X509 *, char *buf, size_t size);
