@@ -789,7 +789,8 @@ conn_set_client(struct conn *c, const struct sockaddr_storage *addr)
 }
 
 bool
-conn_evict_idle(struct worker *w, enum proto proto)
+conn_evict_idle(struct worker *w, enum proto proto,
+    bool (*may)(struct server *))
 {
 	struct conn	*c, *oldest = NULL;
 	struct timespec	 now;
@@ -816,7 +817,7 @@ conn_evict_idle(struct worker *w, enum proto proto)
 		/* The list is newest first: the last one found is oldest. */
 		oldest = c;
 	}
-	if (oldest == NULL)
+	if (oldest == NULL || !may(w->srv))
 		return false;
 	conn_abort(oldest);
 	return true;

@@ -227,8 +227,9 @@ find_listener(const struct server *srv, int fd)
 }
 
 /*
- * One idle connection closed per FULL_MSEC, whichever worker sees the
- * newcomer first: every worker wakes for it, and one room is enough.
+ * One idle connection closed per FULL_MSEC, by the first worker that
+ * sees the newcomer and has one: every worker wakes for it, and one
+ * room is enough.
  */
 static bool
 may_evict(struct server *srv)
@@ -262,7 +263,7 @@ listener_accept(evutil_socket_t lfd, short what, void *arg)
 		 */
 		if (atomic_fetch_add(n, 1) >= srv->max_conns) {
 			atomic_fetch_sub(n, 1);
-			if (may_evict(srv) && conn_evict_idle(w, l->proto))
+			if (conn_evict_idle(w, l->proto, may_evict))
 				server_note(srv, NOTE_EVICTED);
 			else {
 				server_note(srv, NOTE_FULL);

@@ -170,9 +170,12 @@ void	conn_start(struct worker *, const struct listener *, int fd,
  * At max_connections of proto: close w's oldest connection of proto
  * that has not sent a byte in half the request timeout since it was
  * accepted (an idle socket, so not one that finished its request
- * line).  Returns whether one was closed.
+ * line), once may(w->srv) lets it (asked only when there is one, so
+ * that a worker with none does not use up the others' turn).  Returns
+ * whether one was closed.
  */
-bool	conn_evict_idle(struct worker *, enum proto);
+bool	conn_evict_idle(struct worker *, enum proto,
+	    bool (*may)(struct server *));
 /*
  * Close the worker's connections at once (no close_notify): all, or
  * only those still waiting for their request.

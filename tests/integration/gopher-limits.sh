@@ -9,6 +9,7 @@ command -v curl >/dev/null || { echo "skip: no curl"; exit 77; }
 
 GCLIENT="$TOP/tests/integration/gopher_client.py"
 REQ=2
+LIMIT_REQ=6
 WRITE=2
 MAX=16
 make_capsule "$T_TMP/capsule"
@@ -17,10 +18,6 @@ python3 -c 'import sys
 line = "%05d The quick brown fox jumps over the lazy dog, again.\n"
 sys.stdout.write("".join(line % i for i in range(150000)))' \
     >"$T_TMP/capsule/files/big.txt"
-start_capsuled --root "$T_TMP/capsule" --hostname localhost \
-    --request-timeout "$REQ" --write-timeout "$WRITE" \
-    --max-connections "$MAX" || exit 1
-wait_port "$GOPHER_PORT" || { fail "Gopher listener"; finish; }
 
 # report FILE: gopher_client.py's "ok"/"FAIL" lines as results.
 report() {
@@ -33,8 +30,26 @@ report() {
 	done <"$1"
 }
 
-timeout 60 python3 "$GCLIENT" limit "$GOPHER_PORT" "$MAX" >"$T_TMP/limit" 2>&1
+# The connection limit, with a request timeout long enough that the
+# newcomer is served (by an idle connection closed once idle half of
+# it) well before any held connection's request deadline.
+start_capsuled --root "$T_TMP/capsule" --hostname localhost \
+    --request-timeout "$LIMIT_REQ" --max-connections "$MAX" || exit 1
+wait_port "$GOPHER_PORT" || { fail "Gopher listener"; finish; }
+timeout 60 python3 "$GCLIENT" limit "$GOPHER_PORT" "$MAX" "$LIMIT_REQ" \
+    >"$T_TMP/limit" 2>&1
 report "$T_TMP/limit"
+check "SIGTERM after the limit: clean exit" stop_capsuled
+check "the room made logged" grep -q \
+    "idle connection closed to make room: at the limit of $MAX" \
+    "$CAPSULED_LOG"
+check "no sanitizer report" sh -c \
+    '! grep -q "ERROR: AddressSanitizer\|runtime error" "$1"' - "$CAPSULED_LOG"
+
+start_capsuled --root "$T_TMP/capsule" --hostname localhost \
+    --request-timeout "$REQ" --write-timeout "$WRITE" \
+    --max-connections "$MAX" || exit 1
+wait_port "$GOPHER_PORT" || { fail "Gopher listener"; finish; }
 
 timeout 60 python3 "$GCLIENT" dribble "$GOPHER_PORT" "$REQ" \
     >"$T_TMP/dribble" 2>&1
