@@ -1,6 +1,7 @@
 /*
  * The conversion pipeline of a Markdown body (CONVERSION.md 5.1):
- * Liquid, then the kramdown pass, then md4c into the document model.
+ * Liquid (the interpreter, with the site's objects), then the kramdown
+ * pass, then md4c into the document model.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -77,31 +78,37 @@ convert_kramdown_opts(struct kramdown_opts *o, const struct value *kd,
 }
 
 /*
- * Each stage maps its output lines to its input's: Liquid to the body's
- * (its tags may span lines), the kramdown pass through Liquid's map (its
- * tables change the line count), so that md4c's warnings, given the
- * kramdown map, name the line of the file.
+ * Each stage maps its output lines to its input's: Liquid to the file's
+ * (its tags may span lines, an include's lines are its tag's), the
+ * kramdown pass through Liquid's map (its tables change the line
+ * count), so that md4c's warnings, given the kramdown map, name the
+ * line of the file.
  */
 void
 convert_body(const char *body, size_t len, const struct convert_env *env,
     struct doc *doc)
 {
 	struct kramdown_out	 ko;
-	struct linemap		 map;
-	unsigned		*lines;
-	size_t			 nlines;
-	char			*text;
-	size_t			 tlen;
+	struct linemap		 map = { NULL, 0, env->first_line };
+	struct liquid_template	*tmpl;
+	struct liquid_lines	 lines = { 0 };
+	struct buf		 out = BUF_INIT;
 
-	text = liquid_render_lines(body, len, &env->liquid, &tlen, &lines,
-	    &nlines);
-	map.lines = lines;
-	map.n = nlines;
-	map.first = env->liquid.first_line;
-	kramdown_pass(text, tlen, env->liquid.file, &map, &env->kramdown,
-	    env->liquid.diags, &ko);
+	if (env->liquid != NULL) {
+		tmpl = liquid_template_parse(env->liquid, env->file,
+		    env->first_line, body, len, env->diags);
+		liquid_template_render(env->liquid, tmpl, env->vars, &out,
+		    &lines, env->diags);
+		liquid_template_free(tmpl);
+		body = out.data ? out.data : "";
+		len = out.len;
+		map.lines = lines.v;
+		map.n = lines.n;
+	}
+	kramdown_pass(body, len, env->file, &map, &env->kramdown, env->diags,
+	    &ko);
 	markdown_render(&ko, env, doc);
 	kramdown_out_free(&ko);
-	free(lines);
-	free(text);
+	liquid_lines_free(&lines);
+	buf_free(&out);
 }

@@ -1,7 +1,7 @@
 /*
- * Markdown body (after front matter) to document model: the Liquid
- * pass, the kramdown pass, then md4c (CONVERSION.md 5.1).  Uses core
- * and model.
+ * Markdown body (after front matter) to document model: Liquid, the
+ * kramdown pass, then md4c (CONVERSION.md 5.1).  Uses core, model and
+ * proto.
  *
  * The public header of src/convert/: the only one other layers include.
  */
@@ -13,7 +13,6 @@
 
 #include "core/core.h"
 #include "model/model.h"
-#include "liquid.h"
 #include "liquid-interp.h"
 
 /*
@@ -28,7 +27,17 @@ struct kramdown_opts {
 };
 
 struct convert_env {
-	struct liquid_env liquid;	/* file, first_line, diags, ctx */
+	const char	*file;		/* named in diagnostics */
+	unsigned	 first_line;	/* line of the body's first byte */
+	struct diags	*diags;
+	/*
+	 * The Liquid stage: the body is a template that liquid renders
+	 * with vars (a hash: site, page...) before the Markdown stages.
+	 * NULL: the body holds no Liquid (markdownify's input, rendered).
+	 */
+	struct liquid_engine *liquid;
+	struct value	*vars;
+	void		*ctx;		/* map_url's */
 	/*
 	 * Map a link or image target found in the text (CONVERSION.md
 	 * 5.6) to the URL of its link line.  Returns a new string, or NULL
@@ -51,7 +60,7 @@ void	convert_kramdown_opts(struct kramdown_opts *, const struct value *,
 
 /*
  * Convert a Markdown body and append its lines to doc.  Never fails:
- * problems are reported to env->liquid.diags and the best rendering is
+ * problems are reported to env->diags and the best rendering is
  * produced.
  */
 void	convert_body(const char *body, size_t len, const struct convert_env *,

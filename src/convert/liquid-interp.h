@@ -77,6 +77,12 @@ struct liquid_lines {
 	size_t		 n, cap;
 };
 
+/*
+ * What a post_url or link to nothing renders as, before its name; the
+ * Markdown stage keeps the link's text and drops the link.
+ */
+#define LIQUID_DEAD_LINK	"capsuled-missing:"
+
 struct liquid_engine;
 struct liquid_template;
 

@@ -424,9 +424,9 @@ text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *ud)
 	struct unit	*u;
 
 	track(r, s);
-	if (r->deep == DEEP_PENDING && r->env->liquid.diags != NULL) {
-		diag_add(r->env->liquid.diags, DIAG_WARNING,
-		    r->env->liquid.file, render_cur_line(r), 1,
+	if (r->deep == DEEP_PENDING && r->env->diags != NULL) {
+		diag_add(r->env->diags, DIAG_WARNING,
+		    r->env->file, render_cur_line(r), 1,
 		    "blocks nested more than %d deep: rendered flat",
 		    BLOCKS_WARN);
 		r->deep = DEEP_REPORTED;
@@ -542,7 +542,7 @@ markdown_render(const struct kramdown_out *ko, const struct convert_env *env,
 	size_t			 i;
 
 	struct linemap		 map = { ko->lines, ko->nlines,
-				    env->liquid.first_line };
+				    env->first_line };
 
 	render_md(ko->markdown ? ko->markdown : "", ko->len, ko, env, &map,
 	    NULL, doc);

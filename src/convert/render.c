@@ -504,7 +504,7 @@ render_map_target(struct render *r, const char *target)
 		return NULL;
 	if (r->env->map_url == NULL)
 		url = xstrdup(target);
-	else if ((url = r->env->map_url(r->env->liquid.ctx, target,
+	else if ((url = r->env->map_url(r->env->ctx, target,
 	    render_cur_line(r))) == NULL)
 		return NULL;
 	if (*url == '\0') {

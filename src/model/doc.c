@@ -58,9 +58,12 @@ doc_add_pre(struct doc *d, const char *alt, const char *body)
 void
 doc_append(struct doc *dst, struct doc *src)
 {
-	xgrowarray(&dst->lines, &dst->cap, dst->n + src->n,
-	    sizeof(*dst->lines));
-	memcpy(dst->lines + dst->n, src->lines, src->n * sizeof(*src->lines));
+	if (src->n > 0) {
+		xgrowarray(&dst->lines, &dst->cap, dst->n + src->n,
+		    sizeof(*dst->lines));
+		memcpy(dst->lines + dst->n, src->lines,
+		    src->n * sizeof(*src->lines));
+	}
 	dst->n += src->n;
 	free(src->lines);
 	src->lines = NULL;

@@ -10,6 +10,7 @@
 #define CAPSULED_SITE_INT_H
 
 #include <sys/types.h>
+#include <sys/stat.h>
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -59,6 +60,7 @@ struct build {
 	struct dir_id		*dirs;		/* folders scanned (loops) */
 	size_t			 ndirs, dirs_cap;
 	const char		*file;		/* being converted (warnings) */
+	struct site_liquid	*liquid;	/* site-liquid.c */
 	struct buf		 raw, text;	/* a source, read and sanitized */
 };
 
@@ -73,6 +75,8 @@ void		 site_render_statics(struct build *);
 
 /* site-scan.c: fill posts, pages and statics (sorted) from the root. */
 void		 site_scan(struct build *);
+/* The certificate, its key or their folder (by any name or link)? */
+bool		 site_scan_secret(const struct build *, const struct stat *);
 
 /*
  * site-source.c.  Read a Markdown source's front matter (the text
@@ -100,8 +104,23 @@ bool		 site_path_clean(const char *);
 /* Join two path pieces with a '/'. */
 char		*site_path_join(const char *, const char *);
 
+/*
+ * site-liquid.c: the site's Liquid engine and objects, for one build:
+ * begun once the posts are ordered and the taxonomies built, ended
+ * once every post and page is rendered.
+ */
+void		 site_liquid_begin(struct build *);
+void		 site_liquid_end(struct build *);
+struct liquid_engine *site_liquid_engine(struct build *);
+/*
+ * The variables post (or page) i renders with (site, page, jekyll), a
+ * new reference; text is its source, whose front matter ends at
+ * body_off.
+ */
+struct value	*site_liquid_vars(struct build *, bool post, size_t i,
+		    const char *text, size_t body_off, const char *file);
+
 /* site-map.c: the callbacks of the converter. */
-const char	*site_map_var(void *, const char *key);
 const char	*site_map_post_path(void *, const char *name);
 const char	*site_map_link_path(void *, const char *path);
 char		*site_map_url(void *, const char *target, unsigned line);

@@ -1,7 +1,7 @@
 /*
  * The callbacks the converter calls while rendering a post or a page:
- * site variables, post_url, link, and the URL mapping of CONVERSION.md
- * 5.6 (web links of the Jekyll site to capsule paths).
+ * post_url, link, and the URL mapping of CONVERSION.md 5.6 (web links
+ * of the Jekyll site to capsule paths).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -19,14 +19,6 @@ path_decode(const char *s, size_t len)
 
 	url_decode(s, len, out, true);
 	return out;
-}
-
-const char *
-site_map_var(void *ctx, const char *key)
-{
-	const struct build	*b = ctx;
-
-	return snapshot_config_get(&b->snap->config, key);
 }
 
 /* post_url's argument: [dir/]DATE-SLUG[.md] */
@@ -58,6 +50,8 @@ static_cmp(const void *key, const void *elem)
 static const struct static_file *
 find_static(const struct build *b, const char *path)
 {
+	if (b->snap->nstatics == 0)
+		return NULL;
 	return bsearch(path, b->snap->statics, b->snap->nstatics,
 	    sizeof(*b->snap->statics), static_cmp);
 }

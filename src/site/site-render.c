@@ -9,41 +9,50 @@
 
 #include "site-int.h"
 
-/* Markdown of src that starts at line, converted to the end of doc. */
+/*
+ * Markdown of src that starts at line, converted to the end of doc;
+ * with vars, a Liquid template first.
+ */
 static void
 render_markdown(struct build *b, struct source *src, unsigned line,
-    const char *md, size_t len, struct doc *doc)
+    const char *md, size_t len, struct value *vars, struct doc *doc)
 {
 	struct convert_env	 env;
 
 	memset(&env, 0, sizeof(env));
-	env.liquid.file = src->file;
-	env.liquid.first_line = line;
-	env.liquid.diags = b->diags;
-	env.liquid.site_var = site_map_var;
-	env.liquid.post_path = site_map_post_path;
-	env.liquid.link_path = site_map_link_path;
-	env.liquid.ctx = b;
+	env.file = src->file;
+	env.first_line = line;
+	env.diags = b->diags;
+	if (vars != NULL)
+		env.liquid = site_liquid_engine(b);
+	env.vars = vars;
 	env.map_url = site_map_url;
+	env.ctx = b;
 	b->file = src->file;
 	convert_body(md, len, &env, doc);
 }
 
-/* The Markdown body of src, converted to the end of doc. */
+/* The body of post (or page) i, rendered to the end of doc. */
 static void
-render_body(struct build *b, struct source *src, struct doc *doc)
+render_body(struct build *b, bool post, size_t i, struct doc *doc)
 {
+	struct source	*src = post ? &b->post_src[i] : &b->page_src[i];
+	struct value	*vars;
 	const char	*text;
 	size_t		 len;
 
-	if ((text = site_source_read(b, src, &len)) != NULL)
-		render_markdown(b, src, src->body_line, text + src->body_off,
-		    len - src->body_off, doc);
+	if ((text = site_source_read(b, src, &len)) == NULL)
+		return;
+	vars = site_liquid_vars(b, post, i, text, src->body_off, src->file);
+	render_markdown(b, src, src->body_line, text + src->body_off,
+	    len - src->body_off, vars, doc);
+	value_unref(vars);
 }
 
 /*
  * The post's summary for the feed: its excerpt, which is Markdown like
- * the body, as plain text, else the body's first paragraph.
+ * the body (Jekyll renders no Liquid in it), as plain text, else the
+ * body's first paragraph.
  */
 static char *
 summary(struct build *b, struct source *src, const struct doc *doc,
@@ -59,7 +68,7 @@ summary(struct build *b, struct source *src, const struct doc *doc,
 			if (strcmp(src->fm.entries[k].key, "excerpt") == 0)
 				line = src->fm.entries[k].line;
 		render_markdown(b, src, line, src->fm.excerpt,
-		    strlen(src->fm.excerpt), &ex);
+		    strlen(src->fm.excerpt), NULL, &ex);
 		doc = &ex;
 		from = 0;
 	}
@@ -136,7 +145,7 @@ site_render_post(struct build *b, size_t i)
 
 	post_header(p, &doc);
 	body = doc.n;
-	render_body(b, src, &doc);
+	render_body(b, true, i, &doc);
 	p->excerpt = summary(b, src, &doc, body);
 	publish(b, src->file, p->path, p->lang, &doc);
 	gophersite_post(b->snap, b->opts, b->diags, i, &doc);
@@ -153,7 +162,7 @@ site_render_page(struct build *b, size_t i)
 	struct doc	 doc = { 0 }, body = { 0 };
 
 	/* A page that opens with its own title needs no second one. */
-	render_body(b, src, &body);
+	render_body(b, false, i, &body);
 	if (body.n == 0 || body.lines[0].kind != LINE_HEADING ||
 	    body.lines[0].level != 1)
 		doc_add_heading(&doc, 1, pg->title);

@@ -375,9 +375,8 @@ first_visit(struct build *b, const struct stat *st)
 	return true;
 }
 
-/* The certificate, its key or their folder (by any name or link)? */
-static bool
-secret(const struct build *b, const struct stat *st)
+bool
+site_scan_secret(const struct build *b, const struct stat *st)
 {
 	size_t	i;
 
@@ -401,7 +400,7 @@ visit(struct build *b, const char *rel, const char *name, int depth,
 	    (S_ISLNK(st.st_mode) && !link_inside(b, full)) ||
 	    stat(full, &st) == -1)
 		goto done;
-	if (secret(b, &st))
+	if (site_scan_secret(b, &st))
 		diag_add(b->diags, DIAG_NOTE, full, 0, 0,
 		    "the certificate, its key or their folder: never served");
 	else if (S_ISDIR(st.st_mode)) {

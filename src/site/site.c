@@ -70,11 +70,13 @@ site_build(const struct site_options *opts, struct diags *diags)
 	site_map_page_keys(&b);
 	snap->categories = site_taxonomy(snap, false, &snap->ncategories);
 	snap->tags = site_taxonomy(snap, true, &snap->ntags);
+	site_liquid_begin(&b);
 
 	for (i = 0; i < snap->nposts; i++)
 		site_render_post(&b, i);
 	for (i = 0; i < snap->npages; i++)
 		site_render_page(&b, i);
+	site_liquid_end(&b);
 	site_render_statics(&b);
 	pages_publish(snap, opts, diags);
 	routes_seal(&snap->gemini);

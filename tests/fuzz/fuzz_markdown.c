@@ -15,25 +15,18 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-static const char *
-site_var(void *ctx, const char *key)
-{
-	(void)ctx;
-	return strcmp(key, "title") == 0 ? "Whirl Offload" : NULL;
-}
-
 /* Posts whose slug starts with a digit exist (short ones: no cut). */
-static const char *
-post_path(void *ctx, const char *slug)
+static char *
+post_url(void *ctx, const char *slug)
 {
-	static char	path[256];
-
 	(void)ctx;
 	if (slug[0] < '0' || slug[0] > '9' || strlen(slug) > 200)
 		return NULL;
-	snprintf(path, sizeof(path), "/posts/%s.gmi", slug);
-	return path;
+	return xasprintf("/posts/%s.gmi", slug);
 }
+
+static const char site_yaml[] = "site: {title: Whirl Offload, "
+    "baseurl: /blog, tags: {eBPF: [{title: A post}]}}";
 
 /* Every target but a fragment gets a line, as written. */
 static char *
@@ -56,11 +49,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&env, 0, sizeof(env));
 	memset(&diags, 0, sizeof(diags));
-	env.liquid.file = "fuzz.md";
-	env.liquid.first_line = 1;
-	env.liquid.diags = &diags;
-	env.liquid.site_var = site_var;
-	env.liquid.post_path = post_path;
+	static const struct liquid_hooks hooks = { NULL, NULL, post_url,
+				    NULL, NULL, NULL };
+	static struct liquid_engine	*eng;
+	static struct value		*vars;
+
+	if (eng == NULL) {
+		eng = liquid_engine_new(&hooks, NULL);
+		vars = value_from_yaml(site_yaml, strlen(site_yaml), "site",
+		    1, &diags);
+	}
+	env.file = "fuzz.md";
+	env.first_line = 1;
+	env.diags = &diags;
+	env.liquid = eng;
+	env.vars = vars;
 	env.map_url = map_url;
 	/* The first byte picks kramdown's options: both HTML modes,
 	 * curled or straight quotes. */

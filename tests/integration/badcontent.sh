@@ -23,9 +23,9 @@ printf -- '---\ntitle: Bad date\ndate: 2020-13-45\n---\nBody.\n' \
 printf -- '---\ntitle: Bytes\n---\nBefore \377\376 after.\n' \
     >"$p/2020-01-04-utf8.md"
 post 2020-01-05-posturl.md 'Post URL' \
-    'See [the missing post]({%% post_url 2001-01-01-nowhere %%}) here.\n'
+    'See [the missing post]({% post_url 2001-01-01-nowhere %}) here.\n'
 post 2020-01-06-liquid.md Liquid \
-    'Kept {%% unknown_tag foo %%}text{{ page.nothing }} here.\n'
+    'Kept {% unknown_tag foo %}text{{ page.nothing }} here.\n'
 printf -- '---\ntitle: Open\nno end of the front matter\n' \
     >"$p/2020-01-07-unterminated.md"
 post 2020-01-08-fence.md Fence 'Text.\n\n```c\nint x;\n'
@@ -74,7 +74,7 @@ check "unparsable date: reported" diag 2020-01-03-baddate.md 'warning|error'
 check "invalid UTF-8: warning at line 4" grep -qE \
     '_posts/2020-01-04-utf8\.md:4:[0-9]+: warning: ' "$T_TMP/check"
 check "post_url to a missing post: warning" diag 2020-01-05-posturl.md warning
-check "unknown Liquid: warning" diag 2020-01-06-liquid.md warning
+check "unknown Liquid tag: error" diag 2020-01-06-liquid.md error
 check "unterminated front matter: error" diag 2020-01-07-unterminated.md error
 check "0-byte file: error" diag 2020-01-09-empty.md error
 check "50 MB file: error" diag 2020-01-10-huge.md error

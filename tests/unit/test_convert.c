@@ -30,24 +30,49 @@ map_url(void *ctx, const char *target, unsigned line)
 	return xstrdup(target);
 }
 
+/* _includes/card.md: three lines, one link. */
+static int
+include(void *ctx, const char *name, bool relative, const char *from,
+    struct liquid_source *src)
+{
+	static const char	card[] = "A card\nof three lines\n"
+	    "[{{ include.label }}](/card/)\n";
+
+	(void)ctx;
+	(void)from;
+	if (relative || strcmp(name, "card.md") != 0)
+		return -1;
+	src->text = card;
+	src->len = sizeof(card) - 1;
+	src->path = "_includes/card.md";
+	return 0;
+}
+
+static struct diags	cdiags;
+
 /* Convert body, whose first line is line first of its file. */
 static void
 convert(const char *body, unsigned first)
 {
+	struct liquid_hooks	hooks = { NULL, include, NULL, NULL, NULL,
+				    NULL };
 	struct convert_env	env;
-	struct diags		diags = { 0 };
 	struct doc		doc = { 0 };
 
 	memset(&env, 0, sizeof(env));
-	env.liquid.file = "post.md";
-	env.liquid.first_line = first;
-	env.liquid.diags = &diags;
+	diag_free(&cdiags);
+	env.file = "post.md";
+	env.first_line = first;
+	env.diags = &cdiags;
+	env.liquid = liquid_engine_new(&hooks, NULL);
+	env.vars = value_hash();
 	env.map_url = map_url;
 	nlinks = 0;
 	memset(link_target, 0, sizeof(link_target));
 	convert_body(body, strlen(body), &env, &doc);
 	doc_free(&doc);
-	diag_free(&diags);
+	value_unref(env.vars);
+	liquid_engine_free(env.liquid);
 }
 
 /*
@@ -110,6 +135,36 @@ test_raw_then_table(void)
 	CHECK_INT(link_line[1], 11);
 }
 
+/*
+ * What an include renders maps to its tag's line (the link inside it
+ * too); the lines after it, and a Liquid error, to their own; a loop
+ * that writes lines shifts nothing after it.
+ */
+static void
+test_include_and_loop(void)
+{
+	const struct diag	*dg;
+
+	convert("Intro.\n"			/* 3 */
+	    "\n"				/* 4 */
+	    "{% include card.md\n"		/* 5 */
+	    "   label=\"Card\" %}\n"		/* 6 */
+	    "\n"				/* 7 */
+	    "{% for i in (1..3) %}\n"		/* 8 */
+	    "line {{ i }}\n"			/* 9 */
+	    "{% endfor %}\n"			/* 10 */
+	    "\n"				/* 11 */
+	    "{{ 1 | plus }} [after](/after/)\n", 3);	/* 12 */
+	CHECK_INT(nlinks, 2);
+	CHECK_STR(link_target[0], "/card/");
+	CHECK_INT(link_line[0], 5);
+	CHECK_STR(link_target[1], "/after/");
+	CHECK_INT(link_line[1], 12);
+	dg = diag_find(&cdiags, "wrong number of arguments");
+	CHECK(dg != NULL && dg->line == 12 && dg->column == 1 &&
+	    strcmp(dg->file, "post.md") == 0);
+}
+
 /* Nothing rewritten: lines follow on from the first. */
 static void
 test_plain(void)
@@ -167,7 +222,9 @@ main(void)
 	RUN(test_after_table);
 	RUN(test_after_raw);
 	RUN(test_raw_then_table);
+	RUN(test_include_and_loop);
 	RUN(test_plain);
 	RUN(test_kramdown_opts);
+	diag_free(&cdiags);
 	return HARNESS_END();
 }

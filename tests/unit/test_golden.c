@@ -21,37 +21,19 @@ static const char *const slugs[] = {
 };
 
 /* The site's variables (_config.yml) that posts use. */
-static const char *const site_vars[][2] = {
-	{ "title", "Lantern Relay" },
-	{ "author", "Mira Okafor" },
-	{ "description", "Notes from a small garden \xe2\x80\x94 pumps, "
-	    "probes and patience." },
-};
+static const char site_yaml[] = "site: {title: Lantern Relay, "
+    "author: Mira Okafor, description: \"Notes from a small garden "
+    "\xe2\x80\x94 pumps, probes and patience.\"}";
 
-static const char *
-site_var(void *ctx, const char *key)
+static char *
+post_url(void *ctx, const char *slug)
 {
 	size_t	i;
 
 	(void)ctx;
-	for (i = 0; i < nitems(site_vars); i++)
-		if (strcmp(key, site_vars[i][0]) == 0)
-			return site_vars[i][1];
-	return NULL;
-}
-
-static const char *
-post_path(void *ctx, const char *slug)
-{
-	static char	path[128];
-	size_t		i;
-
-	(void)ctx;
 	for (i = 0; i < nitems(slugs); i++)
-		if (strcmp(slug, slugs[i]) == 0) {
-			snprintf(path, sizeof(path), "/posts/%s.gmi", slug);
-			return path;
-		}
+		if (strcmp(slug, slugs[i]) == 0)
+			return xasprintf("/posts/%s.gmi", slug);
 	return NULL;
 }
 
@@ -72,6 +54,8 @@ map_url(void *ctx, const char *target, unsigned line)
 static char *
 convert(const char *body, size_t len, unsigned first_line)
 {
+	struct liquid_hooks	 hooks = { NULL, NULL, post_url, NULL, NULL,
+				    NULL };
 	struct convert_env	 env;
 	struct diags		 diags;
 	struct doc		 doc = { 0 };
@@ -79,16 +63,19 @@ convert(const char *body, size_t len, unsigned first_line)
 
 	memset(&env, 0, sizeof(env));
 	memset(&diags, 0, sizeof(diags));
-	env.liquid.file = "golden.md";
-	env.liquid.first_line = first_line;
-	env.liquid.diags = &diags;
-	env.liquid.site_var = site_var;
-	env.liquid.post_path = post_path;
+	env.file = "golden.md";
+	env.first_line = first_line;
+	env.diags = &diags;
+	env.liquid = liquid_engine_new(&hooks, NULL);
+	env.vars = value_from_yaml(site_yaml, strlen(site_yaml), "site",
+	    1, &diags);
 	env.map_url = map_url;
 	convert_body(body, len, &env, &doc);
 	doc_write_gemtext(&doc, &out);
 	doc_free(&doc);
 	diag_free(&diags);
+	value_unref(env.vars);
+	liquid_engine_free(env.liquid);
 	buf_puts(&out, "");
 	return buf_detach(&out, NULL);
 }

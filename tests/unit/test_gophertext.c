@@ -416,9 +416,9 @@ test_numbered_after_footnotes(void)
 	char			*t;
 
 	memset(&env, 0, sizeof(env));
-	env.liquid.file = "notes.md";
-	env.liquid.first_line = 1;
-	env.liquid.diags = &diags;
+	env.file = "notes.md";
+	env.first_line = 1;
+	env.diags = &diags;
 	convert_body(md, strlen(md), &env, &d);
 	CHECK_INT(d.nnotes, 2);
 	t = text_of(&d);

@@ -34,9 +34,9 @@ static void
 env_init(struct convert_env *env)
 {
 	memset(env, 0, sizeof(*env));
-	env->liquid.file = "test.md";
-	env->liquid.first_line = 1;
-	env->liquid.diags = &diags;
+	env->file = "test.md";
+	env->first_line = 1;
+	env->diags = &diags;
 	env->map_url = map_url;
 	if (quotes != NULL)
 		memcpy(env->kramdown.quotes, quotes,

@@ -596,7 +596,6 @@ test_map_url(void)
 	check_map(&b, "/categories/BPF.gmi", "/categories/BPF.gmi");
 	check_map(&b, "/tags.gmi", "/tags.gmi");
 	CHECK(site_map_link_path(&b, "nope.md") == NULL);
-	CHECK_STR(site_map_var(&b, "title"), "Test Site");
 	xfreev(b.page_keys, 2 * s->npages);
 	snapshot_unref(s);
 	diag_free(&d);
@@ -712,6 +711,68 @@ test_missing_root(void)
 	diag_free(&d);
 }
 
+/*
+ * Liquid with the site's objects: site (config keys, posts newest
+ * first, tags, pages), page (front matter of any shape, Jekyll's keys,
+ * the neighbours), include with parameters, include_relative, content
+ * and markdownify; an include that leads out of the root is not read.
+ */
+static void
+test_liquid(void)
+{
+	struct diags	 d;
+	struct snapshot	*s;
+	const char	*b;
+	char		*p;
+
+	fresh_root();
+	put("_posts/2020-01-01-old.md", "---\ntitle: Old\ntags: [x]\n"
+	    "---\nOld *body*.\n");
+	put("_posts/2020-02-01-new.md", "---\ntitle: New\ntags: [x, y]\n"
+	    "meta: {n: 3, list: [a, b]}\n---\n"
+	    "{{ page.meta.n | plus: 1 }} {{ page.meta.list | join: '+' }} "
+	    "{{ page.date | date: '%Y/%m' }} {{ page.tags | size }} "
+	    "{{ page.previous.title }} [{{ page.next.title }}] "
+	    "{{ site.title }} {{ site.url }} {{ site.baseurl }}\n\n"
+	    "{% include card.html who=page.title %}\n");
+	put("_includes/card.html", "Card for {{ include.who }}.");
+	put("guide/index.md", "---\ntitle: Guide\n---\n"
+	    "{% include_relative part.txt %}\n\n"
+	    "{% for post in site.posts %}{{ forloop.index }}:{{ post.title }}"
+	    "@{{ post.url }} {% endfor %}\n\n"
+	    "Tagged x: {{ site.tags.x | map: 'title' | join: ', ' }}.\n\n"
+	    "{{ site.posts.last.content | strip }}\n\n"
+	    "{{ '## Made *here*' | markdownify }}\n\n"
+	    "{% include passwd.txt %}Pages: {{ site.pages | size }}.\n");
+	put("guide/part.txt", "The part beside it.");
+	p = site_path_join(root, "_includes/passwd.txt");
+	CHECK(symlink("/etc/passwd", p) == 0);
+	free(p);
+	s = build(&d, PERMALINK_POSTS);
+	if (s == NULL) {
+		CHECK(s != NULL);
+		return;
+	}
+	b = body(s, "/posts/2020-02-01-new.gmi");
+	CHECK(b != NULL && strstr(b, "\n4 a+b 2020/02 2 Old [] Test Site "
+	    "https://example.org /blog\n") != NULL);
+	CHECK(b != NULL && strstr(b, "\nCard for New.\n") != NULL);
+	b = body(s, "/guide/index.gmi");
+	CHECK(b != NULL && strstr(b, "\nThe part beside it.\n") != NULL);
+	CHECK(b != NULL && strstr(b, "\n1:New@/posts/2020-02-01-new.gmi "
+	    "2:Old@/posts/2020-01-01-old.gmi\n") != NULL);
+	CHECK(b != NULL && strstr(b, "\nTagged x: New, Old.\n") != NULL);
+	CHECK(b != NULL && strstr(b, "\nOld body.\n") != NULL);
+	CHECK(b != NULL && strstr(b, "\n## Made here\n") != NULL);
+	CHECK(b != NULL && strstr(b, "root:") == NULL);
+	CHECK(b != NULL && strstr(b, "\nPages: 1.\n") != NULL);
+	CHECK(has_diag(&d, DIAG_ERROR, "guide/index.md",
+	    "Could not locate the included file 'passwd.txt'"));
+	CHECK_INT(d.errors, 1);
+	snapshot_unref(s);
+	diag_free(&d);
+}
+
 int
 main(void)
 {
@@ -728,6 +789,7 @@ main(void)
 	RUN(test_export);
 	RUN(test_reload);
 	RUN(test_missing_root);
+	RUN(test_liquid);
 	if (root != NULL)
 		rm_tree(root);
 	return HARNESS_END();

@@ -1,0 +1,672 @@
+/*
+ * What Liquid sees of the site, as Jekyll gives it: the `site` object
+ * (every _config.yml key, posts newest first, pages, categories, tags,
+ * static files, data, time), each post's and page's `page` object (its
+ * front matter and Jekyll's keys: url, date, id, categories, tags,
+ * excerpt, path, content...), `jekyll`; and the hooks the interpreter
+ * calls: include and include_relative (files inside the root, never a
+ * secret), post_url, link, markdownify (capsuled's own Markdown,
+ * written back as plain HTML for the HTML reader).
+ *
+ * Posts and pages are drops: their content, excerpt and neighbours are
+ * computed when a template asks, so that a build whose posts never loop
+ * over site.posts pays for one small hash per document.
+ */
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "site-int.h"
+
+/* A content computed inside another's: deeper gives "". */
+#define CONTENT_MAX_DEPTH	2
+
+struct lq_doc {
+	struct site_liquid	*sl;
+	bool			 post;
+	size_t			 i;
+	struct value		*fields;	/* front matter, Jekyll's keys */
+	struct value		*content;	/* once asked for */
+	bool			 rendering;	/* its content, now */
+};
+
+struct lq_include {
+	char		*path;
+	char		*text;
+	size_t		 len;
+};
+
+struct site_liquid {
+	struct build		*b;
+	struct liquid_engine	*eng;
+	struct value		*site, *jekyll;
+	struct lq_doc		*docs;		/* posts, then pages */
+	struct value		**drops;	/* the same, as values */
+	size_t			 ndocs;
+	struct lq_include	*incl;
+	size_t			 nincl, capincl;
+	unsigned		 depth;		/* contents being computed */
+};
+
+static struct value *
+str(const char *s)
+{
+	return s != NULL ? value_cstr(s) : &value_nil;
+}
+
+static struct value *
+str_array(char *const *v, size_t n)
+{
+	struct value	*a = value_array();
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		value_array_push(a, value_cstr(v[i]));
+	return a;
+}
+
+static void
+set(struct value *h, const char *key, struct value *v)
+{
+	value_hash_set(h, key, strlen(key), v);
+}
+
+static void
+set_default(struct value *h, const char *key, struct value *v)
+{
+	if (value_hash_get(h, key, strlen(key)) == NULL)
+		set(h, key, v);
+	else
+		value_unref(v);
+}
+
+/* A front matter as the scan kept it: each scalar resolved as Psych does. */
+static struct value *
+entries_value(const struct yaml_entry *e, size_t n)
+{
+	struct value	*h = value_hash(), *v;
+	size_t		 i, k;
+	const char	*s;
+
+	for (i = 0; i < n; i++) {
+		if (e[i].is_sequence) {
+			v = value_array();
+			for (k = 0; k < e[i].nvalues; k++)
+				value_array_push(v, value_from_yaml_scalar(
+				    e[i].values[k], strlen(e[i].values[k])));
+		} else if (e[i].nvalues > 0 && !e[i].is_mapping) {
+			s = e[i].values[0];
+			v = value_from_yaml_scalar(s, strlen(s));
+		} else
+			v = &value_nil;
+		set(h, e[i].key, v);
+	}
+	return h;
+}
+
+/* The front matter block of text (body_off bytes) read as Jekyll does. */
+static struct value *
+front_matter(const char *text, size_t body_off, const char *file)
+{
+	struct diags	 d = { 0 };
+	struct value	*v;
+	const char	*start, *end;
+
+	if (body_off == 0)
+		return value_hash();
+	start = memchr(text, '\n', body_off);
+	start = start ? start + 1 : text + body_off;
+	/* The closing line: the last line before the body. */
+	end = text + body_off;
+	if (end > start && end[-1] == '\n')
+		end--;
+	while (end > start && end[-1] != '\n')
+		end--;
+	/* Reported at the scan already: the values alone matter here. */
+	v = value_from_yaml(start, (size_t)(end - start), file, 2, &d);
+	diag_free(&d);
+	if (v == NULL || v->type != VALUE_HASH) {
+		value_unref(v);
+		v = value_hash();
+	}
+	return v;
+}
+
+static struct value *
+date_value(const char *ymd)
+{
+	struct value_time	t;
+
+	if (ymd == NULL || value_time_parse(ymd, strlen(ymd), &t) == -1)
+		return &value_nil;
+	return value_time(&t);
+}
+
+/* Jekyll's keys over the front matter fm (taken). */
+static struct value *
+doc_fields(struct site_liquid *sl, bool post, size_t i, struct value *fm)
+{
+	const struct snapshot	*snap = sl->b->snap;
+	const struct post	*p;
+	const struct page	*pg;
+	const char		*base;
+	struct value		*v;
+	size_t			 n;
+
+	if (post) {
+		p = &snap->posts[i];
+		set(fm, "title", value_cstr(p->title));
+		v = value_hash_get(fm, "date", 4);
+		if (v == NULL || v->type != VALUE_TIME)
+			set(fm, "date", date_value(p->date));
+		set(fm, "url", value_cstr(p->url));
+		n = strlen(p->url);
+		if (n > 4 && strcmp(p->url + n - 4, ".gmi") == 0)
+			n -= 4;
+		set(fm, "id", value_str(p->url, n));
+		set(fm, "categories", str_array(p->categories,
+		    p->ncategories));
+		set(fm, "tags", str_array(p->tags, p->ntags));
+		set(fm, "path", value_cstr(p->source));
+		set(fm, "relative_path", value_cstr(p->source));
+		set(fm, "slug", value_cstr(p->slug));
+		set(fm, "collection", value_cstr("posts"));
+		set_default(fm, "draft", value_bool(false));
+		base = p->source;
+	} else {
+		pg = &snap->pages[i];
+		set(fm, "title", value_cstr(pg->title));
+		set(fm, "url", value_cstr(pg->url));
+		set(fm, "path", value_cstr(pg->source));
+		base = pg->source;
+	}
+	set(fm, "name", value_cstr(strrchr(base, '/') ? strrchr(base, '/') +
+	    1 : base));
+	v = value_hash_get(fm, "name", 4);
+	set(fm, "ext", value_cstr(strrchr(v->u.str.s, '.') ?
+	    strrchr(v->u.str.s, '.') : ""));
+	return fm;
+}
+
+/* The HTML of a document: what markdownify gives the HTML reader. */
+static void
+html_escape(const char *s, struct buf *out)
+{
+	for (; s != NULL && *s; s++)
+		switch (*s) {
+		case '&': buf_puts(out, "&amp;"); break;
+		case '<': buf_puts(out, "&lt;"); break;
+		case '>': buf_puts(out, "&gt;"); break;
+		case '"': buf_puts(out, "&quot;"); break;
+		default: buf_putc(out, *s); break;
+		}
+}
+
+static void
+doc_html(const struct doc *doc, struct buf *out)
+{
+	const struct line	*l;
+	size_t			 i;
+	bool			 list = false;
+
+	for (i = 0; i < doc->n; i++) {
+		l = &doc->lines[i];
+		if (list && (l->kind != LINE_ITEM || l->starts_block)) {
+			buf_puts(out, "</ul>\n");
+			list = false;
+		}
+		switch (l->kind) {
+		case LINE_HEADING:
+			buf_printf(out, "<h%d>", l->level);
+			html_escape(l->text, out);
+			buf_printf(out, "</h%d>\n", l->level);
+			break;
+		case LINE_LINK:
+			buf_puts(out, "<p><a href=\"");
+			html_escape(l->url, out);
+			buf_puts(out, "\">");
+			html_escape(l->text ? l->text : l->url, out);
+			buf_puts(out, "</a></p>\n");
+			break;
+		case LINE_ITEM:
+			if (!list)
+				buf_puts(out, "<ul>\n");
+			list = true;
+			buf_puts(out, "<li>");
+			html_escape(l->text, out);
+			buf_puts(out, "</li>\n");
+			break;
+		case LINE_QUOTE:
+			buf_puts(out, "<blockquote><p>");
+			html_escape(l->text, out);
+			buf_puts(out, "</p></blockquote>\n");
+			break;
+		case LINE_PRE:
+			buf_puts(out, "<pre><code>");
+			html_escape(l->text, out);
+			buf_puts(out, "</code></pre>\n");
+			break;
+		default:
+			buf_puts(out, "<p>");
+			html_escape(l->text, out);
+			buf_puts(out, "</p>\n");
+			break;
+		}
+	}
+	if (list)
+		buf_puts(out, "</ul>\n");
+}
+
+static void
+markdownify(void *ctx, const char *s, size_t len, struct buf *out)
+{
+	struct site_liquid	*sl = ctx;
+	struct convert_env	 env;
+	struct diags		 d = { 0 };
+	struct doc		 doc = { 0 };
+
+	memset(&env, 0, sizeof(env));
+	env.file = sl->b->file;
+	env.first_line = 1;
+	env.diags = &d;
+	convert_body(s, len, &env, &doc);
+	doc_html(&doc, out);
+	doc_free(&doc);
+	diag_free(&d);
+}
+
+/* A source's text, read again and sanitized, or NULL. */
+static char *
+read_text(const char *file, size_t max, size_t *lenp)
+{
+	struct buf	 raw = BUF_INIT, text = BUF_INIT;
+	struct diags	 d = { 0 };
+
+	if (file_read(AT_FDCWD, file, &raw, max + 1, NULL) == -1 ||
+	    raw.len > max) {
+		buf_free(&raw);
+		return NULL;
+	}
+	utf8_sanitize(&text, raw.data ? raw.data : "", raw.len, file, &d);
+	diag_free(&d);
+	buf_free(&raw);
+	buf_reserve(&text, 0);
+	return buf_detach(&text, lenp);
+}
+
+static struct value	*vars_for(struct site_liquid *, size_t k);
+
+/*
+ * A document's content, as a template in another document sees it:
+ * its body rendered (Liquid, then Markdown to HTML).  Reported when the
+ * document itself was: here, silently.
+ */
+static struct value *
+doc_content(struct lq_doc *d)
+{
+	struct site_liquid	*sl = d->sl;
+	const struct snapshot	*snap = sl->b->snap;
+	struct liquid_template	*tmpl;
+	struct diags		 diags = { 0 };
+	struct buf		 md = BUF_INIT, html = BUF_INIT;
+	struct value		*vars;
+	char			*file, *text;
+	size_t			 len, off;
+
+	if (d->content != NULL)
+		return value_ref(d->content);
+	if (d->rendering || sl->depth >= CONTENT_MAX_DEPTH)
+		return value_cstr("");
+	file = site_path_join(sl->b->opts->root, d->post ?
+	    snap->posts[d->i].source : snap->pages[d->i].source);
+	if ((text = read_text(file, SITE_MAX_SOURCE, &len)) == NULL) {
+		free(file);
+		return value_cstr("");
+	}
+	if ((off = frontmatter_length(text, len, true)) > len)
+		off = len;
+	d->rendering = true;
+	sl->depth++;
+	tmpl = liquid_template_parse(sl->eng, file, 1, text + off, len - off,
+	    &diags);
+	vars = vars_for(sl, (size_t)(d - sl->docs));
+	liquid_template_render(sl->eng, tmpl, vars, &md, NULL, &diags);
+	value_unref(vars);
+	liquid_template_free(tmpl);
+	markdownify(sl, md.data ? md.data : "", md.len, &html);
+	sl->depth--;
+	d->rendering = false;
+	d->content = value_str_buf(&html);
+	buf_free(&md);
+	diag_free(&diags);
+	free(text);
+	free(file);
+	return value_ref(d->content);
+}
+
+static struct value *
+doc_get(void *self, const char *key, size_t len)
+{
+	struct lq_doc		*d = self;
+	struct site_liquid	*sl = d->sl;
+	const struct post	*p;
+	struct value		*v;
+
+	if (len == 7 && memcmp(key, "content", 7) == 0)
+		return doc_content(d);
+	if ((v = value_hash_get(d->fields, key, len)) != NULL)
+		return value_ref(v);
+	if (!d->post)
+		return NULL;
+	p = &sl->b->snap->posts[d->i];
+	if (len == 7 && memcmp(key, "excerpt", 7) == 0)
+		return str(p->excerpt);
+	/* Posts are newest first: the previous one is older. */
+	if (len == 8 && memcmp(key, "previous", 8) == 0)
+		return d->i + 1 < sl->b->snap->nposts ?
+		    value_ref(sl->drops[d->i + 1]) : &value_nil;
+	if (len == 4 && memcmp(key, "next", 4) == 0)
+		return d->i > 0 ? value_ref(sl->drops[d->i - 1]) : &value_nil;
+	return NULL;
+}
+
+static struct value *
+doc_hash(void *self)
+{
+	struct lq_doc	*d = self;
+	struct value	*h = value_hash(), *v;
+	size_t		 i;
+
+	for (i = 0; i < d->fields->u.hash.n; i++)
+		value_hash_set(h, d->fields->u.hash.v[i].key->u.str.s,
+		    d->fields->u.hash.v[i].key->u.str.len,
+		    value_ref(d->fields->u.hash.v[i].val));
+	if (d->post && value_hash_get(h, "excerpt", 7) == NULL &&
+	    (v = doc_get(d, "excerpt", 7)) != NULL)
+		set(h, "excerpt", v);
+	return h;
+}
+
+/* The docs and their values belong to the build's site_liquid. */
+static void
+drop_free(void *self)
+{
+	(void)self;
+}
+
+static const struct value_drop_ops doc_ops = {
+	"Jekyll::Drops::DocumentDrop", doc_get, doc_hash, drop_free
+};
+
+/* Posts (indexes into the posts) as an array of their drops. */
+static struct value *
+post_list(struct site_liquid *sl, const size_t *v, size_t n)
+{
+	struct value	*a = value_array();
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		value_array_push(a, value_ref(sl->drops[v[i]]));
+	return a;
+}
+
+static struct value *
+taxonomy(struct site_liquid *sl, const struct taxon *t, size_t n)
+{
+	struct value	*h = value_hash();
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		set(h, t[i].name, post_list(sl, t[i].posts, t[i].nposts));
+	return h;
+}
+
+static struct value *
+static_files(const struct snapshot *snap)
+{
+	struct value	*a = value_array(), *h;
+	const char	*name, *dot;
+	size_t		 i;
+
+	for (i = 0; i < snap->nstatics; i++) {
+		h = value_hash();
+		name = strrchr(snap->statics[i].path, '/') + 1;
+		dot = strrchr(name, '.');
+		set(h, "path", value_cstr(snap->statics[i].path));
+		set(h, "name", value_cstr(name));
+		set(h, "basename", value_str(name, dot && dot != name ?
+		    (size_t)(dot - name) : strlen(name)));
+		set(h, "extname", value_cstr(dot && dot != name ? dot : ""));
+		value_array_push(a, h);
+	}
+	return a;
+}
+
+/* _config.yml with every key as Jekyll reads it, and Jekyll's defaults. */
+static struct value *
+config_value(struct build *b)
+{
+	struct diags	 d = { 0 };
+	struct value	*h = NULL;
+	char		*file, *text;
+	size_t		 len;
+
+	file = site_path_join(b->opts->root, "_config.yml");
+	if ((text = read_text(file, SITE_MAX_SOURCE, &len)) != NULL)
+		h = value_from_yaml(text, len, file, 1, &d);
+	diag_free(&d);
+	free(text);
+	free(file);
+	if (h == NULL || h->type != VALUE_HASH) {
+		value_unref(h);
+		h = value_hash();
+	}
+	set_default(h, "markdown", value_cstr("kramdown"));
+	set_default(h, "highlighter", value_cstr("rouge"));
+	set_default(h, "permalink", value_cstr("date"));
+	set_default(h, "excerpt_separator", value_cstr("\n\n"));
+	set_default(h, "encoding", value_cstr("utf-8"));
+	set_default(h, "baseurl", value_cstr(""));
+	return h;
+}
+
+static struct value *
+site_value(struct site_liquid *sl)
+{
+	const struct snapshot	*snap = sl->b->snap;
+	struct value		*site = config_value(sl->b), *a;
+	struct value_time	 now;
+	size_t			 i;
+
+	value_time_now(&now);
+	set(site, "time", value_time(&now));
+	a = value_array();
+	for (i = 0; i < snap->nposts; i++)
+		value_array_push(a, value_ref(sl->drops[i]));
+	set(site, "posts", a);
+	set(site, "documents", value_ref(a));
+	a = value_array();
+	for (i = 0; i < snap->npages; i++)
+		value_array_push(a, value_ref(sl->drops[snap->nposts + i]));
+	set(site, "pages", a);
+	set(site, "html_pages", value_ref(a));
+	set(site, "categories", taxonomy(sl, snap->categories,
+	    snap->ncategories));
+	set(site, "tags", taxonomy(sl, snap->tags, snap->ntags));
+	set(site, "static_files", static_files(snap));
+	set_default(site, "data", value_hash());
+	return site;
+}
+
+/* include from _includes, include_relative from the including file's folder. */
+static int
+include(void *ctx, const char *name, bool relative, const char *from,
+    struct liquid_source *src)
+{
+	struct site_liquid	*sl = ctx;
+	struct build		*b = sl->b;
+	struct lq_include	*inc;
+	struct stat		 st;
+	char			*dir, *path, *real;
+	size_t			 i, n = strlen(b->realroot);
+	bool			 ok;
+
+	if (relative) {
+		dir = file_dirname(from);
+		path = site_path_join(dir, name);
+		free(dir);
+	} else {
+		dir = site_path_join(b->opts->root, "_includes");
+		path = site_path_join(dir, name);
+		free(dir);
+	}
+	for (i = 0; i < sl->nincl; i++)
+		if (strcmp(sl->incl[i].path, path) == 0)
+			goto found;
+	/* Inside the root, a regular file, never the certificate or key. */
+	real = realpath(path, NULL);
+	ok = real != NULL && strncmp(real, b->realroot, n) == 0 &&
+	    real[n] == '/' && stat(real, &st) == 0 && S_ISREG(st.st_mode) &&
+	    !site_scan_secret(b, &st);
+	free(real);
+	if (!ok) {
+		free(path);
+		return -1;
+	}
+	xgrowarray(&sl->incl, &sl->capincl, sl->nincl + 1, sizeof(*sl->incl));
+	inc = &sl->incl[sl->nincl];
+	memset(inc, 0, sizeof(*inc));
+	if ((inc->text = read_text(path, SITE_MAX_SOURCE, &inc->len)) ==
+	    NULL) {
+		free(path);
+		return -1;
+	}
+	inc->path = path;
+	path = NULL;
+	i = sl->nincl++;
+found:
+	free(path);
+	src->text = sl->incl[i].text;
+	src->len = sl->incl[i].len;
+	src->path = sl->incl[i].path;
+	return 0;
+}
+
+static char *
+post_url(void *ctx, const char *name)
+{
+	struct site_liquid	*sl = ctx;
+	const char		*url = site_map_post_path(sl->b, name);
+
+	return url ? xstrdup(url) : NULL;
+}
+
+static char *
+link(void *ctx, const char *path)
+{
+	struct site_liquid	*sl = ctx;
+	const char		*url = site_map_link_path(sl->b, path);
+
+	return url ? xstrdup(url) : NULL;
+}
+
+void
+site_liquid_begin(struct build *b)
+{
+	const struct snapshot	*snap = b->snap;
+	struct liquid_config	 cfg = LIQUID_CONFIG_DEFAULT;
+	struct liquid_hooks	 hooks;
+	struct site_liquid	*sl = xcalloc(1, sizeof(*sl));
+	const struct source	*src;
+	struct lq_doc		*d;
+	size_t			 k;
+
+	sl->b = b;
+	memset(&hooks, 0, sizeof(hooks));
+	hooks.ctx = sl;
+	hooks.include = include;
+	hooks.post_url = post_url;
+	hooks.link = link;
+	hooks.markdownify = markdownify;
+	cfg.url = snap->config.url;
+	cfg.baseurl = snap->config.baseurl;
+	sl->eng = liquid_engine_new(&hooks, &cfg);
+	sl->ndocs = snap->nposts + snap->npages;
+	sl->docs = xcalloc(sl->ndocs + 1, sizeof(*sl->docs));
+	sl->drops = xcalloc(sl->ndocs + 1, sizeof(*sl->drops));
+	for (k = 0; k < sl->ndocs; k++) {
+		d = &sl->docs[k];
+		d->sl = sl;
+		d->post = k < snap->nposts;
+		d->i = d->post ? k : k - snap->nposts;
+		src = d->post ? &b->post_src[d->i] : &b->page_src[d->i];
+		d->fields = doc_fields(sl, d->post, d->i,
+		    entries_value(src->fm.entries, src->fm.nentries));
+		sl->drops[k] = value_drop(&doc_ops, d);
+	}
+	sl->site = site_value(sl);
+	sl->jekyll = value_hash();
+	set(sl->jekyll, "version", value_cstr("4.3.3"));
+	set(sl->jekyll, "environment", value_cstr("development"));
+	b->liquid = sl;
+}
+
+struct liquid_engine *
+site_liquid_engine(struct build *b)
+{
+	return b->liquid->eng;
+}
+
+static struct value *
+vars_for(struct site_liquid *sl, size_t k)
+{
+	struct value	*vars = value_hash();
+
+	set(vars, "site", value_ref(sl->site));
+	set(vars, "jekyll", value_ref(sl->jekyll));
+	set(vars, "page", value_ref(sl->drops[k]));
+	return vars;
+}
+
+struct value *
+site_liquid_vars(struct build *b, bool post, size_t i, const char *text,
+    size_t body_off, const char *file)
+{
+	struct site_liquid	*sl = b->liquid;
+	struct lq_doc		*d;
+
+	d = &sl->docs[post ? i : b->snap->nposts + i];
+	value_unref(d->fields);
+	d->fields = doc_fields(sl, post, i, front_matter(text, body_off,
+	    file));
+	return vars_for(sl, (size_t)(d - sl->docs));
+}
+
+void
+site_liquid_end(struct build *b)
+{
+	struct site_liquid	*sl = b->liquid;
+	size_t			 k;
+
+	if (sl == NULL)
+		return;
+	value_unref(sl->site);
+	value_unref(sl->jekyll);
+	for (k = 0; k < sl->ndocs; k++) {
+		value_unref(sl->drops[k]);
+		value_unref(sl->docs[k].fields);
+		value_unref(sl->docs[k].content);
+	}
+	for (k = 0; k < sl->nincl; k++) {
+		free(sl->incl[k].path);
+		free(sl->incl[k].text);
+	}
+	free(sl->incl);
+	free(sl->docs);
+	free(sl->drops);
+	liquid_engine_free(sl->eng);
+	free(sl);
+	b->liquid = NULL;
+}
