@@ -34,15 +34,15 @@ mark_line(const struct reader *r, const yaml_mark_t *m)
 	return r->line0 + (unsigned)m->line;
 }
 
-static void
-report_yaml_error(struct reader *r)
+void
+yaml_report(const struct yaml_parser_s *p, const char *text,
+    const char *file, unsigned line0, struct diags *diags)
 {
-	yaml_parser_t	*p = &r->parser;
 	yaml_mark_t	 m = p->problem_mark;
 	size_t		 i;
 
 	if (p->error == YAML_MEMORY_ERROR) {
-		diag_add(r->diags, DIAG_ERROR, r->file, r->line0, 0,
+		diag_add(diags, DIAG_ERROR, file, line0, 0,
 		    "invalid YAML: out of memory");
 		return;
 	}
@@ -50,22 +50,28 @@ report_yaml_error(struct reader *r)
 		/* The reader gives a byte offset, not a mark. */
 		memset(&m, 0, sizeof(m));
 		for (i = 0; i < p->problem_offset; i++) {
-			if (r->text[i] == '\n') {
+			if (text[i] == '\n') {
 				m.line++;
 				m.column = 0;
-			} else if (((unsigned char)r->text[i] & 0xc0) != 0x80)
+			} else if (((unsigned char)text[i] & 0xc0) != 0x80)
 				m.column++;
 		}
 	}
 	if (p->context != NULL)
-		diag_add(r->diags, DIAG_ERROR, r->file, mark_line(r, &m),
+		diag_add(diags, DIAG_ERROR, file, line0 + (unsigned)m.line,
 		    (unsigned)m.column + 1, "invalid YAML: %s (%s on line %u)",
 		    p->problem ? p->problem : "error", p->context,
-		    mark_line(r, &p->context_mark));
+		    line0 + (unsigned)p->context_mark.line);
 	else
-		diag_add(r->diags, DIAG_ERROR, r->file, mark_line(r, &m),
+		diag_add(diags, DIAG_ERROR, file, line0 + (unsigned)m.line,
 		    (unsigned)m.column + 1, "invalid YAML: %s",
 		    p->problem ? p->problem : "error");
+}
+
+static void
+report_yaml_error(struct reader *r)
+{
+	yaml_report(&r->parser, r->text, r->file, r->line0, r->diags);
 }
 
 /*

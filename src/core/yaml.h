@@ -44,6 +44,13 @@ struct yaml_entry *yaml_entries_find(struct yaml_entry *, size_t n,
 /* The first value of key among n, or NULL. */
 const char *yaml_entries_get(const struct yaml_entry *, size_t n,
 	    const char *key);
+/*
+ * Report libyaml's error of a parser over text (line0 of file) at its
+ * line and column, with libyaml's words.
+ */
+struct yaml_parser_s;
+void	yaml_report(const struct yaml_parser_s *, const char *text,
+	    const char *file, unsigned line0, struct diags *);
 void	yaml_entries_free(struct yaml_entry *, size_t n);
 /* Free what an entry holds; it is left empty. */
 void	yaml_entry_clear(struct yaml_entry *);

@@ -199,23 +199,10 @@ snapshot_find_post(const struct snapshot *snap, const char *path)
 	return -1;
 }
 
-const char *
+const struct value *
 snapshot_config_get(const struct site_config *cfg, const char *key)
 {
-	size_t	i;
-
-	if (strcmp(key, "title") == 0)
-		return cfg->title;
-	if (strcmp(key, "lang") == 0)
-		return cfg->lang;
-	for (i = 0; i < cfg->nentries; i++) {
-		if (strcmp(cfg->entries[i].key, key) != 0)
-			continue;
-		if (cfg->entries[i].is_sequence || cfg->entries[i].nvalues != 1)
-			return NULL;
-		return cfg->entries[i].values[0];
-	}
-	return NULL;
+	return value_hash_get(cfg->data, key, strlen(key));
 }
 
 void
@@ -227,6 +214,6 @@ snapshot_config_free(struct site_config *cfg)
 	free(cfg->lang);
 	free(cfg->url);
 	free(cfg->baseurl);
-	yaml_entries_free(cfg->entries, cfg->nentries);
+	value_unref(cfg->data);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -12,6 +12,7 @@
 
 #include "core/core.h"
 #include "routes.h"
+#include "value.h"
 
 /*
  * The site's _config.yml.  Without a title key the title is "" (what
@@ -25,16 +26,15 @@ struct site_config {
 	char		 *lang;		/* default "en" */
 	char		 *url;		/* the web site's URL, may be NULL */
 	char		 *baseurl;	/* may be NULL */
-	struct yaml_entry *entries;	/* every top-level key */
-	size_t		  nentries;
+	struct value	 *data;		/* the whole file: a hash */
 };
 
 /*
- * A string value of _config.yml for {{ site.KEY }}: a top-level scalar
- * (title and lang with their defaults); NULL when unset, null, a list
- * or a map.
+ * A top-level value of _config.yml for {{ site.KEY }} (borrowed), or
+ * NULL; title and lang are the fields, with their defaults.
  */
-const char *snapshot_config_get(const struct site_config *, const char *key);
+const struct value *snapshot_config_get(const struct site_config *,
+		    const char *key);
 void	snapshot_config_free(struct site_config *);
 
 struct post {

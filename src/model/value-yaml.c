@@ -273,6 +273,7 @@ struct builder {
 	bool		 *busy;		/* being built: an alias to it is nil */
 	size_t		  nnodes;
 	bool		  too_deep;
+	yaml_mark_t	  deep;		/* where it went too deep */
 };
 
 static struct value *
@@ -291,6 +292,8 @@ build(struct builder *b, int id, int depth)
 	if (b->busy[id - 1])
 		return &value_nil;
 	if (depth > YAML_MAX_DEPTH) {
+		if (!b->too_deep)
+			b->deep = node->start_mark;
 		b->too_deep = true;
 		return &value_nil;
 	}
@@ -333,6 +336,56 @@ build(struct builder *b, int id, int depth)
 	return value_ref(v);
 }
 
+/*
+ * The nesting, event by event, stopping at the bound: libyaml's
+ * scanner is quadratic in the open flow levels, so the loader must not
+ * see a deep document.  false (reported) when too deep.
+ */
+static bool
+depth_ok(const char *text, size_t len, const char *file,
+    unsigned first_line, struct diags *diags)
+{
+	yaml_parser_t	 parser;
+	yaml_event_t	 ev;
+	int		 depth = 0;
+	bool		 ok = true, done = false;
+
+	if (!yaml_parser_initialize(&parser))
+		return false;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
+	    len);
+	while (!done && yaml_parser_parse(&parser, &ev)) {
+		switch (ev.type) {
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (++depth > YAML_MAX_DEPTH) {
+				if (diags != NULL)
+					diag_add(diags, DIAG_ERROR, file,
+					    first_line +
+					    (unsigned)ev.start_mark.line,
+					    (unsigned)ev.start_mark.column + 1,
+					    "YAML nested deeper than %d",
+					    YAML_MAX_DEPTH);
+				ok = false;
+				done = true;
+			}
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			break;
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	return ok;	/* a syntax error: the loader reports it */
+}
+
 struct value *
 value_from_yaml(const char *text, size_t len, const char *file,
     unsigned first_line, struct diags *diags)
@@ -343,17 +396,14 @@ value_from_yaml(const char *text, size_t len, const char *file,
 	struct value	*v = NULL;
 	size_t		 i;
 
-	if (!yaml_parser_initialize(&parser))
+	if (!depth_ok(text, len, file, first_line, diags) ||
+	    !yaml_parser_initialize(&parser))
 		return NULL;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
 	    len);
 	if (!yaml_parser_load(&parser, &doc)) {
 		if (diags != NULL)
-			diag_add(diags, DIAG_ERROR, file,
-			    first_line + (unsigned)parser.problem_mark.line,
-			    (unsigned)parser.problem_mark.column + 1,
-			    "YAML: %s", parser.problem ? parser.problem :
-			    "invalid");
+			yaml_report(&parser, text, file, first_line, diags);
 		yaml_parser_delete(&parser);
 		return NULL;
 	}
@@ -372,7 +422,9 @@ value_from_yaml(const char *text, size_t len, const char *file,
 	free(b.busy);
 	if (b.too_deep) {
 		if (diags != NULL)
-			diag_add(diags, DIAG_ERROR, file, first_line, 1,
+			diag_add(diags, DIAG_ERROR, file,
+			    first_line + (unsigned)b.deep.line,
+			    (unsigned)b.deep.column + 1,
 			    "YAML nested deeper than %d", YAML_MAX_DEPTH);
 		value_unref(v);
 		v = NULL;

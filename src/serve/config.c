@@ -70,6 +70,7 @@ static const struct setting settings[] = {
 	    valid_nonempty },
 	{ "key", K_STRING, OFF(key_file), 0, 0, 0, "a file", valid_nonempty },
 	{ "permalink", K_PERMALINK, OFF(permalink), 0, 0, 0, NULL, NULL },
+	{ "drafts", K_BOOL, OFF(drafts), 0, 0, 0, NULL, NULL },
 	{ "workers", K_INT, OFF(workers), 0, 1, 1024,
 	    "a number of workers (1-1024)", NULL },
 	{ "max_connections", K_INT, OFF(max_connections), 0, 1, 1000000,
@@ -143,6 +144,8 @@ static const struct flag flags[] = {
 	{ "cert", 0, 1, F_SETTING, "cert", NULL },
 	{ "key", 0, 1, F_SETTING, "key", NULL },
 	{ "permalink", 0, 1, F_SETTING, "permalink", NULL },
+	{ "drafts", 0, 0, F_SETTING, "drafts", "true" },
+	{ "no-drafts", 0, 0, F_SETTING, "drafts", "false" },
 	{ "workers", 0, 1, F_SETTING, "workers", NULL },
 	{ "max-connections", 0, 1, F_SETTING, "max_connections", NULL },
 	{ "max-connections-per-ip", 0, 1, F_SETTING, "max_connections_per_ip",
@@ -199,6 +202,7 @@ static const char usage_text[] =
 "      --key FILE           private key [key] (CERTS/key.pem)\n"
 "      --permalink STYLE    posts (/posts/DATE-SLUG.gmi) or jekyll\n"
 "                           (/YYYY/MM/DD/SLUG/) [permalink] (posts)\n"
+"      --drafts             serve the posts of _drafts folders too [drafts]\n"
 "      --workers N          worker threads [workers] (online CPUs)\n"
 "      --max-connections N  simultaneous connections of each protocol\n"
 "                           [max_connections] (1024)\n"
@@ -235,7 +239,8 @@ static const char usage_text[] =
 "      --user USER          when started as root, drop to USER [user]\n"
 "      --chroot             when started as root, chroot to the root\n"
 "                           [chroot]\n"
-"      --check-port, --no-log-anonymize, --no-daemon, --no-chroot\n"
+"      --check-port, --no-drafts, --no-log-anonymize, --no-daemon,\n"
+"      --no-chroot\n"
 "                           the opposite of the flags above, to override\n"
 "                           the file\n"
 "  -c, --config FILE        read settings from FILE (YAML); flags win\n"
@@ -1028,6 +1033,7 @@ config_site_options(const struct config *cfg, struct site_options *o)
 	o->gopher_host = cfg->gopher_host;
 	o->gopher_port = cfg->gopher_port == 0 ? 0 : cfg->gopher_public_port;
 	o->permalink = cfg->permalink;
+	o->drafts = cfg->drafts;
 	o->secrets = cfg->secrets;
 	o->nsecrets = CONFIG_NSECRETS;
 }

@@ -65,6 +65,7 @@ struct config {
 	 */
 	struct file_id	 secrets[CONFIG_NSECRETS];
 	enum permalink_style permalink;
+	bool		 drafts;	/* read _drafts folders too */
 
 	int		 workers;	/* default: online CPUs */
 	int		 max_connections;	/* per protocol */

@@ -1,44 +1,19 @@
 /*
- * YAML front matter and _config.yml, read with libyaml's event API.
- *
- * Only the top level is kept: each key with its scalar value or the
- * scalars of its sequence.  Deeper structure is skipped event by event
- * with an explicit nesting bound, so no input can drive recursion, and
- * the YAML text itself is bounded in size.
+ * YAML front matter and _config.yml, read into values as Jekyll's
+ * Psych reads them (value_from_yaml: bounded nesting, aliases shared,
+ * never expanded), the YAML text itself bounded in size.  A valid YAML
+ * value is never an error: the keys the site layer reads are taken in
+ * every shape Jekyll accepts, and every key stays in the hash.
  */
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "site-int.h"
 
 #define EXCERPT_MAX	60
-
-/* A known key kept as a string field, at offset off of its struct. */
-struct scalar_key {
-	const char	*key;
-	size_t		 off;
-};
-
-static const struct scalar_key fm_scalars[] = {
-	{ "title",	offsetof(struct frontmatter, title) },
-	{ "date",	offsetof(struct frontmatter, date) },
-	{ "author",	offsetof(struct frontmatter, author) },
-	{ "excerpt",	offsetof(struct frontmatter, excerpt) },
-	{ "lang",	offsetof(struct frontmatter, lang) },
-	{ "permalink",	offsetof(struct frontmatter, permalink) },
-	{ "layout",	offsetof(struct frontmatter, layout) },
-};
-
-static const struct scalar_key cfg_scalars[] = {
-	{ "title",	offsetof(struct site_config, title) },
-	{ "description", offsetof(struct site_config, description) },
-	{ "author",	offsetof(struct site_config, author) },
-	{ "lang",	offsetof(struct site_config, lang) },
-	{ "url",	offsetof(struct site_config, url) },
-	{ "baseurl",	offsetof(struct site_config, baseurl) },
-};
 
 /* Replace every run of whitespace by one space; trim both ends. */
 static void
@@ -60,33 +35,6 @@ collapse_space(char *s)
 	*w = '\0';
 }
 
-/*
- * Copy the known single-valued keys into the string fields of base;
- * a list or a map there is an error.
- */
-static int
-take_scalars(const struct scalar_key *keys, size_t nkeys, void *base,
-    struct yaml_entry *v, size_t n, const char *file, struct diags *diags)
-{
-	struct yaml_entry	*e;
-	size_t			 i;
-	int			 rc = 0;
-
-	for (i = 0; i < nkeys; i++) {
-		if ((e = yaml_entries_find(v, n, keys[i].key)) == NULL)
-			continue;
-		if (e->is_sequence || e->is_mapping) {
-			diag_add(diags, DIAG_ERROR, file, e->line, 0,
-			    "'%s' must be a single value, not a list or a map",
-			    e->key);
-			rc = -1;
-		} else if (e->nvalues == 1)
-			*(char **)((char *)base + keys[i].off) =
-			    xstrdup(e->values[0]);
-	}
-	return rc;
-}
-
 static int
 digits(const char **sp, int n, int *v)
 {
@@ -101,39 +49,6 @@ digits(const char **sp, int n, int *v)
 	}
 	*sp = s + n;
 	return 0;
-}
-
-/* "HH:MM[:SS[.frac]]" then an optional zone "Z", "+HH", "+HH:MM", "+HHMM". */
-static bool
-valid_time(const char *s)
-{
-	int	v;
-
-	if (digits(&s, 2, &v) == -1 || v > 23 || *s++ != ':' ||
-	    digits(&s, 2, &v) == -1 || v > 59)
-		return false;
-	if (*s == ':') {
-		s++;
-		if (digits(&s, 2, &v) == -1 || v > 60)
-			return false;
-		if (*s == '.')
-			for (s++; *s >= '0' && *s <= '9'; s++)
-				continue;
-	}
-	s += strspn(s, " \t");
-	if (*s == 'Z' || *s == 'z')
-		s++;
-	else if (*s == '+' || *s == '-') {
-		s++;
-		if (digits(&s, 2, &v) == -1 || v > 14)
-			return false;
-		if (*s == ':')
-			s++;
-		if (*s >= '0' && *s <= '9' &&
-		    (digits(&s, 2, &v) == -1 || v > 59))
-			return false;
-	}
-	return s[strspn(s, " \t")] == '\0';
 }
 
 bool
@@ -151,106 +66,6 @@ frontmatter_ymd_date(const char *s)
 	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 	return m >= 1 && m <= 12 && d >= 1 && d <= mdays[m - 1] &&
 	    (m != 2 || d != 29 || leap);
-}
-
-/*
- * A YAML date or timestamp as Jekyll takes it: "YYYY-MM-DD", optionally
- * followed by a time.  Only the date is kept, in out.
- */
-static bool
-parse_date(const char *s, char out[11])
-{
-	const char	*p = s + 10;
-
-	if (!frontmatter_ymd_date(s))
-		return false;
-	if (*p == 'T' || *p == 't')
-		p++;
-	else
-		p += strspn(p, " \t");
-	if (*p != '\0' && !valid_time(p))
-		return false;
-	memcpy(out, s, 10);
-	out[10] = '\0';
-	return true;
-}
-
-static void
-check_date(struct frontmatter *fm, struct yaml_entry *v, size_t n,
-    const char *file, struct diags *diags)
-{
-	struct yaml_entry	*e;
-	char			 date[11], *ex;
-
-	if (fm->date == NULL)
-		return;
-	if (parse_date(fm->date, date)) {
-		memcpy(fm->date, date, sizeof(date));
-		return;
-	}
-	e = yaml_entries_find(v, n, "date");
-	ex = diag_excerpt(fm->date, strlen(fm->date), EXCERPT_MAX);
-	diag_add(diags, DIAG_WARNING, file, e->line, 0,
-	    "date '%s' is not YYYY-MM-DD", ex);
-	free(ex);
-	free(fm->date);
-	fm->date = NULL;
-}
-
-/* Split s at whitespace, appending the words to *listp. */
-static void
-split_words(const char *s, char ***listp, size_t *np, size_t *cap)
-{
-	size_t	n;
-
-	for (;;) {
-		s += strspn(s, " \t\r\n");
-		if ((n = strcspn(s, " \t\r\n")) == 0)
-			return;
-		xgrowarray(listp, cap, *np + 1, sizeof(**listp));
-		(*listp)[(*np)++] = xstrndup(s, n);
-		s += n;
-	}
-}
-
-/*
- * categories and tags, Jekyll's way: the singular key as one item if
- * present, else the plural key, a sequence or a scalar split at
- * whitespace.
- */
-static int
-take_list(const char *singular, const char *plural, char ***listp,
-    size_t *np, struct yaml_entry *v, size_t n, const char *file,
-    struct diags *diags)
-{
-	struct yaml_entry	*e;
-	size_t			 i, cap = 0;
-
-	if ((e = yaml_entries_find(v, n, singular)) != NULL &&
-	    e->nvalues == 1 &&
-	    !e->is_sequence) {
-		xgrowarray(listp, &cap, 1, sizeof(**listp));
-		(*listp)[(*np)++] = xstrdup(e->values[0]);
-		return 0;
-	}
-	if ((e = yaml_entries_find(v, n, plural)) == NULL)
-		return 0;
-	if (e->is_mapping) {
-		diag_add(diags, DIAG_ERROR, file, e->line, 0,
-		    "'%s' must be a word list or a sequence, not a map",
-		    e->key);
-		return -1;
-	}
-	if (!e->is_sequence) {
-		for (i = 0; i < e->nvalues; i++)
-			split_words(e->values[i], listp, np, &cap);
-		return 0;
-	}
-	for (i = 0; i < e->nvalues; i++) {
-		xgrowarray(listp, &cap, *np + 1, sizeof(**listp));
-		(*listp)[(*np)++] = xstrdup(e->values[i]);
-	}
-	return 0;
 }
 
 static void
@@ -319,15 +134,248 @@ frontmatter_length(const char *text, size_t len, bool whole)
 	return whole ? len : len + 1;
 }
 
+
+/* The YAML of a front matter block or _config.yml: at most 1 MiB. */
+#define YAML_MAX	(1u << 20)
+
+char *
+frontmatter_string(const struct value *v)
+{
+	if (v == NULL || v->type == VALUE_NIL || v->type == VALUE_ARRAY ||
+	    v->type == VALUE_HASH || v->type == VALUE_DROP)
+		return NULL;
+	return value_to_cstr(v);
+}
+
+static void
+author_names(const struct value *v, struct buf *out, int depth)
+{
+	const struct value	*name;
+	char			*s;
+	size_t			 i;
+
+	if (v == NULL || depth > 4)
+		return;
+	if (v->type == VALUE_ARRAY) {
+		for (i = 0; i < v->u.arr.n; i++)
+			author_names(v->u.arr.v[i], out, depth + 1);
+		return;
+	}
+	if (v->type == VALUE_HASH) {
+		if ((name = value_hash_get(v, "name", 4)) == NULL)
+			name = value_hash_get(v, "display_name", 12);
+		author_names(name, out, depth + 1);
+		return;
+	}
+	if ((s = frontmatter_string(v)) == NULL)
+		return;
+	collapse_space(s);
+	if (*s != '\0')
+		buf_printf(out, "%s%s", out->len ? ", " : "", s);
+	free(s);
+}
+
+char *
+frontmatter_author(const struct value *v)
+{
+	struct buf	out = BUF_INIT;
+
+	author_names(v, &out, 0);
+	if (out.len == 0) {
+		buf_free(&out);
+		return NULL;
+	}
+	return buf_detach(&out, NULL);
+}
+
+void
+frontmatter_name_add(char ***listp, size_t *np, const char *s, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < *np; i++)
+		if (strlen((*listp)[i]) == n && memcmp((*listp)[i], s, n) == 0)
+			return;		/* Jekyll's uniq */
+	*listp = xreallocarray(*listp, *np + 2, sizeof(**listp));
+	(*listp)[(*np)++] = xstrndup(s, n);
+	(*listp)[*np] = NULL;
+}
+
+void
+frontmatter_names(const struct value *v, bool split, char ***listp,
+    size_t *np)
+{
+	const char	*s;
+	char		*str;
+	size_t		 i, n;
+
+	if (v == NULL)
+		return;
+	if (v->type == VALUE_ARRAY) {
+		for (i = 0; i < v->u.arr.n; i++)
+			frontmatter_names(v->u.arr.v[i], false, listp, np);
+		return;
+	}
+	if ((str = frontmatter_string(v)) == NULL)
+		return;
+	if (!split) {
+		if (*str != '\0')
+			frontmatter_name_add(listp, np, str, strlen(str));
+		free(str);
+		return;
+	}
+	for (s = str;;) {
+		s += strspn(s, " \t\r\n");
+		if ((n = strcspn(s, " \t\r\n")) == 0)
+			break;
+		frontmatter_name_add(listp, np, s, n);
+		s += n;
+	}
+	free(str);
+}
+
+/* Jekyll's pluralized_array_from_hash: the singular key, else the plural. */
+static void
+pluralized(const struct value *h, const char *one, const char *many,
+    char ***listp, size_t *np)
+{
+	const struct value	*v;
+
+	if ((v = value_hash_get(h, one, strlen(one))) != NULL &&
+	    !value_is_nil(v))
+		frontmatter_names(v, false, listp, np);
+	else
+		frontmatter_names(value_hash_get(h, many, strlen(many)), true,
+		    listp, np);
+}
+
+bool
+frontmatter_time(const struct value *v, struct value_time *t)
+{
+	char	*s;
+	int	 rc;
+
+	if (v == NULL)
+		return false;
+	if (v->type == VALUE_TIME) {
+		*t = v->u.time;
+		if (!t->date_only)
+			value_time_local(t);
+		return true;
+	}
+	if ((s = frontmatter_string(v)) == NULL)
+		return false;
+	rc = value_time_parse(s, strlen(s), t);
+	free(s);
+	return rc == 0;
+}
+
+void
+frontmatter_ymd(const struct value_time *t, char out[11])
+{
+	struct buf	b = BUF_INIT;
+
+	value_strftime(t, "%Y-%m-%d", 8, &b);
+	snprintf(out, 11, "%s", b.len == 10 ? b.data : "0000-00-00");
+	buf_free(&b);
+}
+
+/* The line of a top-level key in the YAML text (for diagnostics). */
+static unsigned
+key_line(const char *text, size_t len, unsigned first, const char *key)
+{
+	const char	*p = text, *end = text + len;
+	size_t		 k = strlen(key);
+	unsigned	 line = first;
+
+	while (p < end) {
+		if ((size_t)(end - p) > k && memcmp(p, key, k) == 0 &&
+		    p[k] == ':')
+			return line;
+		if ((p = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			break;
+		p++;
+		line++;
+	}
+	return first;
+}
+
+/* The keys the site layer reads, from the hash. */
+static void
+take_keys(struct frontmatter *fm, const char *yaml, size_t len,
+    const char *file, struct diags *diags)
+{
+	const struct value	*h = fm->data, *d;
+	char			*raw, *ex;
+
+	fm->title = frontmatter_string(value_hash_get(h, "title", 5));
+	fm->author = frontmatter_author(value_hash_get(h, "author", 6));
+	fm->lang = frontmatter_string(value_hash_get(h, "lang", 4));
+	fm->permalink = frontmatter_string(value_hash_get(h, "permalink", 9));
+	fm->layout = frontmatter_string(value_hash_get(h, "layout", 6));
+	d = value_hash_get(h, "excerpt", 7);
+	if (d != NULL && d->type == VALUE_STRING) {
+		fm->excerpt = xstrdup(d->u.str.s);
+		fm->excerpt_line = key_line(yaml, len, 2, "excerpt");
+	}
+	frontmatter_names(value_hash_get(h, "categories", 10), true,
+	    &fm->categories, &fm->ncategories);
+	if ((d = value_hash_get(h, "category", 8)) != NULL)
+		frontmatter_names(d, false, &fm->categories,
+		    &fm->ncategories);
+	pluralized(h, "tag", "tags", &fm->tags, &fm->ntags);
+	if (fm->title != NULL)
+		collapse_space(fm->title);
+	if ((d = value_hash_get(h, "published", 9)) != NULL &&
+	    d->type == VALUE_BOOL && !d->u.b)
+		fm->unpublished = true;
+	if ((d = value_hash_get(h, "date", 4)) == NULL || value_is_nil(d))
+		return;
+	if (frontmatter_time(d, &fm->time)) {
+		fm->date = xmalloc(11);
+		frontmatter_ymd(&fm->time, fm->date);
+		return;
+	}
+	raw = value_to_cstr(d);
+	collapse_space(raw);
+	ex = diag_excerpt(raw, strlen(raw), EXCERPT_MAX);
+	diag_add(diags, DIAG_WARNING, file, key_line(yaml, len, 2, "date"), 0,
+	    "date '%s' is not a date Jekyll reads: ignored", ex);
+	free(ex);
+	free(raw);
+}
+
+/* YAML text to a hash (nil: an empty one); NULL (reported) otherwise. */
+static struct value *
+read_hash(const char *text, size_t len, const char *file, unsigned line,
+    struct diags *diags)
+{
+	struct value	*v;
+
+	if (len > YAML_MAX) {
+		diag_add(diags, DIAG_ERROR, file, line, 1,
+		    "YAML larger than %u bytes", YAML_MAX);
+		return NULL;
+	}
+	if ((v = value_from_yaml(text, len, file, line, diags)) == NULL)
+		return NULL;
+	if (v->type == VALUE_NIL)
+		return value_hash();
+	if (v->type == VALUE_HASH)
+		return v;
+	value_unref(v);
+	diag_add(diags, DIAG_ERROR, file, line, 1,
+	    "YAML is not a mapping of keys to values");
+	return NULL;
+}
+
 int
 frontmatter_parse(const char *text, size_t len, const char *file,
     struct frontmatter *fm, size_t *body_off, unsigned *body_line,
     struct diags *diags)
 {
-	struct yaml_entry	*v;
-	size_t			 n, start, close;
-	unsigned		 line;
-	int			 rc;
+	size_t		 n, start, close;
+	unsigned	 line;
 
 	memset(fm, 0, sizeof(*fm));
 	*body_off = 0;
@@ -346,49 +394,35 @@ frontmatter_parse(const char *text, size_t len, const char *file,
 		report_unterminated(file, diags);
 		return -1;
 	}
-	if (yaml_read(text + start, close - start, file, 2, true, &v, &n,
-	    diags) == -1)
+	if ((fm->data = read_hash(text + start, close - start, file, 2,
+	    diags)) == NULL)
 		return -1;
-	fm->entries = v;
-	fm->nentries = n;
-	rc = take_scalars(fm_scalars, nitems(fm_scalars), fm, v, n, file,
-	    diags);
-	if (take_list("category", "categories", &fm->categories,
-	    &fm->ncategories, v, n, file, diags) == -1 ||
-	    take_list("tag", "tags", &fm->tags, &fm->ntags, v, n, file,
-	    diags) == -1)
-		rc = -1;
-	if (rc == -1) {
-		frontmatter_free(fm);
-		return -1;
-	}
-	if (fm->title != NULL)
-		collapse_space(fm->title);
-	if (fm->author != NULL)
-		collapse_space(fm->author);
-	check_date(fm, v, n, file, diags);
+	take_keys(fm, text + start, close - start, file, diags);
 	close += line_len(text + close, len - close);
 	*body_off = close < len ? close + 1 : len;
 	*body_line = line + 1;
 	return 0;
 }
 
-const char *
+const struct value *
 frontmatter_get(const struct frontmatter *fm, const char *key)
 {
-	return yaml_entries_get(fm->entries, fm->nentries, key);
+	return value_hash_get(fm->data, key, strlen(key));
 }
 
 void
 frontmatter_free(struct frontmatter *fm)
 {
-	size_t	i;
-
-	for (i = 0; i < nitems(fm_scalars); i++)
-		free(*(char **)((char *)fm + fm_scalars[i].off));
+	free(fm->title);
+	free(fm->date);
+	free(fm->author);
+	free(fm->excerpt);
+	free(fm->lang);
+	free(fm->permalink);
+	free(fm->layout);
 	xfreev(fm->categories, fm->ncategories);
 	xfreev(fm->tags, fm->ntags);
-	yaml_entries_free(fm->entries, fm->nentries);
+	value_unref(fm->data);
 	memset(fm, 0, sizeof(*fm));
 }
 
@@ -396,24 +430,32 @@ int
 frontmatter_config_parse(const char *text, size_t len, const char *file,
     struct site_config *cfg, struct diags *diags)
 {
-	struct yaml_entry	*v;
-	size_t			 n;
-	int			 rc;
+	const struct value	*h;
+	int			 rc = 0;
 
 	memset(cfg, 0, sizeof(*cfg));
-	if ((rc = yaml_read(text, len, file, 1, true, &v, &n, diags)) == 0) {
-		cfg->entries = v;
-		cfg->nentries = n;
-		if ((rc = take_scalars(cfg_scalars, nitems(cfg_scalars), cfg,
-		    v, n, file, diags)) == -1)
-			snapshot_config_free(cfg);
+	if ((cfg->data = read_hash(text, len, file, 1, diags)) == NULL) {
+		cfg->data = value_hash();
+		rc = -1;
 	}
+	h = cfg->data;
+	cfg->title = frontmatter_string(value_hash_get(h, "title", 5));
+	cfg->description = frontmatter_string(value_hash_get(h,
+	    "description", 11));
+	cfg->author = frontmatter_author(value_hash_get(h, "author", 6));
+	cfg->lang = frontmatter_string(value_hash_get(h, "lang", 4));
+	cfg->url = frontmatter_string(value_hash_get(h, "url", 3));
+	cfg->baseurl = frontmatter_string(value_hash_get(h, "baseurl", 7));
 	/* The defaults, also after an error: the struct stays usable. */
-	if (cfg->title == NULL)
+	if (cfg->title == NULL) {
 		cfg->title = xstrdup("");
+		value_hash_set(cfg->data, "title", 5, value_cstr(""));
+	}
 	collapse_space(cfg->title);
-	if (cfg->lang == NULL)
+	if (cfg->lang == NULL) {
 		cfg->lang = xstrdup("en");
+		value_hash_set(cfg->data, "lang", 4, value_cstr("en"));
+	}
 	return rc;
 }
 
@@ -438,4 +480,3 @@ frontmatter_config_load(const char *path, struct site_config *cfg,
 	free(text);
 	return rc;
 }
-

@@ -12,16 +12,22 @@
 #include "model/model.h"
 
 /*
- * The known keys.  title and author have their whitespace collapsed
- * (they are one-line display strings); categories and tags are lists
- * whether written as a sequence or as a scalar split at whitespace
- * (the singular `category` / `tag` win, as in Jekyll).
+ * A source's front matter: every key in data (a hash, as Psych reads
+ * it), and the keys the site layer reads, taken from it in every shape
+ * Jekyll accepts.  title and author are display strings, whitespace
+ * collapsed (author: a string, a map's name, the names of a list);
+ * categories are the plural key (a list, or a string split at
+ * whitespace) then the singular one; tags the singular key, else the
+ * plural (Jekyll's pluralized_array_from_hash); names unique.
  */
 struct frontmatter {
+	struct value	 *data;		/* the hash; NULL without a block */
 	char		 *title;
-	char		 *date;		/* "YYYY-MM-DD", validated, or NULL */
+	char		 *date;		/* "YYYY-MM-DD" of time, or NULL */
+	struct value_time time;		/* when date: in the local zone */
 	char		 *author;
 	char		 *excerpt;
+	unsigned	  excerpt_line;
 	char		 *lang;
 	char		 *permalink;
 	char		 *layout;
@@ -29,8 +35,7 @@ struct frontmatter {
 	size_t		  ncategories;
 	char		**tags;
 	size_t		  ntags;
-	struct yaml_entry *entries;	/* every key, known ones included */
-	size_t		  nentries;
+	bool		  unpublished;	/* published: false */
 };
 
 /*
@@ -58,9 +63,29 @@ bool	frontmatter_ymd_date(const char *s);
  * block only when the text is the whole file).
  */
 size_t	frontmatter_length(const char *text, size_t len, bool whole);
-/* Look up any key, known or not: its first value or NULL. */
-const char *frontmatter_get(const struct frontmatter *, const char *key);
+/* Any key, known or not: a borrowed value or NULL. */
+const struct value *frontmatter_get(const struct frontmatter *,
+	    const char *key);
 void	frontmatter_free(struct frontmatter *);
+
+/* A scalar as Ruby's to_s prints it; NULL for nil, a list or a map. */
+char	*frontmatter_string(const struct value *);
+/* An author's display name (string, map with name, list): or NULL. */
+char	*frontmatter_author(const struct value *);
+/*
+ * Append the names of v, unique, to *listp (NULL-terminated): a list's
+ * items (nested lists flattened), a scalar (split at whitespace when
+ * split).
+ */
+void	frontmatter_names(const struct value *, bool split, char ***listp,
+	    size_t *np);
+/* Append s[0..n) to *listp unless there already. */
+void	frontmatter_name_add(char ***listp, size_t *np, const char *s,
+	    size_t n);
+/* A date as Jekyll reads one (a YAML time, or Time.parse of text). */
+bool	frontmatter_time(const struct value *, struct value_time *);
+/* t's YYYY-MM-DD in its own offset. */
+void	frontmatter_ymd(const struct value_time *, char out[11]);
 
 /*
  * Read _config.yml.  A missing file gives the defaults and returns 0;

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "convert/convert.h"
 #include "core/core.h"
@@ -40,6 +41,16 @@ struct source {
 	struct frontmatter	 fm;
 	size_t			 body_off;
 	unsigned		 body_line;
+	struct value_time	 time;		/* a post's date */
+	bool			 draft;		/* from a _drafts folder */
+};
+
+/* Jekyll's exclude: and include: patterns, each "/" + the pattern. */
+struct entry_rules {
+	char	**exclude;
+	size_t	  nexclude;
+	char	**include;
+	size_t	  ninclude;
 };
 
 struct dir_id {
@@ -62,6 +73,10 @@ struct build {
 	const char		*file;		/* being converted (warnings) */
 	struct site_liquid	*liquid;	/* site-liquid.c */
 	struct buf		 raw, text;	/* a source, read and sanitized */
+	struct entry_rules	 entries;	/* while scanning */
+	bool			 future;	/* future: true */
+	bool			 unpublished;	/* unpublished: true */
+	time_t			 started;	/* Jekyll's site.time */
 };
 
 /* site-order.c: posts newest first, with their paths, indexed. */
@@ -72,6 +87,15 @@ struct taxon	*site_taxonomy(const struct snapshot *, bool tags, size_t *np);
 void		 site_render_post(struct build *, size_t i);
 void		 site_render_page(struct build *, size_t i);
 void		 site_render_statics(struct build *);
+
+/*
+ * site-entry.c: the rules from _config.yml's hash; why Jekyll never
+ * reads the entry rel (relative to the root; dir: a folder), or NULL.
+ */
+void		 site_entry_rules(struct entry_rules *, const struct value *);
+void		 site_entry_rules_free(struct entry_rules *);
+const char	*site_entry_skip(const struct entry_rules *, const char *rel,
+		    bool dir);
 
 /* site-scan.c: fill posts, pages and statics (sorted) from the root. */
 void		 site_scan(struct build *);

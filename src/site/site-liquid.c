@@ -82,27 +82,17 @@ set_default(struct value *h, const char *key, struct value *v)
 		value_unref(v);
 }
 
-/* A front matter as the scan kept it: each scalar resolved as Psych does. */
+/* A copy of the front matter the scan read (a hash of values). */
 static struct value *
-entries_value(const struct yaml_entry *e, size_t n)
+fm_copy(const struct value *fm)
 {
-	struct value	*h = value_hash(), *v;
-	size_t		 i, k;
-	const char	*s;
+	struct value	*h = value_hash();
+	size_t		 i;
 
-	for (i = 0; i < n; i++) {
-		if (e[i].is_sequence) {
-			v = value_array();
-			for (k = 0; k < e[i].nvalues; k++)
-				value_array_push(v, value_from_yaml_scalar(
-				    e[i].values[k], strlen(e[i].values[k])));
-		} else if (e[i].nvalues > 0 && !e[i].is_mapping) {
-			s = e[i].values[0];
-			v = value_from_yaml_scalar(s, strlen(s));
-		} else
-			v = &value_nil;
-		set(h, e[i].key, v);
-	}
+	for (i = 0; fm != NULL && i < fm->u.hash.n; i++)
+		value_hash_set(h, fm->u.hash.v[i].key->u.str.s,
+		    fm->u.hash.v[i].key->u.str.len,
+		    value_ref(fm->u.hash.v[i].val));
 	return h;
 }
 
@@ -603,7 +593,7 @@ site_liquid_begin(struct build *b)
 		d->i = d->post ? k : k - snap->nposts;
 		src = d->post ? &b->post_src[d->i] : &b->page_src[d->i];
 		d->fields = doc_fields(sl, d->post, d->i,
-		    entries_value(src->fm.entries, src->fm.nentries));
+		    fm_copy(src->fm.data));
 		sl->drops[k] = value_drop(&doc_ops, d);
 	}
 	sl->site = site_value(sl);

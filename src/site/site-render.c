@@ -64,9 +64,7 @@ summary(struct build *b, struct source *src, const struct doc *doc,
 	size_t		 k;
 
 	if (src->fm.excerpt != NULL) {
-		for (k = 0; k < src->fm.nentries; k++)
-			if (strcmp(src->fm.entries[k].key, "excerpt") == 0)
-				line = src->fm.entries[k].line;
+		line = src->fm.excerpt_line;
 		render_markdown(b, src, line, src->fm.excerpt,
 		    strlen(src->fm.excerpt), NULL, &ex);
 		doc = &ex;

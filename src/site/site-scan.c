@@ -1,7 +1,9 @@
 /*
- * Walking the capsule root: posts under _posts/, pages (Markdown with
- * front matter), static files.  Folders and files starting with '_' or
- * '.' are never served; symbolic links must stay inside the root.
+ * Walking the capsule root as Jekyll's Reader does: posts in a _posts
+ * folder at any depth (the folders above it their categories), drafts
+ * in _drafts (with --drafts), pages (Markdown with front matter),
+ * static files; what Jekyll's entry rules leave out is never read
+ * (site-entry.c); symbolic links must stay inside the root.
  */
 #include <sys/stat.h>
 
@@ -12,10 +14,18 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "site-int.h"
 
-static void	walk(struct build *, const char *rel, int depth, bool posts);
+enum walk_mode {
+	WALK_SITE,
+	WALK_POSTS,		/* in a _posts folder */
+	WALK_DRAFTS,		/* in a _drafts folder */
+};
+
+static void	walk(struct build *, const char *rel, int depth,
+		    enum walk_mode);
 
 static bool
 has_ext(const char *name, const char *ext)
@@ -25,10 +35,13 @@ has_ext(const char *name, const char *ext)
 	return n > e && strcmp(name + n - e, ext) == 0;
 }
 
+/* Jekyll's markdown_ext: markdown,mkdown,mkdn,mkd,md. */
 static bool
 is_markdown(const char *name)
 {
-	return has_ext(name, ".md") || has_ext(name, ".markdown");
+	return has_ext(name, ".md") || has_ext(name, ".markdown") ||
+	    has_ext(name, ".mkdown") || has_ext(name, ".mkdn") ||
+	    has_ext(name, ".mkd");
 }
 
 /* The name without its extension. */
@@ -115,43 +128,89 @@ pick_lang(struct build *b, const struct source *s)
 	return site ? xstrdup(site) : NULL;
 }
 
-static bool
-unpublished(const struct source *s)
+/*
+ * The folders above the first "_posts" (or "_drafts") of the path: the
+ * categories Jekyll gives a post (categories_from_path).
+ */
+static void
+path_categories(const char *rel, const char *dir, char ***listp,
+    size_t *np)
 {
-	const char	*p = frontmatter_get(&s->fm, "published");
+	const char	*end = strstr(rel, dir), *p = rel;
+	size_t		 n;
 
-	return p != NULL && strcmp(p, "false") == 0;
+	while (end != NULL && p < end) {
+		n = strcspn(p, "/");
+		if (p + n > end)
+			n = (size_t)(end - p);
+		if (n > 0)
+			frontmatter_name_add(listp, np, p, n);
+		p += n + 1;
+	}
+}
+
+/* Jekyll's Publisher: dated after the build started, without future. */
+static bool
+in_future(const struct build *b, const struct value_time *t)
+{
+	return !b->future && t->sec > b->started;
+}
+
+/* The date of a post: its front matter's, its name's, a draft's mtime. */
+static bool
+post_time(const struct source *src, const char *date, bool dated,
+    struct value_time *t)
+{
+	struct stat	st;
+
+	memset(t, 0, sizeof(*t));
+	if (src->fm.date != NULL) {
+		*t = src->fm.time;
+		return true;
+	}
+	if (dated)
+		return value_time_parse(date, 10, t) == 0;
+	if (stat(src->file, &st) == -1)
+		return false;
+	t->sec = st.st_mtime;
+	value_time_local(t);
+	return true;
 }
 
 static void
-add_post(struct build *b, const char *rel, const char *fname)
+add_post(struct build *b, const char *rel, const char *fname, bool draft)
 {
 	struct snapshot	*snap = b->snap;
 	struct source	 src;
 	struct post	*p;
+	struct value_time t;
 	const char	*why = NULL;
-	enum diag_level	 level = DIAG_ERROR;
-	char		 date[11];
+	char		 date[11], **cats = NULL;
+	size_t		 ncats = 0, i;
 	bool		 dated, has_fm;
 
+	dated = name_date(fname, date);
+	if (!draft && !dated) {
+		diag_add(b->diags, DIAG_NOTE, rel, 0, 0,
+		    "not a post (YYYY-MM-DD-slug.md): ignored");
+		return;
+	}
 	if (site_source_load(b, rel, &src, &has_fm) == -1)
 		return;
-	dated = name_date(fname, date);
-	if (src.len == 0)
-		why = "empty file";
-	else if (src.fm.date == NULL && !dated)
-		why = "no date in the front matter or the file name";
-	else if (unpublished(&src)) {
+	if (!post_time(&src, date, dated, &t))
+		why = "no date";
+	else if (src.fm.unpublished && !b->unpublished)
 		why = "published: false";
-		level = DIAG_NOTE;
-	}
+	else if (in_future(b, &t))
+		why = "dated in the future (future: true publishes it)";
 	if (why != NULL) {
-		diag_add(b->diags, level, src.file, 0, 0, "%s: skipped", why);
+		diag_add(b->diags, DIAG_NOTE, src.file, 0, 0, "%s: skipped",
+		    why);
 		site_source_free(&src);
 		return;
 	}
-	if (!has_fm)
-		diag_add(b->diags, DIAG_WARNING, src.file, 1, 1,
+	if (!has_fm && !draft)
+		diag_add(b->diags, DIAG_NOTE, src.file, 1, 1,
 		    "post without front matter");
 
 	xgrowarray(&snap->posts, &b->posts_cap, snap->nposts + 1,
@@ -163,7 +222,10 @@ add_post(struct build *b, const char *rel, const char *fname)
 	p->source = xstrdup(rel);
 	p->name = strip_ext(fname);
 	p->slug = xstrdup(dated ? p->name + 11 : p->name);
-	p->date = xstrdup(src.fm.date ? src.fm.date : date);
+	p->date = xmalloc(11);
+	frontmatter_ymd(&t, p->date);
+	src.time = t;
+	src.draft = draft;
 	p->title = src.fm.title && *src.fm.title ?
 	    collapse_ws(src.fm.title) : title_from_slug(*p->slug ? p->slug :
 	    p->name);
@@ -172,8 +234,12 @@ add_post(struct build *b, const char *rel, const char *fname)
 	else if (snap->config.author)
 		p->author = xstrdup(snap->config.author);
 	p->lang = pick_lang(b, &src);
-	p->categories = copy_names(src.fm.categories, src.fm.ncategories,
-	    &p->ncategories);
+	path_categories(rel, draft ? "_drafts" : "_posts", &cats, &ncats);
+	for (i = 0; i < src.fm.ncategories; i++)
+		frontmatter_name_add(&cats, &ncats, src.fm.categories[i],
+		    strlen(src.fm.categories[i]));
+	p->categories = copy_names(cats, ncats, &p->ncategories);
+	xfreev(cats, ncats);
 	p->tags = copy_names(src.fm.tags, src.fm.ntags, &p->ntags);
 	b->post_src[snap->nposts++] = src;
 }
@@ -234,7 +300,7 @@ add_page(struct build *b, const char *rel, const char *fname)
 		why = "an error page is not served (missing paths get 51)";
 	else if (pages_is_generated(path))
 		why = "a generated document takes this path";
-	else if (unpublished(&src))
+	else if (src.fm.unpublished && !b->unpublished)
 		why = "published: false";
 	if (why != NULL) {
 		diag_add(b->diags, DIAG_NOTE, src.file, 0, 0, "%s: %s", path,
@@ -263,6 +329,22 @@ add_page(struct build *b, const char *rel, const char *fname)
 	if (src.fm.permalink)
 		pg->permalink = xstrdup(src.fm.permalink);
 	b->page_src[snap->npages++] = src;
+}
+
+/* Jekyll's has_yaml_header?: the first line is "---" and blanks. */
+static bool
+has_frontmatter(struct build *b, const char *file)
+{
+	size_t	n;
+
+	buf_truncate(&b->raw, 0);
+	if (file_read(AT_FDCWD, file, &b->raw, 64, NULL) == -1)
+		return false;
+	n = strcspn(b->raw.data, "\n");
+	if (b->raw.len < 3 || memcmp(b->raw.data, "---", 3) != 0 ||
+	    n == b->raw.len)
+		return false;
+	return strspn(b->raw.data + 3, " \t\r") == n - 3;
 }
 
 /* Does the file start with a "---" line (a Jekyll template)? */
@@ -390,7 +472,7 @@ site_scan_secret(const struct build *b, const struct stat *st)
 
 static void
 visit(struct build *b, const char *rel, const char *name, int depth,
-    bool posts)
+    enum walk_mode mode)
 {
 	struct stat	 st;
 	char		*full;
@@ -411,14 +493,14 @@ visit(struct build *b, const char *rel, const char *name, int depth,
 			diag_add(b->diags, DIAG_NOTE, full, 0, 0,
 			    "folder already scanned (link loop): skipped");
 		else
-			walk(b, rel, depth + 1, posts);
+			walk(b, rel, depth + 1, mode);
 	} else if (S_ISREG(st.st_mode)) {
-		if (posts && is_markdown(name))
-			add_post(b, rel, name);
-		else if (posts)
+		if (mode != WALK_SITE && is_markdown(name))
+			add_post(b, rel, name, mode == WALK_DRAFTS);
+		else if (mode != WALK_SITE)
 			diag_add(b->diags, DIAG_NOTE, full, 0, 0,
-			    "not a post (YYYY-MM-DD-slug.md): ignored");
-		else if (is_markdown(name))
+			    "not a Markdown post: ignored");
+		else if (is_markdown(name) && has_frontmatter(b, full))
 			add_page(b, rel, name);
 		else
 			add_static(b, rel, &st);
@@ -433,13 +515,30 @@ name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Scan one folder, its entries in name order (reproducible builds). */
+/* Is the entry rel of the folder a folder (without following a link)? */
+static bool
+is_dir(const struct build *b, const char *rel)
+{
+	struct stat	 st;
+	char		*full = site_path_join(b->opts->root, rel);
+	bool		 dir = stat(full, &st) == 0 && S_ISDIR(st.st_mode);
+
+	free(full);
+	return dir;
+}
+
+/*
+ * Scan one folder, its entries in name order (reproducible builds):
+ * a _posts folder (or _drafts, with --drafts) of any folder read is
+ * read for posts; the rest by Jekyll's entry rules.
+ */
 static void
-walk(struct build *b, const char *rel, int depth, bool posts)
+walk(struct build *b, const char *rel, int depth, enum walk_mode mode)
 {
 	DIR		 *d;
 	struct dirent	 *e;
 	char		 *dir, **names = NULL, *child;
+	const char	 *why;
 	size_t		  n = 0, cap = 0, i;
 
 	dir = site_path_join(b->opts->root, rel);
@@ -449,7 +548,7 @@ walk(struct build *b, const char *rel, int depth, bool posts)
 		return;
 	}
 	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
 		if (!site_path_plain(e->d_name)) {
 			child = site_path_join(dir, e->d_name);
@@ -467,10 +566,14 @@ walk(struct build *b, const char *rel, int depth, bool posts)
 		qsort(names, n, sizeof(*names), name_cmp);
 	for (i = 0; i < n; i++) {
 		child = site_path_join(rel, names[i]);
-		if (depth == 0 && strcmp(names[i], "_posts") == 0)
-			visit(b, child, names[i], depth, true);
-		else if (posts || names[i][0] != '_')
-			visit(b, child, names[i], depth, posts);
+		if (mode == WALK_SITE && strcmp(names[i], "_posts") == 0)
+			visit(b, child, names[i], depth, WALK_POSTS);
+		else if (mode == WALK_SITE && b->opts->drafts &&
+		    strcmp(names[i], "_drafts") == 0)
+			visit(b, child, names[i], depth, WALK_DRAFTS);
+		else if ((why = site_entry_skip(&b->entries, child,
+		    is_dir(b, child))) == NULL)
+			visit(b, child, names[i], depth, mode);
 		free(child);
 		free(names[i]);
 	}
@@ -487,11 +590,19 @@ static_cmp(const void *a, const void *b)
 void
 site_scan(struct build *b)
 {
-	struct stat	st;
+	struct stat		 st;
+	const struct value	*v;
 
+	site_entry_rules(&b->entries, b->snap->config.data);
+	v = snapshot_config_get(&b->snap->config, "future");
+	b->future = v != NULL && value_truthy(v);
+	v = snapshot_config_get(&b->snap->config, "unpublished");
+	b->unpublished = v != NULL && value_truthy(v);
+	b->started = time(NULL);
 	if (stat(b->realroot, &st) == 0)
 		first_visit(b, &st);
-	walk(b, "", 0, false);
+	walk(b, "", 0, WALK_SITE);
+	site_entry_rules_free(&b->entries);
 	if (b->snap->nstatics > 0)
 		qsort(b->snap->statics, b->snap->nstatics,
 		    sizeof(*b->snap->statics), static_cmp);

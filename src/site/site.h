@@ -38,6 +38,7 @@ struct site_options {
 	const char		*gopher_host;	/* public Gopher host name */
 	int			 gopher_port;	/* 0: no Gopher routes */
 	enum permalink_style	 permalink;
+	bool			 drafts;	/* _drafts folders too */
 	/*
 	 * Never part of the snapshot, whatever the layout: the
 	 * certificate, its key and their folder (ino 0: unused).

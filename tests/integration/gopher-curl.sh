@@ -30,7 +30,10 @@ awk 'length($0) > 0' "$T_TMP/post" | head -n 2 | tail -n 1 |
 
 # Reloads: the menus hold no timestamps, so the same content gives the
 # same bytes; a new post changes them, and removing it restores them.
-MENUS="/ /archive/ /archive/2031/ /categories/ /tags/"
+# The new post is dated yesterday: one dated later is Jekyll's future.
+day=$(date -u -d yesterday +%Y-%m-%d)
+year=${day%%-*}
+MENUS="/ /archive/ /archive/$year/ /categories/ /tags/"
 # menus DIR: every menu of MENUS into DIR, one file each.
 menus() {
 	mkdir -p "$1"
@@ -49,7 +52,7 @@ menus "$T_TMP/m1"
 check "menus byte-identical after a reload of the same content" \
     diff -r "$T_TMP/m0" "$T_TMP/m1"
 
-new=$GROOT/_posts/2031-01-02-reload-probe.md
+new=$GROOT/_posts/$day-reload-probe.md
 printf -- '---\ntitle: Reload probe\ncategories: [Probe]\n---\nNew.\n' \
     >"$new"
 check "SIGHUP after a new post: reloaded" reload 2
@@ -58,13 +61,13 @@ check "new post: the main menu changes" \
     sh -c '! cmp -s "$1/_" "$2/_"' - "$T_TMP/m0" "$T_TMP/m2"
 check "new post: listed first in the main menu" \
     sh -c 'grep "^0" "$1" | head -n 1 |
-    grep -q "^02031-01-02 - Reload probe	/posts/2031-01-02-reload-probe.txt	"' \
-    - "$T_TMP/m2/_"
+    grep -q "^0$2 - Reload probe	/posts/$2-reload-probe.txt	"' \
+    - "$T_TMP/m2/_" "$day"
 check "new post: its year and its category appear" \
-    sh -c 'grep -q "Reload probe" "$1/_archive_2031_" &&
-    grep -q "^1Probe (1)	" "$1/_categories_"' - "$T_TMP/m2"
+    sh -c 'grep -q "Reload probe" "$1/_archive_$2_" &&
+    grep -q "^1Probe (1)	" "$1/_categories_"' - "$T_TMP/m2" "$year"
 check "new post: its text is served" sh -c 'curl -s --max-time 10 "$1" |
-    grep -q "^New\."' - "$GURL/0/posts/2031-01-02-reload-probe.txt"
+    grep -q "^New\."' - "$GURL/0/posts/$day-reload-probe.txt"
 
 rm "$new"
 check "SIGHUP after removing it: reloaded" reload 3
@@ -72,7 +75,7 @@ menus "$T_TMP/m3"
 check "post removed: every menu byte-identical to the first ones" \
     diff -r "$T_TMP/m0" "$T_TMP/m3"
 check "post removed: its text is gone" sh -c 'curl -s --max-time 10 "$1" |
-    grep -q "^3"' - "$GURL/0/posts/2031-01-02-reload-probe.txt"
+    grep -q "^3"' - "$GURL/0/posts/$day-reload-probe.txt"
 check "daemon alive, no sanitizer report" daemon_healthy
 
 # An IPv6 literal cannot be a Gopher host: given as gopher_host it

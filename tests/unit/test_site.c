@@ -147,7 +147,8 @@ test_scan(void)
 		return;
 	CHECK_INT(s->nposts, 3);
 	CHECK_INT(s->npages, 1);
-	CHECK_INT(s->nstatics, 3);
+	/* README.md has no front matter: Jekyll copies it as it is. */
+	CHECK_INT(s->nstatics, 4);
 	CHECK_INT(d.errors, 0);
 	CHECK(body(s, "/posts/2017-12-04-offload.gmi") != NULL);
 	CHECK(body(s, "/posts/2016-07-07-welcome.gmi") != NULL);
@@ -158,7 +159,7 @@ test_scan(void)
 	/* Sources, templates, dotfiles and _ folders are never served. */
 	CHECK(body(s, "/index.html") == NULL);
 	CHECK(body(s, "/feed.xml") == NULL);
-	CHECK(body(s, "/README.md") == NULL);
+	CHECK(body(s, "/README.md") != NULL);
 	CHECK(body(s, "/README.gmi") == NULL);
 	CHECK(body(s, "/about.md") == NULL);
 	CHECK(body(s, "/.secret") == NULL);
@@ -286,19 +287,22 @@ test_bad_posts(void)
 	    11) == 0);
 	CHECK(body(s, "/page.gmi") != NULL &&
 	    strncmp(body(s, "/page.gmi"), "# Page\n", 7) == 0);
-	CHECK(body(s, "/posts/dated.gmi") != NULL);
-	CHECK(has_diag(&d, DIAG_ERROR, "2017-02-29-leap.md", "no date"));
+	/* Jekyll's posts are the files named by a date. */
+	CHECK(body(s, "/posts/dated.gmi") == NULL);
+	CHECK(has_diag(&d, DIAG_NOTE, "dated.md", "not a post"));
+	CHECK(has_diag(&d, DIAG_NOTE, "2017-02-29-leap.md", "not a post"));
 	/* A page that opens with a title of its own gets no second one. */
 	CHECK(body(s, "/own.gmi") != NULL &&
 	    strcmp(body(s, "/own.gmi"), "# Its own title\n\nText.\n") == 0);
-	CHECK(has_diag(&d, DIAG_ERROR, "2017-01-02-empty.md", "empty"));
-	CHECK(has_diag(&d, DIAG_ERROR, "undated.md", "no date"));
+	/* An empty post is a post, as Jekyll publishes it. */
+	CHECK(body(s, "/posts/2017-01-02-empty.gmi") != NULL);
+	CHECK(has_diag(&d, DIAG_NOTE, "undated.md", "not a post"));
 	CHECK(has_diag(&d, DIAG_NOTE, "hidden.md", "published"));
 	CHECK(has_diag(&d, DIAG_WARNING, "lang.md", "not a language tag"));
 	/* A lang that would break the response header is not used. */
 	CHECK_STR(type(s, "/posts/2017-01-04-lang.gmi"),
 	    "text/gemini; lang=en");
-	CHECK_INT(d.errors, 3);
+	CHECK_INT(d.errors, 0);
 	snapshot_unref(s);
 	diag_free(&d);
 }
@@ -700,6 +704,159 @@ test_reload(void)
 	diag_free(&d);
 }
 
+/* The list of a post's categories, joined by ','. */
+static char *
+post_categories(const struct snapshot *s, const char *source)
+{
+	struct buf	b = BUF_INIT;
+	size_t		i, j;
+
+	for (i = 0; i < s->nposts; i++) {
+		if (strcmp(s->posts[i].source, source) != 0)
+			continue;
+		for (j = 0; j < s->posts[i].ncategories; j++)
+			buf_printf(&b, "%s%s", j ? "," : "",
+			    s->posts[i].categories[j]);
+		return buf_detach(&b, NULL);
+	}
+	return NULL;
+}
+
+/* Jekyll's entry rules, default excludes, exclude: and include:. */
+static void
+test_entry_rules(void)
+{
+	struct diags	 d;
+	struct snapshot	*s;
+
+	fresh_root();
+	put("_config.yml", "title: T\n"
+	    "exclude: [notes.md, private/, \"*.json\", node]\n"
+	    "include: [.well-known, _pages]\n");
+	put("about.md~", "backup");
+	put("#about.md#", "autosave");
+	put("~lock", "x");
+	put(".hidden", "x");
+	put("name.", "x");
+	put("_private/x.txt", "x");
+	put("Gemfile", "source 'https://rubygems.org'\n");
+	put("Gemfile.lock", "x");
+	put("node_modules/m/index.js", "x");
+	put("nodes.txt", "excluded by the prefix node");
+	put("vendor/bundle/x.rb", "x");
+	put("vendor/keep.txt", "kept: vendor/ is not excluded");
+	put("notes.md", "---\ntitle: N\n---\nx\n");
+	put("private/keys.txt", "x");
+	put("data/icons.json", "{}");
+	put(".well-known/security.txt", "Contact: x\n");
+	put(".htaccess", "x");
+	put("_pages/p.txt", "x");
+	put("plain.txt", "x");
+	put("_posts/2020-01-01-a.md", "---\ntitle: A\n---\nA.\n");
+	put("_posts/2020-01-02-b.md~", "---\ntitle: B\n---\nB.\n");
+	put("_posts/#2020-01-03-c.md#", "---\ntitle: C\n---\nC.\n");
+	s = build(&d, PERMALINK_POSTS);
+	CHECK(s != NULL);
+	if (s == NULL)
+		return;
+	CHECK(body(s, "/plain.txt") != NULL);
+	CHECK(body(s, "/vendor/keep.txt") != NULL);
+	CHECK(body(s, "/.well-known/security.txt") != NULL);
+	/* A site's include: replaces Jekyll's default one (.htaccess). */
+	CHECK(body(s, "/.htaccess") == NULL);
+	CHECK(body(s, "/_pages/p.txt") != NULL);
+	CHECK(body(s, "/about.md~") == NULL);
+	CHECK(body(s, "/#about.md#") == NULL);
+	CHECK(body(s, "/~lock") == NULL);
+	CHECK(body(s, "/.hidden") == NULL);
+	CHECK(body(s, "/name.") == NULL);
+	CHECK(body(s, "/_private/x.txt") == NULL);
+	CHECK(body(s, "/Gemfile") == NULL);
+	CHECK(body(s, "/Gemfile.lock") == NULL);
+	CHECK(body(s, "/node_modules/m/index.js") == NULL);
+	CHECK(body(s, "/nodes.txt") == NULL);
+	CHECK(body(s, "/vendor/bundle/x.rb") == NULL);
+	CHECK(body(s, "/notes.gmi") == NULL);
+	CHECK(body(s, "/private/keys.txt") == NULL);
+	CHECK(body(s, "/data/icons.json") == NULL);
+	CHECK_INT(s->nposts, 1);
+	CHECK_INT(s->nstatics, 4);
+	CHECK_INT(d.errors, 0);
+	snapshot_unref(s);
+	diag_free(&d);
+
+	/* Without include:, Jekyll's default: .htaccess. */
+	put("_config.yml", "title: T\n");
+	s = build(&d, PERMALINK_POSTS);
+	CHECK(s != NULL && body(s, "/.htaccess") != NULL);
+	CHECK(s != NULL && body(s, "/.well-known/security.txt") == NULL);
+	snapshot_unref(s);
+	diag_free(&d);
+}
+
+/*
+ * _posts at any depth, the folders above it its categories; drafts;
+ * published: false; future posts.
+ */
+static void
+test_posts_anywhere(void)
+{
+	struct site_options	 o = { .permalink = PERMALINK_POSTS };
+	struct diags		 d;
+	struct snapshot		*s;
+	char			*c;
+
+	fresh_root();
+	put("_config.yml", "title: T\n");
+	put("en/news/_posts/2021-01-01-hello.md",
+	    "---\ncategory: extra\n---\nHello.\n");
+	put("en/news/_posts/2020/2020-05-05-old.md",
+	    "---\ncategories: a b\n---\nOld.\n");
+	put("fr/_posts/2021-01-01-hello.md", "---\n---\nBonjour.\n");
+	put("_posts/2021-02-02-top.md", "---\n---\nTop.\n");
+	put("_posts/2021-02-03-off.md", "---\npublished: false\n---\nx\n");
+	put("_posts/2999-01-01-later.md", "---\n---\nLater.\n");
+	put("_drafts/idea.md", "---\ntitle: Idea\n---\nIdea.\n");
+	put("_hidden/_posts/2021-01-01-no.md", "---\n---\nNo.\n");
+	s = build(&d, PERMALINK_POSTS);
+	CHECK(s != NULL);
+	if (s == NULL)
+		return;
+	/* Four posts, one of them in the path of another. */
+	CHECK_INT(s->nposts, 3);
+	c = post_categories(s, "en/news/_posts/2021-01-01-hello.md");
+	CHECK_STR(c, "en,news,extra");
+	free(c);
+	/* A folder inside _posts is no category. */
+	c = post_categories(s, "en/news/_posts/2020/2020-05-05-old.md");
+	CHECK_STR(c, "en,news,a,b");
+	free(c);
+	/* One name in two folders: one path, both reported. */
+	CHECK(has_diag(&d, DIAG_ERROR, "fr/_posts/2021-01-01-hello.md",
+	    "en/news/_posts/2021-01-01-hello.md"));
+	CHECK(has_diag(&d, DIAG_NOTE, "2021-02-03-off.md", "published"));
+	CHECK(has_diag(&d, DIAG_NOTE, "2999-01-01-later.md", "future"));
+	CHECK(body(s, "/posts/idea.gmi") == NULL);
+	snapshot_unref(s);
+	diag_free(&d);
+
+	/* --drafts, future: true, unpublished: true */
+	put("_config.yml", "title: T\nfuture: true\nunpublished: true\n");
+	o.root = root;
+	o.drafts = true;
+	memset(&d, 0, sizeof(d));
+	s = site_build(&o, &d);
+	CHECK(s != NULL);
+	if (s == NULL)
+		return;
+	CHECK_INT(s->nposts, 6);
+	CHECK(body(s, "/posts/idea.gmi") != NULL);
+	CHECK(body(s, "/posts/2999-01-01-later.gmi") != NULL);
+	CHECK(body(s, "/posts/2021-02-03-off.gmi") != NULL);
+	snapshot_unref(s);
+	diag_free(&d);
+}
+
 static void
 test_missing_root(void)
 {
@@ -788,6 +945,8 @@ main(void)
 	RUN(test_map_url);
 	RUN(test_export);
 	RUN(test_reload);
+	RUN(test_entry_rules);
+	RUN(test_posts_anywhere);
 	RUN(test_missing_root);
 	RUN(test_liquid);
 	if (root != NULL)
