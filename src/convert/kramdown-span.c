@@ -337,6 +337,7 @@ span_stop(const char *s, size_t n, size_t i)
 /* The bytes kramdown_inline looks at; runs of others are copied. */
 static const unsigned char rewrite_byte[256] = {
 	['\\'] = 1, ['`'] = 1, ['['] = 1, [']'] = 1, ['$'] = 1, ['{'] = 1,
+	['<'] = 1,
 };
 
 /*
@@ -359,10 +360,27 @@ kramdown_inline(struct kramdown_ctx *k, const char *s, size_t n,
 		if (run > i) {
 			buf_append(out, s + i, run - i);
 			i = run;
+		} else if (s[i] == '\\' && i + 2 < n && s[i + 1] == '<' &&
+		    s[i + 2] == '<') {
+			/* kramdown's "\<<" is "<<", no guillemet. */
+			buf_puts(out, "\\<\\<");
+			i += 3;
 		} else if (s[i] == '\\' && i + 1 < n &&
 		    ispunct((unsigned char)s[i + 1])) {
 			buf_append(out, s + i, 2);
 			i += 2;
+		} else if (s[i] == '<' && i + 1 < n && s[i + 1] == '<') {
+			/*
+			 * kramdown's "<<" comes before a tag ("<<b>>" is
+			 * "«b»"); md4c would read "<b>" as HTML.
+			 */
+			if (i + 2 < n && s[i + 2] == ' ') {
+				buf_puts(out, "&laquo;&nbsp;");
+				i += 3;
+			} else {
+				buf_puts(out, "&laquo;");
+				i += 2;
+			}
 		} else if (s[i] == '`') {
 			end = kramdown_spans_skip(&sp, i);
 			buf_append(out, s + i, end - i);
