@@ -521,9 +521,12 @@ def compare_document(h, g, docpath, doc_url, title, linker):
         if n:
             code.append((n, any("\n%s\n" % n in blk for blk in blocks)))
     r["code"] = code
+    # backticks on both sides: capsuled's code spans, and a raw cell's
+    # own (HTML shows them as they are)
     flat = [unmath(" ".join(p.split())).replace("`", "") for p in g["pres"]]
-    r["cells"] = [(" / ".join(c), any(all(unmath(l).strip() in f for l in c)
-                                      for f in flat)) for c in h["cells"]]
+    r["cells"] = [(" / ".join(c), any(all(unmath(l).replace("`", "").strip()
+                                          in f for l in c) for f in flat))
+                  for c in h["cells"]]
     r["title"] = None
     if title.strip():
         # shown when the capsule's title holds it (a title block

@@ -181,7 +181,9 @@ class HTMLDocument(html.parser.HTMLParser):
         if self.pre is not None:
             self.pre.append(data)
         if self.cell is not None:
-            self.cell.append(data)
+            # a line end of the source is a space; <br> alone breaks
+            self.cell.append(data if self.pre is not None
+                             else data.replace("\n", " "))
 
 
 def read_html(text):

@@ -33,7 +33,8 @@ and <code>TxIn</code>s.</p>
 <img src="/img/a.png" alt="An image"></p>
 <table class="rouge-table"><tr><td class="gutter"><pre>1</pre></td>
 <td><pre>code line</pre></td></tr></table>
-<table><tr><th>Head</th><td>one<br>two</td><td> </td></tr></table>
+<table><tr><th>Head</th><td>one<br>two
+lines</td><td> </td></tr></table>
 <div class="footnotes"><ol><li><p>Note.<a href="#fnref:1" class="reversefootnote">&#8617;</a></p></li></ol></div>
 </article><footer>not content</footer>"""
 
@@ -53,8 +54,9 @@ check("html: links without in-page ones and footnote marks",
       h["fragments"] == 1)
 check("html: images", h["images"] == ["/img/a.png"])
 check("html: code without rouge's gutter", h["pres"] == ["code line"])
-check("html: cells, a <br> line each, empty ones left out",
-      h["cells"] == [["Head"], ["one", "two"]])
+check("html: cells, a <br> line each (not a line end), empty ones "
+      "left out",
+      h["cells"] == [["Head"], ["one", "two lines"]])
 check("html: a page without a layout is read whole",
       tokens(read_html("<html><head><title>T</title></head><body><p>Body "
                        "text</p></body></html>")["text"]) == ["body", "text"])
@@ -133,6 +135,14 @@ r = jdiff.compare_document(read_html(PAGE), read_gemtext("# T\n\nWords two.\n"),
                            "/posts/p.gmi", "/p/", "Other", L)
 check("compare: lost words and links", r["matched"] == 2 and r["hw"] == 8 and
       not any(ok for _, _, ok in r["links"]) and not r["title"][2])
+
+TPAGE = ('<article data-jdiff="content"><table><tr><td>after the `---` '
+         'line</td><td><code>a</code></td></tr></table></article>')
+TCAP = "# T\n\n```table\n| after the `---` line | `a` |\n```\n"
+r = jdiff.compare_document(read_html(TPAGE), read_gemtext(TCAP),
+                           "/posts/p.gmi", "/p/", "T", L)
+check("compare: cells found with backticks on either side",
+      [ok for _, ok in r["cells"]] == [True, True])
 
 check("ratchet: a count below its floor fails", not jdiff.meets("links", 4, "5"))
 check("ratchet: a count at its floor passes", jdiff.meets("links", 5, "5"))
