@@ -77,6 +77,7 @@ struct build {
 	bool			 future;	/* future: true */
 	bool			 unpublished;	/* unpublished: true */
 	time_t			 started;	/* Jekyll's site.time */
+	struct kramdown_opts	 kramdown;	/* from site.kramdown */
 };
 
 /* site-order.c: posts newest first, with their paths, indexed. */

@@ -261,6 +261,7 @@ markdownify(void *ctx, const char *s, size_t len, struct buf *out)
 	env.file = sl->b->file;
 	env.first_line = 1;
 	env.diags = &d;
+	env.kramdown = sl->b->kramdown;
 	convert_body(s, len, &env, &doc);
 	doc_html(&doc, out);
 	doc_free(&doc);
@@ -434,6 +435,35 @@ static_files(const struct snapshot *snap)
 	return a;
 }
 
+/*
+ * Jekyll's kramdown options under the site's own (Configuration's
+ * DEFAULTS, merged key by key as Jekyll merges them).
+ */
+static void
+kramdown_defaults(struct value *h)
+{
+	struct value	*kd, *levels;
+	int		 i;
+
+	if ((kd = value_hash_get(h, "kramdown", 8)) == NULL) {
+		kd = value_hash();
+		set(h, "kramdown", kd);
+	} else if (kd->type != VALUE_HASH)
+		return;
+	levels = value_array();
+	for (i = 1; i <= 6; i++)
+		value_array_push(levels, value_int(i));
+	set_default(kd, "auto_ids", value_bool(true));
+	set_default(kd, "toc_levels", levels);
+	set_default(kd, "entity_output", value_cstr("as_char"));
+	set_default(kd, "smart_quotes", value_cstr("lsquo,rsquo,ldquo,rdquo"));
+	set_default(kd, "input", value_cstr("GFM"));
+	set_default(kd, "hard_wrap", value_bool(false));
+	set_default(kd, "guess_lang", value_bool(true));
+	set_default(kd, "footnote_nr", value_int(1));
+	set_default(kd, "show_warnings", value_bool(false));
+}
+
 /* _config.yml with every key as Jekyll reads it, and Jekyll's defaults. */
 static struct value *
 config_value(struct build *b)
@@ -459,6 +489,7 @@ config_value(struct build *b)
 	set_default(h, "excerpt_separator", value_cstr("\n\n"));
 	set_default(h, "encoding", value_cstr("utf-8"));
 	set_default(h, "baseurl", value_cstr(""));
+	kramdown_defaults(h);
 	return h;
 }
 
@@ -571,6 +602,7 @@ site_liquid_begin(struct build *b)
 	struct site_liquid	*sl = xcalloc(1, sizeof(*sl));
 	const struct source	*src;
 	struct lq_doc		*d;
+	char			*file;
 	size_t			 k;
 
 	sl->b = b;
@@ -597,6 +629,10 @@ site_liquid_begin(struct build *b)
 		sl->drops[k] = value_drop(&doc_ops, d);
 	}
 	sl->site = site_value(sl);
+	file = site_path_join(b->opts->root, "_config.yml");
+	convert_kramdown_opts(&b->kramdown, value_hash_get(sl->site,
+	    "kramdown", 8), file, b->diags);
+	free(file);
 	sl->jekyll = value_hash();
 	set(sl->jekyll, "version", value_cstr("4.3.3"));
 	set(sl->jekyll, "environment", value_cstr("development"));

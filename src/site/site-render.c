@@ -28,6 +28,7 @@ render_markdown(struct build *b, struct source *src, unsigned line,
 	env.vars = vars;
 	env.map_url = site_map_url;
 	env.ctx = b;
+	env.kramdown = b->kramdown;
 	b->file = src->file;
 	convert_body(md, len, &env, doc);
 }

@@ -930,6 +930,70 @@ test_liquid(void)
 	diag_free(&d);
 }
 
+/*
+ * kramdown's options: Jekyll's defaults under _config.yml's own, for
+ * Liquid (site.kramdown) and for the conversion.
+ */
+static void
+test_kramdown_options(void)
+{
+	static const char	*post = "---\ntitle: P\n---\n"
+	    "{{ site.kramdown.input }} {{ site.kramdown.auto_ids }} "
+	    "{{ site.kramdown.toc_levels | join: ',' }} "
+	    "{{ site.kramdown.smart_quotes }}\n\n"
+	    "A \"quoted\" one.\n\n<div>\n*em* text\n</div>\n";
+	struct diags		 d;
+	struct snapshot		*s;
+	const char		*b;
+
+	/* None given: Jekyll's. */
+	fresh_root();
+	put("_posts/2020-01-01-p.md", post);
+	if ((s = build(&d, PERMALINK_POSTS)) == NULL) {
+		CHECK(s != NULL);
+		return;
+	}
+	b = body(s, "/posts/2020-01-01-p.gmi");
+	CHECK(b != NULL && strstr(b, "\nGFM true 1,2,3,4,5,6 "
+	    "lsquo,rsquo,ldquo,rdquo\n") != NULL);
+	CHECK(b != NULL && strstr(b, "\nA \xe2\x80\x9cquoted\xe2\x80\x9d "
+	    "one.\n") != NULL);
+	CHECK(b != NULL && strstr(b, "\n*em* text\n") != NULL);
+	CHECK_INT(d.warnings, 0);
+	snapshot_unref(s);
+	diag_free(&d);
+
+	/* The site's, merged key by key with Jekyll's. */
+	put("_config.yml", "title: T\nkramdown:\n  input: kramdown\n"
+	    "  smart_quotes: apos,apos,quot,quot\n"
+	    "  parse_block_html: true\n");
+	if ((s = build(&d, PERMALINK_POSTS)) == NULL) {
+		CHECK(s != NULL);
+		return;
+	}
+	b = body(s, "/posts/2020-01-01-p.gmi");
+	CHECK(b != NULL && strstr(b, "\nkramdown true 1,2,3,4,5,6 "
+	    "apos,apos,quot,quot\n") != NULL);
+	CHECK(b != NULL && strstr(b, "\nA \"quoted\" one.\n") != NULL);
+	CHECK(b != NULL && strstr(b, "\nem text\n") != NULL);
+	CHECK_INT(d.warnings, 0);
+	snapshot_unref(s);
+	diag_free(&d);
+
+	/* What kramdown would refuse: Jekyll's quotes, and a warning. */
+	put("_config.yml", "title: T\nkramdown:\n  smart_quotes: lsquo\n");
+	if ((s = build(&d, PERMALINK_POSTS)) == NULL) {
+		CHECK(s != NULL);
+		return;
+	}
+	b = body(s, "/posts/2020-01-01-p.gmi");
+	CHECK(b != NULL && strstr(b, "\nA \xe2\x80\x9cquoted\xe2\x80\x9d "
+	    "one.\n") != NULL);
+	CHECK(has_diag(&d, DIAG_WARNING, "_config.yml", "smart_quotes"));
+	snapshot_unref(s);
+	diag_free(&d);
+}
+
 int
 main(void)
 {
@@ -949,6 +1013,7 @@ main(void)
 	RUN(test_posts_anywhere);
 	RUN(test_missing_root);
 	RUN(test_liquid);
+	RUN(test_kramdown_options);
 	if (root != NULL)
 		rm_tree(root);
 	return HARNESS_END();
