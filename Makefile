@@ -16,7 +16,7 @@
 
 PROG	 = capsuled
 PKGS	 = openssl yaml-0.1 md4c libevent libevent_openssl libevent_pthreads \
-	   libseccomp
+	   libseccomp sqlite3
 
 CC	?= cc
 CLANG	?= clang

@@ -12,7 +12,7 @@ if [ "${1:-}" = "--print" ]; then
 fi
 
 pkgs="build-essential pkg-config libssl-dev libyaml-dev libmd4c-dev \
-libevent-dev libseccomp-dev openssl"
+libevent-dev libseccomp-dev libsqlite3-dev openssl"
 if [ "${1:-}" = "--test" ]; then
 	pkgs="$pkgs clang libclang-rt-14-dev python3 curl lynx sacc gopher \
 tmux amfora socat iproute2 molly-brown gophernicus shellcheck logrotate mandoc haproxy"

@@ -134,6 +134,7 @@ snapshot_unref(struct snapshot *snap)
 	routes_free(&snap->gemini);
 	routes_free(&snap->gopher);
 	routes_free(&snap->gone);
+	search_free(snap->search);
 	free(snap);
 }
 

@@ -13,6 +13,7 @@
 #include "core/core.h"
 #include "routes.h"
 #include "value.h"
+#include "search.h"
 
 /*
  * The site's _config.yml.  Without a title key the title is "" (what
@@ -102,6 +103,7 @@ struct snapshot {
 	 * empty; filled by snapshot_inherit_gone.
 	 */
 	struct routes		 gone;
+	struct search		*search;	/* the posts; NULL: none */
 	size_t			 source_bytes;	/* Markdown read */
 	double			 build_seconds;
 };

@@ -2,6 +2,7 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "proto-int.h"
@@ -187,6 +188,51 @@ lookup(const struct routes *rt, const char *path, size_t len,
 	return e;
 }
 
+/* SEARCH_PATH: 10 without a query, else the page of its results. */
+static void
+search(const struct snapshot *snap, const struct url *u,
+    struct gemini_response *r)
+{
+	static const char	 prompt[] = "Search the blog: words, "
+	    "\"a phrase\", prefix*, OR, NOT";
+	struct buf		 page = BUF_INIT;
+	char			 q[URL_MAX + 1], type[64];
+	size_t			 len, clen;
+
+	len = url_decode(u->query, strlen(u->query), q, false);
+	if (len == 0) {
+		respond(r, 10, prompt);
+		return;
+	}
+	if (!utf8_valid(q, len)) {
+		respond(r, 59, "Bad request: the query is not UTF-8");
+		return;
+	}
+	if (utf8_next_control(q, q + len, &clen) != q + len) {
+		respond(r, 59, "Bad request: control character in the query");
+		return;
+	}
+	switch (search_page_gemtext(snap, q, len, &page)) {
+	case SEARCH_OK:
+		snprintf(type, sizeof(type), "text/gemini%s%s",
+		    snap->config.lang ? "; lang=" : "",
+		    snap->config.lang ? snap->config.lang : "");
+		respond(r, 20, type);
+		r->owned = buf_detach(&page, &r->body_len);
+		r->body = r->owned;
+		break;
+	case SEARCH_NOTHING:
+		respond(r, 10, prompt);
+		break;
+	case SEARCH_SLOW:
+		respond(r, 40, "The search took too long: try other words");
+		break;
+	case SEARCH_FAILED:
+		respond(r, 59, "Bad request: the search cannot be read");
+		break;
+	}
+}
+
 static void
 serve(const struct snapshot *snap, const struct url *u,
     struct gemini_response *r)
@@ -195,7 +241,9 @@ serve(const struct snapshot *snap, const struct url *u,
 	size_t			 len = strlen(u->path);
 	bool			 folder;
 
-	if ((e = lookup(&snap->gemini, u->path, len, &folder)) != NULL)
+	if (snap->search != NULL && strcmp(u->path, SEARCH_PATH) == 0)
+		search(snap, u, r);
+	else if ((e = lookup(&snap->gemini, u->path, len, &folder)) != NULL)
 		serve_route(r, e);
 	else if (folder)
 		redirect_to_dir(r, u);
@@ -242,6 +290,7 @@ gemini_respond(const struct snapshot *snap, const struct gemini_host *cfg,
 
 	r->body = NULL;
 	r->body_len = 0;
+	r->owned = NULL;
 	r->health = false;
 	r->path[0] = r->host[0] = '\0';
 	if (len == 0) {
@@ -267,11 +316,19 @@ gemini_respond(const struct snapshot *snap, const struct gemini_host *cfg,
 }
 
 void
+gemini_response_free(struct gemini_response *r)
+{
+	free(r->owned);
+	r->owned = NULL;
+	r->body = NULL;
+	r->body_len = 0;
+}
+
+void
 gemini_draining(struct gemini_response *r)
 {
 	respond(r, 41, "Draining: this server is shutting down");
-	r->body = NULL;
-	r->body_len = 0;
+	gemini_response_free(r);
 }
 
 void
@@ -281,6 +338,5 @@ gemini_slow_down(struct gemini_response *r, int seconds)
 
 	snprintf(meta, sizeof(meta), "%d", seconds);
 	respond(r, 44, meta);
-	r->body = NULL;
-	r->body_len = 0;
+	gemini_response_free(r);
 }

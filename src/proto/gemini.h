@@ -29,6 +29,8 @@ struct gemini_response {
 	size_t		 header_len;
 	const char	*body;		/* NULL unless status is 20 */
 	size_t		 body_len;
+	char		*owned;		/* a body made for the request (a
+					   search), else NULL */
 	char		 path[GEMINI_MAX_REQUEST + 2]; /* decoded, for the log */
 	char		 host[GEMINI_MAX_REQUEST + 1]; /* as requested, or "" */
 	bool		 health;	/* the answer to health_path */
@@ -51,11 +53,18 @@ long	gemini_request_end(const char *buf, size_t len);
  * else its "index.gmi"; without the '/' it redirects (31) there when
  * one of the two exists (else 51: a redirect must lead somewhere).
  * The path health_path, when set, is "20 text/plain" and "ok", with
- * r->health set, whatever the snapshot holds.
+ * r->health set, whatever the snapshot holds.  SEARCH_PATH, when the
+ * snapshot has a search index, asks for a search (10) without a query
+ * and answers a page of results with one (search-page.h); its query is
+ * percent-decoded, and must be UTF-8 without control characters (59).
+ * Free r with gemini_response_free.
  */
 void	gemini_respond(const struct snapshot *, const struct gemini_host *,
 	    const char *sni, const char *line, size_t len,
 	    struct gemini_response *);
+
+/* Free what r owns (its body, when made for the request). */
+void	gemini_response_free(struct gemini_response *r);
 
 /*
  * Turn r (the answer to health_path) into "41" with a reason: the

@@ -12,6 +12,12 @@
 
 #include "proto-int.h"
 
+char *
+gopher_post_selector(const struct post *p, bool menu)
+{
+	return xasprintf("/posts/%s%s", p->name, menu ? "/" : ".txt");
+}
+
 /* The item type of a file, from its MIME type (mime.c). */
 char
 gopher_item_type(const char *path)

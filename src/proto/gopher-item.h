@@ -30,4 +30,7 @@ void	gopher_item_free(struct gopher_item *);
  */
 char	gopher_item_type(const char *path);
 
+/* The selector of post p's text, /posts/NAME.txt, or of its menu. */
+char	*gopher_post_selector(const struct post *p, bool menu);
+
 #endif

@@ -150,6 +150,56 @@ http_answer(const struct gopher_host *gh, struct gopher_response *res)
 	answer(res, body, len, 3);
 }
 
+/*
+ * SEARCH_PATH: with a search string (after a TAB), the menu of its
+ * results; without one, a menu of the item that asks for it.
+ */
+static void
+search(const struct snapshot *snap, const struct gopher_host *gh,
+    const char *line, size_t len, struct gopher_response *res)
+{
+	static const char	 bad_text[] = "3The search is not UTF-8 text"
+	    "\t\terror.host\t1\r\n.\r\n";
+	static const char	 slow[] = "3The search took too long: try "
+	    "other words\t\terror.host\t1\r\n.\r\n";
+	static const char	 failed[] = "3The search cannot be read"
+	    "\t\terror.host\t1\r\n.\r\n";
+	struct buf		 b = BUF_INIT;
+	const char		*q, *end;
+	size_t			 n = 0;
+	char			*body;
+
+	/* After the search string, a Gopher+ client may add a TAB and more. */
+	if ((q = memchr(line, '\t', len)) != NULL) {
+		q++;
+		end = memchr(q, '\t', (size_t)(line + len - q));
+		n = (size_t)((end ? end : line + len) - q);
+	}
+	if (!utf8_valid(q, n)) {
+		error_item(res, bad_text);
+		return;
+	}
+	switch (n == 0 ? SEARCH_NOTHING : search_page_menu(snap, gh, q, n,
+	    &b)) {
+	case SEARCH_OK:
+		break;
+	case SEARCH_NOTHING:
+		gopher_text_info(&b, "Search the posts: words, \"a phrase\", "
+		    "prefix*, OR, NOT");
+		search_page_prompt(gh, &b);
+		gopher_menu_end(&b);
+		break;
+	case SEARCH_SLOW:
+		error_item(res, slow);
+		return;
+	case SEARCH_FAILED:
+		error_item(res, failed);
+		return;
+	}
+	body = buf_detach(&b, &n);
+	answer(res, body, n, 0);
+}
+
 void
 gopher_respond(const struct snapshot *snap, const struct gopher_host *gh,
     const char *line, size_t len, struct gopher_response *res)
@@ -188,7 +238,14 @@ gopher_respond(const struct snapshot *snap, const struct gopher_host *gh,
 	 * Gopher+ suffix ("\t+", "\t$", "\t!").  We speak plain Gopher:
 	 * the item is served as to a Gopher0 client.
 	 */
-	if ((tab = memchr(line, '\t', len)) != NULL)
+	tab = memchr(line, '\t', len);
+	if (snap->search != NULL && (size_t)((tab ? tab : line + len) - line) ==
+	    strlen(SEARCH_PATH) && memcmp(line, SEARCH_PATH,
+	    strlen(SEARCH_PATH)) == 0) {
+		search(snap, gh, line, len, res);
+		return;
+	}
+	if (tab != NULL)
 		len = tab - line;
 	if (len >= 4 && strncmp(line, "URL:", 4) == 0) {
 		url = xstrndup(line + 4, len - 4);

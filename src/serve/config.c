@@ -71,6 +71,8 @@ static const struct setting settings[] = {
 	{ "key", K_STRING, OFF(key_file), 0, 0, 0, "a file", valid_nonempty },
 	{ "permalink", K_PERMALINK, OFF(permalink), 0, 0, 0, NULL, NULL },
 	{ "drafts", K_BOOL, OFF(drafts), 0, 0, 0, NULL, NULL },
+	{ "search_memory", K_INT, OFF(search_memory), 0, 0, 65536,
+	    "a number of MiB (0-65536, 0 for no search)", NULL },
 	{ "workers", K_INT, OFF(workers), 0, 1, 1024,
 	    "a number of workers (1-1024)", NULL },
 	{ "max_connections", K_INT, OFF(max_connections), 0, 1, 1000000,
@@ -146,6 +148,7 @@ static const struct flag flags[] = {
 	{ "permalink", 0, 1, F_SETTING, "permalink", NULL },
 	{ "drafts", 0, 0, F_SETTING, "drafts", "true" },
 	{ "no-drafts", 0, 0, F_SETTING, "drafts", "false" },
+	{ "search-memory", 0, 1, F_SETTING, "search_memory", NULL },
 	{ "workers", 0, 1, F_SETTING, "workers", NULL },
 	{ "max-connections", 0, 1, F_SETTING, "max_connections", NULL },
 	{ "max-connections-per-ip", 0, 1, F_SETTING, "max_connections_per_ip",
@@ -203,6 +206,8 @@ static const char usage_text[] =
 "      --permalink STYLE    posts (/posts/DATE-SLUG.gmi) or jekyll\n"
 "                           (/YYYY/MM/DD/SLUG/) [permalink] (posts)\n"
 "      --drafts             serve the posts of _drafts folders too [drafts]\n"
+"      --search-memory MIB  the most the search index of the posts takes,\n"
+"                           0 for no search [search_memory] (256)\n"
 "      --workers N          worker threads [workers] (online CPUs)\n"
 "      --max-connections N  simultaneous connections of each protocol\n"
 "                           [max_connections] (1024)\n"
@@ -481,6 +486,7 @@ defaults(struct config *cfg)
 	cfg->gopher_port = 7070;
 	cfg->certs_dir = xstrdup("./certs");
 	cfg->permalink = PERMALINK_POSTS;
+	cfg->search_memory = 256;
 	cfg->max_connections = 1024;
 	cfg->max_connections_per_ip = 32;
 	cfg->request_timeout = 10;
@@ -1034,6 +1040,7 @@ config_site_options(const struct config *cfg, struct site_options *o)
 	o->gopher_port = cfg->gopher_port == 0 ? 0 : cfg->gopher_public_port;
 	o->permalink = cfg->permalink;
 	o->drafts = cfg->drafts;
+	o->search_bytes = (size_t)cfg->search_memory << 20;
 	o->secrets = cfg->secrets;
 	o->nsecrets = CONFIG_NSECRETS;
 }

@@ -232,6 +232,8 @@ conn_release(struct conn *c)
 	c->outoff = 0;
 	if (c->proto == PROTO_GOPHER && c->state >= CS_WRITE)
 		gopher_response_free(&c->r.gopher);
+	else if (c->proto == PROTO_GEMINI && c->state >= CS_WRITE)
+		gemini_response_free(&c->r.gemini);
 	snapshot_unref(c->snap);
 	c->snap = NULL;
 }

@@ -40,13 +40,13 @@ replace_suffix(const char *path, const char *add)
 static char *
 post_selector(const struct post *p)
 {
-	return join("/posts/", p->name, strlen(p->name), ".txt");
+	return gopher_post_selector(p, false);
 }
 
 static char *
 post_menu_selector(const struct post *p)
 {
-	return join("/posts/", p->name, strlen(p->name), "/");
+	return gopher_post_selector(p, true);
 }
 
 static bool
@@ -278,6 +278,9 @@ main_menu(struct snapshot *s, const struct gsite *g)
 	    g->render.port);
 	gopher_menu_item(&b, '1', "Tags", "/tags/", g->render.host,
 	    g->render.port);
+	if (s->search != NULL)
+		gopher_menu_item(&b, '7', "Search the blog", SEARCH_PATH,
+		    g->render.host, g->render.port);
 	for (i = 0; i < s->npages; i++) {
 		sel = replace_suffix(s->pages[i].path, ".txt");
 		gopher_menu_item(&b, '0',

@@ -29,6 +29,8 @@ pages_home(const struct snapshot *snap, struct doc *d)
 	doc_add_link(d, first, "/archive.gmi", "Archive");
 	doc_add_link(d, false, "/categories.gmi", "Categories");
 	doc_add_link(d, false, "/tags.gmi", "Tags");
+	if (snap->search != NULL)
+		doc_add_link(d, false, SEARCH_PATH, "Search");
 	doc_add_link(d, false, "/atom.xml", "Atom feed");
 	for (i = 0; i < snap->nposts; i++)
 		pages_post_link(d, &snap->posts[i], i == 0);

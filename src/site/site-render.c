@@ -146,6 +146,9 @@ site_render_post(struct build *b, size_t i)
 	body = doc.n;
 	render_body(b, true, i, &doc);
 	p->excerpt = summary(b, src, &doc, body);
+	if (b->snap->search != NULL)
+		search_add(b->snap->search, i, p->title, p->tags, p->ntags,
+		    p->categories, p->ncategories, &doc, body);
 	publish(b, src->file, p->path, p->lang, &doc);
 	gophersite_post(b->snap, b->opts, b->diags, i, &doc);
 	doc_free(&doc);

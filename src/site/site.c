@@ -72,8 +72,20 @@ site_build(const struct site_options *opts, struct diags *diags)
 	snap->tags = site_taxonomy(snap, true, &snap->ntags);
 	site_liquid_begin(&b);
 
+	if (opts->search_bytes > 0 && (snap->search =
+	    search_new(opts->search_bytes)) == NULL)
+		diag_add(diags, DIAG_WARNING, opts->root, 0, 0,
+		    "search index: cannot be made; no search");
 	for (i = 0; i < snap->nposts; i++)
 		site_render_post(&b, i);
+	if (snap->search != NULL) {
+		search_seal(snap->search);
+		if (search_count(snap->search) < snap->nposts)
+			diag_add(diags, DIAG_WARNING, opts->root, 0, 0,
+			    "search index full (search_memory): the %zu "
+			    "oldest posts are not searchable",
+			    snap->nposts - search_count(snap->search));
+	}
 	for (i = 0; i < snap->npages; i++)
 		site_render_page(&b, i);
 	site_liquid_end(&b);
@@ -111,5 +123,9 @@ site_summary(const struct snapshot *snap, const struct diags *diags,
 	    diags->warnings, plural(diags->warnings),
 	    diags->errors, plural(diags->errors),
 	    snap ? snap->build_seconds * 1000 : 0.0);
+	if (snap != NULL && snap->search != NULL && strlen(buf) < size)
+		snprintf(buf + strlen(buf), size - strlen(buf),
+		    "; search index %.1f MiB",
+		    (double)search_memory(snap->search) / (1 << 20));
 }
 

@@ -39,6 +39,7 @@ struct site_options {
 	int			 gopher_port;	/* 0: no Gopher routes */
 	enum permalink_style	 permalink;
 	bool			 drafts;	/* _drafts folders too */
+	size_t			 search_bytes;	/* index bound; 0: no search */
 	/*
 	 * Never part of the snapshot, whatever the layout: the
 	 * certificate, its key and their folder (ino 0: unused).
@@ -58,7 +59,8 @@ struct snapshot	*site_build(const struct site_options *, struct diags *);
 
 /*
  * One line: posts, pages, static files, warnings, errors and the time
- * the build took ("16 posts, 1 page, ..."), in buf; SITE_SUMMARY_MAX
+ * the build took ("16 posts, 1 page, ..., 9.1 ms"), then the memory of
+ * the search index ("; search index 1.2 MiB"), in buf; SITE_SUMMARY_MAX
  * bytes hold it.
  */
 #define SITE_SUMMARY_MAX	160

@@ -55,7 +55,7 @@ for _ in range(runs):
     path = os.path.join(os.environ.get("TMPDIR", "/tmp"), "bench-pipeline.%d" % pid)
     summary = open(path).read()
     os.unlink(path)
-    m = re.search(r"^capsuled: (\d+) posts?.*, ([\d.]+) ms$", summary, re.M)
+    m = re.search(r"^capsuled: (\d+) posts?.*, ([\d.]+) ms(;|$)", summary, re.M)
     if not m:
         sys.exit("%s: no summary line:\n%s" % (name, summary))
     posts = int(m.group(1))

@@ -23,7 +23,7 @@ has_line() { grep -qFx -- "$2" "$1"; }
 timeout 60 "$CAPSULED" --root "$TOP/capsule" --export "$out" 2>"$err"
 check "export exits 0" [ $? -eq 0 ]
 check "summary line on stderr" grep -qE \
-    '^capsuled: 1 post, 1 page, [0-9]+ static files?, 0 warnings, 0 errors, [0-9.]+ ms$' "$err"
+    '^capsuled: 1 post, 1 page, [0-9]+ static files?, 0 warnings, 0 errors, [0-9.]+ ms; search index [0-9.]+ MiB$' "$err"
 for f in index.gmi posts/2017-12-04-offload-coming.gmi about.gmi archive.gmi \
     categories.gmi categories/Other.gmi tags.gmi atom.xml robots.txt; do
 	check "exported $f" [ -s "$out/$f" ]

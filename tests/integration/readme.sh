@@ -29,7 +29,7 @@ check "the quick start's check" sh -c \
 shown=$(sed -n '/^    \$ \.\/capsuled --root capsule --check --quiet$/{n;p;}' \
     "$readme" | sed 's/^    //')
 got=$(cd "$TOP" && ./capsuled --root capsule --check --quiet 2>&1)
-mask() { echo "$1" | sed -E 's/[0-9]+(\.[0-9])? ms$/T ms/'; }
+mask() { echo "$1" | sed -E 's/[0-9]+(\.[0-9])? ms(;|$)/T ms\2/'; }
 check "the README's summary line is a real run's ($got)" \
     [ -n "$shown" -a "$(mask "$shown")" = "$(mask "$got")" ]
 manline=$(sed -n '/one summary line/,/^\.Ed/p' "$TOP/man/capsuled.8" |
