@@ -13,8 +13,11 @@
 #include "core/core.h"
 #include "site/site.h"
 
+/* With sites, the messages of each build name its site. */
+static bool	several_sites;
+
 /*
- * Build the snapshot for the settings.  *errors tells whether a file
+ * Build the snapshot for the settings (of one site).  *errors tells whether a file
  * had an error.  The diagnostics go to out (unless --quiet), or to the
  * log when out is NULL (serving: at start-up and on each reload); the
  * summary line follows them, on stderr or in the log.
@@ -34,12 +37,15 @@ load_to(const struct config *cfg, FILE *out, size_t *errors)
 	site_summary(snap, &diags, summary, sizeof(summary));
 	if (out == NULL) {
 		diag_log(&diags);
-		log_info("%s", summary);
+		log_info("%s%s%s", several_sites ? cfg->hostnames[0] : "",
+		    several_sites ? ": " : "", summary);
 	} else {
 		if (!cfg->quiet)
 			diag_print(&diags, out);
 		fflush(out);	/* the summary comes after the diagnostics */
-		fprintf(stderr, "capsuled: %s\n", summary);
+		fprintf(stderr, "capsuled: %s%s%s\n", several_sites ?
+		    cfg->hostnames[0] : "", several_sites ? ": " : "",
+		    summary);
 	}
 	*errors = diags.errors;
 	diag_free(&diags);
@@ -70,11 +76,13 @@ export(struct snapshot *snap, const char *dir)
 int
 main(int argc, char *argv[])
 {
-	struct config	 cfg;
-	struct snapshot	*snap;
-	struct stat	 st;
-	size_t		 errors;
-	int		 rc = 1, valid;
+	struct config		 cfg;
+	const struct config	*sites;
+	struct snapshot		**snaps;
+	struct stat		 st;
+	size_t			 errors = 0, e, i, n;
+	bool			 built = true;
+	int			 rc = 1, valid;
 
 	/* The keeper of the certificate, which the server started. */
 	if (argc > 1 && strcmp(argv[1], KEEPER_ARG) == 0)
@@ -105,24 +113,35 @@ main(int argc, char *argv[])
 	}
 	if (cfg.mode == MODE_SERVE)
 		server_hold_reloads();
-	if (cfg.mode == MODE_SERVE)
-		snap = load_logged(&cfg);
-	else
-		snap = load_to(&cfg, cfg.mode == MODE_CHECK ? stdout : stderr,
-		    &errors);
-	if (snap != NULL && cfg.mode == MODE_CHECK)
-		rc = errors > 0 || valid == -1;
-	else if (snap != NULL && cfg.mode == MODE_EXPORT)
-		rc = export(snap, cfg.export_dir);
-	else if (snap != NULL && cfg.mode == MODE_LIST)
-		rc = site_list(snap, stdout) == -1;
-	else if (snap != NULL) {
-		/* server_run takes the snapshot's reference. */
-		rc = server_run(&cfg, snap, load_logged);
-		snap = NULL;
+	/* One snapshot per site (--export and --list have one site). */
+	n = config_sites(&cfg, &sites);
+	several_sites = cfg.nsites > 0;
+	snaps = xcalloc(n, sizeof(*snaps));
+	for (i = 0; i < n; i++) {
+		if (cfg.mode == MODE_SERVE)
+			snaps[i] = load_logged(&sites[i]);
+		else {
+			snaps[i] = load_to(&sites[i], cfg.mode == MODE_CHECK ?
+			    stdout : stderr, &e);
+			errors += e;
+		}
+		built = built && snaps[i] != NULL;
 	}
-	if (snap != NULL)
-		snapshot_unref(snap);
+	if (built && cfg.mode == MODE_CHECK)
+		rc = errors > 0 || valid == -1;
+	else if (built && cfg.mode == MODE_EXPORT)
+		rc = export(snaps[0], cfg.export_dir);
+	else if (built && cfg.mode == MODE_LIST)
+		rc = site_list(snaps[0], stdout) == -1;
+	else if (built) {
+		/* server_run takes the snapshots' references. */
+		rc = server_run(&cfg, snaps, load_logged);
+		memset(snaps, 0, n * sizeof(*snaps));
+	}
+	for (i = 0; i < n; i++)
+		if (snaps[i] != NULL)
+			snapshot_unref(snaps[i]);
+	free(snaps);
 	config_free(&cfg);
 	return rc;
 }

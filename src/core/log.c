@@ -339,6 +339,10 @@ log_format_access(char *out, size_t outsz, const struct access_entry *e,
 	n = snprintf(out, outsz, "%s %s %s \"%s\" %d %zu %.1fms", addr,
 	    e->proto != NULL ? e->proto : "-", host, path, e->status,
 	    e->bytes, e->seconds * 1000);
+	if (e->site != NULL && n >= 0 && (size_t)n < outsz) {
+		escape(host, sizeof(host), e->site);
+		n += snprintf(out + n, outsz - n, " site=%s", host);
+	}
 	if (n < 0)
 		n = 0;
 	return (size_t)n < outsz ? (size_t)n : outsz - 1;

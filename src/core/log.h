@@ -70,6 +70,7 @@ struct access_entry {
 					   cfg->log_anonymize */
 	const char		*proto;	/* "gemini" or "gopher" */
 	const char		*host;	/* TLS SNI, NULL when none */
+	const char		*site;	/* the virtual host, NULL: one site */
 	const char		*path;	/* decoded path or selector */
 	int			 status;
 	size_t			 bytes;	/* sent: header and body */
@@ -77,7 +78,8 @@ struct access_entry {
 };
 
 /*
- * Time, client, host, path, status, bytes, duration: one line.  Returns
+ * Time, client, host, path, status, bytes, duration (and site=NAME,
+ * with sites): one line.  Returns
  * true when the line waits in this thread's batch for log_flush.
  */
 bool	log_access(const struct access_entry *);

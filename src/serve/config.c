@@ -27,6 +27,7 @@ enum kind {
 	K_LIST,		/* char ** at off, its size_t count at noff */
 	K_LOG,
 	K_PERMALINK,
+	K_SITES,	/* in the file only: read by load_sites */
 };
 
 struct setting {
@@ -108,7 +109,16 @@ static const struct setting settings[] = {
 	{ "user", K_STRING, OFF(user), 0, 0, 0, "a user name",
 	    valid_nonempty },
 	{ "chroot", K_BOOL, OFF(chroot), 0, 0, 0, NULL, NULL },
+	{ "sites", K_SITES, 0, 0, 0, 0, NULL, NULL },
 };
+
+/* The keys a site of sites may give; the rest are the top level's. */
+static const char *const site_keys[] = {
+	"root", "hostnames", "certs", "cert", "key", "gopher_port",
+	"gopher_host", "gopher_public_port", "permalink", "drafts",
+};
+/* Of those, the ones each site gives and the top level may not. */
+static const char *const own_keys[] = { "root", "hostnames", "cert", "key" };
 
 /* Command-line options: a setting, a mode, or the config file. */
 enum flag_action {
@@ -244,6 +254,9 @@ static const char usage_text[] =
 "      --user USER          when started as root, drop to USER [user]\n"
 "      --chroot             when started as root, chroot to the root\n"
 "                           [chroot]\n"
+"  (in the file only)       virtual hosts, each with its own root,\n"
+"                           hostnames, certificate and Gopher port\n"
+"                           [sites] (none: the settings are one site)\n"
 "      --check-port, --no-drafts, --no-log-anonymize, --no-daemon,\n"
 "      --no-chroot\n"
 "                           the opposite of the flags above, to override\n"
@@ -337,6 +350,14 @@ find_setting(const char *key)
 		if (strcmp(settings[i].key, key) == 0)
 			return &settings[i];
 	return NULL;
+}
+
+bool
+config_file_only(const char *key)
+{
+	const struct setting	*s = find_setting(key);
+
+	return s != NULL && s->kind == K_SITES;
 }
 
 static bool
@@ -463,6 +484,9 @@ apply(struct config *cfg, const struct setting *s, const char *v,
 			return -1;
 		}
 		return 0;
+	case K_SITES:
+		snprintf(err, errsz, "a list of sites, in the file only");
+		return -1;
 	}
 	if (!ok) {
 		snprintf(err, errsz, "'%s' is not %s", v, s->what);
@@ -599,11 +623,11 @@ writable_or_creatable(const struct config *cfg, const char *key,
 	return ok;
 }
 
-int
-config_validate(const struct config *cfg)
+/* What config_validate checks of each site. */
+static bool
+validate_site(const struct config *cfg)
 {
 	unsigned char	 a[sizeof(struct in6_addr)];
-	struct passwd	*pw = NULL;
 	struct stat	 st;
 	bool		 ok = true;
 
@@ -616,7 +640,7 @@ config_validate(const struct config *cfg)
 		ok = false;
 	}
 	if (cfg->mode != MODE_SERVE && cfg->mode != MODE_CHECK)
-		return ok ? 0 : -1;
+		return ok;
 	if (cfg->gopher_port != 0 && cfg->gopher_port == cfg->port) {
 		/* Name the one that was set, not the default. */
 		if (cfg->origins[find_setting("gopher_port") - settings] ==
@@ -635,6 +659,71 @@ config_validate(const struct config *cfg)
 		    cfg->gopher_host);
 		ok = false;
 	}
+	if (!readable_if_there(cfg, "cert", cfg->cert_file) ||
+	    !readable_if_there(cfg, "key", cfg->key_file))
+		ok = false;
+	/* Serving, start-up does this itself, with the same messages. */
+	if (cfg->mode == MODE_CHECK && tls_check(cfg) == -1)
+		ok = false;
+	return ok;
+}
+
+/* Sites apart: no host name and no Gopher port in two; no chroot. */
+static bool
+validate_sites(const struct config *cfg)
+{
+	const struct config	*a, *b;
+	char			 where[CONFIG_WHERE_MAX];
+	size_t			 i, j, k, l;
+	bool			 ok = true;
+
+	if (cfg->nsites > 0 && cfg->chroot) {
+		config_error(cfg, "chroot", "the sites (%s) have a root "
+		    "each: there is no one root to chroot to",
+		    config_where(cfg, "sites", where, sizeof(where)));
+		ok = false;
+	}
+	for (i = 0; i < cfg->nsites; i++)
+		for (j = 0; j < i; j++) {
+			a = &cfg->sites[i];
+			b = &cfg->sites[j];
+			if (a->gopher_port != 0 &&
+			    a->gopher_port == b->gopher_port) {
+				config_error(a, "gopher_port", "%d is also "
+				    "the Gopher port of site %zu: give site "
+				    "%zu its own", a->gopher_port, j + 1, i + 1);
+				ok = false;
+			}
+			for (k = 0; k < a->nhostnames; k++)
+				for (l = 0; l < b->nhostnames; l++)
+					if (strcasecmp(a->hostnames[k],
+					    b->hostnames[l]) == 0) {
+						config_error(a, "hostnames",
+						    "%s is also a name of site "
+						    "%zu", a->hostnames[k],
+						    j + 1);
+						ok = false;
+					}
+		}
+	return ok;
+}
+
+int
+config_validate(const struct config *cfg)
+{
+	const struct config	*sites;
+	struct passwd		*pw = NULL;
+	size_t			 i, n;
+	bool			 ok = true;
+
+	n = config_sites(cfg, &sites);
+	for (i = 0; i < n; i++)
+		if (!validate_site(&sites[i]))
+			ok = false;
+	if (cfg->mode != MODE_SERVE && cfg->mode != MODE_CHECK)
+		return ok ? 0 : -1;
+	if (!validate_sites(cfg))
+		ok = false;
 	if (cfg->user != NULL && (pw = getpwnam(cfg->user)) == NULL) {
 		config_error(cfg, "user", "'%s': no such user", cfg->user);
 		ok = false;
@@ -645,18 +734,13 @@ config_validate(const struct config *cfg)
 		    "serves as root", cfg->user);
 		ok = false;
 	}
-	if (!readable_if_there(cfg, "cert", cfg->cert_file) ||
-	    !readable_if_there(cfg, "key", cfg->key_file))
-		ok = false;
 	if (cfg->log_dest == LOGDEST_FILE &&
 	    !writable_or_creatable(cfg, "log", cfg->log_file))
 		ok = false;
 	if (cfg->daemonize && cfg->pidfile != NULL &&
 	    !writable_or_creatable(cfg, "pidfile", cfg->pidfile))
 		ok = false;
-	/* Serving, start-up does these itself, with the same messages. */
-	if (cfg->mode == MODE_CHECK && tls_check(cfg) == -1)
-		ok = false;
+	/* Serving, start-up does this itself, with the same messages. */
 	if (cfg->mode == MODE_CHECK && tls_ticket_check(cfg) == -1)
 		ok = false;
 	return ok ? 0 : -1;
@@ -688,6 +772,9 @@ apply_entry(struct config *cfg, const char *file, const struct setting *s,
 {
 	size_t	i;
 
+	/* Read again, whole, by load_sites. */
+	if (s->kind == K_SITES)
+		return 0;
 	if (s->kind == K_LIST)
 		list_clear((char ***)((char *)cfg + s->off),
 		    (size_t *)((char *)cfg + s->noff));
@@ -906,6 +993,177 @@ scan_options(int argc, char *argv[], struct given *g)
 	return n;
 }
 
+static bool
+is_in(const char *key, const char *const *keys, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(keys[i], key) == 0)
+			return true;
+	return false;
+}
+
+/* A site's value: a scalar, or a sequence of them for a list. */
+static int
+apply_site_value(struct config *site, const struct setting *s,
+    const struct value *v, char *err, size_t errsz)
+{
+	char	*str;
+	size_t	 i;
+	int	 rc = 0;
+
+	if (v->type == VALUE_HASH || (v->type == VALUE_ARRAY &&
+	    s->kind != K_LIST)) {
+		snprintf(err, errsz, "expected a value, not a list or mapping");
+		return -1;
+	}
+	if (s->kind == K_LIST)
+		list_clear((char ***)((char *)site + s->off),
+		    (size_t *)((char *)site + s->noff));
+	if (v->type != VALUE_ARRAY) {
+		str = value_to_cstr(v);
+		rc = apply(site, s, str, err, errsz);
+		free(str);
+		return rc;
+	}
+	if (v->u.arr.n == 0) {
+		snprintf(err, errsz, "the list is empty");
+		return -1;
+	}
+	for (i = 0; i < v->u.arr.n && rc == 0; i++) {
+		if (v->u.arr.v[i]->type == VALUE_ARRAY ||
+		    v->u.arr.v[i]->type == VALUE_HASH) {
+			snprintf(err, errsz, "expected a list of values");
+			return -1;
+		}
+		str = value_to_cstr(v->u.arr.v[i]);
+		rc = apply(site, s, str, err, errsz);
+		free(str);
+	}
+	return rc;
+}
+
+/*
+ * Site number idx (from 1) of the file's sites, item of the list at
+ * where ("FILE:LINE"): first what the top level is (defaults, the file,
+ * the flags), then the site's keys; its certificate folder, unless it
+ * names one, is the top level's certs/NAME, NAME its first host name.
+ */
+static int
+load_site(struct config *site, const struct config *top,
+    const struct given *g, size_t n, const struct value *item,
+    const char *where, size_t idx)
+{
+	const struct setting	*s;
+	const struct value_hash_entry *e;
+	char			 err[ERR_MAX];
+	bool			 own_certs = false;
+	size_t			 i;
+
+	defaults(site);
+	site->mode = top->mode;
+	site->config_file = xstrdup(top->config_file);
+	if (load_file(site, top->config_file) == -1 ||
+	    apply_flags(site, g, n) == -1)
+		return -1;
+	if (item->type != VALUE_HASH) {
+		fprintf(stderr, "%s: site %zu: expected a mapping of "
+		    "settings (root, hostnames...)\n", where, idx);
+		return -1;
+	}
+	for (i = 0; i < item->u.hash.n; i++) {
+		e = &item->u.hash.v[i];
+		if ((s = find_setting(e->key->u.str.s)) == NULL ||
+		    !is_in(s->key, site_keys, nitems(site_keys))) {
+			fprintf(stderr, "%s: site %zu: '%s' is not a setting "
+			    "of a site (root, hostnames, certs, cert, key, "
+			    "gopher_port, gopher_host, gopher_public_port, "
+			    "permalink, drafts)\n", where, idx,
+			    e->key->u.str.s);
+			return -1;
+		}
+		set_origin(site, s, xasprintf("%s: site %zu", where, idx));
+		if (apply_site_value(site, s, e->val, err, sizeof(err)) ==
+		    -1) {
+			fprintf(stderr, "%s: site %zu: setting '%s': %s\n",
+			    where, idx, s->key, err);
+			return -1;
+		}
+		own_certs |= strcmp(s->key, "certs") == 0;
+	}
+	if (!config_given(site, "root") || !config_given(site, "hostnames")) {
+		fprintf(stderr, "%s: site %zu: no %s: each site names its "
+		    "own\n", where, idx, config_given(site, "root") ?
+		    "hostnames" : "root");
+		return -1;
+	}
+	if (!own_certs) {
+		free(site->certs_dir);
+		site->certs_dir = xasprintf("%s/%s", top->certs_dir,
+		    site->hostnames[0]);
+	}
+	return finish(site);
+}
+
+/*
+ * The file's sites, read again as a whole document: the top level's
+ * settings read line by line hold no deeper structure.
+ */
+static int
+load_sites(struct config *cfg, const struct given *g, size_t n)
+{
+	struct buf	 text = BUF_INIT;
+	struct diags	 diags = { 0 };
+	struct value	*doc = NULL, *list;
+	const char	*where;
+	char		 buf[CONFIG_WHERE_MAX];
+	size_t		 i;
+	int		 rc = -1;
+
+	if (!config_given(cfg, "sites"))
+		return 0;
+	where = cfg->origins[find_setting("sites") - settings];
+	for (i = 0; i < nitems(own_keys); i++)
+		if (config_given(cfg, own_keys[i])) {
+			fprintf(stderr, "%s: with the sites of %s, each site "
+			    "has its own %s\n", config_where(cfg,
+			    own_keys[i], buf, sizeof(buf)), where,
+			    own_keys[i]);
+			return -1;
+		}
+	if (cfg->mode == MODE_EXPORT || cfg->mode == MODE_LIST) {
+		fprintf(stderr, "capsuled: --export and --list read one "
+		    "root, and %s lists sites: give --root and "
+		    "--hostname without -c\n", where);
+		return -1;
+	}
+	if (file_read(AT_FDCWD, cfg->config_file, &text, CONFIG_FILE_MAX,
+	    NULL) == 0)
+		doc = value_from_yaml(text.data, text.len, cfg->config_file,
+		    1, &diags);
+	list = doc != NULL ? value_hash_get(doc, "sites", 5) : NULL;
+	if (list == NULL || list->type != VALUE_ARRAY || list->u.arr.n == 0)
+		fprintf(stderr, "%s: setting 'sites': expected a list of "
+		    "sites, each a mapping with its root and hostnames\n",
+		    where);
+	else {
+		cfg->sites = xcalloc(list->u.arr.n, sizeof(*cfg->sites));
+		for (rc = 0; rc == 0 && cfg->nsites < list->u.arr.n; ) {
+			cfg->nsites++;
+			rc = load_site(&cfg->sites[cfg->nsites - 1], cfg, g, n,
+			    list->u.arr.v[cfg->nsites - 1], where,
+			    cfg->nsites);
+		}
+	}
+	diag_print(&diags, stderr);
+	diag_free(&diags);
+	if (doc != NULL)
+		value_unref(doc);
+	buf_free(&text);
+	return rc;
+}
+
 int
 config_load(struct config *cfg, int argc, char *argv[])
 {
@@ -926,7 +1184,8 @@ config_load(struct config *cfg, int argc, char *argv[])
 	}
 	if (cfg->config_file != NULL && load_file(cfg, cfg->config_file) == -1)
 		goto out;
-	if (apply_flags(cfg, g, n) == -1 || finish(cfg) == -1)
+	if (apply_flags(cfg, g, n) == -1 || finish(cfg) == -1 ||
+	    load_sites(cfg, g, n) == -1)
 		goto out;
 	rc = 0;
 out:
@@ -1048,6 +1307,8 @@ config_site_options(const struct config *cfg, struct site_options *o)
 void
 config_free(struct config *cfg)
 {
+	size_t	i;
+
 	free(cfg->config_file);
 	free(cfg->export_dir);
 	free(cfg->root);
@@ -1067,5 +1328,15 @@ config_free(struct config *cfg)
 	free(cfg->user);
 	if (cfg->origins != NULL)
 		xfreev(cfg->origins, nitems(settings));
+	for (i = 0; i < cfg->nsites; i++)
+		config_free(&cfg->sites[i]);
+	free(cfg->sites);
 	memset(cfg, 0, sizeof(*cfg));
+}
+
+size_t
+config_sites(const struct config *cfg, const struct config **sites)
+{
+	*sites = cfg->nsites > 0 ? cfg->sites : cfg;
+	return cfg->nsites > 0 ? cfg->nsites : 1;
 }

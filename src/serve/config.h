@@ -99,6 +99,15 @@ struct config {
 
 	char	       **origins;	/* per setting: "FILE:LINE", "--flag"
 					   or NULL (the default) */
+
+	/*
+	 * Virtual hosts (the file's sites): each a whole configuration,
+	 * the top level's with the site's own keys (root, hostnames,
+	 * certificates, Gopher port, permalink) over it.  None: the top
+	 * level is the one site, as it always was.
+	 */
+	struct config	*sites;
+	size_t		 nsites;
 };
 
 /*
@@ -150,6 +159,11 @@ void	config_gopher_host(const struct config *, struct gopher_host *);
 /* The snapshot options that follow from the settings. */
 void	config_site_options(const struct config *, struct site_options *);
 void	config_free(struct config *);
+/*
+ * The sites served: cfg->sites, or cfg itself when the file has none.
+ * Returns their number; *sites points at the first.
+ */
+size_t	config_sites(const struct config *, const struct config **sites);
 /* The --help text. */
 void	config_usage(FILE *);
 /*
@@ -159,6 +173,8 @@ void	config_usage(FILE *);
  * key of the setting it sets (NULL for a mode or -c).
  */
 const char *config_setting_key(size_t i);
+/* Whether setting key has no flag: a structure only the file holds. */
+bool	config_file_only(const char *key);
 const char *config_flag(size_t i, int *shortopt, const char **key);
 
 #endif

@@ -72,6 +72,7 @@ struct conn {
 	short			 watching;	/* EV_READ or EV_WRITE */
 	struct event		*timer;
 	enum conn_state		 state;
+	size_t			 site;		/* of the server's sites */
 	struct snapshot		*snap;		/* held until lingering */
 	/*
 	 * The client, as every limit and the log see it: set in one
@@ -276,6 +277,7 @@ log_request(struct conn *c)
 		e.host = c->r.gemini.host;
 	else if (c->ssl != NULL)
 		e.host = SSL_get_servername(c->ssl, TLSEXT_NAMETYPE_host_name);
+	e.site = c->w->srv->sites[c->site].name;
 	e.path = c->path;
 	e.status = c->status;
 	e.bytes = c->sent;
@@ -429,7 +431,8 @@ respond_gemini(struct conn *c, long end)
 		r->header_len = sizeof(too_long) - 1;
 	} else {
 		sni = SSL_get_servername(c->ssl, TLSEXT_NAMETYPE_host_name);
-		gemini_respond(c->snap, &c->w->srv->gemini_host, sni, c->req,
+		gemini_respond(c->snap, &c->w->srv->sites[c->site].gemini_host,
+		    sni, c->req,
 		    (size_t)end - 2, r);
 	}
 	c->path = r->path;
@@ -447,7 +450,8 @@ respond_gopher(struct conn *c, long end)
 		len--;
 	if (len > 0 && c->req[len - 1] == '\r')
 		len--;
-	gopher_respond(c->snap, &c->w->srv->gopher_host, c->req, len, r);
+	gopher_respond(c->snap, &c->w->srv->sites[c->site].gopher_host,
+	    c->req, len, r);
 	c->path = r->selector;
 	use_answer(c);
 }
@@ -790,6 +794,34 @@ conn_set_client(struct conn *c, const struct sockaddr_storage *addr)
 	return true;
 }
 
+int
+conn_pick_site(SSL *ssl, int *alert, void *arg)
+{
+	struct server	*srv = arg;
+	struct conn	*c = SSL_get_app_data(ssl);
+	const char	*name;
+	size_t		 i, j;
+
+	if ((name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name)) ==
+	    NULL)
+		return SSL_TLSEXT_ERR_OK;
+	for (i = 0; i < srv->nsites; i++)
+		for (j = 0; j < srv->sites[i].cfg->nhostnames; j++)
+			if (url_host_equal(srv->sites[i].cfg->hostnames[j],
+			    name))
+				goto found;
+	/* The first site's certificate; its answer will be 53. */
+	return SSL_TLSEXT_ERR_OK;
+found:
+	if (i != c->site) {
+		c->site = i;
+		SSL_set_SSL_CTX(ssl, c->w->ctx[i]);
+		snapshot_unref(c->snap);
+		c->snap = snapshot_ref(c->w->snap[i]);
+	}
+	return SSL_TLSEXT_ERR_OK;
+}
+
 bool
 conn_evict_idle(struct worker *w, enum proto proto,
     bool (*may)(struct server *))
@@ -852,7 +884,8 @@ conn_start(struct worker *w, const struct listener *l, int fd,
 		free(c);
 		return;
 	}
-	c->snap = snapshot_ref(w->snap);
+	c->site = l->site;
+	c->snap = snapshot_ref(w->snap[c->site]);
 	c->io = event_new(w->base, fd, EV_READ | EV_PERSIST, conn_io, c);
 	c->watching = EV_READ;
 	c->timer = evtimer_new(w->base, conn_timeout, c);
@@ -860,9 +893,10 @@ conn_start(struct worker *w, const struct listener *l, int fd,
 		abort();
 	c->state = CS_REQUEST;
 	if (l->proto == PROTO_GEMINI) {
-		if ((c->ssl = SSL_new(w->ctx)) == NULL ||
+		if ((c->ssl = SSL_new(w->ctx[c->site])) == NULL ||
 		    (bio = BIO_new(bio_method)) == NULL)
 			abort();
+		SSL_set_app_data(c->ssl, c);
 		BIO_set_data(bio, c);
 		BIO_set_init(bio, 1);
 		SSL_set_bio(c->ssl, bio, bio);

@@ -78,7 +78,7 @@ listen_error(const struct config *cfg, const char *key, const char *what,
  */
 static int
 bind_addr(const struct config *cfg, const char *addr, enum proto proto,
-    struct listener **ls, size_t *n, size_t *cap)
+    size_t site, struct listener **ls, size_t *n, size_t *cap)
 {
 	struct addrinfo	 hints, *res, *ai;
 	char		 host[256], serv[16], name[sizeof((*ls)->name)];
@@ -125,6 +125,7 @@ bind_addr(const struct config *cfg, const char *addr, enum proto proto,
 		xgrowarray(ls, cap, *n + 1, sizeof(**ls));
 		(*ls)[*n].fd = fd;
 		(*ls)[*n].proto = proto;
+		(*ls)[*n].site = site;
 		memcpy((*ls)[*n].name, name, sizeof(name));
 		(*n)++;
 		added++;
@@ -137,23 +138,32 @@ int
 listener_open_all(const struct config *cfg, struct listener **lsp,
     size_t *np)
 {
-	struct listener	*ls = NULL;
-	size_t		 n = 0, cap = 0, i, ngemini;
-	int		 r = 0;
+	const struct config	*sites;
+	struct listener		*ls = NULL;
+	size_t			 n = 0, cap = 0, i, j, nsites, before;
+	int			 r = 0;
 
 	for (i = 0; i < cfg->nlisten && r != -1; i++)
-		r = bind_addr(cfg, cfg->listen[i], PROTO_GEMINI, &ls, &n,
+		r = bind_addr(cfg, cfg->listen[i], PROTO_GEMINI, 0, &ls, &n,
 		    &cap);
-	ngemini = n;
-	for (i = 0; i < cfg->nlisten && r != -1 && cfg->gopher_port > 0;
-	    i++)
-		r = bind_addr(cfg, cfg->listen[i], PROTO_GOPHER, &ls, &n,
-		    &cap);
-	if (r != -1 && (ngemini == 0 ||
-	    (cfg->gopher_port > 0 && n == ngemini))) {
+	if (r != -1 && n == 0) {
 		listen_error(cfg, "listen", "no address of this machine",
 		    NULL);
 		r = -1;
+	}
+	/* Each site's Gopher port (the listen addresses are everyone's). */
+	nsites = config_sites(cfg, &sites);
+	for (j = 0; j < nsites && r != -1; j++) {
+		before = n;
+		for (i = 0; i < cfg->nlisten && r != -1 &&
+		    sites[j].gopher_port > 0; i++)
+			r = bind_addr(&sites[j], cfg->listen[i], PROTO_GOPHER,
+			    j, &ls, &n, &cap);
+		if (r != -1 && sites[j].gopher_port > 0 && n == before) {
+			listen_error(cfg, "listen", "no address of this "
+			    "machine", NULL);
+			r = -1;
+		}
 	}
 	if (r == -1) {
 		listener_close_all(ls, n);

@@ -146,8 +146,8 @@ sandbox_restrict(const struct sandbox_paths *p)
 		log_warn("landlock");
 		return -1;
 	}
-	if (p->root != NULL)
-		rc |= allow_path(rs, p->root, rd);
+	for (i = 0; i < p->nroots; i++)
+		rc |= allow_path(rs, p->roots[i], rd);
 	for (i = 0; i < p->nfiles; i++)
 		rc |= allow_folders(rs, p->files[i], rd);
 	/* The log file, and the new one SIGUSR1 opens after a rotation. */

@@ -49,7 +49,8 @@ int	sandbox_drop_caps(void);
 
 /* What the sandbox lets a process reach of the file system. */
 struct sandbox_paths {
-	const char		*root;		/* read beneath it (or NULL) */
+	const char *const	*roots;		/* read beneath them */
+	size_t			 nroots;
 	const char *const	*files;		/* read beneath their folders,
 						   as named and as real */
 	size_t			 nfiles;
@@ -58,7 +59,7 @@ struct sandbox_paths {
 };
 
 /*
- * Linux: no new privileges, then landlock: reading beneath the root and
+ * Linux: no new privileges, then landlock: reading beneath the roots and
  * the folders of the files, writing the log file, nothing else of the
  * file system.  For the calling thread and the threads it starts after.
  * Returns landlock's ABI, 0 when the kernel has no landlock (logged:

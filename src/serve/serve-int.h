@@ -58,6 +58,8 @@ enum proto {
 struct listener {
 	int		 fd;
 	enum proto	 proto;
+	size_t		 site;		/* Gopher: whose port; Gemini: 0, the
+					   name the client asks for decides */
 	char		 name[320];	/* "gemini 127.0.0.1:1965" */
 };
 
@@ -74,12 +76,28 @@ struct keeper {
 };
 struct worker;
 
-struct server {
+/*
+ * One site (a virtual host: one of the file's sites, or the settings
+ * themselves), and what it serves now.
+ */
+struct vhost {
 	const struct config	*cfg;
 	struct gemini_host	 gemini_host;	/* from cfg */
 	struct gopher_host	 gopher_host;
 	struct config		 load_cfg;	/* cfg as the loader sees it
 						   after a chroot */
+	const char		*name;		/* in the access log; NULL
+						   without sites */
+	struct stat		 seen[2];	/* its pair, as last loaded */
+	/* Under the server's lock, handed to the workers. */
+	struct snapshot		*snap;
+	SSL_CTX			*ctx;
+};
+
+struct server {
+	const struct config	*cfg;
+	struct vhost		*sites;
+	size_t			 nsites;
 	snapshot_loader		 reload;
 	struct listener		*ls;
 	size_t			 nls;
@@ -97,15 +115,11 @@ struct server {
 	struct event		*drain_ev;	/* its end */
 	atomic_uint		 notes[NNOTES];	/* not logged yet */
 	atomic_llong		 noted[NNOTES];	/* time of the last line */
-	const char		*pair[2];	/* certificate, key */
+	const char		**pairs;	/* certificate, key of each site */
 	struct keeper		 keeper;	/* reads them at reload */
-	struct stat		 seen[2];	/* them, as last loaded */
 	struct event		*rotate_ev;	/* the ticket keys' next change */
 
-	/* The current snapshot and TLS context, handed to the workers. */
-	pthread_mutex_t		 lock;
-	struct snapshot		*snap;
-	SSL_CTX			*ctx;
+	pthread_mutex_t		 lock;		/* of the sites' snap and ctx */
 	unsigned		 gen;		/* bumped at each swap */
 };
 
@@ -124,9 +138,12 @@ struct worker {
 	int			 wake[2];	/* pipe */
 	bool			 stopping;
 
-	/* This worker's references: taken by each new connection. */
-	struct snapshot		*snap;
-	SSL_CTX			*ctx;
+	/*
+	 * This worker's references, one of each site: taken by each new
+	 * connection.
+	 */
+	struct snapshot		**snap;
+	SSL_CTX			**ctx;
 	unsigned		 gen;
 
 	struct conn		*conns;		/* open, doubly linked */
@@ -155,7 +172,7 @@ void		 limits_leave(struct limits *, struct peer *, int proto);
  */
 int		 limits_request(struct limits *, struct peer *);
 
-/* listener.c */
+/* listener.c: Gemini on cfg's port, Gopher on each site's. */
 int	listener_open_all(const struct config *, struct listener **,
 	    size_t *);
 void	listener_close_all(struct listener *, size_t);
@@ -205,6 +222,12 @@ int	keeper_start(struct keeper *, const char *user,
 int	keeper_pair(struct keeper *, size_t pair, struct tls_pair *);
 /* Close the server's end: the keeper exits. */
 void	keeper_stop(struct keeper *);
+
+/*
+ * conn.c: the server name callback of every context with several
+ * sites: the site whose names hold the client's, else the first.
+ */
+int	conn_pick_site(SSL *, int *alert, void *arg);
 
 /* server.c: a connection of w, speaking proto, went away. */
 void	server_conn_closed(struct worker *, enum proto);

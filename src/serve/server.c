@@ -27,27 +27,37 @@
 /* Descriptors kept free for listeners, logs and reloads. */
 #define FD_RESERVE	64
 
-/* Take the current snapshot and context when they changed. */
+/* Take the sites' current snapshots and contexts when they changed. */
 static void
 worker_refresh(struct worker *w)
 {
 	struct server	*srv = w->srv;
-	struct snapshot	*oldsnap = NULL;
-	SSL_CTX		*oldctx = NULL;
+	struct snapshot	**oldsnap;
+	SSL_CTX		**oldctx;
+	size_t		  i;
 
+	/* Let go of the old ones outside the lock. */
+	oldsnap = xcalloc(srv->nsites, sizeof(*oldsnap));
+	oldctx = xcalloc(srv->nsites, sizeof(*oldctx));
 	pthread_mutex_lock(&srv->lock);
 	if (w->gen != srv->gen) {
-		oldsnap = w->snap;
-		oldctx = w->ctx;
-		w->snap = snapshot_ref(srv->snap);
-		SSL_CTX_up_ref(srv->ctx);
-		w->ctx = srv->ctx;
+		for (i = 0; i < srv->nsites; i++) {
+			oldsnap[i] = w->snap[i];
+			oldctx[i] = w->ctx[i];
+			w->snap[i] = snapshot_ref(srv->sites[i].snap);
+			SSL_CTX_up_ref(srv->sites[i].ctx);
+			w->ctx[i] = srv->sites[i].ctx;
+		}
 		w->gen = srv->gen;
 	}
 	pthread_mutex_unlock(&srv->lock);
-	if (oldsnap != NULL)
-		snapshot_unref(oldsnap);
-	SSL_CTX_free(oldctx);
+	for (i = 0; i < srv->nsites; i++) {
+		if (oldsnap[i] != NULL)
+			snapshot_unref(oldsnap[i]);
+		SSL_CTX_free(oldctx[i]);
+	}
+	free(oldsnap);
+	free(oldctx);
 }
 
 static void
@@ -156,6 +166,8 @@ worker_init(struct server *srv, struct worker *w, int id)
 	    w->log_ev == NULL || w->wake_ev == NULL ||
 	    event_add(w->wake_ev, NULL) == -1)
 		return -1;
+	w->snap = xcalloc(srv->nsites, sizeof(*w->snap));
+	w->ctx = xcalloc(srv->nsites, sizeof(*w->ctx));
 	w->gen = srv->gen - 1;
 	worker_refresh(w);
 	listener_accepting(w, true);
@@ -182,28 +194,36 @@ worker_free(struct worker *w)
 		event_free(w->wake_ev);
 	if (w->base != NULL)
 		event_base_free(w->base);
-	if (w->snap != NULL)
-		snapshot_unref(w->snap);
-	SSL_CTX_free(w->ctx);
+	for (i = 0; w->snap != NULL && i < w->srv->nsites; i++) {
+		if (w->snap[i] != NULL)
+			snapshot_unref(w->snap[i]);
+		SSL_CTX_free(w->ctx[i]);
+	}
+	free(w->snap);
+	free(w->ctx);
 	close(w->wake[0]);
 	close(w->wake[1]);
 }
 
-/* Install a new snapshot and/or context (NULL: keep the current one). */
+/*
+ * Install a new snapshot and/or context of a site (NULL: keep the
+ * current one).
+ */
 static void
-swap_in(struct server *srv, struct snapshot *snap, SSL_CTX *ctx)
+swap_in(struct server *srv, struct vhost *vh, struct snapshot *snap,
+    SSL_CTX *ctx)
 {
 	struct snapshot	*oldsnap = NULL;
 	SSL_CTX		*oldctx = NULL;
 
 	pthread_mutex_lock(&srv->lock);
 	if (snap != NULL) {
-		oldsnap = srv->snap;
-		srv->snap = snap;
+		oldsnap = vh->snap;
+		vh->snap = snap;
 	}
 	if (ctx != NULL) {
-		oldctx = srv->ctx;
-		srv->ctx = ctx;
+		oldctx = vh->ctx;
+		vh->ctx = ctx;
 	}
 	srv->gen++;
 	pthread_mutex_unlock(&srv->lock);
@@ -218,7 +238,7 @@ swap_in(struct server *srv, struct snapshot *snap, SSL_CTX *ctx)
  * is new files), for the next snapshot to leave out.
  */
 static void
-note_secrets(struct server *srv, const struct tls_pair *p)
+note_secrets(struct vhost *vh, const struct tls_pair *p)
 {
 	struct file_id	*id;
 	int		 i;
@@ -226,57 +246,77 @@ note_secrets(struct server *srv, const struct tls_pair *p)
 	for (i = 0; i < 2; i++) {
 		if (p->file[i].err != 0)
 			continue;
-		id = &srv->load_cfg.secrets[CONFIG_SECRET_CERT_NOW + i];
+		id = &vh->load_cfg.secrets[CONFIG_SECRET_CERT_NOW + i];
 		id->dev = p->file[i].st.st_dev;
 		id->ino = p->file[i].st.st_ino;
 	}
 }
 
 /*
- * The certificate pair as read now: a new context when it changed,
- * else NULL; the pair's files noted as secrets either way.
+ * A site's certificate pair as read now: a new context when it
+ * changed, else NULL; the pair's files noted as secrets either way.
+ * With several sites, the context picks the site by the name the
+ * client asks for.
  */
 static SSL_CTX *
-load_pair(struct server *srv, const struct tls_pair *p)
+load_pair(struct server *srv, struct vhost *vh, const struct tls_pair *p)
 {
 	SSL_CTX	*ctx = NULL;
 
-	note_secrets(srv, p);
-	if (tls_pair_changed(p, srv->seen) && (ctx = tls_ctx_new(p)) == NULL)
-		log_warnx("certificate reload failed: keeping the "
-		    "previous one");
+	note_secrets(vh, p);
+	if (tls_pair_changed(p, vh->seen) && (ctx = tls_ctx_new(p)) == NULL)
+		log_warnx("%s%scertificate reload failed: keeping the "
+		    "previous one", vh->name != NULL ? vh->name : "",
+		    vh->name != NULL ? ": " : "");
+	if (ctx != NULL && srv->nsites > 1) {
+		SSL_CTX_set_tlsext_servername_callback(ctx, conn_pick_site);
+		SSL_CTX_set_tlsext_servername_arg(ctx, srv);
+	}
 	return ctx;
 }
 
-/* SIGHUP: the content and the certificate, each kept when it fails. */
+/* SIGHUP, for one site: each of its content and pair kept when failing. */
 static void
-reload(struct server *srv)
+reload_site(struct server *srv, size_t i)
 {
+	struct vhost	*vh = &srv->sites[i];
 	struct snapshot	*snap;
 	struct tls_pair	 pair;
 	SSL_CTX		*ctx = NULL;
+	const char	*name = vh->name != NULL ? vh->name : "";
+	const char	*sep = vh->name != NULL ? ": " : "";
 	bool		 have_pair;
 
-	log_info("reloading");
 	/* First the pair, which the new snapshot must leave out. */
-	if ((have_pair = keeper_pair(&srv->keeper, 0, &pair) == 0))
-		ctx = load_pair(srv, &pair);
+	if ((have_pair = keeper_pair(&srv->keeper, i, &pair) == 0))
+		ctx = load_pair(srv, vh, &pair);
 	else
-		log_warnx("certificate reload failed: keeping the previous "
-		    "one");
-	if ((snap = srv->reload(&srv->load_cfg)) == NULL)
-		log_warnx("reload failed: still serving the previous "
-		    "content");
+		log_warnx("%s%scertificate reload failed: keeping the "
+		    "previous one", name, sep);
+	if ((snap = srv->reload(&vh->load_cfg)) == NULL)
+		log_warnx("%s%sreload failed: still serving the previous "
+		    "content", name, sep);
 	else
-		snapshot_inherit_gone(snap, srv->snap);
+		snapshot_inherit_gone(snap, vh->snap);
 	if (have_pair)
 		tls_pair_clear(&pair);
 	if (snap != NULL || ctx != NULL)
-		swap_in(srv, snap, ctx);
+		swap_in(srv, vh, snap, ctx);
 	if (snap != NULL)
-		log_info("reloaded: %zu post%s, %zu page%s", snap->nposts,
-		    snap->nposts == 1 ? "" : "s", snap->npages,
+		log_info("%s%sreloaded: %zu post%s, %zu page%s", name, sep,
+		    snap->nposts, snap->nposts == 1 ? "" : "s", snap->npages,
 		    snap->npages == 1 ? "" : "s");
+}
+
+/* SIGHUP: every site, one broken leaving the others be. */
+static void
+reload(struct server *srv)
+{
+	size_t	i;
+
+	log_info("reloading");
+	for (i = 0; i < srv->nsites; i++)
+		reload_site(srv, i);
 }
 
 /* SIGUSR1: a new log file after rotation; said in both files. */
@@ -640,7 +680,10 @@ prepare(struct server *srv, const struct config *cfg)
 {
 	struct sandbox_paths	 paths;
 	struct tls_pair		 pair;
+	struct vhost		*vh;
+	const char		**roots;
 	bool			 chrooted = false;
+	size_t			 i;
 	int			 abi;
 
 	if (listener_open_all(cfg, &srv->ls, &srv->nls) == -1)
@@ -648,57 +691,82 @@ prepare(struct server *srv, const struct config *cfg)
 	srv->max_conns = connection_limit(cfg, srv->nls);
 	srv->limits = limits_new(cfg->max_connections_per_ip, cfg->rate_limit,
 	    srv->max_conns);
-	if (tls_tickets_setup(cfg) == -1 || tls_ensure_cert(cfg) == -1)
+	if (tls_tickets_setup(cfg) == -1)
 		return -1;
-	/*
-	 * Generated: the pair is there now, and its paths until a chroot.
-	 * Read here, before --daemon detaches, a pair that does not load
-	 * is said on the terminal; reloads ask the keeper.
-	 */
-	srv->load_cfg = *cfg;
-	config_note_secrets(&srv->load_cfg, false);
-	srv->pair[0] = cfg->cert_file;
-	srv->pair[1] = cfg->key_file;
-	tls_pair_read(&pair, cfg->cert_file, cfg->key_file);
-	srv->ctx = load_pair(srv, &pair);
-	tls_pair_clear(&pair);
-	if (srv->ctx == NULL)
-		return -1;
+	srv->pairs = xcalloc(2 * srv->nsites, sizeof(*srv->pairs));
+	for (i = 0; i < srv->nsites; i++) {
+		vh = &srv->sites[i];
+		if (tls_ensure_cert(vh->cfg) == -1)
+			return -1;
+		/*
+		 * Generated: the pair is there now, and its paths until a
+		 * chroot.  Read here, before --daemon detaches, a pair that
+		 * does not load is said on the terminal; reloads ask the
+		 * keeper.
+		 */
+		vh->load_cfg = *vh->cfg;
+		config_note_secrets(&vh->load_cfg, false);
+		srv->pairs[2 * i] = vh->cfg->cert_file;
+		srv->pairs[2 * i + 1] = vh->cfg->key_file;
+		tls_pair_read(&pair, vh->cfg->cert_file, vh->cfg->key_file);
+		vh->ctx = load_pair(srv, vh, &pair);
+		tls_pair_clear(&pair);
+		if (vh->ctx == NULL)
+			return -1;
+	}
 	if (cfg->daemonize && sandbox_daemonize(cfg) == -1)
 		return -1;
-	if (keeper_start(&srv->keeper, sandbox_user(cfg), srv->pair, 1) ==
-	    -1)
+	if (keeper_start(&srv->keeper, sandbox_user(cfg), srv->pairs,
+	    srv->nsites) == -1)
 		return -1;
+	/* Sites have a root each, and no chroot (config_validate). */
 	if (sandbox_drop(cfg, &chrooted) == -1)
 		return -1;
 	if (chrooted)
-		srv->load_cfg.root = "/";
+		srv->sites[0].load_cfg.root = "/";
+	roots = xcalloc(srv->nsites, sizeof(*roots));
+	for (i = 0; i < srv->nsites; i++)
+		roots[i] = srv->sites[i].load_cfg.root;
 	memset(&paths, 0, sizeof(paths));
-	paths.root = srv->load_cfg.root;
+	paths.roots = roots;
+	paths.nroots = srv->nsites;
 	/* Out of reach by path in a chroot. */
 	paths.logfile = cfg->log_dest == LOGDEST_FILE && !chrooted ?
 	    cfg->log_file : NULL;
-	if ((abi = sandbox_restrict(&paths)) == -1)
+	abi = sandbox_restrict(&paths);
+	free(roots);
+	if (abi == -1)
 		return -1;
 	if (abi > 0)
-		log_info("landlock ABI %d: reading %s only", abi, paths.root);
+		log_info("landlock ABI %d: reading %s%s only", abi,
+		    srv->sites[0].load_cfg.root, srv->nsites > 1 ?
+		    " and the other sites' roots" : "");
 	return 0;
 }
 
 int
-server_run(const struct config *cfg, struct snapshot *snap,
+server_run(const struct config *cfg, struct snapshot **snaps,
     snapshot_loader loader)
 {
-	struct server	 srv;
-	int		 rc = 1, i;
+	struct server		 srv;
+	const struct config	*sites;
+	size_t			 j;
+	int			 rc = 1, i;
 
 	memset(&srv, 0, sizeof(srv));
 	srv.keeper.fd = -1;
 	srv.cfg = cfg;
-	config_gemini_host(cfg, &srv.gemini_host);
-	config_gopher_host(cfg, &srv.gopher_host);
+	srv.nsites = config_sites(cfg, &sites);
+	srv.sites = xcalloc(srv.nsites, sizeof(*srv.sites));
+	for (j = 0; j < srv.nsites; j++) {
+		srv.sites[j].cfg = &sites[j];
+		config_gemini_host(&sites[j], &srv.sites[j].gemini_host);
+		config_gopher_host(&sites[j], &srv.sites[j].gopher_host);
+		srv.sites[j].name = cfg->nsites > 0 ? sites[j].hostnames[0] :
+		    NULL;
+		srv.sites[j].snap = snaps[j];
+	}
 	srv.reload = loader;
-	srv.snap = snap;
 	srv.gen = 1;
 	for (i = 0; i < NPROTOS; i++)
 		atomic_init(&srv.nconns[i], 0);
@@ -714,10 +782,10 @@ server_run(const struct config *cfg, struct snapshot *snap,
 	signal(SIGPIPE, SIG_IGN);
 
 	if (prepare(&srv, cfg) == 0 && start_workers(&srv) == 0) {
-		log_info("serving %s with %d workers, at most %d "
+		log_info("serving %s%s with %d workers, at most %d "
 		    "connections of each protocol, %d from one address",
-		    cfg->root, srv.nworkers, srv.max_conns,
-		    cfg->max_connections_per_ip);
+		    sites[0].root, srv.nsites > 1 ? " and the other sites" : "",
+		    srv.nworkers, srv.max_conns, cfg->max_connections_per_ip);
 		sandbox_ready();
 		rc = main_loop(&srv);
 	}
@@ -729,8 +797,12 @@ server_run(const struct config *cfg, struct snapshot *snap,
 	free(srv.workers);
 	listener_close_all(srv.ls, srv.nls);
 	limits_free(srv.limits);
-	snapshot_unref(srv.snap);
-	SSL_CTX_free(srv.ctx);
+	for (j = 0; j < srv.nsites; j++) {
+		snapshot_unref(srv.sites[j].snap);
+		SSL_CTX_free(srv.sites[j].ctx);
+	}
+	free(srv.sites);
+	free(srv.pairs);
 	keeper_stop(&srv.keeper);
 	pthread_mutex_destroy(&srv.lock);
 	sandbox_remove_pidfile(cfg);

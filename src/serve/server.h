@@ -25,11 +25,12 @@ typedef struct snapshot *(*snapshot_loader)(const struct config *);
 void	server_hold_reloads(void);
 
 /*
- * Bind, load or create the certificate, drop privileges, start the
- * workers and serve snap until SIGTERM or SIGINT.  Takes the reference
- * to snap.  Returns the process exit status.
+ * Bind, load or create the certificates, drop privileges, start the
+ * workers and serve snaps, one for each site (config_sites), until
+ * SIGTERM or SIGINT.  Takes their references.  Returns the process exit
+ * status.
  */
-int	server_run(const struct config *, struct snapshot *snap,
+int	server_run(const struct config *, struct snapshot **snaps,
 	    snapshot_loader reload);
 
 #endif

@@ -48,9 +48,12 @@ enum mode { M_GOPHER, M_TLS13, M_TLS12, M_RAW };
 
 static struct config	 cfg;
 static struct server	 srv;
+static struct vhost	 site;
 static struct worker	 w;
 static struct listener	 ls[NPROTOS];
 static struct snapshot	 snap;
+static struct snapshot	*wsnap = &snap;	/* the worker's, of its one site */
+static SSL_CTX		*wctx;
 static struct proxy_cidr balancers;
 static SSL_CTX		*client_ctx[2];	/* TLS 1.3, TLS 1.2 */
 static char		*names[] = { "localhost", "example.org" };
@@ -157,14 +160,17 @@ setup(void)
 	cfg.proxy_nets = &balancers;
 	cfg.nproxy_from = 1;
 	srv.cfg = &cfg;
-	srv.gemini_host.hostnames = names;
-	srv.gemini_host.nhostnames = 2;
-	srv.gemini_host.listen = addrs;
-	srv.gemini_host.nlisten = 2;
-	srv.gemini_host.public_port = 1965;
-	srv.gemini_host.check_port = true;
-	srv.gopher_host.hostname = "localhost";
-	srv.gopher_host.port = 70;
+	site.cfg = &cfg;
+	site.gemini_host.hostnames = names;
+	site.gemini_host.nhostnames = 2;
+	site.gemini_host.listen = addrs;
+	site.gemini_host.nlisten = 2;
+	site.gemini_host.public_port = 1965;
+	site.gemini_host.check_port = true;
+	site.gopher_host.hostname = "localhost";
+	site.gopher_host.port = 70;
+	srv.sites = &site;
+	srv.nsites = 1;
 	srv.max_conns = 1024;
 	srv.limits = limits_new(cfg.max_connections_per_ip, 0, srv.max_conns);
 	ls[PROTO_GEMINI].proto = PROTO_GEMINI;
@@ -174,8 +180,9 @@ setup(void)
 	if ((w.base = event_base_new()) == NULL ||
 	    (w.log_ev = event_new(w.base, -1, 0, flush_log, NULL)) == NULL)
 		die("event base");
-	w.snap = &snap;
-	w.ctx = server_ctx();
+	w.snap = &wsnap;
+	wctx = server_ctx();
+	w.ctx = &wctx;
 	client_ctx[0] = new_client_ctx(TLS1_3_VERSION);
 	client_ctx[1] = new_client_ctx(TLS1_2_VERSION);
 }

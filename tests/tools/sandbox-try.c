@@ -66,7 +66,8 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	memset(&p, 0, sizeof(p));
-	p.root = argv[1];
+	p.roots = (const char *const *)&argv[1];
+	p.nroots = 1;
 	if (sandbox_restrict(&p) == -1 || sandbox_filter(SANDBOX_SERVER) ==
 	    -1) {
 		fprintf(stderr, "sandbox-try: the sandbox could not be set "

@@ -391,6 +391,102 @@ test_validate(void)
 	CHECK_INT(validate(), 0);
 }
 
+/*
+ * sites: each a whole configuration, the top level's with its own keys
+ * over it; its pair in certs/NAME unless it names one.
+ */
+static void
+test_sites(void)
+{
+	const struct config	*sites;
+
+	write_yml("port: 1970\ncerts: /var/certs\npermalink: jekyll\n"
+	    "sites:\n"
+	    "  - root: capsule\n"
+	    "    hostnames: [a.org, www.a.org]\n"
+	    "    gopher_port: 70\n"
+	    "  - root: tests\n"
+	    "    hostnames: b.org\n"
+	    "    gopher_port: 71\n"
+	    "    permalink: posts\n"
+	    "    certs: /etc/b\n");
+	CHECK_INT(load("-c", yml, "--workers", "3", NULL), 0);
+	CHECK_STR(errtext, "");
+	CHECK_INT(config_sites(&cfg, &sites), 2);
+	CHECK(sites == cfg.sites);
+	CHECK_STR(sites[0].root, "capsule");
+	CHECK_INT(sites[0].nhostnames, 2);
+	CHECK_STR(sites[0].hostnames[1], "www.a.org");
+	CHECK_STR(sites[0].gopher_host, "a.org");
+	CHECK_INT(sites[0].gopher_port, 70);
+	CHECK_INT(sites[0].port, 1970);
+	CHECK_INT(sites[0].workers, 3);
+	CHECK_INT(sites[0].permalink, PERMALINK_JEKYLL);
+	CHECK_STR(sites[0].cert_file, "/var/certs/a.org/cert.pem");
+	CHECK_STR(sites[1].root, "tests");
+	CHECK_STR(sites[1].hostnames[0], "b.org");
+	CHECK_INT(sites[1].permalink, PERMALINK_POSTS);
+	CHECK_STR(sites[1].key_file, "/etc/b/key.pem");
+	CHECK_INT(validate(), 0);
+
+	/* Without sites the settings are the one site. */
+	CHECK_INT(load("-r", "capsule", NULL), 0);
+	CHECK_INT(config_sites(&cfg, &sites), 1);
+	CHECK(sites == &cfg);
+	CHECK_INT(cfg.nsites, 0);
+}
+
+static void
+test_bad_sites(void)
+{
+	static const struct bad_file t[] = {
+		{ "sites: capsule\n", ":1: setting 'sites': expected a list" },
+		{ "sites: []\n", ":1: setting 'sites': expected a list" },
+		{ "sites:\n  - capsule\n",
+		    ":1: site 1: expected a mapping of settings" },
+		{ "sites:\n  - root: capsule\n    hostnames: [a.org]\n"
+		    "  - root: capsule\n",
+		    ":1: site 2: no hostnames: each site names its own" },
+		{ "sites:\n  - hostnames: a.org\n",
+		    ":1: site 1: no root" },
+		{ "sites:\n  - root: capsule\n    hostnames: a.org\n"
+		    "    workers: 2\n",
+		    ":1: site 1: 'workers' is not a setting of a site" },
+		{ "sites:\n  - root: capsule\n    hostnames: a.org\n"
+		    "    gopher_port: seventy\n",
+		    ":1: site 1: setting 'gopher_port': 'seventy' is not a port" },
+		{ "sites:\n  - root: capsule\n    hostnames: [[a.org]]\n",
+		    ":1: site 1: setting 'hostnames': expected a list of values" },
+		{ "root: capsule\nsites:\n  - root: capsule\n"
+		    "    hostnames: a.org\n",
+		    ":1: setting 'root': with the sites of " },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		write_yml(t[i].yaml);
+		CHECK_INT(load("-c", yml, NULL), -1);
+		CHECK_ERR(t[i].msg);
+	}
+	write_yml("sites:\n  - root: capsule\n    hostnames: a.org\n");
+	CHECK_INT(load("-c", yml, "-H", "b.org", NULL), -1);
+	CHECK_ERR("option --hostname: with the sites of ");
+	CHECK_INT(load("-c", yml, "--export", "out", NULL), -1);
+	CHECK_ERR("--export and --list read one root");
+
+	/* Apart: no name in two, no Gopher port in two, no chroot. */
+	write_yml("chroot: true\nsites:\n"
+	    "  - root: capsule\n    hostnames: [a.org, b.org]\n"
+	    "  - root: capsule\n    hostnames: [B.org]\n");
+	CHECK_INT(load("-c", yml, NULL), 0);
+	CHECK_INT(validate(), -1);
+	CHECK_ERR(":2: site 2: setting 'hostnames': B.org is also a name "
+	    "of site 1");
+	CHECK_ERR("setting 'gopher_port' (default): 7070 is also the "
+	    "Gopher port of site 1: give site 2 its own");
+	CHECK_ERR(":1: setting 'chroot': the sites (");
+}
+
 /* Each boolean flag has its opposite, to override the file. */
 static void
 test_negations(void)
@@ -437,6 +533,8 @@ main(void)
 	RUN(test_bad_flags);
 	RUN(test_example_file);
 	RUN(test_validate);
+	RUN(test_sites);
+	RUN(test_bad_sites);
 	RUN(test_negations);
 	RUN(test_site_options);
 	config_free(&cfg);

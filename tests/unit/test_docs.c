@@ -256,9 +256,9 @@ test_tables(void)
 	/* Something to check: the tables are not empty. */
 	CHECK(config_setting_key(0) != NULL);
 	CHECK(config_flag(0, &c, &key) != NULL);
-	/* Every setting has a flag. */
+	/* Every setting has a flag, but a structure only the file holds. */
 	for (i = 0; (k = config_setting_key(i)) != NULL; i++) {
-		flagged = false;
+		flagged = config_file_only(k);
 		for (j = 0; (f = config_flag(j, &c, &key)) != NULL; j++)
 			flagged |= key != NULL && strcmp(key, k) == 0;
 		if (!flagged)
