@@ -755,9 +755,12 @@ script_close(struct render *r, struct span *s)
 	struct unit	*u = &r->u;
 	struct buf	 b = BUF_INIT;
 	const char	*t = u->text.data + s->start, *form;
-	size_t		 i, n = u->text.len - s->start;
+	size_t		 i, start = s->start, n = u->text.len - s->start;
 	bool		 sup = s->kind == SPAN_SUP;
 
+	/* The space before the element, written at its first text. */
+	for (; n > 0 && *t == ' '; t++, n--)
+		start++;
 	if (n == 0)
 		return;
 	for (i = 0; i < n; i++) {
@@ -770,7 +773,7 @@ script_close(struct render *r, struct span *s)
 		buf_putc(&b, sup ? '^' : '_');
 		buf_append(&b, t, n);
 	}
-	buf_truncate(&u->text, s->start);
+	buf_truncate(&u->text, start);
 	buf_append(&u->text, b.data, b.len);
 	buf_free(&b);
 }

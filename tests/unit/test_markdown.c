@@ -376,6 +376,10 @@ test_inline_html(void)
 	    " f<sub>ij q</sub>, e<sup>&pi;</sup>\n",
 	    "S\xe2\x82\x80, P4\xe2\x82\x81\xe2\x82\x86, D\xe2\x82\x99, "
 	    "x\xc2\xb2, f_ij q, e^\xcf\x80\n");
+	/* After a space: the space, then the forms (or the mark). */
+	CHECK_MD("a <sup>text</sup> and <sub>text</sub>, a <sup>[1]</sup>\n",
+	    "a \xe1\xb5\x97\xe1\xb5\x89\xcb\xa3\xe1\xb5\x97 and "
+	    "\xe2\x82\x9c\xe2\x82\x91\xe2\x82\x93\xe2\x82\x9c, a ^[1]\n");
 	CHECK_MD("<q>Maybe when [the bees] come</q> back\n",
 	    "\xe2\x80\x9cMaybe when [the bees] come\xe2\x80\x9d back\n");
 	CHECK_MD("an <img src=\"/img/i.png\" alt=\"icon\"> and "
