@@ -307,6 +307,7 @@ figure_img(struct render *r, const struct html_token *t)
 	xgrowarray(&fig->imgs, &fig->cap, fig->nimgs + 1, sizeof(*fig->imgs));
 	m = &fig->imgs[fig->nimgs++];
 	m->url = xstrdup(src);
+	m->line = r->html_line;
 	m->label = alt ? render_collapse_dup(alt, strlen(alt)) : NULL;
 	if ((i = render_span_find(&r->u, SPAN_HTML_A)) > 0 &&
 	    (a = &r->u.spans[i - 1])->img_src == NULL)
@@ -372,6 +373,7 @@ figure_emit(struct render *r)
 	struct figure	*fig = &r->hd.fig;
 	char		*label, *url;
 	size_t		 i;
+	unsigned	 line;
 
 	if (!fig->open)
 		return;
@@ -383,7 +385,12 @@ figure_emit(struct render *r)
 			label = xstrdup(fig->caption);
 		else
 			label = render_image_label(fig->imgs[i].url);
-		if ((url = render_map_target(r, fig->imgs[i].url)) != NULL) {
+		/* Mapped where the figure ends; warnings name the image. */
+		line = r->html_line;
+		r->html_line = fig->imgs[i].line;
+		url = render_map_target(r, fig->imgs[i].url);
+		r->html_line = line;
+		if (url != NULL) {
 			doc_add_link(r->doc, r->brk, url, label);
 			r->brk = false;
 		}
@@ -1026,18 +1033,34 @@ html_token(struct render *r, const struct html_token *t)
 	}
 }
 
-/* Read a piece of HTML into the document. */
+/*
+ * Read a piece of HTML into the document; line is where it starts in
+ * the file, the line of its warnings and links (0: md4c's position).
+ */
 void
-html_doc_feed(struct render *r, const char *s, size_t n)
+html_doc_feed(struct render *r, const char *s, size_t n, unsigned line)
 {
 	struct html_reader	 rd;
 	struct html_token	 t;
+	const char		*seen = s, *nl;
 
 	html_reader_init(&rd, s, n);
-	while (html_next(&rd, &t)) {
+	for (;;) {
+		if (line != 0) {
+			/* The line of the token to come. */
+			while ((nl = memchr(seen, '\n', rd.p - seen)) != NULL) {
+				line++;
+				seen = nl + 1;
+			}
+			seen = rd.p;
+			r->html_line = line;
+		}
+		if (!html_next(&rd, &t))
+			break;
 		html_token(r, &t);
 		html_token_free(&t);
 	}
+	r->html_line = 0;
 }
 
 /* The pieces of HTML up to number n are read. */
@@ -1050,7 +1073,8 @@ feed_upto(struct render *r, size_t n)
 	for (; hd->next_html < n && hd->next_html < r->nhblocks;
 	    hd->next_html++)
 		html_doc_feed(r, r->hblocks[hd->next_html].text,
-		    r->hblocks[hd->next_html].len);
+		    r->hblocks[hd->next_html].len,
+		    r->hblocks[hd->next_html].line);
 	hd->feeding = false;
 }
 

@@ -156,6 +156,8 @@ render_in_src(const struct render *r, const char *p)
 unsigned
 render_cur_line(const struct render *r)
 {
+	if (r->html_line != 0)
+		return r->html_line;
 	return linemap_line(&r->map, r->line);
 }
 

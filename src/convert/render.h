@@ -29,6 +29,7 @@
 struct mlink {
 	char		*url;
 	char		*label;		/* NULL: no label */
+	unsigned	 line;		/* a figure's image: its line, or 0 */
 };
 
 enum span_kind {
@@ -168,6 +169,7 @@ struct render {
 	struct linemap	 map;		/* the lines of src in the file */
 	size_t		 pos;		/* a source offset reached ... */
 	unsigned	 line;		/* ... and its line, from 0 */
+	unsigned	 html_line;	/* in the file, while HTML is read */
 	enum {
 		DEEP_NO,
 		DEEP_PENDING,	/* report at the next text, for its line */
@@ -243,7 +245,7 @@ void	 render_table_free(struct table *);
 
 /* html-doc.c: HTML read into text units. */
 void	 html_doc_flush(struct render *);
-void	 html_doc_feed(struct render *, const char *, size_t);
+void	 html_doc_feed(struct render *, const char *, size_t, unsigned);
 void	 html_doc_placeholder(struct render *, const char *info);
 void	 html_doc_finish(struct render *);
 enum unit_kind html_doc_unit_kind(struct render *, int *level,

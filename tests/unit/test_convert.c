@@ -165,6 +165,37 @@ test_include_and_loop(void)
 	    strcmp(dg->file, "post.md") == 0);
 }
 
+/* Links in HTML blocks: the line of their tag, in the file. */
+static void
+test_html_lines(void)
+{
+	convert("Para.\n"				/* 5 */
+	    "\n"					/* 6 */
+	    "<div>\n"				/* 7 */
+	    "text <a href=\"/a/\">a</a>\n"		/* 8 */
+	    "<img src=\"/b.png\">\n"			/* 9 */
+	    "</div>\n"				/* 10 */
+	    "\n"					/* 11 */
+	    "<figure>\n"				/* 12 */
+	    "  <img src=\"/c.png\" alt=\"c\">\n"	/* 13 */
+	    "  <figcaption>C</figcaption>\n"		/* 14 */
+	    "</figure>\n"				/* 15 */
+	    "<video src=\"/d.mp4\"></video>\n"	/* 16 */
+	    "\n"					/* 17 */
+	    "[e](/e/)\n", 5);				/* 18 */
+	CHECK_INT(nlinks, 5);
+	CHECK_STR(link_target[0], "/a/");
+	CHECK_INT(link_line[0], 8);
+	CHECK_STR(link_target[1], "/b.png");
+	CHECK_INT(link_line[1], 9);
+	CHECK_STR(link_target[2], "/c.png");
+	CHECK_INT(link_line[2], 13);
+	CHECK_STR(link_target[3], "/d.mp4");
+	CHECK_INT(link_line[3], 16);
+	CHECK_STR(link_target[4], "/e/");
+	CHECK_INT(link_line[4], 18);
+}
+
 /* Nothing rewritten: lines follow on from the first. */
 static void
 test_plain(void)
@@ -224,6 +255,7 @@ main(void)
 	RUN(test_raw_then_table);
 	RUN(test_include_and_loop);
 	RUN(test_plain);
+	RUN(test_html_lines);
 	RUN(test_kramdown_opts);
 	diag_free(&cdiags);
 	return HARNESS_END();
