@@ -72,6 +72,7 @@ static const struct setting settings[] = {
 	{ "key", K_STRING, OFF(key_file), 0, 0, 0, "a file", valid_nonempty },
 	{ "permalink", K_PERMALINK, OFF(permalink), 0, 0, 0, NULL, NULL },
 	{ "drafts", K_BOOL, OFF(drafts), 0, 0, 0, NULL, NULL },
+	{ "watch", K_BOOL, OFF(watch), 0, 0, 0, NULL, NULL },
 	{ "search_memory", K_INT, OFF(search_memory), 0, 0, 65536,
 	    "a number of MiB (0-65536, 0 for no search)", NULL },
 	{ "workers", K_INT, OFF(workers), 0, 1, 1024,
@@ -158,6 +159,8 @@ static const struct flag flags[] = {
 	{ "permalink", 0, 1, F_SETTING, "permalink", NULL },
 	{ "drafts", 0, 0, F_SETTING, "drafts", "true" },
 	{ "no-drafts", 0, 0, F_SETTING, "drafts", "false" },
+	{ "watch", 0, 0, F_SETTING, "watch", "true" },
+	{ "no-watch", 0, 0, F_SETTING, "watch", "false" },
 	{ "search-memory", 0, 1, F_SETTING, "search_memory", NULL },
 	{ "workers", 0, 1, F_SETTING, "workers", NULL },
 	{ "max-connections", 0, 1, F_SETTING, "max_connections", NULL },
@@ -216,6 +219,8 @@ static const char usage_text[] =
 "      --permalink STYLE    posts (/posts/DATE-SLUG.gmi) or jekyll\n"
 "                           (/YYYY/MM/DD/SLUG/) [permalink] (posts)\n"
 "      --drafts             serve the posts of _drafts folders too [drafts]\n"
+"      --watch              reload when a file of the root changes, as on\n"
+"                           SIGHUP, once 200 ms pass without another [watch]\n"
 "      --search-memory MIB  the most the search index of the posts takes,\n"
 "                           0 for no search [search_memory] (256)\n"
 "      --workers N          worker threads [workers] (online CPUs)\n"
@@ -257,8 +262,8 @@ static const char usage_text[] =
 "  (in the file only)       virtual hosts, each with its own root,\n"
 "                           hostnames, certificate and Gopher port\n"
 "                           [sites] (none: the settings are one site)\n"
-"      --check-port, --no-drafts, --no-log-anonymize, --no-daemon,\n"
-"      --no-chroot\n"
+"      --check-port, --no-drafts, --no-watch, --no-log-anonymize,\n"
+"      --no-daemon, --no-chroot\n"
 "                           the opposite of the flags above, to override\n"
 "                           the file\n"
 "  -c, --config FILE        read settings from FILE (YAML); flags win\n"

@@ -66,6 +66,7 @@ struct config {
 	struct file_id	 secrets[CONFIG_NSECRETS];
 	enum permalink_style permalink;
 	bool		 drafts;	/* read _drafts folders too */
+	bool		 watch;		/* reload when the tree changes */
 	int		 search_memory;	/* MiB of the search index; 0: none */
 
 	int		 workers;	/* default: online CPUs */

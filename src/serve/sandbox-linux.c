@@ -190,6 +190,8 @@ static const char *const server_calls[] = {
 	"readlinkat", "getcwd", "access", "faccessat", "faccessat2",
 	"dup", "dup2", "dup3", "ftruncate", "unlink", "unlinkat", "fsync",
 	"fdatasync", "getrlimit", "prlimit64", "uname", "rseq", "tgkill",
+	/* --watch: the folders a reload finds. */
+	"inotify_add_watch",
 };
 
 /*

@@ -229,6 +229,15 @@ void	keeper_stop(struct keeper *);
  */
 int	conn_pick_site(SSL *, int *alert, void *arg);
 
+/*
+ * watch.c: call changed(arg) on base's loop once the tree under root
+ * changed and WATCH_QUIET_MS passed without another change.  NULL
+ * (logged) when inotify cannot be had.
+ */
+struct watch	*watch_start(struct event_base *base, const char *root,
+		    void (*changed)(void *), void *arg);
+void		 watch_stop(struct watch *);
+
 /* server.c: a connection of w, speaking proto, went away. */
 void	server_conn_closed(struct worker *, enum proto);
 /* server.c: count an event, and log it unless one was just logged. */

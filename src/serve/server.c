@@ -566,6 +566,23 @@ mask_signals(int how, const int *sigs, size_t n)
 	pthread_sigmask(how, &set, NULL);
 }
 
+/* --watch: a site's root, and what reloads it. */
+struct site_watch {
+	struct server	*srv;
+	size_t		 site;
+	struct watch	*w;
+};
+
+/* Its tree changed, and has been quiet since. */
+static void
+on_change(void *arg)
+{
+	struct site_watch	*sw = arg;
+
+	log_info("watch: %s changed", sw->srv->sites[sw->site].load_cfg.root);
+	reload_site(sw->srv, sw->site);
+}
+
 /* The signal loop of the main thread, until SIGTERM or SIGINT. */
 static int
 main_loop(struct server *srv)
@@ -573,6 +590,7 @@ main_loop(struct server *srv)
 	struct event_base	*base;
 	struct event		*ev[7];
 	struct timeval		 notes = { NOTE_SECONDS, 0 };
+	struct site_watch	*watch;
 	static const int	 sigs[] = { SIGHUP, SIGUSR1, SIGTERM, SIGINT };
 	static const int	 held[] = { SIGHUP, SIGUSR1 };
 	size_t			 i;
@@ -596,6 +614,13 @@ main_loop(struct server *srv)
 	if ((ev[++i] = srv->drain_ev = evtimer_new(base, on_drained, srv)) ==
 	    NULL)
 		rc = 1;
+	watch = xcalloc(srv->nsites, sizeof(*watch));
+	for (i = 0; rc == 0 && srv->cfg->watch && i < srv->nsites; i++) {
+		watch[i].srv = srv;
+		watch[i].site = i;
+		watch[i].w = watch_start(base, srv->sites[i].load_cfg.root,
+		    on_change, &watch[i]);
+	}
 	/* Start-up is done: from now on, only what serving calls. */
 	if (rc == 0 && (n = sandbox_filter(SANDBOX_SERVER)) == -1)
 		rc = 1;
@@ -615,6 +640,9 @@ main_loop(struct server *srv)
 	 * process while the workers finish their responses.
 	 */
 	mask_signals(SIG_BLOCK, sigs, nitems(sigs));
+	for (i = 0; i < srv->nsites; i++)
+		watch_stop(watch[i].w);
+	free(watch);
 	for (i = 0; i < nitems(ev); i++)
 		if (ev[i] != NULL)
 			event_free(ev[i]);
