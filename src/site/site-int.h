@@ -84,8 +84,11 @@ struct build {
 void		 site_order_posts(struct build *);
 /* site-taxonomy.c: the categories (or tags) of the posts, sorted. */
 struct taxon	*site_taxonomy(const struct snapshot *, bool tags, size_t *np);
-/* site-render.c: post i (page i) into the routes; the static files. */
-void		 site_render_post(struct build *, size_t i);
+/*
+ * site-render.c: the posts (on opts->build_threads threads, published
+ * in order), page i into the routes; the static files.
+ */
+void		 site_render_posts(struct build *);
 void		 site_render_page(struct build *, size_t i);
 void		 site_render_statics(struct build *);
 

@@ -4,10 +4,49 @@
  * static files published beside them.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "site-int.h"
+
+/* Posts converted at once by the threads of a build, between two turns. */
+#define BATCH_PER_THREAD	16
+
+/*
+ * A post between its Liquid stage (in order, on the build's thread, as
+ * Liquid's values are shared) and its publication (in order), through
+ * the Markdown stages on any thread.
+ */
+struct post_job {
+	struct build		 b;	/* the build's, with the job's diags */
+	struct diags		 diags;
+	struct convert_env	 env;
+	struct convert_text	 text;
+	bool			 has_text;
+	struct doc		 doc;
+	size_t			 body;	/* doc's first line of the body */
+	char			*excerpt;
+};
+
+/* The conversion of src from line on, with vars a Liquid template. */
+static void
+render_env(struct build *b, struct source *src, unsigned line,
+    struct value *vars, struct convert_env *env)
+{
+	memset(env, 0, sizeof(*env));
+	env->file = src->file;
+	env->first_line = line;
+	env->diags = b->diags;
+	if (vars != NULL)
+		env->liquid = site_liquid_engine(b);
+	env->vars = vars;
+	env->map_url = site_map_url;
+	env->ctx = b;
+	env->kramdown = b->kramdown;
+	b->file = src->file;
+}
 
 /*
  * Markdown of src that starts at line, converted to the end of doc;
@@ -19,17 +58,7 @@ render_markdown(struct build *b, struct source *src, unsigned line,
 {
 	struct convert_env	 env;
 
-	memset(&env, 0, sizeof(env));
-	env.file = src->file;
-	env.first_line = line;
-	env.diags = b->diags;
-	if (vars != NULL)
-		env.liquid = site_liquid_engine(b);
-	env.vars = vars;
-	env.map_url = site_map_url;
-	env.ctx = b;
-	env.kramdown = b->kramdown;
-	b->file = src->file;
+	render_env(b, src, line, vars, &env);
 	convert_body(md, len, &env, doc);
 }
 
@@ -129,31 +158,125 @@ post_header(const struct post *p, struct doc *doc)
 	buf_free(&line);
 }
 
+/* Post i's title block, then its body through the Liquid stage. */
+static void
+post_liquid(struct build *b, size_t i, struct post_job *job)
+{
+	struct source	*src = &b->post_src[i];
+	struct diags	*diags = b->diags;
+	struct value	*vars;
+	const char	*text;
+	size_t		 len;
+
+	/* What this stage says comes before what the next ones say. */
+	b->diags = &job->diags;
+	post_header(&b->snap->posts[i], &job->doc);
+	job->body = job->doc.n;
+	if ((text = site_source_read(b, src, &len)) != NULL) {
+		vars = site_liquid_vars(b, true, i, text, src->body_off,
+		    src->file);
+		render_env(b, src, src->body_line, vars, &job->env);
+		convert_liquid(text + src->body_off, len - src->body_off,
+		    &job->env, &job->text);
+		value_unref(vars);
+		job->has_text = true;
+	}
+	b->diags = diags;
+	/* The next stages' build: the job's diagnostics, no Liquid. */
+	job->b = *b;
+	job->b.diags = &job->diags;
+	job->env.diags = &job->diags;
+	job->env.ctx = &job->b;
+	job->env.liquid = NULL;
+	job->env.vars = NULL;
+}
+
+/* The Markdown stages, and the summary: on any thread. */
+static void
+post_markdown(struct post_job *job, struct source *src)
+{
+	if (job->has_text)
+		convert_markdown(&job->text, &job->env, &job->doc);
+	job->excerpt = summary(&job->b, src, &job->doc, job->body);
+}
+
 /*
- * One post, start to end: convert to the document model, publish it,
- * free the source.  Every renderer of a post (Gemini, Gopher) reads the
- * same document here, before it is freed.
+ * Post i, rendered: its diagnostics after those of the posts before
+ * it, then its routes and its place in the index.  Every renderer of a
+ * post (Gemini, Gopher, search) reads the same document here, before it
+ * is freed with the source.
  */
-void
-site_render_post(struct build *b, size_t i)
+static void
+post_publish(struct build *b, size_t i, struct post_job *job)
 {
 	struct post	*p = &b->snap->posts[i];
 	struct source	*src = &b->post_src[i];
-	struct doc	 doc = { 0 };
-	size_t		 body;
 
-	post_header(p, &doc);
-	body = doc.n;
-	render_body(b, true, i, &doc);
-	p->excerpt = summary(b, src, &doc, body);
+	diag_move(b->diags, &job->diags, 0);
+	p->excerpt = job->excerpt;
 	if (b->snap->search != NULL)
 		search_add(b->snap->search, i, p->title, p->tags, p->ntags,
-		    p->categories, p->ncategories, &doc, body);
-	publish(b, src->file, p->path, p->lang, &doc);
-	gophersite_post(b->snap, b->opts, b->diags, i, &doc);
-	doc_free(&doc);
+		    p->categories, p->ncategories, &job->doc, job->body);
+	publish(b, src->file, p->path, p->lang, &job->doc);
+	gophersite_post(b->snap, b->opts, b->diags, i, &job->doc);
+	doc_free(&job->doc);
 	b->snap->source_bytes += src->len;
 	site_source_free(src);
+}
+
+/* The jobs of a turn, taken one at a time by every thread. */
+struct post_batch {
+	struct build		*b;
+	struct post_job		*jobs;
+	size_t			 first, n;
+	atomic_size_t		 next;
+};
+
+static void *
+batch_run(void *arg)
+{
+	struct post_batch	*pb = arg;
+	size_t			 k;
+
+	while ((k = atomic_fetch_add(&pb->next, 1)) < pb->n)
+		post_markdown(&pb->jobs[k], &pb->b->post_src[pb->first + k]);
+	return NULL;
+}
+
+void
+site_render_posts(struct build *b)
+{
+	struct post_batch	 pb;
+	pthread_t		*threads;
+	size_t			 nthreads, started, per, k;
+
+	nthreads = b->opts->build_threads > 1 ?
+	    (size_t)b->opts->build_threads : 1;
+	per = nthreads * BATCH_PER_THREAD;
+	threads = xcalloc(nthreads, sizeof(*threads));
+	pb.b = b;
+	pb.jobs = xcalloc(per, sizeof(*pb.jobs));
+	for (pb.first = 0; pb.first < b->snap->nposts; pb.first += pb.n) {
+		pb.n = b->snap->nposts - pb.first < per ?
+		    b->snap->nposts - pb.first : per;
+		memset(pb.jobs, 0, pb.n * sizeof(*pb.jobs));
+		for (k = 0; k < pb.n; k++)
+			post_liquid(b, pb.first + k, &pb.jobs[k]);
+		atomic_init(&pb.next, 0);
+		/* A thread that cannot be had leaves its share to the rest. */
+		for (started = 0; started + 1 < nthreads && started + 1 < pb.n;
+		    started++)
+			if (pthread_create(&threads[started], NULL, batch_run,
+			    &pb) != 0)
+				break;
+		batch_run(&pb);
+		for (k = 0; k < started; k++)
+			pthread_join(threads[k], NULL);
+		for (k = 0; k < pb.n; k++)
+			post_publish(b, pb.first + k, &pb.jobs[k]);
+	}
+	free(pb.jobs);
+	free(threads);
 }
 
 void

@@ -76,8 +76,7 @@ site_build(const struct site_options *opts, struct diags *diags)
 	    search_new(opts->search_bytes)) == NULL)
 		diag_add(diags, DIAG_WARNING, opts->root, 0, 0,
 		    "search index: cannot be made; no search");
-	for (i = 0; i < snap->nposts; i++)
-		site_render_post(&b, i);
+	site_render_posts(&b);
 	if (snap->search != NULL) {
 		search_seal(snap->search);
 		if (search_count(snap->search) < snap->nposts)

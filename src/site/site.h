@@ -40,6 +40,7 @@ struct site_options {
 	enum permalink_style	 permalink;
 	bool			 drafts;	/* _drafts folders too */
 	size_t			 search_bytes;	/* index bound; 0: no search */
+	int			 build_threads;	/* converting posts; 0: one */
 	/*
 	 * Never part of the snapshot, whatever the layout: the
 	 * certificate, its key and their folder (ino 0: unused).
