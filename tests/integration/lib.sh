@@ -187,15 +187,15 @@ renewed() {
 	    [ "$got" = "$new" ]
 }
 
-# wait_text FILE TEXT [N]: wait up to 10 s for FILE to hold TEXT (N
-# times when given).
+# wait_text FILE TEXT [N [SECONDS]]: wait up to SECONDS (10) for FILE
+# to hold TEXT (N times when given).
 wait_text() {
 	i=0
 	while :; do
 		# (A file not there yet holds the text no times.)
 		n=$(grep -c -- "$2" "$1" 2>/dev/null)
 		[ "${n:-0}" -ge "${3:-1}" ] && return 0
-		[ $i -ge 100 ] && return 1
+		[ $i -ge $((${4:-10} * 10)) ] && return 1
 		sleep 0.1
 		i=$((i + 1))
 	done
