@@ -418,7 +418,7 @@ static const struct {
 static size_t
 zone_at(const char *s, size_t n, struct parsed *p)
 {
-	int64_t	h, m = 0;
+	int64_t	h, m = 0, mm;
 	size_t	i, k, l;
 
 	if (n > 1 && (s[0] == '+' || s[0] == '-')) {
@@ -427,9 +427,12 @@ zone_at(const char *s, size_t n, struct parsed *p)
 			m = h % 100;
 			h /= 100;
 		} else if (k == 2 || k == 1) {
+			/* Minutes only when two digits follow the colon. */
 			if (1 + k < n && s[1 + k] == ':' &&
-			    digits_at(s + 2 + k, n - 2 - k, &m) == 2)
+			    digits_at(s + 2 + k, n - 2 - k, &mm) == 2) {
+				m = mm;
 				k += 3;
+			}
 		} else
 			return 0;
 		p->offset = (int32_t)((h * 3600 + m * 60) * (s[0] == '-' ?

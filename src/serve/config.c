@@ -755,6 +755,8 @@ config_validate(const struct config *cfg)
 	/* Serving, start-up does this itself, with the same messages. */
 	if (cfg->mode == MODE_CHECK && tls_ticket_check(cfg) == -1)
 		ok = false;
+	if (cfg->mode == MODE_CHECK && listener_check(cfg) == -1)
+		ok = false;
 	return ok ? 0 : -1;
 }
 

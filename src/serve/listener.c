@@ -134,9 +134,10 @@ bind_addr(const struct config *cfg, const char *addr, enum proto proto,
 	return added;
 }
 
-int
-listener_open_all(const struct config *cfg, struct listener **lsp,
-    size_t *np)
+/* Every listener of cfg; say: log each one. */
+static int
+open_all(const struct config *cfg, struct listener **lsp, size_t *np,
+    bool say)
 {
 	const struct config	*sites;
 	struct listener		*ls = NULL;
@@ -169,10 +170,32 @@ listener_open_all(const struct config *cfg, struct listener **lsp,
 		listener_close_all(ls, n);
 		return -1;
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n && say; i++)
 		log_info("listening: %s", ls[i].name);
 	*lsp = ls;
 	*np = n;
+	return 0;
+}
+
+int
+listener_open_all(const struct config *cfg, struct listener **lsp,
+    size_t *np)
+{
+	return open_all(cfg, lsp, np, true);
+}
+
+int
+listener_check(const struct config *cfg)
+{
+	struct config	 c = *cfg;
+	struct listener	*ls;
+	size_t		 n;
+
+	c.port = 0;
+	c.gopher_port = 0;
+	if (open_all(&c, &ls, &n, false) == -1)
+		return -1;
+	listener_close_all(ls, n);
 	return 0;
 }
 

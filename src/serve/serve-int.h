@@ -176,6 +176,13 @@ int		 limits_request(struct limits *, struct peer *);
 int	listener_open_all(const struct config *, struct listener **,
 	    size_t *);
 void	listener_close_all(struct listener *, size_t);
+/*
+ * For --check: the listen addresses, each bound on a port the system
+ * picks and closed at once, refused as listener_open_all refuses them
+ * (none of this machine's); the ports of a running server are left
+ * alone.
+ */
+int	listener_check(const struct config *);
 void	listener_accept(evutil_socket_t, short, void *);
 void	listener_resume(evutil_socket_t, short, void *);
 void	listener_accepting(struct worker *, bool on);

@@ -7,6 +7,8 @@
  */
 #include <sys/socket.h>
 
+#include <netinet/in.h>
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,9 +47,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cut = (size_t)n / 2;
 		if (proxy_parse(data, cut, &h2, &why) != 0)
 			abort();
+		/* IPv4 meets 0.0.0.0/0, in its IPv4-mapped form too. */
 		if (!h.local && proxy_cidr_parse("0.0.0.0/0", &c) &&
 		    proxy_cidr_match(&c, 1, (struct sockaddr *)&h.client) !=
-		    (h.client.ss_family == AF_INET))
+		    (h.client.ss_family == AF_INET ||
+		    IN6_IS_ADDR_V4MAPPED(
+		    &((struct sockaddr_in6 *)&h.client)->sin6_addr)))
 			abort();
 	}
 	s = malloc(size + 1);

@@ -85,6 +85,11 @@ refused "a log file that cannot be written" \
     "option --log: $T_TMP/nolog/x.log" \
     --certs "$T_TMP/a" --log "file:$T_TMP/nolog/x.log"
 
+# A listen address this machine does not have (TEST-NET-1).
+refused "a listen address not of this machine" \
+    "option --listen: no address of this machine" \
+    --certs "$T_TMP/a" --listen 192.0.2.1
+
 if [ "$(id -u)" -eq 0 ]; then
 	refused "root as the user" "root" --certs "$T_TMP/a" --user root
 else
@@ -97,6 +102,15 @@ check "a good configuration: the daemon starts ($START_RC)" \
     [ "$START_RC" -eq 0 ]
 check "a good configuration: --check passes ($CHECK_RC: $CHECK_OUT)" \
     [ "$CHECK_RC" -eq 0 ]
+# The ports of a running server are not tried: --check passes beside it.
+start_capsuled --root "$T_TMP/capsule" --certs "$T_TMP/a" || exit 1
+CHECK_OUT=$(timeout 30 "$CAPSULED" --check -q --root "$T_TMP/capsule" \
+    --certs "$T_TMP/a" --port "$GEMINI_PORT" --gopher-port "$GOPHER_PORT" \
+    --listen 127.0.0.1 2>&1)
+check "beside the running server on its ports: --check passes ($CHECK_OUT)" \
+    [ $? -eq 0 ]
+check "and lists no listener" sh -c '! echo "$1" | grep -q listening' - \
+    "$CHECK_OUT"
 mkdir "$T_TMP/new"
 CHECK_OUT=$(timeout 30 "$CAPSULED" --check -q --root "$T_TMP/capsule" \
     --gopher-port 0 --certs "$T_TMP/new/certs" 2>&1)

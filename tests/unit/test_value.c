@@ -265,6 +265,11 @@ test_time(void)
 	CHECK_STR_FREE(ftime("2016-07-15 10:00 PM", "%H:%M"), "22:00");
 	CHECK_STR_FREE(ftime("2021-01-03", "%G-W%V-%u %U %W"),
 	    "2020-W53-7 01 00");
+	/* Ruby's Time.parse: minutes of a zone are two digits, or none. */
+	CHECK_STR_FREE(ftime("2016-07-15 10:30:45 +02:30", "%T %z"),
+	    "10:30:45 +0230");
+	CHECK_STR_FREE(ftime("2016-07-15 10:30:45 +0:999999999999999999999",
+	    "%T %z"), "10:30:45 +0000");
 	CHECK_STR_FREE(ftime("garbage", "%F"), "(none)");
 	CHECK_STR_FREE(ftime("2016-02-30", "%F"), "(none)");
 	CHECK_STR_FREE(ftime("2016-07-15", "%Q|%5d|%-5d|%^a"),
