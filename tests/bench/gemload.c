@@ -11,6 +11,10 @@
  * Prints requests/s, latency percentiles, errors and status counts, and
  * one "RESULT key=value ..." line for scripts.
  *
+ * With --proxy v1 or v2 each connection begins with a PROXY protocol
+ * header, as haproxy's send-proxy or send-proxy-v2 writes it, naming a
+ * client of 192.0.2.0/24 (one per slot).
+ *
  * Only loopback targets are accepted (127.0.0.0/8, ::1, "localhost"),
  * and no name is ever resolved: "localhost" means 127.0.0.1.  The run
  * is bounded in time (at most MAX_SECONDS) and stops by itself.
@@ -86,6 +90,7 @@ struct options {
 	bool			 resume;
 	bool			 tls12;
 	long			 sources;	/* -s: 127.0.1.1 to .N, 0: any */
+	int			 proxy;		/* --proxy: 1 or 2, 0: none */
 	char			*request;	/* the line sent, with CRLF */
 	size_t			 request_len;
 	SSL_CTX			*ctx;
@@ -140,7 +145,7 @@ usage(void)
 {
 	fprintf(stderr,
 "usage: gemload [-r] [--tls1.2] [-a addr] [-p port] [-u path] [-H name]\n"
-"               [-s sources]\n"
+"               [-s sources] [--proxy v1|v2]\n"
 "               [-P gemini|gopher] [-c conns] [-t threads] [-d seconds]\n"
 "               [-n requests] [-T timeout]\n"
 "  -a, --addr ADDR       target: 127.0.0.0/8, ::1 or localhost"
@@ -157,7 +162,8 @@ usage(void)
 "  -r, --resume          resume TLS sessions (tickets) after the first\n"
 "  -s, --sources N       connect from 127.0.1.1 to 127.0.1.N in turn\n"
 "                        (IPv4 targets; at most 254)\n"
-"      --tls1.2          TLS 1.2 only (default: 1.3 preferred)\n",
+"      --tls1.2          TLS 1.2 only (default: 1.3 preferred)\n"
+"      --proxy v1|v2     a PROXY header first, naming 192.0.2.x\n",
 	    MAX_CONNS, MAX_THREADS, MAX_SECONDS);
 	exit(2);
 }
@@ -523,15 +529,55 @@ want(struct slot *s, int r)
 	}
 }
 
+/*
+ * The PROXY header of --proxy, naming client 192.0.2.N, N from the
+ * slot, and the target as the destination; in buf, its length returned.
+ */
+static size_t
+proxy_header(const struct slot *s, unsigned char *buf, size_t size)
+{
+	static const unsigned char sig[12] = "\r\n\r\n\0\r\nQUIT\n";
+	const struct sockaddr_in *dst = (const struct sockaddr_in *)&opt.addr;
+	size_t		 n = (size_t)(s - s->w->slots);
+	uint32_t	 src = htonl(0xc0000200 + 1 + (uint32_t)(n % 254));
+	uint16_t	 sport = htons(40000 + (uint16_t)(n % 20000));
+	int		 len;
+
+	if (opt.proxy == 1) {
+		len = snprintf((char *)buf, size, "PROXY TCP4 192.0.2.%zu "
+		    "127.0.0.1 %u %d\r\n", 1 + n % 254, ntohs(sport),
+		    opt.port);
+		return len > 0 && (size_t)len < size ? (size_t)len : 0;
+	}
+	memcpy(buf, sig, sizeof(sig));
+	buf[12] = 0x21;		/* version 2, PROXY */
+	buf[13] = 0x11;		/* TCP over IPv4 */
+	buf[14] = 0;
+	buf[15] = 12;
+	memcpy(buf + 16, &src, 4);
+	memcpy(buf + 20, &dst->sin_addr, 4);
+	memcpy(buf + 24, &sport, 2);
+	memcpy(buf + 26, &dst->sin_port, 2);
+	return 28;
+}
+
 static void
 on_connected(struct slot *s)
 {
 	int		 err = 0;
 	socklen_t	 len = sizeof(err);
+	unsigned char	 hdr[128];
+	size_t		 n;
 
 	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1 ||
 	    err != 0) {
 		fail(s, F_CONNECT);
+		return;
+	}
+	/* A new socket's buffer takes the few bytes at once. */
+	if (opt.proxy != 0 && ((n = proxy_header(s, hdr, sizeof(hdr))) == 0 ||
+	    send(s->fd, hdr, n, MSG_NOSIGNAL) != (ssize_t)n)) {
+		fail(s, F_IO);
 		return;
 	}
 	if (opt.proto == PROTO_GOPHER) {
@@ -897,6 +943,7 @@ parse_args(int argc, char *argv[])
 		{ "resume",	 no_argument,	    NULL, 'r' },
 		{ "sources",	 required_argument, NULL, 's' },
 		{ "tls1.2",	 no_argument,	    NULL, '2' },
+		{ "proxy",	 required_argument, NULL, 'x' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char	*addr = "127.0.0.1";
@@ -925,6 +972,14 @@ parse_args(int argc, char *argv[])
 			break;
 		case 'r': opt.resume = true; break;
 		case '2': opt.tls12 = true; break;
+		case 'x':
+			if (strcmp(optarg, "v1") == 0)
+				opt.proxy = 1;
+			else if (strcmp(optarg, "v2") == 0)
+				opt.proxy = 2;
+			else
+				die("--proxy must be v1 or v2");
+			break;
 		case 's': opt.sources = number(optarg, "sources", 1, 254); break;
 		default:
 			if (!numeric_option(ch, optarg))
@@ -936,6 +991,8 @@ parse_args(int argc, char *argv[])
 	set_target(addr);
 	if (opt.sources > 0 && opt.addr.ss_family != AF_INET)
 		die("-s needs an IPv4 target");
+	if (opt.proxy != 0 && opt.addr.ss_family != AF_INET)
+		die("--proxy needs an IPv4 target");
 	if (opt.port == -1)
 		opt.port = opt.proto == PROTO_GOPHER ? 70 : 1965;
 	set_port();

@@ -153,4 +153,23 @@ sys.exit(0 if s.recv(1) else 1)' "$GOPHER_PORT" 2>/dev/null; then
 else
 	skip "the daemon does not answer Gopher yet"
 fi
+
+# --proxy: a daemon that lists it as a balancer sees the clients its
+# headers name, versions 1 and 2, Gemini and Gopher.
+check "SIGTERM: clean exit" stop_capsuled
+if start_capsuled --root "$TOP/capsule" --listen 127.0.0.1 \
+    --proxy-from 127.0.0.1 --log "file:$T_TMP/proxy.log"; then
+	for v in v1 v2; do
+		run_load "--proxy $v: no error, only status 20" \
+		    '^status +20: [0-9]+$' -p "$GEMINI_PORT" -c 2 -d 1 --proxy $v
+	done
+	run_load "--proxy v2, Gopher: no error" '^status +ok: [1-9][0-9]*, err: 0$' \
+	    -P gopher -p "$GOPHER_PORT" -c 2 -d 1 --proxy v2
+	check "--proxy: the log names the headers' clients, never 127.0.0.1" \
+	    sh -c 'grep -q "Z 192.0.2.[0-9]* gemini " "$1" &&
+	    grep -q "Z 192.0.2.[0-9]* gopher " "$1" &&
+	    ! grep -Eq "Z 127.0.0.1 (gemini|gopher) " "$1"' - "$T_TMP/proxy.log"
+else
+	fail "capsuled starts with proxy_from"
+fi
 finish
