@@ -70,6 +70,7 @@ snapshot_post_free(struct post *p)
 	xfreev(p->tags, p->ntags);
 	free(p->path);
 	free(p->url);
+	free(p->web);
 }
 
 void
@@ -122,6 +123,8 @@ snapshot_unref(struct snapshot *snap)
 		free(snap->pages[i].permalink);
 		free(snap->pages[i].path);
 		free(snap->pages[i].url);
+		free(snap->pages[i].collection);
+		free(snap->pages[i].web);
 	}
 	free(snap->pages);
 	free_taxa(snap->categories, snap->ncategories);

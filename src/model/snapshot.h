@@ -53,6 +53,7 @@ struct post {
 	size_t		  ntags;
 	char		 *path;		/* Gemini path, e.g. /posts/DATE-SLUG.gmi */
 	char		 *url;		/* path percent-encoded, for links */
+	char		 *web;		/* the URL Jekyll gives it, decoded */
 };
 
 struct page {
@@ -62,6 +63,8 @@ struct page {
 	char		*permalink;	/* web permalink (front matter), or NULL */
 	char		*path;		/* e.g. /about.gmi */
 	char		*url;		/* path percent-encoded, for links */
+	char		*collection;	/* a collection's label, or NULL */
+	char		*web;		/* a document's Jekyll URL, or NULL */
 };
 
 /* A category or a tag, and the posts (indexes into posts) it holds. */

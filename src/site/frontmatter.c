@@ -300,6 +300,60 @@ key_line(const char *text, size_t len, unsigned first, const char *key)
 	return first;
 }
 
+static void	take_keys(struct frontmatter *, const char *yaml, size_t len,
+		    const char *file, struct diags *);
+
+/* Free what take_keys derived from the hash. */
+static void
+clear_keys(struct frontmatter *fm)
+{
+	free(fm->title);
+	free(fm->date);
+	free(fm->author);
+	free(fm->excerpt);
+	free(fm->lang);
+	free(fm->permalink);
+	free(fm->layout);
+	xfreev(fm->categories, fm->ncategories);
+	xfreev(fm->tags, fm->ntags);
+	fm->title = fm->date = fm->author = fm->excerpt = fm->lang = NULL;
+	fm->permalink = fm->layout = NULL;
+	fm->categories = fm->tags = NULL;
+	fm->ncategories = fm->ntags = 0;
+	fm->unpublished = false;
+}
+
+void
+frontmatter_merge(struct frontmatter *fm, const struct value *defaults,
+    const char *file, struct diags *diags)
+{
+	const struct value_hash_entry	*e;
+	unsigned			 line = fm->excerpt_line;
+	size_t				 i;
+	bool				 added = false;
+
+	if (defaults == NULL || defaults->type != VALUE_HASH ||
+	    defaults->u.hash.n == 0)
+		return;
+	if (fm->data == NULL)
+		fm->data = value_hash();
+	for (i = 0; i < defaults->u.hash.n; i++) {
+		e = &defaults->u.hash.v[i];
+		if (value_hash_get(fm->data, e->key->u.str.s,
+		    e->key->u.str.len) != NULL)
+			continue;
+		value_hash_set(fm->data, e->key->u.str.s, e->key->u.str.len,
+		    value_ref(e->val));
+		added = true;
+	}
+	if (!added)
+		return;
+	clear_keys(fm);
+	take_keys(fm, NULL, 0, file, diags);
+	if (line != 0)
+		fm->excerpt_line = line;
+}
+
 /* The keys the site layer reads, from the hash. */
 static void
 take_keys(struct frontmatter *fm, const char *yaml, size_t len,
@@ -413,15 +467,7 @@ frontmatter_get(const struct frontmatter *fm, const char *key)
 void
 frontmatter_free(struct frontmatter *fm)
 {
-	free(fm->title);
-	free(fm->date);
-	free(fm->author);
-	free(fm->excerpt);
-	free(fm->lang);
-	free(fm->permalink);
-	free(fm->layout);
-	xfreev(fm->categories, fm->ncategories);
-	xfreev(fm->tags, fm->ntags);
+	clear_keys(fm);
 	value_unref(fm->data);
 	memset(fm, 0, sizeof(*fm));
 }

@@ -68,6 +68,12 @@ const struct value *frontmatter_get(const struct frontmatter *,
 	    const char *key);
 void	frontmatter_free(struct frontmatter *);
 
+/*
+ * Jekyll's front matter defaults: the keys of defaults (a hash) that
+ * the front matter lacks are added, and the known keys taken again.
+ */
+void	frontmatter_merge(struct frontmatter *, const struct value *defaults,
+	    const char *file, struct diags *);
 /* A scalar as Ruby's to_s prints it; NULL for nil, a list or a map. */
 char	*frontmatter_string(const struct value *);
 /* An author's display name (string, map with name, list): or NULL. */

@@ -45,6 +45,14 @@ struct source {
 	bool			 draft;		/* from a _drafts folder */
 };
 
+/* A collection of _config.yml (posts aside). */
+struct collection {
+	char	*label;
+	char	*dir;		/* "_label", below collections_dir */
+	char	*permalink;	/* the template of its documents */
+	bool	 output;	/* output: true: its documents are served */
+};
+
 /* Jekyll's exclude: and include: patterns, each "/" + the pattern. */
 struct entry_rules {
 	char	**exclude;
@@ -74,6 +82,9 @@ struct build {
 	struct site_liquid	*liquid;	/* site-liquid.c */
 	struct buf		 raw, text;	/* a source, read and sanitized */
 	struct entry_rules	 entries;	/* while scanning */
+	struct collection	*colls;		/* while scanning */
+	size_t			 ncolls;
+	const struct collection	*coll;		/* the one being scanned */
 	bool			 future;	/* future: true */
 	bool			 unpublished;	/* unpublished: true */
 	time_t			 started;	/* Jekyll's site.time */
@@ -101,6 +112,18 @@ void		 site_entry_rules_free(struct entry_rules *);
 const char	*site_entry_skip(const struct entry_rules *, const char *rel,
 		    bool dir);
 
+/*
+ * site-collection.c: the collections of _config.yml; the one whose
+ * folder is rel, or NULL; Jekyll's defaults for a source of a type
+ * ("posts", "pages", a label) merged into its front matter.
+ */
+void		 site_collections(struct build *);
+const struct collection *site_collection(const struct build *,
+		    const char *rel);
+void		 site_collections_free(struct build *);
+void		 site_defaults_apply(struct build *, const char *rel,
+		    const char *type, struct source *);
+
 /* site-scan.c: fill posts, pages and statics (sorted) from the root. */
 void		 site_scan(struct build *);
 /* The certificate, its key or their folder (by any name or link)? */
@@ -124,6 +147,29 @@ void		 site_source_free(struct source *);
 bool		 site_source_lang_ok(const char *);
 void		 site_source_warn_lang(struct diags *, const char *file,
 		    const char *lang);
+
+/* site-url.c: what Jekyll's URL placeholders are filled from. */
+struct url_fields {
+	const char	 *collection;	/* "posts", a label */
+	const char	 *path;		/* cleaned_relative_path */
+	const char	 *basename;	/* the file name without extension */
+	const char	 *slug;		/* front matter's (or the name's), or NULL */
+	char *const	 *categories;
+	size_t		  ncategories;
+	struct value_time time;
+};
+/* A permalink style's pattern (date, pretty, ...), or style itself. */
+const char	*site_url_style(const char *style);
+/* A collection's template under the site's style (add_permalink_suffix). */
+char		*site_url_collection_template(const char *style);
+/*
+ * The URL of a template filled from f, sanitized as Jekyll does; NULL
+ * (an error about file) for a placeholder Jekyll does not have.
+ */
+char		*site_url_generate(const char *tmpl, const struct url_fields *,
+		    const char *file, struct diags *);
+/* A web URL's capsule path: /a/b/ and /a/b.html -> /a/b.gmi, / -> /index.gmi. */
+char		*site_url_to_path(const char *url);
 
 /* site-path.c: a name without control characters (paths, URLs, files). */
 bool		 site_path_plain(const char *);

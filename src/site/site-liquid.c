@@ -497,8 +497,9 @@ static struct value *
 site_value(struct site_liquid *sl)
 {
 	const struct snapshot	*snap = sl->b->snap;
-	struct value		*site = config_value(sl->b), *a;
+	struct value		*site = config_value(sl->b), *a, *c;
 	struct value_time	 now;
+	const char		*label;
 	size_t			 i;
 
 	value_time_now(&now);
@@ -509,8 +510,21 @@ site_value(struct site_liquid *sl)
 	set(site, "posts", a);
 	set(site, "documents", value_ref(a));
 	a = value_array();
-	for (i = 0; i < snap->npages; i++)
-		value_array_push(a, value_ref(sl->drops[snap->nposts + i]));
+	for (i = 0; i < snap->npages; i++) {
+		label = snap->pages[i].collection;
+		if (label == NULL) {
+			value_array_push(a, value_ref(sl->drops[snap->nposts +
+			    i]));
+			continue;
+		}
+		/* A collection's documents: site.LABEL, in name order. */
+		if ((c = value_hash_get(site, label, strlen(label))) == NULL ||
+		    c->type != VALUE_ARRAY) {
+			c = value_array();
+			set(site, label, c);
+		}
+		value_array_push(c, value_ref(sl->drops[snap->nposts + i]));
+	}
 	set(site, "pages", a);
 	set(site, "html_pages", value_ref(a));
 	set(site, "categories", taxonomy(sl, snap->categories,

@@ -32,15 +32,55 @@ path_source_order(const void *a, const void *b)
 	return strcmp(POST(a)->source, POST(b)->source);
 }
 
-/* /posts/DATE-SLUG.gmi, or /YYYY/MM/DD/SLUG/ (the front matter date). */
+/*
+ * The post's URL as Jekyll gives it (its permalink, else the site's
+ * style or pattern); its capsule path /posts/DATE-SLUG.gmi, or with the
+ * jekyll style that URL (.html taken off: .gmi).
+ */
 static void
-post_paths(struct post *p, enum permalink_style style)
+post_paths(struct build *b, size_t i)
 {
-	if (style == PERMALINK_JEKYLL)
-		p->path = xasprintf("/%.4s/%.2s/%.2s/%s/", p->date,
-		    p->date + 5, p->date + 8, *p->slug ? p->slug : p->name);
-	else
+	struct post		*p = &b->snap->posts[i];
+	struct source		*src = &b->post_src[i];
+	struct url_fields	 f;
+	const struct value	*v;
+	char			*style, *rel, *dir, *dot;
+
+	v = snapshot_config_get(&b->snap->config, "permalink");
+	style = frontmatter_string(v);
+	memset(&f, 0, sizeof(f));
+	f.collection = "posts";
+	/* cleaned_relative_path: the source less its extension and _posts. */
+	rel = xstrdup(p->source);
+	if ((dot = strrchr(rel, '.')) != NULL && strchr(dot, '/') == NULL)
+		*dot = '\0';
+	if ((dir = strstr(rel, src->draft ? "_drafts" : "_posts")) != NULL)
+		memmove(dir, dir + (src->draft ? 7 : 6),
+		    strlen(dir + (src->draft ? 7 : 6)) + 1);
+	f.path = rel;
+	f.basename = p->name;
+	v = frontmatter_get(&src->fm, "slug");
+	f.slug = v != NULL && v->type == VALUE_STRING ? v->u.str.s : p->slug;
+	f.categories = p->categories;
+	f.ncategories = p->ncategories;
+	f.time = src->time;
+	if (src->fm.permalink != NULL)
+		p->web = site_url_generate(src->fm.permalink, &f, src->file,
+		    b->diags);
+	if (p->web == NULL)
+		p->web = site_url_generate(site_url_style(style), &f,
+		    src->file, b->diags);
+	if (p->web == NULL)
+		p->web = site_url_generate(site_url_style("date"), &f,
+		    src->file, b->diags);
+	free(style);
+	free(rel);
+	if (b->opts->permalink != PERMALINK_JEKYLL)
 		p->path = xasprintf("/posts/%s.gmi", p->name);
+	else if (p->web[strlen(p->web) - 1] == '/')
+		p->path = xstrdup(p->web);
+	else
+		p->path = site_url_to_path(p->web);
 	p->url = url_encode_str(p->path, URL_PATH);
 }
 
@@ -59,7 +99,7 @@ assign_paths(struct build *b)
 	size_t			  i, k, n = snap->nposts;
 
 	for (i = 0; i < n; i++)
-		post_paths(&snap->posts[i], b->opts->permalink);
+		post_paths(b, i);
 	v = snapshot_post_ptrs(snap);
 	drop = xcalloc(n + 1, sizeof(*drop));
 	if (n > 0)

@@ -22,6 +22,7 @@ enum walk_mode {
 	WALK_SITE,
 	WALK_POSTS,		/* in a _posts folder */
 	WALK_DRAFTS,		/* in a _drafts folder */
+	WALK_COLLECTION,	/* in a collection's folder: b->coll */
 };
 
 static void	walk(struct build *, const char *rel, int depth,
@@ -197,6 +198,7 @@ add_post(struct build *b, const char *rel, const char *fname, bool draft)
 	}
 	if (site_source_load(b, rel, &src, &has_fm) == -1)
 		return;
+	site_defaults_apply(b, rel, draft ? "drafts" : "posts", &src);
 	if (!post_time(&src, date, dated, &t))
 		why = "no date";
 	else if (src.fm.unpublished && !b->unpublished)
@@ -280,20 +282,70 @@ page_path(struct build *b, const char *rel, const struct source *s)
 	return path;
 }
 
+/*
+ * A collection's document: its URL from its permalink or the
+ * collection's template, its capsule path from that.  NULL (reported)
+ * for a permalink Jekyll could not fill.
+ */
+static char *
+doc_path(struct build *b, const char *rel, const struct source *s,
+    const struct collection *c, char **web)
+{
+	struct url_fields	 f;
+	const struct value	*v;
+	char			*path, *base, *dot, *url = NULL;
+
+	memset(&f, 0, sizeof(f));
+	f.collection = c->label;
+	path = xstrdup(rel + strlen(c->dir));
+	if ((dot = strrchr(path, '.')) != NULL && strchr(dot, '/') == NULL)
+		*dot = '\0';
+	f.path = path;
+	base = strrchr(path, '/');
+	f.basename = base ? base + 1 : path;
+	v = frontmatter_get(&s->fm, "slug");
+	f.slug = v != NULL && v->type == VALUE_STRING ? v->u.str.s : NULL;
+	f.categories = s->fm.categories;
+	f.ncategories = s->fm.ncategories;
+	f.time = s->time;
+	if (s->fm.permalink != NULL)
+		url = site_url_generate(s->fm.permalink, &f, s->file, b->diags);
+	if (url == NULL)
+		url = site_url_generate(c->permalink, &f, s->file, b->diags);
+	free(path);
+	if (url == NULL)
+		return NULL;
+	*web = url;
+	return site_url_to_path(url);
+}
+
 static void
-add_page(struct build *b, const char *rel, const char *fname)
+add_page(struct build *b, const char *rel, const char *fname,
+    const struct collection *coll)
 {
 	struct snapshot	*snap = b->snap;
 	struct source	 src;
 	struct page	*pg;
 	const char	*why = NULL;
-	char		*path, *name;
+	char		*path, *name, *web = NULL;
 	bool		 has_fm;
 
 	if (site_source_load(b, rel, &src, &has_fm) == -1)
 		return;
-	path = page_path(b, rel, &src);
-	if (!has_fm)
+	site_defaults_apply(b, rel, coll ? coll->label : "pages", &src);
+	src.time.sec = b->started;
+	value_time_local(&src.time);
+	if (src.fm.date != NULL)
+		src.time = src.fm.time;
+	if (coll == NULL)
+		path = page_path(b, rel, &src);
+	else if ((path = doc_path(b, rel, &src, coll, &web)) == NULL) {
+		site_source_free(&src);
+		return;
+	}
+	if (coll != NULL && in_future(b, &src.time))
+		why = "dated in the future (future: true publishes it)";
+	else if (!has_fm)
 		why = "Markdown without front matter is not a page";
 	else if (strcmp(fname, "404.md") == 0 || (src.fm.layout &&
 	    strcmp(src.fm.layout, "error404") == 0))
@@ -306,6 +358,7 @@ add_page(struct build *b, const char *rel, const char *fname)
 		diag_add(b->diags, DIAG_NOTE, src.file, 0, 0, "%s: %s", path,
 		    why);
 		free(path);
+		free(web);
 		site_source_free(&src);
 		return;
 	}
@@ -317,6 +370,9 @@ add_page(struct build *b, const char *rel, const char *fname)
 	memset(pg, 0, sizeof(*pg));
 	pg->source = xstrdup(rel);
 	pg->path = path;
+	pg->web = web;
+	if (coll != NULL)
+		pg->collection = xstrdup(coll->label);
 	pg->url = url_encode_str(path, URL_PATH);
 	if (src.fm.title && *src.fm.title)
 		pg->title = collapse_ws(src.fm.title);
@@ -495,13 +551,18 @@ visit(struct build *b, const char *rel, const char *name, int depth,
 		else
 			walk(b, rel, depth + 1, mode);
 	} else if (S_ISREG(st.st_mode)) {
-		if (mode != WALK_SITE && is_markdown(name))
+		if (mode == WALK_COLLECTION && is_markdown(name) &&
+		    has_frontmatter(b, full))
+			add_page(b, rel, name, b->coll);
+		else if (mode == WALK_COLLECTION)
+			add_static(b, rel, &st);
+		else if (mode != WALK_SITE && is_markdown(name))
 			add_post(b, rel, name, mode == WALK_DRAFTS);
 		else if (mode != WALK_SITE)
 			diag_add(b->diags, DIAG_NOTE, full, 0, 0,
 			    "not a Markdown post: ignored");
 		else if (is_markdown(name) && has_frontmatter(b, full))
-			add_page(b, rel, name);
+			add_page(b, rel, name, NULL);
 		else
 			add_static(b, rel, &st);
 	}
@@ -566,7 +627,12 @@ walk(struct build *b, const char *rel, int depth, enum walk_mode mode)
 		qsort(names, n, sizeof(*names), name_cmp);
 	for (i = 0; i < n; i++) {
 		child = site_path_join(rel, names[i]);
-		if (mode == WALK_SITE && strcmp(names[i], "_posts") == 0)
+		if (mode == WALK_SITE && (b->coll = site_collection(b,
+		    child)) != NULL) {
+			if (b->coll->output)
+				visit(b, child, names[i], depth,
+				    WALK_COLLECTION);
+		} else if (mode == WALK_SITE && strcmp(names[i], "_posts") == 0)
 			visit(b, child, names[i], depth, WALK_POSTS);
 		else if (mode == WALK_SITE && b->opts->drafts &&
 		    strcmp(names[i], "_drafts") == 0)
@@ -594,6 +660,7 @@ site_scan(struct build *b)
 	const struct value	*v;
 
 	site_entry_rules(&b->entries, b->snap->config.data);
+	site_collections(b);
 	v = snapshot_config_get(&b->snap->config, "future");
 	b->future = v != NULL && value_truthy(v);
 	v = snapshot_config_get(&b->snap->config, "unpublished");
@@ -603,6 +670,7 @@ site_scan(struct build *b)
 		first_visit(b, &st);
 	walk(b, "", 0, WALK_SITE);
 	site_entry_rules_free(&b->entries);
+	site_collections_free(b);
 	if (b->snap->nstatics > 0)
 		qsort(b->snap->statics, b->snap->nstatics,
 		    sizeof(*b->snap->statics), static_cmp);

@@ -59,7 +59,8 @@ fresh_root(void)
 		exit(2);
 	}
 	put("_config.yml", "title: Test Site\nauthor: Site Author\n"
-	    "lang: en\nurl: https://example.org\nbaseurl: /blog\n");
+	    "lang: en\nurl: https://example.org\nbaseurl: /blog\n"
+	    "permalink: /:year/:month/:day/:title/\n");
 }
 
 static struct snapshot *
@@ -857,6 +858,87 @@ test_posts_anywhere(void)
 	diag_free(&d);
 }
 
+/* Collections at their permalinks, defaults, Jekyll's placeholders. */
+static void
+test_collections(void)
+{
+	struct diags	 d;
+	struct snapshot	*s;
+	const char	*t;
+
+	fresh_root();
+	put("_config.yml", "title: T\npermalink: pretty\n"
+	    "collections:\n"
+	    "  guides: {output: true, permalink: \"/g/:path/\"}\n"
+	    "  recipes: {output: true}\n"
+	    "  staff: {output: false}\n"
+	    "defaults:\n"
+	    "  - scope: {path: \"\", type: guides}\n"
+	    "    values: {title: Default title, layout: guide}\n"
+	    "  - scope: {path: _guides/deep}\n"
+	    "    values: {title: Deeper title}\n"
+	    "  - scope: {type: posts}\n"
+	    "    values: {author: Dee Fault}\n");
+	put("_guides/start.md", "---\n---\nStart.\n");
+	put("_guides/deep/down.md", "---\n---\nDown.\n");
+	put("_guides/own.md", "---\ntitle: Own\n---\nOwn.\n");
+	put("_recipes/bread.md", "---\ntitle: Bread\n---\nFlour.\n");
+	put("_recipes/odd.md", "---\npermalink: /r/:nosuch/\n---\nOdd.\n");
+	put("_staff/mira.md", "---\nname: Mira\n---\nMira.\n");
+	put("_posts/2021-05-06-a-b.md", "---\ncategories: [X Y]\n"
+	    "permalink: /:categories/:i_month/:i_day/:short_year/:y_day/"
+	    ":slug:output_ext\n---\nP.\n");
+	s = build(&d, PERMALINK_JEKYLL);
+	CHECK(s != NULL);
+	if (s == NULL)
+		return;
+	CHECK(body(s, "/g/start.gmi") != NULL);
+	CHECK(body(s, "/g/deep/down.gmi") != NULL);
+	/* The recipes' template under pretty: /:collection/:path/. */
+	CHECK(body(s, "/recipes/bread.gmi") != NULL);
+	CHECK(body(s, "/staff/mira.gmi") == NULL);
+	t = body(s, "/g/start.gmi");
+	CHECK(t != NULL && strncmp(t, "# Default title\n", 16) == 0);
+	t = body(s, "/g/deep/down.gmi");
+	CHECK(t != NULL && strncmp(t, "# Deeper title\n", 15) == 0);
+	t = body(s, "/g/own.gmi");
+	CHECK(t != NULL && strncmp(t, "# Own\n", 6) == 0);
+	/* An unknown placeholder: an error, the collection's template. */
+	CHECK(has_diag(&d, DIAG_ERROR, "odd.md", ":nosuch"));
+	CHECK(body(s, "/recipes/odd.gmi") != NULL);
+	CHECK_INT(s->nposts, 1);
+	if (s->nposts == 1) {
+		CHECK_STR(s->posts[0].web, "/x y/5/6/21/126/a-b.html");
+		CHECK_STR(s->posts[0].author, "Dee Fault");
+	}
+	CHECK_INT(d.errors, 1);
+	snapshot_unref(s);
+	diag_free(&d);
+}
+
+/* A collection of a thousand documents: each served. */
+static void
+test_big_collection(void)
+{
+	struct diags	 d;
+	struct snapshot	*s;
+	char		 name[64];
+	int		 i;
+
+	fresh_root();
+	put("_config.yml", "collections: {docs: {output: true}}\n");
+	for (i = 0; i < 1000; i++) {
+		snprintf(name, sizeof(name), "_docs/d%04d.md", i);
+		put(name, "---\ntitle: A doc\n---\nText.\n");
+	}
+	s = build(&d, PERMALINK_POSTS);
+	CHECK(s != NULL && s->npages == 1000);
+	CHECK(s != NULL && body(s, "/docs/d0999.gmi") != NULL);
+	CHECK_INT(d.errors, 0);
+	snapshot_unref(s);
+	diag_free(&d);
+}
+
 static void
 test_missing_root(void)
 {
@@ -1011,6 +1093,8 @@ main(void)
 	RUN(test_reload);
 	RUN(test_entry_rules);
 	RUN(test_posts_anywhere);
+	RUN(test_collections);
+	RUN(test_big_collection);
 	RUN(test_missing_root);
 	RUN(test_liquid);
 	RUN(test_kramdown_options);
