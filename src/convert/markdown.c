@@ -466,8 +466,9 @@ text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *ud)
 	default:
 		if (autolink_text(r, s, n))
 			render_unit_raw(u, s, n);
-		else
-			render_unit_text(r, s, n, true);
+		else	/* kramdown keeps an image's alt text as written */
+			render_unit_text(r, s, n,
+			    render_span_find(u, SPAN_IMG) == 0);
 		break;
 	}
 	return 0;
