@@ -274,6 +274,7 @@ html_img(struct render *r, const struct html_token *t)
 {
 	const char	*src = html_attr(t, "src"), *alt = html_attr(t, "alt");
 	char		*label;
+	size_t		 start;
 
 	if (src == NULL)
 		return;
@@ -282,8 +283,11 @@ html_img(struct render *r, const struct html_token *t)
 	    NULL)
 		label = render_image_label(src);
 	if (decorative(t, src, html_doc_enclosing_link(&r->u))) {
-		if (alt != NULL && *alt != '\0')
+		if (alt != NULL && *alt != '\0') {
+			start = r->u.text.len;
 			render_unit_text(r, label, strlen(label), false);
+			render_tell_decor(&r->u, start);
+		}
 	} else {
 		render_add_link(r, src, label);
 		render_tell_link(&r->u, label);

@@ -645,12 +645,55 @@ render_tell_link(struct unit *u, const char *label)
 		s->img_label = xstrdup(label);
 }
 
+/*
+ * The text from start to the end is a decorative image's alt text, in
+ * the link that encloses it: the link's text, unless it has its own.
+ */
+void
+render_tell_decor(struct unit *u, size_t start)
+{
+	size_t	i;
+
+	while (start < u->text.len && render_is_space(u->text.data[start]))
+		start++;		/* a space due before the link */
+	for (i = u->nspans; i > 0; i--)
+		if (u->spans[i - 1].kind == SPAN_LINK ||
+		    u->spans[i - 1].kind == SPAN_HTML_A) {
+			if (u->text.len > start) {
+				u->spans[i - 1].deco_start = start;
+				u->spans[i - 1].deco_end = u->text.len;
+			}
+			return;
+		}
+}
+
+/* A link with text of its own drops an icon's alt text ("Ⓜ Mastodon"). */
+static void
+drop_decor(struct unit *u, const struct span *s)
+{
+	const char	*t = u->text.data;
+	size_t		 i, end = s->deco_end;
+
+	if (end == 0 || end > u->text.len || s->deco_start < s->start)
+		return;
+	for (i = s->start; i < u->text.len; i++)
+		if ((i < s->deco_start || i >= end) && !render_is_space(t[i]))
+			break;
+	if (i == u->text.len)
+		return;
+	while (end < u->text.len && render_is_space(t[end]))
+		end++;			/* the space after it goes too */
+	memmove(u->text.data + s->deco_start, t + end, u->text.len - end);
+	buf_truncate(&u->text, u->text.len - (end - s->deco_start));
+}
+
 static void
 link_close(struct render *r, struct span *s)
 {
 	struct unit	*u = &r->u;
 	char		*label;
 
+	drop_decor(u, s);
 	label = render_collapse_dup(u->text.data + s->start,
 	    u->text.len - s->start);
 	if (s->autolink) {
@@ -678,6 +721,7 @@ img_close(struct render *r, struct span *s)
 	/* A decorative image keeps its alt text as the link's text. */
 	if (html_doc_decorative(s->href, label ? label : "",
 	    html_doc_enclosing_link(u))) {
+		render_tell_decor(u, s->start);
 		free(label);
 		return;
 	}

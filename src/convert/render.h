@@ -49,6 +49,8 @@ struct span {
 	char		*href;		/* target, for links and images */
 	char		*img_label;	/* label of an image inside a link */
 	char		*img_src;	/* its target, in a figure */
+	size_t		 deco_start, deco_end; /* a decorative image's alt
+					 * text in a link (end 0: none) */
 	size_t		 nlinks;	/* the unit's links when it opened */
 };
 
@@ -228,6 +230,7 @@ size_t	 render_span_find(const struct unit *, enum span_kind);
 void	 render_span_close(struct render *, size_t);
 void	 render_spans_drop(struct unit *, size_t);
 void	 render_tell_link(struct unit *, const char *label);
+void	 render_tell_decor(struct unit *, size_t start);
 
 /* render.c: lines. */
 void	 render_emit_line(struct render *, enum line_kind, const char *,
