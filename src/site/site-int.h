@@ -88,6 +88,7 @@ struct build {
 	bool			 future;	/* future: true */
 	bool			 unpublished;	/* unpublished: true */
 	time_t			 started;	/* Jekyll's site.time */
+	struct value		*data;		/* site.data: _data */
 	struct kramdown_opts	 kramdown;	/* from site.kramdown */
 };
 
@@ -123,6 +124,9 @@ const struct collection *site_collection(const struct build *,
 void		 site_collections_free(struct build *);
 void		 site_defaults_apply(struct build *, const char *rel,
 		    const char *type, struct source *);
+
+/* site-data.c: _data (data_dir) as Jekyll reads it, a hash. */
+struct value	*site_data_read(struct build *);
 
 /* site-scan.c: fill posts, pages and statics (sorted) from the root. */
 void		 site_scan(struct build *);

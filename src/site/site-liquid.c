@@ -531,7 +531,8 @@ site_value(struct site_liquid *sl)
 	    snap->ncategories));
 	set(site, "tags", taxonomy(sl, snap->tags, snap->ntags));
 	set(site, "static_files", static_files(snap));
-	set_default(site, "data", value_hash());
+	set(site, "data", sl->b->data ? value_ref(sl->b->data) :
+	    value_hash());
 	return site;
 }
 

@@ -66,6 +66,7 @@ site_build(const struct site_options *opts, struct diags *diags)
 		snap->config.lang = NULL;
 	}
 	site_scan(&b);
+	b.data = site_data_read(&b);
 	site_order_posts(&b);
 	site_map_page_keys(&b);
 	snap->categories = site_taxonomy(snap, false, &snap->ncategories);
@@ -97,6 +98,7 @@ site_build(const struct site_options *opts, struct diags *diags)
 	free(b.page_src);
 	xfreev(b.page_keys, 2 * snap->npages);
 	free(b.dirs);
+	value_unref(b.data);
 	free(b.realroot);
 	buf_free(&b.raw);
 	buf_free(&b.text);

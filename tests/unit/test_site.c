@@ -939,6 +939,44 @@ test_big_collection(void)
 	diag_free(&d);
 }
 
+/* _data: YAML, JSON, CSV, TSV and folders; broken files reported. */
+static void
+test_data(void)
+{
+	struct diags		 d;
+	struct snapshot		*s;
+	const char		*t;
+
+	fresh_root();
+	put("_config.yml", "title: T\n");
+	put("_data/crew.yml", "- name: Ada\n- name: Bo\n");
+	put("_data/ports.json", "{\"home\": {\"name\": \"Gull Rock\"}}\n");
+	put("_data/tides.csv", "day,high\nMon,3.1\nTue,\n");
+	put("_data/winds.tsv", "day\tspeed\nMon\t12\n");
+	put("_data/fleet/boats.yml", "supply: Tern\n");
+	put("_data/bad.yml", "a: [b\n");
+	put("_data/bad.json", "{\"a\": [1, 2}\n");
+	put("_data/bad.csv", "a,b\n\"x,y\n");
+	put("_data/notes.txt", "not data");
+	put("page.md", "---\ntitle: P\n---\n"
+	    "{{ site.data.crew[1].name }} {{ site.data.ports.home.name }} "
+	    "{{ site.data.tides[0].high }} {{ site.data.winds[0].speed }} "
+	    "{{ site.data.fleet.boats.supply }} "
+	    "{{ site.data.tides.size }} {{ site.data.bad }}.\n");
+	s = build(&d, PERMALINK_POSTS);
+	CHECK(s != NULL);
+	if (s == NULL)
+		return;
+	t = body(s, "/page.gmi");
+	CHECK(t != NULL && strstr(t, "Bo Gull Rock 3.1 12 Tern 2 .") != NULL);
+	CHECK(has_diag(&d, DIAG_ERROR, "_data/bad.yml", "YAML"));
+	CHECK(has_diag(&d, DIAG_ERROR, "_data/bad.json", "YAML"));
+	CHECK(has_diag(&d, DIAG_ERROR, "_data/bad.csv", ""));
+	CHECK_INT(d.errors, 3);
+	snapshot_unref(s);
+	diag_free(&d);
+}
+
 static void
 test_missing_root(void)
 {
@@ -1095,6 +1133,7 @@ main(void)
 	RUN(test_posts_anywhere);
 	RUN(test_collections);
 	RUN(test_big_collection);
+	RUN(test_data);
 	RUN(test_missing_root);
 	RUN(test_liquid);
 	RUN(test_kramdown_options);
