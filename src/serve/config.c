@@ -680,12 +680,44 @@ validate_site(const struct config *cfg)
 	return ok;
 }
 
-/* Sites apart: no host name and no Gopher port in two; no chroot. */
+static char	*resolve(const char *);
+static bool	 lies_inside(const char *, const char *);
+
+/*
+ * Is one of the certificate folder, pair and ticket key of s inside the
+ * folder whose real path is realroot?  Says which (and names it) in
+ * *key and *path.
+ */
+static bool
+secret_inside(const struct config *s, const char *realroot,
+    const char **key, const char **path)
+{
+	const char	*p[4] = { s->certs_dir, s->cert_file, s->key_file,
+			    s->ticket_key_file };
+	const char	*k[4] = { "certs", "cert", "key", "ticket_key_file" };
+	int		 i;
+
+	for (i = 0; i < 4; i++)
+		if (p[i] != NULL && lies_inside(realroot, p[i])) {
+			*key = k[i];
+			*path = p[i];
+			return true;
+		}
+	return false;
+}
+
+/*
+ * Sites apart: no host name and no Gopher port in two; no chroot; no
+ * certificate, key or ticket key inside a root.  A site's snapshot
+ * leaves out its own pair only, so with sites a pair inside any root
+ * (its own or another's) is refused rather than left to be served.
+ */
 static bool
 validate_sites(const struct config *cfg)
 {
 	const struct config	*a, *b;
-	char			 where[CONFIG_WHERE_MAX];
+	const char		*key, *path;
+	char			 where[CONFIG_WHERE_MAX], *realroot;
 	size_t			 i, j, k, l;
 	bool			 ok = true;
 
@@ -717,6 +749,23 @@ validate_sites(const struct config *cfg)
 						ok = false;
 					}
 		}
+	for (i = 0; i < cfg->nsites; i++) {
+		if ((realroot = realpath(cfg->sites[i].root, NULL)) == NULL)
+			continue;
+		/* The shared folder first: one message says it all. */
+		for (j = 0; j <= cfg->nsites; j++) {
+			a = j == 0 ? cfg : &cfg->sites[j - 1];
+			if (!secret_inside(a, realroot, &key, &path))
+				continue;
+			config_error(a, key, "%s lies inside the root of site "
+			    "%zu (%s): with sites, the certificates and keys "
+			    "belong outside every root", path, i + 1,
+			    cfg->sites[i].root);
+			ok = false;
+			break;
+		}
+		free(realroot);
+	}
 	return ok;
 }
 

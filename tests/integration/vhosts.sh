@@ -171,4 +171,24 @@ rc=$?
 check "--check with a broken site fails ($rc), naming it" sh -c \
     '[ "$1" -ne 0 ] && grep -q "capsuled: phlog.test: 0 posts" "$2"' - \
     "$rc" "$T_TMP/check2"
+
+# A certificate folder, or one site's pair, inside a site's root would
+# be served by that site: refused by --check and at start-up, naming the
+# setting, and nothing is served.
+sed "s|^certs: .*|certs: $T_TMP/blog/certs|" "$T_TMP/capsuled.yml" \
+    >"$T_TMP/inside.yml"
+awk -v c="$T_TMP/blog/keys" '{ print } /^    hostnames: \[phlog.test\]/ {
+    print "    certs: " c }' "$T_TMP/capsuled.yml" >"$T_TMP/other.yml"
+for f in inside other; do
+	"$CAPSULED" -c "$T_TMP/$f.yml" --check >/dev/null 2>"$T_TMP/$f.err"
+	rc=$?
+	check "$f: --check refuses a certificate folder in a root ($rc)" \
+	    sh -c '[ "$1" -ne 0 ] && grep -q "setting .certs.: .* lies inside the root of site 1 ($2)" "$3"' \
+	    - "$rc" "$T_TMP/blog" "$T_TMP/$f.err"
+	timeout 20 "$CAPSULED" -c "$T_TMP/$f.yml" >"$T_TMP/$f.out" 2>&1
+	rc=$?
+	check "$f: start-up refuses it too ($rc)" sh -c \
+	    '[ "$1" -ne 0 ] && [ "$1" -ne 124 ] && grep -q "lies inside the root" "$2"' \
+	    - "$rc" "$T_TMP/$f.out"
+done
 finish
