@@ -272,6 +272,13 @@ range_parts(const char *s, size_t n, size_t *a0, size_t *a1, size_t *b0,
 	return true;
 }
 
+static bool
+to_i_ok(const struct value *v)
+{
+	return v->type == VALUE_INT || v->type == VALUE_FLOAT ||
+	    v->type == VALUE_STRING || v->type == VALUE_NIL;
+}
+
 /* Ruby's to_i of a literal range end. */
 static int64_t
 lit_to_i(const struct value *v)
@@ -301,7 +308,9 @@ expr_parse_depth(const char *s, size_t n, bool cond, int depth)
 	if (range_parts(s, n, &a0, &a1, &b0, &b1)) {
 		lo = expr_parse_depth(s + a0, a1 - a0, false, depth + 1);
 		hi = expr_parse_depth(s + b0, b1 - b0, false, depth + 1);
-		if (lo->kind == LQ_EXPR_LIT && hi->kind == LQ_EXPR_LIT) {
+		/* Literal ends Ruby's to_i takes; others fail as Ruby does. */
+		if (lo->kind == LQ_EXPR_LIT && hi->kind == LQ_EXPR_LIT &&
+		    to_i_ok(lo->lit) && to_i_ok(hi->lit)) {
 			e = expr_lit(value_range(lit_to_i(lo->lit),
 			    lit_to_i(hi->lit)));
 			liquid_expr_free(lo);

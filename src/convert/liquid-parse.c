@@ -44,6 +44,7 @@ struct parser {
 	struct diags		*diags;
 	unsigned		 ndiags;
 	bool			 trim;		/* a -%} or -}} before */
+	bool			 in_liquid;	/* liquid is no tag in it */
 	int			 depth;
 	/*
 	 * What the tokenizer and raw found at the last position they were
@@ -1404,6 +1405,7 @@ tag_liquid(struct parser *p, struct lq_body *b, struct tok *t)
 	sub.line = t->line;
 	sub.col = t->col;
 	sub.trim = false;
+	sub.in_liquid = true;
 	parse_body(&sub, b, &end);
 	if (end.kind != TOK_EOF)
 		report(p, DIAG_ERROR, t, "Unknown tag '%.*s' in 'liquid'",
@@ -1514,7 +1516,9 @@ parse_body(struct parser *p, struct lq_body *b, struct tok *end)
 			for (i = 0; i < nitems(tags); i++)
 				if (markup_is(&t, tags[i].name))
 					break;
-			if (i == nitems(tags)) {
+			/* Liquid 5.4 knows no liquid tag inside another. */
+			if (i == nitems(tags) || (p->in_liquid &&
+			    tags[i].parse == tag_liquid)) {
 				*end = t;
 				return;
 			}
