@@ -191,12 +191,11 @@ void		 site_liquid_begin(struct build *);
 void		 site_liquid_end(struct build *);
 struct liquid_engine *site_liquid_engine(struct build *);
 /*
- * The variables post (or page) i renders with (site, page, jekyll), a
- * new reference; text is its source, whose front matter ends at
- * body_off.
+ * The variables post (or page) i renders with (site, page, jekyll), its
+ * body (page.content while it renders) being body[0..len).
  */
 struct value	*site_liquid_vars(struct build *, bool post, size_t i,
-		    const char *text, size_t body_off, const char *file);
+		    const char *body, size_t len);
 
 /* site-map.c: the callbacks of the converter. */
 const char	*site_map_post_path(void *, const char *name);

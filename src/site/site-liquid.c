@@ -22,12 +22,19 @@
 
 /* A content computed inside another's: deeper gives "". */
 #define CONTENT_MAX_DEPTH	2
+/*
+ * What one document's Liquid may do: far more than an archive of
+ * thousands of posts takes, and no more output than a source may hold.
+ */
+#define DOC_MAX_STEPS		1000000
+#define DOC_MAX_OUTPUT		SITE_MAX_SOURCE
 
 struct lq_doc {
 	struct site_liquid	*sl;
 	bool			 post;
 	size_t			 i;
-	struct value		*fields;	/* front matter, Jekyll's keys */
+	struct value		*fm;		/* the scan's front matter */
+	struct value		*fields;	/* fm, Jekyll's keys: once asked */
 	struct value		*content;	/* once asked for */
 	bool			 rendering;	/* its content, now */
 };
@@ -48,6 +55,8 @@ struct site_liquid {
 	struct lq_include	*incl;
 	size_t			 nincl, capincl;
 	unsigned		 depth;		/* contents being computed */
+	size_t			 current;	/* the document rendering */
+	struct value		*current_body;	/* its source, as it is */
 };
 
 static struct value *
@@ -82,46 +91,19 @@ set_default(struct value *h, const char *key, struct value *v)
 		value_unref(v);
 }
 
-/* A copy of the front matter the scan read (a hash of values). */
+/* A copy of a hash (a front matter, _config.yml) or an empty one. */
 static struct value *
 fm_copy(const struct value *fm)
 {
 	struct value	*h = value_hash();
 	size_t		 i;
 
-	for (i = 0; fm != NULL && i < fm->u.hash.n; i++)
+	for (i = 0; fm != NULL && fm->type == VALUE_HASH && i < fm->u.hash.n;
+	    i++)
 		value_hash_set(h, fm->u.hash.v[i].key->u.str.s,
 		    fm->u.hash.v[i].key->u.str.len,
 		    value_ref(fm->u.hash.v[i].val));
 	return h;
-}
-
-/* The front matter block of text (body_off bytes) read as Jekyll does. */
-static struct value *
-front_matter(const char *text, size_t body_off, const char *file)
-{
-	struct diags	 d = { 0 };
-	struct value	*v;
-	const char	*start, *end;
-
-	if (body_off == 0)
-		return value_hash();
-	start = memchr(text, '\n', body_off);
-	start = start ? start + 1 : text + body_off;
-	/* The closing line: the last line before the body. */
-	end = text + body_off;
-	if (end > start && end[-1] == '\n')
-		end--;
-	while (end > start && end[-1] != '\n')
-		end--;
-	/* Reported at the scan already: the values alone matter here. */
-	v = value_from_yaml(start, (size_t)(end - start), file, 2, &d);
-	diag_free(&d);
-	if (v == NULL || v->type != VALUE_HASH) {
-		value_unref(v);
-		v = value_hash();
-	}
-	return v;
 }
 
 static struct value *
@@ -338,6 +320,14 @@ doc_content(struct lq_doc *d)
 }
 
 static struct value *
+fields(struct lq_doc *d)
+{
+	if (d->fields == NULL)
+		d->fields = doc_fields(d->sl, d->post, d->i, fm_copy(d->fm));
+	return d->fields;
+}
+
+static struct value *
 doc_get(void *self, const char *key, size_t len)
 {
 	struct lq_doc		*d = self;
@@ -345,9 +335,11 @@ doc_get(void *self, const char *key, size_t len)
 	const struct post	*p;
 	struct value		*v;
 
+	/* As Jekyll: its own content, while it renders, is its source. */
 	if (len == 7 && memcmp(key, "content", 7) == 0)
-		return doc_content(d);
-	if ((v = value_hash_get(d->fields, key, len)) != NULL)
+		return sl->current_body != NULL && d == &sl->docs[sl->current] ?
+		    value_ref(sl->current_body) : doc_content(d);
+	if ((v = value_hash_get(fields(d), key, len)) != NULL)
 		return value_ref(v);
 	if (!d->post)
 		return NULL;
@@ -367,13 +359,9 @@ static struct value *
 doc_hash(void *self)
 {
 	struct lq_doc	*d = self;
-	struct value	*h = value_hash(), *v;
-	size_t		 i;
+	struct value	*h, *v;
 
-	for (i = 0; i < d->fields->u.hash.n; i++)
-		value_hash_set(h, d->fields->u.hash.v[i].key->u.str.s,
-		    d->fields->u.hash.v[i].key->u.str.len,
-		    value_ref(d->fields->u.hash.v[i].val));
+	h = fm_copy(fields(d));
 	if (d->post && value_hash_get(h, "excerpt", 7) == NULL &&
 	    (v = doc_get(d, "excerpt", 7)) != NULL)
 		set(h, "excerpt", v);
@@ -468,21 +456,8 @@ kramdown_defaults(struct value *h)
 static struct value *
 config_value(struct build *b)
 {
-	struct diags	 d = { 0 };
-	struct value	*h = NULL;
-	char		*file, *text;
-	size_t		 len;
+	struct value	*h = fm_copy(b->snap->config.data);
 
-	file = site_path_join(b->opts->root, "_config.yml");
-	if ((text = read_text(file, SITE_MAX_SOURCE, &len)) != NULL)
-		h = value_from_yaml(text, len, file, 1, &d);
-	diag_free(&d);
-	free(text);
-	free(file);
-	if (h == NULL || h->type != VALUE_HASH) {
-		value_unref(h);
-		h = value_hash();
-	}
 	set_default(h, "markdown", value_cstr("kramdown"));
 	set_default(h, "highlighter", value_cstr("rouge"));
 	set_default(h, "permalink", value_cstr("date"));
@@ -629,6 +604,8 @@ site_liquid_begin(struct build *b)
 	hooks.markdownify = markdownify;
 	cfg.url = snap->config.url;
 	cfg.baseurl = snap->config.baseurl;
+	cfg.max_steps = DOC_MAX_STEPS;
+	cfg.max_output = DOC_MAX_OUTPUT;
 	sl->eng = liquid_engine_new(&hooks, &cfg);
 	sl->ndocs = snap->nposts + snap->npages;
 	sl->docs = xcalloc(sl->ndocs + 1, sizeof(*sl->docs));
@@ -639,8 +616,7 @@ site_liquid_begin(struct build *b)
 		d->post = k < snap->nposts;
 		d->i = d->post ? k : k - snap->nposts;
 		src = d->post ? &b->post_src[d->i] : &b->page_src[d->i];
-		d->fields = doc_fields(sl, d->post, d->i,
-		    fm_copy(src->fm.data));
+		d->fm = src->fm.data ? value_ref(src->fm.data) : NULL;
 		sl->drops[k] = value_drop(&doc_ops, d);
 	}
 	sl->site = site_value(sl);
@@ -672,17 +648,15 @@ vars_for(struct site_liquid *sl, size_t k)
 }
 
 struct value *
-site_liquid_vars(struct build *b, bool post, size_t i, const char *text,
-    size_t body_off, const char *file)
+site_liquid_vars(struct build *b, bool post, size_t i, const char *body,
+    size_t len)
 {
 	struct site_liquid	*sl = b->liquid;
-	struct lq_doc		*d;
 
-	d = &sl->docs[post ? i : b->snap->nposts + i];
-	value_unref(d->fields);
-	d->fields = doc_fields(sl, post, i, front_matter(text, body_off,
-	    file));
-	return vars_for(sl, (size_t)(d - sl->docs));
+	sl->current = post ? i : b->snap->nposts + i;
+	value_unref(sl->current_body);
+	sl->current_body = value_str(body, len);
+	return vars_for(sl, sl->current);
 }
 
 void
@@ -695,8 +669,10 @@ site_liquid_end(struct build *b)
 		return;
 	value_unref(sl->site);
 	value_unref(sl->jekyll);
+	value_unref(sl->current_body);
 	for (k = 0; k < sl->ndocs; k++) {
 		value_unref(sl->drops[k]);
+		value_unref(sl->docs[k].fm);
 		value_unref(sl->docs[k].fields);
 		value_unref(sl->docs[k].content);
 	}

@@ -62,18 +62,19 @@ render_markdown(struct build *b, struct source *src, unsigned line,
 	convert_body(md, len, &env, doc);
 }
 
-/* The body of post (or page) i, rendered to the end of doc. */
+/* The body of page i, rendered to the end of doc. */
 static void
-render_body(struct build *b, bool post, size_t i, struct doc *doc)
+render_body(struct build *b, size_t i, struct doc *doc)
 {
-	struct source	*src = post ? &b->post_src[i] : &b->page_src[i];
+	struct source	*src = &b->page_src[i];
 	struct value	*vars;
 	const char	*text;
 	size_t		 len;
 
 	if ((text = site_source_read(b, src, &len)) == NULL)
 		return;
-	vars = site_liquid_vars(b, post, i, text, src->body_off, src->file);
+	vars = site_liquid_vars(b, false, i, text + src->body_off,
+	    len - src->body_off);
 	render_markdown(b, src, src->body_line, text + src->body_off,
 	    len - src->body_off, vars, doc);
 	value_unref(vars);
@@ -173,8 +174,8 @@ post_liquid(struct build *b, size_t i, struct post_job *job)
 	post_header(&b->snap->posts[i], &job->doc);
 	job->body = job->doc.n;
 	if ((text = site_source_read(b, src, &len)) != NULL) {
-		vars = site_liquid_vars(b, true, i, text, src->body_off,
-		    src->file);
+		vars = site_liquid_vars(b, true, i, text + src->body_off,
+		    len - src->body_off);
 		render_env(b, src, src->body_line, vars, &job->env);
 		convert_liquid(text + src->body_off, len - src->body_off,
 		    &job->env, &job->text);
@@ -287,7 +288,7 @@ site_render_page(struct build *b, size_t i)
 	struct doc	 doc = { 0 }, body = { 0 };
 
 	/* A page that opens with its own title needs no second one. */
-	render_body(b, false, i, &body);
+	render_body(b, i, &body);
 	if (body.n == 0 || body.lines[0].kind != LINE_HEADING ||
 	    body.lines[0].level != 1)
 		doc_add_heading(&doc, 1, pg->title);

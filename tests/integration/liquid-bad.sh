@@ -56,7 +56,7 @@ reported() {
 
 r=/posts/2024-01-01-range.gmi
 check "huge range: the loop stops at the step bound" reported \
-    2024-01-01-range.md:6:38 ' error: more than 10000000 steps'
+    2024-01-01-range.md:6:38 ' error: more than 1000000 steps'
 check "huge range: text before the loop served" has $r "Before the loop."
 check "huge range: text after the loop served" has $r "After the loop."
 

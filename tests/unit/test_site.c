@@ -1022,6 +1022,8 @@ test_liquid(void)
 	    "{{ '## Made *here*' | markdownify }}\n\n"
 	    "{% include passwd.txt %}Pages: {{ site.pages | size }}.\n");
 	put("guide/part.txt", "The part beside it.");
+	/* Its own content, while it renders: its source (31 bytes). */
+	put("self.md", "---\ntitle: Self\n---\nSelf {{ page.content | size }}\n");
 	p = site_path_join(root, "_includes/passwd.txt");
 	CHECK(symlink("/etc/passwd", p) == 0);
 	free(p);
@@ -1042,7 +1044,9 @@ test_liquid(void)
 	CHECK(b != NULL && strstr(b, "\nOld body.\n") != NULL);
 	CHECK(b != NULL && strstr(b, "\n## Made here\n") != NULL);
 	CHECK(b != NULL && strstr(b, "root:") == NULL);
-	CHECK(b != NULL && strstr(b, "\nPages: 1.\n") != NULL);
+	CHECK(b != NULL && strstr(b, "\nPages: 2.\n") != NULL);
+	b = body(s, "/self.gmi");
+	CHECK(b != NULL && strstr(b, "\nSelf 31\n") != NULL);
 	CHECK(has_diag(&d, DIAG_ERROR, "guide/index.md",
 	    "Could not locate the included file 'passwd.txt'"));
 	CHECK_INT(d.errors, 1);
