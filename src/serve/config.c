@@ -220,7 +220,7 @@ static const char usage_text[] =
 "      --cert FILE          certificate [cert] (CERTS/cert.pem)\n"
 "      --key FILE           private key [key] (CERTS/key.pem)\n"
 "      --permalink STYLE    posts (/posts/DATE-SLUG.gmi) or jekyll\n"
-"                           (/YYYY/MM/DD/SLUG/) [permalink] (posts)\n"
+"                           (the URL Jekyll gives it) [permalink] (posts)\n"
 "      --drafts             serve the posts of _drafts folders too [drafts]\n"
 "      --watch              reload when a file of the root changes, as on\n"
 "                           SIGHUP, once 200 ms pass without another [watch]\n"

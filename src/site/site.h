@@ -21,7 +21,7 @@
 
 enum permalink_style {
 	PERMALINK_POSTS,	/* /posts/DATE-SLUG.gmi (default) */
-	PERMALINK_JEKYLL,	/* /YYYY/MM/DD/SLUG/ */
+	PERMALINK_JEKYLL,	/* the URL Jekyll gives it */
 };
 
 /* A file or folder by identity: links and other spellings lead to it. */

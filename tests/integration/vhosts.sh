@@ -116,9 +116,10 @@ check "SNI of no site: the first site's certificate" [ "$(fp other.test)" = "$fa
 got=$(page phlog.test blog.test)
 check "SNI phlog.test asking for blog.test: 53 ($got)" \
     [ "$got" = "53 Proxy request refused|" ]
-got=$(status_line -s phlog.test "gemini://phlog.test/2024/01/02/hello/\r\n")
+# Jekyll's date style: /news/2024/01/02/hello.html, served as .gmi.
+got=$(status_line -s phlog.test "gemini://phlog.test/news/2024/01/02/hello.gmi\r\n")
 check "the phlog's own permalink (jekyll): $got" [ "${got%% *}" = 20 ]
-got=$(status_line -s blog.test "gemini://blog.test/2024/01/02/hello/\r\n")
+got=$(status_line -s blog.test "gemini://blog.test/news/2024/01/02/hello.gmi\r\n")
 check "not the blog's ($got)" [ "${got%% *}" = 51 ]
 
 menu_a=$(gopher "$GA" "")
