@@ -49,7 +49,7 @@ if [ "${INSTRUCTIONS:-0}" = 1 ]; then
 		done
 		awk -v name="$(basename "$site")" -v b="$(cat "$tmp/ir.base")" \
 		    -v n="$(cat "$tmp/ir.new")" 'BEGIN { printf \
-		    "%-20s base %14d  new %14d  new/base %.4f\n", name, b, n,
+		    "%-20s base %14.0f  new %14.0f  new/base %.4f\n", name, b, n,
 		    n / b }'
 	done
 	exit 0
