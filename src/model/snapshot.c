@@ -62,6 +62,7 @@ snapshot_post_free(struct post *p)
 	free(p->name);
 	free(p->slug);
 	free(p->date);
+	free(p->updated);
 	free(p->title);
 	free(p->author);
 	free(p->excerpt);

@@ -43,6 +43,8 @@ struct post {
 	char		 *name;		/* file name without .md: DATE-SLUG */
 	char		 *slug;		/* file name without date and .md */
 	char		 *date;		/* YYYY-MM-DD, front matter first */
+	/* RFC 3339 in UTC: last_modified_at, else the date's midnight. */
+	char		 *updated;
 	char		 *title;
 	char		 *author;
 	char		 *excerpt;	/* plain text, may be NULL */

@@ -321,6 +321,7 @@ clear_keys(struct frontmatter *fm)
 	fm->categories = fm->tags = NULL;
 	fm->ncategories = fm->ntags = 0;
 	fm->unpublished = false;
+	fm->modified = false;
 }
 
 void
@@ -354,13 +355,37 @@ frontmatter_merge(struct frontmatter *fm, const struct value *defaults,
 		fm->excerpt_line = line;
 }
 
+/*
+ * A time key of the front matter into t: false when unset (nil too),
+ * or not a date Jekyll reads (warned about, at its line).
+ */
+static bool
+take_time(const struct value *h, const char *key, struct value_time *t,
+    const char *yaml, size_t len, const char *file, struct diags *diags)
+{
+	const struct value	*d = value_hash_get(h, key, strlen(key));
+	char			*raw, *ex;
+
+	if (d == NULL || value_is_nil(d))
+		return false;
+	if (frontmatter_time(d, t))
+		return true;
+	raw = value_to_cstr(d);
+	collapse_space(raw);
+	ex = diag_excerpt(raw, strlen(raw), EXCERPT_MAX);
+	diag_add(diags, DIAG_WARNING, file, key_line(yaml, len, 2, key), 0,
+	    "%s '%s' is not a date Jekyll reads: ignored", key, ex);
+	free(ex);
+	free(raw);
+	return false;
+}
+
 /* The keys the site layer reads, from the hash. */
 static void
 take_keys(struct frontmatter *fm, const char *yaml, size_t len,
     const char *file, struct diags *diags)
 {
 	const struct value	*h = fm->data, *d;
-	char			*raw, *ex;
 
 	fm->title = frontmatter_string(value_hash_get(h, "title", 5));
 	fm->author = frontmatter_author(value_hash_get(h, "author", 6));
@@ -383,20 +408,12 @@ take_keys(struct frontmatter *fm, const char *yaml, size_t len,
 	if ((d = value_hash_get(h, "published", 9)) != NULL &&
 	    d->type == VALUE_BOOL && !d->u.b)
 		fm->unpublished = true;
-	if ((d = value_hash_get(h, "date", 4)) == NULL || value_is_nil(d))
-		return;
-	if (frontmatter_time(d, &fm->time)) {
+	fm->modified = take_time(h, "last_modified_at", &fm->modified_at,
+	    yaml, len, file, diags);
+	if (take_time(h, "date", &fm->time, yaml, len, file, diags)) {
 		fm->date = xmalloc(11);
 		frontmatter_ymd(&fm->time, fm->date);
-		return;
 	}
-	raw = value_to_cstr(d);
-	collapse_space(raw);
-	ex = diag_excerpt(raw, strlen(raw), EXCERPT_MAX);
-	diag_add(diags, DIAG_WARNING, file, key_line(yaml, len, 2, "date"), 0,
-	    "date '%s' is not a date Jekyll reads: ignored", ex);
-	free(ex);
-	free(raw);
 }
 
 /* YAML text to a hash (nil: an empty one); NULL (reported) otherwise. */

@@ -25,6 +25,8 @@ struct frontmatter {
 	char		 *title;
 	char		 *date;		/* "YYYY-MM-DD" of time, or NULL */
 	struct value_time time;		/* when date: in the local zone */
+	struct value_time modified_at;	/* last_modified_at, when modified */
+	bool		  modified;
 	char		 *author;
 	char		 *excerpt;
 	unsigned	  excerpt_line;

@@ -188,7 +188,7 @@ atom_entry(struct buf *out, const struct post *p, const char *base,
 	xml_elem(out, "    ", "title", p->title);
 	xml_link(out, "    ", base, p->url, "alternate");
 	atom_id(out, p, authority);
-	buf_printf(out, "    <updated>%sT00:00:00Z</updated>\n", p->date);
+	buf_printf(out, "    <updated>%s</updated>\n", p->updated);
 	if (p->author) {
 		buf_puts(out, "    <author>");
 		xml_elem(out, "", "name", p->author);
@@ -210,6 +210,7 @@ pages_atom(const struct snapshot *snap, const struct site_options *opts,
     struct buf *out)
 {
 	const struct site_config	*c = &snap->config;
+	const char			*updated;
 	char				*base, *authority, *id;
 	size_t				 i;
 
@@ -233,9 +234,15 @@ pages_atom(const struct snapshot *snap, const struct site_options *opts,
 	    opts->hostname });
 	xml_elem(out, "  ", "id", id);
 	free(id);
-	/* The newest post's date, not the clock: builds are reproducible. */
-	buf_printf(out, "  <updated>%sT00:00:00Z</updated>\n",
-	    snap->nposts ? snap->posts[0].date : "1970-01-01");
+	/*
+	 * The latest change of an entry, not the clock: builds are
+	 * reproducible.  The times are all alike, so the text orders them.
+	 */
+	updated = "1970-01-01T00:00:00Z";
+	for (i = 0; i < snap->nposts && i < PAGES_FEED_ENTRIES; i++)
+		if (strcmp(snap->posts[i].updated, updated) > 0)
+			updated = snap->posts[i].updated;
+	buf_printf(out, "  <updated>%s</updated>\n", updated);
 	if (c->author) {
 		buf_puts(out, "  <author>");
 		xml_elem(out, "", "name", c->author);

@@ -178,6 +178,22 @@ post_time(const struct source *src, const char *date, bool dated,
 	return true;
 }
 
+/* When a post last changed, for Atom: last_modified_at, else its date. */
+static char *
+post_updated(const struct frontmatter *fm, const char *date)
+{
+	static const char	 fmt[] = "%Y-%m-%dT%H:%M:%SZ";
+	struct value_time	 t;
+	struct buf		 b = BUF_INIT;
+
+	if (!fm->modified)
+		return xasprintf("%sT00:00:00Z", date);
+	t = fm->modified_at;
+	t.offset = 0;
+	value_strftime(&t, fmt, sizeof(fmt) - 1, &b);
+	return buf_detach(&b, NULL);
+}
+
 static void
 add_post(struct build *b, const char *rel, const char *fname, bool draft)
 {
@@ -226,6 +242,7 @@ add_post(struct build *b, const char *rel, const char *fname, bool draft)
 	p->slug = xstrdup(dated ? p->name + 11 : p->name);
 	p->date = xmalloc(11);
 	frontmatter_ymd(&t, p->date);
+	p->updated = post_updated(&src.fm, p->date);
 	src.time = t;
 	src.draft = draft;
 	p->title = src.fm.title && *src.fm.title ?

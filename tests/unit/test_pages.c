@@ -14,6 +14,7 @@ static size_t ebpf_posts[] = { 0 };
 static struct post posts[] = {
 	{ .source = "_posts/2023-11-03-co-re.md",
 	  .name = "2023-11-03-co-re", .slug = "co-re", .date = "2023-11-03",
+	  .updated = "2023-11-03T00:00:00Z",
 	  .title = "Did you know? CO-RE", .author = "Q. M.",
 	  .excerpt = "Compile once & run \"everywhere\"", .lang = "en",
 	  .categories = cats_a, .ncategories = 1, .tags = tags_a, .ntags = 2,
@@ -21,11 +22,13 @@ static struct post posts[] = {
 	  .url = "/posts/2023-11-03-co-re.gmi" },
 	{ .source = "_posts/news/2017-12-04-offload.markdown",
 	  .name = "2017-12-04-offload", .slug = "offload", .date = "2017-12-04",
+	  .updated = "2017-12-04T00:00:00Z",
 	  .title = "Offload is coming", .lang = "en",
 	  .path = "/posts/2017-12-04-offload.gmi",
 	  .url = "/posts/2017-12-04-offload.gmi" },
 	{ .source = "_posts/2017-02-21-os #1.md",
 	  .name = "2017-02-21-os", .slug = "os", .date = "2017-02-11",
+	  .updated = "2024-05-06T07:08:09Z",	/* last_modified_at */
 	  .title = "OpenState", .lang = "en", .categories = cats_a,
 	  .ncategories = 1,
 	  .path = "/posts/2017-02-21-os.gmi",
@@ -239,9 +242,13 @@ test_atom(void)
 	CHECK(strstr(b.data, "    <id>tag:example.org,2017-02-11:"
 	    "_posts/2017-02-21-os%20%231</id>\n") != NULL);
 	CHECK_INT(count(b.data, "<id>"), 4);
-	/* The newest post's date, never the clock. */
-	CHECK(strstr(b.data, "  <updated>2023-11-03T00:00:00Z</updated>\n"
+	/* The latest change of an entry, never the clock. */
+	CHECK(strstr(b.data, "  <updated>2024-05-06T07:08:09Z</updated>\n"
 	    "  <author>") != NULL);
+	CHECK(strstr(b.data, "_posts/2017-02-21-os%20%231</id>\n"
+	    "    <updated>2024-05-06T07:08:09Z</updated>\n") != NULL);
+	CHECK(strstr(b.data, "_posts/news/2017-12-04-offload</id>\n"
+	    "    <updated>2017-12-04T00:00:00Z</updated>\n") != NULL);
 	CHECK_INT(count(b.data, "<entry>"), 3);
 	CHECK_INT(count(b.data, "</entry>"), 3);
 	CHECK(strstr(b.data, "<link href=\"gemini://example.org/posts/"

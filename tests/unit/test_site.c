@@ -135,6 +135,48 @@ blog(void)
 	    "---\n");
 }
 
+/* Atom's updated: last_modified_at when a post has one, in UTC. */
+static void
+test_atom_updated(void)
+{
+	struct diags	 d;
+	struct snapshot	*s;
+	const char	*feed;
+
+	fresh_root();
+	put("_posts/2020-01-01-a.md", "---\ntitle: A\n"
+	    "last_modified_at: 2021-03-04 05:06:07 +0200\n---\nA.\n");
+	put("_posts/2020-02-01-b.md", "---\ntitle: B\n"
+	    "last_modified_at: not a date\n---\nB.\n");
+	put("_posts/2020-03-01-c.md", "---\ntitle: C\n---\nC.\n");
+	put("_posts/2019-01-01-d.md", "---\ntitle: D\n"
+	    "last_modified_at: 2022-12-31\n---\nD.\n");
+	s = build(&d, PERMALINK_POSTS);
+	CHECK(s != NULL);
+	if (s == NULL)
+		return;
+	feed = body(s, "/atom.xml");
+	CHECK(feed != NULL);
+	if (feed == NULL)
+		feed = "";
+	CHECK(strstr(feed, "2020-01-01-a</id>\n"
+	    "    <updated>2021-03-04T03:06:07Z</updated>\n") != NULL);
+	CHECK(strstr(feed, "2019-01-01-d</id>\n"
+	    "    <updated>2022-12-31T00:00:00Z</updated>\n") != NULL);
+	/* Without one, or with one that is no date: the post's date. */
+	CHECK(strstr(feed, "2020-03-01-c</id>\n"
+	    "    <updated>2020-03-01T00:00:00Z</updated>\n") != NULL);
+	CHECK(strstr(feed, "2020-02-01-b</id>\n"
+	    "    <updated>2020-02-01T00:00:00Z</updated>\n") != NULL);
+	CHECK(has_diag(&d, DIAG_WARNING, "2020-02-01-b.md",
+	    "last_modified_at 'not a date' is not a date Jekyll reads"));
+	/* The feed's: the latest of its entries'. */
+	CHECK(strstr(feed, "  <updated>2022-12-31T00:00:00Z</updated>\n") !=
+	    NULL);
+	snapshot_unref(s);
+	diag_free(&d);
+}
+
 static void
 test_scan(void)
 {
@@ -1122,6 +1164,7 @@ int
 main(void)
 {
 	RUN(test_scan);
+	RUN(test_atom_updated);
 	RUN(test_posts);
 	RUN(test_jekyll_paths);
 	RUN(test_bad_posts);
