@@ -37,6 +37,15 @@ path_order(const void *a, const void *b)
 	return strcmp(POST(a)->path, POST(b)->path);
 }
 
+/* Posts without a web key sort first, and are never found by one. */
+static int
+web_order(const void *a, const void *b)
+{
+	const char	*x = POST(a)->webkey, *y = POST(b)->webkey;
+
+	return strcmp(x ? x : "", y ? y : "");
+}
+
 /* Post indexes in the order of cmp. */
 static size_t *
 post_index(const struct snapshot *snap, int (*cmp)(const void *,
@@ -72,6 +81,7 @@ snapshot_post_free(struct post *p)
 	free(p->path);
 	free(p->url);
 	free(p->web);
+	free(p->webkey);
 }
 
 void
@@ -79,8 +89,10 @@ snapshot_index(struct snapshot *snap)
 {
 	free(snap->by_name);
 	free(snap->by_path);
+	free(snap->by_web);
 	snap->by_name = post_index(snap, name_order);
 	snap->by_path = post_index(snap, path_order);
+	snap->by_web = post_index(snap, web_order);
 }
 
 struct snapshot *
@@ -117,6 +129,7 @@ snapshot_unref(struct snapshot *snap)
 	free(snap->posts);
 	free(snap->by_name);
 	free(snap->by_path);
+	free(snap->by_web);
 	for (i = 0; i < snap->npages; i++) {
 		free(snap->pages[i].source);
 		free(snap->pages[i].title);
@@ -197,6 +210,27 @@ snapshot_find_post(const struct snapshot *snap, const char *path)
 		if (c == 0)
 			return (long)snap->by_path[mid];
 		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+long
+snapshot_find_web(const struct snapshot *snap, const char *key)
+{
+	size_t		 lo = 0, hi = snap->nposts, mid;
+	const char	*k;
+	int		 c;
+
+	while (snap->by_web != NULL && lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		k = snap->posts[snap->by_web[mid]].webkey;
+		c = strcmp(k ? k : "", key);
+		if (c == 0 && k != NULL)
+			return (long)snap->by_web[mid];
+		if (c <= 0)
 			lo = mid + 1;
 		else
 			hi = mid;

@@ -56,6 +56,7 @@ struct post {
 	char		 *path;		/* Gemini path, e.g. /posts/DATE-SLUG.gmi */
 	char		 *url;		/* path percent-encoded, for links */
 	char		 *web;		/* the URL Jekyll gives it, decoded */
+	char		 *webkey;	/* web without .html, index, last '/' */
 };
 
 struct page {
@@ -92,6 +93,7 @@ struct snapshot {
 	size_t			 nposts;
 	size_t			*by_name;	/* post indexes, by name */
 	size_t			*by_path;	/* post indexes, by path */
+	size_t			*by_web;	/* post indexes, by webkey */
 	struct page		*pages;
 	size_t			 npages;
 	struct taxon		*categories;	/* sorted by name */
@@ -117,7 +119,7 @@ struct snapshot	*snapshot_ref(struct snapshot *);
 void		 snapshot_unref(struct snapshot *);
 
 /*
- * Build by_name and by_path from the posts and their paths (done by
+ * Build by_name, by_path and by_web from the posts (done by
  * site_build; a snapshot made by hand calls it before lookups).
  */
 void		 snapshot_index(struct snapshot *);
@@ -129,6 +131,8 @@ void		 snapshot_inherit_gone(struct snapshot *snap,
 		    const struct snapshot *old);
 /* The index of the post served at path (as routed, not encoded), or -1. */
 long		 snapshot_find_post(const struct snapshot *, const char *path);
+/* The index of the post whose webkey is key, or -1. */
+long		 snapshot_find_web(const struct snapshot *, const char *key);
 /* The index of the post named name[0..len) (DATE-SLUG), or -1. */
 long		 snapshot_find_name(const struct snapshot *, const char *name,
 		    size_t len);

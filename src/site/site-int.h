@@ -42,6 +42,7 @@ struct source {
 	size_t			 body_off;
 	unsigned		 body_line;
 	struct value_time	 time;		/* a post's date */
+	const char		*web;		/* its web URL (the post's, page's) */
 	bool			 draft;		/* from a _drafts folder */
 };
 
@@ -79,6 +80,7 @@ struct build {
 	struct dir_id		*dirs;		/* folders scanned (loops) */
 	size_t			 ndirs, dirs_cap;
 	const char		*file;		/* being converted (warnings) */
+	const char		*web;		/* its web URL (relative links) */
 	struct site_liquid	*liquid;	/* site-liquid.c */
 	struct buf		 raw, text;	/* a source, read and sanitized */
 	struct entry_rules	 entries;	/* while scanning */
@@ -201,6 +203,8 @@ struct value	*site_liquid_vars(struct build *, bool post, size_t i,
 const char	*site_map_post_path(void *, const char *name);
 const char	*site_map_link_path(void *, const char *path);
 char		*site_map_url(void *, const char *target, unsigned line);
+/* A web path without .html, /index and trailing slashes: a lookup key. */
+char		*site_map_web_key(const char *path);
 /* The web paths of the pages, for site_map_url (after the scan). */
 void		 site_map_page_keys(struct build *);
 

@@ -93,8 +93,8 @@ has_scheme(const char *s)
 }
 
 /* A web path without its trailing slashes and .html: the page key. */
-static char *
-web_key(const char *path)
+char *
+site_map_web_key(const char *path)
 {
 	char	*k = xstrdup(path);
 	size_t	 n = strlen(k);
@@ -120,8 +120,8 @@ site_map_page_keys(struct build *b)
 		pg = &b->snap->pages[i];
 		src = xasprintf("/%s", pg->source);
 		*strrchr(src, '.') = '\0';
-		b->page_keys[2 * i] = web_key(pg->permalink ? pg->permalink :
-		    src);
+		b->page_keys[2 * i] = site_map_web_key(pg->web ? pg->web :
+		    pg->permalink ? pg->permalink : src);
 		b->page_keys[2 * i + 1] = src;
 	}
 }
@@ -249,7 +249,11 @@ map_local(const struct build *b, const char *path, const char *frag)
 		return xstrdup(sf->url);
 	if ((i = snapshot_find_post(b->snap, path)) != -1)
 		return xstrdup(b->snap->posts[i].url);
-	key = web_key(path);
+	key = site_map_web_key(path);
+	if ((i = snapshot_find_web(b->snap, key)) != -1) {
+		free(key);
+		return xstrdup(b->snap->posts[i].url);
+	}
 	url = find_taxonomy(b, key, frag);
 	if (url == NULL)
 		url = find_generated(b->snap, key);
@@ -262,19 +266,123 @@ map_local(const struct build *b, const char *path, const char *frag)
 	return res;
 }
 
+/* The path of an absolute URL of the web site itself (url:), or NULL. */
+static const char *
+own_url(const struct build *b, const char *target)
+{
+	const char	*site = b->snap->config.url, *t, *s;
+	size_t		 n;
+
+	if (site == NULL)
+		return NULL;
+	/* Over http or https alike, and protocol-relative. */
+	if ((s = strstr(site, "//")) == NULL)
+		return NULL;
+	s += 2;
+	if (strncasecmp(target, "http://", 7) == 0)
+		t = target + 7;
+	else if (strncasecmp(target, "https://", 8) == 0)
+		t = target + 8;
+	else if (strncmp(target, "//", 2) == 0)
+		t = target + 2;
+	else
+		return NULL;
+	n = strlen(s);
+	while (n > 0 && s[n - 1] == '/')
+		n--;
+	if (strncasecmp(t, s, n) != 0 || strchr("/?#", t[n]) == NULL)
+		return NULL;
+	return t[n] == '\0' ? "/" : t + n;
+}
+
+/* Resolve rel against the folder of base (both web paths), dot segments out. */
+static char *
+resolve(const char *base, const char *rel)
+{
+	struct buf	 out = BUF_INIT;
+	const char	*slash = strrchr(base, '/'), *p, *seg;
+	size_t		 n, k;
+
+	buf_append(&out, base, slash ? (size_t)(slash - base) + 1 : 0);
+	if (out.len == 0)
+		buf_putc(&out, '/');
+	for (p = rel; *p != '\0'; p += n + (p[n] == '/')) {
+		seg = p;
+		n = strcspn(p, "/");
+		if (n == 1 && seg[0] == '.')
+			continue;
+		if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+			/* Drop the last folder, never the root. */
+			k = out.len - 1;
+			while (k > 0 && out.data[k - 1] != '/')
+				k--;
+			buf_truncate(&out, k > 0 ? k : 1);
+			continue;
+		}
+		buf_append(&out, seg, n);
+		if (seg[n] == '/')
+			buf_putc(&out, '/');
+	}
+	buf_putc(&out, '\0');
+	return buf_detach(&out, NULL);
+}
+
+/*
+ * jekyll-relative-links: a link to a Markdown source, relative to the
+ * linking one's folder (or to the root with a '/'): its capsule URL.
+ */
+static char *
+source_link(const struct build *b, const char *path)
+{
+	const char	*root = b->opts ? b->opts->root : NULL, *rel;
+	char		*from, *res, *src;
+	const char	*url;
+	size_t		 n = strlen(path);
+
+	if (!(n > 3 && strcmp(path + n - 3, ".md") == 0) &&
+	    !(n > 9 && strcmp(path + n - 9, ".markdown") == 0))
+		return NULL;
+	rel = b->file;
+	if (root != NULL && strncmp(rel, root, strlen(root)) == 0)
+		rel += strlen(root) + (rel[strlen(root)] == '/');
+	from = xasprintf("/%s", rel);
+	res = path[0] == '/' ? xstrdup(path) : resolve(from, path);
+	free(from);
+	src = res + 1;
+	url = site_map_link_path((void *)b, src);
+	free(res);
+	return url ? xstrdup(url) : NULL;
+}
+
 char *
 site_map_url(void *ctx, const char *target, unsigned line)
 {
 	const struct build	*b = ctx;
 	const char		*base = b->snap->config.baseurl, *site;
 	const char		*p = target, *frag;
-	char			*path, *fragment = NULL, *url;
+	char			*path, *fragment = NULL, *url, *abs = NULL;
 	size_t			 n;
 
 	if (*target == '#')
 		return NULL;
-	if (*target != '/' || target[1] == '/' || has_scheme(target))
+	if ((p = own_url(b, target)) != NULL)
+		target = p;
+	else if (has_scheme(target) || (target[0] == '/' && target[1] == '/'))
 		return xstrdup(target);
+	p = target;
+	n = strcspn(p, "?#");
+	path = path_decode(p, n);
+	if ((url = source_link(b, path)) != NULL) {
+		free(path);
+		return url;
+	}
+	free(path);
+	if (*target != '/') {
+		/* Relative: against the linking document's web URL. */
+		if (b->web == NULL)
+			return xstrdup(target);
+		p = abs = resolve(b->web, target);
+	}
 	n = base ? strlen(base) : 0;
 	while (n > 0 && base[n - 1] == '/')
 		n--;
@@ -292,8 +400,13 @@ site_map_url(void *ctx, const char *target, unsigned line)
 	url = map_local(b, path, fragment);
 	free(path);
 	free(fragment);
-	if (url != NULL)
+	if (url != NULL) {
+		free(abs);
 		return url;
+	}
+	free(abs);
+	if (*target != '/')
+		return xstrdup(target);
 	site = b->snap->config.url;
 	diag_add(b->diags, DIAG_WARNING, b->file, line, 0,
 	    "%s: no such page in the capsule: %s", target,

@@ -75,6 +75,8 @@ post_paths(struct build *b, size_t i)
 		    src->file, b->diags);
 	free(style);
 	free(rel);
+	p->webkey = site_map_web_key(p->web);
+	src->web = p->web;
 	if (b->opts->permalink != PERMALINK_JEKYLL)
 		p->path = xasprintf("/posts/%s.gmi", p->name);
 	else if (p->web[strlen(p->web) - 1] == '/')

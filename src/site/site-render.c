@@ -46,6 +46,7 @@ render_env(struct build *b, struct source *src, unsigned line,
 	env->ctx = b;
 	env->kramdown = b->kramdown;
 	b->file = src->file;
+	b->web = src->web;
 }
 
 /*

@@ -336,6 +336,34 @@ doc_path(struct build *b, const char *rel, const struct source *s,
 	return site_url_to_path(url);
 }
 
+/*
+ * A page's URL as Jekyll gives it: its permalink, else /DIR/NAME.html
+ * (/DIR/NAME/ under a style ending with '/'), /DIR/ for an index.
+ */
+static char *
+page_web(struct build *b, const char *rel, const struct source *s)
+{
+	char	*style, *noext, *slash, *web;
+	bool	 dirs;
+
+	if (s->fm.permalink != NULL)
+		return xstrdup(s->fm.permalink);
+	style = frontmatter_string(snapshot_config_get(&b->snap->config,
+	    "permalink"));
+	dirs = site_url_style(style)[strlen(site_url_style(style)) - 1] ==
+	    '/';
+	free(style);
+	noext = strip_ext(rel);
+	slash = strrchr(noext, '/');
+	if (strcmp(slash ? slash + 1 : noext, "index") == 0)
+		web = xasprintf("/%.*s", slash ? (int)(slash - noext) + 1 : 0,
+		    noext);
+	else
+		web = xasprintf("/%s%s", noext, dirs ? "/" : ".html");
+	free(noext);
+	return web;
+}
+
 static void
 add_page(struct build *b, const char *rel, const char *fname,
     const struct collection *coll)
@@ -354,8 +382,10 @@ add_page(struct build *b, const char *rel, const char *fname,
 	value_time_local(&src.time);
 	if (src.fm.date != NULL)
 		src.time = src.fm.time;
-	if (coll == NULL)
+	if (coll == NULL) {
 		path = page_path(b, rel, &src);
+		web = page_web(b, rel, &src);
+	}
 	else if ((path = doc_path(b, rel, &src, coll, &web)) == NULL) {
 		site_source_free(&src);
 		return;
@@ -388,6 +418,7 @@ add_page(struct build *b, const char *rel, const char *fname,
 	pg->source = xstrdup(rel);
 	pg->path = path;
 	pg->web = web;
+	src.web = web;
 	if (coll != NULL)
 		pg->collection = xstrdup(coll->label);
 	pg->url = url_encode_str(path, URL_PATH);

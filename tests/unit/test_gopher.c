@@ -133,6 +133,7 @@ destroy(struct snapshot *s)
 	free(s->posts);
 	free(s->by_name);
 	free(s->by_path);
+	free(s->by_web);
 	free(s->pages[0].title);
 	free(s->pages[0].path);
 	free(s->pages);

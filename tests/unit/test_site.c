@@ -621,6 +621,24 @@ test_map_url(void)
 	check_map(&b, "/blog/posts/2017-02-21-os.gmi#frag",
 	    "/posts/2017-02-21-os.gmi");
 	check_map(&b, "relative/path.png", "relative/path.png");
+	/* The site's own absolute URLs, over https or http. */
+	check_map(&b, "https://example.org/blog/about/", "/about.gmi");
+	check_map(&b, "http://EXAMPLE.org/blog/2017/02/11/os/#x",
+	    "/posts/2017-02-21-os.gmi");
+	check_map(&b, "https://example.org", "/");
+	check_map(&b, "https://example.org.evil/blog/about/",
+	    "https://example.org.evil/blog/about/");
+	/* Relative to the linking document's URL, dots resolved. */
+	b.web = "/2017/12/04/offload/";
+	check_map(&b, "../../../2017/02/11/os/", "/posts/2017-02-21-os.gmi");
+	check_map(&b, "../../../../../about.html", "/about.gmi");
+	check_map(&b, "nowhere.png", "nowhere.png");
+	/* A link to a Markdown source (jekyll-relative-links). */
+	b.file = "_posts/2017-12-04-offload.md";
+	check_map(&b, "2017-02-21-os.md", "/posts/2017-02-21-os.gmi");
+	check_map(&b, "../about.md#me", "/about.gmi");
+	b.web = NULL;
+	b.file = "post.md";
 	CHECK_INT(d.warnings, warnings);
 	/* No capsule target: the web site's page, with a warning. */
 	check_map(&b, "/Articles/856005/",
