@@ -97,7 +97,8 @@ struct build {
 /* site-order.c: posts newest first, with their paths, indexed. */
 void		 site_order_posts(struct build *);
 /* site-taxonomy.c: the categories (or tags) of the posts, sorted. */
-struct taxon	*site_taxonomy(const struct snapshot *, bool tags, size_t *np);
+struct taxon	*site_taxonomy(const struct snapshot *, bool tags, size_t *np,
+		    struct diags *);
 /*
  * site-render.c: the posts (on opts->build_threads threads, published
  * in order), page i into the routes; the static files.

@@ -40,9 +40,48 @@ taxon_paths(struct taxon *t, const char *dir)
 	free(name);
 }
 
+/*
+ * Two names made one path ("a/b" and "a-b"): each clash reported, the
+ * later name given the path with "-2" (or the next number free), so
+ * that both have their page, as Jekyll publishes both.
+ */
+static void
+unclash(const struct snapshot *snap, struct taxon *t, size_t n,
+    const char *dir, struct diags *diags)
+{
+	size_t	 i, j, k;
+	char	*base, *path;
+
+	for (i = 1; i < n; i++) {
+		for (j = 0; j < i && strcmp(t[j].path, t[i].path) != 0; j++)
+			continue;
+		if (j == i)
+			continue;
+		base = xstrndup(t[i].path, strlen(t[i].path) - 4);
+		for (k = 2;; k++) {
+			path = xasprintf("%s-%zu.gmi", base, k);
+			for (j = 0; j < n && (j == i ||
+			    strcmp(t[j].path, path) != 0); j++)
+				continue;
+			if (j == n)
+				break;
+			free(path);
+		}
+		diag_add(diags, DIAG_WARNING, snap->posts[t[i].posts[0]].source,
+		    0, 0, "%s '%s' would be at %s, as another one is: served "
+		    "at %s", dir, t[i].name, t[i].path, path);
+		free(base);
+		free(t[i].path);
+		free(t[i].url);
+		t[i].path = path;
+		t[i].url = url_encode_str(path, URL_PATH);
+	}
+}
+
 /* Group the (name, post) pairs of every post into sorted taxa. */
 struct taxon *
-site_taxonomy(const struct snapshot *snap, bool tags, size_t *np)
+site_taxonomy(const struct snapshot *snap, bool tags, size_t *np,
+    struct diags *diags)
 {
 	struct assoc	*v = NULL;
 	struct taxon	*t = NULL;
@@ -76,6 +115,7 @@ site_taxonomy(const struct snapshot *snap, bool tags, size_t *np)
 		t[ntaxa - 1].nposts++;
 	}
 	free(v);
+	unclash(snap, t, ntaxa, tags ? "tag" : "category", diags);
 	*np = ntaxa;
 	return t;
 }

@@ -69,8 +69,9 @@ site_build(const struct site_options *opts, struct diags *diags)
 	b.data = site_data_read(&b);
 	site_order_posts(&b);
 	site_map_page_keys(&b);
-	snap->categories = site_taxonomy(snap, false, &snap->ncategories);
-	snap->tags = site_taxonomy(snap, true, &snap->ntags);
+	snap->categories = site_taxonomy(snap, false, &snap->ncategories,
+	    diags);
+	snap->tags = site_taxonomy(snap, true, &snap->ntags, diags);
 	site_liquid_begin(&b);
 
 	if (opts->search_bytes > 0 && (snap->search =

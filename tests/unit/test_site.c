@@ -1037,6 +1037,46 @@ test_data(void)
 	diag_free(&d);
 }
 
+/* Categories a/b and a-b, tags x/y and x-y: each clash reported, both served. */
+static void
+test_taxon_clash(void)
+{
+	struct site_options	 o = { .hostname = "localhost",
+	    .gemini_port = 1965, .gopher_port = 70,
+	    .permalink = PERMALINK_POSTS };
+	struct diags		 d = { 0 };
+	struct snapshot		*s;
+	const struct route	*r;
+
+	fresh_root();
+	put("_config.yml", "title: T\n");
+	put("_posts/2021-01-01-one.md", "---\ncategories: [a/b]\n"
+	    "tags: [x/y]\n---\nOne.\n");
+	put("_posts/2021-01-02-two.md", "---\ncategories: [a-b]\n"
+	    "tags: [x-y]\n---\nTwo.\n");
+	o.root = root;
+	s = site_build(&o, &d);
+	CHECK(s != NULL);
+	if (s == NULL)
+		return;
+	CHECK_INT(s->ncategories, 2);
+	CHECK(body(s, "/categories/a-b.gmi") != NULL);
+	CHECK(body(s, "/categories/a-b-2.gmi") != NULL);
+	CHECK(body(s, "/tags/x-y.gmi") != NULL);
+	CHECK(body(s, "/tags/x-y-2.gmi") != NULL);
+	CHECK(has_diag(&d, DIAG_WARNING, "", "category 'a/b' would be at "
+	    "/categories/a-b.gmi") || has_diag(&d, DIAG_WARNING, "",
+	    "category 'a-b' would be at /categories/a-b.gmi"));
+	CHECK(has_diag(&d, DIAG_WARNING, "", "tag '"));
+	/* The Gopher menus of both. */
+	r = routes_find(&s->gopher, "/categories/a-b/", 16);
+	CHECK(r != NULL);
+	r = routes_find(&s->gopher, "/categories/a-b-2/", 18);
+	CHECK(r != NULL);
+	snapshot_unref(s);
+	diag_free(&d);
+}
+
 static void
 test_missing_root(void)
 {
@@ -1199,6 +1239,7 @@ main(void)
 	RUN(test_collections);
 	RUN(test_big_collection);
 	RUN(test_data);
+	RUN(test_taxon_clash);
 	RUN(test_missing_root);
 	RUN(test_liquid);
 	RUN(test_kramdown_options);
