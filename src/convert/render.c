@@ -501,8 +501,9 @@ render_map_target(struct render *r, const char *target)
 {
 	char	*url;
 
-	if (*target == '\0' || *target == '#' || strncmp(target,
-	    LIQUID_DEAD_LINK, strlen(LIQUID_DEAD_LINK)) == 0)
+	/* A dead link may follow {{ site.url }} or {{ site.baseurl }}. */
+	if (*target == '\0' || *target == '#' ||
+	    strstr(target, LIQUID_DEAD_LINK) != NULL)
 		return NULL;
 	if (r->env->map_url == NULL)
 		url = xstrdup(target);

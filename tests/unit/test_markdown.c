@@ -161,6 +161,10 @@ test_links(void)
 	CHECK_MD("Go [below](#about-pumps-1), [there](/Articles/1/) or "
 	    "[gone](capsuled-missing:2016-01-01-x).\n",
 	    "Go below, there or gone.\n");
+	/* A dead link after the site's url or baseurl is dead too. */
+	CHECK_MD("[a](/blogcapsuled-missing:2016-01-01-x) and "
+	    "[b](https://example.org/blogcapsuled-missing:2016-01-01-x/#y).\n",
+	    "a and b.\n");
 	/* Reference links of every form. */
 	CHECK_MD("[text][Rules 2.0.1], [Greenhouse][], [Allotment] and "
 	    "[0] [one][0].\n\n"
