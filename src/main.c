@@ -23,7 +23,8 @@ static bool	several_sites;
  * summary line follows them, on stderr or in the log.
  */
 static struct snapshot *
-load_to(const struct config *cfg, FILE *out, size_t *errors)
+load_to(const struct config *cfg, struct snapshot *last, FILE *out,
+    size_t *errors)
 {
 	struct site_options	 opts;
 	struct diags		 diags = { 0 };
@@ -33,6 +34,9 @@ load_to(const struct config *cfg, FILE *out, size_t *errors)
 	config_site_options(cfg, &opts);
 	if (cfg->mode == MODE_EXPORT || cfg->mode == MODE_LIST)
 		opts.gopher_port = 0;	/* the Gemini side only */
+	/* A server keeps its posts' documents for its reloads. */
+	opts.keep = cfg->mode == MODE_SERVE;
+	opts.last = last;
 	snap = site_build(&opts, &diags);
 	site_summary(snap, &diags, summary, sizeof(summary));
 	if (out == NULL) {
@@ -54,11 +58,11 @@ load_to(const struct config *cfg, FILE *out, size_t *errors)
 
 /* The server's loader: start-up and SIGHUP, reported in the log. */
 static struct snapshot *
-load_logged(const struct config *cfg)
+load_logged(const struct config *cfg, struct snapshot *last)
 {
 	size_t	errors;
 
-	return load_to(cfg, NULL, &errors);
+	return load_to(cfg, last, NULL, &errors);
 }
 
 static int
@@ -119,9 +123,9 @@ main(int argc, char *argv[])
 	snaps = xcalloc(n, sizeof(*snaps));
 	for (i = 0; i < n; i++) {
 		if (cfg.mode == MODE_SERVE)
-			snaps[i] = load_logged(&sites[i]);
+			snaps[i] = load_logged(&sites[i], NULL);
 		else {
-			snaps[i] = load_to(&sites[i], cfg.mode == MODE_CHECK ?
+			snaps[i] = load_to(&sites[i], NULL, cfg.mode == MODE_CHECK ?
 			    stdout : stderr, &e);
 			errors += e;
 		}

@@ -70,6 +70,31 @@ doc_append(struct doc *dst, struct doc *src)
 	src->n = src->cap = 0;
 }
 
+/* An exact copy ("" stays ""). */
+static char *
+copy_str(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+void
+doc_append_copy(struct doc *dst, const struct doc *src)
+{
+	struct line	*l;
+	size_t		 i;
+
+	xgrowarray(&dst->lines, &dst->cap, dst->n + src->n,
+	    sizeof(*dst->lines));
+	for (i = 0; i < src->n; i++) {
+		l = &dst->lines[dst->n++];
+		*l = src->lines[i];
+		l->text = copy_str(l->text);
+		l->url = copy_str(l->url);
+		l->alt = copy_str(l->alt);
+		l->marker = copy_str(l->marker);
+	}
+}
+
 void
 doc_free(struct doc *d)
 {

@@ -54,6 +54,8 @@ struct line	*doc_add_heading(struct doc *, int level, const char *text);
 struct line	*doc_add_pre(struct doc *, const char *alt, const char *body);
 /* Move every line of src to the end of dst; src is left empty. */
 void		 doc_append(struct doc *dst, struct doc *src);
+/* A copy of src's lines appended to dst (src unchanged). */
+void		 doc_append_copy(struct doc *dst, const struct doc *src);
 void		 doc_free(struct doc *);
 
 /*

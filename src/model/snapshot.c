@@ -152,6 +152,8 @@ snapshot_unref(struct snapshot *snap)
 	routes_free(&snap->gopher);
 	routes_free(&snap->gone);
 	search_free(snap->search);
+	if (snap->cache != NULL)
+		snap->cache_free(snap->cache);
 	free(snap);
 }
 

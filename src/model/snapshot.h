@@ -113,6 +113,13 @@ struct snapshot {
 	struct search		*search;	/* the posts; NULL: none */
 	size_t			 source_bytes;	/* Markdown read */
 	double			 build_seconds;
+	/*
+	 * The site layer's results of this build, for the next one (a
+	 * reload) to reuse; freed with the snapshot by cache_free.
+	 */
+	void			*cache;
+	void			(*cache_free)(void *);
+	size_t			 reused;	/* posts taken from the last */
 };
 
 struct snapshot	*snapshot_ref(struct snapshot *);

@@ -293,7 +293,7 @@ reload_site(struct server *srv, size_t i)
 	else
 		log_warnx("%s%scertificate reload failed: keeping the "
 		    "previous one", name, sep);
-	if ((snap = srv->reload(&vh->load_cfg)) == NULL)
+	if ((snap = srv->reload(&vh->load_cfg, vh->snap)) == NULL)
 		log_warnx("%s%sreload failed: still serving the previous "
 		    "content", name, sep);
 	else
@@ -303,9 +303,11 @@ reload_site(struct server *srv, size_t i)
 	if (snap != NULL || ctx != NULL)
 		swap_in(srv, vh, snap, ctx);
 	if (snap != NULL)
-		log_info("%s%sreloaded: %zu post%s, %zu page%s", name, sep,
-		    snap->nposts, snap->nposts == 1 ? "" : "s", snap->npages,
-		    snap->npages == 1 ? "" : "s");
+		log_info("%s%sreloaded: %zu post%s, %zu page%s, %zu post%s "
+		    "reused", name, sep, snap->nposts,
+		    snap->nposts == 1 ? "" : "s", snap->npages,
+		    snap->npages == 1 ? "" : "s", snap->reused,
+		    snap->reused == 1 ? "" : "s");
 }
 
 /* SIGHUP: every site, one broken leaving the others be. */

@@ -9,11 +9,13 @@
 #include "site/site.h"
 
 /*
- * Build a fresh snapshot from the settings (start-up and SIGHUP).
- * Returns NULL when the content cannot be loaded at all; problems are
- * logged.
+ * Build a fresh snapshot from the settings (start-up and SIGHUP), last
+ * the one served until then (NULL at start-up), whose unchanged posts
+ * it may reuse.  Returns NULL when the content cannot be loaded at all;
+ * problems are logged.
  */
-typedef struct snapshot *(*snapshot_loader)(const struct config *);
+typedef struct snapshot *(*snapshot_loader)(const struct config *,
+    struct snapshot *last);
 
 /*
  * Hold SIGHUP and SIGUSR1 from now until the server serves, which then

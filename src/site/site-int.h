@@ -92,7 +92,46 @@ struct build {
 	time_t			 started;	/* Jekyll's site.time */
 	struct value		*data;		/* site.data: _data */
 	struct kramdown_opts	 kramdown;	/* from site.kramdown */
+	struct site_cache	*last;		/* opts->last's results */
+	struct site_cache	*cache;		/* this build's, for the next */
+	size_t			 reused;
 };
+
+/*
+ * site-cache.c: the Markdown stages' results of the last build.  The
+ * key of a post's: SHA-256 of what those stages read (the Liquid
+ * output t, file, first line, kramdown options, excerpt).
+ */
+#define SITE_CACHE_KEY		32
+struct site_cache;
+struct cache_entry;
+/* A conversion's links, recorded (map_url with a cache_job as ctx). */
+struct cache_job {
+	struct build	*b;
+	struct buf	 calls, answers;
+};
+void		 site_cache_key(const struct convert_env *,
+		    const struct convert_text *, const struct source *,
+		    unsigned char key[SITE_CACHE_KEY]);
+struct cache_entry *site_cache_find(struct site_cache *,
+		    const unsigned char *key);
+char		*site_cache_map_url(void *cache_job, const char *target,
+		    unsigned line);
+/* Do the entry's links map as they did, with b's pages? */
+bool		 site_cache_valid(const struct cache_entry *,
+		    const struct build *b);
+/* The entry's body appended to doc, its summary, its diagnostics. */
+void		 site_cache_use(const struct cache_entry *, struct doc *,
+		    char **excerpt, struct diags *);
+/* Keep a post's results (diags from `from` on; cj's links taken). */
+void		 site_cache_put(struct site_cache **, const unsigned char *key,
+		    const struct doc *body, const char *excerpt,
+		    const struct diags *, size_t from, struct cache_job *cj);
+/* A copy of the last build's entry in this build's cache. */
+void		 site_cache_keep(struct site_cache **,
+		    const struct cache_entry *);
+void		 site_cache_seal(struct site_cache *);
+void		 site_cache_free(void *);
 
 /* site-order.c: posts newest first, with their paths, indexed. */
 void		 site_order_posts(struct build *);

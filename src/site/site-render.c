@@ -28,6 +28,13 @@ struct post_job {
 	struct doc		 doc;
 	size_t			 body;	/* doc's first line of the body */
 	char			*excerpt;
+	/* The cache (site-cache.c): the key, the last build's entry. */
+	bool			 keyed;
+	unsigned char		 key[SITE_CACHE_KEY];
+	struct cache_entry	*hit;
+	size_t			 from;	/* the Markdown stages' first diag */
+	struct doc		 bodydoc;
+	struct cache_job	 cj;
 };
 
 /* The conversion of src from line on, with vars a Liquid template. */
@@ -87,22 +94,21 @@ render_body(struct build *b, size_t i, struct doc *doc)
  * body's first paragraph.
  */
 static char *
-summary(struct build *b, struct source *src, const struct doc *doc,
-    size_t from)
+summary(const struct convert_env *env, struct source *src,
+    const struct doc *doc)
 {
-	struct doc	 ex = { 0 };
-	char		*text = NULL;
-	unsigned	 line = 1;
-	size_t		 k;
+	struct convert_env	 ex_env = *env;
+	struct doc		 ex = { 0 };
+	char			*text = NULL;
+	size_t			 k;
 
 	if (src->fm.excerpt != NULL) {
-		line = src->fm.excerpt_line;
-		render_markdown(b, src, line, src->fm.excerpt,
-		    strlen(src->fm.excerpt), NULL, &ex);
+		ex_env.first_line = src->fm.excerpt_line;
+		convert_body(src->fm.excerpt, strlen(src->fm.excerpt),
+		    &ex_env, &ex);
 		doc = &ex;
-		from = 0;
 	}
-	for (k = from; text == NULL && k < doc->n; k++)
+	for (k = 0; text == NULL && k < doc->n; k++)
 		if (doc->lines[k].kind == LINE_TEXT && doc->lines[k].text)
 			text = xstrdup(doc->lines[k].text);
 	doc_free(&ex);
@@ -174,6 +180,7 @@ post_liquid(struct build *b, size_t i, struct post_job *job)
 	b->diags = &job->diags;
 	post_header(&b->snap->posts[i], &job->doc);
 	job->body = job->doc.n;
+	render_env(b, src, src->body_line, NULL, &job->env);
 	if ((text = site_source_read(b, src, &len)) != NULL) {
 		vars = site_liquid_vars(b, true, i, text + src->body_off,
 		    len - src->body_off);
@@ -191,15 +198,35 @@ post_liquid(struct build *b, size_t i, struct post_job *job)
 	job->env.ctx = &job->b;
 	job->env.liquid = NULL;
 	job->env.vars = NULL;
+	job->from = job->diags.n;
+	if (job->has_text && (b->last != NULL || b->opts->keep)) {
+		site_cache_key(&job->env, &job->text, src, job->key);
+		job->keyed = true;
+		job->hit = site_cache_find(b->last, job->key);
+	}
+	if (job->keyed && b->opts->keep) {
+		/* Its links recorded, for the next build to check. */
+		job->cj.b = &job->b;
+		job->env.map_url = site_cache_map_url;
+		job->env.ctx = &job->cj;
+	}
 }
 
 /* The Markdown stages, and the summary: on any thread. */
 static void
 post_markdown(struct post_job *job, struct source *src)
 {
+	if (job->hit != NULL && site_cache_valid(job->hit, &job->b)) {
+		buf_free(&job->text.text);
+		liquid_lines_free(&job->text.lines);
+		site_cache_use(job->hit, &job->bodydoc, &job->excerpt,
+		    &job->diags);
+		return;
+	}
+	job->hit = NULL;
 	if (job->has_text)
-		convert_markdown(&job->text, &job->env, &job->doc);
-	job->excerpt = summary(&job->b, src, &job->doc, job->body);
+		convert_markdown(&job->text, &job->env, &job->bodydoc);
+	job->excerpt = summary(&job->env, src, &job->bodydoc);
 }
 
 /*
@@ -214,6 +241,17 @@ post_publish(struct build *b, size_t i, struct post_job *job)
 	struct post	*p = &b->snap->posts[i];
 	struct source	*src = &b->post_src[i];
 
+	if (job->hit != NULL) {
+		b->reused++;
+		if (b->opts->keep)
+			site_cache_keep(&b->cache, job->hit);
+	} else if (job->keyed && b->opts->keep)
+		site_cache_put(&b->cache, job->key, &job->bodydoc, job->excerpt,
+		    &job->diags, job->from, &job->cj);
+	job->doc.nnotes = job->bodydoc.nnotes;
+	doc_append(&job->doc, &job->bodydoc);
+	buf_free(&job->cj.calls);
+	buf_free(&job->cj.answers);
 	diag_move(b->diags, &job->diags, 0);
 	p->excerpt = job->excerpt;
 	if (b->snap->search != NULL)

@@ -47,6 +47,7 @@ site_build(const struct site_options *opts, struct diags *diags)
 	b.opts = opts;
 	b.snap = snap;
 	b.diags = diags;
+	b.last = opts->last != NULL ? opts->last->cache : NULL;
 	if ((b.realroot = realpath(opts->root, NULL)) == NULL) {
 		diag_errno(diags, DIAG_ERROR, opts->root, "capsule root");
 		snapshot_unref(snap);
@@ -94,6 +95,10 @@ site_build(const struct site_options *opts, struct diags *diags)
 	pages_publish(snap, opts, diags);
 	routes_seal(&snap->gemini);
 	gophersite_finish(snap, opts, diags);
+	site_cache_seal(b.cache);
+	snap->cache = b.cache;
+	snap->cache_free = site_cache_free;
+	snap->reused = b.reused;
 
 	free(b.post_src);
 	free(b.page_src);

@@ -42,6 +42,13 @@ struct site_options {
 	size_t			 search_bytes;	/* index bound; 0: no search */
 	int			 build_threads;	/* converting posts; 0: one */
 	/*
+	 * keep: the snapshot keeps its posts' converted documents for the
+	 * next build (a reload), which reuses those of last that did not
+	 * change (last: NULL, or a snapshot built with keep).
+	 */
+	bool			 keep;
+	struct snapshot		*last;
+	/*
 	 * Never part of the snapshot, whatever the layout: the
 	 * certificate, its key and their folder (ino 0: unused).
 	 */

@@ -21,7 +21,8 @@ check "and not on stderr" sh -c '! grep -q "broken.md" "$1"' - \
     "$CAPSULED_LOG"
 got=$(grep "reloaded: " "$log" | tail -n 1)
 check "one page is '1 page' ($got)" \
-    sh -c 'echo "$1" | grep -q "reloaded: 2 posts, 1 page$"' - "$got"
+    sh -c 'echo "$1" |
+    grep -Eq "reloaded: 2 posts, 1 page, [0-9]+ posts? reused$"' - "$got"
 check "the summary of the load in the log file" \
     grep -Eq " 2 posts, 1 page, [0-9]+ static files, 0 warnings, 1 error, " \
     "$log"
@@ -49,7 +50,7 @@ check "--daemon: the start-up diagnostic in the log file" \
 printf -- '---\ntitle: Fine\n---\nfine\n' >"$broken"
 printf -- '---\ntitle: [\n---\n' >"$T_TMP/capsule/_posts/2024-03-05-other.md"
 kill -HUP "$pid"
-check "--daemon: reloaded" wait_text "$dlog" "reloaded: 3 posts, 1 page$"
+check "--daemon: reloaded" wait_text "$dlog" "reloaded: 3 posts, 1 page, "
 check "--daemon: the reload's diagnostic in the log file" \
     grep -Eq "2024-03-05-other.md:[0-9]+:[0-9]+: error: " "$dlog"
 kill "$pid"

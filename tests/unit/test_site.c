@@ -2,12 +2,16 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "harness.h"
 #include "model/model.h"
+#include "proto/gopher-recipe.h"
 #include "site/site-int.h"
 #include "core/core.h"
 
@@ -1218,6 +1222,282 @@ test_kramdown_options(void)
 	diag_free(&d);
 }
 
+/*
+ * Incremental reload: a tree edited at random (a post changed, added,
+ * removed, touched, _config.yml's kramdown options, an include, a date
+ * that moves a post others link to), built with the last snapshot
+ * after each edit, gives the routes and diagnostics of a cold build;
+ * and the posts that did not change were taken from the last build.
+ */
+#define INCR_SLOTS	16
+
+struct incr_tree {
+	int		 version[INCR_SLOTS];	/* 0: no such post */
+	int		 day[INCR_SLOTS];
+	int		 quotes, note;
+	unsigned	 seed;
+};
+
+static unsigned
+incr_rand(struct incr_tree *t, unsigned n)
+{
+	t->seed = t->seed * 1103515245u + 12345u;
+	return (t->seed >> 16) % n;
+}
+
+static char *
+incr_post_name(const struct incr_tree *t, int k)
+{
+	return xasprintf("_posts/2020-01-%02d-p%d.md", t->day[k], k);
+}
+
+static void
+incr_put_post(const struct incr_tree *t, int k)
+{
+	char	*name, *text;
+	int	 j = (k + 1) % INCR_SLOTS;
+
+	name = incr_post_name(t, k);
+	/* Links to the next slot's post, by URL: it may move or go. */
+	text = xasprintf("---\ntitle: Post %d v%d\n%s---\n\n"
+	    "Intro %d, \"quoted\" v%d.\n\n"
+	    "[next](/blog/2020/01/%02d/p%d/), [about](/about/), "
+	    "[gone](/nowhere/) and a note[^1].\n\n%s\n\n[^1]: Foot %d.\n",
+	    k, t->version[k], k % 4 == 0 ? "excerpt: \"Ex [a](/about/)\"\n" :
+	    "", k, t->version[k], t->day[j], j,
+	    k % 3 == 0 ? "{% include note.html %}" : "", k);
+	put(name, text);
+	free(text);
+	free(name);
+}
+
+static void
+incr_put_config(const struct incr_tree *t)
+{
+	char	*text;
+
+	text = xasprintf("title: T\nurl: https://example.org\n"
+	    "baseurl: /blog\npermalink: /:year/:month/:day/:title/\n%s",
+	    t->quotes ? "kramdown:\n  smart_quotes: apos,apos,quot,quot\n" :
+	    "");
+	put("_config.yml", text);
+	free(text);
+}
+
+static void
+incr_put_note(const struct incr_tree *t)
+{
+	char	*text;
+
+	text = xasprintf("A note, v%d.\n", t->note);
+	put("_includes/note.html", text);
+	free(text);
+}
+
+static void
+incr_remove(const struct incr_tree *t, int k)
+{
+	char	*name, *path;
+
+	name = incr_post_name(t, k);
+	path = site_path_join(root, name);
+	unlink(path);
+	free(path);
+	free(name);
+}
+
+static struct snapshot *
+incr_build(struct diags *d, struct snapshot *last, bool keep, int threads)
+{
+	struct site_options	o = { .root = root, .hostname = "localhost",
+	    .gemini_port = 1965, .gopher_host = "localhost",
+	    .gopher_port = 70, .permalink = PERMALINK_JEKYLL,
+	    .build_threads = threads, .keep = keep, .last = last };
+
+	memset(d, 0, sizeof(*d));
+	return site_build(&o, d);
+}
+
+/* What a route answers: its bytes, or the menu its recipe makes. */
+static char *
+incr_answer(const struct route *r, size_t *lenp)
+{
+	char	*p;
+
+	if (r->kind == ROUTE_RECIPE)
+		return gopher_recipe_expand(r->body, r->len, lenp);
+	p = xmalloc(r->len + 1);
+	memcpy(p, r->body, r->len);
+	*lenp = r->len;
+	return p;
+}
+
+static bool
+incr_same_routes(const struct routes *a, const struct routes *b)
+{
+	const struct route	*r, *s;
+	char			*x, *y;
+	size_t			 i, nx, ny;
+	bool			 same;
+
+	if (a->n != b->n)
+		return false;
+	for (i = 0; i < a->n; i++) {
+		r = &a->v[i];
+		s = routes_find(b, r->path, strlen(r->path));
+		if (s == NULL)
+			return false;
+		x = incr_answer(r, &nx);
+		y = incr_answer(s, &ny);
+		same = nx == ny && memcmp(x, y, nx) == 0;
+		free(x);
+		free(y);
+		if (!same || s->kind != r->kind ||
+		    (r->type == NULL) != (s->type == NULL) ||
+		    (r->type != NULL && strcmp(r->type, s->type) != 0)) {
+			fprintf(stderr, "route %s differs\n", r->path);
+			return false;
+		}
+	}
+	return true;
+}
+
+static char *
+incr_diags(const struct diags *d)
+{
+	char	*text = NULL;
+	size_t	 len;
+	FILE	*fp;
+
+	if ((fp = open_memstream(&text, &len)) == NULL)
+		exit(2);
+	diag_print(d, fp);
+	fclose(fp);
+	return text;
+}
+
+static size_t
+incr_posts(const struct incr_tree *t)
+{
+	size_t	n = 0;
+	int	k;
+
+	for (k = 0; k < INCR_SLOTS; k++)
+		n += t->version[k] > 0;
+	return n;
+}
+
+static void
+test_incremental(void)
+{
+	static const unsigned	 seeds[] = { 1, 7, 42 };
+	struct incr_tree	 t;
+	struct diags		 dl, dc;
+	struct snapshot		*last, *snap, *cold;
+	struct timespec		 ts[2];
+	char			*a, *b, *name, *path;
+	size_t			 reused = 0, s, round, want;
+	int			 k, op;
+
+	for (s = 0; s < sizeof(seeds) / sizeof(*seeds); s++) {
+		fresh_root();
+		memset(&t, 0, sizeof(t));
+		t.seed = seeds[s];
+		incr_put_config(&t);
+		incr_put_note(&t);
+		put("about.md", "---\ntitle: About\npermalink: /about/\n---\n"
+		    "About.\n");
+		for (k = 0; k < INCR_SLOTS / 2; k++) {
+			t.version[k] = 1;
+			t.day[k] = k + 1;
+		}
+		for (k = 0; k < INCR_SLOTS; k++)
+			if (t.version[k] > 0)
+				incr_put_post(&t, k);
+		last = incr_build(&dl, NULL, true, 2);
+		diag_free(&dl);
+		for (round = 0; round < 24 && last != NULL; round++) {
+			op = (int)incr_rand(&t, 7);
+			k = (int)incr_rand(&t, INCR_SLOTS);
+			want = SIZE_MAX;
+			switch (op) {
+			case 0:		/* a post changed */
+			case 1:		/* added */
+				if (t.version[k] == 0)
+					t.day[k] = 1 + (int)incr_rand(&t, 28);
+				else if (op == 0)
+					want = incr_posts(&t) - 1;
+				t.version[k]++;
+				incr_put_post(&t, k);
+				break;
+			case 2:		/* removed */
+				if (t.version[k] > 0)
+					incr_remove(&t, k);
+				t.version[k] = 0;
+				break;
+			case 3:		/* touched, the same bytes */
+				if (t.version[k] == 0)
+					break;
+				name = incr_post_name(&t, k);
+				path = site_path_join(root, name);
+				clock_gettime(CLOCK_REALTIME, &ts[0]);
+				ts[0].tv_sec += 10 + (time_t)round;
+				ts[1] = ts[0];
+				utimensat(AT_FDCWD, path, ts, 0);
+				free(path);
+				free(name);
+				want = incr_posts(&t);
+				break;
+			case 4:		/* kramdown's options */
+				t.quotes = !t.quotes;
+				incr_put_config(&t);
+				want = 0;
+				break;
+			case 5:		/* an include */
+				t.note++;
+				incr_put_note(&t);
+				break;
+			default:	/* moved: a new date */
+				if (t.version[k] == 0)
+					break;
+				incr_remove(&t, k);
+				t.day[k] = 1 + (int)incr_rand(&t, 28);
+				incr_put_post(&t, k);
+				break;
+			}
+			snap = incr_build(&dl, last, true, 2);
+			cold = incr_build(&dc, NULL, false, 1);
+			if (snap == NULL || cold == NULL) {
+				CHECK(snap != NULL && cold != NULL);
+				snapshot_unref(snap);
+				snapshot_unref(cold);
+				diag_free(&dl);
+				diag_free(&dc);
+				break;
+			}
+			CHECK(incr_same_routes(&cold->gemini, &snap->gemini));
+			CHECK(incr_same_routes(&cold->gopher, &snap->gopher));
+			a = incr_diags(&dl);
+			b = incr_diags(&dc);
+			CHECK_STR(a, b);
+			free(a);
+			free(b);
+			CHECK_INT(cold->reused, 0);
+			if (want != SIZE_MAX)
+				CHECK_INT(snap->reused, want);
+			reused += snap->reused;
+			snapshot_unref(cold);
+			snapshot_unref(last);
+			diag_free(&dl);
+			diag_free(&dc);
+			last = snap;
+		}
+		snapshot_unref(last);
+	}
+	/* Not a comparison of two cold builds. */
+	CHECK(reused > 0);
+}
+
 int
 main(void)
 {
@@ -1243,6 +1523,7 @@ main(void)
 	RUN(test_missing_root);
 	RUN(test_liquid);
 	RUN(test_kramdown_options);
+	RUN(test_incremental);
 	if (root != NULL)
 		rm_tree(root);
 	return HARNESS_END();
