@@ -90,6 +90,9 @@ def problems(path, rel):
                 p = urllib.parse.unquote(re.split(r"[?#]", url)[0])
                 if p.endswith("/"):
                     p += "index.gmi"
+                # /search is answered by the server, not a file.
+                if p == "/search":
+                    continue
                 if not os.path.isfile(os.path.join(out, p.lstrip("/"))):
                     yield where + "local link does not resolve: " + url
                 links.setdefault(rel, set()).add(p.lstrip("/"))
