@@ -184,10 +184,11 @@ item_ial(const char *s, size_t n, size_t *pre)
 		;
 	if (j < n && s[j] == ':' && j > i + 2)
 		return 0;		/* {:name: ...}: a definition */
-	for (; j < n && s[j] != '}'; j++)
-		if (s[j] == '\\' && j + 1 < n)
+	/* The list ends on its line: a line end is no part of it. */
+	for (; j < n && s[j] != '}' && s[j] != '\n'; j++)
+		if (s[j] == '\\' && j + 1 < n && s[j + 1] != '\n')
 			j++;
-	if (j >= n)
+	if (j >= n || s[j] == '\n')
 		return 0;
 	for (j++; j < n && (s[j] == ' ' || s[j] == '\t'); j++)
 		;
