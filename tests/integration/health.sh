@@ -11,20 +11,7 @@
 make_capsule "$T_TMP/capsule"
 
 # gopher SELECTOR [SOURCE]: the raw reply.
-gopher() {
-	timeout 10 python3 -c 'import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 5,
-    (sys.argv[3], 0))
-s.sendall(sys.argv[2].encode() + b"\r\n")
-d = b""
-while True:
-    b = s.recv(4096)
-    if not b:
-        break
-    d += b
-sys.stdout.write(d.decode(errors="replace"))' "$GOPHER_PORT" "$1" \
-	    "${2:-127.0.0.1}"
-}
+gopher() { gopher_raw "$GOPHER_PORT" "$1" "${2:-127.0.0.1}"; }
 
 start_capsuled --root "$T_TMP/capsule" --health-path /health \
     --health-selector /health --drain-seconds 3 --rate-limit 1 || exit 1

@@ -247,6 +247,22 @@ make_capsule() {
 	printf '\0\1\2' >"$1/files/blob.qqq"
 }
 
+# gopher_raw PORT SELECTOR [SOURCE]: the raw reply to SELECTOR on
+# 127.0.0.1:PORT, from the address SOURCE when given.
+gopher_raw() {
+	timeout 10 python3 -c 'import socket, sys
+src = (sys.argv[3], 0) if len(sys.argv) > 3 else None
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 5, src)
+s.sendall(sys.argv[2].encode() + b"\r\n")
+d = b""
+while True:
+    b = s.recv(4096)
+    if not b:
+        break
+    d += b
+sys.stdout.write(d.decode(errors="replace"))' "$@"
+}
+
 # gem [CLIENT OPTIONS] REQUEST: the test client against the daemon of
 # start_capsuled (see tests/tools/gemini-client.c).
 gem() {

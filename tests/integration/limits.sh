@@ -101,17 +101,7 @@ secs=${got#44 }
 check "the sixth: 44 and the seconds to wait ($got)" sh -c \
     'case "$1" in "44 "[0-9]*) [ "$2" -ge 1 ] && [ "$2" -le 12 ] ;;
     *) exit 1 ;; esac' - "$got" "$secs"
-got=$(printf '\r\n' | timeout 10 python3 -c '
-import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 5)
-s.sendall(b"\r\n")
-d = b""
-while True:
-    b = s.recv(4096)
-    if not b:
-        break
-    d += b
-sys.stdout.write(d.decode(errors="replace").split("\t")[0])' "$GOPHER_PORT")
+got=$(gopher_raw "$GOPHER_PORT" "" | head -n 1 | cut -f 1)
 check "over Gopher: a type 3 item ($got)" sh -c \
     'case "$1" in "3Too many requests: wait "[0-9]*" second"*) ;;
     *) exit 1 ;; esac' - "$got"

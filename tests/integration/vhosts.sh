@@ -71,18 +71,7 @@ page() {
 	    grep -m 2 -E '^(2|5)[0-9] |^# ' | tr '\n' '|'
 }
 # gopher PORT SELECTOR: the raw reply.
-gopher() {
-	timeout 10 python3 -c 'import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 5)
-s.sendall(sys.argv[2].encode() + b"\r\n")
-d = b""
-while True:
-    b = s.recv(4096)
-    if not b:
-        break
-    d += b
-sys.stdout.write(d.decode(errors="replace"))' "$1" "$2"
-}
+gopher() { gopher_raw "$1" "$2"; }
 
 A=$T_TMP/certs/blog.test
 B=$T_TMP/certs/phlog.test
