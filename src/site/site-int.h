@@ -89,7 +89,7 @@ struct build {
 	const struct collection	*coll;		/* the one being scanned */
 	bool			 future;	/* future: true */
 	bool			 unpublished;	/* unpublished: true */
-	time_t			 started;	/* Jekyll's site.time */
+	struct value_time	 time;		/* Jekyll's site.time */
 	struct value		*data;		/* site.data: _data */
 	struct kramdown_opts	 kramdown;	/* from site.kramdown */
 	struct site_cache	*last;		/* opts->last's results */

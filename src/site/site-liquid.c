@@ -472,19 +472,11 @@ static struct value *
 site_value(struct site_liquid *sl)
 {
 	const struct snapshot	*snap = sl->b->snap;
-	struct value		*site = config_value(sl->b), *a, *c, *t;
-	struct value_time	 now;
+	struct value		*site = config_value(sl->b), *a, *c;
 	const char		*label;
 	size_t			 i;
 
-	/* site.time: the build's, unless _config.yml gives time: (Jekyll). */
-	t = value_hash_get(site, "time", 4);
-	if (t == NULL || t->type != VALUE_TIME) {
-		if (t == NULL || t->type != VALUE_STRING ||
-		    value_time_parse(t->u.str.s, t->u.str.len, &now) == -1)
-			value_time_now(&now);
-		set(site, "time", value_time(&now));
-	}
+	set(site, "time", value_time(&sl->b->time));
 	a = value_array();
 	for (i = 0; i < snap->nposts; i++)
 		value_array_push(a, value_ref(sl->drops[i]));

@@ -150,11 +150,11 @@ path_categories(const char *rel, const char *dir, char ***listp,
 	}
 }
 
-/* Jekyll's Publisher: dated after the build started, without future. */
+/* Jekyll's Publisher: dated after site.time, without future. */
 static bool
 in_future(const struct build *b, const struct value_time *t)
 {
-	return !b->future && t->sec > b->started;
+	return !b->future && t->sec > b->time.sec;
 }
 
 /* The date of a post: its front matter's, its name's, a draft's mtime. */
@@ -378,7 +378,7 @@ add_page(struct build *b, const char *rel, const char *fname,
 	if (site_source_load(b, rel, &src, &has_fm) == -1)
 		return;
 	site_defaults_apply(b, rel, coll ? coll->label : "pages", &src);
-	src.time.sec = b->started;
+	src.time.sec = b->time.sec;
 	value_time_local(&src.time);
 	if (src.fm.date != NULL)
 		src.time = src.fm.time;
@@ -713,7 +713,13 @@ site_scan(struct build *b)
 	b->future = v != NULL && value_truthy(v);
 	v = snapshot_config_get(&b->snap->config, "unpublished");
 	b->unpublished = v != NULL && value_truthy(v);
-	b->started = time(NULL);
+	/* site.time: when the build starts, unless time: gives it (Jekyll). */
+	v = snapshot_config_get(&b->snap->config, "time");
+	if (v != NULL && v->type == VALUE_TIME)
+		b->time = v->u.time;
+	else if (v == NULL || v->type != VALUE_STRING ||
+	    value_time_parse(v->u.str.s, v->u.str.len, &b->time) == -1)
+		value_time_now(&b->time);
 	if (stat(b->realroot, &st) == 0)
 		first_visit(b, &st);
 	walk(b, "", 0, WALK_SITE);

@@ -37,6 +37,10 @@ LIST_PAGE = "jdiff-documents.txt"
 # The URL a post_url to a post the site lacks gets, when Jekyll had to be
 # made lenient about it (see build_reference): links there are not counted.
 MISSING_POST = "/jdiff-missing-post/"
+# site.time of both builds where the site's _config.yml gives no time:
+# (a page may pick its words by it), fixed, so that a cached build of
+# Jekyll and today's capsuled agree on it and on what is in the future.
+SITE_TIME = "2030-01-01 00:00:00 +0000"
 
 # name, kind: "count" found of a total (the floor is a number found),
 # "max" a number of problems (the floor is the most allowed), "pct" a
@@ -132,7 +136,7 @@ def build_reference(site, d):
                                                   ".jekyll-cache"))
     overlay = os.path.join(d, "overlay.log")
     r = subprocess.run(["ruby", os.path.join(HERE, "prepare.rb"), ref,
-                        overlay], capture_output=True, text=True,
+                        overlay, SITE_TIME], capture_output=True, text=True,
                        env=jekyll_env(), timeout=600)
     if r.returncode != 0:
         return "prepare.rb failed: " + (r.stderr.strip() or "?")[-300:]
@@ -188,7 +192,8 @@ def reference(site, cache, ident):
     h = hashlib.sha256()
     h.update(os.path.realpath(site).encode() + b"\0" + ident.encode())
     h.update(open(os.path.join(HERE, "prepare.rb"), "rb").read())
-    h.update(inspect.getsource(build_reference).encode() + POST_URL_PLUGIN.encode())
+    h.update(inspect.getsource(build_reference).encode() +
+             POST_URL_PLUGIN.encode() + SITE_TIME.encode())
     tree_hash(site, h)
     key = h.hexdigest()
     kf = os.path.join(d, "key")
@@ -302,6 +307,33 @@ def problem(mode, rc, text):
     else:
         return None
     return "capsuled %s: %s: %s" % (mode, why, text.strip()[-300:])
+
+
+def pinned(site, d):
+    """The folder capsuled reads: site, or where its _config.yml gives
+    no time:, a copy in d (files linked, not copied) whose _config.yml
+    pins site.time to SITE_TIME, as prepare.rb does for Jekyll."""
+    conf = os.path.join(site, "_config.yml")
+    text = open(conf, encoding="utf-8", errors="replace").read() \
+        if os.path.isfile(conf) else ""
+    if re.search(r"^time\s*:", text, re.M):
+        return site
+
+    def link(src, dst):
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+    shutil.rmtree(d, ignore_errors=True)
+    shutil.copytree(site, d, symlinks=True, copy_function=link,
+                    ignore=shutil.ignore_patterns(".git"))
+    conf = os.path.join(d, "_config.yml")
+    if os.path.exists(conf):
+        os.remove(conf)         # a link to the site's own
+    with open(conf, "w", encoding="utf-8") as fp:
+        fp.write(text + ("" if text.endswith("\n") or not text else "\n") +
+                 "time: %s\n" % SITE_TIME)
+    return d
 
 
 class Capsule:
@@ -579,8 +611,9 @@ def run_site(site, name, args, ident, allow, used):
         return None, err
     out = os.path.join(d, "html")
     j = JekyllSite(out, site)
-    c = Capsule(args.capsuled, site, os.path.join(args.cache, name + ".gmi"),
-                logs)
+    c = Capsule(args.capsuled, pinned(site, os.path.join(args.cache,
+                                                         name + ".src")),
+                os.path.join(args.cache, name + ".gmi"), logs)
     say("== %s: %s" % (name, c.summary or "capsuled: no summary line"))
     if c.failed:
         return None, c.failed

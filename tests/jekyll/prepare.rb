@@ -6,15 +6,16 @@
 #   - layouts that print only {{ content }};
 #   - no Sass (its imports name theme files that are not here);
 #   - a Liquid page, jdiff-documents.txt, through which Jekyll lists
-#     every document, page and static file with its URL.
+#     every document, page and static file with its URL;
+#   - site.time pinned to SITE_TIME where the site gives no time:.
 # Every change is written to OVERLAY_LOG, a line each.
 #
-#   ruby prepare.rb REF OVERLAY_LOG
+#   ruby prepare.rb REF OVERLAY_LOG SITE_TIME
 require "fileutils"
 require "yaml"
 require "date"
 
-ref, log_path = ARGV
+ref, log_path, site_time = ARGV
 log = File.open(log_path, "w")
 note = ->(s) { log.puts(s) }
 
@@ -81,6 +82,12 @@ overlay["highlighter"] = "rouge"
 if config["relative_permalinks"]
   overlay["relative_permalinks"] = false
   note.("relative_permalinks: true replaced by false (Jekyll 3+ stops on it)")
+end
+# site.time, which a page may pick its words by (and which says what
+# is in the future): the same for capsuled (jdiff.py), whatever the day.
+unless config.key?("time")
+  overlay["time"] = site_time
+  note.("time: #{site_time} (site.time pinned)")
 end
 File.write(File.join(ref, "_jdiff.yml"), YAML.dump(overlay))
 

@@ -922,6 +922,35 @@ test_posts_anywhere(void)
 	diag_free(&d);
 }
 
+/*
+ * time: in _config.yml is site.time, for Liquid and for what is in the
+ * future (Jekyll's Publisher).
+ */
+static void
+test_site_time(void)
+{
+	struct diags	 d;
+	struct snapshot	*s;
+	const char	*t;
+
+	fresh_root();
+	put("_config.yml", "title: T\ntime: 2021-01-15 10:20:30 +0100\n");
+	put("_posts/2021-01-14-before.md",
+	    "---\n---\nAt {{ site.time | date: \"%Y-%m-%d %H:%M:%S %z %s%N\" }}.\n");
+	put("_posts/2021-01-16-after.md", "---\n---\nAfter.\n");
+	s = build(&d, PERMALINK_POSTS);
+	CHECK(s != NULL);
+	if (s == NULL)
+		return;
+	CHECK_INT(s->nposts, 1);
+	t = body(s, "/posts/2021-01-14-before.gmi");
+	CHECK(t != NULL && strstr(t,
+	    "At 2021-01-15 10:20:30 +0100 1610702430000000000.") != NULL);
+	CHECK(has_diag(&d, DIAG_NOTE, "2021-01-16-after.md", "future"));
+	snapshot_unref(s);
+	diag_free(&d);
+}
+
 /* Collections at their permalinks, defaults, Jekyll's placeholders. */
 static void
 test_collections(void)
@@ -1516,6 +1545,7 @@ main(void)
 	RUN(test_reload);
 	RUN(test_entry_rules);
 	RUN(test_posts_anywhere);
+	RUN(test_site_time);
 	RUN(test_collections);
 	RUN(test_big_collection);
 	RUN(test_data);
