@@ -6,6 +6,10 @@
  * converted again.  Liquid always runs (it reads every post), and what
  * is built from the documents is built again, so a reload gives the
  * bytes of a cold build.
+ *
+ * Beside them, the bytes of every source the build rendered: a source
+ * that fails to load on the next build (broken front matter, unreadable)
+ * is built from those instead, its last good version.
  */
 #include <openssl/evp.h>
 
@@ -23,9 +27,17 @@ struct cache_entry {
 	struct buf	 answers;	/* and what it gave */
 };
 
+struct kept_source {
+	char	*file;
+	char	*data;
+	size_t	 len;
+};
+
 struct site_cache {
 	struct cache_entry	**v;
 	size_t			  n, cap;
+	struct kept_source	 *src;		/* sorted by file once sealed */
+	size_t			  nsrc, src_cap;
 };
 
 static void
@@ -181,15 +193,64 @@ site_cache_use(const struct cache_entry *e, struct doc *doc, char **excerpt,
 	diags_copy(diags, &e->diags, 0);
 }
 
+static struct site_cache *
+cache_get(struct site_cache **cp)
+{
+	if (*cp == NULL)
+		*cp = xcalloc(1, sizeof(**cp));
+	return *cp;
+}
+
 static void
 cache_add(struct site_cache **cp, struct cache_entry *e)
 {
-	struct site_cache	*c;
+	struct site_cache	*c = cache_get(cp);
 
-	if ((c = *cp) == NULL)
-		c = *cp = xcalloc(1, sizeof(*c));
 	xgrowarray(&c->v, &c->cap, c->n + 1, sizeof(*c->v));
 	c->v[c->n++] = e;
+}
+
+void
+site_cache_keep_source(struct site_cache **cp, const char *file,
+    const char *data, size_t len)
+{
+	struct site_cache	*c = cache_get(cp);
+	struct kept_source	*k;
+
+	xgrowarray(&c->src, &c->src_cap, c->nsrc + 1, sizeof(*c->src));
+	k = &c->src[c->nsrc++];
+	k->file = xstrdup(file);
+	k->data = xmalloc(len + 1);
+	memcpy(k->data, data, len);
+	k->data[len] = '\0';
+	k->len = len;
+}
+
+static int
+source_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct kept_source *)a)->file,
+	    ((const struct kept_source *)b)->file);
+}
+
+static int
+file_cmp(const void *file, const void *k)
+{
+	return strcmp(file, ((const struct kept_source *)k)->file);
+}
+
+const char *
+site_cache_source(const struct site_cache *c, const char *file, size_t *lenp)
+{
+	const struct kept_source	*k;
+
+	if (c == NULL || c->nsrc == 0)
+		return NULL;
+	if ((k = bsearch(file, c->src, c->nsrc, sizeof(*c->src),
+	    file_cmp)) == NULL)
+		return NULL;
+	*lenp = k->len;
+	return k->data;
 }
 
 void
@@ -234,6 +295,7 @@ site_cache_seal(struct site_cache *c)
 	if (c == NULL)
 		return;
 	qsort(c->v, c->n, sizeof(*c->v), entry_cmp);
+	qsort(c->src, c->nsrc, sizeof(*c->src), source_cmp);
 }
 
 void
@@ -250,6 +312,11 @@ site_cache_free(void *p)
 		buf_free(&c->v[i]->answers);
 		free(c->v[i]);
 	}
+	for (i = 0; i < c->nsrc; i++) {
+		free(c->src[i].file);
+		free(c->src[i].data);
+	}
 	free(c->v);
+	free(c->src);
 	free(c);
 }

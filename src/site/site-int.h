@@ -44,6 +44,9 @@ struct source {
 	struct value_time	 time;		/* a post's date */
 	const char		*web;		/* its web URL (the post's, page's) */
 	bool			 draft;		/* from a _drafts folder */
+	/* The last build's bytes, read instead of a file that fails. */
+	const char		*kept;
+	size_t			 kept_len;
 };
 
 /* A collection of _config.yml (posts aside). */
@@ -130,6 +133,14 @@ void		 site_cache_put(struct site_cache **, const unsigned char *key,
 /* A copy of the last build's entry in this build's cache. */
 void		 site_cache_keep(struct site_cache **,
 		    const struct cache_entry *);
+/*
+ * The bytes of each source a build rendered, by file: what the next
+ * build serves of a source that fails to load (its last good version).
+ */
+void		 site_cache_keep_source(struct site_cache **, const char *file,
+		    const char *data, size_t len);
+const char	*site_cache_source(const struct site_cache *, const char *file,
+		    size_t *lenp);
 void		 site_cache_seal(struct site_cache *);
 void		 site_cache_free(void *);
 
@@ -178,7 +189,8 @@ bool		 site_scan_secret(const struct build *, const struct stat *);
 /*
  * site-source.c.  Read a Markdown source's front matter (the text
  * itself is not kept).  Returns -1 (reported) when the file cannot be
- * used at all.
+ * used at all.  On a reload, a source that fails is read from the
+ * bytes the last build rendered of it: its last good version.
  */
 int		 site_source_load(struct build *, const char *rel,
 		    struct source *, bool *has_fm);

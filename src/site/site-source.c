@@ -43,29 +43,47 @@ next_line(const char *s, size_t len)
 	return n;
 }
 
+/* The start of s's bytes (its file's, or the kept ones) in b->raw. */
+static int
+source_head(struct build *b, struct source *s, size_t *size)
+{
+	buf_truncate(&b->raw, 0);
+	if (s->kept != NULL) {
+		buf_append(&b->raw, s->kept, s->kept_len);
+		*size = s->kept_len;
+		return 0;
+	}
+	if (file_read(AT_FDCWD, s->file, &b->raw, HEAD_READ, size) == -1) {
+		diag_errno(b->diags, DIAG_ERROR, s->file, NULL);
+		return -1;
+	}
+	return 0;
+}
+
 /*
+ * -1 when the source cannot be used (reported), -2 for its front
+ * matter (reported).
+ *
  * The scan needs the front matter only: read the start of the source,
  * the whole file when its front matter goes on beyond, and sanitize
  * that much.  The rest is read when the source is rendered, so that
  * the blog's Markdown is not all in memory beside the rendered
- * documents, and no byte is sanitized twice.  Both go through the
+ * documents (a server's build keeps the bytes it rendered for the next
+ * one, site-cache.c), and no byte is sanitized twice.  Both go through the
  * build's two buffers: reading a source allocates nothing.
  */
-int
-site_source_load(struct build *b, const char *rel, struct source *s,
-    bool *has_fm)
+static int
+source_load(struct build *b, const char *file, const char *kept,
+    size_t kept_len, struct source *s, bool *has_fm)
 {
 	size_t	size, end;
 
 	memset(s, 0, sizeof(*s));
-	s->file = site_path_join(b->opts->root, rel);
-	buf_truncate(&b->raw, 0);
-	if (file_read(AT_FDCWD, s->file, &b->raw, HEAD_READ, &size) ==
-	    -1) {
-		diag_errno(b->diags, DIAG_ERROR, s->file, NULL);
-		goto fail;
-	}
-	if (too_large(s->file, size, b->diags))
+	s->file = xstrdup(file);
+	s->kept = kept;
+	s->kept_len = kept_len;
+	if (source_head(b, s, &size) == -1 || too_large(s->file, size,
+	    b->diags))
 		goto fail;
 	end = b->raw.len;
 	if (end < size &&
@@ -86,9 +104,8 @@ site_source_load(struct build *b, const char *rel, struct source *s,
 	utf8_sanitize(&b->text, b->raw.data, end, s->file, b->diags);
 	if (frontmatter_parse(b->text.data, b->text.len, s->file, &s->fm,
 	    &s->body_off, &s->body_line, b->diags) == -1) {
-		diag_add(b->diags, DIAG_NOTE, s->file, 0, 0,
-		    "skipped for its front matter");
-		goto fail;
+		site_source_free(s);
+		return -2;
 	}
 	*has_fm = s->body_off > 0;
 	if (!*has_fm)
@@ -99,13 +116,48 @@ fail:
 	return -1;
 }
 
+/* s from the bytes the last build rendered of file, if it did. */
+static int
+source_last(struct build *b, const char *file, struct source *s,
+    bool *has_fm)
+{
+	const char	*kept;
+	size_t		 len;
+
+	if ((kept = site_cache_source(b->last, file, &len)) == NULL)
+		return -1;
+	diag_add(b->diags, DIAG_NOTE, file, 0, 0,
+	    "its last good version is served");
+	return source_load(b, file, kept, len, s, has_fm) < 0 ? -1 : 0;
+}
+
+int
+site_source_load(struct build *b, const char *rel, struct source *s,
+    bool *has_fm)
+{
+	char	*file;
+	int	 rc;
+
+	file = site_path_join(b->opts->root, rel);
+	if ((rc = source_load(b, file, NULL, 0, s, has_fm)) < 0 &&
+	    source_last(b, file, s, has_fm) == 0)
+		rc = 0;
+	else if (rc == -2)
+		diag_add(b->diags, DIAG_NOTE, file, 0, 0,
+		    "skipped for its front matter");
+	free(file);
+	return rc < 0 ? -1 : 0;
+}
+
 const char *
 site_source_read(struct build *b, struct source *s, size_t *lenp)
 {
 	struct diags	 rest = { 0 };
 
 	buf_truncate(&b->raw, 0);
-	if (file_read(AT_FDCWD, s->file, &b->raw, SITE_MAX_SOURCE + 1,
+	if (s->kept != NULL)
+		buf_append(&b->raw, s->kept, s->kept_len);
+	else if (file_read(AT_FDCWD, s->file, &b->raw, SITE_MAX_SOURCE + 1,
 	    NULL) == -1) {
 		diag_errno(b->diags, DIAG_ERROR, s->file, NULL);
 		return NULL;
@@ -118,8 +170,13 @@ site_source_read(struct build *b, struct source *s, size_t *lenp)
 	diag_move(b->diags, &rest, s->rest_line);
 	*lenp = s->len = b->text.len;
 	if (b->raw.len >= s->raw_head &&
-	    frontmatter_length(b->text.data, b->text.len, true) == s->body_off)
+	    frontmatter_length(b->text.data, b->text.len, true) ==
+	    s->body_off) {
+		if (b->opts->keep)
+			site_cache_keep_source(&b->cache, s->file, b->raw.data,
+			    b->raw.len);
 		return b->text.data;
+	}
 	diag_add(b->diags, DIAG_ERROR, s->file, 0, 0,
 	    "changed while the capsule was loading: rendered empty");
 	return NULL;

@@ -769,6 +769,135 @@ test_reload(void)
 	diag_free(&d);
 }
 
+/* A reload's build: keeping its sources, from the last build. */
+static struct snapshot *
+rebuild(struct diags *d, struct snapshot *last)
+{
+	struct site_options	o = { .root = root, .hostname = "localhost",
+	    .gemini_port = 1965, .gopher_host = "localhost",
+	    .gopher_port = 70, .permalink = PERMALINK_JEKYLL, .keep = true,
+	    .last = last };
+
+	memset(d, 0, sizeof(*d));
+	return site_build(&o, d);
+}
+
+/* Does the route at path hold text? */
+static bool
+serves(const struct routes *r, const char *path, const char *text)
+{
+	const struct route	*e;
+	char			*got;
+	size_t			 len;
+	bool			 yes;
+
+	if ((e = routes_find(r, path, strlen(path))) == NULL)
+		return false;
+	if (e->kind == ROUTE_RECIPE)
+		got = gopher_recipe_expand(e->body, e->len, &len);
+	else
+		got = xstrndup(e->body, e->len);
+	yes = strstr(got, text) != NULL;
+	free(got);
+	return yes;
+}
+
+/*
+ * A source that fails on a reload (its front matter, its file) keeps its last good version, listed and
+ * linked to as before, until it is fixed; one removed is gone; one
+ * that never loaded is left out.
+ */
+static void
+test_last_good(void)
+{
+	static const char	 post[] = "_posts/2024-01-02-b.md";
+	struct diags		 d;
+	struct snapshot		*s1, *s2, *s3;
+	char			*file;
+	size_t			 i;
+
+	fresh_root();
+	put("_config.yml", "title: T\ncollections:\n"
+	    "  notes: {output: true}\n");
+	put("_posts/2024-01-01-a.md", "---\ntitle: A\n---\n"
+	    "See [B]({% post_url 2024-01-02-b %}).\n");
+	put(post, "---\ntitle: Bee\ntags: [t]\n---\nOld text.\n");
+	put("about.md", "---\ntitle: About\n---\nOld about.\n");
+	put("_notes/n.md", "---\ntitle: N\n---\nOld note.\n");
+	put("_notes/m.md", "---\ntitle: [\n---\nNever good.\n");
+	s1 = rebuild(&d, NULL);
+	CHECK(s1 != NULL && !serves(&s1->gemini, "/notes/m.gmi", ""));
+	CHECK(has_diag(&d, DIAG_NOTE, "m.md", "skipped for its front"));
+	diag_free(&d);
+	if (s1 == NULL)
+		return;
+
+	put(post, "---\ntitle: Bee\ntags: [t\n---\nNew text.\n");
+	put("about.md", "---\ntitle: \"About\n---\nNew about.\n");
+	file = site_path_join(root, "_notes/n.md");
+	CHECK_INT(truncate(file, SITE_MAX_SOURCE + 1), 0);
+	free(file);
+	s2 = rebuild(&d, s1);
+	CHECK(s2 != NULL);
+	if (s2 == NULL) {
+		snapshot_unref(s1);
+		return;
+	}
+	CHECK(serves(&s2->gemini, "/2024/01/02/b.gmi", "Old text."));
+	CHECK(serves(&s2->gemini, "/2024/01/01/a.gmi", "/2024/01/02/b.gmi"));
+	CHECK(serves(&s2->gemini, "/index.gmi", "Bee"));
+	CHECK(serves(&s2->gemini, "/tags/t.gmi", "Bee"));
+	CHECK(serves(&s2->gemini, "/atom.xml", "Old text."));
+	CHECK(serves(&s2->gopher, "/", "Bee"));
+	CHECK(serves(&s2->gemini, "/about.gmi", "Old about."));
+	CHECK(serves(&s2->gemini, "/notes/n.gmi", "Old note."));
+	CHECK(!serves(&s2->gemini, "/notes/m.gmi", ""));
+	/* The error of the new version, where it is; then the fallback. */
+	CHECK(has_diag(&d, DIAG_ERROR, "2024-01-02-b.md", ""));
+	CHECK(has_diag(&d, DIAG_NOTE, "2024-01-02-b.md", "last good"));
+	CHECK(has_diag(&d, DIAG_NOTE, "about.md", "last good"));
+	CHECK(has_diag(&d, DIAG_NOTE, "n.md", "last good"));
+	for (i = 0; i < d.n; i++)
+		if (d.v[i].level == DIAG_ERROR &&
+		    strstr(d.v[i].file, "2024-01-02-b.md") != NULL)
+			CHECK(d.v[i].line > 1 && d.v[i].column > 0);
+	CHECK(has_diag(&d, DIAG_ERROR, "n.md", "too large"));
+	diag_free(&d);
+
+	/* Still broken at the next reload: the same last good version. */
+	s3 = rebuild(&d, s2);
+	snapshot_unref(s1);
+	CHECK(s3 != NULL && serves(&s3->gemini, "/2024/01/02/b.gmi",
+	    "Old text."));
+	diag_free(&d);
+	snapshot_unref(s2);
+	if (s3 == NULL)
+		return;
+
+	/* Fixed: the new version. */
+	put(post, "---\ntitle: Bee\ntags: [t]\n---\nNew text.\n");
+	s2 = rebuild(&d, s3);
+	snapshot_unref(s3);
+	CHECK(s2 != NULL && serves(&s2->gemini, "/2024/01/02/b.gmi",
+	    "New text.") && !serves(&s2->gemini, "/2024/01/02/b.gmi",
+	    "Old text."));
+	CHECK_INT(d.errors, 3);		/* about.md, n.md, m.md */
+	diag_free(&d);
+	if (s2 == NULL)
+		return;
+
+	/* Removed: gone, whatever the last build had. */
+	file = site_path_join(root, post);
+	unlink(file);
+	free(file);
+	s3 = rebuild(&d, s2);
+	snapshot_unref(s2);
+	CHECK(s3 != NULL && !serves(&s3->gemini, "/2024/01/02/b.gmi", ""));
+	CHECK(s3 != NULL && !serves(&s3->gemini, "/index.gmi", "Bee"));
+	diag_free(&d);
+	snapshot_unref(s3);
+}
+
 /* The list of a post's categories, joined by ','. */
 static char *
 post_categories(const struct snapshot *s, const char *source)
@@ -1554,6 +1683,7 @@ main(void)
 	RUN(test_liquid);
 	RUN(test_kramdown_options);
 	RUN(test_incremental);
+	RUN(test_last_good);
 	if (root != NULL)
 		rm_tree(root);
 	return HARNESS_END();
