@@ -1,18 +1,24 @@
 #!/usr/bin/env python3
 """Time Gemini requests of a TLS client that leaves Nagle's algorithm on.
 
-usage: tls_nagle.py PORT TRIES [--nodelay] [--tls1.2] [--path PATH]
+usage: tls_nagle.py PORT TRIES [--nodelay] [--tls1.2] [--before]
+                     [--path PATH]
 
 Each try connects to 127.0.0.1:PORT, does the handshake (Python's ssl,
-as a browser written in Python would), sends the request and reads the
-response to its end.  Prints one line:
+as a browser written in Python would), with --before sees whether the
+server sends anything before the request (TLS 1.3's session ticket, whose segment
+acks the client's Finished: one held back for the response leaves a
+client with Nagle on waiting for a delayed ack before its request goes
+out), sends the request and reads the response to its end.  Prints:
 
-    median_ms=M total_median_ms=T tries=N status=20
+    median_ms=M total_median_ms=T tries=N before_request=B status=20
 
 where M is the median time from the end of the handshake to the last
 byte of the response (what a delayed ack stretches), T the median of the
-whole try (connect to last byte).  Exits 1 when a response is not 20.
+whole try (connect to last byte), B the tries in which the server wrote
+before the request (within 10 s).  Exits 1 when a response is not 20.
 """
+import select
 import socket
 import ssl
 import statistics
@@ -20,13 +26,14 @@ import sys
 import time
 
 
-def one(port, ctx, nodelay, path):
+def one(port, ctx, nodelay, path, wait):
     t0 = time.perf_counter()
     s = socket.create_connection(("127.0.0.1", port), timeout=10)
     if nodelay:
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     t = ctx.wrap_socket(s, server_hostname="localhost")
     t1 = time.perf_counter()
+    before = wait and bool(select.select([t], [], [], 10)[0])
     t.sendall(b"gemini://localhost:%d%s\r\n" % (port, path.encode()))
     data = b""
     while True:
@@ -36,7 +43,7 @@ def one(port, ctx, nodelay, path):
         data += d
     t2 = time.perf_counter()
     t.close()
-    return (t2 - t1) * 1000, (t2 - t0) * 1000, data[:2]
+    return (t2 - t1) * 1000, (t2 - t0) * 1000, data[:2], before
 
 
 def main():
@@ -50,16 +57,17 @@ def main():
     v = ssl.TLSVersion.TLSv1_2 if "--tls1.2" in args else \
         ssl.TLSVersion.TLSv1_3
     ctx.minimum_version = ctx.maximum_version = v
-    req, total, status = [], [], b"20"
+    req, total, status, before = [], [], b"20", 0
     for _ in range(tries):
-        r, a, st = one(port, ctx, nodelay, path)
+        r, a, st, b = one(port, ctx, nodelay, path, "--before" in args)
         req.append(r)
         total.append(a)
+        before += b
         if st != b"20":
             status = st
-    print("median_ms=%.2f total_median_ms=%.2f tries=%d status=%s" %
-          (statistics.median(req), statistics.median(total), tries,
-           status.decode(errors="replace")))
+    print("median_ms=%.2f total_median_ms=%.2f tries=%d before_request=%d "
+          "status=%s" % (statistics.median(req), statistics.median(total),
+                         tries, before, status.decode(errors="replace")))
     return 0 if status == b"20" else 1
 
 
