@@ -50,6 +50,7 @@ test_access_line(void)
 	struct access_entry	e;
 	char			line[512];
 
+	memset(&e, 0, sizeof(e));
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	inet_pton(AF_INET, "203.0.113.5", &sin.sin_addr);
