@@ -16,6 +16,7 @@ enum route_kind {
 	ROUTE_BODY,	/* the bytes of the response */
 	ROUTE_RECIPE,	/* a Gopher menu recipe, made into the menu when
 			   asked for (gopher_recipe_expand) */
+	ROUTE_REDIRECT,	/* Gemini: answered 31 to the URL in body */
 };
 
 struct route {

@@ -110,6 +110,14 @@ serve_route(struct gemini_response *r, const struct route *e)
 		respond(r, 40, "Temporary failure");
 		return;
 	}
+	if (e->kind == ROUTE_REDIRECT) {
+		/* The site layer's target: a capsule path or a URL. */
+		if (e->len > META_MAX)
+			respond(r, 40, "Temporary failure");
+		else
+			respond(r, 31, e->body);
+		return;
+	}
 	respond(r, 20, e->type);
 	r->body = e->body;
 	r->body_len = e->len;

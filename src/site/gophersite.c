@@ -207,12 +207,19 @@ gophersite_post(struct snapshot *s, const struct site_options *o,
 }
 
 void
+gophersite_path(struct snapshot *s, const struct site_options *o,
+    struct diags *diags, const char *path, const struct doc *d)
+{
+	if (o->gopher_port != 0)
+		add_doc(s, o, diags, replace_suffix(path, ".txt"),
+		    replace_suffix(path, "/"), d);
+}
+
+void
 gophersite_page(struct snapshot *s, const struct site_options *o,
     struct diags *diags, size_t i, const struct doc *d)
 {
-	if (o->gopher_port != 0)
-		add_doc(s, o, diags, replace_suffix(s->pages[i].path, ".txt"),
-		    replace_suffix(s->pages[i].path, "/"), d);
+	gophersite_path(s, o, diags, s->pages[i].path, d);
 }
 
 /* "YYYY-MM-DD - Title" as a text item, then its menu. */

@@ -27,6 +27,10 @@ void	gophersite_post(struct snapshot *, const struct site_options *,
 void	gophersite_page(struct snapshot *, const struct site_options *,
 	    struct diags *, size_t i, const struct doc *);
 
+/* A document at Gemini path path (a redirect's): /NAME.txt and /NAME/. */
+void	gophersite_path(struct snapshot *, const struct site_options *,
+	    struct diags *, const char *path, const struct doc *);
+
 /*
  * Once posts, pages, taxonomies and static files are all in: the
  * static files and the generated menus, then seal snap->gopher.  A

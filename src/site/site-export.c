@@ -89,6 +89,8 @@ site_export(const struct snapshot *snap, const char *dir,
 	}
 	for (i = 0; i < snap->gemini.n; i++) {
 		r = &snap->gemini.v[i];
+		if (r->kind == ROUTE_REDIRECT)	/* a 31, not a file */
+			continue;
 		n = strlen(r->path);
 		rel = xasprintf("%s%s", r->path + (r->path[0] == '/'),
 		    n == 0 || r->path[n - 1] == '/' ? "index.gmi" : "");

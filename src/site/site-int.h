@@ -47,6 +47,7 @@ struct source {
 	/* The last build's bytes, read instead of a file that fails. */
 	const char		*kept;
 	size_t			 kept_len;
+	char			*redirect;	/* redirect_to's URL, or NULL */
 };
 
 /* A collection of _config.yml (posts aside). */
@@ -63,6 +64,24 @@ struct entry_rules {
 	size_t	  nexclude;
 	char	**include;
 	size_t	  ninclude;
+};
+
+/* The plugins of site-plugins.c that change what the capsule serves. */
+enum {
+	PLUGIN_REDIRECT_FROM		= 1 << 0,
+	PLUGIN_RELATIVE_LINKS		= 1 << 1,
+	PLUGIN_TITLES_FROM_HEADINGS	= 1 << 2,
+	PLUGIN_OPTIONAL_FRONT_MATTER	= 1 << 3,
+	PLUGIN_JEMOJI			= 1 << 4,
+};
+
+/* A redirect_from: path of a document (jekyll-redirect-from). */
+struct redirect {
+	char		*file;		/* the document's source */
+	char		*key;		/* the web path's lookup key */
+	char		*path;		/* its capsule path */
+	char		*target;	/* the document's capsule URL */
+	char		*label;		/* the document's title, or NULL */
 };
 
 struct dir_id {
@@ -98,6 +117,9 @@ struct build {
 	struct site_cache	*last;		/* opts->last's results */
 	struct site_cache	*cache;		/* this build's, for the next */
 	size_t			 reused;
+	unsigned		 plugins;	/* PLUGIN_* */
+	struct redirect		*redirects;
+	size_t			 nredirects;
 };
 
 /*
@@ -177,6 +199,24 @@ const struct collection *site_collection(const struct build *,
 void		 site_collections_free(struct build *);
 void		 site_defaults_apply(struct build *, const char *rel,
 		    const char *type, struct source *);
+
+/*
+ * site-plugins.c: the plugins the site lists (b->plugins), unknown
+ * ones reported; jekyll-redirect-from's redirects, collected once the
+ * documents have their paths, routed between the posts and the pages.
+ */
+void		 site_plugins_read(struct build *);
+void		 site_redirects_collect(struct build *);
+void		 site_redirects_publish(struct build *);
+/* A document's own redirect_to (src->redirect) at its path. */
+void		 site_redirect_publish(struct build *, const struct source *,
+		    const char *path);
+/* What a redirect says to a reader (Gopher): moved, and the link. */
+void		 site_redirect_doc(const char *target, const char *label,
+		    struct doc *);
+/* The target of the redirect whose web key is key, or NULL. */
+const char	*site_redirect_find(const struct build *, const char *key);
+void		 site_redirects_free(struct build *);
 
 /* site-data.c: _data (data_dir) as Jekyll reads it, a hash. */
 struct value	*site_data_read(struct build *);

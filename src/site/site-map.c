@@ -261,6 +261,8 @@ map_local(const struct build *b, const char *path, const char *frag)
 		url = find_page(b, key);
 	if (url == NULL)
 		url = find_dated_post(b, key);
+	if (url == NULL)
+		url = site_redirect_find(b, key);
 	res = url ? xstrdup(url) : NULL;
 	free(key);
 	return res;

@@ -115,24 +115,29 @@ summary(const struct convert_env *env, struct source *src,
 	return text;
 }
 
-/* Route a rendered document; a path taken twice is reported. */
-static void
+/*
+ * Route a rendered document; a path taken twice is reported (false),
+ * once: the caller does not route its Gopher twin.
+ */
+static bool
 publish(struct build *b, const char *file, const char *path,
     const char *lang, const struct doc *doc)
 {
 	struct buf	 out = BUF_INIT;
 	char		*type, *body;
 	size_t		 len;
+	bool		 ok;
 
 	doc_write_gemtext(doc, &out);
 	body = buf_detach(&out, &len);
 	type = lang ? xasprintf("text/gemini; lang=%s", lang) :
 	    xstrdup("text/gemini");
-	if (!routes_take(&b->snap->gemini, path, ROUTE_BODY, type, body,
-	    len))
+	ok = routes_take(&b->snap->gemini, path, ROUTE_BODY, type, body, len);
+	if (!ok)
 		diag_add(b->diags, DIAG_WARNING, file, 0, 0,
 		    "%s is already served: not served again", path);
 	free(type);
+	return ok;
 }
 
 static void
@@ -181,7 +186,9 @@ post_liquid(struct build *b, size_t i, struct post_job *job)
 	post_header(&b->snap->posts[i], &job->doc);
 	job->body = job->doc.n;
 	render_env(b, src, src->body_line, NULL, &job->env);
-	if ((text = site_source_read(b, src, &len)) != NULL) {
+	/* redirect_to: the content is replaced before it is rendered. */
+	if (src->redirect == NULL &&
+	    (text = site_source_read(b, src, &len)) != NULL) {
 		vars = site_liquid_vars(b, true, i, text + src->body_off,
 		    len - src->body_off);
 		render_env(b, src, src->body_line, vars, &job->env);
@@ -254,10 +261,17 @@ post_publish(struct build *b, size_t i, struct post_job *job)
 	buf_free(&job->cj.answers);
 	diag_move(b->diags, &job->diags, 0);
 	p->excerpt = job->excerpt;
-	if (b->snap->search != NULL)
-		search_add(b->snap->search, i, p->title, p->tags, p->ntags,
-		    p->categories, p->ncategories, &job->doc, job->body);
-	publish(b, src->file, p->path, p->lang, &job->doc);
+	if (src->redirect != NULL) {
+		doc_free(&job->doc);
+		site_redirect_publish(b, src, p->path);
+		site_redirect_doc(src->redirect, NULL, &job->doc);
+	} else {
+		if (b->snap->search != NULL)
+			search_add(b->snap->search, i, p->title, p->tags,
+			    p->ntags, p->categories, p->ncategories, &job->doc,
+			    job->body);
+		publish(b, src->file, p->path, p->lang, &job->doc);
+	}
 	gophersite_post(b->snap, b->opts, b->diags, i, &job->doc);
 	doc_free(&job->doc);
 	b->snap->source_bytes += src->len;
@@ -326,14 +340,22 @@ site_render_page(struct build *b, size_t i)
 	struct source	*src = &b->page_src[i];
 	struct doc	 doc = { 0 }, body = { 0 };
 
+	if (src->redirect != NULL) {
+		site_redirect_publish(b, src, pg->path);
+		site_redirect_doc(src->redirect, NULL, &doc);
+		gophersite_page(b->snap, b->opts, b->diags, i, &doc);
+		doc_free(&doc);
+		site_source_free(src);
+		return;
+	}
 	/* A page that opens with its own title needs no second one. */
 	render_body(b, i, &body);
 	if (body.n == 0 || body.lines[0].kind != LINE_HEADING ||
 	    body.lines[0].level != 1)
 		doc_add_heading(&doc, 1, pg->title);
 	doc_append(&doc, &body);
-	publish(b, src->file, pg->path, pg->lang, &doc);
-	gophersite_page(b->snap, b->opts, b->diags, i, &doc);
+	if (publish(b, src->file, pg->path, pg->lang, &doc))
+		gophersite_page(b->snap, b->opts, b->diags, i, &doc);
 	doc_free(&doc);
 	b->snap->source_bytes += src->len;
 	site_source_free(src);

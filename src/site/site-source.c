@@ -13,6 +13,7 @@ void
 site_source_free(struct source *s)
 {
 	free(s->file);
+	free(s->redirect);
 	frontmatter_free(&s->fm);
 	memset(s, 0, sizeof(*s));
 }

@@ -66,6 +66,7 @@ site_build(const struct site_options *opts, struct diags *diags)
 		free(snap->config.lang);
 		snap->config.lang = NULL;
 	}
+	site_plugins_read(&b);
 	site_scan(&b);
 	b.data = site_data_read(&b);
 	site_order_posts(&b);
@@ -73,6 +74,7 @@ site_build(const struct site_options *opts, struct diags *diags)
 	snap->categories = site_taxonomy(snap, false, &snap->ncategories,
 	    diags);
 	snap->tags = site_taxonomy(snap, true, &snap->ntags, diags);
+	site_redirects_collect(&b);
 	site_liquid_begin(&b);
 
 	if (opts->search_bytes > 0 && (snap->search =
@@ -88,6 +90,8 @@ site_build(const struct site_options *opts, struct diags *diags)
 			    "oldest posts are not searchable",
 			    snap->nposts - search_count(snap->search));
 	}
+	/* Written after the posts and before the pages, as Jekyll does. */
+	site_redirects_publish(&b);
 	for (i = 0; i < snap->npages; i++)
 		site_render_page(&b, i);
 	site_liquid_end(&b);
@@ -104,6 +108,7 @@ site_build(const struct site_options *opts, struct diags *diags)
 	free(b.page_src);
 	xfreev(b.page_keys, 2 * snap->npages);
 	free(b.dirs);
+	site_redirects_free(&b);
 	value_unref(b.data);
 	free(b.realroot);
 	buf_free(&b.raw);

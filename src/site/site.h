@@ -77,7 +77,7 @@ void		 site_summary(const struct snapshot *, const struct diags *,
 
 /*
  * Print every Gemini document, "SOURCE<TAB>KIND<TAB>PATH" a line (--list;
- * KIND post, page, static or generated).  -1 when fp fails.
+ * KIND post, page, static, generated or redirect).  -1 when fp fails.
  */
 int		 site_list(const struct snapshot *, FILE *);
 

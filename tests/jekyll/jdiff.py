@@ -48,11 +48,12 @@ SITE_TIME = "2030-01-01 00:00:00 +0000"
 FIGURES = [("documents", "count"), ("errors", "max"), ("liquid", "max"),
            ("leaks", "max"), ("recall", "pct"), ("precision", "pct"),
            ("links", "count"), ("images", "count"), ("code", "count"),
-           ("cells", "count"), ("titles", "count")]
+           ("cells", "count"), ("titles", "count"), ("redirects", "count")]
 KIND = dict(FIGURES)
 TARGETS = {"documents": "all", "errors": "0", "liquid": "0", "leaks": "0",
            "recall": "99.50", "precision": "98.00", "links": "all",
-           "images": "all", "code": "all", "cells": "all", "titles": "all"}
+           "images": "all", "code": "all", "cells": "all", "titles": "all",
+           "redirects": "all"}
 LIQUID_WARNING = re.compile(r": warning: .*(unknown Liquid|dropped)")
 
 
@@ -248,6 +249,7 @@ class JekyllSite:
         self.documents = []     # dict(source, url, kind, file)
         self.outputs = set()    # every source Jekyll wrote something for
         self.by_url = {}        # url_key -> ("doc"|"static"|"redirect"|"page", value)
+        self.redirects = {}     # url_key of a redirect -> its URL
         pages, html = [], set()
         for line in open(os.path.join(out, LIST_PAGE), encoding="utf-8"):
             f = line.rstrip("\n").split("\t")
@@ -279,6 +281,7 @@ class JekyllSite:
                 continue
             if redirect:
                 self.by_url.setdefault(url_key(url), ("redirect", redirect))
+                self.redirects[url_key(url)] = url
                 if os.path.isfile(os.path.join(site_dir, src)):
                     self.outputs.add(src)
                 continue
@@ -347,10 +350,17 @@ class Capsule:
                            timeout=600)
         self.failed = problem("--list", r.returncode, r.stderr)
         self.by_source, self.generated = {}, set()
+        self.redirects = {}     # url_key of each path answering 31 -> its key
         for line in r.stdout.split("\n"):
             f = line.split("\t")
             if len(f) != 3:
                 continue
+            if f[1] == "redirect":
+                p = f[2][:-len(".gmi")] if f[2].endswith(".gmi") else f[2]
+                self.redirects[url_key(p[:-len("index")] if p.endswith(
+                    "/index") else p)] = local_key(f[2])
+                if f[0] == "-":
+                    continue
             if f[1] == "generated":
                 self.generated.add(local_key(f[2]))
             else:
@@ -372,7 +382,7 @@ class Capsule:
 
     def document(self, source):
         k = self.by_source.get(source)
-        if k is None or k[0] in ("static", "generated"):
+        if k is None or k[0] in ("static", "generated", "redirect"):
             return None
         return k[1]
 
@@ -468,7 +478,8 @@ class Linker:
             return what, {local_key(served[1])} | gen
         if what == "redirect" and depth == 0:
             w, keys = self.expect(v, doc_url, 1)
-            return "redirect to " + w, keys | {here}
+            own = self.c.redirects.get(url_key(path))
+            return "redirect to " + w, keys | {here} | ({own} if own else set())
         # another output (a feed), or nothing: the web page, or the
         # same path
         return what, web | {here}
@@ -626,10 +637,17 @@ def run_site(site, name, args, ident, allow, used):
             return allow[k]
         return None
 
-    F = {k: [0, 0] for k in ("documents", "links", "images", "code", "cells",
-                             "titles")}
-    words = dict(hw=0, gw=0, matched=0, credited=0, lost_docs=0)
     det = []        # the details file, line by line
+    F = {k: [0, 0] for k in ("documents", "links", "images", "code", "cells",
+                             "titles", "redirects")}
+    # jekyll-redirect-from's pages: the capsule answers 31 at each path
+    for key, url in sorted(j.redirects.items()):
+        F["redirects"][1] += 1
+        if key in c.redirects:
+            F["redirects"][0] += 1
+        else:
+            det.append("REDIRECT MISSING %s: no redirect at its path" % url)
+    words = dict(hw=0, gw=0, matched=0, credited=0, lost_docs=0)
     left_out = 0
     for doc in sorted(j.documents, key=lambda x: x["source"]):
         src = doc["source"]
@@ -946,10 +964,10 @@ def table(results, floors):
     cols = [("documents", "docs"), ("errors", "err"), ("liquid", "liq"),
             ("leaks", "leak"), ("recall", "recall"), ("precision", "precis"),
             ("links", "links"), ("images", "images"), ("code", "code"),
-            ("cells", "cells"), ("titles", "titles")]
+            ("cells", "cells"), ("titles", "titles"), ("redirects", "redir")]
     width = {"documents": 9, "errors": 4, "liquid": 4, "leaks": 4,
              "recall": 6, "precision": 6, "links": 9, "images": 7,
-             "code": 7, "cells": 7, "titles": 7}
+             "code": 7, "cells": 7, "titles": 7, "redirects": 6}
     floors = {k: r[2] for k, r in floors.items()}
     say("")
     say("%-14s " % "site" + " ".join("%*s" % (width[f], h) for f, h in cols))

@@ -16,8 +16,9 @@ INLINE = {"a", "abbr", "acronym", "b", "bdi", "bdo", "big", "cite", "code",
           "time", "tt", "u", "var"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
         "meta", "param", "source", "track", "wbr"}
-# Never shown as text: scripts, styles, inline drawings (icons).
-HIDDEN = {"script", "style", "template", "head", "svg", "math"}
+# Never shown as text: scripts, styles, a title (jekyll-seo-tag writes
+# one where its tag is), inline drawings (icons).
+HIDDEN = {"script", "style", "template", "head", "title", "svg", "math"}
 IMAGE_EXT = re.compile(r"\.(png|jpe?g|gif|svg|webp|bmp|ico|avif)$", re.I)
 
 

@@ -375,6 +375,30 @@ test_gone(void)
 	routes_free(&older.gemini);
 }
 
+/* A redirect route answers 31 with its URL, and no body. */
+static void
+test_redirect(void)
+{
+	struct snapshot	 s;
+
+	memset(&s, 0, sizeof(s));
+	routes_borrow(&s.gemini, "/old.gmi", ROUTE_REDIRECT, "",
+	    "/new.gmi", 8);
+	routes_borrow(&s.gemini, "/away.gmi", ROUTE_REDIRECT, "",
+	    "https://example.net/x/", 22);
+	routes_seal(&s.gemini);
+	gemini_respond(&s, &cfg, NULL, "gemini://example.org/old.gmi", 28, &r);
+	CHECK_INT(r.status, 31);
+	CHECK_STR(r.header, "31 /new.gmi\r\n");
+	CHECK(r.body == NULL);
+	gemini_respond(&s, &cfg, NULL, "gemini://example.org/away.gmi", 29,
+	    &r);
+	CHECK_STR(r.header, "31 https://example.net/x/\r\n");
+	gemini_respond(&s, &cfg, NULL, "gemini://example.org/new.gmi", 28, &r);
+	CHECK_INT(r.status, 51);
+	routes_free(&s.gemini);
+}
+
 /*
  * The health path: "20 text/plain" and "ok" for the balancer, once the
  * host checks pass, whatever the snapshot holds; 41 while draining.
@@ -412,6 +436,7 @@ main(void)
 {
 	setup();
 	RUN(test_request_end);
+	RUN(test_redirect);
 	RUN(test_serve_home);
 	RUN(test_serve_static);
 	RUN(test_not_found);

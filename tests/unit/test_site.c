@@ -1656,6 +1656,114 @@ test_incremental(void)
 	CHECK(reused > 0);
 }
 
+/* The route at path is a redirect to target. */
+static bool
+redirects_to(const struct snapshot *s, const char *path, const char *target)
+{
+	const struct route	*r;
+
+	r = routes_find(&s->gemini, path, strlen(path));
+	return r != NULL && r->kind == ROUTE_REDIRECT &&
+	    strcmp(r->body, target) == 0;
+}
+
+/*
+ * jekyll-redirect-from when the site lists it (in plugins:, gems: or
+ * the Gemfile's jekyll_plugins group), in Jekyll's order of writing;
+ * any other plugin reported once, at its line.
+ */
+static void
+test_redirects(void)
+{
+	static const char *const lists[] = {
+		"plugins:\n  - jekyll-seo-tag\n  - jekyll-redirect-from\n",
+		"gems: [jekyll-redirect-from]\n",
+		NULL,	/* the Gemfile */
+	};
+	struct site_options	 o = { .hostname = "localhost",
+	    .gemini_port = 1965, .gopher_port = 70 };
+	struct diags		 d;
+	struct snapshot		*s;
+	const struct route	*r;
+	size_t			 i;
+
+	for (i = 0; i <= nitems(lists); i++) {
+		fresh_root();
+		o.root = root;
+		if (i < nitems(lists) && lists[i] != NULL)
+			put("_config.yml", lists[i]);
+		else if (i < nitems(lists))
+			put("Gemfile", "source \"https://rubygems.org\"\n"
+			    "group :jekyll_plugins do\n"
+			    "  gem \"jekyll-redirect-from\", \"~> 0.16\"\n"
+			    "end\n");
+		else	/* not listed: nothing done */
+			put("Gemfile", "gem \"jekyll-redirect-from\"\n");
+		put("about.md", "---\ntitle: About\npermalink: /about/\n"
+		    "redirect_from:\n  - /about-us/\n  - /team.html\n"
+		    "  - history\n  - /contact/\n---\nAbout.\n");
+		put("contact.md", "---\npermalink: /contact/\n---\nHi.\n");
+		put("moved.md", "---\nredirect_to: /about/\n---\n"
+		    "{% unknown %}\n");
+		put("away.md", "---\nredirect_to: [null, "
+		    "\"https://example.net/x/\"]\n---\nAway.\n");
+		put("_posts/2020-01-01-p.md", "---\nredirect_from: /p/\n"
+		    "---\nSee [about](/team.html).\n");
+		memset(&d, 0, sizeof(d));
+		if ((s = site_build(&o, &d)) == NULL) {
+			CHECK(s != NULL);
+			return;
+		}
+		if (i == nitems(lists)) {
+			CHECK(!redirects_to(s, "/about-us.gmi", "/about.gmi"));
+			CHECK(strstr(body(s, "/moved.gmi"), "unknown") ==
+			    NULL);
+			CHECK(body(s, "/contact.gmi") != NULL);
+			CHECK_INT(d.warnings, 1);	/* the Liquid tag */
+			snapshot_unref(s);
+			diag_free(&d);
+			continue;
+		}
+		CHECK(redirects_to(s, "/about-us.gmi", "/about.gmi"));
+		CHECK(redirects_to(s, "/team.gmi", "/about.gmi"));
+		CHECK(redirects_to(s, "/history.gmi", "/about.gmi"));
+		CHECK(redirects_to(s, "/p.gmi",
+		    "/posts/2020-01-01-p.gmi"));
+		CHECK(redirects_to(s, "/moved.gmi", "/about.gmi"));
+		CHECK(redirects_to(s, "/away.gmi", "https://example.net/x/"));
+		/* Written after the page of that path, as Jekyll writes it. */
+		CHECK(redirects_to(s, "/contact.gmi", "/about.gmi"));
+		CHECK(has_diag(&d, DIAG_WARNING, "contact.md",
+		    "already served"));
+		/* redirect_to replaces the content: its Liquid never runs. */
+		CHECK_INT(d.warnings, 1);
+		CHECK_INT(d.errors, 0);
+		/* A link to a redirect's path: to the document. */
+		CHECK(strstr(body(s, "/posts/2020-01-01-p.gmi"),
+		    "=> /about.gmi about") != NULL);
+		/* Gopher: the redirect's selectors lead to the document. */
+		r = routes_find(&s->gopher, "/team/", 6);
+		CHECK(r != NULL && r->kind == ROUTE_RECIPE);
+		r = routes_find(&s->gopher, "/team.txt", 9);
+		CHECK(r != NULL && strstr(r->body, "moved") != NULL);
+		r = routes_find(&s->gopher, "/away.txt", 9);
+		CHECK(r != NULL && strstr(r->body, "https://example.net/x/"));
+		snapshot_unref(s);
+		diag_free(&d);
+	}
+
+	/* A plugin capsuled does not know: one warning, at its line. */
+	fresh_root();
+	put("_config.yml", "title: T\nplugins:\n  - jekyll-feed\n"
+	    "  - jekyll-spaceship\n");
+	s = build(&d, PERMALINK_POSTS);
+	CHECK(s != NULL);
+	CHECK_INT(d.warnings, 1);
+	CHECK_INT(count_diag(&d, "_config.yml", 4, "jekyll-spaceship"), 1);
+	snapshot_unref(s);
+	diag_free(&d);
+}
+
 int
 main(void)
 {
@@ -1665,6 +1773,7 @@ main(void)
 	RUN(test_jekyll_paths);
 	RUN(test_bad_posts);
 	RUN(test_path_clash);
+	RUN(test_redirects);
 	RUN(test_source_reads);
 	RUN(test_summaries);
 	RUN(test_symlinks);

@@ -1,0 +1,306 @@
+/*
+ * The GitHub Pages plugins a site lists: in _config.yml's plugins: (or
+ * the older gems:), or in the jekyll_plugins group of its Gemfile,
+ * which Jekyll loads through Bundler.  Those that change what a reader
+ * sees are done here and where the flags are read; those with no
+ * meaning in gemtext are accepted; any other is reported once.
+ *
+ * jekyll-redirect-from: each redirect_from: path of a document is a
+ * route answering 31 to the document; a document with redirect_to:
+ * answers 31 to its target in place of its content.  A redirect and a
+ * document that claim one path are written in Jekyll's order (posts,
+ * then the redirects, then the pages and collection documents): what
+ * comes second is reported and not served.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "site-int.h"
+
+static const struct {
+	const char	*name;
+	unsigned	 flag;		/* 0: accepted, nothing to do */
+} known[] = {
+	{ "jekyll-redirect-from", PLUGIN_REDIRECT_FROM },
+	{ "jekyll-relative-links", PLUGIN_RELATIVE_LINKS },
+	{ "jekyll-titles-from-headings", PLUGIN_TITLES_FROM_HEADINGS },
+	{ "jekyll-optional-front-matter", PLUGIN_OPTIONAL_FRONT_MATTER },
+	{ "jemoji", PLUGIN_JEMOJI },
+	/* What they add is for web browsers, feeds or crawlers. */
+	{ "jekyll-avatar", 0 },
+	{ "jekyll-coffeescript", 0 },
+	{ "jekyll-default-layout", 0 },
+	{ "jekyll-feed", 0 },
+	{ "jekyll-gist", 0 },
+	{ "jekyll-github-metadata", 0 },
+	{ "jekyll-include-cache", 0 },
+	{ "jekyll-mentions", 0 },
+	{ "jekyll-paginate", 0 },
+	{ "jekyll-remote-theme", 0 },
+	{ "jekyll-seo-tag", 0 },
+	{ "jekyll-sitemap", 0 },
+	{ "github-pages", 0 },
+};
+
+/* The 1-based line of the first word name in text, or 0. */
+static unsigned
+line_of(const char *text, size_t len, const char *name)
+{
+	const char	*p = text, *end = text + len;
+	size_t		 n = strlen(name);
+	unsigned	 line = 1;
+
+	for (; p + n <= end; p++) {
+		if (*p == '\n')
+			line++;
+		else if (memcmp(p, name, n) == 0 && (p == text ||
+		    !(isalnum((unsigned char)p[-1]) || p[-1] == '-' ||
+		    p[-1] == '_')) && (p + n == end ||
+		    !(isalnum((unsigned char)p[n]) || p[n] == '-' ||
+		    p[n] == '_')))
+			return line;
+	}
+	return 0;
+}
+
+static void
+take(struct build *b, const char *name, const char *file, unsigned line)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(known); i++)
+		if (strcmp(known[i].name, name) == 0) {
+			b->plugins |= known[i].flag;
+			return;
+		}
+	diag_add(b->diags, DIAG_WARNING, file, line, 0,
+	    "plugin %s: not known to capsuled, ignored", name);
+}
+
+/* The gem lines of the Gemfile's jekyll_plugins group. */
+static void
+gemfile_plugins(struct build *b, char ***names, size_t *n)
+{
+	char		*file, *text, *p, *eol, *q;
+	size_t		 len, k;
+	unsigned	 line;
+	bool		 in = false;
+
+	file = site_path_join(b->opts->root, "Gemfile");
+	if ((text = file_read_all(file, &len)) == NULL) {
+		free(file);
+		return;
+	}
+	for (p = text, line = 1; p < text + len; p = eol + 1, line++) {
+		if ((eol = memchr(p, '\n', (size_t)(text + len - p))) == NULL)
+			eol = text + len;
+		*eol = '\0';
+		p += strspn(p, " \t");
+		if (strncmp(p, "group", 5) == 0 && isspace((unsigned char)p[5]) &&
+		    strstr(p, ":jekyll_plugins") != NULL)
+			in = true;
+		else if (in && strncmp(p, "end", 3) == 0 &&
+		    (p[3] == '\0' || isspace((unsigned char)p[3])))
+			in = false;
+		else if (in && strncmp(p, "gem", 3) == 0 &&
+		    isspace((unsigned char)p[3])) {
+			p += 3 + strspn(p + 3, " \t");
+			if ((*p != '"' && *p != '\'') ||
+			    (q = strchr(p + 1, *p)) == NULL)
+				continue;
+			k = *n;
+			frontmatter_name_add(names, n, p + 1,
+			    (size_t)(q - p - 1));
+			if (*n > k)
+				take(b, (*names)[k], file, line);
+		}
+	}
+	free(text);
+	free(file);
+}
+
+void
+site_plugins_read(struct build *b)
+{
+	const struct value	*cfg = b->snap->config.data;
+	char			**names = NULL, *file, *text;
+	size_t			  n = 0, i, len = 0;
+
+	gemfile_plugins(b, &names, &n);
+	i = n;
+	frontmatter_names(value_hash_get(cfg, "plugins", 7), false, &names,
+	    &n);
+	frontmatter_names(value_hash_get(cfg, "gems", 4), false, &names, &n);
+	if (i == n) {
+		xfreev(names, n);
+		return;
+	}
+	file = site_path_join(b->opts->root, "_config.yml");
+	text = file_read_all(file, &len);
+	for (; i < n; i++)
+		take(b, names[i], file, text ? line_of(text, len, names[i]) :
+		    0);
+	free(text);
+	free(file);
+	xfreev(names, n);
+}
+
+/* The Gemini and Gopher routes of a redirect at path to target. */
+static void
+route_redirect(struct build *b, const char *file, const char *path,
+    const char *target, const char *label)
+{
+	struct doc	 d = { 0 };
+
+	if (!routes_take(&b->snap->gemini, path, ROUTE_REDIRECT, "",
+	    xstrdup(target), strlen(target))) {
+		diag_add(b->diags, DIAG_WARNING, file, 0, 0,
+		    "%s is already served: redirect_from not served", path);
+		return;
+	}
+	site_redirect_doc(target, label, &d);
+	gophersite_path(b->snap, b->opts, b->diags, path, &d);
+	doc_free(&d);
+}
+
+void
+site_redirect_doc(const char *target, const char *label, struct doc *d)
+{
+	doc_add(d, LINE_TEXT, true, "This page has moved:");
+	doc_add_link(d, true, target, label ? label : target);
+}
+
+/* redirect_to: its first item when a list. */
+static char *
+redirect_to(const struct source *src)
+{
+	const struct value	*v = frontmatter_get(&src->fm, "redirect_to");
+	size_t			 i;
+
+	if (v != NULL && v->type == VALUE_ARRAY) {
+		for (i = 0; i < v->u.arr.n && value_is_nil(v->u.arr.v[i]); i++)
+			continue;
+		v = i < v->u.arr.n ? v->u.arr.v[i] : NULL;
+	}
+	return frontmatter_string(v);
+}
+
+/*
+ * Where src's redirect_to: leads: an http(s) URL as it is (the site's
+ * own mapped), else a path of the site (from its root, as Jekyll's
+ * absolute_url takes it) mapped as a link is.
+ */
+static char *
+redirect_target(struct build *b, struct source *src, const char *to)
+{
+	char	*t, *url;
+
+	if (strncasecmp(to, "http://", 7) == 0 ||
+	    strncasecmp(to, "https://", 8) == 0 || to[0] == '/')
+		t = xstrdup(to);
+	else
+		t = xasprintf("/%s", to);
+	b->file = src->file;
+	b->web = src->web;
+	url = site_map_url(b, t, 0);
+	free(t);
+	return url;
+}
+
+/* Collect the redirects of src (document url, title) for the routes. */
+static void
+collect(struct build *b, struct source *src, const char *url,
+    const char *title)
+{
+	struct redirect	*r;
+	char		**from = NULL, *to, *web;
+	size_t		  n = 0, i;
+
+	frontmatter_names(frontmatter_get(&src->fm, "redirect_from"), false,
+	    &from, &n);
+	for (i = 0; i < n; i++) {
+		web = from[i][0] == '/' ? xstrdup(from[i]) :
+		    xasprintf("/%s", from[i]);
+		if (!site_path_plain(web)) {
+			free(web);
+			continue;
+		}
+		b->redirects = xreallocarray(b->redirects, b->nredirects + 1,
+		    sizeof(*b->redirects));
+		r = &b->redirects[b->nredirects++];
+		r->file = xstrdup(src->file);
+		r->key = site_map_web_key(web);
+		r->path = site_url_to_path(web);
+		r->target = xstrdup(url);
+		r->label = title ? xstrdup(title) : NULL;
+		free(web);
+	}
+	xfreev(from, n);
+	if ((to = redirect_to(src)) != NULL && *to != '\0')
+		src->redirect = redirect_target(b, src, to);
+	free(to);
+}
+
+void
+site_redirects_collect(struct build *b)
+{
+	const struct snapshot	*s = b->snap;
+	size_t			 i;
+
+	if (!(b->plugins & PLUGIN_REDIRECT_FROM))
+		return;
+	for (i = 0; i < s->nposts; i++)
+		collect(b, &b->post_src[i], s->posts[i].url, s->posts[i].title);
+	for (i = 0; i < s->npages; i++)
+		collect(b, &b->page_src[i], s->pages[i].url, s->pages[i].title);
+}
+
+void
+site_redirects_publish(struct build *b)
+{
+	const struct redirect	*r;
+	size_t			 i;
+
+	for (i = 0; i < b->nredirects; i++) {
+		r = &b->redirects[i];
+		route_redirect(b, r->file, r->path, r->target, r->label);
+	}
+}
+
+void
+site_redirect_publish(struct build *b, const struct source *src,
+    const char *path)
+{
+	if (!routes_take(&b->snap->gemini, path, ROUTE_REDIRECT, "",
+	    xstrdup(src->redirect), strlen(src->redirect)))
+		diag_add(b->diags, DIAG_WARNING, src->file, 0, 0,
+		    "%s is already served: not served again", path);
+}
+
+const char *
+site_redirect_find(const struct build *b, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < b->nredirects; i++)
+		if (strcmp(b->redirects[i].key, key) == 0)
+			return b->redirects[i].target;
+	return NULL;
+}
+
+void
+site_redirects_free(struct build *b)
+{
+	size_t	i;
+
+	for (i = 0; i < b->nredirects; i++) {
+		free(b->redirects[i].file);
+		free(b->redirects[i].key);
+		free(b->redirects[i].path);
+		free(b->redirects[i].target);
+		free(b->redirects[i].label);
+	}
+	free(b->redirects);
+}
