@@ -1,7 +1,8 @@
 /*
  * The conversion pipeline of a Markdown body (CONVERSION.md 5.1):
  * Liquid (the interpreter, with the site's objects), then the kramdown
- * pass, then md4c into the document model.
+ * pass, then md4c into the document model; an HTML body's: Liquid,
+ * then the HTML reader.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -130,4 +131,25 @@ convert_body(const char *body, size_t len, const struct convert_env *env,
 
 	convert_liquid(body, len, env, &t);
 	convert_markdown(&t, env, doc);
+}
+
+/* The whole Liquid output is one piece of HTML for the reader. */
+void
+convert_html(const char *body, size_t len, const struct convert_env *env,
+    struct doc *doc)
+{
+	struct convert_text	t;
+	struct kramdown_html	html;
+	struct kramdown_out	ko;
+
+	convert_liquid(body, len, env, &t);
+	memset(&ko, 0, sizeof(ko));
+	html.text = t.text.data ? t.text.data : "";
+	html.len = t.text.len;
+	html.line = env->first_line;
+	ko.html = &html;
+	ko.nhtml = 1;
+	markdown_render(&ko, env, doc);
+	liquid_lines_free(&t.lines);
+	buf_free(&t.text);
 }

@@ -67,6 +67,13 @@ void	convert_body(const char *body, size_t len, const struct convert_env *,
 	    struct doc *);
 
 /*
+ * Convert an HTML body (a page Jekyll outputs as HTML: its Liquid
+ * rendered, no Markdown) and append its lines to doc, as convert_body.
+ */
+void	convert_html(const char *body, size_t len, const struct convert_env *,
+	    struct doc *);
+
+/*
  * convert_body in two steps, for a build on several threads: the
  * Liquid stage, which reads the shared values and so runs on one
  * thread, into t (a copy of the body without env->liquid); then the

@@ -59,7 +59,20 @@ struct post {
 	char		 *webkey;	/* web without .html, index, last '/' */
 };
 
+/*
+ * What a page's source is, and so what it becomes: Markdown and HTML
+ * (Liquid, then the converter or the HTML reader) a gemtext document;
+ * any other file with front matter (feed.xml, search.json) its Liquid
+ * output, served as Jekyll writes it, with its extension's MIME type.
+ */
+enum page_kind {
+	PAGE_MARKDOWN,
+	PAGE_HTML,
+	PAGE_FILE,
+};
+
 struct page {
+	enum page_kind	 kind;
 	char		*source;
 	char		*title;
 	char		*lang;		/* the page's or the site's */

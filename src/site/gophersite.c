@@ -101,7 +101,8 @@ resolve(void *ctx, const char *path, char *type, char **selector)
 		return true;
 	}
 	for (i = 0; i < s->npages; i++)
-		if (strcmp(s->pages[i].path, path) == 0) {
+		if (s->pages[i].kind != PAGE_FILE &&
+		    strcmp(s->pages[i].path, path) == 0) {
 			*type = '0';
 			*selector = replace_suffix(path, ".txt");
 			return true;
@@ -289,6 +290,8 @@ main_menu(struct snapshot *s, const struct gsite *g)
 		gopher_menu_item(&b, '7', "Search the blog", SEARCH_PATH,
 		    g->render.host, g->render.port);
 	for (i = 0; i < s->npages; i++) {
+		if (s->pages[i].kind == PAGE_FILE)
+			continue;
 		sel = replace_suffix(s->pages[i].path, ".txt");
 		gopher_menu_item(&b, '0',
 		    s->pages[i].title ? s->pages[i].title :
@@ -383,27 +386,47 @@ archive_menus(struct snapshot *s, const struct gsite *g)
 	free(idx);
 }
 
+/* A file at its own path: text as Gopher text, the rest as it is. */
+static void
+file_route(struct snapshot *s, const struct gsite *g, const char *path,
+    const char *body, size_t len)
+{
+	struct buf	 b = BUF_INIT;
+	char		 type[2] = { 0 };
+
+	type[0] = gopher_item_type(path);
+	if (type[0] == '0') {
+		gopher_text_plain(body, len, &b);
+		add_route(s, g, path, ROUTE_BODY, type, &b);
+	} else if (!routes_borrow(&s->gopher, path, ROUTE_BODY, type, body,
+	    len))
+		diag_add(g->diags, DIAG_WARNING, g->opts->root, 0, 0,
+		    "Gopher selector %s is already served: not served again",
+		    path);
+}
+
+void
+gophersite_file(struct snapshot *s, const struct site_options *o,
+    struct diags *diags, const char *path, const char *body, size_t len)
+{
+	struct gsite	 g;
+
+	if (o->gopher_port == 0)
+		return;
+	gsite_init(&g, s, o, diags);
+	file_route(s, &g, path, body, len);
+}
+
 static void
 static_routes(struct snapshot *s, const struct gsite *g)
 {
 	const struct static_file	*f;
-	struct buf			 b = BUF_INIT;
 	size_t				 i;
-	char				 type[2] = { 0 };
 
 	for (i = 0; i < s->nstatics; i++) {
 		f = &s->statics[i];
-		if (f->body == NULL)	/* not served: its path was taken */
-			continue;
-		type[0] = gopher_item_type(f->path);
-		if (type[0] == '0') {
-			gopher_text_plain(f->body, f->len, &b);
-			add_route(s, g, f->path, ROUTE_BODY, type, &b);
-		} else if (!routes_borrow(&s->gopher, f->path, ROUTE_BODY,
-		    type, f->body, f->len))
-			diag_add(g->diags, DIAG_WARNING, g->opts->root, 0, 0,
-			    "Gopher selector %s is already served: not "
-			    "served again", f->path);
+		if (f->body != NULL)	/* NULL: its path was taken */
+			file_route(s, g, f->path, f->body, f->len);
 	}
 }
 

@@ -31,6 +31,10 @@ void	gophersite_page(struct snapshot *, const struct site_options *,
 void	gophersite_path(struct snapshot *, const struct site_options *,
 	    struct diags *, const char *path, const struct doc *);
 
+/* A rendered file (a page of kind PAGE_FILE) at its path; body kept. */
+void	gophersite_file(struct snapshot *, const struct site_options *,
+	    struct diags *, const char *path, const char *body, size_t len);
+
 /*
  * Once posts, pages, taxonomies and static files are all in: the
  * static files and the generated menus, then seal snap->gopher.  A

@@ -23,9 +23,12 @@ pages_home(const struct snapshot *snap, struct doc *d)
 	doc_add_heading(d, 1, c->title && *c->title ? c->title : "Posts");
 	if (c->description)
 		doc_add(d, LINE_TEXT, true, c->description);
-	for (i = 0; i < snap->npages; i++, first = false)
-		doc_add_link(d, first, snap->pages[i].url,
-		    snap->pages[i].title);
+	for (i = 0; i < snap->npages; i++)
+		if (snap->pages[i].kind != PAGE_FILE) {
+			doc_add_link(d, first, snap->pages[i].url,
+			    snap->pages[i].title);
+			first = false;
+		}
 	doc_add_link(d, first, "/archive.gmi", "Archive");
 	doc_add_link(d, false, "/categories.gmi", "Categories");
 	doc_add_link(d, false, "/tags.gmi", "Tags");

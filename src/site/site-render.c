@@ -57,35 +57,39 @@ render_env(struct build *b, struct source *src, unsigned line,
 }
 
 /*
- * Markdown of src that starts at line, converted to the end of doc;
- * with vars, a Liquid template first.
+ * The body of page i, a Liquid template, rendered: a Markdown or HTML
+ * page's to the end of doc, a file's into t.  False when it cannot be
+ * read.
  */
-static void
-render_markdown(struct build *b, struct source *src, unsigned line,
-    const char *md, size_t len, struct value *vars, struct doc *doc)
+static bool
+render_body(struct build *b, size_t i, struct doc *doc,
+    struct convert_text *t)
 {
+	struct source		*src = &b->page_src[i];
 	struct convert_env	 env;
-
-	render_env(b, src, line, vars, &env);
-	convert_body(md, len, &env, doc);
-}
-
-/* The body of page i, rendered to the end of doc. */
-static void
-render_body(struct build *b, size_t i, struct doc *doc)
-{
-	struct source	*src = &b->page_src[i];
-	struct value	*vars;
-	const char	*text;
-	size_t		 len;
+	struct value		*vars;
+	const char		*text, *body;
+	size_t			 len;
 
 	if ((text = site_source_read(b, src, &len)) == NULL)
-		return;
-	vars = site_liquid_vars(b, false, i, text + src->body_off,
-	    len - src->body_off);
-	render_markdown(b, src, src->body_line, text + src->body_off,
-	    len - src->body_off, vars, doc);
+		return false;
+	body = text + src->body_off;
+	len -= src->body_off;
+	vars = site_liquid_vars(b, false, i, body, len);
+	render_env(b, src, src->body_line, vars, &env);
+	switch (b->snap->pages[i].kind) {
+	case PAGE_MARKDOWN:
+		convert_body(body, len, &env, doc);
+		break;
+	case PAGE_HTML:
+		convert_html(body, len, &env, doc);
+		break;
+	case PAGE_FILE:
+		convert_liquid(body, len, &env, t);
+		break;
+	}
 	value_unref(vars);
+	return true;
 }
 
 /*
@@ -333,12 +337,39 @@ site_render_posts(struct build *b)
 	free(threads);
 }
 
+/*
+ * A rendered file, served as a static file is (its body in the Gemini
+ * table's arena, borrowed by the Gopher one).
+ */
+static void
+publish_file(struct build *b, size_t i, struct convert_text *t)
+{
+	struct snapshot	*snap = b->snap;
+	const struct page *pg = &snap->pages[i];
+	char		*body;
+
+	body = arena_alloc(&snap->gemini.arena, t->text.len + 1);
+	if (t->text.len > 0)
+		memcpy(body, t->text.data, t->text.len);
+	body[t->text.len] = '\0';
+	if (routes_borrow(&snap->gemini, pg->path, ROUTE_BODY,
+	    mime_type(pg->path), body, t->text.len))
+		gophersite_file(snap, b->opts, b->diags, pg->path, body,
+		    t->text.len);
+	else
+		diag_add(b->diags, DIAG_WARNING, b->page_src[i].file, 0, 0,
+		    "%s is already served: not served again", pg->path);
+	liquid_lines_free(&t->lines);
+	buf_free(&t->text);
+}
+
 void
 site_render_page(struct build *b, size_t i)
 {
-	struct page	*pg = &b->snap->pages[i];
-	struct source	*src = &b->page_src[i];
-	struct doc	 doc = { 0 }, body = { 0 };
+	struct page		*pg = &b->snap->pages[i];
+	struct source		*src = &b->page_src[i];
+	struct doc		 doc = { 0 }, body = { 0 };
+	struct convert_text	 t;
 
 	if (src->redirect != NULL) {
 		site_redirect_publish(b, src, pg->path);
@@ -348,8 +379,14 @@ site_render_page(struct build *b, size_t i)
 		site_source_free(src);
 		return;
 	}
+	memset(&t, 0, sizeof(t));
+	if (pg->kind == PAGE_FILE) {
+		if (render_body(b, i, NULL, &t))
+			publish_file(b, i, &t);
+		goto done;
+	}
 	/* A page that opens with its own title needs no second one. */
-	render_body(b, i, &body);
+	render_body(b, i, &body, NULL);
 	if (body.n == 0 || body.lines[0].kind != LINE_HEADING ||
 	    body.lines[0].level != 1)
 		doc_add_heading(&doc, 1, pg->title);
@@ -357,6 +394,7 @@ site_render_page(struct build *b, size_t i)
 	if (publish(b, src->file, pg->path, pg->lang, &doc))
 		gophersite_page(b->snap, b->opts, b->diags, i, &doc);
 	doc_free(&doc);
+done:
 	b->snap->source_bytes += src->len;
 	site_source_free(src);
 }

@@ -1,7 +1,7 @@
 /*
  * Walking the capsule root as Jekyll's Reader does: posts in a _posts
  * folder at any depth (the folders above it their categories), drafts
- * in _drafts (with --drafts), pages (Markdown with front matter),
+ * in _drafts (with --drafts), pages (any file with front matter),
  * static files; what Jekyll's entry rules leave out is never read
  * (site-entry.c); symbolic links must stay inside the root.
  */
@@ -43,6 +43,29 @@ is_markdown(const char *name)
 	return has_ext(name, ".md") || has_ext(name, ".markdown") ||
 	    has_ext(name, ".mkdown") || has_ext(name, ".mkdn") ||
 	    has_ext(name, ".mkd");
+}
+
+/* Jekyll's Page::HTML_EXTENSIONS: pages whose output is HTML. */
+static bool
+is_html(const char *name)
+{
+	return has_ext(name, ".html") || has_ext(name, ".htm") ||
+	    has_ext(name, ".xhtml");
+}
+
+/*
+ * What a source with front matter becomes (pages.h); false for one of
+ * Sass or CoffeeScript, whose converters capsuled does not run.
+ */
+static bool
+template_kind(const char *name, enum page_kind *kind)
+{
+	if (has_ext(name, ".scss") || has_ext(name, ".sass") ||
+	    has_ext(name, ".coffee"))
+		return false;
+	*kind = is_markdown(name) ? PAGE_MARKDOWN : is_html(name) ?
+	    PAGE_HTML : PAGE_FILE;
+	return true;
 }
 
 /* The name without its extension. */
@@ -263,6 +286,24 @@ add_post(struct build *b, const char *rel, const char *fname, bool draft)
 	b->post_src[snap->nposts++] = src;
 }
 
+/* A permalink's path (after its '/'): clean, no query, no fragment. */
+static bool
+clean_url_path(const char *p)
+{
+	return site_path_clean(p) && strpbrk(p, "?#") == NULL;
+}
+
+static void
+warn_unclean(struct build *b, const struct source *s, const char *perm,
+    const char *what)
+{
+	char	*p = diag_excerpt(perm, strlen(perm), 80);
+
+	diag_add(b->diags, DIAG_WARNING, s->file, 0, 0,
+	    "permalink %s is not a clean path: %s", p, what);
+	free(p);
+}
+
 /*
  * A page's capsule path: from its permalink (/about/ -> /about.gmi),
  * else from its file (dir/x.md -> /dir/x.gmi).
@@ -281,22 +322,47 @@ page_path(struct build *b, const char *rel, const struct source *s)
 			p[--n] = '\0';
 		if (has_ext(p, ".html") || has_ext(p, ".htm"))
 			*strrchr(p, '.') = '\0';
-		if (*p == '\0' ||
-		    (site_path_clean(p) && strpbrk(p, "?#") == NULL)) {
+		if (*p == '\0' || clean_url_path(p)) {
 			path = xasprintf("/%s%s", p, *p ? ".gmi" : "");
 			free(p);
 			return path;
 		}
 		free(p);
-		p = diag_excerpt(perm, strlen(perm), 80);
-		diag_add(b->diags, DIAG_WARNING, s->file, 0, 0,
-		    "permalink %s is not a clean path: ignored", p);
-		free(p);
+		warn_unclean(b, s, perm, "ignored");
 	}
 	noext = strip_ext(rel);
 	path = xasprintf("/%s.gmi", noext);
 	free(noext);
 	return path;
+}
+
+/*
+ * Where Jekyll writes a rendered file (Page#destination): its URL, with
+ * "index" in a folder's, its extension added when the URL lacks it.
+ * NULL (reported) for a URL that is not a clean path.
+ */
+static char *
+file_path(struct build *b, const char *rel, const struct source *s,
+    const char *web)
+{
+	const char	*dot = strrchr(rel, '.'), *ext = "";
+	char		*path, *p;
+	size_t		 n = strlen(web);
+
+	if (dot != NULL && strchr(dot, '/') == NULL)
+		ext = dot;
+	path = xasprintf("%s%s%s", web[0] == '/' ? "" : "/", web,
+	    n > 0 && web[n - 1] == '/' ? "index" : "");
+	if (!has_ext(path, ext)) {
+		p = xasprintf("%s%s", path, ext);
+		free(path);
+		path = p;
+	}
+	if (clean_url_path(path + 1))
+		return path;
+	free(path);
+	warn_unclean(b, s, web, "not served");
+	return NULL;
 }
 
 /*
@@ -337,17 +403,25 @@ doc_path(struct build *b, const char *rel, const struct source *s,
 }
 
 /*
- * A page's URL as Jekyll gives it: its permalink, else /DIR/NAME.html
- * (/DIR/NAME/ under a style ending with '/'), /DIR/ for an index.
+ * A page's URL as Jekyll gives it (Page#template): its permalink, else
+ * /DIR/NAME.html (/DIR/NAME/ under a style ending with '/'), /DIR/ for
+ * an index; a page whose output is not HTML keeps its extension.
  */
 static char *
-page_web(struct build *b, const char *rel, const struct source *s)
+page_web(struct build *b, const char *rel, const struct source *s,
+    enum page_kind kind)
 {
-	char	*style, *noext, *slash, *web;
-	bool	 dirs;
+	const char	*dot, *ext = ".html";
+	char		*style, *noext, *slash, *web;
+	bool		 dirs;
 
 	if (s->fm.permalink != NULL)
 		return xstrdup(s->fm.permalink);
+	dot = strrchr(rel, '.');
+	if (kind != PAGE_MARKDOWN && dot != NULL && strchr(dot, '/') == NULL)
+		ext = dot;
+	if (kind == PAGE_FILE)
+		return xasprintf("/%s", rel);
 	style = frontmatter_string(snapshot_config_get(&b->snap->config,
 	    "permalink"));
 	dirs = site_url_style(style)[strlen(site_url_style(style)) - 1] ==
@@ -359,14 +433,14 @@ page_web(struct build *b, const char *rel, const struct source *s)
 		web = xasprintf("/%.*s", slash ? (int)(slash - noext) + 1 : 0,
 		    noext);
 	else
-		web = xasprintf("/%s%s", noext, dirs ? "/" : ".html");
+		web = xasprintf("/%s%s", noext, dirs ? "/" : ext);
 	free(noext);
 	return web;
 }
 
 static void
 add_page(struct build *b, const char *rel, const char *fname,
-    const struct collection *coll)
+    const struct collection *coll, enum page_kind kind)
 {
 	struct snapshot	*snap = b->snap;
 	struct source	 src;
@@ -383,10 +457,13 @@ add_page(struct build *b, const char *rel, const char *fname,
 	if (src.fm.date != NULL)
 		src.time = src.fm.time;
 	if (coll == NULL) {
-		path = page_path(b, rel, &src);
-		web = page_web(b, rel, &src);
-	}
-	else if ((path = doc_path(b, rel, &src, coll, &web)) == NULL) {
+		web = page_web(b, rel, &src, kind);
+		path = kind == PAGE_FILE ? file_path(b, rel, &src, web) :
+		    page_path(b, rel, &src);
+	} else
+		path = doc_path(b, rel, &src, coll, &web);
+	if (path == NULL) {
+		free(web);
 		site_source_free(&src);
 		return;
 	}
@@ -394,8 +471,8 @@ add_page(struct build *b, const char *rel, const char *fname,
 		why = "dated in the future (future: true publishes it)";
 	else if (!has_fm)
 		why = "Markdown without front matter is not a page";
-	else if (strcmp(fname, "404.md") == 0 || (src.fm.layout &&
-	    strcmp(src.fm.layout, "error404") == 0))
+	else if (kind != PAGE_FILE && (strncmp(fname, "404.", 4) == 0 ||
+	    (src.fm.layout && strcmp(src.fm.layout, "error404") == 0)))
 		why = "an error page is not served (missing paths get 51)";
 	else if (pages_is_generated(path))
 		why = "a generated document takes this path";
@@ -415,6 +492,7 @@ add_page(struct build *b, const char *rel, const char *fname,
 	    sizeof(*b->page_src));
 	pg = &snap->pages[snap->npages];
 	memset(pg, 0, sizeof(*pg));
+	pg->kind = kind;
 	pg->source = xstrdup(rel);
 	pg->path = path;
 	pg->web = web;
@@ -579,6 +657,7 @@ visit(struct build *b, const char *rel, const char *name, int depth,
     enum walk_mode mode)
 {
 	struct stat	 st;
+	enum page_kind	 kind;
 	char		*full;
 
 	full = site_path_join(b->opts->root, rel);
@@ -599,9 +678,10 @@ visit(struct build *b, const char *rel, const char *name, int depth,
 		else
 			walk(b, rel, depth + 1, mode);
 	} else if (S_ISREG(st.st_mode)) {
-		if (mode == WALK_COLLECTION && is_markdown(name) &&
-		    has_frontmatter(b, full))
-			add_page(b, rel, name, b->coll);
+		if (mode == WALK_COLLECTION && (is_markdown(name) ||
+		    is_html(name)) && has_frontmatter(b, full) &&
+		    template_kind(name, &kind))
+			add_page(b, rel, name, b->coll, kind);
 		else if (mode == WALK_COLLECTION)
 			add_static(b, rel, &st);
 		else if (mode != WALK_SITE && is_markdown(name))
@@ -609,8 +689,8 @@ visit(struct build *b, const char *rel, const char *name, int depth,
 		else if (mode != WALK_SITE)
 			diag_add(b->diags, DIAG_NOTE, full, 0, 0,
 			    "not a Markdown post: ignored");
-		else if (is_markdown(name) && has_frontmatter(b, full))
-			add_page(b, rel, name, NULL);
+		else if (has_frontmatter(b, full) && template_kind(name, &kind))
+			add_page(b, rel, name, NULL, kind);
 		else
 			add_static(b, rel, &st);
 	}

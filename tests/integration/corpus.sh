@@ -20,7 +20,7 @@ nposts=$(find "$CORPUS/_posts" -name '*.md' | wc -l)
 timeout 120 "$CAPSULED" --root "$CORPUS" --export "$out" 2>"$T_TMP/err"
 check "corpus export exits 0" [ $? -eq 0 ]
 check "corpus: $nposts posts, no error" grep -qE \
-    "^capsuled: $nposts posts, 1 page, [0-9]+ static files, [0-9]+ warnings?, 0 errors" \
+    "^capsuled: $nposts posts, [0-9]+ pages?, [0-9]+ static files, [0-9]+ warnings?, 0 errors" \
     "$T_TMP/err"
 
 # One "ok"/"FAIL" line per file and invariant; lib.sh counts them.
@@ -188,8 +188,14 @@ check "categories page generated" has_line categories.gmi "## BPF"
 check "category page lists dive" grep -qF "=> /posts/2016-09-01-dive-into-bpf.gmi 2016-09-01 - " \
     "$out/categories/BPF.gmi"
 check "404.md is not a page" [ ! -e "$out/404.gmi" ]
-check "index.html template not exported" [ ! -e "$out/index.html" ]
-check "feed.xml template not exported" [ ! -e "$out/feed.xml" ]
+check "index.html not exported (the home page is generated)" \
+    [ ! -e "$out/index.html" ]
+check "feed.xml exported with its Liquid rendered, as XML" python3 -c '
+import sys, xml.etree.ElementTree as E
+t = open(sys.argv[1]).read()
+assert "{{" not in t and "{%" not in t
+E.fromstring(t.encode())
+' "$out/feed.xml"
 check "about: its own heading is its title" \
     [ "$(head -n 1 "$out/about.gmi") $(grep -cx '# About' "$out/about.gmi")" \
     = "# About Whirl Offload 0" ]

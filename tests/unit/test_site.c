@@ -128,7 +128,11 @@ blog(void)
 	put("img/a b.svg", "<svg/>");
 	put("notes.txt", "plain\n");
 	put("index.html", "---\nlayout: default\n---\n<html>\n");
-	put("feed.xml", "---\n---\n<rss/>\n");
+	put("feed.xml", "---\n---\n<rss>{{ site.title }}</rss>\n");
+	put("style.scss", "---\n---\nbody { margin: 0 }\n");
+	put("contact.html", "---\ntitle: Contact\n---\n<h2>{{ page.title "
+	    "}}</h2>\n<p>Write  to\n<a href=\"/about/\">me</a>.</p>\n");
+	put("plain.html", "<p>As it is</p>\n");
 	put("README.md", "no front matter\n");
 	put(".secret", "x");
 	put(".git/config", "x");
@@ -193,9 +197,10 @@ test_scan(void)
 	if (s == NULL)
 		return;
 	CHECK_INT(s->nposts, 3);
-	CHECK_INT(s->npages, 1);
-	/* README.md has no front matter: Jekyll copies it as it is. */
-	CHECK_INT(s->nstatics, 4);
+	/* about.md, contact.html and feed.xml. */
+	CHECK_INT(s->npages, 3);
+	/* README.md and plain.html have no front matter: copied as they are. */
+	CHECK_INT(s->nstatics, 5);
 	CHECK_INT(d.errors, 0);
 	CHECK(body(s, "/posts/2017-12-04-offload.gmi") != NULL);
 	CHECK(body(s, "/posts/2016-07-07-welcome.gmi") != NULL);
@@ -205,7 +210,19 @@ test_scan(void)
 	CHECK_STR(type(s, "/notes.txt"), mime_type("notes.txt"));
 	/* Sources, templates, dotfiles and _ folders are never served. */
 	CHECK(body(s, "/index.html") == NULL);
-	CHECK(body(s, "/feed.xml") == NULL);
+	/* An HTML page: its Liquid, then the HTML reader. */
+	CHECK_STR(body(s, "/contact.gmi"), "# Contact\n\n## Contact\n\n"
+	    "Write to me.\n=> /about.gmi me\n");
+	CHECK(body(s, "/contact.html") == NULL);
+	CHECK_STR(body(s, "/plain.html"), "<p>As it is</p>\n");
+	CHECK_STR(type(s, "/plain.html"), "text/html; charset=utf-8");
+	/* Another file with front matter: its Liquid, at its own path. */
+	CHECK_STR(body(s, "/feed.xml"), "<rss>Test Site</rss>\n");
+	CHECK_STR(type(s, "/feed.xml"), "application/xml");
+	CHECK(body(s, "/index.gmi") != NULL &&
+	    strstr(body(s, "/index.gmi"), "feed.xml") == NULL);
+	CHECK(body(s, "/style.scss") == NULL && body(s, "/style.css") == NULL);
+	CHECK(has_diag(&d, DIAG_NOTE, "style.scss", "template"));
 	CHECK(body(s, "/README.md") != NULL);
 	CHECK(body(s, "/README.gmi") == NULL);
 	CHECK(body(s, "/about.md") == NULL);
@@ -218,7 +235,7 @@ test_scan(void)
 	CHECK(body(s, "/404.gmi") == NULL);
 	CHECK(has_diag(&d, DIAG_NOTE, "404.md", "not served"));
 	CHECK(has_diag(&d, DIAG_NOTE, "categories.md", "generated"));
-	CHECK(has_diag(&d, DIAG_NOTE, "index.html", "template"));
+	CHECK(has_diag(&d, DIAG_NOTE, "index.html", "generated"));
 	/* The generated categories page, not the Liquid one. */
 	CHECK(body(s, "/categories.gmi") != NULL &&
 	    strstr(body(s, "/categories.gmi"), "## BPF") != NULL);
@@ -1199,6 +1216,62 @@ test_data(void)
 	diag_free(&d);
 }
 
+/*
+ * Pages that are not Markdown: HTML ones become gemtext documents at a
+ * Markdown page's path; any other file with front matter is its Liquid
+ * output, where Jekyll writes it, with its MIME type, over Gopher too.
+ */
+static void
+test_rendered_pages(void)
+{
+	struct site_options	 o = { .hostname = "localhost",
+	    .gemini_port = 1965, .gopher_port = 70,
+	    .permalink = PERMALINK_JEKYLL };
+	struct diags		 d = { 0 };
+	struct snapshot		*s;
+	const struct route	*r;
+	const char		*t;
+
+	fresh_root();
+	put("_config.yml", "title: T\npermalink: pretty\n");
+	put("_posts/2021-01-01-one.md", "---\ntitle: One\n---\nOne.\n");
+	put("archive/all.html", "---\ntitle: All posts\n---\n<ul>\n"
+	    "{% for p in site.posts %}  <li><a href=\"{{ p.url }}\">"
+	    "{{ p.title }}</a></li>\n{% endfor %}</ul>\n"
+	    "    <p>indented *not* Markdown</p>\n");
+	put("search.json", "---\npermalink: /api/\n---\n"
+	    "[{% for p in site.posts %}\"{{ p.title }}\"{% endfor %}]\n");
+	put("humans.txt", "---\n---\nBy {{ site.title }}.\n");
+	put("odd.xml", "---\npermalink: /a?b\n---\n<x/>\n");
+	put("404.html", "---\n---\n<p>Lost</p>\n");
+	o.root = root;
+	s = site_build(&o, &d);
+	CHECK(s != NULL);
+	if (s == NULL)
+		return;
+	/* A Markdown page's path (Jekyll's URL is /archive/all/). */
+	t = body(s, "/archive/all.gmi");
+	CHECK_STR(t, "# All posts\n\n=> /2021/01/01/one/ One\n\n"
+	    "indented *not* Markdown\n");
+	CHECK(body(s, "/index.gmi") != NULL &&
+	    strstr(body(s, "/index.gmi"), "=> /archive/all.gmi All posts\n"));
+	CHECK_STR(body(s, "/api/index.json"), "[\"One\"]\n");
+	CHECK_STR(type(s, "/api/index.json"), "application/json");
+	CHECK_STR(body(s, "/humans.txt"), "By T.\n");
+	CHECK_STR(type(s, "/humans.txt"), "text/plain; charset=utf-8");
+	CHECK(has_diag(&d, DIAG_WARNING, "odd.xml", "not a clean path"));
+	CHECK(body(s, "/404.gmi") == NULL && body(s, "/404.html") == NULL);
+	CHECK(has_diag(&d, DIAG_NOTE, "404.html", "error page"));
+	/* Gopher: the document as text, the file at its path, as text. */
+	CHECK(routes_find(&s->gopher, "/archive/all.txt", 16) != NULL);
+	r = routes_find(&s->gopher, "/humans.txt", 11);
+	CHECK(r != NULL && r->len >= 6 && memcmp(r->body, "By T.", 5) == 0);
+	CHECK(routes_find(&s->gopher, "/api/index.json", 15) != NULL);
+	CHECK_INT(d.errors, 0);
+	snapshot_unref(s);
+	diag_free(&d);
+}
+
 /* Categories a/b and a-b, tags x/y and x-y: each clash reported, both served. */
 static void
 test_taxon_clash(void)
@@ -1788,6 +1861,7 @@ main(void)
 	RUN(test_big_collection);
 	RUN(test_data);
 	RUN(test_taxon_clash);
+	RUN(test_rendered_pages);
 	RUN(test_missing_root);
 	RUN(test_liquid);
 	RUN(test_kramdown_options);
