@@ -289,8 +289,10 @@ html_img(struct render *r, const struct html_token *t)
 			render_tell_decor(&r->u, start);
 		}
 	} else {
-		render_add_link(r, src, label);
-		render_tell_link(&r->u, label);
+		start = r->u.text.len;
+		if (alt != NULL && *alt != '\0')
+			render_unit_text(r, label, strlen(label), false);
+		render_image(r, src, label, start);
 	}
 	free(label);
 }

@@ -688,6 +688,35 @@ drop_decor(struct unit *u, const struct span *s)
 	buf_truncate(&u->text, u->text.len - (end - s->deco_start));
 }
 
+/*
+ * Text that is the link's URL (a trailing '/' aside) says nothing more:
+ * like an autolink's, its line has no label.  An address of a mailto:
+ * link stays its label: the URL is not what the text shows.
+ */
+static bool
+names_its_url(const char *label, const char *href)
+{
+	size_t	n;
+
+	if (label == NULL)
+		return false;
+	n = strlen(label);
+	return strncmp(label, href, n) == 0 &&
+	    (href[n] == '\0' || (href[n] == '/' && href[n + 1] == '\0'));
+}
+
+/* The text from start to the end is that of a link with a line. */
+static void
+note_anchor(struct unit *u, size_t start)
+{
+	if (u->text.len <= start)
+		return;
+	if (u->nanchors++ == 0)
+		u->first_start = start;
+	u->a_start = start;
+	u->a_end = u->text.len;
+}
+
 static void
 link_close(struct render *r, struct span *s)
 {
@@ -697,18 +726,33 @@ link_close(struct render *r, struct span *s)
 	drop_decor(u, s);
 	label = render_collapse_dup(u->text.data + s->start,
 	    u->text.len - s->start);
-	if (s->autolink) {
+	if (s->autolink || names_its_url(label, s->href)) {
 		free(label);
 		label = NULL;
 	} else if (label == NULL && s->img_label != NULL)
 		label = xstrdup(s->img_label);
-	if (render_add_link(r, s->href, label) && u->text.len > s->start) {
-		if (u->nanchors++ == 0)
-			u->first_start = s->start;
-		u->a_start = s->start;
-		u->a_end = u->text.len;
-	}
+	if (render_add_link(r, s->href, label))
+		note_anchor(u, s->start);
 	free(label);
+}
+
+/*
+ * An image that does not only decorate a link: a link line after the
+ * unit, labelled label.  Its alt text, from start on in the unit's text,
+ * stays where the image is, as a web page's reader has the image in
+ * the sentence; outside a link it is the text of a link of its own, so
+ * that a unit or item that is only the image is its line.
+ */
+void
+render_image(struct render *r, const char *src, const char *label,
+    size_t start)
+{
+	struct unit	*u = &r->u;
+	bool		 in_link = html_doc_enclosing_link(u) != NULL;
+
+	if (render_add_link(r, src, label) && !in_link)
+		note_anchor(u, start);
+	render_tell_link(u, label);
 }
 
 static void
@@ -726,12 +770,12 @@ img_close(struct render *r, struct span *s)
 		free(label);
 		return;
 	}
-	buf_truncate(&u->text, s->start);
-	u->space = s->space;
-	if (label == NULL)
+	if (label == NULL) {
+		buf_truncate(&u->text, s->start);
+		u->space = s->space;
 		label = render_image_label(s->href);
-	render_add_link(r, s->href, label);
-	render_tell_link(u, label);
+	}
+	render_image(r, s->href, label, s->start);
 	free(label);
 }
 

@@ -225,6 +225,8 @@ char	*render_map_target(struct render *, const char *);
 bool	 render_add_link(struct render *, const char *target,
 	    const char *label);
 char	*render_image_label(const char *src);
+void	 render_image(struct render *, const char *src, const char *label,
+	    size_t start);
 struct span *render_span_push(struct unit *, enum span_kind, const char *);
 size_t	 render_span_find(const struct unit *, enum span_kind);
 void	 render_span_close(struct render *, size_t);

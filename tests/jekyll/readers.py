@@ -5,7 +5,6 @@ library only."""
 import html.parser
 import re
 import unicodedata
-import urllib.parse
 
 WORD = re.compile(r"\w+")
 # Inline elements: text on either side of them is one run (<code>x</code>s
@@ -19,7 +18,6 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
 # Never shown as text: scripts, styles, a title (jekyll-seo-tag writes
 # one where its tag is), inline drawings (icons).
 HIDDEN = {"script", "style", "template", "head", "title", "svg", "math"}
-IMAGE_EXT = re.compile(r"\.(png|jpe?g|gif|svg|webp|bmp|ico|avif)$", re.I)
 
 
 def tokens(text):
@@ -213,10 +211,10 @@ def read_gemtext(text):
     lines when there are) is set apart: Jekyll's layout here prints
     the content alone, and the title is compared on its own.  Markup is not text: line prefixes (#, *, >), the
     ``` toggle lines and their alt text, a link line's URL when it has
-    a label, backticks.  A link label that repeats words of the text
-    line before it (the link line gemtext puts after its paragraph) is
-    not counted again; an image's label is (the HTML's words hold its
-    alt)."""
+    a label, backticks.  A link or image label that repeats words of
+    the text line before it (the link line gemtext puts after its
+    paragraph, whose text holds an image's alt where the image is) is
+    not counted again."""
     lines = text.split("\n")
     i = 0
     while i < len(lines) and not lines[i].strip():
@@ -254,9 +252,10 @@ def read_gemtext(text):
             target, label = m.group(1), (m.group(2) or "").strip()
             links.append((target, label))
             shown = label or target
-            lt = tokens(shown)
-            if IMAGE_EXT.search(urllib.parse.urlsplit(target).path) or \
-                    not contains(prev, lt):
+            # an address without a label repeats the text's, mailto: aside
+            lt = tokens(shown if label or not target.startswith("mailto:")
+                        else target[len("mailto:"):])
+            if not contains(prev, lt):
                 words.append(shown)
             continue
         ln = re.sub(r"^(#{1,3}[ \t]*|\*[ \t]|>[ \t]?)", "", ln)

@@ -177,13 +177,25 @@ test_links(void)
 static void
 test_images(void)
 {
-	/* Markdown images: a link line after the unit, no text. */
+	/* Markdown images: a link line after the unit, the alt text in
+	 * their place. */
 	CHECK_MD("See ![the *logo*](/img/logo.svg \"t\") and ![](/img/x/a.png) "
-	    "here.\n", "See and here.\n=> /img/logo.svg the logo\n"
+	    "here.\n", "See the logo and here.\n=> /img/logo.svg the logo\n"
 	    "=> /img/x/a.png Image: a.png\n");
 	/* An image alone is its link line; inside a link it labels it. */
 	CHECK_MD("![Hen](/img/hen.png)\n\n[![Hen](/img/hen.png)](http://t)\n",
 	    "=> /img/hen.png Hen\n\n=> /img/hen.png Hen\n=> http://t Hen\n");
+	/* A link around a picture in a sentence leaves no gap. */
+	CHECK_MD("Look at [![the map](/img/m.png)](http://maps/) and "
+	    "<a href=\"http://c/\"><img src=\"/img/c.png\" "
+	    "alt=\"the chart\"></a>.\n",
+	    "Look at the map and the chart.\n=> /img/m.png the map\n"
+	    "=> http://maps/ the map\n=> /img/c.png the chart\n"
+	    "=> http://c/ the chart\n");
+	/* An HTML image alone, an item that is an image: their lines. */
+	CHECK_MD("<img src=\"/img/hen.png\" alt=\"Hen\">\n\n"
+	    "* ![Hen](/img/hen.png)\n",
+	    "=> /img/hen.png Hen\n\n=> /img/hen.png Hen\n");
 }
 
 static void
@@ -196,6 +208,15 @@ test_autolinks(void)
 	CHECK_MD("See <https://a.org/x---y...> or <me@b.org>.\n",
 	    "See https://a.org/x---y... or me@b.org.\n"
 	    "=> https://a.org/x---y...\n=> mailto:me@b.org\n");
+	/* A link whose text is its URL is one too (a mailto: address
+	 * stays the label). */
+	CHECK_MD("See [https://a.org/x](https://a.org/x/) or "
+	    "<a href=\"mailto:me@b.org\">me@b.org</a>.\n",
+	    "See https://a.org/x or me@b.org.\n"
+	    "=> https://a.org/x/\n=> mailto:me@b.org me@b.org\n");
+	CHECK_MD("<noscript><p><a href=\"https://gist.github.com/5\">"
+	    "https://gist.github.com/5</a></p></noscript>\n",
+	    "=> https://gist.github.com/5\n");
 	/* A labelled link alone, trailing punctuation allowed. */
 	CHECK_MD("[**_Slow and Steady_**][pdf].\n\n[pdf]: https://p/b.pdf\n",
 	    "=> https://p/b.pdf Slow and Steady\n");
@@ -388,7 +409,8 @@ test_inline_html(void)
 	    "\xe2\x80\x9cMaybe when [the bees] come\xe2\x80\x9d back\n");
 	CHECK_MD("an <img src=\"/img/i.png\" alt=\"icon\"> and "
 	    "<a href=\"http://a\">a <b>link</b></a> and <foo>bar</foo>\n",
-	    "an and a link and bar\n=> /img/i.png icon\n=> http://a a link\n");
+	    "an icon and a link and bar\n=> /img/i.png icon\n"
+	    "=> http://a a link\n");
 }
 
 #define UPDATED	"_~ [Updated](https://g/gh-pages/_posts/x) 2019-01-10 ~_\n"
@@ -479,7 +501,7 @@ test_line_types(void)
 	    "\xe2\x80\x8b* not an item\n\nemphasis is fine\n");
 	/* A URL cannot end the link line early or break it. */
 	CHECK_MD("see [a](<http://x/a b>) <img src=\"/img/a\nb.png\" alt=\"c\">\n",
-	    "see a\n=> http://x/a%20b a\n=> /img/a%0Ab.png c\n");
+	    "see a c\n=> http://x/a%20b a\n=> /img/a%0Ab.png c\n");
 	/* NUL bytes become U+FFFD everywhere. */
 	CHECK_STR_FREE(render_n(nul, sizeof(nul) - 1),
 	    "a\xef\xbf\xbd" "b\n\n```\nc\xef\xbf\xbd"
