@@ -105,6 +105,7 @@ class FakeCapsule:
                  "about.md": ("page", "/about.gmi"),
                  "img/a.png": ("static", "/img/a.png")}
     generated = {"local:/"}
+    redirects = {}          # no path of its own answers 31
 
 
 L = jdiff.Linker(FakeJekyll, FakeCapsule)
