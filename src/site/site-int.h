@@ -48,6 +48,7 @@ struct source {
 	const char		*kept;
 	size_t			 kept_len;
 	char			*redirect;	/* redirect_to's URL, or NULL */
+	size_t			 body_skip;	/* strip_title: bytes after body_off */
 };
 
 /* A collection of _config.yml (posts aside). */
@@ -214,6 +215,17 @@ void		 site_redirect_publish(struct build *, const struct source *,
 /* What a redirect says to a reader (Gopher): moved, and the link. */
 void		 site_redirect_doc(const char *target, const char *label,
 		    struct doc *);
+/*
+ * jekyll-titles-from-headings on a page (document: a collection's)
+ * just loaded, its head in b->text: true when its front matter's
+ * title (and page.title) is now the heading's.
+ */
+bool		 site_title_from_heading(struct build *, struct source *,
+		    bool document);
+/* jekyll-optional-front-matter: is Markdown file name without one a page? */
+bool		 site_optional_page(const struct build *, const char *name);
+/* And is its file copied as well (no remove_originals)? */
+bool		 site_optional_keeps_source(const struct build *);
 /* The target of the redirect whose web key is key, or NULL. */
 const char	*site_redirect_find(const struct build *, const char *key);
 void		 site_redirects_free(struct build *);

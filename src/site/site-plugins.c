@@ -11,6 +11,12 @@
  * document that claim one path are written in Jekyll's order (posts,
  * then the redirects, then the pages and collection documents): what
  * comes second is reported and not served.
+ *
+ * jekyll-titles-from-headings: a page without a title takes its first
+ * heading's (a document too, with collections: true); strip_title
+ * takes the heading out of the body.  jekyll-optional-front-matter:
+ * Markdown without front matter is a page too (README, LICENSE and
+ * the like aside), its file still copied unless remove_originals.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -303,4 +309,184 @@ site_redirects_free(struct build *b)
 		free(b->redirects[i].label);
 	}
 	free(b->redirects);
+}
+
+/* A setting of the plugin's hash in _config.yml (key: its name). */
+static const struct value *
+plugin_option(const struct build *b, const char *plugin, const char *key)
+{
+	return value_hash_get(value_hash_get(b->snap->config.data, plugin,
+	    strlen(plugin)), key, strlen(key));
+}
+
+static bool
+is_true(const struct value *v)
+{
+	return v != NULL && v->type == VALUE_BOOL && v->u.b;
+}
+
+static bool
+is_false(const struct value *v)
+{
+	return v != NULL && v->type == VALUE_BOOL && !v->u.b;
+}
+
+static bool
+space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+	    c == '\f' || c == '\v';
+}
+
+/*
+ * jekyll-titles-from-headings' TITLE_REGEX on s: the heading at its
+ * start (after blanks) of one to three #, or a line underlined with -
+ * or =.  Its text is s[*tb..*te) (an ATX heading's closing #s kept, as
+ * the plugin keeps them); the match ends at *end.
+ */
+static bool
+heading_match(const char *s, size_t len, size_t *tb, size_t *te,
+    size_t *end)
+{
+	size_t	p = 0, n = 0, q;
+
+	while (p < len && space(s[p]))
+		p++;
+	while (p + n < len && n < 4 && s[p + n] == '#')
+		n++;
+	if (n >= 1 && n <= 3 && p + n < len && space(s[p + n])) {
+		for (q = p + n; q < len && space(s[q]); q++)
+			continue;
+		*tb = q;
+		while (q < len && s[q] != '\n')
+			q++;
+		*te = *end = q;
+		return true;
+	}
+	for (q = p; q < len && s[q] != '\n'; q++)
+		continue;
+	if (q >= len)
+		return false;
+	*tb = p;
+	*te = q++;
+	if (q >= len || (s[q] != '-' && s[q] != '='))
+		return false;
+	while (q < len && (s[q] == '-' || s[q] == '='))
+		q++;
+	while (q < len && s[q] != '\n' && space(s[q]))
+		q++;
+	if (q < len && s[q] != '\n')
+		return false;
+	*end = q;
+	return true;
+}
+
+/* The heading's Markdown as the plugin's markdownify | strip_html. */
+static char *
+heading_text(const char *file, const char *md, size_t len)
+{
+	struct convert_env	 env;
+	struct diags		 quiet = { 0 };
+	struct doc		 d = { 0 };
+	struct buf		 out = BUF_INIT;
+	const char		*t = NULL, *p, *q;
+	size_t			 i;
+
+	memset(&env, 0, sizeof(env));
+	env.file = file;
+	env.diags = &quiet;	/* the body's rendering reports them */
+	convert_body(md, len, &env, &d);
+	for (i = 0; t == NULL && i < d.n; i++)
+		if ((d.lines[i].kind == LINE_TEXT ||
+		    d.lines[i].kind == LINE_HEADING) && d.lines[i].text)
+			t = d.lines[i].text;
+	/*
+	 * normalize_whitespace, footnote marks out, and the backticks
+	 * gemtext keeps around code (strip_html leaves its text).
+	 */
+	for (p = t ? t : ""; *p != '\0'; p++) {
+		if (*p == '`')
+			continue;
+		if (p[0] == '[' && p[1] == '^' &&
+		    (q = strchr(p, ']')) != NULL) {
+			p = q;
+			continue;
+		}
+		if (space(*p)) {
+			if (out.len > 0 && out.data[out.len - 1] != ' ')
+				buf_putc(&out, ' ');
+		} else
+			buf_putc(&out, *p);
+	}
+	while (out.len > 0 && out.data[out.len - 1] == ' ')
+		out.len--;
+	buf_putc(&out, '\0');
+	doc_free(&d);
+	diag_free(&quiet);
+	return buf_detach(&out, NULL);
+}
+
+bool
+site_title_from_heading(struct build *b, struct source *src, bool document)
+{
+	const char	*body = b->text.data + src->body_off;
+	size_t		 len = b->text.len - src->body_off, tb, te, end;
+	bool		 strip;
+	char		*title;
+
+	if (!(b->plugins & PLUGIN_TITLES_FROM_HEADINGS) ||
+	    is_false(plugin_option(b, "titles_from_headings", "enabled")))
+		return false;
+	/* Documents: with collections: true, even over a title: key. */
+	if (document ? !is_true(plugin_option(b, "titles_from_headings",
+	    "collections")) : src->fm.title != NULL)
+		return false;
+	if (src->body_off > b->text.len ||
+	    !heading_match(body, len, &tb, &te, &end) ||
+	    (end == len && src->raw_head < src->len))
+		return false;
+	title = heading_text(src->file, body + tb, te - tb);
+	if (src->fm.data == NULL)
+		src->fm.data = value_hash();
+	value_hash_set(src->fm.data, "title", 5, value_cstr(title));
+	free(src->fm.title);
+	src->fm.title = title;
+	strip = frontmatter_get(&src->fm, "strip_title") != NULL ?
+	    is_true(frontmatter_get(&src->fm, "strip_title")) :
+	    is_true(plugin_option(b, "titles_from_headings", "strip_title"));
+	if (strip) {
+		while (end < len && space(body[end]))
+			end++;
+		src->body_skip = end;
+	}
+	return true;
+}
+
+bool
+site_optional_page(const struct build *b, const char *name)
+{
+	static const char *const never[] = {
+		"README", "LICENSE", "LICENCE", "COPYING", "CODE_OF_CONDUCT",
+		"CONTRIBUTING", "ISSUE_TEMPLATE", "PULL_REQUEST_TEMPLATE",
+	};
+	const char	*dot = strrchr(name, '.');
+	size_t		 n = dot ? (size_t)(dot - name) : strlen(name), i;
+
+	if (!(b->plugins & PLUGIN_OPTIONAL_FRONT_MATTER) ||
+	    is_false(plugin_option(b, "optional_front_matter", "enabled")) ||
+	    value_truthy(snapshot_config_get(&b->snap->config,
+	    "require_front_matter")))
+		return false;
+	for (i = 0; i < nitems(never); i++)
+		if (strlen(never[i]) == n && strncasecmp(name, never[i], n) == 0)
+			return false;
+	return true;
+}
+
+bool
+site_optional_keeps_source(const struct build *b)
+{
+	return !is_true(plugin_option(b, "optional_front_matter",
+	    "remove_originals")) && !value_truthy(snapshot_config_get(
+	    &b->snap->config, "require_front_matter"));
 }

@@ -56,6 +56,18 @@ render_env(struct build *b, struct source *src, unsigned line,
 	b->web = src->web;
 }
 
+/* The newlines of s[0..n). */
+static unsigned
+lines(const char *s, size_t n)
+{
+	unsigned	k = 0;
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+		k += s[i] == '\n';
+	return k;
+}
+
 /*
  * The body of page i, a Liquid template, rendered: a Markdown or HTML
  * page's to the end of doc, a file's into t.  False when it cannot be
@@ -73,10 +85,12 @@ render_body(struct build *b, size_t i, struct doc *doc,
 
 	if ((text = site_source_read(b, src, &len)) == NULL)
 		return false;
-	body = text + src->body_off;
-	len -= src->body_off;
+	/* Less a title taken out (strip_title), its lines counted. */
+	body = text + src->body_off + src->body_skip;
+	len -= src->body_off + src->body_skip;
 	vars = site_liquid_vars(b, false, i, body, len);
-	render_env(b, src, src->body_line, vars, &env);
+	render_env(b, src, src->body_line + lines(text + src->body_off,
+	    src->body_skip), vars, &env);
 	switch (b->snap->pages[i].kind) {
 	case PAGE_MARKDOWN:
 		convert_body(body, len, &env, doc);

@@ -469,7 +469,7 @@ add_page(struct build *b, const char *rel, const char *fname,
 	}
 	if (coll != NULL && in_future(b, &src.time))
 		why = "dated in the future (future: true publishes it)";
-	else if (!has_fm)
+	else if (!has_fm && (coll != NULL || !site_optional_page(b, fname)))
 		why = "Markdown without front matter is not a page";
 	else if (kind != PAGE_FILE && (strncmp(fname, "404.", 4) == 0 ||
 	    (src.fm.layout && strcmp(src.fm.layout, "error404") == 0)))
@@ -500,7 +500,9 @@ add_page(struct build *b, const char *rel, const char *fname,
 	if (coll != NULL)
 		pg->collection = xstrdup(coll->label);
 	pg->url = url_encode_str(path, URL_PATH);
-	if (src.fm.title && *src.fm.title)
+	if (((kind == PAGE_MARKDOWN &&
+	    site_title_from_heading(b, &src, coll != NULL)) ||
+	    src.fm.title) && *src.fm.title)
 		pg->title = collapse_ws(src.fm.title);
 	else {
 		name = strip_ext(fname);
@@ -691,7 +693,12 @@ visit(struct build *b, const char *rel, const char *name, int depth,
 			    "not a Markdown post: ignored");
 		else if (has_frontmatter(b, full) && template_kind(name, &kind))
 			add_page(b, rel, name, NULL, kind);
-		else
+		else if (is_markdown(name) && site_optional_page(b, name)) {
+			/* Jekyll copies it too, but for remove_originals. */
+			add_page(b, rel, name, NULL, PAGE_MARKDOWN);
+			if (site_optional_keeps_source(b))
+				add_static(b, rel, &st);
+		} else
 			add_static(b, rel, &st);
 	}
 done:

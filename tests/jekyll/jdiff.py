@@ -363,6 +363,8 @@ class Capsule:
                     continue
             if f[1] == "generated":
                 self.generated.add(local_key(f[2]))
+            elif f[1] == "static" and f[0] in self.by_source:
+                continue    # a page's source copied too (optional front matter)
             else:
                 self.by_source[f[0]] = (f[1], f[2])
         log = os.path.join(logs, "capsuled.log")

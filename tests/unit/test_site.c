@@ -1837,6 +1837,116 @@ test_redirects(void)
 	diag_free(&d);
 }
 
+/* The page whose source is src, or NULL. */
+static const struct page *
+page_of(const struct snapshot *s, const char *src)
+{
+	size_t	i;
+
+	for (i = 0; i < s->npages; i++)
+		if (strcmp(s->pages[i].source, src) == 0)
+			return &s->pages[i];
+	return NULL;
+}
+
+static bool
+is_static(const struct snapshot *s, const char *path)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nstatics; i++)
+		if (strcmp(s->statics[i].path, path) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * jekyll-titles-from-headings (TITLE_REGEX: one to three #, or an
+ * underlined line, first in the body; markup out) and
+ * jekyll-optional-front-matter (README and the like aside; the file
+ * still copied unless remove_originals), only when listed.
+ */
+static void
+test_titles_optional(void)
+{
+	struct diags		 d;
+	struct snapshot		*s;
+	const struct page	*pg;
+	int			 listed;
+
+	for (listed = 0; listed < 2; listed++) {
+		fresh_root();
+		if (listed)
+			put("_config.yml", "plugins:\n"
+			    "  - jekyll-titles-from-headings\n"
+			    "  - jekyll-optional-front-matter\n"
+			    "collections:\n  notes:\n    output: true\n"
+			    "titles_from_headings:\n  collections: true\n");
+		else
+			put("_config.yml", "collections:\n  notes:\n"
+			    "    output: true\n");
+		put("atx.md", "---\n---\n\n# Moorings ##\nText.\n");
+		put("setext.md", "---\n---\nThe *big* `storm`\n===\n\n"
+		    "Text.\n");
+		put("deep.md", "---\n---\n#### Deep\nText.\n");
+		put("later.md", "---\n---\nText.\n\n# Later\n");
+		put("titled.md", "---\ntitle: Kept\n---\n# Heading\n");
+		put("strip.md", "---\nstrip_title: true\n---\n"
+		    "## Gone [^1]\n\nStays.\n");
+		put("_notes/n.md", "---\ntitle: Front\n---\n# Over it\n");
+		put("bare.md", "# Bare heading\n\nNo front matter.\n");
+		put("README.md", "# Read me\n");
+		put("docs/CONTRIBUTING.md", "# How\n");
+		if ((s = build(&d, PERMALINK_POSTS)) == NULL) {
+			CHECK(s != NULL);
+			return;
+		}
+		if (!listed) {
+			CHECK_STR(page_of(s, "atx.md")->title, "Atx");
+			CHECK_STR(page_of(s, "_notes/n.md")->title, "Front");
+			CHECK(page_of(s, "bare.md") == NULL);
+			CHECK(is_static(s, "/bare.md"));
+			CHECK(strstr(body(s, "/strip.gmi"), "Gone") != NULL);
+			snapshot_unref(s);
+			diag_free(&d);
+			continue;
+		}
+		CHECK_STR(page_of(s, "atx.md")->title, "Moorings ##");
+		CHECK_STR(page_of(s, "setext.md")->title, "The big storm");
+		CHECK_STR(page_of(s, "deep.md")->title, "Deep");
+		CHECK_STR(page_of(s, "later.md")->title, "Later");
+		CHECK(strncmp(body(s, "/later.gmi"), "# Later\n", 8) == 0);
+		CHECK_STR(page_of(s, "titled.md")->title, "Kept");
+		/* A document's heading wins, with collections: true. */
+		CHECK_STR(page_of(s, "_notes/n.md")->title, "Over it");
+		pg = page_of(s, "strip.md");
+		CHECK(pg != NULL && strcmp(pg->title, "Gone") == 0);
+		CHECK(strstr(body(s, "/strip.gmi"), "## Gone") == NULL);
+		CHECK(strstr(body(s, "/strip.gmi"), "Stays.") != NULL);
+		CHECK(body(s, "/bare.gmi") != NULL);
+		CHECK_STR(page_of(s, "bare.md")->title, "Bare heading");
+		CHECK(is_static(s, "/bare.md"));
+		CHECK(page_of(s, "README.md") == NULL);
+		CHECK(page_of(s, "docs/CONTRIBUTING.md") == NULL);
+		CHECK(is_static(s, "/README.md"));
+		CHECK_INT(d.errors, 0);
+		snapshot_unref(s);
+		diag_free(&d);
+	}
+
+	/* remove_originals: the page alone. */
+	put("_config.yml", "plugins: [jekyll-optional-front-matter]\n"
+	    "optional_front_matter:\n  remove_originals: true\n");
+	if ((s = build(&d, PERMALINK_POSTS)) == NULL) {
+		CHECK(s != NULL);
+		return;
+	}
+	CHECK(body(s, "/bare.gmi") != NULL);
+	CHECK(!is_static(s, "/bare.md"));
+	snapshot_unref(s);
+	diag_free(&d);
+}
+
 int
 main(void)
 {
@@ -1847,6 +1957,7 @@ main(void)
 	RUN(test_bad_posts);
 	RUN(test_path_clash);
 	RUN(test_redirects);
+	RUN(test_titles_optional);
 	RUN(test_source_reads);
 	RUN(test_summaries);
 	RUN(test_symlinks);
