@@ -386,9 +386,80 @@ depth_ok(const char *text, size_t len, const char *file,
 	return ok;	/* a syntax error: the loader reports it */
 }
 
+/* Where the root mapping's keys and their sequences' items are. */
+static int
+root_keys(yaml_document_t *doc, const char *file, unsigned first_line,
+    struct value_yaml_key **keys, size_t *nkeys, struct diags *diags)
+{
+	yaml_node_t		*root = yaml_document_get_root_node(doc);
+	yaml_node_t		*k, *v;
+	yaml_node_pair_t	*pair;
+	yaml_node_item_t	*it;
+	struct value_yaml_key	*e;
+	struct value		*s;
+	size_t			 n;
+	bool			 nil;
+
+	if (root != NULL && root->type == YAML_SCALAR_NODE &&
+	    root->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
+		s = value_from_yaml_scalar((const char *)root->data.scalar.value,
+		    root->data.scalar.length);
+		nil = s->type == VALUE_NIL;
+		value_unref(s);
+		if (nil)
+			return 0;
+	}
+	if (root == NULL)
+		return 0;
+	if (root->type != YAML_MAPPING_NODE) {
+		if (diags != NULL)
+			diag_add(diags, DIAG_ERROR, file,
+			    first_line + (unsigned)root->start_mark.line,
+			    (unsigned)root->start_mark.column + 1,
+			    "YAML top level is not a mapping of keys to "
+			    "values");
+		return -1;
+	}
+	n = (size_t)(root->data.mapping.pairs.top -
+	    root->data.mapping.pairs.start);
+	*keys = xcalloc(n + 1, sizeof(**keys));
+	for (pair = root->data.mapping.pairs.start;
+	    pair < root->data.mapping.pairs.top; pair++) {
+		e = &(*keys)[(*nkeys)++];
+		k = yaml_document_get_node(doc, pair->key);
+		v = yaml_document_get_node(doc, pair->value);
+		e->line = first_line + (unsigned)k->start_mark.line;
+		if (k->type == YAML_SCALAR_NODE)
+			e->key = xstrndup((const char *)k->data.scalar.value,
+			    k->data.scalar.length);
+		if (v == NULL || v->type != YAML_SEQUENCE_NODE)
+			continue;
+		e->items = xcalloc((size_t)(v->data.sequence.items.top -
+		    v->data.sequence.items.start) + 1, sizeof(*e->items));
+		for (it = v->data.sequence.items.start;
+		    it < v->data.sequence.items.top; it++)
+			e->items[e->nitems++] = first_line + (unsigned)
+			    yaml_document_get_node(doc, *it)->start_mark.line;
+	}
+	return 0;
+}
+
+void
+value_yaml_keys_free(struct value_yaml_key *keys, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(keys[i].key);
+		free(keys[i].items);
+	}
+	free(keys);
+}
+
 struct value *
-value_from_yaml(const char *text, size_t len, const char *file,
-    unsigned first_line, struct diags *diags)
+value_from_yaml_keys(const char *text, size_t len, const char *file,
+    unsigned first_line, struct value_yaml_key **keys, size_t *nkeys,
+    struct diags *diags)
 {
 	yaml_parser_t	 parser;
 	yaml_document_t	 doc;
@@ -396,6 +467,10 @@ value_from_yaml(const char *text, size_t len, const char *file,
 	struct value	*v = NULL;
 	size_t		 i;
 
+	if (keys != NULL) {
+		*keys = NULL;
+		*nkeys = 0;
+	}
 	if (!depth_ok(text, len, file, first_line, diags) ||
 	    !yaml_parser_initialize(&parser))
 		return NULL;
@@ -404,6 +479,12 @@ value_from_yaml(const char *text, size_t len, const char *file,
 	if (!yaml_parser_load(&parser, &doc)) {
 		if (diags != NULL)
 			yaml_report(&parser, text, file, first_line, diags);
+		yaml_parser_delete(&parser);
+		return NULL;
+	}
+	if (keys != NULL && root_keys(&doc, file, first_line, keys, nkeys,
+	    diags) == -1) {
+		yaml_document_delete(&doc);
 		yaml_parser_delete(&parser);
 		return NULL;
 	}
@@ -429,7 +510,20 @@ value_from_yaml(const char *text, size_t len, const char *file,
 		value_unref(v);
 		v = NULL;
 	}
+	if (v == NULL && keys != NULL) {
+		value_yaml_keys_free(*keys, *nkeys);
+		*keys = NULL;
+		*nkeys = 0;
+	}
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
 	return v;
+}
+
+struct value *
+value_from_yaml(const char *text, size_t len, const char *file,
+    unsigned first_line, struct diags *diags)
+{
+	return value_from_yaml_keys(text, len, file, first_line, NULL, NULL,
+	    diags);
 }

@@ -166,6 +166,28 @@ size_t		 value_size(const struct value *);
 struct value	*value_from_yaml(const char *text, size_t len,
 		    const char *file, unsigned first_line, struct diags *);
 /*
+ * Where the keys of a document's top-level mapping are, in order,
+ * repeated ones too (the hash keeps the last): each key's text (NULL
+ * for one that is not a scalar), its line, and the line of each item
+ * of its value when that is a sequence.
+ */
+struct value_yaml_key {
+	char		*key;
+	unsigned	 line;
+	unsigned	*items;
+	size_t		 nitems;
+};
+/*
+ * value_from_yaml, and where its top-level keys are; NULL (an error at
+ * file:line:column) also when the document is not a mapping (an empty
+ * one, or null, has no keys).
+ */
+struct value	*value_from_yaml_keys(const char *text, size_t len,
+		    const char *file, unsigned first_line,
+		    struct value_yaml_key **keys, size_t *nkeys,
+		    struct diags *);
+void		 value_yaml_keys_free(struct value_yaml_key *, size_t);
+/*
  * A _data CSV (sep ',') or TSV file (sep '\t') as Jekyll reads it: an
  * array of hashes keyed by the first row, fields as strings, empty ones
  * nil.  NULL, with an error at file:line:column, on a broken quote.

@@ -817,42 +817,49 @@ file_error(const char *file, unsigned line, const char *key, const char *why)
 	return -1;
 }
 
+/*
+ * A value of the file: a scalar, or a sequence of scalars for a list.
+ * -1 with err; *at is then the item at fault (from 1), 0 for the value.
+ */
 static int
-apply_value(struct config *cfg, const char *file, const struct setting *s,
-    const char *value, unsigned line)
+apply_value(struct config *cfg, const struct setting *s,
+    const struct value *v, size_t *at, char *err, size_t errsz)
 {
-	char	err[ERR_MAX];
+	char	*str;
+	size_t	 i;
+	int	 rc = 0;
 
-	if (apply(cfg, s, value, err, sizeof(err)) == -1)
-		return file_error(file, line, s->key, err);
-	return 0;
-}
-
-/* A value of the file: a scalar, or a sequence of them for a list. */
-static int
-apply_entry(struct config *cfg, const char *file, const struct setting *s,
-    const struct yaml_entry *e)
-{
-	size_t	i;
-
-	/* Read again, whole, by load_sites. */
-	if (s->kind == K_SITES)
-		return 0;
+	*at = 0;
+	if (v->type == VALUE_HASH || (v->type == VALUE_ARRAY &&
+	    s->kind != K_LIST)) {
+		snprintf(err, errsz, "expected a value, not a list or mapping");
+		return -1;
+	}
 	if (s->kind == K_LIST)
 		list_clear((char ***)((char *)cfg + s->off),
 		    (size_t *)((char *)cfg + s->noff));
-	if (e->is_mapping || (e->is_sequence && s->kind != K_LIST))
-		return file_error(file, e->line, s->key, "expected a value, "
-		    "not a list or mapping");
-	if (!e->is_sequence)
-		return apply_value(cfg, file, s,
-		    e->nvalues > 0 ? e->values[0] : "", e->line);
-	if (e->nvalues == 0)
-		return file_error(file, e->line, s->key, "the list is empty");
-	for (i = 0; i < e->nvalues; i++)
-		if (apply_value(cfg, file, s, e->values[i], e->lines[i]) == -1)
+	if (v->type != VALUE_ARRAY) {
+		str = value_to_cstr(v);
+		rc = apply(cfg, s, str, err, errsz);
+		free(str);
+		return rc;
+	}
+	if (v->u.arr.n == 0) {
+		snprintf(err, errsz, "the list is empty");
+		return -1;
+	}
+	for (i = 0; i < v->u.arr.n && rc == 0; i++) {
+		*at = i + 1;
+		if (v->u.arr.v[i]->type == VALUE_ARRAY ||
+		    v->u.arr.v[i]->type == VALUE_HASH) {
+			snprintf(err, errsz, "expected a list of values");
 			return -1;
-	return 0;
+		}
+		str = value_to_cstr(v->u.arr.v[i]);
+		rc = apply(cfg, s, str, err, errsz);
+		free(str);
+	}
+	return rc;
 }
 
 /* Remember where setting s got its value. */
@@ -866,26 +873,40 @@ set_origin(struct config *cfg, const struct setting *s, char *where)
 }
 
 static int
-apply_entries(struct config *cfg, const char *file,
-    const struct yaml_entry *v, size_t n)
+apply_keys(struct config *cfg, const char *file, const struct value *doc,
+    const struct value_yaml_key *k, size_t n)
 {
 	const struct setting	*s;
+	const struct value	*v;
 	bool			 seen[nitems(settings)] = { false };
-	size_t			 i;
+	char			 err[ERR_MAX];
+	size_t			 i, at;
 
 	for (i = 0; i < n; i++) {
-		if ((s = find_setting(v[i].key)) == NULL) {
+		if (k[i].key == NULL) {
+			fprintf(stderr, "%s:%u: a setting's name is a string, "
+			    "not a list or mapping\n", file, k[i].line);
+			return -1;
+		}
+		if ((s = find_setting(k[i].key)) == NULL) {
 			fprintf(stderr, "%s:%u: unknown setting '%s'\n", file,
-			    v[i].line, v[i].key);
+			    k[i].line, k[i].key);
 			return -1;
 		}
 		if (seen[s - settings])
-			return file_error(file, v[i].line, s->key,
+			return file_error(file, k[i].line, s->key,
 			    "given twice");
 		seen[s - settings] = true;
-		set_origin(cfg, s, xasprintf("%s:%u", file, v[i].line));
-		if (apply_entry(cfg, file, s, &v[i]) == -1)
-			return -1;
+		set_origin(cfg, s, xasprintf("%s:%u", file, k[i].line));
+		/* The sites are read whole, by load_sites. */
+		if (s->kind == K_SITES)
+			continue;
+		if ((v = value_hash_get(doc, k[i].key, strlen(k[i].key))) ==
+		    NULL)
+			v = &value_nil;
+		if (apply_value(cfg, s, v, &at, err, sizeof(err)) == -1)
+			return file_error(file, at > 0 && at <= k[i].nitems ?
+			    k[i].items[at - 1] : k[i].line, s->key, err);
 	}
 	return 0;
 }
@@ -896,7 +917,8 @@ load_file(struct config *cfg, const char *file)
 {
 	struct buf		 text = BUF_INIT;
 	struct diags		 diags = { 0 };
-	struct yaml_entry	*v;
+	struct value_yaml_key	*k;
+	struct value		*doc;
 	size_t			 n;
 	int			 rc = -1;
 
@@ -908,11 +930,12 @@ load_file(struct config *cfg, const char *file)
 	if (text.len > CONFIG_FILE_MAX)
 		fprintf(stderr, "%s: larger than %d bytes\n", file,
 		    CONFIG_FILE_MAX);
-	else if (yaml_read(text.data, text.len, file, 1, false, &v, &n,
-	    &diags) == 0) {
+	else if ((doc = value_from_yaml_keys(text.data, text.len, file, 1,
+	    &k, &n, &diags)) != NULL) {
 		if (diags.n == 0)
-			rc = apply_entries(cfg, file, v, n);
-		yaml_entries_free(v, n);
+			rc = apply_keys(cfg, file, doc, k, n);
+		value_yaml_keys_free(k, n);
+		value_unref(doc);
 	}
 	diag_print(&diags, stderr);
 	diag_free(&diags);
@@ -1067,46 +1090,6 @@ is_in(const char *key, const char *const *keys, size_t n)
 	return false;
 }
 
-/* A site's value: a scalar, or a sequence of them for a list. */
-static int
-apply_site_value(struct config *site, const struct setting *s,
-    const struct value *v, char *err, size_t errsz)
-{
-	char	*str;
-	size_t	 i;
-	int	 rc = 0;
-
-	if (v->type == VALUE_HASH || (v->type == VALUE_ARRAY &&
-	    s->kind != K_LIST)) {
-		snprintf(err, errsz, "expected a value, not a list or mapping");
-		return -1;
-	}
-	if (s->kind == K_LIST)
-		list_clear((char ***)((char *)site + s->off),
-		    (size_t *)((char *)site + s->noff));
-	if (v->type != VALUE_ARRAY) {
-		str = value_to_cstr(v);
-		rc = apply(site, s, str, err, errsz);
-		free(str);
-		return rc;
-	}
-	if (v->u.arr.n == 0) {
-		snprintf(err, errsz, "the list is empty");
-		return -1;
-	}
-	for (i = 0; i < v->u.arr.n && rc == 0; i++) {
-		if (v->u.arr.v[i]->type == VALUE_ARRAY ||
-		    v->u.arr.v[i]->type == VALUE_HASH) {
-			snprintf(err, errsz, "expected a list of values");
-			return -1;
-		}
-		str = value_to_cstr(v->u.arr.v[i]);
-		rc = apply(site, s, str, err, errsz);
-		free(str);
-	}
-	return rc;
-}
-
 /*
  * Site number idx (from 1) of the file's sites, item of the list at
  * where ("FILE:LINE"): first what the top level is (defaults, the file,
@@ -1122,7 +1105,7 @@ load_site(struct config *site, const struct config *top,
 	const struct value_hash_entry *e;
 	char			 err[ERR_MAX];
 	bool			 own_certs = false;
-	size_t			 i;
+	size_t			 i, at;
 
 	defaults(site);
 	site->mode = top->mode;
@@ -1147,7 +1130,7 @@ load_site(struct config *site, const struct config *top,
 			return -1;
 		}
 		set_origin(site, s, xasprintf("%s: site %zu", where, idx));
-		if (apply_site_value(site, s, e->val, err, sizeof(err)) ==
+		if (apply_value(site, s, e->val, &at, err, sizeof(err)) ==
 		    -1) {
 			fprintf(stderr, "%s: site %zu: setting '%s': %s\n",
 			    where, idx, s->key, err);

@@ -282,6 +282,10 @@ test_bad_values_in_file(void)
 		{ "port: 1965\nhostname: example.org\n",
 		    ":2: unknown setting 'hostname'" },
 		{ "- port\n", ":1:1: error: YAML top level is not a mapping" },
+		{ "port: 1965\n? [port]\n: 1\n",
+		    ":2: a setting's name is a string" },
+		{ "listen:\n  - 127.0.0.1\n  - [a]\n",
+		    ":3: setting 'listen': expected a list of values" },
 	};
 	size_t	i;
 

@@ -79,6 +79,54 @@ test_yaml_scalars(void)
 	CHECK_STR_FREE(scalar_inspect("hello #{x}"), "\"hello \\#{x}\"");
 }
 
+/* Where the top-level keys are: in order, repeated ones too. */
+static void
+test_yaml_keys(void)
+{
+	static const char	doc[] = "# settings\nport: 1\nlisten:\n"
+	    "  - a\n  - b\n? [x]\n: 2\nport: 3\n";
+	struct value_yaml_key	*k;
+	struct diags		 d = { 0 };
+	struct value		*v;
+	size_t			 n;
+
+	v = value_from_yaml_keys(doc, strlen(doc), "s.yml", 1, &k, &n, &d);
+	CHECK(v != NULL && d.n == 0);
+	CHECK_INT(n, 4);
+	if (v != NULL && n == 4) {
+		CHECK_STR(k[0].key, "port");
+		CHECK_INT(k[0].line, 2);
+		CHECK_INT(k[0].nitems, 0);
+		CHECK_STR(k[1].key, "listen");
+		CHECK_INT(k[1].nitems, 2);
+		CHECK(k[1].nitems == 2 && k[1].items[0] == 4 &&
+		    k[1].items[1] == 5);
+		CHECK(k[2].key == NULL && k[2].line == 6);
+		CHECK_STR(k[3].key, "port");
+		CHECK_INT(k[3].line, 8);
+		/* The hash keeps the last. */
+		CHECK(value_hash_get(v, "port", 4) != NULL &&
+		    value_hash_get(v, "port", 4)->u.i == 3);
+	}
+	value_yaml_keys_free(k, n);
+	value_unref(v);
+	/* Not a mapping: an error where the document starts. */
+	v = value_from_yaml_keys("\n- a\n", 5, "s.yml", 1, &k, &n, &d);
+	CHECK(v == NULL && k == NULL && n == 0);
+	CHECK(d.n == 1 && d.v[0].line == 2 && d.v[0].column == 1 &&
+	    strstr(d.v[0].msg, "not a mapping") != NULL);
+	diag_free(&d);
+	/* Empty, or null: no keys. */
+	v = value_from_yaml_keys("~\n", 2, "s.yml", 1, &k, &n, &d);
+	CHECK(v != NULL && n == 0 && d.n == 0);
+	value_yaml_keys_free(k, n);
+	value_unref(v);
+	v = value_from_yaml_keys("", 0, "s.yml", 1, &k, &n, &d);
+	CHECK(v != NULL && n == 0 && d.n == 0);
+	value_yaml_keys_free(k, n);
+	value_unref(v);
+}
+
 static void
 test_yaml_document(void)
 {
@@ -282,6 +330,7 @@ main(void)
 	RUN(test_float_format);
 	RUN(test_yaml_scalars);
 	RUN(test_yaml_document);
+	RUN(test_yaml_keys);
 	RUN(test_yaml_bad);
 	RUN(test_csv);
 	RUN(test_compare);
