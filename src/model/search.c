@@ -26,8 +26,8 @@
 struct search {
 	sqlite3		*db;
 	sqlite3_stmt	*insert;	/* while building */
-	sqlite3_stmt	*query;		/* once sealed */
-	pthread_mutex_t	 lock;		/* of query and deadline */
+	sqlite3_stmt	*bound, *query;	/* once sealed */
+	pthread_mutex_t	 lock;		/* of those and deadline */
 	struct timespec	 deadline;
 	size_t		 count;		/* posts added and committed */
 	size_t		 pending;	/* posts added since */
@@ -39,8 +39,12 @@ struct search {
 static const char	*schema[] = {
 	"PRAGMA page_size = 4096",
 	"PRAGMA temp_store = MEMORY",
+	/*
+	 * Contentless: the index alone, the text staying in the snapshot's
+	 * documents, from which the excerpts are made (search_excerpt).
+	 */
 	"CREATE VIRTUAL TABLE posts USING fts5(title, tags, text, "
-	    "tokenize = 'unicode61 remove_diacritics 2')",
+	    "content = '', tokenize = 'unicode61 remove_diacritics 2')",
 	/* Titles weigh most, then tags, then the text. */
 	"INSERT INTO posts(posts, rank) VALUES('rank', "
 	    "'bm25(10.0, 5.0, 1.0)')",
@@ -48,12 +52,18 @@ static const char	*schema[] = {
 };
 
 /*
- * ORDER BY rank with a LIMIT: FTS5 sorts the matches itself, then makes
- * the excerpts (24 tokens) of those LIMIT alone.
+ * Ranking costs per match (BM25 reads each one's positions): the
+ * matches are ranked among the RANK_MAX newest alone (the posts are in
+ * the index newest first), found in rowid order, where FTS5 stops at
+ * the LIMIT.  Below that many matches the ranking is BM25's over all.
  */
+#define RANK_MAX	100
+static const char	 bound_sql[] =
+	"SELECT rowid FROM posts WHERE posts MATCH ?1 ORDER BY rowid "
+	    "LIMIT 1 OFFSET ?2";
 static const char	 query_sql[] =
-	"SELECT rowid, snippet(posts, 2, '', '', '\xe2\x80\xa6', "
-	    "24) FROM posts WHERE posts MATCH ?1 ORDER BY rank LIMIT ?2";
+	"SELECT rowid FROM posts WHERE posts MATCH ?1 AND rowid <= ?3 "
+	    "ORDER BY rank LIMIT ?2";
 
 static bool
 exec(sqlite3 *db, const char *sql)
@@ -214,9 +224,13 @@ search_seal(struct search *s)
 	 * the index's build and leaves the queries as fast.
 	 */
 	exec(s->db, "COMMIT");
-	if (sqlite3_prepare_v3(s->db, query_sql, -1, SQLITE_PREPARE_PERSISTENT,
-	    &s->query, NULL) != SQLITE_OK)
-		s->query = NULL;
+	if (sqlite3_prepare_v3(s->db, bound_sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &s->bound, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(s->db, query_sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &s->query, NULL) != SQLITE_OK) {
+		sqlite3_finalize(s->bound);
+		s->bound = s->query = NULL;
+	}
 	sqlite3_progress_handler(s->db, PROGRESS_STEPS, on_progress, s);
 	for (i = 0; i < nitems(ops); i++)
 		if (sqlite3_db_status(s->db, ops[i], &cur, &hi, 0) ==
@@ -243,6 +257,7 @@ search_free(struct search *s)
 	if (s == NULL)
 		return;
 	sqlite3_finalize(s->insert);
+	sqlite3_finalize(s->bound);
 	sqlite3_finalize(s->query);
 	sqlite3_close(s->db);
 	pthread_mutex_destroy(&s->lock);
@@ -255,19 +270,23 @@ is_blank(unsigned char c)
 	return c <= ' ' || c == 0x7f;
 }
 
-/* Whether unicode61 finds a word in s: a letter or digit, or non-ASCII. */
+/* A byte of a word, as unicode61 sees it: a letter, a digit, non-ASCII. */
+static bool
+word_byte(unsigned char c)
+{
+	return c >= 0x80 || (c >= '0' && c <= '9') ||
+	    ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* Whether unicode61 finds a word in s. */
 static bool
 has_word(const char *s, size_t len)
 {
 	size_t	i;
-	unsigned char c;
 
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)s[i];
-		if (c >= 0x80 || (c >= '0' && c <= '9') ||
-		    ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
+	for (i = 0; i < len; i++)
+		if (word_byte((unsigned char)s[i]))
 			return true;
-	}
 	return false;
 }
 
@@ -333,24 +352,30 @@ search_fts_query(const char *q, size_t len, struct buf *out)
 	return n;
 }
 
-/* The excerpt on one line: blanks and control characters as spaces. */
-static char *
-one_line(const unsigned char *t)
+static unsigned char
+lower(unsigned char c)
 {
-	struct buf	 b = BUF_INIT;
-	bool		 space = false;
+	return c >= 'A' && c <= 'Z' ? c | 0x20 : c;
+}
 
-	for (; t != NULL && *t != '\0'; t++) {
-		if (is_blank(*t)) {
-			space = b.len > 0;
-			continue;
-		}
-		if (space)
-			buf_putc(&b, ' ');
-		space = false;
-		buf_putc(&b, (char)*t);
-	}
-	return buf_detach(&b, NULL);
+/*
+ * The rowid of the RANK_MAX-th newest match into *bound (INT64_MAX when
+ * fewer match); the step's result code.
+ */
+static int
+rank_bound(struct search *s, const struct buf *fts, sqlite3_int64 *bound)
+{
+	int	rc;
+
+	*bound = INT64_MAX;
+	sqlite3_bind_text(s->bound, 1, fts->data, (int)fts->len,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(s->bound, 2, RANK_MAX - 1);
+	if ((rc = sqlite3_step(s->bound)) == SQLITE_ROW)
+		*bound = sqlite3_column_int64(s->bound, 0);
+	sqlite3_reset(s->bound);
+	sqlite3_clear_bindings(s->bound);
+	return rc == SQLITE_ROW ? SQLITE_DONE : rc;
 }
 
 enum search_status
@@ -360,6 +385,7 @@ search_query(struct search *s, const char *q, size_t len, size_t max,
 	struct buf		 fts = BUF_INIT;
 	struct search_hit	*hits = NULL;
 	enum search_status	 st = SEARCH_OK;
+	sqlite3_int64		 bound;
 	size_t			 n = 0;
 	int			 rc;
 
@@ -382,23 +408,26 @@ search_query(struct search *s, const char *q, size_t len, size_t max,
 		s->deadline.tv_sec++;
 		s->deadline.tv_nsec -= 1000000000L;
 	}
-	sqlite3_bind_text(s->query, 1, fts.data, (int)fts.len, SQLITE_STATIC);
-	sqlite3_bind_int64(s->query, 2, (sqlite3_int64)max + 1);
-	while ((rc = sqlite3_step(s->query)) == SQLITE_ROW) {
-		if (n == max) {
-			*more = true;
-			break;
+	if ((rc = rank_bound(s, &fts, &bound)) == SQLITE_DONE) {
+		sqlite3_bind_text(s->query, 1, fts.data, (int)fts.len,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(s->query, 2, (sqlite3_int64)max + 1);
+		sqlite3_bind_int64(s->query, 3, bound);
+		while ((rc = sqlite3_step(s->query)) == SQLITE_ROW) {
+			if (n == max) {
+				*more = true;
+				break;
+			}
+			hits[n++].id =
+			    (size_t)sqlite3_column_int64(s->query, 0);
 		}
-		hits[n].id = (size_t)sqlite3_column_int64(s->query, 0);
-		hits[n].excerpt = one_line(sqlite3_column_text(s->query, 1));
-		n++;
+		sqlite3_reset(s->query);
+		sqlite3_clear_bindings(s->query);
 	}
 	if (rc == SQLITE_INTERRUPT)
 		st = SEARCH_SLOW;
 	else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		st = SEARCH_FAILED;
-	sqlite3_reset(s->query);
-	sqlite3_clear_bindings(s->query);
 	pthread_mutex_unlock(&s->lock);
 	buf_free(&fts);
 	if (st != SEARCH_OK) {
@@ -408,6 +437,178 @@ search_query(struct search *s, const char *q, size_t len, size_t max,
 	*hitsp = hits;
 	*nhits = n;
 	return SEARCH_OK;
+}
+
+/* The reader's words, lowercased (ASCII), and their first bytes. */
+struct terms {
+	struct buf	 b;		/* the words, NUL-separated */
+	size_t		 n;
+	bool		 first[256];	/* either case */
+};
+
+static size_t
+query_words(const char *q, size_t len, struct terms *t)
+{
+	const char	*p = q, *end = q + len, *w;
+	unsigned char	 c;
+
+	while (p < end && t->n < SEARCH_MAX_TERMS) {
+		if (!word_byte((unsigned char)*p)) {
+			p++;
+			continue;
+		}
+		for (w = p; p < end && word_byte((unsigned char)*p); p++)
+			;
+		if (operator(w, (size_t)(p - w)) != NULL)
+			continue;
+		c = lower((unsigned char)*w);
+		t->first[c] = true;
+		if (c >= 'a' && c <= 'z')
+			t->first[c - 'a' + 'A'] = true;
+		for (; w < p; w++)
+			buf_putc(&t->b, (char)lower((unsigned char)*w));
+		buf_putc(&t->b, '\0');
+		t->n++;
+	}
+	return t->n;
+}
+
+/* Whether one of the words starts at p (before end). */
+static bool
+term_at(const char *p, const char *end, const struct terms *t)
+{
+	const char	*w = t->b.data, *last = w + t->b.len;
+	size_t		 wlen, i;
+
+	for (; w < last; w += wlen + 1) {
+		wlen = strlen(w);
+		if (wlen > (size_t)(end - p))
+			continue;
+		for (i = 0; i < wlen && lower((unsigned char)p[i]) ==
+		    (unsigned char)w[i]; i++)
+			;
+		if (i == wlen)
+			return true;
+	}
+	return false;
+}
+
+/* The first word of l[..end) that starts with one of the words. */
+static const char *
+find_term(const char *l, const char *end, const struct terms *t)
+{
+	const char	*p;
+
+	for (p = l; p < end; p++)
+		if (t->first[(unsigned char)*p] && (p == l ||
+		    !word_byte((unsigned char)p[-1])) && term_at(p, end, t))
+			return p;
+	return NULL;
+}
+
+/* The start of the n-th word before p (at a word's start) in l[..p). */
+static const char *
+words_back(const char *l, const char *p, size_t n, size_t *taken)
+{
+	const char	*q;
+
+	for (*taken = 0; *taken < n; (*taken)++) {
+		for (q = p; q > l && !word_byte((unsigned char)q[-1]); q--)
+			;
+		if (q == l)
+			break;
+		while (q > l && word_byte((unsigned char)q[-1]))
+			q--;
+		p = q;
+	}
+	return p;
+}
+
+/* The end of the n-th word from p on, before end. */
+static const char *
+words_forward(const char *p, const char *end, size_t n)
+{
+	const char	*to = p;
+
+	while (n-- > 0) {
+		while (p < end && !word_byte((unsigned char)*p))
+			p++;
+		if (p == end)
+			break;
+		while (p < end && word_byte((unsigned char)*p))
+			p++;
+		to = p;
+	}
+	return to;
+}
+
+/*
+ * EXCERPT_WORDS words of l[..end) from EXCERPT_BEFORE words before the
+ * word at m, on one line, "…" where words are left out.
+ */
+#define EXCERPT_WORDS	24
+#define EXCERPT_BEFORE	6
+static void
+excerpt_at(const char *l, const char *end, const char *m, struct buf *out)
+{
+	const char	*from, *to, *p;
+	size_t		 taken;
+	bool		 more;
+
+	from = words_back(l, m, EXCERPT_BEFORE, &taken);
+	to = words_forward(m, end, EXCERPT_WORDS - taken);
+	more = has_word(to, (size_t)(end - to));
+	if (!more)
+		to = end;	/* with the line's last punctuation */
+	if (has_word(l, (size_t)(from - l)))
+		buf_puts(out, "\xe2\x80\xa6");
+	for (p = from; p < to; p++) {
+		if (!is_blank((unsigned char)*p))
+			buf_putc(out, *p);
+		else if (out->len > 0 && out->data[out->len - 1] != ' ')
+			buf_putc(out, ' ');
+	}
+	while (out->len > 0 && out->data[out->len - 1] == ' ')
+		buf_truncate(out, out->len - 1);
+	if (more)
+		buf_puts(out, "\xe2\x80\xa6");
+}
+
+char *
+search_excerpt(const char *q, size_t qlen, const char *text, size_t len,
+    const char *fallback)
+{
+	struct terms	 t = { .b = BUF_INIT };
+	struct buf	 out = BUF_INIT;
+	const char	*p = text, *end = text + len, *nl, *m = NULL;
+	bool		 pre = false;
+
+	if (query_words(q, qlen, &t) > 0) {
+		/* The post's lines of text: no heading, link or code. */
+		for (; p < end && m == NULL; p = nl + 1) {
+			if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+				nl = end;
+			if (nl - p >= 3 && memcmp(p, "```", 3) == 0)
+				pre = !pre;
+			else if (!pre && *p != '#' && !(nl - p >= 2 &&
+			    memcmp(p, "=>", 2) == 0) &&
+			    (m = find_term(p, nl, &t)) != NULL)
+				excerpt_at(p, nl, m, &out);
+			if (nl == end)
+				break;
+		}
+	}
+	if (m == NULL && fallback != NULL) {
+		end = fallback + strlen(fallback);
+		for (p = fallback; p < end && !word_byte((unsigned char)*p);
+		    p++)
+			;
+		if (p < end)
+			excerpt_at(fallback, end, p, &out);
+	}
+	buf_free(&t.b);
+	buf_putc(&out, '\0');
+	return buf_detach(&out, NULL);
 }
 
 void

@@ -13,9 +13,11 @@
  *   OR, NOT	between two terms, in capitals (AND too, the default),
  * and a word of punctuation alone, which matches nothing, is left out.
  * Case and accents are folded (unicode61, remove_diacritics 2); titles
- * weigh most, then tags, then the text (BM25).  A query costs in
- * proportion to the posts it matches (each is ranked) and to the text of
- * those it shows (each excerpt reads its post's text again).
+ * weigh most, then tags, then the text (BM25), among the 100 newest
+ * matches when more match: a query's ranking costs in proportion to the
+ * matches it ranks.  The index holds no text (contentless): the caller
+ * makes the excerpts of the hits it shows from the posts' documents
+ * (search_excerpt).
  */
 #ifndef CAPSULED_SEARCH_H
 #define CAPSULED_SEARCH_H
@@ -61,7 +63,7 @@ enum search_status {
 
 struct search_hit {
 	size_t	 id;
-	char	*excerpt;	/* a few words around the match, one line */
+	char	*excerpt;	/* NULL, for the caller to set */
 };
 
 /*
@@ -73,6 +75,15 @@ enum search_status search_query(struct search *, const char *q, size_t len,
 		    size_t max, struct search_hit **hits, size_t *nhits,
 		    bool *more);
 void		 search_hits_free(struct search_hit *, size_t n);
+/*
+ * An excerpt of a post for the reader's text q[0..qlen): a few words of
+ * gemtext text[0..len) around the first word that starts with a word of
+ * q (ASCII case folded), on one line, headings, links and preformatted
+ * text left out; else the start of fallback (the post's excerpt, may be
+ * NULL); else "".
+ */
+char		*search_excerpt(const char *q, size_t qlen, const char *text,
+		    size_t len, const char *fallback);
 
 /*
  * The FTS5 query of the reader's text q[0..len), as the rules above

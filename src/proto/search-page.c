@@ -13,17 +13,22 @@ static enum search_status
 hits_of(const struct snapshot *snap, const char *q, size_t len,
     struct search_hit **hits, size_t *n, bool *more)
 {
-	enum search_status	st;
-	size_t			i, kept = 0;
+	const struct post	*p;
+	const struct route	*r;
+	enum search_status	 st;
+	size_t			 i, kept = 0;
 
 	st = search_query(snap->search, q, len, SEARCH_MAX_HITS, hits, n,
 	    more);
 	/* An id is always a post of this snapshot; a check costs nothing. */
 	for (i = 0; st == SEARCH_OK && i < *n; i++) {
-		if ((*hits)[i].id < snap->nposts)
-			(*hits)[kept++] = (*hits)[i];
-		else
-			free((*hits)[i].excerpt);
+		if ((*hits)[i].id >= snap->nposts)
+			continue;
+		p = &snap->posts[(*hits)[i].id];
+		r = routes_find(&snap->gemini, p->path, strlen(p->path));
+		(*hits)[i].excerpt = search_excerpt(q, len, r ? r->body : "",
+		    r ? r->len : 0, p->excerpt);
+		(*hits)[kept++] = (*hits)[i];
 	}
 	if (st == SEARCH_OK)
 		*n = kept;
