@@ -3,11 +3,13 @@
  * its title block, and written into the Gemini and Gopher routes; the
  * static files published beside them.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "site-int.h"
 
@@ -168,6 +170,23 @@ join_names(struct buf *out, const char *what, char **v, size_t n)
 	buf_printf(out, "%s%s: ", out->len ? " · " : "", what);
 	for (i = 0; i < n; i++)
 		buf_printf(out, "%s%s", i ? ", " : "", v[i]);
+}
+
+/* Does text hold words, whole, ASCII letters in any case? */
+static bool
+holds_words(const char *text, const char *words)
+{
+	size_t		 n = strlen(words);
+	const char	*p;
+
+	if (n == 0)
+		return true;
+	for (p = text; *p != '\0'; p++)
+		if (strncasecmp(p, words, n) == 0 && (p == text ||
+		    !isalnum((unsigned char)p[-1])) &&
+		    !isalnum((unsigned char)p[n]))
+			return true;
+	return false;
 }
 
 /* Title block (CONVERSION.md 5.3): title, date · author, taxonomy. */
@@ -399,10 +418,15 @@ site_render_page(struct build *b, size_t i)
 			publish_file(b, i, &t);
 		goto done;
 	}
-	/* A page that opens with its own title needs no second one. */
+	/*
+	 * A page that opens with its own title needs no second one; one
+	 * that opens with another heading keeps the title of its front
+	 * matter ("TO WRITE" under "Markdown 101").
+	 */
 	render_body(b, i, &body, NULL);
 	if (body.n == 0 || body.lines[0].kind != LINE_HEADING ||
-	    body.lines[0].level != 1)
+	    body.lines[0].level != 1 || (src->fm.title != NULL &&
+	    !holds_words(body.lines[0].text, pg->title)))
 		doc_add_heading(&doc, 1, pg->title);
 	doc_append(&doc, &body);
 	if (publish(b, src->file, pg->path, pg->lang, &doc))

@@ -332,6 +332,8 @@ test_bad_posts(void)
 	/* Not a calendar date: the name gives none. */
 	put("_posts/2017-02-29-leap.md", "---\ntitle: Leap\n---\nText.\n");
 	put("own.md", "---\ntitle: Own\n---\n# Its own title\n\nText.\n");
+	put("todo.md", "---\ntitle: Markdown 101\n---\n# TO WRITE\n");
+	put("untitled.md", "---\n---\n# A heading\n");
 	s = build(&d, PERMALINK_POSTS);
 	if (s == NULL) {
 		CHECK(s != NULL);
@@ -358,6 +360,11 @@ test_bad_posts(void)
 	/* A page that opens with a title of its own gets no second one. */
 	CHECK(body(s, "/own.gmi") != NULL &&
 	    strcmp(body(s, "/own.gmi"), "# Its own title\n\nText.\n") == 0);
+	/* One that opens with another heading keeps its front matter's. */
+	CHECK(body(s, "/todo.gmi") != NULL &&
+	    strcmp(body(s, "/todo.gmi"), "# Markdown 101\n\n# TO WRITE\n") == 0);
+	CHECK(body(s, "/untitled.gmi") != NULL &&
+	    strcmp(body(s, "/untitled.gmi"), "# A heading\n") == 0);
 	/* An empty post is a post, as Jekyll publishes it. */
 	CHECK(body(s, "/posts/2017-01-02-empty.gmi") != NULL);
 	CHECK(has_diag(&d, DIAG_NOTE, "undated.md", "not a post"));
