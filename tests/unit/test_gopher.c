@@ -1,6 +1,8 @@
 /* Gopher requests and the snapshot's Gopher routes. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "proto/proto.h"
 #include "site/site-int.h"
@@ -620,18 +622,45 @@ test_repo_capsule(void)
 	free(root);
 }
 
+/*
+ * The corpus, copied with site.time pinned (time: in _config.yml): one
+ * of its pages (the feed) prints the time of the build.
+ */
 static void
 test_corpus_capsule(void)
 {
 	struct snapshot	*a;
-	char		*root = root_path(CORPUS);
+	char		 tmpl[] = "/tmp/capsuled-corpus-XXXXXX";
+	char		*root = root_path(CORPUS), *cmd, *copy = NULL;
 
-	if ((a = build_root(root, PERMALINK_POSTS)) == NULL) {
+	if (access(root, R_OK) == 0 && mkdtemp(tmpl) != NULL) {
+		copy = xasprintf("%s/site", tmpl);
+		cmd = xasprintf("cp -R '%s' '%s' && printf '\\ntime: "
+		    "2020-01-02 03:04:05 +0000\\n' >>'%s/_config.yml'", root,
+		    copy, copy);
+		if (system(cmd) != 0) {
+			free(copy);
+			copy = NULL;
+		}
+		free(cmd);
+	}
+	if (copy == NULL || (a = build_root(copy, PERMALINK_POSTS)) == NULL) {
+		if (copy != NULL) {
+			cmd = xasprintf("rm -rf '%s'", tmpl);
+			(void)system(cmd);
+			free(cmd);
+		}
+		free(copy);
 		free(root);
 		SKIP("%s absent", CORPUS);
 	}
-	check_capsule(a, root, true);
+	check_capsule(a, copy, true);
 	snapshot_unref(a);
+	cmd = xasprintf("rm -rf '%s'", tmpl);
+	if (system(cmd) != 0)
+		fprintf(stderr, "%s failed\n", cmd);
+	free(cmd);
+	free(copy);
 	free(root);
 }
 
