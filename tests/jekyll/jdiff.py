@@ -549,8 +549,13 @@ def compare_document(h, g, docpath, doc_url, title, linker):
                     free[i] = None
                     w[4] = i
                     break
-    found = {w[0] for w in wants if w[4] is not None}
-    links = [(w[0], w[1], w[4] is not None or w[0] in found) for w in wants]
+    # a link on the site repeated with another #fragment lands on the
+    # same capsule path, which gemtext gives once per unit too
+    def same(w):
+        return w[0] if w[1].startswith("web") else w[0].split("#")[0]
+    found = {same(w) for w in wants if w[4] is not None}
+    links = [(w[0], w[1], w[4] is not None or same(w) in found)
+             for w in wants]
     keys = set(keys)
     r["links"] = links
     r["links_left_out"] = left_out

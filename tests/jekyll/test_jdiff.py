@@ -140,6 +140,15 @@ r = jdiff.compare_document(read_html(PAGE), read_gemtext("# T\n\nWords two.\n"),
 check("compare: lost words and links", r["matched"] == 2 and r["hw"] == 8 and
       not any(ok for _, _, ok in r["links"]) and not r["title"][2])
 
+FPAGE = ('<article data-jdiff="content"><p><a href="/blog/about/#one">a</a> '
+         '<a href="/blog/about/#two">b</a> <a href="https://x.example/#1">c</a> '
+         '<a href="https://x.example/#2">d</a></p></article>')
+FCAP = "# T\n\na b c d\n=> /about.gmi a\n=> https://x.example/#1 c\n"
+r = jdiff.compare_document(read_html(FPAGE), read_gemtext(FCAP),
+                           "/posts/p.gmi", "/p/", "T", L)
+check("compare: a site link with another #fragment shares its line; a web one not",
+      [ok for _, _, ok in r["links"]] == [True, True, True, False])
+
 TPAGE = ('<article data-jdiff="content"><table><tr><td>after the `---` '
          'line</td><td><code>a</code></td></tr></table></article>')
 TCAP = "# T\n\n```table\n| after the `---` line | `a` |\n```\n"
