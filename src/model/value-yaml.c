@@ -456,6 +456,29 @@ value_yaml_keys_free(struct value_yaml_key *keys, size_t n)
 	free(keys);
 }
 
+/*
+ * Whether text may open more than YAML_MAX_DEPTH collections: each
+ * opening takes a byte of its own ('-' of a block sequence, ':' or '?'
+ * of a block mapping's key, '[' or '{'), so a text with fewer such
+ * bytes (a post's front matter) needs no look at its events.
+ */
+static bool
+may_nest_deep(const char *text, size_t len)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < len; i++)
+		switch (text[i]) {
+		case '-': case ':': case '?': case '[': case '{':
+			if (++n > YAML_MAX_DEPTH)
+				return true;
+			break;
+		default:
+			break;
+		}
+	return false;
+}
+
 struct value *
 value_from_yaml_keys(const char *text, size_t len, const char *file,
     unsigned first_line, struct value_yaml_key **keys, size_t *nkeys,
@@ -471,7 +494,8 @@ value_from_yaml_keys(const char *text, size_t len, const char *file,
 		*keys = NULL;
 		*nkeys = 0;
 	}
-	if (!depth_ok(text, len, file, first_line, diags) ||
+	if ((may_nest_deep(text, len) &&
+	    !depth_ok(text, len, file, first_line, diags)) ||
 	    !yaml_parser_initialize(&parser))
 		return NULL;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
