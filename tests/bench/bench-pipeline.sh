@@ -2,17 +2,25 @@
 # Content pipeline: snapshot build time (median of runs), MB/s of
 # Markdown, peak RSS, for the Whirl Offload corpus and synthetic blogs of
 # 1,000 and 10,000 posts (tests/bench/gen-blog), then the same with
-# Liquid in every post (gen-blog --liquid: includes, loops, filters).
-# Prints figures; never fails on a number.
+# Liquid in every post (gen-blog --liquid: includes, loops, filters),
+# then with the posts in nested _posts folders and a collection
+# (gen-blog --nested).  Prints figures; never fails on a number.
 #
 #   BENCH_RUNS=5 SIZES="1000 10000" LIQUID_SIZES="1000 10000" \
+#       NESTED_SIZES="1000 10000" sh tests/bench/bench-pipeline.sh
+#
+# 100,000 posts (1.2 GB of Markdown, generated once into build/bench,
+# minutes to write) only when asked:
+#
+#   BENCH_RUNS=1 SIZES=100000 LIQUID_SIZES= NESTED_SIZES= \
 #       sh tests/bench/bench-pipeline.sh
 set -u
 : "${TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${CAPSULED:=$TOP/capsuled}"
 RUNS="${BENCH_RUNS:-5}"
 SIZES="${SIZES:-1000 10000}"
-LIQUID_SIZES="${LIQUID_SIZES:-$SIZES}"
+LIQUID_SIZES="${LIQUID_SIZES-$SIZES}"
+NESTED_SIZES="${NESTED_SIZES-$SIZES}"
 CORPUS="${CORPUS:-$TOP/../shared/corpus/whirl-offload}"
 work="$TOP/build/bench"
 mkdir -p "$work"
@@ -80,7 +88,7 @@ if [ -d "$CORPUS" ]; then
 else
 	echo "whirl-offload: corpus not found at $CORPUS, skipped"
 fi
-# blog NAME [--liquid] N: the synthetic blog, generated once.
+# blog NAME [--liquid|--nested] N: the synthetic blog, generated once.
 blog() {
 	blog="$work/$1"
 	shift
@@ -98,5 +106,10 @@ done
 for n in $LIQUID_SIZES; do
 	blog "blog-liquid-$n" --liquid "$n"
 	measure "liquid-$n" "$blog"
+	measure "  gemini only" "$blog" "-g 0"
+done
+for n in $NESTED_SIZES; do
+	blog "blog-nested-$n" --nested "$n"
+	measure "nested-$n" "$blog"
 	measure "  gemini only" "$blog" "-g 0"
 done
