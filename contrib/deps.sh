@@ -26,6 +26,8 @@ tmux amfora socat iproute2 molly-brown gophernicus shellcheck logrotate mandoc h
 ruby-jekyll-redirect-from ruby-jekyll-sitemap ruby-jekyll-gist \
 ruby-jekyll-avatar ruby-jekyll-mentions ruby-jekyll-relative-links \
 ruby-jekyll-optional-front-matter ruby-jekyll-titles-from-headings"
+	# timezone: the tz database (the unit tests read two zones)
+	pkgs="$pkgs tzdata"
 fi
 
 if [ "$print" = yes ]; then

@@ -93,6 +93,8 @@ value_time_local(struct value_time *t)
 	struct tm	tm;
 	time_t		s = (time_t)t->sec;
 
+	if (value_zone_local(t))
+		return;
 	memset(&tm, 0, sizeof(tm));
 	if (localtime_r(&s, &tm) == NULL)
 		return;

@@ -204,10 +204,21 @@ struct value	*value_from_yaml_scalar(const char *s, size_t len);
 /*
  * Times.  value_time_now fills the current time in the local zone;
  * value_time_local sets the offset and zone of t->sec in the local
- * time zone (TZ).
+ * time zone (the thread's value_zone_use, else TZ).
  */
 void		 value_time_now(struct value_time *);
 void		 value_time_local(struct value_time *);
+/*
+ * value-zone.c: a zone of the tz database by name (America/New_York),
+ * read once and kept for the process; NULL when the name is not one
+ * or its file cannot be read.  value_zone_use makes it the local zone
+ * of the calling thread's times (NULL: the process's TZ again);
+ * value_zone_local is value_time_local's, false without one.
+ */
+struct value_zone;
+const struct value_zone *value_zone_get(const char *name);
+void		 value_zone_use(const struct value_zone *);
+bool		 value_zone_local(struct value_time *);
 /*
  * Parse a date and time the way Ruby's Time.parse does for the forms
  * people write (ISO 8601, RFC 2822, "July 15, 2016", "15 Jul 2016

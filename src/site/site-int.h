@@ -207,6 +207,8 @@ void		 site_defaults_apply(struct build *, const char *rel,
  * documents have their paths, routed between the posts and the pages.
  */
 void		 site_plugins_read(struct build *);
+/* The line of _config.yml where word first is, or 0. */
+unsigned	 site_config_line(const struct build *, const char *word);
 void		 site_redirects_collect(struct build *);
 void		 site_redirects_publish(struct build *);
 /* A document's own redirect_to (src->redirect) at its path. */

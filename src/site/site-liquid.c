@@ -125,13 +125,20 @@ doc_fields(struct site_liquid *sl, bool post, size_t i, struct value *fm)
 	const struct page	*pg;
 	const char		*base;
 	struct value		*v;
+	struct value_time	 t;
 	size_t			 n;
 
 	if (post) {
 		p = &snap->posts[i];
 		set(fm, "title", value_cstr(p->title));
+		/* A time in the local zone, as Psych gives Jekyll one. */
 		v = value_hash_get(fm, "date", 4);
-		if (v == NULL || v->type != VALUE_TIME)
+		if (v != NULL && v->type == VALUE_TIME &&
+		    !v->u.time.date_only) {
+			t = v->u.time;
+			value_time_local(&t);
+			set(fm, "date", value_time(&t));
+		} else if (v == NULL || v->type != VALUE_TIME)
 			set(fm, "date", date_value(p->date));
 		set(fm, "url", value_cstr(p->url));
 		n = strlen(p->url);

@@ -127,12 +127,27 @@ gemfile_plugins(struct build *b, char ***names, size_t *n)
 	free(file);
 }
 
+unsigned
+site_config_line(const struct build *b, const char *word)
+{
+	char		*file, *text;
+	size_t		 len;
+	unsigned	 line = 0;
+
+	file = site_path_join(b->opts->root, "_config.yml");
+	if ((text = file_read_all(file, &len)) != NULL)
+		line = line_of(text, len, word);
+	free(text);
+	free(file);
+	return line;
+}
+
 void
 site_plugins_read(struct build *b)
 {
 	const struct value	*cfg = b->snap->config.data;
-	char			**names = NULL, *file, *text;
-	size_t			  n = 0, i, len = 0;
+	char			**names = NULL, *file;
+	size_t			  n = 0, i;
 
 	gemfile_plugins(b, &names, &n);
 	i = n;
@@ -144,11 +159,8 @@ site_plugins_read(struct build *b)
 		return;
 	}
 	file = site_path_join(b->opts->root, "_config.yml");
-	text = file_read_all(file, &len);
 	for (; i < n; i++)
-		take(b, names[i], file, text ? line_of(text, len, names[i]) :
-		    0);
-	free(text);
+		take(b, names[i], file, site_config_line(b, names[i]));
 	free(file);
 	xfreev(names, n);
 }

@@ -807,6 +807,8 @@ site_scan(struct build *b)
 	else if (v == NULL || v->type != VALUE_STRING ||
 	    value_time_parse(v->u.str.s, v->u.str.len, &b->time) == -1)
 		value_time_now(&b->time);
+	/* In the local zone (timezone:), as Jekyll's parse_date has it. */
+	value_time_local(&b->time);
 	if (stat(b->realroot, &st) == 0)
 		first_visit(b, &st);
 	walk(b, "", 0, WALK_SITE);

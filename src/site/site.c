@@ -32,6 +32,31 @@ load_config(struct build *b)
 	return rc;
 }
 
+/*
+ * timezone: of _config.yml, as Jekyll sets TZ from it: the local zone
+ * of this thread's times while it builds (the dates of the front
+ * matter and the file names, permalinks, Liquid's dates, site.time).
+ */
+static void
+use_zone(struct build *b)
+{
+	const struct value	*v;
+	const struct value_zone	*z = NULL;
+	char			*file;
+
+	v = snapshot_config_get(&b->snap->config, "timezone");
+	if (!value_is_nil(v) && (v->type != VALUE_STRING ||
+	    (z = value_zone_get(v->u.str.s)) == NULL)) {
+		file = site_path_join(b->opts->root, "_config.yml");
+		diag_add(b->diags, DIAG_WARNING, file,
+		    site_config_line(b, "timezone"), 0, "timezone: not a "
+		    "zone of the tz database (America/New_York, Etc/UTC): "
+		    "dates are in the server's zone");
+		free(file);
+	}
+	value_zone_use(z);
+}
+
 struct snapshot *
 site_build(const struct site_options *opts, struct diags *diags)
 {
@@ -66,6 +91,7 @@ site_build(const struct site_options *opts, struct diags *diags)
 		free(snap->config.lang);
 		snap->config.lang = NULL;
 	}
+	use_zone(&b);
 	site_plugins_read(&b);
 	site_scan(&b);
 	b.data = site_data_read(&b);
@@ -95,6 +121,7 @@ site_build(const struct site_options *opts, struct diags *diags)
 	for (i = 0; i < snap->npages; i++)
 		site_render_page(&b, i);
 	site_liquid_end(&b);
+	value_zone_use(NULL);
 	site_render_statics(&b);
 	pages_publish(snap, opts, diags);
 	routes_seal(&snap->gemini);

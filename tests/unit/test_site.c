@@ -1077,7 +1077,8 @@ test_posts_anywhere(void)
 
 /*
  * time: in _config.yml is site.time, for Liquid and for what is in the
- * future (Jekyll's Publisher).
+ * future (Jekyll's Publisher), in the local zone as Jekyll's
+ * parse_date makes it.
  */
 static void
 test_site_time(void)
@@ -1087,7 +1088,8 @@ test_site_time(void)
 	const char	*t;
 
 	fresh_root();
-	put("_config.yml", "title: T\ntime: 2021-01-15 10:20:30 +0100\n");
+	put("_config.yml", "title: T\ntime: 2021-01-15 10:20:30 +0100\n"
+	    "timezone: Etc/UTC\n");
 	put("_posts/2021-01-14-before.md",
 	    "---\n---\nAt {{ site.time | date: \"%Y-%m-%d %H:%M:%S %z %s%N\" }}.\n");
 	put("_posts/2021-01-16-after.md", "---\n---\nAfter.\n");
@@ -1098,7 +1100,7 @@ test_site_time(void)
 	CHECK_INT(s->nposts, 1);
 	t = body(s, "/posts/2021-01-14-before.gmi");
 	CHECK(t != NULL && strstr(t,
-	    "At 2021-01-15 10:20:30 +0100 1610702430000000000.") != NULL);
+	    "At 2021-01-15 09:20:30 +0000 1610702430000000000.") != NULL);
 	CHECK(has_diag(&d, DIAG_NOTE, "2021-01-16-after.md", "future"));
 	snapshot_unref(s);
 	diag_free(&d);
@@ -1954,6 +1956,61 @@ test_titles_optional(void)
 	diag_free(&d);
 }
 
+/*
+ * timezone: the dates of the front matter and the file names, the
+ * permalinks and Liquid's dates in that zone, as Jekyll has them; a
+ * name the tz database lacks reported at its line, the build's thread
+ * left in its own zone.
+ */
+static void
+test_timezone(void)
+{
+	struct diags		 d;
+	struct snapshot		*s;
+	struct value_time	 t, want;
+
+	if (access("/usr/share/zoneinfo/Asia/Tokyo", R_OK) == -1)
+		SKIP("no tz database (contrib/deps.sh --test: tzdata)");
+	fresh_root();
+	put("_config.yml", "title: T\npermalink: date\n"
+	    "timezone: Asia/Tokyo\n");
+	put("_posts/2020-01-01-late.md", "---\ndate: 2020-01-01 20:00:00\n"
+	    "---\n{{ page.date | date: \"%Y-%m-%d %H:%M %Z\" }}\n");
+	put("_posts/2020-01-01-plain.md", "---\n---\n"
+	    "{{ page.date | date: \"%H:%M %z\" }}\n");
+	s = build(&d, PERMALINK_JEKYLL);
+	if (s == NULL) {
+		CHECK(s != NULL);
+		return;
+	}
+	CHECK_INT(s->nposts, 2);
+	CHECK_STR(s->posts[0].path, "/2020/01/02/late.gmi");
+	CHECK_STR(s->posts[0].date, "2020-01-02");
+	CHECK(strstr(body(s, "/2020/01/02/late.gmi"),
+	    "2020-01-02 05:00 JST") != NULL);
+	CHECK_STR(s->posts[1].path, "/2020/01/01/plain.gmi");
+	CHECK(strstr(body(s, "/2020/01/01/plain.gmi"), "00:00 +0900") !=
+	    NULL);
+	CHECK_INT(d.warnings, 0);
+	snapshot_unref(s);
+	diag_free(&d);
+	memset(&t, 0, sizeof(t));
+	t.sec = 1577880000;
+	want = t;
+	value_time_local(&t);
+	value_zone_use(NULL);
+	value_time_local(&want);
+	CHECK_INT(t.offset, want.offset);
+
+	put("_config.yml", "title: T\ntimezone: Mars/Olympus_Mons\n");
+	s = build(&d, PERMALINK_POSTS);
+	CHECK(s != NULL);
+	CHECK_INT(count_diag(&d, "_config.yml", 2, "timezone"), 1);
+	CHECK_INT(d.warnings, 1);
+	snapshot_unref(s);
+	diag_free(&d);
+}
+
 int
 main(void)
 {
@@ -1965,6 +2022,7 @@ main(void)
 	RUN(test_path_clash);
 	RUN(test_redirects);
 	RUN(test_titles_optional);
+	RUN(test_timezone);
 	RUN(test_source_reads);
 	RUN(test_summaries);
 	RUN(test_symlinks);

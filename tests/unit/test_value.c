@@ -6,6 +6,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "core/core.h"
 #include "harness.h"
@@ -324,6 +326,49 @@ test_time(void)
 	    "%Q|00015|15|FRI");
 }
 
+/*
+ * timezone: a zone of the tz database read from its file, for this
+ * thread's local times alone; names that could leave the database
+ * refused.
+ */
+static void
+test_zone(void)
+{
+	const struct value_zone	*ny;
+	struct value_time	 t;
+	struct tm		 tm;
+	time_t			 s;
+
+	if (access("/usr/share/zoneinfo/America/New_York", R_OK) == -1)
+		SKIP("no tz database (contrib/deps.sh --test: tzdata)");
+	ny = value_zone_get("America/New_York");
+	CHECK(ny != NULL);
+	CHECK(value_zone_get("America/New_York") == ny);
+	CHECK(value_zone_get("../../etc/passwd") == NULL);
+	CHECK(value_zone_get("/etc/localtime") == NULL);
+	CHECK(value_zone_get("No/Such_Zone") == NULL);
+	value_zone_use(ny);
+	memset(&t, 0, sizeof(t));
+	t.sec = 1593561600;		/* 2020-07-01T00:00:00Z */
+	value_time_local(&t);
+	CHECK_INT(t.offset, -4 * 3600);
+	CHECK_STR(t.zone, "EDT");
+	t.sec = 1577836800;		/* 2020-01-01T00:00:00Z */
+	value_time_local(&t);
+	CHECK_INT(t.offset, -5 * 3600);
+	CHECK_STR(t.zone, "EST");
+	/* A wall time without a zone is in this one. */
+	CHECK_INT(value_time_parse("2020-07-01 12:00", 16, &t), 0);
+	CHECK(t.sec == 1593619200);	/* 16:00Z */
+	/* Without one, the process's zone again. */
+	value_zone_use(NULL);
+	t.sec = 1593561600;
+	value_time_local(&t);
+	s = (time_t)t.sec;
+	localtime_r(&s, &tm);
+	CHECK_INT(t.offset, tm.tm_gmtoff);
+}
+
 int
 main(void)
 {
@@ -336,5 +381,6 @@ main(void)
 	RUN(test_compare);
 	RUN(test_big_hash);
 	RUN(test_time);
+	RUN(test_zone);
 	return HARNESS_END();
 }
