@@ -85,6 +85,19 @@ snapshot_post_free(struct post *p)
 }
 
 void
+snapshot_page_free(struct page *pg)
+{
+	free(pg->source);
+	free(pg->title);
+	free(pg->lang);
+	free(pg->permalink);
+	free(pg->path);
+	free(pg->url);
+	free(pg->collection);
+	free(pg->web);
+}
+
+void
 snapshot_index(struct snapshot *snap)
 {
 	free(snap->by_name);
@@ -130,16 +143,8 @@ snapshot_unref(struct snapshot *snap)
 	free(snap->by_name);
 	free(snap->by_path);
 	free(snap->by_web);
-	for (i = 0; i < snap->npages; i++) {
-		free(snap->pages[i].source);
-		free(snap->pages[i].title);
-		free(snap->pages[i].lang);
-		free(snap->pages[i].permalink);
-		free(snap->pages[i].path);
-		free(snap->pages[i].url);
-		free(snap->pages[i].collection);
-		free(snap->pages[i].web);
-	}
+	for (i = 0; i < snap->npages; i++)
+		snapshot_page_free(&snap->pages[i]);
 	free(snap->pages);
 	free_taxa(snap->categories, snap->ncategories);
 	free_taxa(snap->tags, snap->ntags);

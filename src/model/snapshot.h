@@ -162,5 +162,6 @@ long		 snapshot_find_name(const struct snapshot *, const char *name,
  */
 const struct post **snapshot_post_ptrs(const struct snapshot *);
 void		 snapshot_post_free(struct post *);
+void		 snapshot_page_free(struct page *);
 
 #endif

@@ -32,6 +32,7 @@ add_collection(struct build *b, const char *label, const struct value *meta)
 		c->dir = xasprintf("%.*s/_%s", (int)n, dir->u.str.s, label);
 	else
 		c->dir = xasprintf("_%s", label);
+	c->meta = meta != NULL && meta->type == VALUE_HASH ? meta : NULL;
 	v = value_hash_get(meta, "output", 6);
 	c->output = v != NULL && value_truthy(v);
 	perm = frontmatter_string(value_hash_get(meta, "permalink", 9));

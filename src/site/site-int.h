@@ -57,6 +57,7 @@ struct collection {
 	char	*dir;		/* "_label", below collections_dir */
 	char	*permalink;	/* the template of its documents */
 	bool	 output;	/* output: true: its documents are served */
+	const struct value *meta; /* its hash in _config.yml, or NULL */
 };
 
 /* Jekyll's exclude: and include: patterns, each "/" + the pattern. */
@@ -107,8 +108,18 @@ struct build {
 	struct site_liquid	*liquid;	/* site-liquid.c */
 	struct buf		 raw, text;	/* a source, read and sanitized */
 	struct entry_rules	 entries;	/* while scanning */
-	struct collection	*colls;		/* while scanning */
+	struct collection	*colls;		/* until Liquid ends */
 	size_t			 ncolls;
+	/*
+	 * The documents of collections with output: false, which Jekyll
+	 * reads and gives Liquid (site.LABEL) but never writes: in no
+	 * route, list or link, freed with the build.
+	 */
+	struct page		*unwritten;
+	struct source		*unwritten_src;
+	size_t			 nunwritten, unwritten_cap;
+	char			**unwritten_files;	/* their files, "/" rel */
+	size_t			 nunwritten_files, unwritten_files_cap;
 	const struct collection	*coll;		/* the one being scanned */
 	bool			 future;	/* future: true */
 	bool			 unpublished;	/* unpublished: true */

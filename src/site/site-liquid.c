@@ -32,7 +32,13 @@
 struct lq_doc {
 	struct site_liquid	*sl;
 	bool			 post;
+	bool			 unwritten;	/* of b->unwritten */
 	size_t			 i;
+	/*
+	 * A page's place in the order Jekyll renders it (every document
+	 * first, then the pages by name), from 1; a document's is 0.
+	 */
+	size_t			 rank;
 	struct value		*fm;		/* the scan's front matter */
 	struct value		*fields;	/* fm, Jekyll's keys: once asked */
 	struct value		*content;	/* once asked for */
@@ -49,7 +55,7 @@ struct site_liquid {
 	struct build		*b;
 	struct liquid_engine	*eng;
 	struct value		*site, *jekyll;
-	struct lq_doc		*docs;		/* posts, then pages */
+	struct lq_doc		*docs;		/* posts, pages, unwritten */
 	struct value		**drops;	/* the same, as values */
 	size_t			 ndocs;
 	struct lq_include	*incl;
@@ -57,6 +63,9 @@ struct site_liquid {
 	unsigned		 depth;		/* contents being computed */
 	size_t			 current;	/* the document rendering */
 	struct value		*current_body;	/* its source, as it is */
+	size_t			 asker;		/* the one whose Liquid runs */
+	size_t			*by_name;	/* the pages, by name */
+	size_t			 nby_name;
 };
 
 static struct value *
@@ -116,20 +125,30 @@ date_value(const char *ymd)
 	return value_time(&t);
 }
 
+/* A page's or a collection document's (d is not a post). */
+static const struct page *
+doc_page(const struct lq_doc *d)
+{
+	const struct build	*b = d->sl->b;
+
+	return d->unwritten ? &b->unwritten[d->i] : &b->snap->pages[d->i];
+}
+
 /* Jekyll's keys over the front matter fm (taken). */
 static struct value *
-doc_fields(struct site_liquid *sl, bool post, size_t i, struct value *fm)
+doc_fields(const struct lq_doc *d, struct value *fm)
 {
-	const struct snapshot	*snap = sl->b->snap;
+	const struct snapshot	*snap = d->sl->b->snap;
 	const struct post	*p;
 	const struct page	*pg;
-	const char		*base;
+	const char		*base, *name, *dot;
 	struct value		*v;
 	struct value_time	 t;
 	size_t			 n;
+	bool			 document = d->post;
 
-	if (post) {
-		p = &snap->posts[i];
+	if (d->post) {
+		p = &snap->posts[d->i];
 		set(fm, "title", value_cstr(p->title));
 		/* A time in the local zone, as Psych gives Jekyll one. */
 		v = value_hash_get(fm, "date", 4);
@@ -155,17 +174,24 @@ doc_fields(struct site_liquid *sl, bool post, size_t i, struct value *fm)
 		set_default(fm, "draft", value_bool(false));
 		base = p->source;
 	} else {
-		pg = &snap->pages[i];
-		set(fm, "title", value_cstr(pg->title));
+		pg = doc_page(d);
 		set(fm, "url", value_cstr(pg->url));
 		set(fm, "path", value_cstr(pg->source));
+		/* A page has none of these: its title is its front matter's. */
+		if (pg->collection != NULL) {
+			set(fm, "title", value_cstr(pg->title));
+			set(fm, "relative_path", value_cstr(pg->source));
+			set(fm, "collection", value_cstr(pg->collection));
+			document = true;
+		}
 		base = pg->source;
 	}
-	set(fm, "name", value_cstr(strrchr(base, '/') ? strrchr(base, '/') +
-	    1 : base));
-	v = value_hash_get(fm, "name", 4);
-	set(fm, "ext", value_cstr(strrchr(v->u.str.s, '.') ?
-	    strrchr(v->u.str.s, '.') : ""));
+	name = strrchr(base, '/') ? strrchr(base, '/') + 1 : base;
+	dot = strrchr(name, '.');
+	/* A document's name is its front matter's, if it has one. */
+	(document ? set_default : set)(fm, "name", value_cstr(name));
+	if (document)
+		set(fm, "ext", value_cstr(dot ? dot : ""));
 	return fm;
 }
 
@@ -280,8 +306,10 @@ static struct value	*vars_for(struct site_liquid *, size_t k);
 
 /*
  * A document's content, as a template in another document sees it:
- * its body rendered (Liquid, then Markdown to HTML).  Reported when the
- * document itself was: here, silently.
+ * its body rendered (Liquid, then Markdown to HTML; an HTML or other
+ * page's Liquid alone), or, for a page Jekyll has not rendered yet
+ * when the asking one renders, its body as written.  Reported when
+ * the document itself was: here, silently.
  */
 static struct value *
 doc_content(struct lq_doc *d)
@@ -291,16 +319,30 @@ doc_content(struct lq_doc *d)
 	struct liquid_template	*tmpl;
 	struct diags		 diags = { 0 };
 	struct buf		 md = BUF_INIT, html = BUF_INIT;
-	struct value		*vars;
+	struct value		*vars, *raw;
 	char			*file, *text;
-	size_t			 len, off;
+	size_t			 len, off, asker = sl->asker;
+	bool			 markdown;
 
+	if (d->rank != 0 && d->rank >= sl->docs[asker].rank) {
+		file = site_path_join(sl->b->opts->root, doc_page(d)->source);
+		text = read_text(file, SITE_MAX_SOURCE, &len);
+		free(file);
+		if (text == NULL)
+			return value_cstr("");
+		if ((off = frontmatter_length(text, len, true)) > len)
+			off = len;
+		raw = value_str(text + off, len - off);
+		free(text);
+		return raw;
+	}
 	if (d->content != NULL)
 		return value_ref(d->content);
 	if (d->rendering || sl->depth >= CONTENT_MAX_DEPTH)
 		return value_cstr("");
 	file = site_path_join(sl->b->opts->root, d->post ?
-	    snap->posts[d->i].source : snap->pages[d->i].source);
+	    snap->posts[d->i].source : doc_page(d)->source);
+	markdown = d->post || doc_page(d)->kind == PAGE_MARKDOWN;
 	if ((text = read_text(file, SITE_MAX_SOURCE, &len)) == NULL) {
 		free(file);
 		return value_cstr("");
@@ -309,13 +351,21 @@ doc_content(struct lq_doc *d)
 		off = len;
 	d->rendering = true;
 	sl->depth++;
+	sl->asker = (size_t)(d - sl->docs);
 	tmpl = liquid_template_parse(sl->eng, file, 1, text + off, len - off,
 	    &diags);
-	vars = vars_for(sl, (size_t)(d - sl->docs));
+	vars = vars_for(sl, sl->asker);
 	liquid_template_render(sl->eng, tmpl, vars, &md, NULL, &diags);
+	sl->asker = asker;
 	value_unref(vars);
 	liquid_template_free(tmpl);
-	markdownify(sl, md.data ? md.data : "", md.len, &html);
+	/* HTML and other pages: their Liquid output, as Jekyll's. */
+	if (markdown)
+		markdownify(sl, md.data ? md.data : "", md.len, &html);
+	else {
+		html = md;
+		memset(&md, 0, sizeof(md));
+	}
 	sl->depth--;
 	d->rendering = false;
 	d->content = value_str_buf(&html);
@@ -330,7 +380,7 @@ static struct value *
 fields(struct lq_doc *d)
 {
 	if (d->fields == NULL)
-		d->fields = doc_fields(d->sl, d->post, d->i, fm_copy(d->fm));
+		d->fields = doc_fields(d, fm_copy(d->fm));
 	return d->fields;
 }
 
@@ -409,25 +459,35 @@ taxonomy(struct site_liquid *sl, const struct taxon *t, size_t n)
 	return h;
 }
 
+/*
+ * A static file as Jekyll's StaticFileDrop (path: "/" and its path in
+ * the root, which a collection's file has without its "/"); label: its
+ * collection's, or NULL.
+ */
 static struct value *
-static_files(const struct snapshot *snap)
+static_file(const char *path, const char *label)
 {
-	struct value	*a = value_array(), *h;
+	struct value	*h = value_hash();
 	const char	*name, *dot;
-	size_t		 i;
 
-	for (i = 0; i < snap->nstatics; i++) {
-		h = value_hash();
-		name = strrchr(snap->statics[i].path, '/') + 1;
-		dot = strrchr(name, '.');
-		set(h, "path", value_cstr(snap->statics[i].path));
-		set(h, "name", value_cstr(name));
-		set(h, "basename", value_str(name, dot && dot != name ?
-		    (size_t)(dot - name) : strlen(name)));
-		set(h, "extname", value_cstr(dot && dot != name ? dot : ""));
-		value_array_push(a, h);
-	}
-	return a;
+	name = strrchr(path, '/') + 1;
+	dot = strrchr(name, '.');
+	set(h, "path", value_cstr(label != NULL ? path + 1 : path));
+	set(h, "name", value_cstr(name));
+	set(h, "basename", value_str(name, dot && dot != name ?
+	    (size_t)(dot - name) : strlen(name)));
+	set(h, "extname", value_cstr(dot && dot != name ? dot : ""));
+	set(h, "collection", str(label));
+	return h;
+}
+
+/* Is path ("/" and a path in the root) inside the folder dir? */
+static bool
+in_dir(const char *path, const char *dir)
+{
+	size_t	n = strlen(dir);
+
+	return strncmp(path + 1, dir, n) == 0 && path[n + 1] == '/';
 }
 
 /*
@@ -475,11 +535,137 @@ config_value(struct build *b)
 	return h;
 }
 
+/*
+ * The static files of a collection (c, or the site's for NULL):
+ * those it serves, or those Jekyll reads of one with output: false.
+ */
+static struct value *
+collection_files(struct site_liquid *sl, const struct collection *c)
+{
+	const struct build	*b = sl->b;
+	struct value		*a = value_array();
+	size_t			 i, k;
+	bool			 other;
+
+	for (i = 0; (c == NULL || c->output) && i < b->snap->nstatics; i++) {
+		for (other = false, k = 0; c == NULL && k < b->ncolls; k++)
+			other = other || in_dir(b->snap->statics[i].path,
+			    b->colls[k].dir);
+		if (c != NULL ? in_dir(b->snap->statics[i].path, c->dir) :
+		    !other)
+			value_array_push(a, static_file(
+			    b->snap->statics[i].path, c ? c->label : NULL));
+	}
+	for (i = 0; c != NULL && !c->output && i < b->nunwritten_files; i++)
+		if (in_dir(b->unwritten_files[i], c->dir))
+			value_array_push(a, static_file(b->unwritten_files[i],
+			    c->label));
+	return a;
+}
+
+/* A collection as Jekyll's CollectionDrop gives it, d its docs, f its files. */
+static struct value *
+collection_value(struct site_liquid *sl, const char *label,
+    const char *dir, bool output, const struct value *meta,
+    const char *permalink, struct value *d, struct value *f)
+{
+	struct value		*h = fm_copy(meta);
+	char			*full;
+
+	set(h, "label", value_cstr(label));
+	set(h, "docs", d);
+	set(h, "files", f);
+	set(h, "relative_directory", value_cstr(dir));
+	full = site_path_join(sl->b->realroot, dir);
+	set(h, "directory", value_cstr(full));
+	free(full);
+	set(h, "output", value_bool(output));
+	if (permalink != NULL)
+		set(h, "permalink", value_cstr(permalink));
+	return h;
+}
+
+static int
+label_cmp(const void *a, const void *b)
+{
+	const struct value	*x = *(struct value *const *)a;
+	const struct value	*y = *(struct value *const *)b;
+
+	return strcmp(value_hash_get(x, "label", 5)->u.str.s,
+	    value_hash_get(y, "label", 5)->u.str.s);
+}
+
+static void
+append_all(struct value *to, const struct value *from)
+{
+	size_t	i;
+
+	for (i = 0; i < from->u.arr.n; i++)
+		value_array_push(to, value_ref(from->u.arr.v[i]));
+}
+
+/*
+ * site.collections: posts and those of _config.yml, by label, each
+ * with its documents (posts oldest first, as Jekyll's collection has
+ * them) and files; site.documents: every collection's documents and
+ * files, posts first; site.static_files: the site's, then each
+ * collection's.
+ */
+static void
+collections(struct site_liquid *sl, struct value *site)
+{
+	struct build		*b = sl->b;
+	const struct collection	*c;
+	struct value		*list = value_array(), *all = value_array();
+	struct value		*posts = value_array(), *d, *f, **sorted;
+	struct value		*statics;
+	char			*style;
+	size_t			 i, k;
+
+	for (i = b->snap->nposts; i > 0; i--) {
+		value_array_push(posts, value_ref(sl->drops[i - 1]));
+		value_array_push(all, value_ref(sl->drops[i - 1]));
+	}
+	sorted = xcalloc(b->ncolls + 1, sizeof(*sorted));
+	style = frontmatter_string(snapshot_config_get(&b->snap->config,
+	    "permalink"));
+	sorted[b->ncolls] = collection_value(sl, "posts", "_posts", true,
+	    NULL, site_url_style(style), posts, value_array());
+	free(style);
+	statics = collection_files(sl, NULL);
+	for (k = 0; k < b->ncolls; k++) {
+		c = &b->colls[k];
+		/* A collection without documents is an empty list too. */
+		if ((d = value_hash_get(site, c->label, strlen(c->label))) ==
+		    NULL || d->type != VALUE_ARRAY) {
+			d = value_array();
+			set(site, c->label, d);
+		}
+		f = collection_files(sl, c);
+		append_all(all, d);
+		append_all(all, f);
+		append_all(statics, f);
+		style = frontmatter_string(value_hash_get(c->meta,
+		    "permalink", 9));
+		sorted[k] = collection_value(sl, c->label, c->dir, c->output,
+		    c->meta, style, value_ref(d), f);
+		free(style);
+	}
+	qsort(sorted, b->ncolls + 1, sizeof(*sorted), label_cmp);
+	for (k = 0; k <= b->ncolls; k++)
+		value_array_push(list, sorted[k]);
+	free(sorted);
+	set(site, "collections", list);
+	set(site, "documents", all);
+	set(site, "static_files", statics);
+}
+
 static struct value *
 site_value(struct site_liquid *sl)
 {
 	const struct snapshot	*snap = sl->b->snap;
-	struct value		*site = config_value(sl->b), *a, *c;
+	struct value		*site = config_value(sl->b), *a, *c, *h;
+	const struct page	*pg;
 	const char		*label;
 	size_t			 i;
 
@@ -488,29 +674,34 @@ site_value(struct site_liquid *sl)
 	for (i = 0; i < snap->nposts; i++)
 		value_array_push(a, value_ref(sl->drops[i]));
 	set(site, "posts", a);
-	set(site, "documents", value_ref(a));
 	a = value_array();
-	for (i = 0; i < snap->npages; i++) {
-		label = snap->pages[i].collection;
-		if (label == NULL) {
-			value_array_push(a, value_ref(sl->drops[snap->nposts +
-			    i]));
+	h = value_array();
+	for (i = 0; i < sl->nby_name; i++) {
+		pg = doc_page(&sl->docs[sl->by_name[i]]);
+		value_array_push(a, value_ref(sl->drops[sl->by_name[i]]));
+		/* Jekyll's html_pages: HTML output, or a folder's. */
+		if (pg->kind != PAGE_FILE || (pg->web != NULL &&
+		    *pg->web != '\0' && pg->web[strlen(pg->web) - 1] == '/'))
+			value_array_push(h, value_ref(sl->drops[sl->by_name[i]]));
+	}
+	for (i = snap->nposts; i < sl->ndocs; i++) {
+		pg = doc_page(&sl->docs[i]);
+		if ((label = pg->collection) == NULL)
 			continue;
-		}
 		/* A collection's documents: site.LABEL, in name order. */
 		if ((c = value_hash_get(site, label, strlen(label))) == NULL ||
 		    c->type != VALUE_ARRAY) {
 			c = value_array();
 			set(site, label, c);
 		}
-		value_array_push(c, value_ref(sl->drops[snap->nposts + i]));
+		value_array_push(c, value_ref(sl->drops[i]));
 	}
 	set(site, "pages", a);
-	set(site, "html_pages", value_ref(a));
+	set(site, "html_pages", h);
+	collections(sl, site);
 	set(site, "categories", taxonomy(sl, snap->categories,
 	    snap->ncategories));
 	set(site, "tags", taxonomy(sl, snap->tags, snap->ntags));
-	set(site, "static_files", static_files(snap));
 	set(site, "data", sl->b->data ? value_ref(sl->b->data) :
 	    value_hash());
 	return site;
@@ -588,6 +779,52 @@ link(void *ctx, const char *path)
 	return url ? xstrdup(url) : NULL;
 }
 
+struct page_name {
+	const char	*name, *path;
+	size_t		 k;
+};
+
+static int
+page_name_cmp(const void *a, const void *b)
+{
+	const struct page_name	*x = a, *y = b;
+	int			 c = strcmp(x->name, y->name);
+
+	return c != 0 ? c : strcmp(x->path, y->path);
+}
+
+/*
+ * The pages (not a collection's documents) by name, as Jekyll sorts
+ * site.pages and renders them: their ranks, and sl->by_name.
+ */
+static void
+rank_pages(struct site_liquid *sl)
+{
+	struct page_name	*v;
+	const struct page	*pg;
+	const char		*slash;
+	size_t			 k, n = 0;
+
+	v = xcalloc(sl->ndocs + 1, sizeof(*v));
+	for (k = 0; k < sl->ndocs; k++) {
+		if (sl->docs[k].post || (pg = doc_page(&sl->docs[k]))->
+		    collection != NULL)
+			continue;
+		slash = strrchr(pg->source, '/');
+		v[n].name = slash ? slash + 1 : pg->source;
+		v[n].path = pg->source;
+		v[n++].k = k;
+	}
+	qsort(v, n, sizeof(*v), page_name_cmp);
+	sl->by_name = xcalloc(n + 1, sizeof(*sl->by_name));
+	for (k = 0; k < n; k++) {
+		sl->docs[v[k].k].rank = k + 1;
+		sl->by_name[k] = v[k].k;
+	}
+	sl->nby_name = n;
+	free(v);
+}
+
 void
 site_liquid_begin(struct build *b)
 {
@@ -612,18 +849,22 @@ site_liquid_begin(struct build *b)
 	cfg.max_steps = DOC_MAX_STEPS;
 	cfg.max_output = DOC_MAX_OUTPUT;
 	sl->eng = liquid_engine_new(&hooks, &cfg);
-	sl->ndocs = snap->nposts + snap->npages;
+	sl->ndocs = snap->nposts + snap->npages + b->nunwritten;
 	sl->docs = xcalloc(sl->ndocs + 1, sizeof(*sl->docs));
 	sl->drops = xcalloc(sl->ndocs + 1, sizeof(*sl->drops));
 	for (k = 0; k < sl->ndocs; k++) {
 		d = &sl->docs[k];
 		d->sl = sl;
 		d->post = k < snap->nposts;
-		d->i = d->post ? k : k - snap->nposts;
-		src = d->post ? &b->post_src[d->i] : &b->page_src[d->i];
+		d->unwritten = k >= snap->nposts + snap->npages;
+		d->i = d->post ? k : d->unwritten ? k - snap->nposts -
+		    snap->npages : k - snap->nposts;
+		src = d->post ? &b->post_src[d->i] : d->unwritten ?
+		    &b->unwritten_src[d->i] : &b->page_src[d->i];
 		d->fm = src->fm.data ? value_ref(src->fm.data) : NULL;
 		sl->drops[k] = value_drop(&doc_ops, d);
 	}
+	rank_pages(sl);
 	sl->site = site_value(sl);
 	file = site_path_join(b->opts->root, "_config.yml");
 	convert_kramdown_opts(&b->kramdown, value_hash_get(sl->site,
@@ -658,7 +899,7 @@ site_liquid_vars(struct build *b, bool post, size_t i, const char *body,
 {
 	struct site_liquid	*sl = b->liquid;
 
-	sl->current = post ? i : b->snap->nposts + i;
+	sl->current = sl->asker = post ? i : b->snap->nposts + i;
 	value_unref(sl->current_body);
 	sl->current_body = value_str(body, len);
 	return vars_for(sl, sl->current);
@@ -688,6 +929,7 @@ site_liquid_end(struct build *b)
 	free(sl->incl);
 	free(sl->docs);
 	free(sl->drops);
+	free(sl->by_name);
 	liquid_engine_free(sl->eng);
 	free(sl);
 	b->liquid = NULL;

@@ -447,7 +447,7 @@ add_page(struct build *b, const char *rel, const char *fname,
 	struct page	*pg;
 	const char	*why = NULL;
 	char		*path, *name, *web = NULL;
-	bool		 has_fm;
+	bool		 has_fm, written = coll == NULL || coll->output;
 
 	if (site_source_load(b, rel, &src, &has_fm) == -1)
 		return;
@@ -471,10 +471,10 @@ add_page(struct build *b, const char *rel, const char *fname,
 		why = "dated in the future (future: true publishes it)";
 	else if (!has_fm && (coll != NULL || !site_optional_page(b, fname)))
 		why = "Markdown without front matter is not a page";
-	else if (kind != PAGE_FILE && (strncmp(fname, "404.", 4) == 0 ||
-	    (src.fm.layout && strcmp(src.fm.layout, "error404") == 0)))
+	else if (written && kind != PAGE_FILE && (strncmp(fname, "404.", 4) ==
+	    0 || (src.fm.layout && strcmp(src.fm.layout, "error404") == 0)))
 		why = "an error page is not served (missing paths get 51)";
-	else if (pages_is_generated(path))
+	else if (written && pages_is_generated(path))
 		why = "a generated document takes this path";
 	else if (src.fm.unpublished && !b->unpublished)
 		why = "published: false";
@@ -486,11 +486,19 @@ add_page(struct build *b, const char *rel, const char *fname,
 		site_source_free(&src);
 		return;
 	}
-	xgrowarray(&snap->pages, &b->pages_cap, snap->npages + 1,
-	    sizeof(*snap->pages));
-	b->page_src = xreallocarray(b->page_src, b->pages_cap,
-	    sizeof(*b->page_src));
-	pg = &snap->pages[snap->npages];
+	if (written) {
+		xgrowarray(&snap->pages, &b->pages_cap, snap->npages + 1,
+		    sizeof(*snap->pages));
+		b->page_src = xreallocarray(b->page_src, b->pages_cap,
+		    sizeof(*b->page_src));
+		pg = &snap->pages[snap->npages];
+	} else {
+		xgrowarray(&b->unwritten, &b->unwritten_cap,
+		    b->nunwritten + 1, sizeof(*b->unwritten));
+		b->unwritten_src = xreallocarray(b->unwritten_src,
+		    b->unwritten_cap, sizeof(*b->unwritten_src));
+		pg = &b->unwritten[b->nunwritten];
+	}
 	memset(pg, 0, sizeof(*pg));
 	pg->kind = kind;
 	pg->source = xstrdup(rel);
@@ -512,7 +520,10 @@ add_page(struct build *b, const char *rel, const char *fname,
 	pg->lang = pick_lang(b, &src);
 	if (src.fm.permalink)
 		pg->permalink = xstrdup(src.fm.permalink);
-	b->page_src[snap->npages++] = src;
+	if (written)
+		b->page_src[snap->npages++] = src;
+	else
+		b->unwritten_src[b->nunwritten++] = src;
 }
 
 /* Jekyll's has_yaml_header?: the first line is "---" and blanks. */
@@ -684,8 +695,16 @@ visit(struct build *b, const char *rel, const char *name, int depth,
 		    is_html(name)) && has_frontmatter(b, full) &&
 		    template_kind(name, &kind))
 			add_page(b, rel, name, b->coll, kind);
-		else if (mode == WALK_COLLECTION)
+		else if (mode == WALK_COLLECTION && b->coll->output)
 			add_static(b, rel, &st);
+		else if (mode == WALK_COLLECTION) {
+			/* Jekyll reads it, for Liquid, and writes nothing. */
+			xgrowarray(&b->unwritten_files,
+			    &b->unwritten_files_cap, b->nunwritten_files + 1,
+			    sizeof(*b->unwritten_files));
+			b->unwritten_files[b->nunwritten_files++] =
+			    xasprintf("/%s", rel);
+		}
 		else if (mode != WALK_SITE && is_markdown(name))
 			add_post(b, rel, name, mode == WALK_DRAFTS);
 		else if (mode != WALK_SITE)
@@ -764,9 +783,8 @@ walk(struct build *b, const char *rel, int depth, enum walk_mode mode)
 		child = site_path_join(rel, names[i]);
 		if (mode == WALK_SITE && (b->coll = site_collection(b,
 		    child)) != NULL) {
-			if (b->coll->output)
-				visit(b, child, names[i], depth,
-				    WALK_COLLECTION);
+			/* output: false: read for Liquid, never served. */
+			visit(b, child, names[i], depth, WALK_COLLECTION);
 		} else if (mode == WALK_SITE && strcmp(names[i], "_posts") == 0)
 			visit(b, child, names[i], depth, WALK_POSTS);
 		else if (mode == WALK_SITE && b->opts->drafts &&
@@ -813,7 +831,6 @@ site_scan(struct build *b)
 		first_visit(b, &st);
 	walk(b, "", 0, WALK_SITE);
 	site_entry_rules_free(&b->entries);
-	site_collections_free(b);
 	if (b->snap->nstatics > 0)
 		qsort(b->snap->statics, b->snap->nstatics,
 		    sizeof(*b->snap->statics), static_cmp);

@@ -122,6 +122,14 @@ site_build(const struct site_options *opts, struct diags *diags)
 		site_render_page(&b, i);
 	site_liquid_end(&b);
 	value_zone_use(NULL);
+	site_collections_free(&b);
+	for (i = 0; i < b.nunwritten; i++) {
+		snapshot_page_free(&b.unwritten[i]);
+		site_source_free(&b.unwritten_src[i]);
+	}
+	free(b.unwritten);
+	free(b.unwritten_src);
+	xfreev(b.unwritten_files, b.nunwritten_files);
 	site_render_statics(&b);
 	pages_publish(snap, opts, diags);
 	routes_seal(&snap->gemini);

@@ -1281,6 +1281,75 @@ test_rendered_pages(void)
 	diag_free(&d);
 }
 
+/*
+ * What Liquid sees of the collections and the pages, as Jekyll gives
+ * it: site.collections by label, a collection with output: false read
+ * but never served, page.collection, site.documents, site.html_pages,
+ * site.static_files with their collections, a page's title only from
+ * its front matter, and a page's content as written until Jekyll, which
+ * renders the pages by name, has rendered it.
+ */
+static void
+test_liquid_objects(void)
+{
+	struct diags	 d;
+	struct snapshot	*s;
+	const char	*t;
+
+	fresh_root();
+	put("_config.yml", "title: T\ncollections:\n"
+	    "  crew: {output: false, shift: late}\n"
+	    "  walks: {output: true}\n");
+	put("_posts/2021-01-01-one.md", "---\ntitle: One\n---\nOne.\n");
+	put("_crew/ada.md", "---\nname: Ada\n---\nAda *rows*.\n");
+	put("_crew/rota.txt", "rota\n");
+	put("_walks/pier.md", "---\ntitle: Pier\n---\nPier.\n");
+	put("_walks/map.gpx", "map\n");
+	put("a.md", "---\ntitle: A\n---\n"
+	    "C: {% for c in site.collections %}{{ c.label }}/{{ c.output }}/"
+	    "{{ c.relative_directory }}/{{ c.docs | size }}/{{ c.files | "
+	    "map: 'name' | join: '+' }}/{{ c.shift }} {% endfor %}\n\n"
+	    "S: {{ site.crew.first.name }} {{ site.crew.first.collection }} "
+	    "{{ site.crew.first.content | strip }} [{{ page.collection }}] "
+	    "{{ site.walks.first.collection }}\n\n"
+	    "D: {{ site.documents | map: 'collection' | join: ',' }}\n\n"
+	    "H: {{ site.html_pages | map: 'name' | join: ',' }}\n\n"
+	    "P: {{ site.pages | map: 'name' | join: ',' }} "
+	    "{{ site.pages | map: 'title' | compact | join: ',' }}\n\n"
+	    "F: {% for f in site.static_files %}{{ f.name }}:"
+	    "{{ f.collection }} {% endfor %}\n\n"
+	    "{% for p in site.pages %}{% if p.name != 'a.md' %}"
+	    "{{ p.name }}={{ p.content | strip }} {% endif %}{% endfor %}\n");
+	put("b.html", "---\ntitle: B\n---\n<p>B {{ page.title }}</p>\n");
+	put("c.json", "---\n---\n[{{ page.title }}]\n");
+	put("img/x.png", "png");
+	s = build(&d, PERMALINK_POSTS);
+	CHECK(s != NULL);
+	if (s == NULL)
+		return;
+	t = body(s, "/a.gmi");
+	CHECK(t != NULL && strstr(t, "\nC: crew/false/_crew/1/rota.txt/late "
+	    "posts/true/_posts/1// walks/true/_walks/1/map.gpx/\n") != NULL);
+	CHECK(t != NULL && strstr(t, "\nS: Ada crew <p>Ada rows.</p> [] "
+	    "walks\n") != NULL);
+	CHECK(t != NULL && strstr(t, "\nD: posts,crew,crew,walks,walks\n") !=
+	    NULL);
+	CHECK(t != NULL && strstr(t, "\nH: a.md,b.html\n") != NULL);
+	CHECK(t != NULL && strstr(t, "\nP: a.md,b.html,c.json A,B\n") != NULL);
+	CHECK(t != NULL && strstr(t, "\nF: x.png: rota.txt:crew "
+	    "map.gpx:walks\n") != NULL);
+	/* Not rendered yet when a.md renders: their bodies as written. */
+	CHECK(t != NULL && strstr(t, "\nb.html=<p>B {{ page.title }}</p> "
+	    "c.json=[{{ page.title }}]\n") != NULL);
+	CHECK(body(s, "/crew/ada.gmi") == NULL && body(s,
+	    "/_crew/rota.txt") == NULL && body(s, "/crew/rota.txt") == NULL);
+	CHECK(body(s, "/walks/pier.gmi") != NULL);
+	CHECK_INT(s->npages, 4);
+	CHECK_INT(d.errors, 0);
+	snapshot_unref(s);
+	diag_free(&d);
+}
+
 /* Categories a/b and a-b, tags x/y and x-y: each clash reported, both served. */
 static void
 test_taxon_clash(void)
@@ -2038,6 +2107,7 @@ main(void)
 	RUN(test_data);
 	RUN(test_taxon_clash);
 	RUN(test_rendered_pages);
+	RUN(test_liquid_objects);
 	RUN(test_missing_root);
 	RUN(test_liquid);
 	RUN(test_kramdown_options);
