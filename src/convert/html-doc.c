@@ -346,6 +346,7 @@ figure_free(struct figure *fig)
 	free(fig->imgs);
 	free(fig->links);
 	free(fig->caption);
+	free(fig->href);
 	memset(fig, 0, sizeof(*fig));
 }
 
@@ -406,6 +407,19 @@ figure_emit(struct render *r)
 	if (fig->caption != NULL)
 		render_emit_line(r, r->quotes ? LINE_QUOTE : LINE_TEXT,
 		    fig->caption, NULL);
+	/* A link around the figure to another target: its line, labelled
+	 * as the first image's. */
+	for (i = 0; fig->href != NULL && i < fig->nimgs; i++)
+		if (strcmp(fig->imgs[i].url, fig->href) == 0)
+			break;
+	if (fig->href != NULL && i == fig->nimgs &&
+	    (url = render_map_target(r, fig->href)) != NULL) {
+		label = fig->caption ? fig->caption : fig->nimgs > 0 ?
+		    fig->imgs[0].label : NULL;
+		doc_add_link(r->doc, r->brk, url, label);
+		r->brk = false;
+		free(url);
+	}
 	for (i = 0; i < fig->nlinks; i++) {
 		doc_add_link(r->doc, r->brk, fig->links[i].url,
 		    fig->links[i].label);
@@ -720,7 +734,7 @@ elem_start(struct render *r, const struct html_token *t, struct helem *e)
 	struct hdoc	*hd = &r->hd;
 	struct helem	*list;
 	const char	*v;
-	char		*alt = NULL;
+	char		*alt = NULL, *href = NULL;
 	size_t		 i;
 	int		 n;
 
@@ -731,6 +745,11 @@ elem_start(struct render *r, const struct html_token *t, struct helem *e)
 		e->role = R_CELLBLOCK;
 		return;
 	}
+	/* A link around a figure ("<a><figure>"): its line after the
+	 * figure's. */
+	if (e->role == R_FIGURE && !hd->fig.open && r->u.active &&
+	    (i = render_span_find(&r->u, SPAN_HTML_A)) > 0)
+		href = xstrdup(r->u.spans[i - 1].href);
 	if (blockish(e->role) && e->role != R_CELL && e->role != R_TR &&
 	    e->role != R_THEAD && e->role != R_TSECTION &&
 	    e->role != R_CAPTION && e->role != R_FIGCAPTION)
@@ -765,6 +784,8 @@ elem_start(struct render *r, const struct html_token *t, struct helem *e)
 		if (!hd->fig.open) {
 			figure_free(&hd->fig);
 			hd->fig.open = true;
+			hd->fig.href = href;
+			href = NULL;
 		}
 		break;
 	case R_FIGCAPTION:
@@ -823,6 +844,7 @@ elem_start(struct render *r, const struct html_token *t, struct helem *e)
 		inline_start(r, t, e->role);
 		break;
 	}
+	free(href);
 }
 
 /* What an element does when it ends (it is off the stack). */

@@ -138,6 +138,7 @@ struct figure {
 	char		*caption;
 	struct mlink	*links;		/* of the caption */
 	size_t		 nlinks;
+	char		*href;		/* of a link around the figure */
 };
 
 struct hdoc {

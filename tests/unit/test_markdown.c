@@ -328,6 +328,15 @@ test_code(void)
 static void
 test_figures(void)
 {
+	/* A link around a figure: its line after the figure's; around its
+	 * own image, nothing more. */
+	CHECK_MD("<ul><li><a href=\"https://r.example/\"><figure>"
+	    "<img src=\"/img/r.png\" alt=\"Rails\"><figcaption>Ruby on "
+	    "Rails</figcaption></figure></a></li></ul>\n\n"
+	    "<a href=\"/img/b.png\"><figure><img src=\"/img/b.png\" "
+	    "alt=\"Big\"></figure></a>\n",
+	    "=> /img/r.png Rails\nRuby on Rails\n"
+	    "=> https://r.example/ Ruby on Rails\n\n=> /img/b.png Big\n");
 	/* Alt, caption on its own lines. */
 	CHECK_MD("<figure>\n"
 	    "  <img src=\"/img/garden/beds.svg\" alt=\"Raised beds\"/>\n"
