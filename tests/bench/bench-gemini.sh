@@ -164,7 +164,8 @@ cap="$T_TMP/capsule"
 cp -R "$TOP/capsule" "$cap"
 big_page >"$cap${BIG}"
 
-if ! start_capsuled --root "$cap" --listen 127.0.0.1 --hostname localhost; then
+if ! start_capsuled --root "$cap" --listen 127.0.0.1 --hostname localhost \
+    --max-connections-per-ip 0; then
 	echo "capsuled did not start"
 	exit 1
 fi

@@ -29,7 +29,7 @@ fi
 ROOT=$CORPUS
 [ -d "$ROOT/_posts" ] || ROOT=$TOP/capsule
 if ! start_capsuled --root "$ROOT" --listen 127.0.0.1 \
-    --hostname localhost; then
+    --hostname localhost --max-connections-per-ip 0; then
 	echo "capsuled did not start"
 	exit 1
 fi
