@@ -32,7 +32,7 @@ CFLAGS	?= $(OPT) -g
 LTO	?= -flto=auto -ffat-lto-objects
 # Headers of another layer are named from src/ ("core/core.h"); -MMD -MP
 # write each object's header dependencies next to it.
-ALL_CFLAGS = $(WARN) $(DEFS) -Isrc $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+ALL_CFLAGS = $(WARN) $(DEFS) -Isrc -Ibuild/gen $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 LIBS	 = $(PKG_LIBS) -lpthread -lm
 SAN	 = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined
@@ -99,8 +99,16 @@ build/asan/%.o: src/%.c
 
 build/fuzz/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CLANG) $(WARN) $(DEFS) -Isrc $(PKG_CFLAGS) -g -O1 -MMD -MP \
+	$(CLANG) $(WARN) $(DEFS) -Isrc -Ibuild/gen $(PKG_CFLAGS) -g -O1 -MMD -MP \
 	    -fsanitize=fuzzer-no-link $(FUZZ_SAN) -c -o $@ $<
+
+# jemoji's names: GitHub's list, as Debian's goldmark-emoji carries it.
+EMOJI_DEFS ?= /usr/share/gocode/src/github.com/yuin/goldmark-emoji/definition/github.go
+build/gen/emoji-names.h: contrib/emoji-names.sh
+	@mkdir -p $(@D)
+	sh contrib/emoji-names.sh $(EMOJI_DEFS) >$@.tmp && mv $@.tmp $@
+build/rel/convert/emoji.o build/asan/convert/emoji.o \
+    build/fuzz/convert/emoji.o: build/gen/emoji-names.h
 
 # lib$(layer).a of each build, from that layer's objects.
 define layer_lib

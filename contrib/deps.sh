@@ -11,8 +11,11 @@ if [ "${1:-}" = "--print" ]; then
 	shift
 fi
 
+# golang-github-yuin-goldmark-emoji-dev: GitHub's emoji names, read at
+# build time for jemoji (contrib/emoji-names.sh)
 pkgs="build-essential pkg-config libssl-dev libyaml-dev libmd4c-dev \
-libevent-dev libseccomp-dev libsqlite3-dev openssl"
+libevent-dev libseccomp-dev libsqlite3-dev openssl \
+golang-github-yuin-goldmark-emoji-dev"
 if [ "${1:-}" = "--test" ]; then
 	pkgs="$pkgs clang libclang-rt-14-dev python3 curl lynx sacc gopher \
 tmux amfora socat iproute2 molly-brown gophernicus shellcheck logrotate mandoc haproxy"

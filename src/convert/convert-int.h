@@ -7,6 +7,7 @@
 
 #include "convert.h"
 #include "proto/proto.h"
+#include "emoji.h"
 #include "entity.h"
 #include "html.h"
 #include "kramdown.h"

@@ -47,6 +47,8 @@ struct convert_env {
 	char		*(*map_url)(void *ctx, const char *target,
 			    unsigned line);
 	struct kramdown_opts kramdown;
+	/* jemoji: a known :name: in the text is its emoji character. */
+	bool		 jemoji;
 };
 
 /*

@@ -285,13 +285,13 @@ html_img(struct render *r, const struct html_token *t)
 	if (decorative(t, src, html_doc_enclosing_link(&r->u))) {
 		if (alt != NULL && *alt != '\0') {
 			start = r->u.text.len;
-			render_unit_text(r, label, strlen(label), false);
+			render_unit_text(r, label, strlen(label), 0);
 			render_tell_decor(&r->u, start);
 		}
 	} else {
 		start = r->u.text.len;
 		if (alt != NULL && *alt != '\0')
-			render_unit_text(r, label, strlen(label), false);
+			render_unit_text(r, label, strlen(label), 0);
 		render_image(r, src, label, start);
 	}
 	free(label);
@@ -954,6 +954,22 @@ push(struct render *r, const struct html_token *t, enum role role)
 	return e;
 }
 
+/* jemoji leaves the text of code alone (pre is kept apart). */
+unsigned
+html_doc_emoji(const struct render *r)
+{
+	const struct hdoc	*hd = &r->hd;
+	size_t			 i;
+
+	if (hd->icode > 0)
+		return 0;
+	for (i = 0; i < hd->n; i++)
+		if (hd->el[i].role == R_CODE || strcmp(hd->el[i].name,
+		    "tt") == 0)
+			return 0;
+	return TEXT_EMOJI;
+}
+
 static void
 html_text(struct render *r, const char *s, size_t n)
 {
@@ -971,7 +987,7 @@ html_text(struct render *r, const char *s, size_t n)
 			;
 		if (i < b.len || r->u.active) {
 			render_active_unit(r);
-			render_unit_text(r, b.data, b.len, false);
+			render_unit_text(r, b.data, b.len, html_doc_emoji(r));
 		}
 	}
 	buf_free(&b);
@@ -1128,7 +1144,7 @@ html_doc_finish(struct render *r)
 	feed_upto(r, r->nhblocks);
 	hd->lost = 0;
 	close_from(r, 0);
-	hd->skip = hd->iskip = 0;
+	hd->skip = hd->iskip = hd->icode = 0;
 	if (hd->pre > 0) {
 		hd->pre = 0;
 		pre_emit(r);
@@ -1231,12 +1247,20 @@ inline_token(struct render *r, const struct html_token *t, const char *raw,
 
 	if (t->kind == HTML_TEXT) {
 		if (hd->iskip == 0)
-			render_unit_text(r, t->text, t->len, true);
+			render_unit_text(r, t->text, t->len,
+			    TEXT_TYPO | html_doc_emoji(r));
 		return;
 	}
 	if (t->kind == HTML_SKIP)
 		return;
-	role = role_of(t);
+	if ((role = role_of(t)) == R_CODE || tag_is(t, "tt")) {
+		/* Open code in the paragraph, for jemoji. */
+		if (t->kind == HTML_END && hd->icode > 0)
+			hd->icode--;
+		else if (t->kind == HTML_START && !t->self_closing &&
+		    hd->iskip == 0)
+			hd->icode++;
+	}
 	if (t->kind == HTML_END) {
 		if (hd->iskip > 0) {
 			if (strcmp(t->name, hd->iskip_name) == 0 &&
@@ -1245,7 +1269,7 @@ inline_token(struct render *r, const struct html_token *t, const char *raw,
 		} else if (heading_level(t) > 0 && u->kind == U_HEADING)
 			render_unit_end(r);
 		else if (block_element(t->name))
-			render_unit_text(r, raw, rawlen, false);
+			render_unit_text(r, raw, rawlen, 0);
 		else
 			inline_end(r, role);
 		return;
@@ -1265,7 +1289,7 @@ inline_token(struct render *r, const struct html_token *t, const char *raw,
 		u->kind = U_HEADING;
 		u->level = heading_level(t);
 	} else if (block_element(t->name))
-		render_unit_text(r, raw, rawlen, false);
+		render_unit_text(r, raw, rawlen, 0);
 	else if (role == R_SKIP && !html_is_void(t)) {
 		hd->iskip = 1;
 		memcpy(hd->iskip_name, t->name, sizeof(hd->iskip_name));

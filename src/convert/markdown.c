@@ -395,9 +395,9 @@ entity_text(struct render *r, const char *s, size_t n)
 	size_t	ulen;
 
 	if (entity_decode(s, n, u, &ulen) == n)
-		render_unit_text(r, u, ulen, false);
+		render_unit_text(r, u, ulen, 0);
 	else
-		render_unit_text(r, s, n, false);
+		render_unit_text(r, s, n, 0);
 }
 
 /* Code span text; the kramdown pass's inline math has no backticks. */
@@ -468,7 +468,8 @@ text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *ud)
 			render_unit_raw(u, s, n);
 		else	/* kramdown keeps an image's alt text as written */
 			render_unit_text(r, s, n,
-			    render_span_find(u, SPAN_IMG) == 0);
+			    render_span_find(u, SPAN_IMG) == 0 ?
+			    TEXT_TYPO | html_doc_emoji(r) : 0);
 		break;
 	}
 	return 0;

@@ -3,6 +3,7 @@
  * text with kramdown's typography, links and their lines, spans,
  * paragraphs, headings, list items, terms, tables.
  */
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -269,20 +270,80 @@ unit_space_flush(struct unit *u)
 	u->space = false;
 }
 
+static bool
+emoji_name_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '+' || c == '-';
+}
+
 /*
- * Text with whitespace collapsed, and kramdown's typography and smart
- * quotes when typo is set.  A quote first in s follows a span element
- * (or starts the text), unless a soft line break came just before.
+ * jemoji: each :name: of GitHub's list in the unit's text from `from`
+ * on becomes its character, scanned as its pattern is (leftmost first;
+ * an unknown name's closing colon may open the next).  A colon and
+ * name characters at the end may be closed by the next text: the next
+ * scan starts there if nothing else was written in between.
+ */
+static void
+emoji_replace(struct unit *u, size_t from)
+{
+	char		*t;
+	const char	*e;
+	size_t		 n = u->text.len - from, i, j;
+
+	u->emoji_from = RENDER_NONE;
+	if (memchr(u->text.data + from, ':', n) == NULL ||
+	    (t = malloc(n)) == NULL) {
+		u->emoji_from = u->emoji_end = u->text.len;
+		return;
+	}
+	memcpy(t, u->text.data + from, n);
+	buf_truncate(&u->text, from);
+	for (i = 0; i < n; ) {
+		if (t[i] != ':') {
+			buf_putc(&u->text, t[i++]);
+			continue;
+		}
+		for (j = i + 1; j < n && emoji_name_char(t[j]); j++)
+			;
+		if (j == n) {	/* may go on in the next text */
+			u->emoji_from = u->text.len;
+			buf_append(&u->text, t + i, n - i);
+			break;
+		}
+		if (t[j] == ':' && j > i + 1 &&
+		    (e = emoji_find(t + i + 1, j - i - 1)) != NULL) {
+			buf_puts(&u->text, e);
+			i = j + 1;
+		} else {
+			buf_append(&u->text, t + i, j - i);
+			i = j;
+		}
+	}
+	free(t);
+	if (u->emoji_from == RENDER_NONE)
+		u->emoji_from = u->text.len;
+	u->emoji_end = u->text.len;
+}
+
+/*
+ * Text with whitespace collapsed; with TEXT_TYPO, kramdown's
+ * typography and smart quotes; with TEXT_EMOJI, jemoji's names when
+ * the site lists it.  A quote first in s follows a span element (or
+ * starts the text), unless a soft line break came just before.
  */
 void
-render_unit_text(struct render *r, const char *s, size_t len, bool typo)
+render_unit_text(struct render *r, const char *s, size_t len, unsigned how)
 {
 	struct unit	*u = &r->u;
 	const char	*rep;
 	char		 prev = u->space && u->text.len > 0 ? '\n' : '\0';
-	size_t		 i, n, after;
+	size_t		 i, n, after, start = u->text.len;
 	int		 q;
+	bool		 typo = (how & TEXT_TYPO) != 0;
 
+	/* A name open at the end of the last text may close here. */
+	if (u->emoji_end == start && u->emoji_from < start)
+		start = u->emoji_from;
 	for (i = 0; i < len; i += n) {
 		/* Runs of plain bytes are copied at once. */
 		for (n = 0; i + n < len &&
@@ -339,6 +400,10 @@ render_unit_text(struct render *r, const char *s, size_t len, bool typo)
 			buf_putc(&u->text, s[i]);
 		prev = s[i];
 	}
+	if ((how & TEXT_EMOJI) && r->env != NULL && r->env->jemoji)
+		emoji_replace(u, start);
+	else
+		u->emoji_end = RENDER_NONE;
 }
 
 /* Text kept as it is (code spans, autolinks); line ends become spaces. */
@@ -347,6 +412,7 @@ render_unit_raw(struct unit *u, const char *s, size_t len)
 {
 	size_t	i;
 
+	u->emoji_end = RENDER_NONE;
 	unit_space_flush(u);
 	for (i = 0; i < len; i++) {
 		if (s[i] == '\0')
@@ -408,6 +474,7 @@ render_unit_clear(struct unit *u)
 	buf_truncate(&u->text, 0);
 	buf_puts(&u->text, "");		/* data is never NULL */
 	u->space = false;
+	u->emoji_end = RENDER_NONE;
 	u->owner = RENDER_NONE;
 	u->li = RENDER_NONE;
 	u->marker[0] = '\0';

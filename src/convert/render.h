@@ -68,6 +68,8 @@ struct unit {
 	struct buf	 text;		/* '\n' marks a hard break */
 	bool		 space;		/* a space is due before more text */
 	bool		 typo_after;	/* typography consumed the last char */
+	size_t		 emoji_end;	/* text's end after jemoji's scan */
+	size_t		 emoji_from;	/* where a name open there starts */
 	struct mlink	*links;
 	size_t		 nlinks, linkcap;
 	size_t		*index;		/* hash of links by URL: i + 1, or 0 */
@@ -161,6 +163,7 @@ struct hdoc {
 	size_t		 next_html;	/* the placeholder expected next */
 	bool		 feeding;	/* reading a placeholder's HTML */
 	size_t		 iskip;		/* inline: skipped elements open */
+	size_t		 icode;		/* inline: <code> and <tt> open */
 	char		 iskip_name[HTML_NAME_MAX];
 };
 
@@ -209,7 +212,10 @@ void	 render_append_text(struct buf *, const char *, size_t);
 /* render.c: units. */
 bool	 render_in_src(const struct render *, const char *);
 unsigned render_cur_line(const struct render *);
-void	 render_unit_text(struct render *, const char *, size_t, bool typo);
+#define TEXT_TYPO	0x1	/* kramdown's typography, smart quotes */
+#define TEXT_EMOJI	0x2	/* jemoji's names (text, not code) */
+void	 render_unit_text(struct render *, const char *, size_t,
+	    unsigned how);
 void	 render_unit_raw(struct unit *, const char *, size_t);
 void	 render_unit_break(struct unit *);
 void	 render_unit_begin(struct render *, enum unit_kind);
@@ -257,6 +263,7 @@ void	 html_doc_finish(struct render *);
 enum unit_kind html_doc_unit_kind(struct render *, int *level,
 	    size_t *owner);
 void	 html_doc_unit_done(struct render *, size_t owner);
+unsigned html_doc_emoji(const struct render *);
 void	 html_doc_free(struct render *);
 bool	 html_doc_decorative(const char *src, const char *alt,
 	    const char *href);

@@ -64,7 +64,7 @@ site_cache_key(const struct convert_env *env, const struct convert_text *t,
     const struct source *src, unsigned char key[SITE_CACHE_KEY])
 {
 	EVP_MD_CTX	*md;
-	unsigned char	 flags[2];
+	unsigned char	 flags[3];
 	unsigned	 len;
 
 	if ((md = EVP_MD_CTX_new()) == NULL ||
@@ -74,6 +74,7 @@ site_cache_key(const struct convert_env *env, const struct convert_text *t,
 	key_add(md, &env->first_line, sizeof(env->first_line));
 	flags[0] = env->kramdown.parse_block_html;
 	flags[1] = t->mapped;
+	flags[2] = env->jemoji;
 	key_add(md, flags, sizeof(flags));
 	key_add(md, env->kramdown.quotes, sizeof(env->kramdown.quotes));
 	key_add(md, t->text.data, t->text.len);

@@ -17,6 +17,7 @@
  * takes the heading out of the body.  jekyll-optional-front-matter:
  * Markdown without front matter is a page too (README, LICENSE and
  * the like aside), its file still copied unless remove_originals.
+ * jemoji: the converter writes the emoji of :name: (convert_env).
  */
 #include <ctype.h>
 #include <stdlib.h>

@@ -54,6 +54,7 @@ render_env(struct build *b, struct source *src, unsigned line,
 	env->map_url = site_map_url;
 	env->ctx = b;
 	env->kramdown = b->kramdown;
+	env->jemoji = (b->plugins & PLUGIN_JEMOJI) != 0;
 	b->file = src->file;
 	b->web = src->web;
 }

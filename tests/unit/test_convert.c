@@ -247,6 +247,75 @@ test_kramdown_opts(void)
 	diag_free(&diags);
 }
 
+/* body's gemtext, with jemoji or without. */
+static char *
+gemtext(const char *body, bool jemoji)
+{
+	struct convert_env	env;
+	struct diags		diags = { 0 };
+	struct doc		doc = { 0 };
+	struct buf		out = BUF_INIT;
+
+	memset(&env, 0, sizeof(env));
+	env.file = "post.md";
+	env.first_line = 1;
+	env.diags = &diags;
+	env.jemoji = jemoji;
+	convert_body(body, strlen(body), &env, &doc);
+	doc_write_gemtext(&doc, &out);
+	doc_free(&doc);
+	diag_free(&diags);
+	buf_puts(&out, "");
+	return out.data;
+}
+
+/*
+ * jemoji: GitHub's names in the text become their characters; code
+ * spans, code blocks, <code>, link targets, an image's alt text and
+ * names GitHub lacks keep their colons, as does a site without it.
+ */
+static void
+test_jemoji(void)
+{
+	static const char	body[] =
+	    "Ship :rocket: it :+1::tada: now :smile:\n"
+	    "\n"
+	    "Not `:smile:` nor :no_such_emoji: nor :Smile: but :-1:\n"
+	    "\n"
+	    "```\n:heart:\n```\n"
+	    "\n"
+	    "[see :heart:](https://example.org/:tada:/) ![:rocket:](r.png)\n"
+	    "\n"
+	    "<code>:smile:</code> and <b>:smile:</b> and :sweat_smile:\n"
+	    "\n"
+	    "# Title :tada:\n"
+	    "\n"
+	    "Time 10:30:45 and a:zz:c and ::smile:: and :smile:x:\n";
+	char	*on, *off;
+
+	on = gemtext(body, true);
+	CHECK(strstr(on, "Ship \xf0\x9f\x9a\x80 it "
+	    "\xf0\x9f\x91\x8d\xf0\x9f\x8e\x89 now \xf0\x9f\x98\x84\n")
+	    != NULL);
+	CHECK(strstr(on, "Not `:smile:` nor :no_such_emoji: nor :Smile: "
+	    "but \xf0\x9f\x91\x8e\n") != NULL);
+	CHECK(strstr(on, "```\n:heart:\n```\n") != NULL);
+	CHECK(strstr(on, "see \xe2\x9d\xa4\xef\xb8\x8f") != NULL);
+	CHECK(strstr(on, "=> https://example.org/:tada:/") != NULL);
+	CHECK(strstr(on, ":rocket:") != NULL);	/* the image's label */
+	CHECK(strstr(on, "`:smile:` and \xf0\x9f\x98\x84 and "
+	    "\xf0\x9f\x98\x85\n") != NULL);
+	CHECK(strstr(on, "# Title \xf0\x9f\x8e\x89\n") != NULL);
+	CHECK(strstr(on, "Time 10:30:45 and a:zz:c and :\xf0\x9f\x98\x84: "
+	    "and \xf0\x9f\x98\x84x:\n") != NULL);
+	off = gemtext(body, false);
+	CHECK(strstr(off, "Ship :rocket: it :+1::tada: now :smile:\n")
+	    != NULL);
+	CHECK(strstr(off, "\xf0\x9f") == NULL);
+	free(on);
+	free(off);
+}
+
 int
 main(void)
 {
@@ -257,6 +326,7 @@ main(void)
 	RUN(test_plain);
 	RUN(test_html_lines);
 	RUN(test_kramdown_opts);
+	RUN(test_jemoji);
 	diag_free(&cdiags);
 	return HARNESS_END();
 }

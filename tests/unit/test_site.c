@@ -2025,6 +2025,32 @@ test_titles_optional(void)
 	diag_free(&d);
 }
 
+/* jemoji: the emoji names of the text when the site lists it alone. */
+static void
+test_jemoji(void)
+{
+	struct diags		 d;
+	struct snapshot		*s;
+	int			 listed;
+
+	for (listed = 0; listed < 2; listed++) {
+		fresh_root();
+		put("_config.yml", listed ? "plugins: [jemoji]\n" : "title: T\n");
+		put("note.md", "---\n---\nShipped :rocket: `:rocket:`\n");
+		if ((s = build(&d, PERMALINK_POSTS)) == NULL) {
+			CHECK(s != NULL);
+			return;
+		}
+		CHECK(strstr(body(s, "/note.gmi"), listed ?
+		    "Shipped \xf0\x9f\x9a\x80 `:rocket:`" :
+		    "Shipped :rocket: `:rocket:`") != NULL);
+		CHECK_INT(d.errors, 0);
+		CHECK_INT(d.warnings, 0);
+		snapshot_unref(s);
+		diag_free(&d);
+	}
+}
+
 /*
  * timezone: the dates of the front matter and the file names, the
  * permalinks and Liquid's dates in that zone, as Jekyll has them; a
@@ -2092,6 +2118,7 @@ main(void)
 	RUN(test_redirects);
 	RUN(test_titles_optional);
 	RUN(test_timezone);
+	RUN(test_jemoji);
 	RUN(test_source_reads);
 	RUN(test_summaries);
 	RUN(test_symlinks);
