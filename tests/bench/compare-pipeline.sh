@@ -5,11 +5,15 @@
 # NEW defaults to the working tree.  Prints figures; never fails on one.
 # With INSTRUCTIONS=1, the instructions each --check executes instead
 # (valgrind's cachegrind, once per site): a count that other load on the
-# machine does not change.
+# machine does not change; NEW_ARGS, options given to NEW's --check
+# alone (one BASE may not know, e.g. --search-memory 0 to leave out the
+# search index, which BASE lacks).
 #
 #   tests/bench/compare-pipeline.sh BASE [NEW]
 #   ROUNDS=5 BENCH_RUNS=5 SIZES="1000 10000" tests/bench/compare-pipeline.sh main
 #   INSTRUCTIONS=1 SIZES=1000 tests/bench/compare-pipeline.sh main
+#   INSTRUCTIONS=1 NEW_ARGS="--search-memory 0" \
+#       tests/bench/compare-pipeline.sh 9ba0f9e^
 set -u
 if [ $# -lt 1 ] || [ $# -gt 2 ]; then
 	echo "usage: $0 BASE [NEW]" >&2
@@ -30,7 +34,8 @@ for side in base new; do
 done
 if [ "${INSTRUCTIONS:-0}" = 1 ]; then
 	command -v valgrind >/dev/null || { echo "no valgrind"; exit 1; }
-	echo "base: $1; new: ${2:-working tree}; instructions of --check"
+	echo "base: $1; new: ${2:-working tree} ${NEW_ARGS:-};" \
+	    "instructions of --check"
 	sites="$top/../shared/corpus/whirl-offload"
 	for n in ${SIZES:-1000}; do
 		blog="$top/build/bench/blog-$n"
@@ -41,9 +46,13 @@ if [ "${INSTRUCTIONS:-0}" = 1 ]; then
 	for site in $sites; do
 		[ -d "$site" ] || continue
 		for side in base new; do
+			args=
+			[ "$side" = new ] && args=${NEW_ARGS:-}
+			# shellcheck disable=SC2086 # args: no word, or options
 			valgrind --tool=cachegrind --cache-sim=no \
 			    --cachegrind-out-file=/dev/null "$tmp/$side" \
-			    --root "$site" --check >/dev/null 2>"$tmp/cg.$side"
+			    --root "$site" --check $args >/dev/null \
+			    2>"$tmp/cg.$side"
 			grep 'I *refs' "$tmp/cg.$side" | sed 's/.*refs: *//; s/,//g' \
 			    >"$tmp/ir.$side"
 		done
