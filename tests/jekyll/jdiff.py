@@ -30,7 +30,8 @@ import urllib.parse
 
 sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from readers import contains, read_gemtext, read_html, tokens  # noqa: E402
+from readers import (contains, emoji_names, emojifier, read_gemtext,  # noqa: E402
+                     read_html, tokens)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LIST_PAGE = "jdiff-documents.txt"
@@ -628,6 +629,15 @@ def run_site(site, name, args, ident, allow, used):
     if err:
         return None, err
     out = os.path.join(d, "html")
+    # A site that lists jemoji, which Debian lacks: its pass done on
+    # Jekyll's text, as the plugin would.
+    emojify = None
+    if "dropped: jemoji" in overlay:
+        names = emoji_names()
+        if names is None:
+            return None, ("jemoji's names missing: install "
+                          "golang-github-yuin-goldmark-emoji-dev")
+        emojify = emojifier(names)
     j = JekyllSite(out, site)
     c = Capsule(args.capsuled, pinned(site, os.path.join(args.cache,
                                                          name + ".src")),
@@ -659,7 +669,7 @@ def run_site(site, name, args, ident, allow, used):
     for doc in sorted(j.documents, key=lambda x: x["source"]):
         src = doc["source"]
         html_text = open(doc["file"], encoding="utf-8", errors="replace").read()
-        h = read_html(html_text)
+        h = read_html(html_text, emojify)
         path = c.document(src)
         g = c.read(path) if path else None
         F["documents"][1] += 1

@@ -18,6 +18,30 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
 # Never shown as text: scripts, styles, a title (jekyll-seo-tag writes
 # one where its tag is), inline drawings (icons).
 HIDDEN = {"script", "style", "template", "head", "title", "svg", "math"}
+# jemoji leaves the text inside these alone.
+NO_EMOJI = {"pre", "code", "tt"}
+# GitHub's emoji names as Debian's goldmark-emoji carries them (what the
+# build reads too): NewEmoji("description", []int32{cp, ...}, "name").
+EMOJI_DEFS = ("/usr/share/gocode/src/github.com/yuin/goldmark-emoji/"
+              "definition/github.go")
+EMOJI_DEF = re.compile(r'NewEmoji\("[^"]*", \[\]int32\{([0-9, ]*)\}, "([^"]*)"\)')
+
+
+def emoji_names(path=EMOJI_DEFS):
+    """name -> character, or None when the list is not installed."""
+    try:
+        text = open(path, encoding="utf-8").read()
+    except OSError:
+        return None
+    return {m.group(2): "".join(chr(int(c)) for c in m.group(1).split(","))
+            for m in EMOJI_DEF.finditer(text)}
+
+
+def emojifier(names):
+    """jemoji on a text node: its pattern, the names between colons."""
+    pat = re.compile(":(%s):" % "|".join(
+        re.escape(n) for n in sorted(names, key=len, reverse=True)))
+    return lambda s: pat.sub(lambda m: names[m.group(1)], s)
 
 
 def tokens(text):
@@ -41,8 +65,10 @@ class HTMLDocument(html.parser.HTMLParser):
     contents (ul#markdown-toc), footnote back-links, rouge's line-number
     gutter.  Kept: <img alt>, the numbers of <ol> items."""
 
-    def __init__(self, marked):
+    def __init__(self, marked, emojify=None):
         super().__init__(convert_charrefs=True)
+        self.emojify = emojify      # jemoji's pass on text, or None
+        self.code = 0               # NO_EMOJI elements open
         self.marked = marked        # the layout's markers are there
         self.where = None if marked else "content"
         self.depth = 0              # <article> nesting inside content
@@ -76,6 +102,8 @@ class HTMLDocument(html.parser.HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        if tag in NO_EMOJI:
+            self.code += 1
         if self.skip:
             if tag == self.skip[-1][0] and tag not in VOID:
                 self.skip[-1][1] += 1
@@ -139,6 +167,8 @@ class HTMLDocument(html.parser.HTMLParser):
             self.link = None
 
     def handle_endtag(self, tag):
+        if tag in NO_EMOJI and self.code > 0:
+            self.code -= 1
         if self.skip:
             if tag == self.skip[-1][0]:
                 self.skip[-1][1] -= 1
@@ -174,6 +204,8 @@ class HTMLDocument(html.parser.HTMLParser):
     def handle_data(self, data):
         if self.skip or self.where != "content":
             return
+        if self.emojify is not None and self.code == 0:
+            data = self.emojify(data)
         self.text.append(data)
         if self.link is not None:
             self.link[1].append(data)
@@ -185,14 +217,14 @@ class HTMLDocument(html.parser.HTMLParser):
                              else data.replace("\n", " "))
 
 
-def read_html(text):
+def read_html(text, emojify=None):
     marked = 'data-jdiff="content"' in text
     if not marked:
         # no layout: the body, or all of it
         m = re.search(r"<body[^>]*>(.*)</body>", text, re.S | re.I)
         if m:
             text = m.group(1)
-    doc = HTMLDocument(marked)
+    doc = HTMLDocument(marked, emojify)
     doc.feed(text)
     doc.close()
     doc.end_link()

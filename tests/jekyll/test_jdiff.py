@@ -8,7 +8,7 @@ import sys
 sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import jdiff  # noqa: E402
-from readers import read_gemtext, read_html, tokens  # noqa: E402
+from readers import emojifier, read_gemtext, read_html, tokens  # noqa: E402
 
 passed = failed = 0
 
@@ -165,6 +165,13 @@ check("ratchet: a percentage below its floor fails",
 check("ratchet: no words to count, a numeric floor fails",
       not jdiff.meets("precision", None, "98.00"))
 check("percentages round down", jdiff.pct(2, 3) == 66.66)
+
+# jemoji on Jekyll's text: known names, not in code, pre or tt
+emo = emojifier({"tada": "\U0001f389", "x": "\u274c"})
+check("jemoji's pass on the reference's text",
+      read_html("<p>a :tada: <code>:tada:</code> ::x:: :zz:x: "
+                "<tt>:x:</tt></p><pre>:x:</pre>", emo)["text"] ==
+      "\na \U0001f389 :tada: :\u274c: :zz\u274c :x:\n\n:x:\n")
 
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
