@@ -23,6 +23,7 @@ add(size_t id, const char *title, const char *text)
 	posts[id].name = (char *)"2024-01-01-p";
 	posts[id].title = (char *)title;
 	posts[id].date = (char *)"2024-01-01";
+	posts[id].path = (char *)"/posts/p.gmi";
 	posts[id].url = (char *)"/posts/p.gmi";
 	doc_add(&d, LINE_TEXT, true, text);
 	if (!search_add(snap.search, id, title, NULL, 0, NULL, 0, &d, 0))
